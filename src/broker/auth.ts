@@ -1,0 +1,61 @@
+/**
+ * CONNECT authentication the akenza way: client id = device id, password = a JWT that device
+ * signed. Every outcome is counted by reason; every verify is timed per algorithm.
+ */
+import type { AuthenticateError, Client } from 'aedes';
+import { verifyDeviceToken, type RejectReason, type VerifyPolicy } from '../identity/verify.js';
+import { BROKER_METRIC, type BrokerMetrics } from './broker-metrics.js';
+import type { DeviceRegistry } from './registry.js';
+
+/**
+ * CONNACK return codes (MQTT 3.1.1 §3.2.2.3): a password that is not a token at all is
+ * "bad user name or password" (4); a token that fails any check is "not authorized" (5).
+ */
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+const MALFORMED: ReadonlySet<RejectReason> = new Set(['missing-password', 'not-jwt', 'token-too-large']);
+
+export function returnCodeFor(reason: RejectReason): 4 | 5 {
+  return MALFORMED.has(reason) ? BAD_USERNAME_OR_PASSWORD : NOT_AUTHORIZED;
+}
+
+export interface AuthContext {
+  registry: DeviceRegistry;
+  policy: VerifyPolicy;
+  metrics: BrokerMetrics;
+  /** Wall clock (epoch ms) for exp and iat; injected so tests can move it. */
+  nowMs: () => number;
+  /** Called with each accepted client and its token's exp, for expiry disconnects. */
+  onAccepted?: (client: Client, expSec: number) => void;
+}
+
+type Done = (error: AuthenticateError | null, success: boolean | null) => void;
+
+export function createAuthenticate(context: AuthContext) {
+  return (client: Client, _username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done: Done): void => {
+    void authenticate(context, client, password).then(
+      (result) => done(result, result === null),
+      () => done(refusal('not-jwt'), false),
+    );
+  };
+}
+
+async function authenticate(context: AuthContext, client: Client, password: Readonly<Buffer | undefined>): Promise<AuthenticateError | null> {
+  const { registry, policy, metrics } = context;
+  const registration = registry.get(client.id);
+  const token = password === undefined ? '' : password.toString('utf8');
+  const startMs = performance.now();
+  const outcome = await verifyDeviceToken(token, registration, policy, context.nowMs() / 1000);
+  if (registration !== undefined && outcome.signatureChecked) metrics.recorder.record(BROKER_METRIC.verifyUsPrefix + registration.alg, (performance.now() - startMs) * 1000);
+  if (outcome.ok) {
+    metrics.recorder.count(BROKER_METRIC.authAccepted);
+    context.onAccepted?.(client, outcome.expSec);
+    return null;
+  }
+  metrics.recorder.count(BROKER_METRIC.authRejectedPrefix + outcome.reason);
+  return refusal(outcome.reason);
+}
+
+function refusal(reason: RejectReason): AuthenticateError {
+  return Object.assign(new Error(`authentication refused: ${reason}`), { returnCode: returnCodeFor(reason) }) as AuthenticateError;
+}

@@ -1,0 +1,81 @@
+/**
+ * The per-second timeline, built from interval snapshots as they arrive. A second stays open
+ * for a short while so every worker's interval can land in it, then it is reduced to numbers.
+ */
+import { createHistogram, decodeHistogram, type Histogram } from '../metrics/histogram.js';
+import type { TimelinePoint } from '../report/run-result.js';
+import { METRIC, type WorkerSnapshot } from '../worker/messages.js';
+
+const OPEN_SECONDS = 3;
+
+interface OpenSecond {
+  point: TimelinePoint;
+  publishAck: Histogram;
+  connectedByWorker: Map<number, number>;
+}
+
+export class TimelineBuilder {
+  readonly #startMs: number;
+  readonly #open = new Map<number, OpenSecond>();
+  readonly #closed: TimelinePoint[] = [];
+  /** Each worker's last known connected count, carried into seconds it did not report in. */
+  readonly #connected = new Map<number, number>();
+
+  constructor(startMs: number) {
+    this.#startMs = startMs;
+  }
+
+  add(snapshot: WorkerSnapshot): void {
+    const second = Math.max(0, Math.floor((snapshot.atMs - this.#startMs) / 1000));
+    const open = this.#second(second);
+    open.connectedByWorker.set(snapshot.workerIndex, snapshot.connected);
+    for (const group of Object.values(snapshot.groups)) {
+      const c = group.counters;
+      open.point.connects += c[METRIC.connected] ?? 0;
+      open.point.connectFailures += c[METRIC.connectFailed] ?? 0;
+      open.point.published += c[METRIC.published] ?? 0;
+      open.point.acked += c[METRIC.acked] ?? 0;
+      for (const [name, value] of Object.entries(c)) if (name.startsWith(METRIC.errorsBy)) open.point.errors += value;
+      const encoded = group.histograms[METRIC.publishAckUs];
+      if (encoded !== undefined) {
+        const histogram = decodeHistogram(encoded);
+        open.publishAck.add(histogram);
+        histogram.destroy();
+      }
+    }
+    for (const old of [...this.#open.keys()]) if (old < second - OPEN_SECONDS) this.#close(old);
+  }
+
+  finish(): TimelinePoint[] {
+    for (const second of [...this.#open.keys()].sort((a, b) => a - b)) this.#close(second);
+    return [...this.#closed].sort((a, b) => a.second - b.second);
+  }
+
+  #second(second: number): OpenSecond {
+    let open = this.#open.get(second);
+    if (open === undefined) {
+      open = {
+        point: { second, connects: 0, connectFailures: 0, published: 0, acked: 0, errors: 0, connected: 0, publishAckP50Us: 0, publishAckP99Us: 0 },
+        publishAck: createHistogram(),
+        connectedByWorker: new Map(),
+      };
+      this.#open.set(second, open);
+    }
+    return open;
+  }
+
+  #close(second: number): void {
+    const open = this.#open.get(second);
+    if (open === undefined) return;
+    this.#open.delete(second);
+    const { point, publishAck } = open;
+    for (const [worker, connected] of open.connectedByWorker) this.#connected.set(worker, connected);
+    point.connected = [...this.#connected.values()].reduce((a, b) => a + b, 0);
+    if (publishAck.totalCount > 0) {
+      point.publishAckP50Us = publishAck.getValueAtPercentile(50);
+      point.publishAckP99Us = publishAck.getValueAtPercentile(99);
+    }
+    publishAck.destroy();
+    this.#closed.push(point);
+  }
+}

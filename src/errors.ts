@@ -1,0 +1,69 @@
+/**
+ * One base class with a stable `code`, an `exitCode` and an optional `hint`, after jose's
+ * `src/util/errors.ts`. Failures of single connections or messages are never thrown: they are
+ * counted. These errors are for whole-run problems the user must fix.
+ */
+export type ErrorCode =
+  | 'ERR_CONFIG'
+  | 'ERR_KEY'
+  | 'ERR_BROKER'
+  | 'ERR_WORKER'
+  | 'ERR_REPORT';
+
+export const EXIT_OK = 0;
+/** Anything unexpected: a bug, or an I/O failure we did not classify. */
+export const EXIT_INTERNAL = 1;
+/** Bad input: scenario, key file or flag. */
+export const EXIT_CONFIG = 2;
+/** The broker could not be reached or refused the whole run. */
+export const EXIT_BROKER = 3;
+/** A worker thread crashed or hung; a partial report marked `failed` was written. */
+export const EXIT_WORKER = 4;
+/** The run was interrupted (Ctrl-C / SIGTERM); a report marked `interrupted` was written. */
+export const EXIT_INTERRUPTED = 130;
+
+export class HarnessError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, exitCode: number, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.hint = options?.hint;
+  }
+}
+
+/** A scenario, flag or other user input is wrong. Always exit 2. */
+export class ConfigError extends HarnessError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super('ERR_CONFIG', EXIT_CONFIG, message, options);
+  }
+}
+
+/** A key file is missing, unreadable, of the wrong type, or does not match. Exit 2: it is input. */
+export class KeyError extends HarnessError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super('ERR_KEY', EXIT_CONFIG, message, options);
+  }
+}
+
+export class BrokerError extends HarnessError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super('ERR_BROKER', EXIT_BROKER, message, options);
+  }
+}
+
+export class WorkerError extends HarnessError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super('ERR_WORKER', EXIT_WORKER, message, options);
+  }
+}
+
+export class ReportError extends HarnessError {
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super('ERR_REPORT', EXIT_INTERNAL, message, options);
+  }
+}

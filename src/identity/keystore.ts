@@ -1,0 +1,72 @@
+/**
+ * A per-device keystore: one JSON file holding a group's key pairs, written 0600 and atomically
+ * (temp file, then rename), so an interrupted write never leaves half a keystore behind.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { KeyError } from '../errors.js';
+import { isAlgorithm, type Algorithm } from './algorithms.js';
+
+export const KEYSTORE_FORMAT = 'mqtt-jwt-bench-keystore';
+export const KEYSTORE_VERSION = 1;
+
+export interface KeystoreEntry {
+  /** PKCS#8 PEM. */
+  privateKey: string;
+  /** SPKI PEM. */
+  publicKey: string;
+  kid: string;
+}
+
+export interface Keystore {
+  alg: Algorithm;
+  devices: Record<string, KeystoreEntry>;
+}
+
+interface KeystoreFile extends Keystore {
+  format: typeof KEYSTORE_FORMAT;
+  version: typeof KEYSTORE_VERSION;
+}
+
+/** Reads a keystore; a missing file is an empty one. A corrupt or foreign file is a KeyError. */
+export async function loadKeystore(path: string, alg: Algorithm): Promise<Keystore> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { alg, devices: {} };
+    throw new KeyError(`${path}: cannot read keystore: ${(error as Error).message}`, { cause: error });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new KeyError(`${path}: keystore is not valid JSON (corrupt?)`, { cause, hint: 'Delete the file to generate new keys.' });
+  }
+  const file = data as Partial<KeystoreFile> | null;
+  if (file === null || typeof file !== 'object' || file.format !== KEYSTORE_FORMAT || file.version !== KEYSTORE_VERSION) {
+    throw new KeyError(`${path}: not a ${KEYSTORE_FORMAT} v${KEYSTORE_VERSION} file`);
+  }
+  if (!isAlgorithm(file.alg) || typeof file.devices !== 'object' || file.devices === null) {
+    throw new KeyError(`${path}: keystore has no valid alg or devices`);
+  }
+  if (file.alg !== alg) {
+    throw new KeyError(`${path}: keystore holds ${file.alg} keys, the group wants ${alg}`, {
+      hint: 'Point keys.store at another file, or change the group alg.',
+    });
+  }
+  for (const [deviceId, entry] of Object.entries(file.devices)) {
+    if (typeof entry?.privateKey !== 'string' || typeof entry.publicKey !== 'string' || typeof entry.kid !== 'string') {
+      throw new KeyError(`${path}: keystore entry for ${deviceId} is incomplete`);
+    }
+  }
+  return { alg, devices: file.devices };
+}
+
+export async function saveKeystore(path: string, keystore: Keystore): Promise<void> {
+  const file: KeystoreFile = { format: KEYSTORE_FORMAT, version: KEYSTORE_VERSION, ...keystore };
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(file), { mode: 0o600 });
+  await rename(temp, path);
+}

@@ -1,0 +1,63 @@
+/**
+ * What crosses threads and lands in reports: counters as plain numbers, histograms encoded.
+ * Merging is addition, so one worker, many workers and many machines give one kind of result.
+ */
+import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from './histogram.js';
+
+export interface MetricsSnapshot {
+  counters: Record<string, number>;
+  /** Encoded HDR histograms (compressed, base64), microseconds. */
+  histograms: Record<string, string>;
+}
+
+export function emptySnapshot(): MetricsSnapshot {
+  return { counters: {}, histograms: {} };
+}
+
+/** An accumulating sum of snapshots, with histograms kept decoded so adding stays cheap. */
+export class MetricsTotals {
+  readonly counters: Record<string, number> = {};
+  readonly #histograms = new Map<string, Histogram>();
+
+  add(snapshot: MetricsSnapshot): void {
+    for (const [name, value] of Object.entries(snapshot.counters)) {
+      this.counters[name] = (this.counters[name] ?? 0) + value;
+    }
+    for (const [name, encoded] of Object.entries(snapshot.histograms)) {
+      const decoded = decodeHistogram(encoded);
+      this.histogram(name).add(decoded);
+      decoded.destroy();
+    }
+  }
+
+  addTotals(other: MetricsTotals): void {
+    for (const [name, value] of Object.entries(other.counters)) {
+      this.counters[name] = (this.counters[name] ?? 0) + value;
+    }
+    for (const [name, histogram] of other.histograms()) this.histogram(name).add(histogram);
+  }
+
+  /** The named histogram, created empty on first use. */
+  histogram(name: string): Histogram {
+    let histogram = this.#histograms.get(name);
+    if (histogram === undefined) {
+      histogram = createHistogram();
+      this.#histograms.set(name, histogram);
+    }
+    return histogram;
+  }
+
+  histograms(): IterableIterator<[string, Histogram]> {
+    return this.#histograms.entries();
+  }
+
+  counter(name: string): number {
+    return this.counters[name] ?? 0;
+  }
+
+  toSnapshot(): MetricsSnapshot {
+    const histograms: Record<string, string> = {};
+    for (const [name, histogram] of this.#histograms) histograms[name] = encodeHistogram(histogram);
+    return { counters: { ...this.counters }, histograms };
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The RunResult: one versioned JSON document holds everything a run measured. Every other
+ * format (console, html, csv) is rendered from it, and can be rendered again later.
+ */
+import { summarizeHistogram, type HistogramSummary } from '../metrics/histogram.js';
+import type { MetricsTotals } from '../metrics/snapshot.js';
+import type { RunPlan } from '../scenario/plan.js';
+
+export const SCHEMA_VERSION = 1;
+
+export type RunStatus = 'complete' | 'interrupted' | 'failed';
+
+export interface HistogramReport {
+  summary: HistogramSummary;
+  /** HdrHistogram compressed V2 encoding, base64; values in microseconds. */
+  encoded: string;
+}
+
+export interface MetricsSection {
+  /** Plain counters: devices, keysGenerated, tokensSigned, connectAttempts, connected, ... */
+  counters: Record<string, number>;
+  /** Connect failures by reason (CONNACK code name or socket error code). */
+  connectFailures: Record<string, number>;
+  /** Errors by kind: connection-lost, not-connected, publish-failed, ack-timeout, ... */
+  errors: Record<string, number>;
+  /** Microseconds. */
+  histograms: Record<string, HistogramReport>;
+}
+
+export interface TimelinePoint {
+  /** Seconds since the run's start. */
+  second: number;
+  connects: number;
+  connectFailures: number;
+  published: number;
+  acked: number;
+  errors: number;
+  connected: number;
+  publishAckP50Us: number;
+  publishAckP99Us: number;
+}
+
+export interface StageRecord {
+  index: number;
+  type: string;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+}
+
+export interface EnvironmentInfo {
+  harnessVersion: string;
+  node: string;
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  cores: number;
+  totalMemoryBytes: number;
+}
+
+export interface BrokerSection {
+  kind: 'embedded' | 'external';
+  url: string;
+  /** The embedded broker's own metrics: auth outcomes, verify times per algorithm, traffic. */
+  metrics?: Omit<MetricsSection, 'connectFailures' | 'errors'>;
+}
+
+export interface RunResult {
+  schemaVersion: typeof SCHEMA_VERSION;
+  status: RunStatus;
+  /** Why the run was interrupted or failed. */
+  statusReason?: string;
+  scenario: { name: string; file: string; plan: RunPlan };
+  environment: EnvironmentInfo;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  stages: StageRecord[];
+  total: MetricsSection;
+  groups: Record<string, MetricsSection>;
+  broker: BrokerSection;
+  timeline: TimelinePoint[];
+}
+
+const CONNECT_FAILED_PREFIX = 'connectFailed.';
+const ERRORS_PREFIX = 'errors.';
+
+/** Shapes accumulated metrics into a report section (flat counters split by prefix). */
+export function metricsSection(totals: MetricsTotals): MetricsSection {
+  const counters: Record<string, number> = {};
+  const connectFailures: Record<string, number> = {};
+  const errors: Record<string, number> = {};
+  for (const [name, value] of Object.entries(totals.counters).sort(([a], [b]) => a.localeCompare(b))) {
+    if (name.startsWith(CONNECT_FAILED_PREFIX)) connectFailures[name.slice(CONNECT_FAILED_PREFIX.length)] = value;
+    else if (name.startsWith(ERRORS_PREFIX)) errors[name.slice(ERRORS_PREFIX.length)] = value;
+    else counters[name] = value;
+  }
+  const histograms: Record<string, HistogramReport> = {};
+  const snapshot = totals.toSnapshot();
+  for (const [name, histogram] of [...totals.histograms()].sort(([a], [b]) => a.localeCompare(b))) {
+    histograms[name] = { summary: summarizeHistogram(histogram), encoded: snapshot.histograms[name] as string };
+  }
+  return { counters, connectFailures, errors, histograms };
+}

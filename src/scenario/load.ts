@@ -1,0 +1,101 @@
+/**
+ * Reads a scenario file (YAML, or JSON, which YAML includes), validates it and builds the
+ * RunPlan. Every problem is collected and reported at once as `file:line:col path: message`.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, extname } from 'node:path';
+import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { suggestKey } from './did-you-mean.js';
+import { buildPlan, type PlanProblem, type RunPlan } from './plan.js';
+import { scenarioSchema, type Scenario } from './schema.js';
+
+export interface LoadedScenario {
+  file: string;
+  scenario: Scenario;
+  plan: RunPlan;
+}
+
+export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    if ((await stat(file)).isDirectory()) throw new ConfigError(`${file}: is a directory, expected a scenario file (YAML or JSON)`);
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`${file}: cannot read scenario: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  return parseScenario(text, file);
+}
+
+/** Validates scenario text; `file` names it in messages. */
+export function parseScenario(text: string, file: string): LoadedScenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors
+        .map((e) => {
+          const pos = lineCounter.linePos(e.pos[0]);
+          return `${file}:${pos.line}:${pos.col} not valid YAML: ${e.message.split('\n')[0]}`;
+        })
+        .join('\n'),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) throw new ConfigError(`${file}: is empty, expected a scenario with groups and stages`);
+  return validateScenario(data, file, doc, lineCounter);
+}
+
+/** Validates a scenario object (from a file or from code) and builds its RunPlan. */
+export function validateScenario(data: unknown, file: string, doc?: Document, lineCounter?: LineCounter): LoadedScenario {
+  const where = (path: (string | number)[]): string => locate(file, path, doc, lineCounter);
+  const parsed = scenarioSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.flatMap((issue) => formatIssue(issue, where)).join('\n'));
+  }
+  const scenario = parsed.data;
+  const scenarioName = scenario.name ?? basename(file, extname(file));
+  const built = buildPlan(scenario, { scenarioName, availableCores: availableParallelism() });
+  if (built.plan === undefined) {
+    throw new ConfigError(built.problems.map((p: PlanProblem) => `${where(p.path)} ${pathText(p.path)}: ${p.message}`).join('\n'));
+  }
+  return { file, scenario, plan: built.plan };
+}
+
+function formatIssue(issue: z.core.$ZodIssue, where: (path: (string | number)[]) => string): string[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const hint = suggestKey(key, scenarioSchema, path, issue.input);
+      return `${where([...path, key])} ${pathText([...path, key])}: unknown field${hint === undefined ? '' : `, did you mean "${hint}"?`}`;
+    });
+  }
+  const got = 'input' in issue && issue.input !== undefined ? ` (got ${show(issue.input)})` : '';
+  const message = issue.code === 'invalid_type' && issue.input === undefined ? `required: ${issue.message.replace(/, received undefined$/, '')}` : issue.message;
+  return [`${where(path)} ${pathText(path) || '(top level)'}: ${message}${got}`];
+}
+
+function pathText(path: (string | number)[]): string {
+  return path.join('.');
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** `file:line:col` of the deepest node that exists along `path`. */
+function locate(file: string, path: (string | number)[], doc?: Document, lineCounter?: LineCounter): string {
+  if (doc === undefined || lineCounter === undefined) return `${file}:`;
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return `${file}:${pos.line}:${pos.col}`;
+    }
+  }
+  return `${file}:1:1`;
+}

@@ -1,0 +1,196 @@
+/**
+ * The RunPlan: what the code runs. Plain, serialisable data with every default applied, built
+ * from a validated Scenario by a pure function. Cross-field rules live here too, and report
+ * problems with their paths exactly like the schema does.
+ */
+import type { Algorithm } from '../identity/algorithms.js';
+import { renderTemplate } from '../util/template.js';
+import type { Scenario, StageInput } from './schema.js';
+import { parseDurationMs, parseRatePerSec } from './units.js';
+
+export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string };
+
+export interface MqttPlan {
+  protocolVersion: 4 | 5;
+  keepaliveSec: number;
+  connectTimeoutMs: number;
+  clean: boolean;
+}
+
+export interface EmbeddedBrokerPlan {
+  skewSec: number;
+  maxLifetimeSec: number;
+  requireKid: boolean;
+  maxTokenBytes: number;
+}
+
+export interface GroupPlan {
+  name: string;
+  count: number;
+  /** Global index of this group's first device, across all groups in order. */
+  firstIndex: number;
+  idPattern: string;
+  alg: Algorithm;
+  rsaBits: number;
+  keystorePath: string;
+  token: { lifetimeSec: number; audienceTemplate: string; kid: boolean };
+  topicTemplate: string;
+  payloadTemplate: string;
+}
+
+export type StagePlan =
+  | { type: 'connect'; groups: string[]; ratePerSec: number | null }
+  | { type: 'publish'; groups: string[]; ratePerDevicePerSec: number; countPerDevice: number; qos: 0 | 1 | 2; retain: boolean }
+  | { type: 'hold'; groups: string[]; durationMs: number }
+  | { type: 'disconnect'; groups: string[] };
+
+export interface RunPlan {
+  scenarioName: string;
+  broker: BrokerPlan;
+  workers: number;
+  mqtt: MqttPlan;
+  embedded: EmbeddedBrokerPlan;
+  groups: GroupPlan[];
+  stages: StagePlan[];
+}
+
+export interface PlanProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+export interface PlanContext {
+  scenarioName: string;
+  availableCores: number;
+}
+
+/** Turns text already checked by the schema into a number (the regexes guarantee it parses). */
+const ms = (text: string): number => parseDurationMs(text) as number;
+const perSec = (text: string): number => parseRatePerSec(text) as number;
+
+export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'>, localIndex: number): string {
+  return renderTemplate(group.idPattern, { index: localIndex + 1, group: group.name });
+}
+
+/**
+ * Where each group's devices start in a stage's global order, and how many devices the stage
+ * covers. Schedules place device `localIndex` of group `g` at `offsets[g] + localIndex`.
+ */
+export function stageLayout(plan: Pick<RunPlan, 'groups'>, stage: Pick<StagePlan, 'groups'>): { total: number; offsets: Map<number, number> } {
+  const offsets = new Map<number, number>();
+  let total = 0;
+  plan.groups.forEach((group, g) => {
+    if (!stage.groups.includes(group.name)) return;
+    offsets.set(g, total);
+    total += group.count;
+  });
+  return { total, offsets };
+}
+
+export function totalDevices(plan: Pick<RunPlan, 'groups'>): number {
+  return plan.groups.reduce((sum, g) => sum + g.count, 0);
+}
+
+/** Builds the RunPlan, or returns every cross-field problem found. */
+export function buildPlan(scenario: Scenario, context: PlanContext): { plan: RunPlan; problems: [] } | { plan: undefined; problems: PlanProblem[] } {
+  const problems: PlanProblem[] = [];
+  const groups = planGroups(scenario, context.scenarioName, problems);
+  const stages = scenario.stages.map((stage, i) => planStage(stage, i, groups, problems));
+  checkStageOrder(stages, problems);
+  if (problems.length > 0) return { plan: undefined, problems };
+  const plan: RunPlan = {
+    scenarioName: context.scenarioName,
+    broker: scenario.broker === 'embedded' ? { kind: 'embedded' } : { kind: 'url', url: scenario.broker },
+    workers: scenario.workers ?? Math.max(1, context.availableCores),
+    mqtt: {
+      protocolVersion: scenario.mqtt.protocolVersion,
+      keepaliveSec: Math.round(ms(scenario.mqtt.keepalive) / 1000),
+      connectTimeoutMs: ms(scenario.mqtt.connectTimeout),
+      clean: scenario.mqtt.clean,
+    },
+    embedded: {
+      skewSec: ms(scenario.embedded.skew) / 1000,
+      maxLifetimeSec: ms(scenario.embedded.maxLifetime) / 1000,
+      requireKid: scenario.embedded.requireKid,
+      maxTokenBytes: 8192,
+    },
+    groups,
+    stages,
+  };
+  return { plan, problems: [] };
+}
+
+function planGroups(scenario: Scenario, scenarioName: string, problems: PlanProblem[]): GroupPlan[] {
+  let firstIndex = 0;
+  const seenNames = new Set<string>();
+  const seenPatterns = new Map<string, string>();
+  return scenario.groups.map((g, i) => {
+    if (seenNames.has(g.name)) problems.push({ path: ['groups', i, 'name'], message: `group name "${g.name}" is used twice` });
+    seenNames.add(g.name);
+    const other = seenPatterns.get(g.idPattern);
+    if (other !== undefined) {
+      problems.push({ path: ['groups', i, 'idPattern'], message: `gives the same device ids as group "${other}"; client ids must be unique` });
+    }
+    seenPatterns.set(g.idPattern, g.name);
+    if (!g.idPattern.includes('{index')) {
+      if (g.count > 1) problems.push({ path: ['groups', i, 'idPattern'], message: `must contain {index} to give ${g.count} devices distinct ids` });
+    }
+    const plan: GroupPlan = {
+      name: g.name,
+      count: g.count,
+      firstIndex,
+      idPattern: g.idPattern,
+      alg: g.alg,
+      rsaBits: g.rsaBits,
+      keystorePath: g.keys.store ?? `keys/${scenarioName}/${g.name}-${g.alg}.json`,
+      token: { lifetimeSec: ms(g.token.lifetime) / 1000, audienceTemplate: g.token.audience, kid: g.token.kid },
+      topicTemplate: g.topic,
+      payloadTemplate: g.payload,
+    };
+    firstIndex += g.count;
+    return plan;
+  });
+}
+
+function planStage(stage: StageInput, index: number, groups: GroupPlan[], problems: PlanProblem[]): StagePlan {
+  const known = new Set(groups.map((g) => g.name));
+  (stage.groups ?? []).forEach((name, j) => {
+    if (!known.has(name)) problems.push({ path: ['stages', index, 'groups', j], message: `no group named "${name}" (groups: ${[...known].join(', ')})` });
+  });
+  const applies = stage.groups ?? groups.map((g) => g.name);
+  switch (stage.type) {
+    case 'connect':
+      return { type: 'connect', groups: applies, ratePerSec: stage.rate === undefined ? null : perSec(stage.rate) };
+    case 'hold':
+      return { type: 'hold', groups: applies, durationMs: ms(stage.duration) };
+    case 'disconnect':
+      return { type: 'disconnect', groups: applies };
+    case 'publish': {
+      const rate = perSec(stage.rate);
+      let count = stage.count ?? 0;
+      if ((stage.count === undefined) === (stage.duration === undefined)) {
+        problems.push({ path: ['stages', index], message: 'a publish stage needs exactly one of duration or count' });
+      } else if (stage.duration !== undefined) {
+        count = Math.floor((ms(stage.duration) / 1000) * rate + 1e-9);
+        if (count < 1) {
+          problems.push({ path: ['stages', index, 'duration'], message: `${stage.duration} is shorter than one interval at ${stage.rate} (${(1000 / rate).toFixed(0)}ms)` });
+        }
+      }
+      return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain };
+    }
+  }
+}
+
+/** A group must be connected (and not since disconnected) before it can publish or hold. */
+function checkStageOrder(stages: StagePlan[], problems: PlanProblem[]): void {
+  const connected = new Set<string>();
+  stages.forEach((stage, i) => {
+    for (const group of stage.groups) {
+      if (stage.type === 'connect') connected.add(group);
+      else if (stage.type === 'disconnect') connected.delete(group);
+      else if (!connected.has(group)) {
+        problems.push({ path: ['stages', i], message: `${stage.type} stage needs group "${group}" connected by an earlier connect stage` });
+      }
+    }
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * The scenario format: what users write. This zod schema is the single source of the format's
+ * shape and defaults; `scenarios/schema.json` is generated from it (`npm run schema`), and the
+ * RunPlan is derived from its output in plan.ts.
+ */
+import { z } from 'zod';
+import { ALGORITHMS } from '../identity/algorithms.js';
+import { DEFAULT_AUDIENCE_TEMPLATE } from '../identity/token.js';
+import { DURATION_EXAMPLE, DURATION_PATTERN, RATE_EXAMPLE, RATE_PATTERN } from './units.js';
+
+const duration = z.string().regex(new RegExp(DURATION_PATTERN), { error: `expected ${DURATION_EXAMPLE}` });
+const rate = z.string().regex(new RegExp(RATE_PATTERN), { error: `expected ${RATE_EXAMPLE}` });
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'expected a name of letters, digits, ".", "_" or "-"' });
+const groupNames = z.array(name).min(1).optional().describe('Groups this stage applies to (default: all).');
+
+export const DEFAULT_PAYLOAD_TEMPLATE = '{"temperature":21.5,"seq":{seq},"ts":{timestamp}}';
+export const DEFAULT_UPLINK_TOPIC = '/up/device/id/{deviceId}';
+
+const brokerUrl = z
+  .string()
+  .regex(/^(mqtt|mqtts|ws|wss):\/\/[^\s/]+/, { error: 'expected "embedded" or a URL like mqtt://127.0.0.1:1883 (mqtt, mqtts, ws or wss)' });
+
+const keys = z
+  .strictObject({
+    mode: z.literal('per-device').default('per-device').describe('per-device: one key pair per device, generated once and kept.'),
+    store: z.string().min(1).optional().describe('Keystore file (default keys/<scenario>/<group>-<alg>.json).'),
+  })
+  .describe('Where device keys come from.');
+
+const token = z
+  .strictObject({
+    lifetime: duration.default('20m').describe('exp − iat.'),
+    audience: z.string().min(1).default(DEFAULT_AUDIENCE_TEMPLATE).describe('The aud claim; {deviceId} is replaced.'),
+    kid: z.boolean().default(true).describe('Put the key fingerprint in the header as kid.'),
+  })
+  .describe('Claims of each device token.');
+
+export const groupSchema = z
+  .strictObject({
+    name,
+    count: z.int().min(1).max(1_000_000).describe('Number of devices.'),
+    idPattern: z.string().min(1).default('device-{index:05}').describe('Device id; {index} counts from 1, {index:05} pads.'),
+    alg: z.enum(ALGORITHMS).default('ES256'),
+    rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
+    keys: keys.default({ mode: 'per-device' }),
+    token: token.default({ lifetime: '20m', audience: DEFAULT_AUDIENCE_TEMPLATE, kid: true }),
+    topic: z.string().min(1).default(DEFAULT_UPLINK_TOPIC).describe('Uplink topic; {deviceId}, {group}, {seq}.'),
+    payload: z.string().default(DEFAULT_PAYLOAD_TEMPLATE).describe('Payload template; {deviceId}, {seq}, {timestamp} (ms).'),
+  })
+  .describe('A group of devices that share credentials, topic and payload.');
+
+const connectStage = z.strictObject({
+  type: z.literal('connect'),
+  rate: rate.optional().describe('Connects per second across all devices; absent: all at once.'),
+  groups: groupNames,
+});
+const publishStage = z.strictObject({
+  type: z.literal('publish'),
+  rate: rate.describe('Messages per second per device.'),
+  duration: duration.optional().describe('How long to publish.'),
+  count: z.int().min(1).optional().describe('Messages per device (instead of duration).'),
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  retain: z.boolean().default(false),
+  groups: groupNames,
+});
+const holdStage = z.strictObject({ type: z.literal('hold'), duration, groups: groupNames });
+const disconnectStage = z.strictObject({ type: z.literal('disconnect'), groups: groupNames });
+
+export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, holdStage, disconnectStage]);
+
+const mqtt = z.strictObject({
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4).describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),
+  keepalive: duration.default('60s'),
+  connectTimeout: duration.default('30s'),
+  clean: z.boolean().default(true),
+});
+
+const embedded = z.strictObject({
+  skew: duration.default('60s').describe('Allowed clock skew for exp and iat.'),
+  maxLifetime: duration.default('24h').describe('Longest token lifetime the broker accepts.'),
+  requireKid: z.boolean().default(true),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: name.optional().describe('Names the report; default: the file name.'),
+    description: z.string().optional(),
+    broker: z.union([z.literal('embedded'), brokerUrl], { error: 'expected "embedded" or a URL like mqtt://127.0.0.1:1883' }).default('embedded'),
+    workers: z.int().min(1).max(64).optional().describe('Worker threads; default: one per available core.'),
+    mqtt: mqtt.default({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true }),
+    embedded: embedded.default({ skew: '60s', maxLifetime: '24h', requireKid: true }).describe('Settings of the embedded broker.'),
+    groups: z.array(groupSchema).min(1),
+    stages: z.array(stageSchema).min(1),
+  })
+  .describe('An mqtt-jwt-bench scenario.');
+
+/** What users write: mostly optional. */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** The file after validation, defaults applied. */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type GroupInput = z.output<typeof groupSchema>;
+export type StageInput = z.output<typeof stageSchema>;

@@ -1,0 +1,81 @@
+/**
+ * Typed messages between the coordinator and a worker (piscina's src/types.ts is the model).
+ * The task argument carries the worker's whole shard; the MessagePort carries the rest.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { MetricsSnapshot } from '../metrics/snapshot.js';
+import type { RunPlan } from '../scenario/plan.js';
+
+/** One device as a worker receives it. `key` is absent when the worker must generate it. */
+export interface DeviceAssignment {
+  globalIndex: number;
+  groupIndex: number;
+  deviceId: string;
+  key?: { privateKey: string; kid: string };
+}
+
+export interface BrokerTarget {
+  url: string;
+  /** PEM of a CA to trust in addition to the system's. */
+  ca?: string;
+}
+
+export interface WorkerTask {
+  workerIndex: number;
+  plan: RunPlan;
+  target: BrokerTarget;
+  devices: DeviceAssignment[];
+  port: MessagePort;
+}
+
+export interface GeneratedKey {
+  deviceId: string;
+  privateKey: string;
+  publicKey: string;
+  kid: string;
+}
+
+export interface WorkerSnapshot {
+  workerIndex: number;
+  /** Epoch milliseconds when the interval ended. */
+  atMs: number;
+  final: boolean;
+  connected: number;
+  /** Per group name. */
+  groups: Record<string, MetricsSnapshot>;
+}
+
+export type WorkerToCoordinator =
+  | { type: 'keys-generated'; groupIndex: number; keys: GeneratedKey[] }
+  | { type: 'ready'; workerIndex: number }
+  | { type: 'snapshot'; snapshot: WorkerSnapshot }
+  | { type: 'stage-done'; workerIndex: number; stageIndex: number };
+
+export type CoordinatorToWorker =
+  | { type: 'start-stage'; stageIndex: number; startAtMs: number }
+  | { type: 'stop' };
+
+/** What the task resolves to: the last interval's snapshot. */
+export type WorkerResult = WorkerSnapshot;
+
+/** Histogram and counter names a worker records, per group. */
+export const METRIC = {
+  signUs: 'signUs',
+  connectUs: 'connectUs',
+  publishAckUs: 'publishAckUs',
+  publishAckUncorrectedUs: 'publishAckUncorrectedUs',
+  sendLagUs: 'sendLagUs',
+  devices: 'devices',
+  tokensSigned: 'tokensSigned',
+  keysGenerated: 'keysGenerated',
+  connectAttempts: 'connectAttempts',
+  connected: 'connected',
+  connectFailed: 'connectFailed',
+  published: 'published',
+  acked: 'acked',
+  disconnected: 'disconnected',
+  missedSlots: 'missedSlots',
+  /** Prefixes: a reason or kind follows after a dot. */
+  connectFailedBy: 'connectFailed.',
+  errorsBy: 'errors.',
+} as const;

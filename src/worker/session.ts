@@ -1,0 +1,116 @@
+/**
+ * One simulated device: an MQTT.js client with every option set explicitly (its defaults would
+ * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
+ */
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { MqttPlan } from '../scenario/plan.js';
+import type { BrokerTarget } from './messages.js';
+
+export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
+
+/** CONNACK codes by name: MQTT 3.1.1 §3.2.2.3 and MQTT 5 §3.2.2.2. */
+const CONNACK_V3: Record<number, string> = {
+  1: 'unacceptable-protocol',
+  2: 'identifier-rejected',
+  3: 'server-unavailable',
+  4: 'bad-username-or-password',
+  5: 'not-authorized',
+};
+const CONNACK_V5: Record<number, string> = {
+  128: 'unspecified-error',
+  129: 'malformed-packet',
+  130: 'protocol-error',
+  132: 'unsupported-protocol-version',
+  133: 'client-identifier-not-valid',
+  134: 'bad-username-or-password',
+  135: 'not-authorized',
+  136: 'server-unavailable',
+  137: 'server-busy',
+  138: 'banned',
+  140: 'bad-authentication-method',
+  149: 'packet-too-large',
+  151: 'quota-exceeded',
+};
+
+export function connackReason(code: number, protocolVersion: 4 | 5): string {
+  return (protocolVersion === 5 ? CONNACK_V5[code] : CONNACK_V3[code]) ?? `connack-${code}`;
+}
+
+export class DeviceSession {
+  readonly deviceId: string;
+  #client: MqttClient | undefined;
+  #onLost: (reason: string) => void;
+
+  constructor(deviceId: string, onLost: (reason: string) => void) {
+    this.deviceId = deviceId;
+    this.#onLost = onLost;
+  }
+
+  get connected(): boolean {
+    return this.#client?.connected === true;
+  }
+
+  /** Opens the connection and resolves once CONNACK (or a failure) arrives. */
+  connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
+    const options: IClientOptions = {
+      clientId: this.deviceId,
+      // akenza ignores the username; some libraries only send a password when one is set.
+      username: 'unused',
+      password,
+      protocolVersion: mqttPlan.protocolVersion,
+      keepalive: mqttPlan.keepaliveSec,
+      clean: mqttPlan.clean,
+      connectTimeout: mqttPlan.connectTimeoutMs,
+      reconnectPeriod: 0,
+      resubscribe: false,
+      queueQoSZero: false,
+      timerVariant: 'native',
+      ...(target.ca === undefined ? {} : { ca: target.ca }),
+      rejectUnauthorized: true,
+    };
+    return new Promise((resolve) => {
+      let settled = false;
+      const client = mqtt.connect(target.url, options);
+      const settle = (outcome: ConnectOutcome): void => {
+        if (settled) return;
+        settled = true;
+        if (!outcome.ok) client.end(true);
+        resolve(outcome);
+      };
+      this.#client = client;
+      client.once('connect', () => settle({ ok: true }));
+      client.on('error', (error: Error & { code?: unknown }) => {
+        const reason =
+          typeof error.code === 'number'
+            ? connackReason(error.code, mqttPlan.protocolVersion)
+            : typeof error.code === 'string'
+              ? error.code
+              : /connack timeout/.test(error.message)
+                ? 'connect-timeout'
+                : 'client-error';
+        if (!settled) settle({ ok: false, reason });
+      });
+      client.on('close', () => {
+        if (!settled) settle({ ok: false, reason: 'closed-before-connack' });
+        else if (this.#client === client && !client.disconnecting) this.#onLost('connection-lost');
+      });
+    });
+  }
+
+  /** Sends one message; resolves when it is acknowledged (QoS 1/2) or written (QoS 0). */
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void> {
+    const client = this.#client;
+    if (client === undefined || !client.connected) return Promise.reject(new Error('not-connected'));
+    return new Promise((resolve, reject) => {
+      client.publish(topic, payload, { qos, retain }, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /** Sends DISCONNECT and closes; resolves when the socket is gone. */
+  async disconnect(): Promise<void> {
+    const client = this.#client;
+    if (client === undefined) return;
+    this.#client = undefined;
+    await client.endAsync(!client.connected);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The piscina entry: one long-lived task per worker. It prepares its shard of devices, then
+ * runs each stage when the coordinator says go, shipping a metrics snapshot every second.
+ */
+import { systemClock } from './clock.js';
+import type { WorkerResult, WorkerTask } from './messages.js';
+import { WorkerRun } from './worker-run.js';
+
+export default async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
+  return new WorkerRun(task, systemClock).execute();
+}

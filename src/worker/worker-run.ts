@@ -1,0 +1,238 @@
+/** One worker's part of a run: its devices, their sessions, and the stage loop. */
+import { Recorder } from '../metrics/recorder.js';
+import type { MetricsSnapshot } from '../metrics/snapshot.js';
+import { stageLayout, type RunPlan, type StagePlan } from '../scenario/plan.js';
+import { renderTemplate } from '../util/template.js';
+import type { Clock } from './clock.js';
+import { prepareKeys, presignTokens, type PreparedDevice } from './devices.js';
+import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
+import { connectTimes, publishTimes, runPlanned } from './schedule.js';
+import { DeviceSession } from './session.js';
+
+const SNAPSHOT_INTERVAL_MS = 1000;
+
+export class WorkerRun {
+  readonly #task: WorkerTask;
+  readonly #plan: RunPlan;
+  readonly #clock: Clock;
+  readonly #recorders: Recorder[];
+  readonly #sessions = new Map<number, DeviceSession>();
+  readonly #starts = new Map<number, number>();
+  #devices: PreparedDevice[] = [];
+  #connected = 0;
+  #stopping = false;
+  #wake: (() => void) | undefined;
+
+  constructor(task: WorkerTask, clock: Clock) {
+    this.#task = task;
+    this.#plan = task.plan;
+    this.#clock = clock;
+    this.#recorders = task.plan.groups.map(() => new Recorder());
+  }
+
+  async execute(): Promise<WorkerResult> {
+    const { port } = this.#task;
+    port.on('message', (message: CoordinatorToWorker) => this.#onMessage(message));
+    const timer = setInterval(() => this.#post({ type: 'snapshot', snapshot: this.#snapshot(false) }), SNAPSHOT_INTERVAL_MS);
+    try {
+      await this.#prepare();
+      this.#post({ type: 'ready', workerIndex: this.#task.workerIndex });
+      for (let i = 0; i < this.#plan.stages.length && !this.#stopping; i++) {
+        const startAtMs = await this.#waitForStart(i);
+        if (startAtMs === undefined) break;
+        await this.#runStage(this.#plan.stages[i] as StagePlan, startAtMs);
+        this.#post({ type: 'stage-done', workerIndex: this.#task.workerIndex, stageIndex: i });
+      }
+    } finally {
+      clearInterval(timer);
+      await this.#disconnectAll([...this.#sessions.keys()]);
+    }
+    const result = this.#snapshot(true);
+    port.close();
+    return result;
+  }
+
+  #onMessage(message: CoordinatorToWorker): void {
+    if (message.type === 'start-stage') this.#starts.set(message.stageIndex, message.startAtMs);
+    else this.#stopping = true;
+    this.#wake?.();
+  }
+
+  #post(message: WorkerToCoordinator): void {
+    this.#task.port.postMessage(message);
+  }
+
+  #waitForStart(stageIndex: number): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.#stopping) resolve(undefined);
+        else if (this.#starts.has(stageIndex)) resolve(this.#starts.get(stageIndex));
+        else {
+          this.#wake = check;
+          return;
+        }
+        this.#wake = undefined;
+      };
+      check();
+    });
+  }
+
+  async #prepare(): Promise<void> {
+    const { devices } = this.#task;
+    devices.forEach((d) => this.#recorders[d.groupIndex]?.count(METRIC.devices));
+    const { keys, generated } = prepareKeys(devices, this.#plan.groups, this.#recorders);
+    for (const [groupIndex, list] of generated) this.#post({ type: 'keys-generated', groupIndex, keys: list });
+    this.#devices = await presignTokens(devices, this.#plan.groups, keys, this.#recorders, this.#clock);
+  }
+
+  /** This worker's devices in `stage`, with their positions in the stage's global order. */
+  #stageDevices(stage: StagePlan): { indices: number[]; positions: number[]; total: number } {
+    const layout = stageLayout(this.#plan, stage);
+    const indices: number[] = [];
+    const positions: number[] = [];
+    this.#devices.forEach((device, i) => {
+      const offset = layout.offsets.get(device.assignment.groupIndex);
+      if (offset === undefined) return;
+      indices.push(i);
+      positions.push(offset + device.assignment.globalIndex - device.group.firstIndex);
+    });
+    return { indices, positions, total: layout.total };
+  }
+
+  async #runStage(stage: StagePlan, startAtMs: number): Promise<void> {
+    const { indices, positions, total } = this.#stageDevices(stage);
+    switch (stage.type) {
+      case 'connect':
+        return this.#connect(indices, positions, startAtMs, stage.ratePerSec);
+      case 'publish':
+        return this.#publish(stage, indices, positions, total, startAtMs);
+      case 'hold':
+        return this.#sleepUnlessStopped(startAtMs + stage.durationMs - this.#clock.nowMs());
+      case 'disconnect':
+        return this.#disconnectAll(indices);
+    }
+  }
+
+  async #connect(indices: number[], positions: number[], startAtMs: number, ratePerSec: number | null): Promise<void> {
+    const pending: Promise<void>[] = [];
+    await runPlanned(
+      connectTimes(startAtMs, ratePerSec, positions),
+      this.#clock,
+      (event) => pending.push(this.#connectOne(indices[event.device] as number)),
+      () => this.#stopping,
+    );
+    await Promise.all(pending);
+  }
+
+  async #connectOne(index: number): Promise<void> {
+    const device = this.#devices[index] as PreparedDevice;
+    const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
+    const session = new DeviceSession(device.assignment.deviceId, (reason) => {
+      this.#connected--;
+      recorder.count(METRIC.errorsBy + reason);
+    });
+    this.#sessions.set(index, session);
+    recorder.count(METRIC.connectAttempts);
+    const startMs = this.#clock.nowMs();
+    const outcome = await session.connect(this.#task.target, this.#plan.mqtt, device.token);
+    if (outcome.ok) {
+      recorder.record(METRIC.connectUs, (this.#clock.nowMs() - startMs) * 1000);
+      recorder.count(METRIC.connected);
+      this.#connected++;
+    } else {
+      this.#sessions.delete(index);
+      recorder.count(METRIC.connectFailed);
+      recorder.count(METRIC.connectFailedBy + outcome.reason);
+    }
+  }
+
+  async #publish(stage: Extract<StagePlan, { type: 'publish' }>, indices: number[], positions: number[], total: number, startAtMs: number): Promise<void> {
+    const pending = new Map<Promise<void>, number>();
+    const intervalMs = 1000 / stage.ratePerDevicePerSec;
+    await runPlanned(
+      publishTimes(startAtMs, stage.ratePerDevicePerSec, stage.countPerDevice, positions, total),
+      this.#clock,
+      (event) => {
+        const promise = this.#publishOne(stage, indices[event.device] as number, event.seq, event.atMs, intervalMs);
+        pending.set(promise, (this.#devices[indices[event.device] as number] as PreparedDevice).assignment.groupIndex);
+        void promise.finally(() => pending.delete(promise));
+      },
+      () => this.#stopping,
+    );
+    await this.#drain(pending);
+  }
+
+  async #publishOne(stage: Extract<StagePlan, { type: 'publish' }>, index: number, seq: number, plannedMs: number, intervalMs: number): Promise<void> {
+    const device = this.#devices[index] as PreparedDevice;
+    const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
+    const session = this.#sessions.get(index);
+    if (session === undefined || !session.connected) {
+      recorder.count(METRIC.errorsBy + 'not-connected');
+      return;
+    }
+    const deviceId = device.assignment.deviceId;
+    const sentMs = this.#clock.nowMs();
+    const lagMs = sentMs - plannedMs;
+    recorder.record(METRIC.sendLagUs, Math.max(0, lagMs) * 1000);
+    if (lagMs > intervalMs) recorder.count(METRIC.missedSlots);
+    const topic = renderTemplate(device.group.topicTemplate, { deviceId, group: device.group.name, seq });
+    const payload = renderTemplate(device.group.payloadTemplate, { deviceId, seq, timestamp: Math.round(sentMs) });
+    recorder.count(METRIC.published);
+    try {
+      await session.publish(topic, payload, stage.qos, stage.retain);
+    } catch (error) {
+      recorder.count(METRIC.errorsBy + ((error as Error).message === 'not-connected' ? 'not-connected' : 'publish-failed'));
+      return;
+    }
+    if (stage.qos === 0) return;
+    const ackMs = this.#clock.nowMs();
+    // Latency from the planned send time (corrected for coordinated omission) and, beside it,
+    // from the actual send, as wrk2 keeps both. A send up to 1 ms early (timer granularity) is
+    // measured from the send itself, so the corrected figure is never the smaller one.
+    recorder.record(METRIC.publishAckUs, (ackMs - Math.min(plannedMs, sentMs)) * 1000);
+    recorder.record(METRIC.publishAckUncorrectedUs, (ackMs - sentMs) * 1000);
+    recorder.count(METRIC.acked);
+  }
+
+  /** Waits for outstanding acks, at most one connect timeout; what is left is counted lost. */
+  async #drain(pending: Map<Promise<void>, number>): Promise<void> {
+    const deadline = this.#clock.nowMs() + this.#plan.mqtt.connectTimeoutMs;
+    while (pending.size > 0 && this.#clock.nowMs() < deadline) {
+      await Promise.race([Promise.all(pending.keys()), this.#clock.sleepMs(100)]);
+    }
+    for (const groupIndex of pending.values()) this.#recorders[groupIndex]?.count(METRIC.errorsBy + 'ack-timeout');
+  }
+
+  async #disconnectAll(indices: number[]): Promise<void> {
+    await Promise.all(
+      indices.map(async (index) => {
+        const session = this.#sessions.get(index);
+        if (session === undefined) return;
+        this.#sessions.delete(index);
+        const wasConnected = session.connected;
+        await session.disconnect();
+        if (wasConnected) {
+          this.#connected--;
+          this.#recorders[(this.#devices[index] as PreparedDevice).assignment.groupIndex]?.count(METRIC.disconnected);
+        }
+      }),
+    );
+  }
+
+  async #sleepUnlessStopped(ms: number): Promise<void> {
+    const endMs = this.#clock.nowMs() + ms;
+    while (!this.#stopping && this.#clock.nowMs() < endMs) {
+      await this.#clock.sleepMs(Math.min(100, endMs - this.#clock.nowMs()));
+    }
+  }
+
+  #snapshot(final: boolean): WorkerSnapshot {
+    const groups: Record<string, MetricsSnapshot> = {};
+    this.#plan.groups.forEach((group, g) => {
+      groups[group.name] = (this.#recorders[g] as Recorder).takeInterval();
+    });
+    return { workerIndex: this.#task.workerIndex, atMs: this.#clock.nowMs(), final, connected: this.#connected, groups };
+  }
+}
+
+type WorkerResult = WorkerSnapshot;
