@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CONFIG, EXIT_INTERNAL, HarnessError } from '../errors.js';
+import { scenarioJsonSchemaText } from '../scenario/json-schema.js';
 import { runCommand } from './run.js';
 
 const argv = hideBin(process.argv);
@@ -38,7 +39,10 @@ await yargs(argv)
       process.exitCode = await runCommand({ scenario: args.scenario, reportDir: args.reportDir, quiet: args.quiet }).catch(report);
     },
   )
-  .demandCommand(1, 'name a command: run')
+  .command('schema', 'Print the JSON Schema of the scenario format (scenarios/schema.json)', {}, () => {
+    process.stdout.write(scenarioJsonSchemaText());
+  })
+  .demandCommand(1, 'name a command: run, schema')
   .strict()
   .fail((message, error) => {
     if (error !== undefined && error !== null) {

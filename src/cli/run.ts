@@ -32,7 +32,7 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
     const result = await runPlan(loaded.plan, {
       file: args.scenario,
       signal: controller.signal,
-      onProgress: args.quiet ? undefined : printProgress,
+      onProgress: args.quiet ? undefined : progressPrinter(),
     });
     let reportPath: string | undefined;
     let writeError: Error | undefined;
@@ -51,18 +51,25 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
   }
 }
 
-function printProgress(event: ProgressEvent): void {
-  switch (event.type) {
-    case 'phase':
-      process.stderr.write(`${event.message}\n`);
-      break;
-    case 'stage':
-      process.stderr.write(`stage ${event.index + 1}/${event.count}: ${event.stageType}\n`);
-      break;
-    case 'tick':
-      process.stderr.write(
-        `  ${(event.elapsedMs / 1000).toFixed(0).padStart(4)}s  connected ${event.connected}  published ${event.published}  acked ${event.acked}  errors ${event.errors}\n`,
-      );
-      break;
-  }
+/** Progress on stderr: on a terminal a line a second; in logs and pipes one every 5 s. */
+function progressPrinter(): (event: ProgressEvent) => void {
+  const tickEveryMs = process.stderr.isTTY ? 1000 : 5000;
+  let lastTickMs = -Infinity;
+  return (event) => {
+    switch (event.type) {
+      case 'phase':
+        process.stderr.write(`${event.message}\n`);
+        break;
+      case 'stage':
+        process.stderr.write(`stage ${event.index + 1}/${event.count}: ${event.stageType}\n`);
+        break;
+      case 'tick':
+        if (event.elapsedMs - lastTickMs < tickEveryMs - 100) return;
+        lastTickMs = event.elapsedMs;
+        process.stderr.write(
+          `  ${(event.elapsedMs / 1000).toFixed(0).padStart(4)}s  connected ${event.connected}  published ${event.published}  acked ${event.acked}  errors ${event.errors}\n`,
+        );
+        break;
+    }
+  };
 }

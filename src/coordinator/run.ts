@@ -12,6 +12,7 @@ import { metricsSection, SCHEMA_VERSION, type RunResult, type RunStatus, type St
 import type { RunPlan } from '../scenario/plan.js';
 import type { BrokerTarget, CoordinatorToWorker, GeneratedKey, WorkerResult, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
 import { EmbeddedBroker } from './embedded-broker.js';
+import { probeBroker } from './probe.js';
 import { environmentInfo } from './environment.js';
 import type { ProgressListener } from './progress.js';
 import { assignDevices } from './shards.js';
@@ -63,6 +64,7 @@ class RunCoordinator {
     const keystores = await Promise.all(plan.groups.map((g) => loadKeystore(g.keystorePath, g.alg)));
     const broker = plan.broker.kind === 'embedded' ? await this.#startBroker() : undefined;
     const target: BrokerTarget = { url: broker?.url ?? (plan.broker as { url: string }).url };
+    if (broker === undefined) await probeBroker(target.url);
     const onAbort = (): void => this.#end('interrupted', 'stopped by signal');
     this.#options.signal?.addEventListener('abort', onAbort, { once: true });
     if (this.#options.signal?.aborted) onAbort();

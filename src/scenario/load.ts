@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
-import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { suggestKey } from './did-you-mean.js';
@@ -51,7 +51,7 @@ export function parseScenario(text: string, file: string): LoadedScenario {
 
 /** Validates a scenario object (from a file or from code) and builds its RunPlan. */
 export function validateScenario(data: unknown, file: string, doc?: Document, lineCounter?: LineCounter): LoadedScenario {
-  const where = (path: (string | number)[]): string => locate(file, path, doc, lineCounter);
+  const where = (path: (string | number)[], atKey = false): string => locate(file, path, doc, lineCounter, atKey);
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.flatMap((issue) => formatIssue(issue, where)).join('\n'));
@@ -65,12 +65,12 @@ export function validateScenario(data: unknown, file: string, doc?: Document, li
   return { file, scenario, plan: built.plan };
 }
 
-function formatIssue(issue: z.core.$ZodIssue, where: (path: (string | number)[]) => string): string[] {
+function formatIssue(issue: z.core.$ZodIssue, where: (path: (string | number)[], atKey?: boolean) => string): string[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const hint = suggestKey(key, scenarioSchema, path, issue.input);
-      return `${where([...path, key])} ${pathText([...path, key])}: unknown field${hint === undefined ? '' : `, did you mean "${hint}"?`}`;
+      return `${where([...path, key], true)} ${pathText([...path, key])}: unknown field${hint === undefined ? '' : `, did you mean "${hint}"?`}`;
     });
   }
   const got = 'input' in issue && issue.input !== undefined ? ` (got ${show(issue.input)})` : '';
@@ -87,9 +87,17 @@ function show(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-/** `file:line:col` of the deepest node that exists along `path`. */
-function locate(file: string, path: (string | number)[], doc?: Document, lineCounter?: LineCounter): string {
+/** `file:line:col` of the deepest node that exists along `path` (of its key, with `atKey`). */
+function locate(file: string, path: (string | number)[], doc?: Document, lineCounter?: LineCounter, atKey = false): string {
   if (doc === undefined || lineCounter === undefined) return `${file}:`;
+  if (atKey && path.length > 0) {
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]) : undefined;
+    if (isNode(pair?.key) && pair.key.range) {
+      const pos = lineCounter.linePos(pair.key.range[0]);
+      return `${file}:${pos.line}:${pos.col}`;
+    }
+  }
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) {

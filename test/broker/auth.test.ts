@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import { BROKER_METRIC } from '../../src/broker/broker-metrics.js';
+import { startBroker, type RunningBroker } from '../../src/broker/server.js';
+import { parsePrivateKey } from '../../src/identity/keys.js';
+import { MetricsTotals } from '../../src/metrics/snapshot.js';
+import type { MqttPlan } from '../../src/scenario/plan.js';
+import { DeviceSession, type ConnectOutcome } from '../../src/worker/session.js';
+import { vectorFile, vectors } from '../helpers.js';
+
+const mqtt: MqttPlan = { protocolVersion: 4, keepaliveSec: 30, connectTimeoutMs: 5000, clean: true };
+const AUD = 'https://akenza.io/devices/{deviceId}';
+const DEVICE = vectors.deviceId;
+const ec = vectors.cases.find((c) => c.name === 'ec')!;
+const rsa = vectors.cases.find((c) => c.name === 'rsa')!;
+
+let broker: RunningBroker;
+
+async function connect(password: string, clientId = DEVICE): Promise<ConnectOutcome> {
+  const session = new DeviceSession(clientId, () => {});
+  const outcome = await session.connect({ url: `mqtt://127.0.0.1:${broker.port}` }, mqtt, password);
+  await session.disconnect();
+  return outcome;
+}
+
+function rejected(reason: string): number {
+  const totals = new MetricsTotals();
+  totals.add(broker.metrics.snapshot());
+  return totals.counter(BROKER_METRIC.authRejectedPrefix + reason);
+}
+
+function register(alg: 'ES256' | 'RS256', publicKeyFile: string, audience = AUD): void {
+  broker.registry.add([{ deviceId: DEVICE, alg, publicKey: vectorFile(publicKeyFile), audience }]);
+}
+
+async function ecToken(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'ES256', kid: ec.kid, typ: 'JWT' }): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(parsePrivateKey(vectorFile('ec_private.pem'), 'ec'));
+}
+
+const now = (): number => Math.floor(Date.now() / 1000);
+const aud = `https://akenza.io/devices/${DEVICE}`;
+
+describe('embedded broker authentication', () => {
+  before(async () => {
+    broker = await startBroker({ host: '127.0.0.1', port: 0, policy: { audienceTemplate: AUD, skewSec: 60, maxLifetimeSec: 200 * 365 * 86400, maxTokenBytes: 8192, requireKid: true } });
+  });
+  after(() => broker.close());
+
+  for (const c of vectors.cases) {
+    it(`accepts the ${c.name} vector token for ${DEVICE}`, async () => {
+      register(c.alg, c.publicKey, c.aud.replace(DEVICE, '{deviceId}'));
+      assert.deepEqual(await connect(c.token), { ok: true });
+    });
+  }
+
+  it('refuses a token with the wrong aud (not authorized)', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('bad-audience');
+    const outcome = await connect(await ecToken({ iat: now(), exp: now() + 1200, aud: 'https://akenza.io/devices/someone-else' }));
+    assert.deepEqual(outcome, { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('bad-audience'), before + 1);
+  });
+
+  it('refuses an expired token', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('expired');
+    const outcome = await connect(await ecToken({ iat: now() - 7200, exp: now() - 3600, aud }));
+    assert.deepEqual(outcome, { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('expired'), before + 1);
+  });
+
+  it('refuses a token whose kid is not the registered key fingerprint', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('kid-mismatch');
+    const outcome = await connect(await ecToken({ iat: now(), exp: now() + 1200, aud }, { alg: 'ES256', kid: rsa.kid, typ: 'JWT' }));
+    assert.deepEqual(outcome, { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('kid-mismatch'), before + 1);
+  });
+
+  it('refuses a token with a bad signature', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('bad-signature');
+    const [h, p, s] = ec.token.split('.') as [string, string, string];
+    const flipped = s.slice(0, 10) + (s[10] === 'A' ? 'B' : 'A') + s.slice(11);
+    assert.deepEqual(await connect(`${h}.${p}.${flipped}`), { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('bad-signature'), before + 1);
+  });
+
+  it('refuses a password that is not a JWT (bad user name or password)', async () => {
+    const before = rejected('not-jwt');
+    assert.deepEqual(await connect('hunter2'), { ok: false, reason: 'bad-username-or-password' });
+    assert.equal(rejected('not-jwt'), before + 1);
+  });
+
+  it('refuses an unregistered client id', async () => {
+    const before = rejected('unknown-device');
+    assert.deepEqual(await connect(ec.token, 'nobody'), { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('unknown-device'), before + 1);
+  });
+
+  it('refuses a token signed with another algorithm than the registered key', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('alg-not-allowed');
+    assert.deepEqual(await connect(rsa.token), { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('alg-not-allowed'), before + 1);
+  });
+
+  it('refuses an iat more than the skew in the future', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('iat-in-future');
+    assert.deepEqual(await connect(await ecToken({ iat: now() + 600, exp: now() + 1800, aud })), { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('iat-in-future'), before + 1);
+  });
+
+  it('records one verify time per signature checked', async () => {
+    const totals = new MetricsTotals();
+    totals.add(broker.metrics.snapshot());
+    assert.ok(totals.histogram('verifyUs.ES256').totalCount >= 4);
+    assert.ok(totals.histogram('verifyUs.RS256').totalCount >= 2);
+  });
+});
