@@ -1,16 +1,30 @@
 /** `mqtt-jwt-bench run <scenario>`: load, run, write the report, print the summary. */
-import type { ProgressEvent } from '../coordinator/progress.js';
-import { runPlan } from '../coordinator/run.js';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_WORKER } from '../errors.js';
-import { formatSummary } from '../report/console.js';
-import { writeReport } from '../report/write.js';
-import { loadScenarioFile } from '../scenario/load.js';
+import type { Argv, CommandModule } from 'yargs';
+import type { ProgressEvent } from '../../coordinator/progress.js';
+import { runPlan } from '../../coordinator/run.js';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_WORKER } from '../../errors.js';
+import { formatSummary } from '../../report/console.js';
+import { writeReport } from '../../report/write.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import { handle } from '../errors.js';
 
 export interface RunCommandArgs {
   scenario: string;
   reportDir: string;
   quiet: boolean;
+  verbose?: boolean;
 }
+
+export const runCommandModule: CommandModule<object, RunCommandArgs> = {
+  command: 'run <scenario>',
+  describe: 'Run a scenario file and write a report',
+  builder: (y: Argv) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
+      .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' }) as unknown as Argv<RunCommandArgs>,
+  handler: handle(runCommand),
+};
 
 export async function runCommand(args: RunCommandArgs): Promise<number> {
   const loaded = await loadScenarioFile(args.scenario);
