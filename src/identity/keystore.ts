@@ -28,13 +28,17 @@ interface KeystoreFile extends Keystore {
   version: typeof KEYSTORE_VERSION;
 }
 
-/** Reads a keystore; a missing file is an empty one. A corrupt or foreign file is a KeyError. */
-export async function loadKeystore(path: string, alg: Algorithm): Promise<Keystore> {
+/**
+ * Reads a keystore; a missing file is an empty one (for `alg`). A corrupt or foreign file, or one
+ * holding keys of another algorithm than `alg`, is a KeyError. Without `alg`, any algorithm is
+ * accepted and a missing file is an error.
+ */
+export async function loadKeystore(path: string, alg?: Algorithm): Promise<Keystore> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { alg, devices: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && alg !== undefined) return { alg, devices: {} };
     throw new KeyError(`${path}: cannot read keystore: ${(error as Error).message}`, { cause: error });
   }
   let data: unknown;
@@ -50,7 +54,7 @@ export async function loadKeystore(path: string, alg: Algorithm): Promise<Keysto
   if (!isAlgorithm(file.alg) || typeof file.devices !== 'object' || file.devices === null) {
     throw new KeyError(`${path}: keystore has no valid alg or devices`);
   }
-  if (file.alg !== alg) {
+  if (alg !== undefined && file.alg !== alg) {
     throw new KeyError(`${path}: keystore holds ${file.alg} keys, the group wants ${alg}`, {
       hint: 'Point keys.store at another file, or change the group alg.',
     });
@@ -60,7 +64,7 @@ export async function loadKeystore(path: string, alg: Algorithm): Promise<Keysto
       throw new KeyError(`${path}: keystore entry for ${deviceId} is incomplete`);
     }
   }
-  return { alg, devices: file.devices };
+  return { alg: file.alg, devices: file.devices };
 }
 
 export async function saveKeystore(path: string, keystore: Keystore): Promise<void> {
