@@ -6,11 +6,12 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { DeviceRecord } from '../broker/registry.js';
-import { loadKeystore, saveKeystore, type Keystore } from '../identity/keystore.js';
+import { KeystoreWriter } from '../identity/keystore-writer.js';
 import { MetricsTotals } from '../metrics/snapshot.js';
 import { metricsSection, SCHEMA_VERSION, type RunResult, type RunStatus, type StageRecord } from '../report/run-result.js';
-import type { RunPlan } from '../scenario/plan.js';
-import type { BrokerTarget, CoordinatorToWorker, GeneratedKey, WorkerResult, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
+import { deviceId, type RunPlan } from '../scenario/plan.js';
+import type { BrokerTarget, CoordinatorToWorker, WorkerResult, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
+import { resolveCredentials, type GroupCredentials } from './credentials.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { probeBroker } from './probe.js';
 import { environmentInfo } from './environment.js';
@@ -39,7 +40,10 @@ class RunCoordinator {
   readonly #options: RunOptions;
   readonly #groupTotals: MetricsTotals[];
   readonly #ports: MessagePort[] = [];
-  readonly #generated = new Map<number, GeneratedKey[]>();
+  readonly #writers = new Map<number, KeystoreWriter>();
+  #keysGenerated = 0;
+  #keysToGenerate = 0;
+  #keygenStartMs = 0;
   readonly #stageDone = new Map<number, number>();
   #ready = 0;
   #status: RunStatus = 'complete';
@@ -61,7 +65,11 @@ class RunCoordinator {
     const startedMs = Date.now();
     this.#timeline = new TimelineBuilder(startedMs);
     const plan = this.#plan;
-    const keystores = await Promise.all(plan.groups.map((g) => loadKeystore(g.keystorePath, g.alg)));
+    const credentials = await Promise.all(plan.groups.map((g) => resolveCredentials(g)));
+    for (const warning of credentials.flatMap((c) => c.warnings)) this.#progress({ type: 'warning', message: warning });
+    credentials.forEach((c, g) => {
+      if (c.keystore !== undefined) this.#writers.set(g, new KeystoreWriter(c.keystore.path, c.keystore.store));
+    });
     const broker = plan.broker.kind === 'embedded' ? await this.#startBroker() : undefined;
     const target: BrokerTarget = { url: broker?.url ?? (plan.broker as { url: string }).url };
     if (broker === undefined) await probeBroker(target.url);
@@ -78,7 +86,10 @@ class RunCoordinator {
       atomics: 'disabled',
     });
     const finals: (WorkerSnapshot | undefined)[] = [];
-    const tasks = assignDevices(plan, keystores).map((devices, workerIndex) => {
+    const shards = assignDevices(plan, credentials);
+    this.#keysToGenerate = shards.reduce((n, shard) => n + shard.filter((d) => d.key === undefined).length, 0);
+    this.#keygenStartMs = Date.now();
+    const tasks = shards.map((devices, workerIndex) => {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (message: WorkerToCoordinator) => this.#onWorkerMessage(message));
       this.#ports.push(port1);
@@ -95,7 +106,7 @@ class RunCoordinator {
     try {
       this.#progress({ type: 'phase', message: `preparing ${plan.groups.reduce((n, g) => n + g.count, 0)} devices on ${plan.workers} workers` });
       await this.#waitFor(() => this.#ready === plan.workers);
-      await this.#persistKeys(keystores, broker);
+      await this.#persistKeys(credentials, broker);
       for (let i = 0; i < plan.stages.length && !this.#ended; i++) stages.push(await this.#runStage(i));
     } catch (error) {
       this.#end('failed', (error as Error).message);
@@ -103,6 +114,8 @@ class RunCoordinator {
     } finally {
       clearInterval(tick);
       this.#options.signal?.removeEventListener('abort', onAbort);
+      // Keys generated before a stop are kept, so the next run resumes the generation.
+      for (const writer of this.#writers.values()) await writer.flush();
       if (this.#ended) this.#broadcast({ type: 'stop' });
       await settleWithin(Promise.all(tasks), STOP_GRACE_MS);
       for (const port of this.#ports) port.close();
@@ -133,18 +146,17 @@ class RunCoordinator {
     });
   }
 
-  /** Saves newly generated keys (0600, atomically) and registers every device with the broker. */
-  async #persistKeys(keystores: Keystore[], broker: EmbeddedBroker | undefined): Promise<void> {
-    for (const [groupIndex, keys] of this.#generated) {
-      const keystore = keystores[groupIndex] as Keystore;
-      for (const k of keys) keystore.devices[k.deviceId] = { privateKey: k.privateKey, publicKey: k.publicKey, kid: k.kid };
-      await saveKeystore(this.#plan.groups[groupIndex]?.keystorePath as string, keystore);
-    }
-    this.#generated.clear();
-    if (broker === undefined) return;
+  /** Saves the last generated keys (0600, atomically) and registers every device with the broker. */
+  async #persistKeys(credentials: GroupCredentials[], broker: EmbeddedBroker | undefined): Promise<void> {
+    for (const writer of this.#writers.values()) await writer.flush();
+    if (broker === undefined || this.#ended) return;
     const records: DeviceRecord[] = [];
     this.#plan.groups.forEach((group, g) => {
-      for (const [deviceId, entry] of Object.entries((keystores[g] as Keystore).devices)) records.push({ deviceId, alg: group.alg, publicKey: entry.publicKey, audience: group.token.audienceTemplate });
+      for (let i = 0; i < group.count; i++) {
+        const id = deviceId(group, i);
+        const entry = credentials[g]?.keyFor(i, id);
+        if (entry !== undefined) records.push({ deviceId: id, alg: group.alg, publicKey: entry.publicKey, audience: group.token.audienceTemplate });
+      }
     });
     await broker.register(records);
   }
@@ -162,7 +174,9 @@ class RunCoordinator {
   #onWorkerMessage(message: WorkerToCoordinator): void {
     switch (message.type) {
       case 'keys-generated':
-        this.#generated.set(message.groupIndex, [...(this.#generated.get(message.groupIndex) ?? []), ...message.keys]);
+        this.#writers.get(message.groupIndex)?.add(message.keys.map((k) => [k.deviceId, { privateKey: k.privateKey, publicKey: k.publicKey, kid: k.kid }]));
+        this.#keysGenerated += message.keys.length;
+        this.#progress({ type: 'keys', generated: this.#keysGenerated, total: this.#keysToGenerate, elapsedMs: Date.now() - this.#keygenStartMs });
         break;
       case 'ready':
         this.#ready++;

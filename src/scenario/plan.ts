@@ -4,8 +4,9 @@
  * problems with their paths exactly like the schema does.
  */
 import type { Algorithm } from '../identity/algorithms.js';
+import type { ExtraValue, TokenSpec } from '../identity/token.js';
 import { renderTemplate } from '../util/template.js';
-import type { Scenario, StageInput } from './schema.js';
+import type { GroupInput, Scenario, StageInput } from './schema.js';
 import { parseDurationMs, parseRatePerSec } from './units.js';
 
 export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string };
@@ -24,6 +25,21 @@ export interface EmbeddedBrokerPlan {
   maxTokenBytes: number;
 }
 
+export type KeySourcePlan =
+  | { mode: 'per-device'; storePath: string }
+  | { mode: 'pool'; storePath: string; size: number }
+  | { mode: 'shared'; privateKeyPath: string; publicKeyPath: string | null; passphraseEnv: string | null }
+  | { mode: 'files'; dir: string; passphraseEnv: string | null };
+
+export interface TokenPlan {
+  lifetimeSec: number;
+  audienceTemplate: string;
+  includeKid: boolean;
+  refreshBeforeSec: number;
+  claims: Record<string, ExtraValue>;
+  headers: Record<string, ExtraValue>;
+}
+
 export interface GroupPlan {
   name: string;
   count: number;
@@ -32,8 +48,8 @@ export interface GroupPlan {
   idPattern: string;
   alg: Algorithm;
   rsaBits: number;
-  keystorePath: string;
-  token: { lifetimeSec: number; audienceTemplate: string; kid: boolean };
+  keys: KeySourcePlan;
+  token: TokenPlan;
   topicTemplate: string;
   payloadTemplate: string;
 }
@@ -132,6 +148,9 @@ function planGroups(scenario: Scenario, scenarioName: string, problems: PlanProb
       problems.push({ path: ['groups', i, 'idPattern'], message: `gives the same device ids as group "${other}"; client ids must be unique` });
     }
     seenPatterns.set(g.idPattern, g.name);
+    if (g.token.refreshBefore !== undefined && ms(g.token.refreshBefore) >= ms(g.token.lifetime)) {
+      problems.push({ path: ['groups', i, 'token', 'refreshBefore'], message: `${g.token.refreshBefore} must be shorter than the token lifetime ${g.token.lifetime}` });
+    }
     if (!g.idPattern.includes('{index')) {
       if (g.count > 1) problems.push({ path: ['groups', i, 'idPattern'], message: `must contain {index} to give ${g.count} devices distinct ids` });
     }
@@ -142,14 +161,41 @@ function planGroups(scenario: Scenario, scenarioName: string, problems: PlanProb
       idPattern: g.idPattern,
       alg: g.alg,
       rsaBits: g.rsaBits,
-      keystorePath: g.keys.store ?? `keys/${scenarioName}/${g.name}-${g.alg}.json`,
-      token: { lifetimeSec: ms(g.token.lifetime) / 1000, audienceTemplate: g.token.audience, kid: g.token.kid },
+      keys: planKeys(g, scenarioName),
+      token: {
+        lifetimeSec: ms(g.token.lifetime) / 1000,
+        audienceTemplate: g.token.audience,
+        includeKid: g.token.kid,
+        refreshBeforeSec: ms(g.token.refreshBefore) / 1000,
+        claims: g.token.claims ?? {},
+        headers: g.token.headers ?? {},
+      },
       topicTemplate: g.topic,
       payloadTemplate: g.payload,
     };
     firstIndex += g.count;
     return plan;
   });
+}
+
+function planKeys(g: GroupInput, scenarioName: string): KeySourcePlan {
+  const keys = g.keys;
+  switch (keys.mode) {
+    case 'per-device':
+      return { mode: 'per-device', storePath: keys.store ?? `keys/${scenarioName}/${g.name}-${g.alg}.json` };
+    case 'pool':
+      return { mode: 'pool', size: keys.size, storePath: keys.store ?? `keys/${scenarioName}/${g.name}-${g.alg}-pool.json` };
+    case 'shared':
+      return { mode: 'shared', privateKeyPath: keys.privateKey, publicKeyPath: keys.publicKey ?? null, passphraseEnv: keys.passphraseEnv ?? null };
+    case 'files':
+      return { mode: 'files', dir: keys.dir, passphraseEnv: keys.passphraseEnv ?? null };
+  }
+}
+
+/** The signing recipe of a group's tokens. */
+export function tokenSpec(group: Pick<GroupPlan, 'alg' | 'token'>): TokenSpec {
+  const t = group.token;
+  return { alg: group.alg, audienceTemplate: t.audienceTemplate, lifetimeSec: t.lifetimeSec, includeKid: t.includeKid, claims: t.claims, headers: t.headers };
 }
 
 function planStage(stage: StageInput, index: number, groups: GroupPlan[], problems: PlanProblem[]): StagePlan {

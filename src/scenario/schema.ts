@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ALGORITHMS } from '../identity/algorithms.js';
-import { DEFAULT_AUDIENCE_TEMPLATE } from '../identity/token.js';
+import { DEFAULT_AUDIENCE_TEMPLATE, RESERVED_CLAIMS, RESERVED_HEADERS } from '../identity/token.js';
 import { DURATION_EXAMPLE, DURATION_PATTERN, RATE_EXAMPLE, RATE_PATTERN } from './units.js';
 
 const duration = z.string().regex(new RegExp(DURATION_PATTERN), { error: `expected ${DURATION_EXAMPLE}` });
@@ -20,18 +20,55 @@ const brokerUrl = z
   .string()
   .regex(/^(mqtt|mqtts|ws|wss):\/\/[^\s/]+/, { error: 'expected "embedded" or a URL like mqtt://127.0.0.1:1883 (mqtt, mqtts, ws or wss)' });
 
-const keys = z
-  .strictObject({
-    mode: z.literal('per-device').default('per-device').describe('per-device: one key pair per device, generated once and kept.'),
+const passphraseEnv = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected the name of an environment variable' })
+  .optional()
+  .describe('Environment variable holding the passphrase of encrypted PKCS#8 keys.');
+
+const keyModes = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('per-device').describe('One key pair per device, generated once into a keystore and reused.'),
     store: z.string().min(1).optional().describe('Keystore file (default keys/<scenario>/<group>-<alg>.json).'),
-  })
+  }),
+  z.strictObject({
+    mode: z.literal('pool').describe('K key pairs handed out round-robin: large RSA fleets without K = count keygens.'),
+    size: z.int().min(1).max(100_000).describe('K, the number of key pairs.'),
+    store: z.string().min(1).optional().describe('Keystore file (default keys/<scenario>/<group>-<alg>-pool.json).'),
+  }),
+  z.strictObject({
+    mode: z.literal('shared').describe('One key pair for every device, from files (as the akenza examples do).'),
+    privateKey: z.string().min(1).describe('Private key PEM: PKCS#8, PKCS#1 or SEC1; encrypted PKCS#8 with passphraseEnv.'),
+    publicKey: z.string().min(1).optional().describe('SPKI PEM or X.509 certificate PEM; the kid is its fingerprint. Default: derived from the private key.'),
+    passphraseEnv,
+  }),
+  z.strictObject({
+    mode: z.literal('files').describe('A folder with one private key per device: <dir>/<deviceId>.pem (and optionally <deviceId>.pub.pem).'),
+    dir: z.string().min(1),
+    passphraseEnv,
+  }),
+]);
+
+/** `keys:` without a mode means per-device, the default. */
+const keys = z
+  .preprocess((value) => (typeof value === 'object' && value !== null && !('mode' in value) ? { ...value, mode: 'per-device' } : value), keyModes)
   .describe('Where device keys come from.');
+
+const extraValue = z.union([z.string(), z.number(), z.boolean()]);
+const extras = (reserved: readonly string[], what: string) =>
+  z
+    .record(z.string(), extraValue)
+    .refine((record) => !Object.keys(record).some((k) => reserved.includes(k)), { error: `${what} may not set ${reserved.join(', ')} (the harness sets them)` })
+    .optional();
 
 const token = z
   .strictObject({
     lifetime: duration.default('20m').describe('exp − iat.'),
     audience: z.string().min(1).default(DEFAULT_AUDIENCE_TEMPLATE).describe('The aud claim; {deviceId} is replaced.'),
     kid: z.boolean().default(true).describe('Put the key fingerprint in the header as kid.'),
+    refreshBefore: duration.default('1m').describe('In runs longer than the lifetime, reconnect with a fresh token this long before exp.'),
+    claims: extras(RESERVED_CLAIMS, 'token.claims').describe('Extra claims; string values are templates ({deviceId}).'),
+    headers: extras(RESERVED_HEADERS, 'token.headers').describe('Extra protected headers; string values are templates.'),
   })
   .describe('Claims of each device token.');
 
@@ -43,7 +80,7 @@ export const groupSchema = z
     alg: z.enum(ALGORITHMS).default('ES256'),
     rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
     keys: keys.default({ mode: 'per-device' }),
-    token: token.default({ lifetime: '20m', audience: DEFAULT_AUDIENCE_TEMPLATE, kid: true }),
+    token: token.default({ lifetime: '20m', audience: DEFAULT_AUDIENCE_TEMPLATE, kid: true, refreshBefore: '1m' }),
     topic: z.string().min(1).default(DEFAULT_UPLINK_TOPIC).describe('Uplink topic; {deviceId}, {group}, {seq}.'),
     payload: z.string().default(DEFAULT_PAYLOAD_TEMPLATE).describe('Payload template; {deviceId}, {seq}, {timestamp} (ms).'),
   })

@@ -4,7 +4,7 @@ import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { stageLayout, type RunPlan, type StagePlan } from '../scenario/plan.js';
 import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
-import { prepareKeys, presignTokens, type PreparedDevice } from './devices.js';
+import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
@@ -80,9 +80,12 @@ export class WorkerRun {
   async #prepare(): Promise<void> {
     const { devices } = this.#task;
     devices.forEach((d) => this.#recorders[d.groupIndex]?.count(METRIC.devices));
-    const { keys, generated } = prepareKeys(devices, this.#plan.groups, this.#recorders);
-    for (const [groupIndex, list] of generated) this.#post({ type: 'keys-generated', groupIndex, keys: list });
-    this.#devices = await presignTokens(devices, this.#plan.groups, keys, this.#recorders, this.#clock);
+    const keys = await prepareKeys(devices, this.#plan.groups, this.#recorders, {
+      onGenerated: (groupIndex, list) => this.#post({ type: 'keys-generated', groupIndex, keys: list }),
+      shouldStop: () => this.#stopping,
+    });
+    if (this.#stopping) return;
+    this.#devices = presignTokens(devices, this.#plan.groups, keys as DeviceKey[], this.#recorders, this.#clock);
   }
 
   /** This worker's devices in `stage`, with their positions in the stage's global order. */

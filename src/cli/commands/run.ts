@@ -69,10 +69,19 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
 function progressPrinter(): (event: ProgressEvent) => void {
   const tickEveryMs = process.stderr.isTTY ? 1000 : 5000;
   let lastTickMs = -Infinity;
+  let lastKeysMs = -Infinity;
   return (event) => {
     switch (event.type) {
       case 'phase':
         process.stderr.write(`${event.message}\n`);
+        break;
+      case 'warning':
+        process.stderr.write(`warning: ${event.message}\n`);
+        break;
+      case 'keys':
+        if (event.generated < event.total && event.elapsedMs - lastKeysMs < tickEveryMs) return;
+        lastKeysMs = event.elapsedMs;
+        process.stderr.write(`  keys ${event.generated}/${event.total}${etaText(event.generated, event.total, event.elapsedMs)}\n`);
         break;
       case 'stage':
         process.stderr.write(`stage ${event.index + 1}/${event.count}: ${event.stageType}\n`);
@@ -86,4 +95,10 @@ function progressPrinter(): (event: ProgressEvent) => void {
         break;
     }
   };
+}
+
+function etaText(done: number, total: number, elapsedMs: number): string {
+  if (done === 0 || done >= total) return '';
+  const leftSec = Math.round(((total - done) * elapsedMs) / done / 1000);
+  return ` (${Math.floor(leftSec / 60)}m${String(leftSec % 60).padStart(2, '0')}s left)`;
 }

@@ -1,0 +1,94 @@
+/**
+ * Every group's device keys, resolved before the workers start: from a keystore (per-device,
+ * pool), or from the user's files (shared, files). Workers never read the scenario's files; they
+ * get PEM strings, and generate only the per-device keys a keystore lacks.
+ */
+import { generateKeyPair as generateKeyPairCb } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { checkedPair, loadKeyPairFiles, passphraseFrom, readKeyFile, type LoadedKey } from '../identity/key-files.js';
+import { fingerprint, parsePrivateKey, parsePublicKey } from '../identity/keys.js';
+import { algorithmInfo } from '../identity/algorithms.js';
+import { loadKeystore, saveKeystore, type Keystore, type KeystoreEntry } from '../identity/keystore.js';
+import { deviceId, type GroupPlan } from '../scenario/plan.js';
+
+const generateKeyPairAsync = promisify(generateKeyPairCb);
+
+export interface GroupCredentials {
+  /** The key of device `localIndex`, or undefined when the worker must generate it. */
+  keyFor(localIndex: number, id: string): KeystoreEntry | undefined;
+  /** Per-device keystores take newly generated keys and are saved as they grow. */
+  keystore?: { path: string; store: Keystore };
+  /** Warnings to show before the run (small RSA keys). */
+  warnings: string[];
+}
+
+export async function resolveCredentials(group: GroupPlan, env: NodeJS.ProcessEnv = process.env): Promise<GroupCredentials> {
+  const keys = group.keys;
+  switch (keys.mode) {
+    case 'per-device': {
+      const store = await loadKeystore(keys.storePath, group.alg);
+      return { keyFor: (_i, id) => store.devices[id], keystore: { path: keys.storePath, store }, warnings: [] };
+    }
+    case 'pool': {
+      const entries = await loadPool(group, keys.storePath, keys.size);
+      return { keyFor: (i) => entries[i % entries.length], warnings: [] };
+    }
+    case 'shared': {
+      const passphrase = passphraseFrom(keys.passphraseEnv, env, keys.privateKeyPath);
+      const key = await loadKeyPairFiles(group.alg, keys.privateKeyPath, keys.publicKeyPath, passphrase);
+      return { keyFor: () => key, warnings: smallKeyWarning(key, keys.privateKeyPath) };
+    }
+    case 'files':
+      return loadFolder(group, keys.dir, passphraseFrom(keys.passphraseEnv, env, keys.dir));
+  }
+}
+
+function smallKeyWarning(key: LoadedKey, path: string): string[] {
+  return key.rsaBits !== undefined && key.rsaBits < 2048 ? [`${path}: RSA key of ${key.rsaBits} bits; 2048 is the least that RFC 7518 §3.3 allows`] : [];
+}
+
+/** The pool's K keys, generating (off the event loop) and saving the ones the keystore lacks. */
+async function loadPool(group: GroupPlan, path: string, size: number): Promise<KeystoreEntry[]> {
+  const store = await loadKeystore(path, group.alg);
+  const names = Array.from({ length: size }, (_, k) => `pool-${String(k + 1).padStart(5, '0')}`);
+  const missing = names.filter((name) => store.devices[name] === undefined);
+  if (missing.length > 0) {
+    const info = algorithmInfo(group.alg);
+    for (const name of missing) {
+      const pair =
+        info.kind === 'rsa'
+          ? await generateKeyPairAsync('rsa', { modulusLength: group.rsaBits })
+          : info.kind === 'ec'
+            ? await generateKeyPairAsync('ec', { namedCurve: info.curve ?? 'prime256v1' })
+            : await generateKeyPairAsync('ed25519');
+      store.devices[name] = {
+        privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+        publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+        kid: fingerprint(pair.publicKey),
+      };
+    }
+    await saveKeystore(path, store);
+  }
+  return names.map((name) => store.devices[name] as KeystoreEntry);
+}
+
+/** `files` mode: `<dir>/<deviceId>.pem`, and `<dir>/<deviceId>.pub.pem` where it exists. */
+async function loadFolder(group: GroupPlan, dir: string, passphrase: string | undefined): Promise<GroupCredentials> {
+  const byId = new Map<string, LoadedKey>();
+  const warnings: string[] = [];
+  for (let i = 0; i < group.count; i++) {
+    const id = deviceId(group, i);
+    const privatePath = join(dir, `${id}.pem`);
+    const privateKey = parsePrivateKey(await readKeyFile(privatePath, `private key of ${id}`), privatePath, passphrase);
+    const publicPath = join(dir, `${id}.pub.pem`);
+    const publicPem = await readKeyFile(publicPath, 'public key').catch((error: Error) => {
+      if (/no such file/.test(error.message)) return undefined;
+      throw error;
+    });
+    const key = checkedPair(group.alg, privateKey, privatePath, publicPem === undefined ? undefined : { key: parsePublicKey(publicPem, publicPath), path: publicPath });
+    if (warnings.length === 0) warnings.push(...smallKeyWarning(key, privatePath));
+    byId.set(id, key);
+  }
+  return { keyFor: (_i, id) => byId.get(id), warnings };
+}
