@@ -65,6 +65,9 @@ export const METRIC = {
   publishAckUs: 'publishAckUs',
   publishAckUncorrectedUs: 'publishAckUncorrectedUs',
   sendLagUs: 'sendLagUs',
+  /** Downtime of a token-refresh reconnect: DISCONNECT sent until the new CONNACK. */
+  refreshUs: 'refreshUs',
+  refreshes: 'refreshes',
   devices: 'devices',
   tokensSigned: 'tokensSigned',
   keysGenerated: 'keysGenerated',

@@ -40,6 +40,8 @@ export class DeviceSession {
   readonly deviceId: string;
   #client: MqttClient | undefined;
   #onLost: (reason: string) => void;
+  /** Set while the session reconnects with a fresh token; publishes wait for it. */
+  #refreshing: Promise<ConnectOutcome> | undefined;
 
   constructor(deviceId: string, onLost: (reason: string) => void) {
     this.deviceId = deviceId;
@@ -48,6 +50,11 @@ export class DeviceSession {
 
   get connected(): boolean {
     return this.#client?.connected === true;
+  }
+
+  /** Connected, or reconnecting with a fresh token: a publish will go out. */
+  get usable(): boolean {
+    return this.connected || this.#refreshing !== undefined;
   }
 
   /** Opens the connection and resolves once CONNACK (or a failure) arrives. */
@@ -97,8 +104,28 @@ export class DeviceSession {
     });
   }
 
+  /**
+   * Reconnects with a fresh token: DISCONNECT once in-flight messages are acknowledged, then a new
+   * CONNECT with the same client id. Publishes issued meanwhile wait and then go out.
+   */
+  async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
+    const old = this.#client;
+    this.#client = undefined;
+    const refreshing = (async (): Promise<ConnectOutcome> => {
+      if (old !== undefined) await endGracefully(old, mqttPlan.connectTimeoutMs);
+      return this.connect(target, mqttPlan, password);
+    })();
+    this.#refreshing = refreshing;
+    try {
+      return await refreshing;
+    } finally {
+      this.#refreshing = undefined;
+    }
+  }
+
   /** Sends one message; resolves when it is acknowledged (QoS 1/2) or written (QoS 0). */
-  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void> {
+  async publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void> {
+    if (this.#refreshing !== undefined) await this.#refreshing;
     const client = this.#client;
     if (client === undefined || !client.connected) return Promise.reject(new Error('not-connected'));
     return new Promise((resolve, reject) => {
@@ -113,4 +140,13 @@ export class DeviceSession {
     this.#client = undefined;
     await client.endAsync(!client.connected);
   }
+}
+
+/** DISCONNECT after in-flight messages are acknowledged, or by force once `timeoutMs` has passed. */
+async function endGracefully(client: MqttClient, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+  const ended = client.endAsync(false).then(() => false);
+  if (await Promise.race([ended, timedOut])) await client.endAsync(true);
+  clearTimeout(timer);
 }

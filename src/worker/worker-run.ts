@@ -1,15 +1,23 @@
 /** One worker's part of a run: its devices, their sessions, and the stage loop. */
 import { Recorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
-import { stageLayout, type RunPlan, type StagePlan } from '../scenario/plan.js';
+import { signTokenAsync } from '../identity/token.js';
+import { stageLayout, tokenSpec, type RunPlan, type StagePlan } from '../scenario/plan.js';
 import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
+import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
 
 const SNAPSHOT_INTERVAL_MS = 1000;
+/**
+ * How often the refresh loop looks at its queue, and how far ahead of a reconnect it signs (at
+ * most a quarter of refreshBefore: a token signed early expires early too).
+ */
+const REFRESH_TICK_MS = 250;
+const REFRESH_SIGN_LEAD_MS = 5000;
 
 export class WorkerRun {
   readonly #task: WorkerTask;
@@ -21,6 +29,9 @@ export class WorkerRun {
   #devices: PreparedDevice[] = [];
   #connected = 0;
   #stopping = false;
+  #finished = false;
+  readonly #refreshes = new RefreshQueue();
+  readonly #refreshing = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
 
   constructor(task: WorkerTask, clock: Clock) {
@@ -34,6 +45,7 @@ export class WorkerRun {
     const { port } = this.#task;
     port.on('message', (message: CoordinatorToWorker) => this.#onMessage(message));
     const timer = setInterval(() => this.#post({ type: 'snapshot', snapshot: this.#snapshot(false) }), SNAPSHOT_INTERVAL_MS);
+    const refreshLoop = this.#refreshLoop();
     try {
       await this.#prepare();
       this.#post({ type: 'ready', workerIndex: this.#task.workerIndex });
@@ -45,6 +57,9 @@ export class WorkerRun {
       }
     } finally {
       clearInterval(timer);
+      this.#finished = true;
+      await refreshLoop;
+      await Promise.all(this.#refreshing);
       await this.#disconnectAll([...this.#sessions.keys()]);
     }
     const result = this.#snapshot(true);
@@ -142,6 +157,7 @@ export class WorkerRun {
       recorder.record(METRIC.connectUs, (this.#clock.nowMs() - startMs) * 1000);
       recorder.count(METRIC.connected);
       this.#connected++;
+      this.#scheduleRefresh(index);
     } else {
       this.#sessions.delete(index);
       recorder.count(METRIC.connectFailed);
@@ -169,7 +185,7 @@ export class WorkerRun {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = this.#sessions.get(index);
-    if (session === undefined || !session.connected) {
+    if (session === undefined || !session.usable) {
       recorder.count(METRIC.errorsBy + 'not-connected');
       return;
     }
@@ -220,6 +236,54 @@ export class WorkerRun {
         }
       }),
     );
+  }
+
+  get #signLeadMs(): number {
+    const shortest = Math.min(...this.#plan.groups.map((g) => g.token.refreshBeforeSec));
+    return Math.min(REFRESH_SIGN_LEAD_MS, (shortest * 1000) / 4);
+  }
+
+  #scheduleRefresh(index: number): void {
+    const device = this.#devices[index] as PreparedDevice;
+    const position = device.assignment.globalIndex - device.group.firstIndex;
+    this.#refreshes.add({ device: index, atMs: refreshAtMs(device.expSec, device.group.token.refreshBeforeSec, position, device.group.count) });
+  }
+
+  /** Runs for the whole task: signs fresh tokens ahead of need and reconnects devices with them. */
+  async #refreshLoop(): Promise<void> {
+    while (!this.#finished) {
+      await this.#clock.sleepMs(REFRESH_TICK_MS);
+      for (const entry of this.#refreshes.takeDue(this.#clock.nowMs() + this.#signLeadMs)) {
+        const promise = this.#refreshOne(entry);
+        this.#refreshing.add(promise);
+        void promise.finally(() => this.#refreshing.delete(promise));
+      }
+    }
+  }
+
+  async #refreshOne(entry: RefreshEntry): Promise<void> {
+    const device = this.#devices[entry.device] as PreparedDevice;
+    const session = this.#sessions.get(entry.device);
+    if (session === undefined || !session.connected) return;
+    const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
+    const nowSec = this.#clock.nowMs() / 1000;
+    const token = await signTokenAsync(tokenSpec(device.group), device.assignment.deviceId, device.key.privateKey, device.key.kid, nowSec);
+    recorder.count(METRIC.tokensSigned);
+    await this.#clock.sleepMs(Math.max(0, entry.atMs - this.#clock.nowMs()));
+    if (this.#finished || this.#sessions.get(entry.device) !== session || !session.connected) return;
+    const startMs = this.#clock.nowMs();
+    this.#connected--;
+    const outcome = await session.refresh(this.#task.target, this.#plan.mqtt, token);
+    if (outcome.ok) {
+      this.#connected++;
+      recorder.count(METRIC.refreshes);
+      recorder.record(METRIC.refreshUs, (this.#clock.nowMs() - startMs) * 1000);
+      device.expSec = Math.floor(nowSec) + device.group.token.lifetimeSec;
+      this.#scheduleRefresh(entry.device);
+    } else {
+      this.#sessions.delete(entry.device);
+      recorder.count(METRIC.errorsBy + `refresh-failed.${outcome.reason}`);
+    }
   }
 
   async #sleepUnlessStopped(ms: number): Promise<void> {

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { refreshAtMs, RefreshQueue } from '../../src/worker/refresh.js';
+
+describe('token refresh planning', () => {
+  it('refreshes at least refreshBefore ahead of exp, spread over half of that margin', () => {
+    const exp = 1_000_000;
+    assert.equal(refreshAtMs(exp, 60, 0, 100), exp * 1000 - 90_000);
+    assert.equal(refreshAtMs(exp, 60, 50, 100), exp * 1000 - 75_000);
+    assert.ok(refreshAtMs(exp, 60, 99, 100) <= exp * 1000 - 60_000);
+  });
+
+  it('hands out due refreshes earliest first, with an injected clock', () => {
+    const queue = new RefreshQueue();
+    for (const [device, atMs] of [[1, 500], [2, 100], [3, 300], [4, 300], [5, 900]] as const) queue.add({ device, atMs });
+    assert.equal(queue.peekMs(), 100);
+    assert.deepEqual(queue.takeDue(50), []);
+    assert.deepEqual(queue.takeDue(300).map((e) => e.device), [2, 3, 4]);
+    queue.remove(5);
+    assert.deepEqual(queue.takeDue(10_000).map((e) => e.device), [1]);
+    assert.equal(queue.size, 0);
+  });
+});
