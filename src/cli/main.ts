@@ -3,8 +3,10 @@
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CONFIG } from '../errors.js';
+import { keysCommandModule } from './commands/keys.js';
 import { runCommandModule } from './commands/run.js';
 import { schemaCommandModule } from './commands/schema.js';
+import { tokenCommandModule } from './commands/token.js';
 import { printError } from './errors.js';
 
 const argv = hideBin(process.argv);
@@ -14,6 +16,8 @@ const verbose = argv.includes('--verbose');
 const commands: CommandModule<object, never>[] = [
   runCommandModule as CommandModule<object, never>,
   schemaCommandModule as CommandModule<object, never>,
+  keysCommandModule as CommandModule<object, never>,
+  tokenCommandModule as CommandModule<object, never>,
 ];
 
 await yargs(argv)

@@ -3,16 +3,11 @@
  * pool), or from the user's files (shared, files). Workers never read the scenario's files; they
  * get PEM strings, and generate only the per-device keys a keystore lacks.
  */
-import { generateKeyPair as generateKeyPairCb } from 'node:crypto';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { checkedPair, loadKeyPairFiles, passphraseFrom, readKeyFile, type LoadedKey } from '../identity/key-files.js';
-import { fingerprint, parsePrivateKey, parsePublicKey } from '../identity/keys.js';
-import { algorithmInfo } from '../identity/algorithms.js';
+import { fingerprint, generateKeyObjects, parsePrivateKey, parsePublicKey } from '../identity/keys.js';
 import { loadKeystore, saveKeystore, type Keystore, type KeystoreEntry } from '../identity/keystore.js';
 import { deviceId, type GroupPlan } from '../scenario/plan.js';
-
-const generateKeyPairAsync = promisify(generateKeyPairCb);
 
 export interface GroupCredentials {
   /** The key of device `localIndex`, or undefined when the worker must generate it. */
@@ -54,14 +49,8 @@ async function loadPool(group: GroupPlan, path: string, size: number): Promise<K
   const names = Array.from({ length: size }, (_, k) => `pool-${String(k + 1).padStart(5, '0')}`);
   const missing = names.filter((name) => store.devices[name] === undefined);
   if (missing.length > 0) {
-    const info = algorithmInfo(group.alg);
     for (const name of missing) {
-      const pair =
-        info.kind === 'rsa'
-          ? await generateKeyPairAsync('rsa', { modulusLength: group.rsaBits })
-          : info.kind === 'ec'
-            ? await generateKeyPairAsync('ec', { namedCurve: info.curve ?? 'prime256v1' })
-            : await generateKeyPairAsync('ed25519');
+      const pair = await generateKeyObjects(group.alg, group.rsaBits);
       store.devices[name] = {
         privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
         publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,

@@ -2,11 +2,22 @@
  * Key loading, generation and the `kid` fingerprint. PEM in PKCS#8, PKCS#1 and SEC1 all load
  * through node:crypto; the `kid` is computed the way PyCryptodome's export does it.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { KeyError } from '../errors.js';
 import { algorithmInfo, type Algorithm } from './algorithms.js';
 
 export const DEFAULT_RSA_BITS = 2048;
+
+const generateKeyPairAsync = promisify(generateKeyPairCb);
+
+/** Generates a key pair for `alg` on libuv's thread pool, leaving the event loop free. */
+export function generateKeyObjects(alg: Algorithm, rsaBits = DEFAULT_RSA_BITS): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  const info = algorithmInfo(alg);
+  if (info.kind === 'rsa') return generateKeyPairAsync('rsa', { modulusLength: rsaBits });
+  if (info.kind === 'ec') return generateKeyPairAsync('ec', { namedCurve: info.curve ?? 'prime256v1' });
+  return generateKeyPairAsync('ed25519');
+}
 
 export interface GeneratedKeyPair {
   /** PKCS#8 PEM. */
@@ -73,7 +84,7 @@ export function assertKeyFitsAlgorithm(key: KeyObject, alg: Algorithm, source: s
     (info.kind === 'ec' && type === 'ec') ||
     (info.kind === 'ed25519' && type === 'ed25519');
   if (!kindOk) {
-    throw new KeyError(`${source}: a ${type ?? 'unknown'} key cannot sign ${alg} (expected ${info.kind.toUpperCase()})`);
+    throw new KeyError(`${source}: an ${(type ?? 'unknown').toUpperCase()} key cannot sign ${alg} (expected ${info.kind.toUpperCase()})`);
   }
   if (info.kind === 'ec' && key.asymmetricKeyDetails?.namedCurve !== info.curve) {
     throw new KeyError(`${source}: ${alg} needs curve ${info.curve}, the key is on ${key.asymmetricKeyDetails?.namedCurve ?? 'an unknown curve'}`);

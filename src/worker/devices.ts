@@ -2,17 +2,14 @@
  * A worker's devices before they connect: keys loaded or generated, tokens pre-signed, so the
  * connect stage never waits on signing.
  */
-import { generateKeyPair as generateKeyPairCb, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
-import { algorithmInfo, type Algorithm } from '../identity/algorithms.js';
-import { fingerprint, parsePrivateKey } from '../identity/keys.js';
+import type { KeyObject } from 'node:crypto';
+import { parsePrivateKey } from '../identity/keys.js';
 import { signTokenSync } from '../identity/token.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { tokenSpec, type GroupPlan } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
+import { generateKeys, type KeygenItem } from './keygen.js';
 import { METRIC, type DeviceAssignment, type GeneratedKey } from './messages.js';
-
-const generateKeyPairAsync = promisify(generateKeyPairCb);
 
 export interface DeviceKey {
   privateKey: KeyObject;
@@ -27,11 +24,6 @@ export interface PreparedDevice {
   /** `exp` of `token`, epoch seconds. */
   expSec: number;
 }
-
-/** Key generations in flight per worker: enough to keep a core busy through libuv's pool. */
-const KEYGEN_IN_FLIGHT = 2;
-const BATCH_KEYS = 100;
-const BATCH_MS = 1000;
 
 export interface KeygenOptions {
   onGenerated: (groupIndex: number, keys: GeneratedKey[]) => void;
@@ -54,44 +46,23 @@ export async function prepareKeys(devices: readonly DeviceAssignment[], groups: 
     }
     return { privateKey, kid: device.key.kid };
   });
-  const missing = devices.map((_, i) => i).filter((i) => keys[i] === undefined);
-  const batches = new Map<number, GeneratedKey[]>();
-  let lastFlushMs = Date.now();
-  const flush = (): void => {
-    for (const [groupIndex, batch] of batches) if (batch.length > 0) options.onGenerated(groupIndex, batch.splice(0));
-    lastFlushMs = Date.now();
-  };
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    for (let n = next++; n < missing.length && !options.shouldStop(); n = next++) {
-      const i = missing[n] as number;
-      const device = devices[i] as DeviceAssignment;
-      const group = groups[device.groupIndex] as GroupPlan;
-      const pair = await generate(group.alg, group.rsaBits);
-      const kid = fingerprint(pair.publicKey);
-      keys[i] = { privateKey: pair.privateKey, kid };
-      const batch = batches.get(device.groupIndex) ?? [];
-      batch.push({
-        deviceId: device.deviceId,
-        privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
-        publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
-        kid,
-      });
-      batches.set(device.groupIndex, batch);
-      (recorders[device.groupIndex] as Recorder).count(METRIC.keysGenerated);
-      if (batch.length >= BATCH_KEYS || Date.now() - lastFlushMs >= BATCH_MS) flush();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(KEYGEN_IN_FLIGHT, missing.length) }, lane));
-  flush();
+  const missing: KeygenItem[] = [];
+  const indexOf = new Map<string, number>();
+  devices.forEach((device, i) => {
+    if (keys[i] !== undefined) return;
+    const group = groups[device.groupIndex] as GroupPlan;
+    missing.push({ deviceId: device.deviceId, alg: group.alg, rsaBits: group.rsaBits, tag: device.groupIndex });
+    indexOf.set(device.deviceId, i);
+  });
+  await generateKeys(missing, {
+    onKey: (item, pair) => {
+      keys[indexOf.get(item.deviceId) as number] = { privateKey: pair.privateKey, kid: pair.kid };
+      (recorders[item.tag] as Recorder).count(METRIC.keysGenerated);
+    },
+    onBatch: options.onGenerated,
+    shouldStop: options.shouldStop,
+  });
   return keys;
-}
-
-function generate(alg: Algorithm, rsaBits: number): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
-  const info = algorithmInfo(alg);
-  if (info.kind === 'rsa') return generateKeyPairAsync('rsa', { modulusLength: rsaBits });
-  if (info.kind === 'ec') return generateKeyPairAsync('ec', { namedCurve: info.curve ?? 'prime256v1' });
-  return generateKeyPairAsync('ed25519');
 }
 
 /** Signs every device's token on this thread (the fastest path), timing each signature. */

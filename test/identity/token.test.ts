@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeProtectedHeader, importSPKI, jwtVerify, SignJWT } from 'jose';
-import { fingerprint, parsePrivateKey, parsePublicKey } from '../../src/identity/keys.js';
-import { signDeviceToken } from '../../src/identity/token.js';
+import { fingerprint, generateKeyPair, parsePrivateKey, parsePublicKey } from '../../src/identity/keys.js';
+import { signDeviceToken, signTokenAsync, signTokenSync } from '../../src/identity/token.js';
 import { verifyDeviceToken, type VerifyPolicy } from '../../src/identity/verify.js';
 import { vectorFile, vectors } from '../helpers.js';
 
@@ -55,5 +55,32 @@ describe('device tokens against the PyJWT vectors', () => {
     const token = await new SignJWT({ aud: c.aud }).setProtectedHeader({ alg: 'ES256', kid: c.kid }).setIssuedAt().setExpirationTime('20m').sign(privateKey);
     const registration = { deviceId: vectors.deviceId, alg: 'ES256' as const, publicKey: parsePublicKey(vectorFile(c.publicKey), 'pub'), kid: c.kid };
     assert.equal((await verifyDeviceToken(token, registration, policy, Date.now() / 1000)).ok, true);
+  });
+});
+
+describe('every algorithm: our signer against jose', () => {
+  for (const alg of ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const) {
+    it(`${alg}: jose verifies our token, extra claims and headers included; our verifier accepts jose's`, async () => {
+      const pair = generateKeyPair(alg);
+      const privateKey = parsePrivateKey(pair.privateKeyPem, alg);
+      const publicKey = parsePublicKey(pair.publicKeyPem, alg);
+      const kid = fingerprint(publicKey);
+      const spec = { alg, audienceTemplate: '{deviceId}@test', lifetimeSec: 60, includeKid: true, claims: { sub: '{deviceId}', n: 3 }, headers: { 'x-fleet': 'a' } };
+      for (const token of [signTokenSync(spec, 'dev-1', privateKey, kid, Date.now() / 1000), await signTokenAsync(spec, 'dev-1', privateKey, kid, Date.now() / 1000)]) {
+        const { payload, protectedHeader } = await jwtVerify(token, publicKey, { algorithms: [alg], audience: 'dev-1@test' });
+        assert.equal(payload.sub, 'dev-1');
+        assert.equal(payload.n, 3);
+        assert.deepEqual(protectedHeader, { alg, kid, typ: 'JWT', 'x-fleet': 'a' });
+      }
+      const joseToken = await new SignJWT({ aud: 'dev-1@test' }).setProtectedHeader({ alg, kid }).setIssuedAt().setExpirationTime('1m').sign(privateKey);
+      const outcome = await verifyDeviceToken(joseToken, { deviceId: 'dev-1', alg, publicKey, kid }, { ...policy, audienceTemplate: '{deviceId}@test' }, Date.now() / 1000);
+      assert.equal(outcome.ok, true);
+    });
+  }
+
+  it('omits the kid when a group says kid: false', () => {
+    const privateKey = parsePrivateKey(vectorFile('ec_private.pem'), 'ec');
+    const token = signTokenSync({ alg: 'ES256', audienceTemplate: 'a', lifetimeSec: 60, includeKid: false }, 'd', privateKey, 'ignored', 1000);
+    assert.deepEqual(decodeProtectedHeader(token), { alg: 'ES256', typ: 'JWT' });
   });
 });
