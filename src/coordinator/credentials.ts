@@ -52,7 +52,7 @@ async function loadPool(group: GroupPlan, path: string, size: number): Promise<K
     for (const name of missing) {
       const pair = await generateKeyObjects(group.alg, group.rsaBits);
       store.devices[name] = {
-        privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+        privateKey: pair.privateKey.export({ format: 'jwk' }),
         publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
         kid: fingerprint(pair.publicKey),
       };

@@ -2,15 +2,15 @@
  * Keys that users bring as files: read, decrypt with a passphrase from the environment, check
  * against the algorithm and the public key, and return them in the one form workers take.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { KeyError } from '../errors.js';
 import type { Algorithm } from './algorithms.js';
 import { assertKeyFitsAlgorithm, assertKeysMatch, fingerprint, parsePrivateKey, parsePublicKey } from './keys.js';
 
 export interface LoadedKey {
-  /** Unencrypted PKCS#8 PEM, held in memory only. */
-  privateKey: string;
+  /** JWK, held in memory only. */
+  privateKey: JsonWebKey;
   /** SPKI PEM (from a certificate, its SPKI). */
   publicKey: string;
   kid: string;
@@ -47,7 +47,7 @@ export function checkedPair(alg: Algorithm, privateKey: KeyObject, privatePath: 
   if (given !== undefined) assertKeysMatch(privateKey, given.key, `${given.path} and ${privatePath}`);
   const bits = privateKey.asymmetricKeyDetails?.modulusLength;
   return {
-    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    privateKey: privateKey.export({ format: 'jwk' }),
     publicKey: publicKey.export({ type: 'spki', format: 'pem' }) as string,
     kid: fingerprint(publicKey),
     ...(bits === undefined ? {} : { rsaBits: bits }),

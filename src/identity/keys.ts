@@ -2,7 +2,7 @@
  * Key loading, generation and the `kid` fingerprint. PEM in PKCS#8, PKCS#1 and SEC1 all load
  * through node:crypto; the `kid` is computed the way PyCryptodome's export does it.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { KeyError } from '../errors.js';
 import { algorithmInfo, type Algorithm } from './algorithms.js';
@@ -49,6 +49,15 @@ export function parsePrivateKey(pem: string, source: string, passphrase?: string
         : `${source}: not a private key in PEM (PKCS#8, PKCS#1 or SEC1): ${(cause as Error).message}`,
       { cause },
     );
+  }
+}
+
+/** Imports a private key kept as JWK (keystores, and keys handed to workers). */
+export function importPrivateJwk(jwk: JsonWebKey, source: string): KeyObject {
+  try {
+    return createPrivateKey({ key: jwk, format: 'jwk' });
+  } catch (cause) {
+    throw new KeyError(`${source}: not a private JWK: ${(cause as Error).message}`, { cause });
   }
 }
 

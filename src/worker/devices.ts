@@ -3,7 +3,7 @@
  * connect stage never waits on signing.
  */
 import type { KeyObject } from 'node:crypto';
-import { parsePrivateKey } from '../identity/keys.js';
+import { importPrivateJwk } from '../identity/keys.js';
 import { signTokenSync } from '../identity/token.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { tokenSpec, type GroupPlan } from '../scenario/plan.js';
@@ -36,13 +36,14 @@ export interface KeygenOptions {
  * as they come and an interrupted generation resumes.
  */
 export async function prepareKeys(devices: readonly DeviceAssignment[], groups: readonly GroupPlan[], recorders: readonly Recorder[], options: KeygenOptions): Promise<(DeviceKey | undefined)[]> {
-  const parsed = new Map<string, KeyObject>();
+  // Devices that share a key (shared and pool modes) import it once: keyed by its kid.
+  const imported = new Map<string, KeyObject>();
   const keys: (DeviceKey | undefined)[] = devices.map((device) => {
     if (device.key === undefined) return undefined;
-    let privateKey = parsed.get(device.key.privateKey);
+    let privateKey = imported.get(device.key.kid);
     if (privateKey === undefined) {
-      privateKey = parsePrivateKey(device.key.privateKey, `key of ${device.deviceId}`);
-      parsed.set(device.key.privateKey, privateKey);
+      privateKey = importPrivateJwk(device.key.privateKey, `key of ${device.deviceId}`);
+      imported.set(device.key.kid, privateKey);
     }
     return { privateKey, kid: device.key.kid };
   });

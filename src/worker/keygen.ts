@@ -44,7 +44,7 @@ export async function generateKeys(items: readonly KeygenItem[], callbacks: Keyg
       const batch = batches.get(item.tag) ?? [];
       batch.push({
         deviceId: item.deviceId,
-        privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+        privateKey: pair.privateKey.export({ format: 'jwk' }),
         publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
         kid,
       });

@@ -2,6 +2,7 @@
  * Typed messages between the coordinator and a worker (piscina's src/types.ts is the model).
  * The task argument carries the worker's whole shard; the MessagePort carries the rest.
  */
+import type { JsonWebKey } from 'node:crypto';
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import type { RunPlan } from '../scenario/plan.js';
@@ -11,7 +12,7 @@ export interface DeviceAssignment {
   globalIndex: number;
   groupIndex: number;
   deviceId: string;
-  key?: { privateKey: string; kid: string };
+  key?: { privateKey: JsonWebKey; kid: string };
 }
 
 export interface BrokerTarget {
@@ -30,7 +31,7 @@ export interface WorkerTask {
 
 export interface GeneratedKey {
   deviceId: string;
-  privateKey: string;
+  privateKey: JsonWebKey;
   publicKey: string;
   kid: string;
 }

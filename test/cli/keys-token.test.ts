@@ -47,7 +47,7 @@ describe('keys generate', () => {
     writeFileSync(foreign, '{"keys":[]}');
     const b = await runCli(['keys', 'generate', '--count', '2', '--out', foreign]);
     assert.equal(b.code, 2);
-    assert.match(b.stderr, /foreign\.json: not a mqtt-jwt-bench-keystore v1 file/);
+    assert.match(b.stderr, /foreign\.json: not a mqtt-jwt-bench-keystore v2 file/);
     const wrongAlg = await runCli(['keys', 'generate', '--count', '2', '--alg', 'RS256', '--out', join(out, 'ES256.json')]);
     assert.equal(wrongAlg.code, 2);
     assert.match(wrongAlg.stderr, /keystore holds ES256 keys, the group wants RS256/);
