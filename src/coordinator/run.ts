@@ -88,6 +88,8 @@ class RunCoordinator {
     const finals: (WorkerSnapshot | undefined)[] = [];
     const shards = assignDevices(plan, credentials);
     this.#keysToGenerate = shards.reduce((n, shard) => n + shard.filter((d) => d.key === undefined).length, 0);
+    const keygenWarning = keygenEstimate(plan, credentials);
+    if (keygenWarning !== undefined) this.#progress({ type: 'warning', message: keygenWarning });
     this.#keygenStartMs = Date.now();
     const tasks = shards.map((devices, workerIndex) => {
       const { port1, port2 } = new MessageChannel();
@@ -290,4 +292,23 @@ async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** Measured per-key generation times on one core (docs/benchmarks.md), for a warning in advance. */
+const KEYGEN_MS: Record<string, number> = { rsa2048: 220, rsa3072: 700, rsa4096: 1800, ec: 0.4, ed25519: 0.1 };
+
+function keygenEstimate(plan: RunPlan, credentials: GroupCredentials[]): string | undefined {
+  let ms = 0;
+  let count = 0;
+  plan.groups.forEach((group, g) => {
+    if (group.keys.mode !== 'per-device') return;
+    let missing = 0;
+    for (let i = 0; i < group.count; i++) if (credentials[g]?.keyFor(i, deviceId(group, i)) === undefined) missing++;
+    const kind = group.alg.startsWith('RS') || group.alg.startsWith('PS') ? `rsa${group.rsaBits}` : group.alg === 'EdDSA' ? 'ed25519' : 'ec';
+    ms += missing * (KEYGEN_MS[kind] ?? 1);
+    count += missing;
+  });
+  const seconds = ms / 1000 / plan.workers;
+  if (seconds < 10) return undefined;
+  return `generating ${count} per-device keys takes about ${Math.ceil(seconds / 60)} min on ${plan.workers} workers; they are saved as they come, so an interrupted run resumes (a pool: key mode avoids it)`;
 }
