@@ -7,6 +7,7 @@ import { keysCommandModule } from './commands/keys.js';
 import { runCommandModule } from './commands/run.js';
 import { schemaCommandModule } from './commands/schema.js';
 import { tokenCommandModule } from './commands/token.js';
+import { validateCommandModule } from './commands/validate.js';
 import { printError } from './errors.js';
 
 const argv = hideBin(process.argv);
@@ -15,6 +16,7 @@ const verbose = argv.includes('--verbose');
 /** One line per command family; help and usage come from yargs alone. */
 const commands: CommandModule<object, never>[] = [
   runCommandModule as CommandModule<object, never>,
+  validateCommandModule as CommandModule<object, never>,
   schemaCommandModule as CommandModule<object, never>,
   keysCommandModule as CommandModule<object, never>,
   tokenCommandModule as CommandModule<object, never>,

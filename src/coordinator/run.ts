@@ -6,6 +6,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { DeviceRecord } from '../broker/registry.js';
+import { estimateKeygenMs } from '../identity/costs.js';
 import { KeystoreWriter } from '../identity/keystore-writer.js';
 import { MetricsTotals } from '../metrics/snapshot.js';
 import { metricsSection, SCHEMA_VERSION, type RunResult, type RunStatus, type StageRecord } from '../report/run-result.js';
@@ -294,9 +295,6 @@ async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void
   clearTimeout(timer);
 }
 
-/** Measured per-key generation times on one core (docs/benchmarks.md), for a warning in advance. */
-const KEYGEN_MS: Record<string, number> = { rsa2048: 220, rsa3072: 700, rsa4096: 1800, ec: 0.4, ed25519: 0.1 };
-
 function keygenEstimate(plan: RunPlan, credentials: GroupCredentials[]): string | undefined {
   let ms = 0;
   let count = 0;
@@ -304,11 +302,10 @@ function keygenEstimate(plan: RunPlan, credentials: GroupCredentials[]): string 
     if (group.keys.mode !== 'per-device') return;
     let missing = 0;
     for (let i = 0; i < group.count; i++) if (credentials[g]?.keyFor(i, deviceId(group, i)) === undefined) missing++;
-    const kind = group.alg.startsWith('RS') || group.alg.startsWith('PS') ? `rsa${group.rsaBits}` : group.alg === 'EdDSA' ? 'ed25519' : 'ec';
-    ms += missing * (KEYGEN_MS[kind] ?? 1);
+    ms += estimateKeygenMs(group.alg, group.rsaBits, missing, plan.workers);
     count += missing;
   });
-  const seconds = ms / 1000 / plan.workers;
+  const seconds = ms / 1000;
   if (seconds < 10) return undefined;
   return `generating ${count} per-device keys takes about ${Math.ceil(seconds / 60)} min on ${plan.workers} workers; they are saved as they come, so an interrupted run resumes (a pool: key mode avoids it)`;
 }

@@ -9,6 +9,8 @@ import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } fr
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { suggestKey } from './did-you-mean.js';
+import { applyOverrides } from './overrides.js';
+import { substituteVariables } from './variables.js';
 import { buildPlan, type PlanProblem, type RunPlan } from './plan.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 
@@ -18,7 +20,14 @@ export interface LoadedScenario {
   plan: RunPlan;
 }
 
-export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+export interface LoadOptions {
+  /** For `${NAME}` substitution; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** `--set path=value` overrides, applied after substitution and before validation. */
+  sets?: readonly string[];
+}
+
+export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<LoadedScenario> {
   let text: string;
   try {
     if ((await stat(file)).isDirectory()) throw new ConfigError(`${file}: is a directory, expected a scenario file (YAML or JSON)`);
@@ -27,11 +36,11 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`${file}: cannot read scenario: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
-  return parseScenario(text, file);
+  return parseScenario(text, file, options);
 }
 
 /** Validates scenario text; `file` names it in messages. */
-export function parseScenario(text: string, file: string): LoadedScenario {
+export function parseScenario(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -44,8 +53,13 @@ export function parseScenario(text: string, file: string): LoadedScenario {
         .join('\n'),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (data === null || data === undefined) throw new ConfigError(`${file}: is empty, expected a scenario with groups and stages`);
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (raw === null || raw === undefined) throw new ConfigError(`${file}: is empty, expected a scenario with groups and stages`);
+  const substituted = substituteVariables(raw, options.env ?? process.env);
+  if (substituted.problems.length > 0) {
+    throw new ConfigError(substituted.problems.map((p) => `${locate(file, p.path, doc, lineCounter)} ${pathText(p.path)}: ${p.message}`).join('\n'));
+  }
+  const data = applyOverrides(substituted.data, options.sets ?? []);
   return validateScenario(data, file, doc, lineCounter);
 }
 

@@ -7,8 +7,9 @@ import { formatSummary } from '../../report/console.js';
 import { writeReport } from '../../report/write.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
+import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
 
-export interface RunCommandArgs {
+export interface RunCommandArgs extends ScenarioFlags {
   scenario: string;
   reportDir: string;
   quiet: boolean;
@@ -19,7 +20,7 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
   command: 'run <scenario>',
   describe: 'Run a scenario file and write a report',
   builder: (y: Argv) =>
-    y
+    withScenarioFlags(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
       .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' }) as unknown as Argv<RunCommandArgs>,
@@ -27,7 +28,7 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
 };
 
 export async function runCommand(args: RunCommandArgs): Promise<number> {
-  const loaded = await loadScenarioFile(args.scenario);
+  const loaded = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -1,0 +1,25 @@
+/** `mqtt-jwt-bench validate <scenario>`: check a file without connecting, and say what it will do. */
+import type { Argv, CommandModule } from 'yargs';
+import { EXIT_OK } from '../../errors.js';
+import { describePlan } from '../../scenario/describe.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import { handle } from '../errors.js';
+import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
+
+interface ValidateArgs extends ScenarioFlags {
+  scenario: string;
+  verbose?: boolean;
+}
+
+async function validate(args: ValidateArgs): Promise<number> {
+  const { plan } = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
+  process.stdout.write(`${args.scenario}: valid\n${describePlan(plan).lines.join('\n')}\n`);
+  return EXIT_OK;
+}
+
+export const validateCommandModule: CommandModule = {
+  command: 'validate <scenario>',
+  describe: 'Check a scenario without connecting, and print the plan in words with estimates',
+  builder: (y: Argv) => withScenarioFlags(y.positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })),
+  handler: handle(validate as (args: unknown) => Promise<number>) as CommandModule['handler'],
+};

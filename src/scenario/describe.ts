@@ -1,0 +1,77 @@
+/**
+ * The plan in words, with estimates, for `validate`: what will happen, how long it takes, how
+ * much each worker holds and what the peak rates are, before anything connects.
+ */
+import { estimateKeygenMs, estimateSignMs } from '../identity/costs.js';
+import { stageLayout, type GroupPlan, type RunPlan, type StagePlan } from './plan.js';
+import { formatDurationMs } from './units.js';
+
+const rate = (perSec: number): string => (perSec >= 1 || perSec === 0 ? `${round(perSec)}/s` : `${round(perSec * 60)}/min`);
+const round = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, ''));
+const seconds = (ms: number): string => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
+
+export interface PlanDescription {
+  lines: string[];
+  estimatedDurationMs: number;
+  peakMessagesPerSec: number;
+  maxConnectionsPerWorker: number;
+}
+
+export function describePlan(plan: RunPlan): PlanDescription {
+  const lines: string[] = [];
+  const devices = plan.groups.reduce((n, g) => n + g.count, 0);
+  lines.push(`${devices} devices in ${plan.groups.length} group${plan.groups.length === 1 ? '' : 's'} on ${plan.workers} workers, broker ${plan.broker.kind === 'embedded' ? 'embedded' : plan.broker.url}:`);
+  for (const group of plan.groups) lines.push(`  ${group.name}: ${group.count} ${group.alg} devices (${group.idPattern}), ${keysInWords(group)}, tokens of ${formatDurationMs(group.token.lifetimeSec * 1000)}`);
+  let totalMs = 0;
+  let peak = 0;
+  plan.stages.forEach((stage, i) => {
+    const { total } = stageLayout(plan, stage);
+    const { text, durationMs, messagesPerSec } = stageInWords(stage, total);
+    peak = Math.max(peak, messagesPerSec);
+    totalMs += durationMs;
+    lines.push(`${i + 1}. ${text}${durationMs > 0 ? ` (${seconds(durationMs)})` : ''}`);
+  });
+  const signMs = plan.groups.reduce((ms, g) => ms + estimateSignMs(g.alg, g.count, plan.workers), 0);
+  const keygenMs = plan.groups.reduce((ms, g) => ms + (g.keys.mode === 'per-device' ? estimateKeygenMs(g.alg, g.rsaBits, g.count, plan.workers) : 0), 0);
+  const perWorker = Math.ceil(devices / plan.workers);
+  lines.push(`estimated duration ${seconds(totalMs)}, up to ${perWorker} connections per worker, peak ${round(peak)} msg/s`);
+  lines.push(`${devices} tokens to pre-sign, about ${seconds(signMs)}; generating per-device keys the first time, about ${seconds(keygenMs)} (kept for later runs)`);
+  return { lines, estimatedDurationMs: totalMs, peakMessagesPerSec: peak, maxConnectionsPerWorker: perWorker };
+}
+
+function keysInWords(group: GroupPlan): string {
+  const keys = group.keys;
+  switch (keys.mode) {
+    case 'per-device':
+      return `per-device keys in ${keys.storePath}`;
+    case 'pool':
+      return `a pool of ${keys.size} keys in ${keys.storePath}`;
+    case 'shared':
+      return `one shared key from ${keys.privateKeyPath}`;
+    case 'files':
+      return `one key file per device in ${keys.dir}`;
+  }
+}
+
+function stageInWords(stage: StagePlan, devices: number): { text: string; durationMs: number; messagesPerSec: number } {
+  const who = `${devices} devices (${stage.groups.join(', ')})`;
+  switch (stage.type) {
+    case 'connect':
+      return stage.ratePerSec === null
+        ? { text: `${who} connect all at once`, durationMs: 0, messagesPerSec: 0 }
+        : { text: `${who} connect at ${rate(stage.ratePerSec)}`, durationMs: (devices / stage.ratePerSec) * 1000, messagesPerSec: 0 };
+    case 'publish': {
+      const durationMs = (stage.countPerDevice / stage.ratePerDevicePerSec) * 1000;
+      const total = devices * stage.ratePerDevicePerSec;
+      return {
+        text: `${who} publish ${rate(stage.ratePerDevicePerSec)} each, ${stage.countPerDevice} messages each, at QoS ${stage.qos}${stage.retain ? ', retained' : ''}: ${devices * stage.countPerDevice} messages at ${round(total)} msg/s`,
+        durationMs,
+        messagesPerSec: total,
+      };
+    }
+    case 'hold':
+      return { text: `${who} hold their connections`, durationMs: stage.durationMs, messagesPerSec: 0 };
+    case 'disconnect':
+      return { text: `${who} disconnect`, durationMs: 0, messagesPerSec: 0 };
+  }
+}
