@@ -3,6 +3,9 @@
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CONFIG } from '../errors.js';
+import { compareCommandModule } from './commands/compare.js';
+import { mergeCommandModule } from './commands/merge.js';
+import { reportCommandModule } from './commands/report.js';
 import { runCommandModule } from './commands/run.js';
 import { schemaCommandModule } from './commands/schema.js';
 import { printError } from './errors.js';
@@ -13,6 +16,9 @@ const verbose = argv.includes('--verbose');
 /** One line per command family; help and usage come from yargs alone. */
 const commands: CommandModule<object, never>[] = [
   runCommandModule as CommandModule<object, never>,
+  reportCommandModule as CommandModule<object, never>,
+  compareCommandModule as CommandModule<object, never>,
+  mergeCommandModule as CommandModule<object, never>,
   schemaCommandModule as CommandModule<object, never>,
 ];
 

@@ -40,9 +40,15 @@ export interface WorkerSnapshot {
   /** Epoch milliseconds when the interval ended. */
   atMs: number;
   final: boolean;
+  /** The stage running when the interval was taken; -1 before the first stage. */
+  stageIndex: number;
   connected: number;
+  /** Messages sent and not yet acknowledged. */
+  inFlight: number;
   /** Per group name. */
   groups: Record<string, MetricsSnapshot>;
+  /** The worker's own figures, of no group: event-loop delay. */
+  harness: MetricsSnapshot;
 }
 
 export type WorkerToCoordinator =
@@ -65,6 +71,7 @@ export const METRIC = {
   publishAckUs: 'publishAckUs',
   publishAckUncorrectedUs: 'publishAckUncorrectedUs',
   sendLagUs: 'sendLagUs',
+  eventLoopDelayUs: 'eventLoopDelayUs',
   devices: 'devices',
   tokensSigned: 'tokensSigned',
   keysGenerated: 'keysGenerated',
