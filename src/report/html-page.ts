@@ -23,6 +23,7 @@ figcaption{font-weight:600;margin:0 0 4px}
 table{border-collapse:collapse;background:#fff;border:1px solid #d8dce3;margin:4px 0 8px;font-variant-numeric:tabular-nums}
 th,td{padding:4px 10px;border-bottom:1px solid #eceef2;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#eef0f4;font-weight:600}
+table.thresholds td{text-align:left}
 td.worse{color:#c62828}td.better{color:#2e7d32}
 pre{background:#fff;border:1px solid #d8dce3;padding:10px;overflow:auto;font-size:12px}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}
