@@ -93,5 +93,10 @@ export const runResultSchema = z
   .describe(`An mqtt-jwt-bench RunResult (schemaVersion ${SCHEMA_VERSION}). Times are ISO 8601 UTC; latencies microseconds.`);
 
 export function runResultJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(runResultSchema, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
+  return { ...z.toJSONSchema(runResultSchema, { target: 'draft-2020-12', io: 'output' }), title: 'mqtt-jwt-bench RunResult' };
+}
+
+/** docs/run-result.schema.json, exactly. */
+export function runResultJsonSchemaText(): string {
+  return `${JSON.stringify(runResultJsonSchema(), null, 2)}\n`;
 }

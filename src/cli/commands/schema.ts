@@ -1,6 +1,6 @@
 /** `mqtt-jwt-bench schema [--of report]`: a JSON Schema on stdout (scenario format, or RunResult). */
 import type { Argv, CommandModule } from 'yargs';
-import { runResultJsonSchema } from '../../report/run-result-schema.js';
+import { runResultJsonSchemaText } from '../../report/run-result-schema.js';
 import { scenarioJsonSchemaText } from '../../scenario/json-schema.js';
 
 interface SchemaArgs {
@@ -12,6 +12,6 @@ export const schemaCommandModule: CommandModule<object, SchemaArgs> = {
   describe: 'Print the JSON Schema of the scenario format (scenarios/schema.json) or, with --of report, of the report (docs/run-result.schema.json)',
   builder: (y: Argv) => y.option('of', { choices: ['scenario', 'report'] as const, default: 'scenario' as const, describe: 'Which format' }) as unknown as Argv<SchemaArgs>,
   handler: (args) => {
-    process.stdout.write(args.of === 'report' ? `${JSON.stringify({ ...runResultJsonSchema(), title: 'mqtt-jwt-bench RunResult' }, null, 2)}\n` : scenarioJsonSchemaText());
+    process.stdout.write(args.of === 'report' ? runResultJsonSchemaText() : scenarioJsonSchemaText());
   },
 };
