@@ -4,8 +4,9 @@ import { formatSummary } from '../../report/console.js';
 import { mergeResults } from '../../report/merge.js';
 import { readRunResult } from '../../report/read.js';
 import { writeHtmlBeside, writeTextFile } from '../../report/write.js';
+import { EXIT_OK, EXIT_THRESHOLDS, EXIT_WORKER } from '../../errors.js';
+import { anyCrossed } from '../../report/thresholds.js';
 import { handle } from '../errors.js';
-import { runExitCode } from '../exit-code.js';
 
 export interface MergeCommandArgs {
   files: string[];
@@ -27,7 +28,7 @@ export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
   handler: handle(mergeCommand),
 };
 
-/** Exits like the run would have: 4 if any shard failed, 99 if a threshold is crossed on the whole. */
+/** 4 if any shard failed, 99 if a threshold is crossed on the whole; an interrupted shard shows in the report. */
 export async function mergeCommand(args: MergeCommandArgs): Promise<number> {
   const inputs = await Promise.all(args.files.map(async (file) => ({ file, result: await readRunResult(file) })));
   const merged = mergeResults(inputs);
@@ -36,5 +37,6 @@ export async function mergeCommand(args: MergeCommandArgs): Promise<number> {
   if (args.html) written.push(await writeHtmlBeside(merged, args.output));
   if (!args.quiet) process.stdout.write(`${formatSummary(merged)}\n\n`);
   process.stdout.write(`merged ${inputs.length} reports: ${written.join(', ')}\n`);
-  return runExitCode(merged, false);
+  if (merged.status === 'failed') return EXIT_WORKER;
+  return anyCrossed(merged.thresholds) ? EXIT_THRESHOLDS : EXIT_OK;
 }
