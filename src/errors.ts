@@ -19,6 +19,8 @@ export const EXIT_CONFIG = 2;
 export const EXIT_BROKER = 3;
 /** A worker thread crashed or hung; a partial report marked `failed` was written. */
 export const EXIT_WORKER = 4;
+/** The run finished, but a threshold was crossed (k6 uses 99 too). */
+export const EXIT_THRESHOLDS = 99;
 /** The run was interrupted (Ctrl-C / SIGTERM); a report marked `interrupted` was written. */
 export const EXIT_INTERRUPTED = 130;
 

@@ -4,7 +4,8 @@ import type { RunResult } from './report/run-result.js';
 import { loadScenarioFile, validateScenario, type LoadedScenario } from './scenario/load.js';
 
 export { ConfigError, HarnessError, KeyError, BrokerError, WorkerError, ReportError } from './errors.js';
-export type { RunResult, MetricsSection, TimelinePoint, RunStatus } from './report/run-result.js';
+export type { RunResult, MetricsSection, TimelinePoint, RunStatus, StageRecord, ThresholdOutcome, ShardId, ShardsInfo } from './report/run-result.js';
+export type { Threshold } from './scenario/threshold.js';
 export type { RunPlan, GroupPlan, StagePlan } from './scenario/plan.js';
 export type { ScenarioInput, Scenario } from './scenario/schema.js';
 export type { LoadedScenario } from './scenario/load.js';
@@ -12,6 +13,14 @@ export type { ProgressEvent, ProgressListener } from './coordinator/progress.js'
 export { decodeHistogram, encodeHistogram } from './metrics/histogram.js';
 export { writeReport } from './report/write.js';
 export { formatSummary } from './report/console.js';
+export { readRunResult, parseRunResult } from './report/read.js';
+export { mergeResults } from './report/merge.js';
+export { compareRuns, compareGroups } from './report/compare.js';
+export { renderRunHtml } from './report/html.js';
+export { renderHgrm, parseHgrm } from './report/hgrm.js';
+export { renderTimelineCsv } from './report/csv.js';
+export { parseThreshold } from './scenario/threshold.js';
+export { evaluateThresholds, viewOfResult } from './report/thresholds.js';
 
 /** Loads and validates a scenario file (YAML or JSON); throws a ConfigError listing every problem. */
 export function loadScenario(file: string): Promise<LoadedScenario> {

@@ -4,6 +4,9 @@ import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CONFIG } from '../errors.js';
 import { keysCommandModule } from './commands/keys.js';
+import { compareCommandModule } from './commands/compare.js';
+import { mergeCommandModule } from './commands/merge.js';
+import { reportCommandModule } from './commands/report.js';
 import { runCommandModule } from './commands/run.js';
 import { schemaCommandModule } from './commands/schema.js';
 import { tokenCommandModule } from './commands/token.js';
@@ -17,6 +20,9 @@ const verbose = argv.includes('--verbose');
 const commands: CommandModule<object, never>[] = [
   runCommandModule as CommandModule<object, never>,
   validateCommandModule as CommandModule<object, never>,
+  reportCommandModule as CommandModule<object, never>,
+  compareCommandModule as CommandModule<object, never>,
+  mergeCommandModule as CommandModule<object, never>,
   schemaCommandModule as CommandModule<object, never>,
   keysCommandModule as CommandModule<object, never>,
   tokenCommandModule as CommandModule<object, never>,

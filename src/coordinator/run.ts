@@ -9,16 +9,18 @@ import type { DeviceRecord } from '../broker/registry.js';
 import { estimateKeygenMs } from '../identity/costs.js';
 import { KeystoreWriter } from '../identity/keystore-writer.js';
 import { MetricsTotals } from '../metrics/snapshot.js';
-import { metricsSection, SCHEMA_VERSION, type RunResult, type RunStatus, type StageRecord } from '../report/run-result.js';
+import { metricsSection, SCHEMA_VERSION, type RunResult, type RunStatus } from '../report/run-result.js';
+import { evaluateThresholds, viewOfResult } from '../report/thresholds.js';
 import { deviceId, type RunPlan } from '../scenario/plan.js';
+import type { Threshold } from '../scenario/threshold.js';
 import type { BrokerTarget, CoordinatorToWorker, WorkerResult, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
 import { resolveCredentials, type GroupCredentials } from './credentials.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { probeBroker } from './probe.js';
 import { environmentInfo } from './environment.js';
 import type { ProgressListener } from './progress.js';
+import { RunMetrics, type StageTiming } from './run-metrics.js';
 import { assignDevices } from './shards.js';
-import { TimelineBuilder } from './timeline.js';
 
 export interface RunOptions {
   /** The scenario file, recorded in the report. */
@@ -26,6 +28,8 @@ export interface RunOptions {
   /** Aborting stops the run gracefully; the result is marked `interrupted`. */
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Thresholds beyond the scenario's own (`--threshold`). */
+  thresholds?: Threshold[];
 }
 
 /** How long to let workers finish after a stop before giving up on them. */
@@ -39,7 +43,6 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
 class RunCoordinator {
   readonly #plan: RunPlan;
   readonly #options: RunOptions;
-  readonly #groupTotals: MetricsTotals[];
   readonly #ports: MessagePort[] = [];
   readonly #writers = new Map<number, KeystoreWriter>();
   #keysGenerated = 0;
@@ -50,12 +53,16 @@ class RunCoordinator {
   #status: RunStatus = 'complete';
   #statusReason: string | undefined;
   #waiters: (() => boolean)[] = [];
-  #timeline: TimelineBuilder = new TimelineBuilder(Date.now());
+  #metrics: RunMetrics;
+  readonly #thresholds: Threshold[];
+  /** The abortOnFail threshold that stopped the run, if one did. */
+  #abortedBy: string | undefined;
 
   constructor(plan: RunPlan, options: RunOptions) {
     this.#plan = plan;
     this.#options = options;
-    this.#groupTotals = plan.groups.map(() => new MetricsTotals());
+    this.#metrics = new RunMetrics(plan, Date.now());
+    this.#thresholds = [...plan.thresholds, ...(options.thresholds ?? [])];
   }
 
   get #ended(): boolean {
@@ -64,7 +71,7 @@ class RunCoordinator {
 
   async run(): Promise<RunResult> {
     const startedMs = Date.now();
-    this.#timeline = new TimelineBuilder(startedMs);
+    this.#metrics = new RunMetrics(this.#plan, startedMs);
     const plan = this.#plan;
     const credentials = await Promise.all(plan.groups.map((g) => resolveCredentials(g)));
     for (const warning of credentials.flatMap((c) => c.warnings)) this.#progress({ type: 'warning', message: warning });
@@ -105,7 +112,7 @@ class RunCoordinator {
       );
     });
     const tick = setInterval(() => this.#emitTick(startedMs), 1000);
-    const stages: StageRecord[] = [];
+    const stages: StageTiming[] = [];
     try {
       this.#progress({ type: 'phase', message: `preparing ${plan.groups.reduce((n, g) => n + g.count, 0)} devices on ${plan.workers} workers` });
       await this.#waitFor(() => this.#ready === plan.workers);
@@ -164,7 +171,7 @@ class RunCoordinator {
     await broker.register(records);
   }
 
-  async #runStage(index: number): Promise<StageRecord> {
+  async #runStage(index: number): Promise<StageTiming> {
     const stage = this.#plan.stages[index];
     const startMs = Date.now() + STAGE_LEAD_MS;
     this.#progress({ type: 'stage', index, stageType: stage?.type ?? '', count: this.#plan.stages.length });
@@ -195,11 +202,17 @@ class RunCoordinator {
   }
 
   #addSnapshot(snapshot: WorkerSnapshot): void {
-    this.#plan.groups.forEach((group, g) => {
-      const groupSnapshot = snapshot.groups[group.name];
-      if (groupSnapshot !== undefined) this.#groupTotals[g]?.add(groupSnapshot);
-    });
-    this.#timeline.add(snapshot);
+    this.#metrics.add(snapshot);
+  }
+
+  /** abortOnFail thresholds, checked once a second against the run so far. */
+  #checkAbortThresholds(elapsedMs: number): void {
+    const watched = this.#thresholds.filter((t) => t.abortOnFail);
+    if (watched.length === 0 || this.#ended) return;
+    const crossed = evaluateThresholds(watched, this.#metrics.liveView(elapsedMs)).find((o) => !o.passed && o.actual !== null);
+    if (crossed === undefined) return;
+    this.#abortedBy = crossed.expression;
+    this.#end('interrupted', `threshold crossed: ${crossed.expression}`);
   }
 
   #end(status: Exclude<RunStatus, 'complete'>, reason: string): void {
@@ -236,7 +249,8 @@ class RunCoordinator {
   }
 
   #emitTick(startedMs: number): void {
-    const total = this.#total();
+    this.#checkAbortThresholds(Date.now() - startedMs);
+    const total = this.#metrics.total();
     const errors = Object.entries(total.counters).reduce((n, [k, v]) => (k.startsWith('errors.') || k.startsWith('connectFailed.') ? n + v : n), 0);
     this.#progress({
       type: 'tick',
@@ -248,18 +262,10 @@ class RunCoordinator {
     });
   }
 
-  #total(): MetricsTotals {
-    const total = new MetricsTotals();
-    for (const group of this.#groupTotals) total.addTotals(group);
-    return total;
-  }
-
-  #result(startedMs: number, stages: StageRecord[], brokerUrl: string, brokerTotals: MetricsTotals | undefined): RunResult {
+  #result(startedMs: number, stages: StageTiming[], brokerUrl: string, brokerTotals: MetricsTotals | undefined): RunResult {
     const endedMs = Date.now();
-    const groups: RunResult['groups'] = {};
-    this.#plan.groups.forEach((group, g) => {
-      groups[group.name] = metricsSection(this.#groupTotals[g] as MetricsTotals);
-    });
+    const total = this.#metrics.totalSection();
+    const groups = this.#metrics.groupSections();
     const brokerSection = brokerTotals === undefined ? undefined : metricsSection(brokerTotals);
     return {
       schemaVersion: SCHEMA_VERSION,
@@ -270,15 +276,18 @@ class RunCoordinator {
       startedAt: new Date(startedMs).toISOString(),
       endedAt: new Date(endedMs).toISOString(),
       durationMs: endedMs - startedMs,
-      stages,
-      total: metricsSection(this.#total()),
+      stages: this.#metrics.stageRecords(stages),
+      total,
       groups,
       broker: {
         kind: this.#plan.broker.kind === 'embedded' ? 'embedded' : 'external',
         url: brokerUrl,
         ...(brokerSection === undefined ? {} : { metrics: { counters: brokerSection.counters, histograms: brokerSection.histograms } }),
       },
-      timeline: this.#timeline.finish(),
+      timeline: this.#metrics.finishTimeline(),
+      thresholds: evaluateThresholds(this.#thresholds, viewOfResult({ total, groups, durationMs: endedMs - startedMs })).map((o) =>
+        o.expression === this.#abortedBy ? { ...o, note: 'crossed during the run; stopped it (abortOnFail)' } : o,
+      ),
     };
   }
 }

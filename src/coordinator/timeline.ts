@@ -2,7 +2,7 @@
  * The per-second timeline, built from interval snapshots as they arrive. A second stays open
  * for a short while so every worker's interval can land in it, then it is reduced to numbers.
  */
-import { createHistogram, decodeHistogram, type Histogram } from '../metrics/histogram.js';
+import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
 import type { TimelinePoint } from '../report/run-result.js';
 import { METRIC, type WorkerSnapshot } from '../worker/messages.js';
 
@@ -11,15 +11,16 @@ const OPEN_SECONDS = 3;
 interface OpenSecond {
   point: TimelinePoint;
   publishAck: Histogram;
-  connectedByWorker: Map<number, number>;
+  /** Each worker's [connected, in flight] at its last interval within the second. */
+  gaugesByWorker: Map<number, [number, number]>;
 }
 
 export class TimelineBuilder {
   readonly #startMs: number;
   readonly #open = new Map<number, OpenSecond>();
   readonly #closed: TimelinePoint[] = [];
-  /** Each worker's last known connected count, carried into seconds it did not report in. */
-  readonly #connected = new Map<number, number>();
+  /** Each worker's last known gauges, carried into seconds it did not report in. */
+  readonly #gauges = new Map<number, [number, number]>();
 
   constructor(startMs: number) {
     this.#startMs = startMs;
@@ -28,7 +29,7 @@ export class TimelineBuilder {
   add(snapshot: WorkerSnapshot): void {
     const second = Math.max(0, Math.floor((snapshot.atMs - this.#startMs) / 1000));
     const open = this.#second(second);
-    open.connectedByWorker.set(snapshot.workerIndex, snapshot.connected);
+    open.gaugesByWorker.set(snapshot.workerIndex, [snapshot.connected, snapshot.inFlight]);
     for (const group of Object.values(snapshot.groups)) {
       const c = group.counters;
       open.point.connects += c[METRIC.connected] ?? 0;
@@ -55,9 +56,9 @@ export class TimelineBuilder {
     let open = this.#open.get(second);
     if (open === undefined) {
       open = {
-        point: { second, connects: 0, connectFailures: 0, published: 0, acked: 0, errors: 0, connected: 0, publishAckP50Us: 0, publishAckP99Us: 0 },
+        point: { second, connects: 0, connectFailures: 0, published: 0, acked: 0, errors: 0, connected: 0, inFlight: 0, publishAckP50Us: 0, publishAckP99Us: 0 },
         publishAck: createHistogram(),
-        connectedByWorker: new Map(),
+        gaugesByWorker: new Map(),
       };
       this.#open.set(second, open);
     }
@@ -69,11 +70,15 @@ export class TimelineBuilder {
     if (open === undefined) return;
     this.#open.delete(second);
     const { point, publishAck } = open;
-    for (const [worker, connected] of open.connectedByWorker) this.#connected.set(worker, connected);
-    point.connected = [...this.#connected.values()].reduce((a, b) => a + b, 0);
+    for (const [worker, gauges] of open.gaugesByWorker) this.#gauges.set(worker, gauges);
+    for (const [connected, inFlight] of this.#gauges.values()) {
+      point.connected += connected;
+      point.inFlight += inFlight;
+    }
     if (publishAck.totalCount > 0) {
       point.publishAckP50Us = publishAck.getValueAtPercentile(50);
       point.publishAckP99Us = publishAck.getValueAtPercentile(99);
+      point.publishAckEncoded = encodeHistogram(publishAck);
     }
     publishAck.destroy();
     this.#closed.push(point);

@@ -21,9 +21,9 @@ export function createHistogram(): Histogram {
 }
 
 /** Records one value, clamping into the trackable range so a wild value is counted, not lost. */
-export function recordUs(histogram: Histogram, valueUs: number): void {
+export function recordUs(histogram: Histogram, valueUs: number, count = 1): void {
   const v = Math.round(valueUs);
-  histogram.recordValue(v < 1 ? 1 : v > HIGHEST_TRACKABLE_US ? HIGHEST_TRACKABLE_US : v);
+  histogram.recordValueWithCount(v < 1 ? 1 : v > HIGHEST_TRACKABLE_US ? HIGHEST_TRACKABLE_US : v, count);
 }
 
 /** HdrHistogram's compressed V2 encoding, base64: what crosses threads and lands in reports. */

@@ -14,12 +14,17 @@ export class Recorder {
   }
 
   record(name: string, valueUs: number): void {
+    this.recordCount(name, valueUs, 1);
+  }
+
+  /** Records `n` samples of one value at once. */
+  recordCount(name: string, valueUs: number, n: number): void {
     let histogram = this.#histograms.get(name);
     if (histogram === undefined) {
       histogram = createHistogram();
       this.#histograms.set(name, histogram);
     }
-    recordUs(histogram, valueUs);
+    recordUs(histogram, valueUs, n);
   }
 
   takeInterval(): MetricsSnapshot {

@@ -1,13 +1,8 @@
 /** The console summary: a string (autocannon's printResult returns one), printed by the CLI. */
-import type { HistogramReport, MetricsSection, RunResult } from './run-result.js';
-
-const LATENCIES: [string, string][] = [
-  ['signUs', 'sign (token)'],
-  ['connectUs', 'connect → CONNACK'],
-  ['publishAckUs', 'publish → ack (from plan)'],
-  ['publishAckUncorrectedUs', 'publish → ack (from send)'],
-  ['sendLagUs', 'send lag behind plan'],
-];
+import { histogramLabel, orderedHistogramNames } from './labels.js';
+import type { HistogramReport, MetricsSection, RunResult, ThresholdOutcome } from './run-result.js';
+import { formatTable } from './table.js';
+import { formatThresholdValue } from './threshold-format.js';
 
 export function formatSummary(result: RunResult): string {
   const lines: string[] = [];
@@ -21,7 +16,8 @@ export function formatSummary(result: RunResult): string {
   const errors = Object.entries(result.total.errors);
   if (errors.length > 0) lines.push(`errors: ${errors.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push('');
-  lines.push(table(LATENCIES.flatMap(([name, label]) => row(label, result.total.histograms[name]))));
+  const names = orderedHistogramNames(Object.keys(result.total.histograms));
+  lines.push(table(names.flatMap((name) => row(histogramLabel(name), result.total.histograms[name]))));
   const verify = Object.entries(result.broker.metrics?.histograms ?? {}).filter(([name]) => name.startsWith('verifyUs.'));
   if (verify.length > 0) {
     lines.push('');
@@ -31,6 +27,19 @@ export function formatSummary(result: RunResult): string {
     const rejected = Object.entries(c).filter(([k]) => k.startsWith('auth.rejected.'));
     lines.push(`auth accepted ${c['auth.accepted'] ?? 0}, rejected ${rejected.reduce((n, [, v]) => n + v, 0)}${rejected.length ? ` (${rejected.map(([k, v]) => `${k.slice(14)} ${v}`).join(', ')})` : ''} · messages in ${c['messagesIn'] ?? 0}`);
   }
+  if (result.shards !== undefined) {
+    const { present, count, missing } = result.shards;
+    lines.push('', `merged from ${present.length} of ${count} shards${missing.length > 0 ? `; missing shards ${missing.join(', ')}` : ''}`);
+  }
+  if (result.thresholds.length > 0) lines.push('', formatThresholds(result.thresholds));
+  return lines.join('\n');
+}
+
+/** One line per threshold, marked passed (✓) or failed (✗), with what was measured. */
+export function formatThresholds(outcomes: readonly ThresholdOutcome[]): string {
+  const failed = outcomes.filter((o) => !o.passed).length;
+  const lines = [`thresholds: ${outcomes.length - failed} passed, ${failed} failed`];
+  for (const o of outcomes) lines.push(`  ${o.passed ? '✓' : '✗'} ${o.expression}  ${formatThresholdValue(o)}${o.note === undefined ? '' : `  (${o.note})`}`);
   return lines.join('\n');
 }
 
@@ -57,7 +66,5 @@ function ms(us: number): string {
 }
 
 function table(rows: string[][]): string {
-  const all = [['latency (ms)', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], ...rows];
-  const widths = all[0]?.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length))) ?? [];
-  return all.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')).join('\n');
+  return formatTable([['latency (ms)', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], ...rows]);
 }

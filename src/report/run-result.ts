@@ -5,8 +5,10 @@
 import { summarizeHistogram, type HistogramSummary } from '../metrics/histogram.js';
 import type { MetricsTotals } from '../metrics/snapshot.js';
 import type { RunPlan } from '../scenario/plan.js';
+import type { ThresholdAggregate, ThresholdOp, ThresholdSource } from '../scenario/threshold.js';
 
-export const SCHEMA_VERSION = 1;
+/** 2: per-stage sections, richer timeline, thresholds, shards, event-loop delay. */
+export const SCHEMA_VERSION = 2;
 
 export type RunStatus = 'complete' | 'interrupted' | 'failed';
 
@@ -36,8 +38,12 @@ export interface TimelinePoint {
   acked: number;
   errors: number;
   connected: number;
+  /** Messages sent and not yet acknowledged at the second's end. */
+  inFlight: number;
   publishAckP50Us: number;
   publishAckP99Us: number;
+  /** That second's publish → ack histogram (encoded), so merged timelines stay exact. */
+  publishAckEncoded?: string;
 }
 
 export interface StageRecord {
@@ -46,6 +52,40 @@ export interface StageRecord {
   startedAt: string;
   endedAt: string;
   durationMs: number;
+  /** What was recorded while this stage ran, over all groups. */
+  total: MetricsSection;
+  groups: Record<string, MetricsSection>;
+}
+
+export interface ThresholdOutcome {
+  expression: string;
+  source: ThresholdSource;
+  metric: string | null;
+  group: string | null;
+  aggregate: ThresholdAggregate;
+  op: ThresholdOp;
+  limit: number;
+  abortOnFail: boolean;
+  passed: boolean;
+  /** The measured value in the limit's unit (µs, /s, fraction, count); null when there was no data. */
+  actual: number | null;
+  /** Why there is no value, or that the run was stopped by this threshold. */
+  note?: string;
+}
+
+/** Which shard of a distributed run a report is (filled by sharded runs). */
+export interface ShardId {
+  index: number;
+  count: number;
+}
+
+/** Where a merged report came from. */
+export interface ShardsInfo {
+  /** Shards the run was planned with (the inputs' own count, or the number of inputs). */
+  count: number;
+  present: number[];
+  missing: number[];
+  sources: { shard: number; status: RunStatus; startedAt: string; file?: string }[];
 }
 
 export interface EnvironmentInfo {
@@ -80,6 +120,11 @@ export interface RunResult {
   groups: Record<string, MetricsSection>;
   broker: BrokerSection;
   timeline: TimelinePoint[];
+  thresholds: ThresholdOutcome[];
+  /** Set on a report that is one shard of a larger run. */
+  shard?: ShardId;
+  /** Set by `merge`. */
+  shards?: ShardsInfo;
 }
 
 const CONNECT_FAILED_PREFIX = 'connectFailed.';

@@ -1,7 +1,8 @@
-/** Writes a RunResult as JSON, atomically (temp file, then rename), so a report is whole or absent. */
+/** Writes reports atomically (temp file, then rename), so a report is whole or absent. */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ReportError } from '../errors.js';
+import { renderRunHtml } from './html.js';
 import type { RunResult } from './run-result.js';
 
 /** `reports/<scenario>-<UTC time>.json`, with the time made safe for every file system. */
@@ -12,13 +13,24 @@ export function reportFileName(result: Pick<RunResult, 'scenario' | 'startedAt'>
 
 export async function writeReport(result: RunResult, dir: string): Promise<string> {
   const path = join(dir, reportFileName(result));
+  await writeTextFile(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
+}
+
+/** The HTML page beside a JSON report: `x.json` → `x.html`. */
+export async function writeHtmlBeside(result: RunResult, jsonPath: string): Promise<string> {
+  const path = jsonPath.replace(/\.json$/, '') + '.html';
+  await writeTextFile(path, renderRunHtml(result));
+  return path;
+}
+
+export async function writeTextFile(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(temp, `${JSON.stringify(result, null, 2)}\n`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(temp, text);
     await rename(temp, path);
   } catch (error) {
-    throw new ReportError(`${path}: cannot write report: ${(error as Error).message}`, { cause: error });
+    throw new ReportError(`${path}: cannot write: ${(error as Error).message}`, { cause: error });
   }
-  return path;
 }

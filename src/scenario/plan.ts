@@ -7,6 +7,8 @@ import type { Algorithm } from '../identity/algorithms.js';
 import type { ExtraValue, TokenSpec } from '../identity/token.js';
 import { renderTemplate } from '../util/template.js';
 import type { GroupInput, Scenario, StageInput } from './schema.js';
+
+import { parseThreshold, type Threshold } from './threshold.js';
 import { parseDurationMs, parseRatePerSec } from './units.js';
 
 export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string };
@@ -68,6 +70,8 @@ export interface RunPlan {
   embedded: EmbeddedBrokerPlan;
   groups: GroupPlan[];
   stages: StagePlan[];
+  /** Parsed from the scenario's `thresholds:`; `--threshold` flags are added by the CLI. */
+  thresholds: Threshold[];
 }
 
 export interface PlanProblem {
@@ -113,6 +117,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
   const groups = planGroups(scenario, context.scenarioName, problems);
   const stages = scenario.stages.map((stage, i) => planStage(stage, i, groups, problems));
   checkStageOrder(stages, problems);
+  const thresholds = planThresholds(scenario, problems);
   if (problems.length > 0) return { plan: undefined, problems };
   const plan: RunPlan = {
     scenarioName: context.scenarioName,
@@ -132,8 +137,27 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     },
     groups,
     stages,
+    thresholds,
   };
   return { plan, problems: [] };
+}
+
+function planThresholds(scenario: Scenario, problems: PlanProblem[]): Threshold[] {
+  const thresholds: Threshold[] = [];
+  scenario.thresholds.forEach((entry, i) => {
+    const text = typeof entry === 'string' ? entry : entry.threshold;
+    try {
+      const threshold = parseThreshold(text, { abortOnFail: typeof entry === 'string' ? false : entry.abortOnFail, source: 'scenario' });
+      // Checked every second from the start, a lower bound on a growing count would stop the run at once.
+      if (threshold.abortOnFail && (threshold.aggregate.kind === 'count' || threshold.aggregate.kind === 'rate') && !threshold.op.startsWith('<')) {
+        problems.push({ path: ['thresholds', i, 'abortOnFail'], message: `cannot stop a run on "${text}": it is crossed until enough has happened; only < and <= limits on counts and rates can abort` });
+      }
+      thresholds.push(threshold);
+    } catch (error) {
+      problems.push({ path: ['thresholds', i], message: (error as Error).message });
+    }
+  });
+  return thresholds;
 }
 
 function planGroups(scenario: Scenario, scenarioName: string, problems: PlanProblem[]): GroupPlan[] {

@@ -112,6 +112,12 @@ const mqtt = z.strictObject({
   clean: z.boolean().default(true),
 });
 
+const threshold = z.string().min(1).describe('A threshold, like connect.p(99)<250ms or error_rate<1% (docs/scenarios.md#thresholds).');
+const thresholds = z
+  .array(z.union([threshold, z.strictObject({ threshold, abortOnFail: z.boolean().default(false).describe('Stop the run as soon as this threshold is crossed.') })]))
+  .default([])
+  .describe('Pass/fail criteria, checked at the end of the run (or during it, with abortOnFail); any crossed: exit 99.');
+
 const embedded = z.strictObject({
   skew: duration.default('60s').describe('Allowed clock skew for exp and iat.'),
   maxLifetime: duration.default('24h').describe('Longest token lifetime the broker accepts.'),
@@ -129,6 +135,7 @@ export const scenarioSchema = z
     embedded: embedded.default({ skew: '60s', maxLifetime: '24h', requireKid: true }).describe('Settings of the embedded broker.'),
     groups: z.array(groupSchema).min(1),
     stages: z.array(stageSchema).min(1),
+    thresholds,
   })
   .describe('An mqtt-jwt-bench scenario.');
 

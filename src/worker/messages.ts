@@ -41,9 +41,15 @@ export interface WorkerSnapshot {
   /** Epoch milliseconds when the interval ended. */
   atMs: number;
   final: boolean;
+  /** The stage running when the interval was taken; -1 before the first stage. */
+  stageIndex: number;
   connected: number;
+  /** Messages sent and not yet acknowledged. */
+  inFlight: number;
   /** Per group name. */
   groups: Record<string, MetricsSnapshot>;
+  /** The worker's own figures, of no group: event-loop delay. */
+  harness: MetricsSnapshot;
 }
 
 export type WorkerToCoordinator =
@@ -69,6 +75,7 @@ export const METRIC = {
   /** Downtime of a token-refresh reconnect: DISCONNECT sent until the new CONNACK. */
   refreshUs: 'refreshUs',
   refreshes: 'refreshes',
+  eventLoopDelayUs: 'eventLoopDelayUs',
   devices: 'devices',
   tokensSigned: 'tokensSigned',
   keysGenerated: 'keysGenerated',

@@ -10,6 +10,7 @@ import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask,
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
+import { EventLoopDelayMonitor } from './event-loop-delay.js';
 
 const SNAPSHOT_INTERVAL_MS = 1000;
 /**
@@ -24,10 +25,15 @@ export class WorkerRun {
   readonly #plan: RunPlan;
   readonly #clock: Clock;
   readonly #recorders: Recorder[];
+  readonly #harness = new Recorder();
+  readonly #eventLoop = new EventLoopDelayMonitor();
   readonly #sessions = new Map<number, DeviceSession>();
   readonly #starts = new Map<number, number>();
   #devices: PreparedDevice[] = [];
   #connected = 0;
+  #inFlight = 0;
+  /** Snapshots are tagged with the stage they belong to; -1 is preparation. */
+  #stageIndex = -1;
   #stopping = false;
   #finished = false;
   readonly #refreshes = new RefreshQueue();
@@ -52,7 +58,11 @@ export class WorkerRun {
       for (let i = 0; i < this.#plan.stages.length && !this.#stopping; i++) {
         const startAtMs = await this.#waitForStart(i);
         if (startAtMs === undefined) break;
+        // Close the previous stage's interval so each stage's section holds only its own work.
+        this.#post({ type: 'snapshot', snapshot: this.#snapshot(false) });
+        this.#stageIndex = i;
         await this.#runStage(this.#plan.stages[i] as StagePlan, startAtMs);
+        this.#post({ type: 'snapshot', snapshot: this.#snapshot(false) });
         this.#post({ type: 'stage-done', workerIndex: this.#task.workerIndex, stageIndex: i });
       }
     } finally {
@@ -61,6 +71,7 @@ export class WorkerRun {
       await refreshLoop;
       await Promise.all(this.#refreshing);
       await this.#disconnectAll([...this.#sessions.keys()]);
+      this.#eventLoop.stop();
     }
     const result = this.#snapshot(true);
     port.close();
@@ -197,11 +208,14 @@ export class WorkerRun {
     const topic = renderTemplate(device.group.topicTemplate, { deviceId, group: device.group.name, seq });
     const payload = renderTemplate(device.group.payloadTemplate, { deviceId, seq, timestamp: Math.round(sentMs) });
     recorder.count(METRIC.published);
+    this.#inFlight++;
     try {
       await session.publish(topic, payload, stage.qos, stage.retain);
     } catch (error) {
       recorder.count(METRIC.errorsBy + ((error as Error).message === 'not-connected' ? 'not-connected' : 'publish-failed'));
       return;
+    } finally {
+      this.#inFlight--;
     }
     if (stage.qos === 0) return;
     const ackMs = this.#clock.nowMs();
@@ -298,7 +312,17 @@ export class WorkerRun {
     this.#plan.groups.forEach((group, g) => {
       groups[group.name] = (this.#recorders[g] as Recorder).takeInterval();
     });
-    return { workerIndex: this.#task.workerIndex, atMs: this.#clock.nowMs(), final, connected: this.#connected, groups };
+    this.#eventLoop.drainInto(this.#harness, METRIC.eventLoopDelayUs);
+    return {
+      workerIndex: this.#task.workerIndex,
+      atMs: this.#clock.nowMs(),
+      final,
+      stageIndex: this.#stageIndex,
+      connected: this.#connected,
+      inFlight: this.#inFlight,
+      groups,
+      harness: this.#harness.takeInterval(),
+    };
   }
 }
 

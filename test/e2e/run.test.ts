@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { runResultSchema } from '../../src/report/run-result-schema.js';
 import { runCli } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-e2e-'));
@@ -51,8 +52,9 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     const run = await runCli(['run', file, '--report-dir', reportDir, '--quiet']);
     assert.equal(run.code, 0, run.stderr);
     const { result, text } = readReport(reportDir);
-    assert.equal(result.schemaVersion, 1);
+    assert.equal(result.schemaVersion, 2);
     assert.equal(result.status, 'complete');
+    assert.equal(runResultSchema.safeParse(result).success, true, 'the report matches docs/run-result.schema.json');
     const c = result.total.counters;
     assert.equal(c['devices'], 20);
     assert.equal(c['connected'], 20);
@@ -74,21 +76,95 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     assert.equal(decodeHistogram(broker.histograms['verifyUs.ES256']!.encoded).totalCount, 20);
     // Timeline seconds add up to the totals.
     assert.equal(result.timeline.reduce((n, p) => n + p.acked, 0), 200);
+    assert.equal(result.timeline.reduce((n, p) => n + p.connects, 0), 20);
+    // Each stage's section holds exactly its own work, and the stages add up to the run.
+    assert.deepEqual(result.stages.map((s) => s.type), ['connect', 'publish', 'disconnect']);
+    const [connect, publish, disconnect] = result.stages;
+    assert.deepEqual([connect?.total.counters['connected'], connect?.total.counters['published']], [20, undefined]);
+    assert.deepEqual([publish?.total.counters['published'], publish?.total.counters['acked'], publish?.groups['sensors']?.counters['acked']], [200, 200, 200]);
+    assert.equal(decodeHistogram(publish!.total.histograms['publishAckUs']!.encoded).totalCount, 200);
+    assert.equal(disconnect?.total.counters['disconnected'], 20);
+    // Every worker watched its own event loop, all run long.
+    assert.ok(count(result, 'eventLoopDelayUs') > 0);
+    assert.equal(result.groups['sensors']?.histograms['eventLoopDelayUs'], undefined);
+    assert.deepEqual(result.thresholds, []);
+    // The HTML report sits beside the JSON.
+    const html = readFileSync(join(reportDir, readdirSync(reportDir).find((f) => f.endsWith('.html'))!), 'utf8');
+    assert.match(html, /<figure class="chart" id="latency-publishAckUs"/);
+    assert.doesNotMatch(html, /PRIVATE KEY|<script/);
     // The summary reached stdout; no secret reached the report.
     assert.match(run.stdout, /connected 20 .* published 200 · acked 200/);
     assert.doesNotMatch(text, /PRIVATE KEY|eyJ[A-Za-z0-9_-]{10,}\./);
     assert.equal(statSync(keystore).mode & 0o777, 0o600);
   });
 
-  it('reuses the keystore on the next run', async () => {
+  it('reuses the keystore on the next run, and exits 99 when a --threshold is crossed', async () => {
     const reportDir = join(dir, 'reports-2');
     const before = readFileSync(keystore, 'utf8');
-    const run = await runCli(['run', file, '--report-dir', reportDir, '--quiet']);
-    assert.equal(run.code, 0, run.stderr);
+    const run = await runCli(['run', file, '--report-dir', reportDir, '--quiet', '--no-html', '--threshold', 'acked.count==200', '--threshold', 'acked.count<200']);
+    assert.equal(run.code, 99, run.stderr);
+    assert.match(run.stdout, /thresholds: 1 passed, 1 failed\n  ✓ acked.count==200  200 \(limit 200\)\n  ✗ acked.count<200  200 \(limit 200\)/);
     const { result } = readReport(reportDir);
+    assert.deepEqual(readdirSync(reportDir).filter((f) => f.endsWith('.html')), []);
+    assert.deepEqual(result.thresholds.map((t) => [t.expression, t.source, t.actual, t.passed]), [['acked.count==200', 'cli', 200, true], ['acked.count<200', 'cli', 200, false]]);
     assert.equal(result.total.counters['keysGenerated'], undefined);
     assert.equal(result.total.counters['acked'], 200);
     assert.equal(readFileSync(keystore, 'utf8'), before);
+  });
+
+  it('renders a saved report again: summary, HTML, .hgrm, CSV, and thresholds checked later', async () => {
+    const reportDir = join(dir, 'reports-1');
+    const json = join(reportDir, readdirSync(reportDir).find((f) => f.endsWith('.json'))!);
+    const out = join(dir, 'rendered');
+    const run = await runCli(['report', json, '--html', join(out, 'r.html'), '--hgrm', join(out, 'hgrm'), '--csv', join(out, 't.csv'), '--threshold', 'publishAck.p(99)<3600s']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /published 200 · acked 200/);
+    assert.match(run.stdout, /✓ publishAck\.p\(99\)<3600s/);
+    assert.match(readFileSync(join(out, 'r.html'), 'utf8'), /<svg viewBox/);
+    assert.ok(readdirSync(join(out, 'hgrm')).includes('total.publishAckUs.hgrm'));
+    assert.equal(readFileSync(join(out, 't.csv'), 'utf8').split('\r\n')[0], 'second,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us');
+    const crossed = await runCli(['report', json, '--quiet', '--threshold', 'connect.p99<1us']);
+    assert.equal(crossed.code, 99);
+    const bad = await runCli(['report', json, '--threshold', 'connect.p99<soon']);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, '--threshold "connect.p99<soon": "soon" is not a number with an optional unit (us, ms, s, %, /s, /min)\nhint: See "Thresholds" in docs/scenarios.md for the grammar.\n'.replace(/^/, 'error: '));
+  });
+
+  it('compares two runs and merges them into one report with the sum of both', async () => {
+    const [a, b] = ['reports-1', 'reports-2'].map((d) => join(dir, d, readdirSync(join(dir, d)).find((f) => f.endsWith('.json'))!));
+    const compare = await runCli(['compare', a!, b!, '--html', join(dir, 'compare.html')]);
+    assert.equal(compare.code, 0, compare.stderr);
+    assert.match(compare.stdout, /^counters\.acked\s+200\s+200\s+0\s+1\.00×$/m);
+    assert.match(readFileSync(join(dir, 'compare.html'), 'utf8'), /id="compare-publishAckUs"/);
+    const merged = join(dir, 'merged', 'all.json');
+    const merge = await runCli(['merge', a!, b!, '-o', merged, '--quiet']);
+    // The second run's thresholds are evaluated again on the whole: acked.count<200 is still crossed.
+    assert.equal(merge.code, 99, merge.stderr);
+    const result = JSON.parse(readFileSync(merged, 'utf8')) as RunResult;
+    assert.equal(result.total.counters['acked'], 400);
+    assert.equal(count(result, 'publishAckUs'), 400);
+    assert.deepEqual(result.shards?.present, [0, 1]);
+    assert.ok(readdirSync(join(dir, 'merged')).includes('all.html'));
+    const other = scenario('other', twenty('x.json').replace('e2e-twenty', 'e2e-other'));
+    const otherReport = join(dir, 'other.json');
+    writeFileSync(otherReport, JSON.stringify({ ...result, shards: undefined, scenario: { ...result.scenario, name: 'e2e-other', file: other } }));
+    const refused = await runCli(['merge', a!, otherReport, '-o', join(dir, 'x.json')]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^error: .*other\.json: a different scenario from .*; only shards of one scenario merge\n$/);
+  });
+
+  it('stops a run as soon as an abortOnFail threshold is crossed, and exits 99', async () => {
+    const reportDir = join(dir, 'reports-abort');
+    const body = twenty(join(dir, 'keys', 'abort.json')).replace('count: 10', 'count: 600') + 'thresholds:\n  - threshold: acked.count<50\n    abortOnFail: true\n';
+    const run = await runCli(['run', scenario('abort', body), '--report-dir', reportDir, '--quiet']);
+    assert.equal(run.code, 99, run.stderr);
+    const { result } = readReport(reportDir);
+    assert.equal(result.status, 'interrupted');
+    assert.equal(result.statusReason, 'threshold crossed: acked.count<50');
+    assert.equal(result.thresholds[0]?.passed, false);
+    assert.match(result.thresholds[0]?.note ?? '', /stopped it/);
+    assert.ok((result.total.counters['acked'] ?? 0) >= 50);
+    assert.ok((result.total.counters['acked'] ?? 0) < 20 * 600);
   });
 
   it('writes a report marked interrupted when stopped by SIGINT', async () => {

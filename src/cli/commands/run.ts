@@ -2,17 +2,21 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { ProgressEvent } from '../../coordinator/progress.js';
 import { runPlan } from '../../coordinator/run.js';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_WORKER } from '../../errors.js';
+import { EXIT_INTERRUPTED } from '../../errors.js';
 import { formatSummary } from '../../report/console.js';
-import { writeReport } from '../../report/write.js';
+import { writeHtmlBeside, writeReport } from '../../report/write.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
+import { runExitCode } from '../exit-code.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
+import { thresholdsFromArgs } from '../threshold-args.js';
 
 export interface RunCommandArgs extends ScenarioFlags {
   scenario: string;
   reportDir: string;
   quiet: boolean;
+  html: boolean;
+  threshold?: string[];
   verbose?: boolean;
 }
 
@@ -23,12 +27,15 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
     withScenarioFlags(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
       .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' }) as unknown as Argv<RunCommandArgs>,
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
+      .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
+      .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" }) as unknown as Argv<RunCommandArgs>,
   handler: handle(runCommand),
 };
 
 export async function runCommand(args: RunCommandArgs): Promise<number> {
   const loaded = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
+  const thresholds = thresholdsFromArgs(args.threshold);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -48,18 +55,21 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
       file: args.scenario,
       signal: controller.signal,
       onProgress: args.quiet ? undefined : progressPrinter(),
+      thresholds,
     });
-    let reportPath: string | undefined;
+    const written: string[] = [];
     let writeError: Error | undefined;
     try {
-      reportPath = await writeReport(result, args.reportDir);
+      const jsonPath = await writeReport(result, args.reportDir);
+      written.push(jsonPath);
+      if (args.html) written.push(await writeHtmlBeside(result, jsonPath));
     } catch (error) {
       writeError = error as Error;
     }
     process.stdout.write(`${formatSummary(result)}\n`);
-    if (reportPath !== undefined) process.stdout.write(`\nreport: ${reportPath}\n`);
+    if (written.length > 0) process.stdout.write(`\nreport: ${written.join(', ')}\n`);
     if (writeError !== undefined) throw writeError;
-    return result.status === 'complete' ? EXIT_OK : result.status === 'interrupted' ? EXIT_INTERRUPTED : EXIT_WORKER;
+    return runExitCode(result, signals > 0);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

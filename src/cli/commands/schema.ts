@@ -1,11 +1,17 @@
-/** `mqtt-jwt-bench schema`: the scenario format's JSON Schema on stdout. */
-import type { CommandModule } from 'yargs';
+/** `mqtt-jwt-bench schema [--of report]`: a JSON Schema on stdout (scenario format, or RunResult). */
+import type { Argv, CommandModule } from 'yargs';
+import { runResultJsonSchemaText } from '../../report/run-result-schema.js';
 import { scenarioJsonSchemaText } from '../../scenario/json-schema.js';
 
-export const schemaCommandModule: CommandModule = {
+interface SchemaArgs {
+  of: 'scenario' | 'report';
+}
+
+export const schemaCommandModule: CommandModule<object, SchemaArgs> = {
   command: 'schema',
-  describe: 'Print the JSON Schema of the scenario format (scenarios/schema.json)',
-  handler: () => {
-    process.stdout.write(scenarioJsonSchemaText());
+  describe: 'Print the JSON Schema of the scenario format (scenarios/schema.json) or, with --of report, of the report (docs/run-result.schema.json)',
+  builder: (y: Argv) => y.option('of', { choices: ['scenario', 'report'] as const, default: 'scenario' as const, describe: 'Which format' }) as unknown as Argv<SchemaArgs>,
+  handler: (args) => {
+    process.stdout.write(args.of === 'report' ? runResultJsonSchemaText() : scenarioJsonSchemaText());
   },
 };

@@ -1,0 +1,61 @@
+/** `mqtt-jwt-bench report <run.json>`: renders a saved RunResult again, in any format. */
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { EXIT_OK, EXIT_THRESHOLDS } from '../../errors.js';
+import { formatSummary, formatThresholds } from '../../report/console.js';
+import { renderTimelineCsv } from '../../report/csv.js';
+import { hgrmFiles } from '../../report/hgrm.js';
+import { renderRunHtml } from '../../report/html.js';
+import { readRunResult } from '../../report/read.js';
+import { anyCrossed, evaluateThresholds, viewOfResult } from '../../report/thresholds.js';
+import { writeTextFile } from '../../report/write.js';
+import { handle } from '../errors.js';
+import { thresholdsFromArgs } from '../threshold-args.js';
+
+export interface ReportCommandArgs {
+  file: string;
+  html?: string;
+  hgrm?: string;
+  csv?: string;
+  threshold?: string[];
+  quiet: boolean;
+  verbose?: boolean;
+}
+
+export const reportCommandModule: CommandModule<object, ReportCommandArgs> = {
+  command: 'report <file>',
+  describe: 'Render a saved report again: console summary, HTML, .hgrm files, timeline CSV',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'A RunResult JSON file' })
+      .option('html', { type: 'string', describe: 'Write the HTML report to FILE' })
+      .option('hgrm', { type: 'string', describe: 'Write one HdrHistogram .hgrm file per histogram into DIR' })
+      .option('csv', { type: 'string', describe: 'Write the per-second timeline as CSV to FILE' })
+      .option('threshold', { type: 'string', array: true, describe: 'Check the report against a threshold (repeatable); any crossed: exit 99' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }) as unknown as Argv<ReportCommandArgs>,
+  handler: handle(reportCommand),
+};
+
+export async function reportCommand(args: ReportCommandArgs): Promise<number> {
+  const thresholds = thresholdsFromArgs(args.threshold);
+  const result = await readRunResult(args.file);
+  const written: string[] = [];
+  if (args.html !== undefined) {
+    await writeTextFile(args.html, renderRunHtml(result));
+    written.push(args.html);
+  }
+  if (args.hgrm !== undefined) {
+    for (const [name, text] of hgrmFiles(result)) await writeTextFile(join(args.hgrm, name), text);
+    written.push(`${args.hgrm}/*.hgrm`);
+  }
+  if (args.csv !== undefined) {
+    await writeTextFile(args.csv, renderTimelineCsv(result.timeline));
+    written.push(args.csv);
+  }
+  if (!args.quiet) process.stdout.write(`${formatSummary(result)}\n`);
+  if (written.length > 0) process.stdout.write(`${args.quiet ? '' : '\n'}wrote ${written.join(', ')}\n`);
+  if (thresholds.length === 0) return EXIT_OK;
+  const outcomes = evaluateThresholds(thresholds, viewOfResult(result));
+  process.stdout.write(`\n${formatThresholds(outcomes)}\n`);
+  return anyCrossed(outcomes) ? EXIT_THRESHOLDS : EXIT_OK;
+}

@@ -1,0 +1,49 @@
+/** Which charts a run report shows, as chart specs built from a RunResult alone. */
+import { parseHgrm, renderHgrm } from './hgrm.js';
+import { histogramLabel, orderedHistogramNames, UNCORRECTED_TWINS } from './labels.js';
+import type { HistogramReport, RunResult } from './run-result.js';
+import type { ChartSpec, Series } from './svg-chart.js';
+
+const CORRECTED = '#c62828';
+const UNCORRECTED = '#1565c0';
+const PALETTE = ['#1565c0', '#2e7d32', '#c62828', '#6a1b9a', '#ef6c00', '#00838f'];
+
+/** The percentile spectrum of one histogram, in ms, from its .hgrm rows (exact steps). */
+export function percentileSeries(name: string, report: HistogramReport, color: string, dashed = false): Series {
+  // Percentile 1 (the maximum) has no place on a log axis; the plotter stops before it too.
+  const points = parseHgrm(renderHgrm(report))
+    .filter((row) => row.percentile < 1)
+    .map((row) => [row.percentile, row.valueMs] as const);
+  return { name, color, dashed, points };
+}
+
+export function latencyCharts(result: RunResult): ChartSpec[] {
+  const histograms = result.total.histograms;
+  const twins = new Set(Object.values(UNCORRECTED_TWINS));
+  const charts: ChartSpec[] = [];
+  for (const name of orderedHistogramNames(Object.keys(histograms))) {
+    const report = histograms[name];
+    if (report === undefined || report.summary.count === 0 || twins.has(name)) continue;
+    const series = [percentileSeries(UNCORRECTED_TWINS[name] === undefined ? histogramLabel(name) : 'corrected (from plan)', report, CORRECTED)];
+    const twin = histograms[UNCORRECTED_TWINS[name] ?? ''];
+    if (twin !== undefined && twin.summary.count > 0) series.push(percentileSeries('uncorrected (from send)', twin, UNCORRECTED, true));
+    const title = UNCORRECTED_TWINS[name] === undefined ? histogramLabel(name) : 'publish → ack';
+    charts.push({ id: `latency-${name}`, title: `${title}: latency by percentile`, xAxis: 'percentile', yLabel: 'ms', series });
+  }
+  for (const [name, report] of Object.entries(result.broker.metrics?.histograms ?? {})) {
+    if (report.summary.count === 0) continue;
+    charts.push({ id: `broker-${name}`, title: `embedded broker ${name.replace(/^verifyUs\./, 'verify ')}: latency by percentile`, xAxis: 'percentile', yLabel: 'ms', series: [percentileSeries(name, report, PALETTE[3] as string)] });
+  }
+  return charts;
+}
+
+export function timelineCharts(result: RunResult): ChartSpec[] {
+  const t = result.timeline;
+  if (t.length === 0) return [];
+  const line = (name: string, i: number, pick: (p: (typeof t)[number]) => number): Series => ({ name, color: PALETTE[i % PALETTE.length] as string, points: t.map((p) => [p.second, pick(p)] as const) });
+  return [
+    { id: 'timeline-rates', title: 'per second', xAxis: 'seconds', yLabel: 'per second', series: [line('connects/s', 0, (p) => p.connects), line('publishes/s', 1, (p) => p.published), line('acks/s', 3, (p) => p.acked), line('errors/s', 2, (p) => p.errors + p.connectFailures)] },
+    { id: 'timeline-gauges', title: 'connected and in flight', xAxis: 'seconds', yLabel: 'count', series: [line('connected', 0, (p) => p.connected), line('in flight', 4, (p) => p.inFlight)] },
+    { id: 'timeline-latency', title: 'publish → ack per second (from plan)', xAxis: 'seconds', yLabel: 'ms', series: [line('p50', 1, (p) => p.publishAckP50Us / 1000), line('p99', 2, (p) => p.publishAckP99Us / 1000)] },
+  ];
+}

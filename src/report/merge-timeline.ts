@@ -1,0 +1,52 @@
+/**
+ * Lines timelines up on wall-clock seconds: a point at second s of a run that started at T
+ * covers the wall-clock second floor(T/1000) + s. Counts add; gauges (connected, in flight) add
+ * across shards; per-second percentiles come from the added per-second histograms, so they are
+ * exact, not averages of percentiles.
+ */
+import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
+import type { TimelinePoint } from './run-result.js';
+
+export interface TimelineInput {
+  startedAt: string;
+  timeline: readonly TimelinePoint[];
+}
+
+export function mergeTimelines(inputs: readonly TimelineInput[], mergedStartMs: number): TimelinePoint[] {
+  const baseSec = Math.floor(mergedStartMs / 1000);
+  const points = new Map<number, { point: TimelinePoint; histogram: Histogram | undefined }>();
+  for (const input of inputs) {
+    const offsetSec = Math.floor(Date.parse(input.startedAt) / 1000) - baseSec;
+    for (const p of input.timeline) {
+      const second = p.second + offsetSec;
+      let entry = points.get(second);
+      if (entry === undefined) {
+        entry = { point: { second, connects: 0, connectFailures: 0, published: 0, acked: 0, errors: 0, connected: 0, inFlight: 0, publishAckP50Us: 0, publishAckP99Us: 0 }, histogram: undefined };
+        points.set(second, entry);
+      }
+      const q = entry.point;
+      q.connects += p.connects;
+      q.connectFailures += p.connectFailures;
+      q.published += p.published;
+      q.acked += p.acked;
+      q.errors += p.errors;
+      q.connected += p.connected;
+      q.inFlight += p.inFlight;
+      if (p.publishAckEncoded !== undefined) {
+        entry.histogram ??= createHistogram();
+        entry.histogram.add(decodeHistogram(p.publishAckEncoded));
+      }
+    }
+  }
+  return [...points.values()]
+    .sort((a, b) => a.point.second - b.point.second)
+    .map(({ point, histogram }) => {
+      if (histogram === undefined || histogram.totalCount === 0) return point;
+      return {
+        ...point,
+        publishAckP50Us: histogram.getValueAtPercentile(50),
+        publishAckP99Us: histogram.getValueAtPercentile(99),
+        publishAckEncoded: encodeHistogram(histogram),
+      };
+    });
+}

@@ -1,0 +1,20 @@
+/** A threshold's measured value in the unit its limit was written in. */
+import type { ThresholdOutcome } from './run-result.js';
+
+export function formatThresholdValue(o: Pick<ThresholdOutcome, 'actual' | 'aggregate' | 'limit'>): string {
+  if (o.actual === null) return 'no data';
+  return `${formatOne(o.actual, o.aggregate.kind)} (limit ${formatOne(o.limit, o.aggregate.kind)})`;
+}
+
+function formatOne(value: number, kind: ThresholdOutcome['aggregate']['kind']): string {
+  switch (kind) {
+    case 'rate':
+      return `${value.toFixed(1)}/s`;
+    case 'error_rate':
+      return `${(value * 100).toFixed(2)}%`;
+    case 'count':
+      return String(value);
+    default:
+      return `${Number((value / 1000).toFixed(3))}ms`;
+  }
+}
