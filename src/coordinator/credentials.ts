@@ -8,6 +8,7 @@ import { checkedPair, loadKeyPairFiles, passphraseFrom, readKeyFile, type Loaded
 import { fingerprint, generateKeyObjects, parsePrivateKey, parsePublicKey } from '../identity/keys.js';
 import { loadKeystore, saveKeystore, type Keystore, type KeystoreEntry } from '../identity/keystore.js';
 import { deviceId, type GroupPlan } from '../scenario/plan.js';
+import { WHOLE_RUN, type ShardSpec } from './shards.js';
 
 export interface GroupCredentials {
   /** The key of device `localIndex`, or undefined when the worker must generate it. */
@@ -18,12 +19,23 @@ export interface GroupCredentials {
   warnings: string[];
 }
 
-export async function resolveCredentials(group: GroupPlan, env: NodeJS.ProcessEnv = process.env): Promise<GroupCredentials> {
+/**
+ * A shard of a distributed run reads the group's keystore as it is (keys made beforehand with
+ * `keys generate` are shared by every shard) and writes the keys it must generate to a keystore
+ * of its own, `<store>.shard-<i>-of-<N>.json`, so that shards never write the same file.
+ */
+export function shardKeystorePath(storePath: string, shard: ShardSpec): string {
+  return shard.count === 1 ? storePath : `${storePath.replace(/\.json$/, '')}.shard-${shard.index}-of-${shard.count}.json`;
+}
+
+export async function resolveCredentials(group: GroupPlan, env: NodeJS.ProcessEnv = process.env, shard: ShardSpec = WHOLE_RUN): Promise<GroupCredentials> {
   const keys = group.keys;
   switch (keys.mode) {
     case 'per-device': {
-      const store = await loadKeystore(keys.storePath, group.alg);
-      return { keyFor: (_i, id) => store.devices[id], keystore: { path: keys.storePath, store }, warnings: [] };
+      const path = shardKeystorePath(keys.storePath, shard);
+      const store = await loadKeystore(path, group.alg);
+      const base = path === keys.storePath ? store : await loadKeystore(keys.storePath, group.alg);
+      return { keyFor: (_i, id) => store.devices[id] ?? base.devices[id], keystore: { path, store }, warnings: [] };
     }
     case 'pool': {
       const entries = await loadPool(group, keys.storePath, keys.size);

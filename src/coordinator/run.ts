@@ -20,7 +20,7 @@ import { probeBroker } from './probe.js';
 import { environmentInfo } from './environment.js';
 import type { ProgressListener } from './progress.js';
 import { RunMetrics, type StageTiming } from './run-metrics.js';
-import { assignDevices } from './shards.js';
+import { assignDevices, WHOLE_RUN, type ShardSpec } from './shards.js';
 
 export interface RunOptions {
   /** The scenario file, recorded in the report. */
@@ -30,6 +30,10 @@ export interface RunOptions {
   onProgress?: ProgressListener;
   /** Thresholds beyond the scenario's own (`--threshold`). */
   thresholds?: Threshold[];
+  /** Run only slice `index` of `count` (a shard of a distributed run). */
+  shard?: ShardSpec;
+  /** Epoch ms at which the first stage begins (every shard the same moment); default: when ready. */
+  startAtMs?: number;
 }
 
 /** How long to let workers finish after a stop before giving up on them. */
@@ -57,6 +61,8 @@ class RunCoordinator {
   readonly #thresholds: Threshold[];
   /** The abortOnFail threshold that stopped the run, if one did. */
   #abortedBy: string | undefined;
+  /** How late the first stage began after --start-at (0 when on time). */
+  #firstStageLateMs: number | undefined;
 
   constructor(plan: RunPlan, options: RunOptions) {
     this.#plan = plan;
@@ -73,7 +79,8 @@ class RunCoordinator {
     const startedMs = Date.now();
     this.#metrics = new RunMetrics(this.#plan, startedMs);
     const plan = this.#plan;
-    const credentials = await Promise.all(plan.groups.map((g) => resolveCredentials(g)));
+    const shard = this.#options.shard ?? WHOLE_RUN;
+    const credentials = await Promise.all(plan.groups.map((g) => resolveCredentials(g, process.env, shard)));
     for (const warning of credentials.flatMap((c) => c.warnings)) this.#progress({ type: 'warning', message: warning });
     credentials.forEach((c, g) => {
       if (c.keystore !== undefined) this.#writers.set(g, new KeystoreWriter(c.keystore.path, c.keystore.store));
@@ -94,8 +101,8 @@ class RunCoordinator {
       atomics: 'disabled',
     });
     const finals: (WorkerSnapshot | undefined)[] = [];
-    const shards = assignDevices(plan, credentials);
-    this.#keysToGenerate = shards.reduce((n, shard) => n + shard.filter((d) => d.key === undefined).length, 0);
+    const shards = assignDevices(plan, credentials, shard);
+    this.#keysToGenerate = shards.reduce((n, devices) => n + devices.filter((d) => d.key === undefined).length, 0);
     const keygenWarning = keygenEstimate(plan, credentials);
     if (keygenWarning !== undefined) this.#progress({ type: 'warning', message: keygenWarning });
     this.#keygenStartMs = Date.now();
@@ -114,7 +121,8 @@ class RunCoordinator {
     const tick = setInterval(() => this.#emitTick(startedMs), 1000);
     const stages: StageTiming[] = [];
     try {
-      this.#progress({ type: 'phase', message: `preparing ${plan.groups.reduce((n, g) => n + g.count, 0)} devices on ${plan.workers} workers` });
+      const shardText = shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : '';
+      this.#progress({ type: 'phase', message: `preparing ${shards.reduce((n, d) => n + d.length, 0)} devices on ${plan.workers} workers${shardText}` });
       await this.#waitFor(() => this.#ready === plan.workers);
       await this.#persistKeys(credentials, broker);
       for (let i = 0; i < plan.stages.length && !this.#ended; i++) stages.push(await this.#runStage(i));
@@ -173,7 +181,14 @@ class RunCoordinator {
 
   async #runStage(index: number): Promise<StageTiming> {
     const stage = this.#plan.stages[index];
-    const startMs = Date.now() + STAGE_LEAD_MS;
+    const readyMs = Date.now() + STAGE_LEAD_MS;
+    const startAtMs = this.#options.startAtMs;
+    const startMs = index === 0 && startAtMs !== undefined ? Math.max(startAtMs, readyMs) : readyMs;
+    if (index === 0 && startAtMs !== undefined) {
+      this.#firstStageLateMs = startMs - startAtMs;
+      if (startMs > startAtMs) this.#progress({ type: 'warning', message: `ready ${startMs - startAtMs} ms after --start-at; the first stage starts late` });
+      else this.#progress({ type: 'phase', message: `waiting for --start-at ${new Date(startAtMs).toISOString()}` });
+    }
     this.#progress({ type: 'stage', index, stageType: stage?.type ?? '', count: this.#plan.stages.length });
     this.#broadcast({ type: 'start-stage', stageIndex: index, startAtMs: startMs });
     await this.#waitFor(() => this.#stageDone.get(index) === this.#plan.workers);
@@ -262,6 +277,18 @@ class RunCoordinator {
     });
   }
 
+  #shardField(): Pick<RunResult, 'shard'> {
+    const shard = this.#options.shard;
+    const startAtMs = this.#options.startAtMs;
+    if ((shard === undefined || shard.count === 1) && startAtMs === undefined) return {};
+    return {
+      shard: {
+        ...(shard ?? WHOLE_RUN),
+        ...(startAtMs === undefined ? {} : { startAt: new Date(startAtMs).toISOString(), firstStageLateMs: this.#firstStageLateMs ?? null }),
+      },
+    };
+  }
+
   #result(startedMs: number, stages: StageTiming[], brokerUrl: string, brokerTotals: MetricsTotals | undefined): RunResult {
     const endedMs = Date.now();
     const total = this.#metrics.totalSection();
@@ -273,6 +300,7 @@ class RunCoordinator {
       ...(this.#statusReason === undefined ? {} : { statusReason: this.#statusReason }),
       scenario: { name: this.#plan.scenarioName, file: this.#options.file, plan: this.#plan },
       environment: environmentInfo(),
+      ...this.#shardField(),
       startedAt: new Date(startedMs).toISOString(),
       endedAt: new Date(endedMs).toISOString(),
       durationMs: endedMs - startedMs,

@@ -80,7 +80,7 @@ export const runResultSchema = z
     }),
     timeline: z.array(timelinePoint),
     thresholds: z.array(threshold),
-    shard: z.strictObject({ index: count, count: z.number().int().min(1) }).optional(),
+    shard: z.strictObject({ index: count, count: z.number().int().min(1), startAt: time.optional(), firstStageLateMs: z.number().nullable().optional() }).optional(),
     shards: z
       .strictObject({
         count: z.number().int().min(1),

@@ -77,6 +77,14 @@ export interface ThresholdOutcome {
 export interface ShardId {
   index: number;
   count: number;
+  /** The common start every shard waited for (`--start-at`). */
+  startAt?: string;
+  /**
+   * How late this shard's first stage began after `startAt`, by its own clock (null if it never
+   * started). Shards cannot see each other's clocks: run NTP or chrony on every host, and compare
+   * the `stages[0].startedAt` of merged shards to see their spread.
+   */
+  firstStageLateMs?: number | null;
 }
 
 /** Where a merged report came from. */

@@ -5,10 +5,14 @@ import { ReportError } from '../errors.js';
 import { renderRunHtml } from './html.js';
 import type { RunResult } from './run-result.js';
 
-/** `reports/<scenario>-<UTC time>.json`, with the time made safe for every file system. */
-export function reportFileName(result: Pick<RunResult, 'scenario' | 'startedAt'>): string {
+/**
+ * `reports/<scenario>-<UTC time>.json` (`-shard-<i>-of-<N>` added for a shard), with the time
+ * made safe for every file system.
+ */
+export function reportFileName(result: Pick<RunResult, 'scenario' | 'startedAt' | 'shard'>): string {
   const stamp = result.startedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-  return `${result.scenario.name}-${stamp}.json`;
+  const shard = result.shard !== undefined && result.shard.count > 1 ? `-shard-${result.shard.index}-of-${result.shard.count}` : '';
+  return `${result.scenario.name}-${stamp}${shard}.json`;
 }
 
 export async function writeReport(result: RunResult, dir: string): Promise<string> {

@@ -9,6 +9,7 @@ import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
 import { runExitCode } from '../exit-code.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
+import { shardFrom, startAtFrom } from '../shard-args.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
 
 export interface RunCommandArgs extends ScenarioFlags {
@@ -17,6 +18,9 @@ export interface RunCommandArgs extends ScenarioFlags {
   quiet: boolean;
   html: boolean;
   threshold?: string[];
+  shard?: string;
+  startAt?: string;
+  jsonLine: boolean;
   verbose?: boolean;
 }
 
@@ -29,13 +33,18 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
       .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
       .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
-      .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" }) as unknown as Argv<RunCommandArgs>,
+      .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
+      .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
+      .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
+      .option('json-line', { type: 'boolean', default: false, describe: 'Also print the whole report as one last JSON line on stdout (for log collectors)' }) as unknown as Argv<RunCommandArgs>,
   handler: handle(runCommand),
 };
 
 export async function runCommand(args: RunCommandArgs): Promise<number> {
   const loaded = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
   const thresholds = thresholdsFromArgs(args.threshold);
+  const shard = shardFrom(args.shard, process.env);
+  const startAtMs = startAtFrom(args.startAt, Date.now());
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -56,6 +65,8 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
       signal: controller.signal,
       onProgress: args.quiet ? undefined : progressPrinter(),
       thresholds,
+      ...(shard === undefined ? {} : { shard }),
+      ...(startAtMs === undefined ? {} : { startAtMs }),
     });
     const written: string[] = [];
     let writeError: Error | undefined;
@@ -68,6 +79,7 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
     }
     process.stdout.write(`${formatSummary(result)}\n`);
     if (written.length > 0) process.stdout.write(`\nreport: ${written.join(', ')}\n`);
+    if (args.jsonLine) process.stdout.write(`${JSON.stringify(result)}\n`);
     if (writeError !== undefined) throw writeError;
     return runExitCode(result, signals > 0);
   } finally {

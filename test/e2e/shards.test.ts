@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { decodeHistogram, loadScenario, mergeResults, run, type RunResult } from '../../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-shards-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const count = (r: RunResult, name: string): number => decodeHistogram(r.total.histograms[name]!.encoded).totalCount;
+
+describe('a scenario split into shards', () => {
+  it('three shards started together equal the whole run: disjoint devices, same counts, first stages within 100 ms', async () => {
+    const file = join(dir, 'sharded.yaml');
+    writeFileSync(
+      file,
+      `name: sharded
+workers: 1
+groups:
+  - { name: ec, count: 12, keys: { store: ${join(dir, 'ec.json')} } }
+  - { name: ed, count: 6, idPattern: "ed-{index}", alg: EdDSA, keys: { store: ${join(dir, 'ed.json')} } }
+stages:
+  - type: connect
+    rate: 60/s
+  - type: publish
+    rate: 4/s
+    count: 6
+  - type: disconnect
+`,
+    );
+    const loaded = await loadScenario(file);
+    const whole = await run(loaded);
+    const startAtMs = Date.now() + 4000;
+    const shards = await Promise.all([0, 1, 2].map((index) => run(loaded, { shard: { index, count: 3 }, startAtMs })));
+    shards.forEach((shard, index) => {
+      assert.equal(shard.status, 'complete');
+      assert.deepEqual({ index: shard.shard?.index, count: shard.shard?.count }, { index, count: 3 });
+      assert.equal(shard.total.counters['devices'], 6);
+      assert.equal(shard.shard?.firstStageLateMs, 0, 'ready before --start-at');
+    });
+    const starts = shards.map((s) => Date.parse(s.stages[0]!.startedAt));
+    assert.ok(Math.max(...starts) - Math.min(...starts) <= 100, `first stages began at ${starts.join(', ')}`);
+    const merged = mergeResults(shards.map((result, i) => ({ result, file: `shard-${i}.json` })));
+    assert.deepEqual(merged.shards?.missing, []);
+    for (const name of ['devices', 'connected', 'published', 'acked', 'disconnected', 'tokensSigned']) {
+      assert.equal(merged.total.counters[name], whole.total.counters[name], name);
+    }
+    for (const name of ['connectUs', 'publishAckUs', 'signUs']) assert.equal(count(merged, name), count(whole, name), name);
+    assert.equal(merged.groups['ed']?.counters['acked'], 36);
+    assert.equal(whole.total.counters['acked'], 108);
+  });
+});
