@@ -77,6 +77,8 @@ export class EmbeddedBroker {
 
   /** Stops the broker; resolves to its final metrics (the last known ones if it had died). */
   async close(): Promise<MetricsSnapshot | undefined> {
+    // Set first: the thread exits right after it replies, and its exit may be seen before the reply.
+    this.#closing = true;
     if (this.#exited === undefined) {
       try {
         const reply = await this.#request({ type: 'close', id: 0 });
@@ -85,7 +87,6 @@ export class EmbeddedBroker {
         // It died while closing: keep the last metrics we had.
       }
     }
-    this.#closing = true;
     await this.#worker.terminate();
     return this.#lastMetrics;
   }

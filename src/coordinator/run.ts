@@ -10,6 +10,7 @@ import { estimateKeygenMs } from '../identity/costs.js';
 import { KeystoreWriter } from '../identity/keystore-writer.js';
 import { MetricsTotals } from '../metrics/snapshot.js';
 import { metricsSection, SCHEMA_VERSION, type RunResult, type RunStatus } from '../report/run-result.js';
+import { assessGenerator } from '../report/generator.js';
 import { evaluateThresholds, viewOfResult } from '../report/thresholds.js';
 import { deviceId, type RunPlan } from '../scenario/plan.js';
 import type { Threshold } from '../scenario/threshold.js';
@@ -18,6 +19,8 @@ import { resolveCredentials, type GroupCredentials } from './credentials.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { probeBroker } from './probe.js';
 import { environmentInfo } from './environment.js';
+import { GeneratorWatch } from './generator-watch.js';
+import { parseFaults } from '../worker/faults.js';
 import type { ProgressListener } from './progress.js';
 import { RunMetrics, type StageTiming } from './run-metrics.js';
 import { assignDevices, WHOLE_RUN, type ShardSpec } from './shards.js';
@@ -61,6 +64,9 @@ class RunCoordinator {
   readonly #thresholds: Threshold[];
   /** The abortOnFail threshold that stopped the run, if one did. */
   #abortedBy: string | undefined;
+  /** Each worker's latest count of held connections. */
+  readonly #connectedByWorker = new Map<number, number>();
+  #watch: GeneratorWatch | undefined;
   /** How late the first stage began after --start-at (0 when on time). */
   #firstStageLateMs: number | undefined;
 
@@ -106,11 +112,13 @@ class RunCoordinator {
     const keygenWarning = keygenEstimate(plan, credentials);
     if (keygenWarning !== undefined) this.#progress({ type: 'warning', message: keygenWarning });
     this.#keygenStartMs = Date.now();
+    this.#watch = new GeneratorWatch(shards.map((devices) => devices.length));
     const tasks = shards.map((devices, workerIndex) => {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (message: WorkerToCoordinator) => this.#onWorkerMessage(message));
       this.#ports.push(port1);
-      const task: WorkerTask = { workerIndex, plan, target, devices, port: port2 };
+      const faults = parseFaults(process.env['MQTT_JWT_BENCH_FAULTS']);
+      const task: WorkerTask = { workerIndex, plan, target, devices, port: port2, ...(faults.blockLoopMs === undefined ? {} : { faults }) };
       return pool.run(task, { transferList: [port2] }).then(
         (result) => {
           finals[workerIndex] = result;
@@ -125,6 +133,7 @@ class RunCoordinator {
       this.#progress({ type: 'phase', message: `preparing ${shards.reduce((n, d) => n + d.length, 0)} devices on ${plan.workers} workers${shardText}` });
       await this.#waitFor(() => this.#ready === plan.workers);
       await this.#persistKeys(credentials, broker);
+      this.#watch.markBaseline();
       for (let i = 0; i < plan.stages.length && !this.#ended; i++) stages.push(await this.#runStage(i));
     } catch (error) {
       this.#end('failed', (error as Error).message);
@@ -217,6 +226,8 @@ class RunCoordinator {
   }
 
   #addSnapshot(snapshot: WorkerSnapshot): void {
+    this.#connectedByWorker.set(snapshot.workerIndex, snapshot.connected);
+    this.#watch?.add(snapshot);
     this.#metrics.add(snapshot);
   }
 
@@ -265,12 +276,14 @@ class RunCoordinator {
 
   #emitTick(startedMs: number): void {
     this.#checkAbortThresholds(Date.now() - startedMs);
+    const connected = [...this.#connectedByWorker.values()].reduce((a, b) => a + b, 0);
+    this.#watch?.sample(connected);
     const total = this.#metrics.total();
     const errors = Object.entries(total.counters).reduce((n, [k, v]) => (k.startsWith('errors.') || k.startsWith('connectFailed.') ? n + v : n), 0);
     this.#progress({
       type: 'tick',
       elapsedMs: Date.now() - startedMs,
-      connected: total.counter('connected') - total.counter('disconnected') - total.counter('errors.connection-lost'),
+      connected,
       published: total.counter('published'),
       acked: total.counter('acked'),
       errors,
@@ -301,6 +314,7 @@ class RunCoordinator {
       scenario: { name: this.#plan.scenarioName, file: this.#options.file, plan: this.#plan },
       environment: environmentInfo(),
       ...this.#shardField(),
+      ...(this.#watch === undefined ? {} : { generator: assessGenerator(total, this.#watch.workers(), this.#watch.process()) }),
       startedAt: new Date(startedMs).toISOString(),
       endedAt: new Date(endedMs).toISOString(),
       durationMs: endedMs - startedMs,

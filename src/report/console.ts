@@ -27,12 +27,25 @@ export function formatSummary(result: RunResult): string {
     const rejected = Object.entries(c).filter(([k]) => k.startsWith('auth.rejected.'));
     lines.push(`auth accepted ${c['auth.accepted'] ?? 0}, rejected ${rejected.reduce((n, [, v]) => n + v, 0)}${rejected.length ? ` (${rejected.map(([k, v]) => `${k.slice(14)} ${v}`).join(', ')})` : ''} · messages in ${c['messagesIn'] ?? 0}`);
   }
+  if (result.generator !== undefined) lines.push('', ...generatorLines(result.generator));
   if (result.shards !== undefined) {
     const { present, count, missing } = result.shards;
     lines.push('', `merged from ${present.length} of ${count} shards${missing.length > 0 ? `; missing shards ${missing.join(', ')}` : ''}`);
   }
   if (result.thresholds.length > 0) lines.push('', formatThresholds(result.thresholds));
   return lines.join('\n');
+}
+
+/** What the harness itself cost, and, in words, whether its figures can be trusted. */
+export function generatorLines(generator: NonNullable<RunResult['generator']>): string[] {
+  const p = generator.process;
+  const perConnection = p.rssPerConnectionBytes === null ? '' : ` · ${(p.rssPerConnectionBytes / 1024).toFixed(1)} KiB RSS per connection`;
+  const loops = generator.workers.map((w) => `${(w.eventLoopUtilization * 100).toFixed(0)}%`).join(' ');
+  const lines = [`harness: CPU ${((p.cpuUserMs + p.cpuSystemMs) / 1000).toFixed(1)} s · peak RSS ${(p.peakRssBytes / 1048576).toFixed(0)} MiB${perConnection} · worker loops busy ${loops}`];
+  if (generator.saturated) {
+    lines.push(`GENERATOR SATURATED: the harness, not only the broker, limited this run, so its latencies overstate the broker's (${generator.reasons.join('; ')}). Use more workers, processes or machines.`);
+  }
+  return lines;
 }
 
 /** One line per threshold, marked passed (✓) or failed (✗), with what was measured. */

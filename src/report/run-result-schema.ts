@@ -80,6 +80,22 @@ export const runResultSchema = z
     }),
     timeline: z.array(timelinePoint),
     thresholds: z.array(threshold),
+    generator: z
+      .strictObject({
+        saturated: z.boolean(),
+        reasons: z.array(z.string()),
+        workers: z.array(z.strictObject({ index: count, devices: count, eventLoopUtilization: z.number().min(0), peakEventLoopUtilization: z.number().min(0) })),
+        process: z.strictObject({
+          cpuUserMs: count,
+          cpuSystemMs: count,
+          baselineRssBytes: count,
+          peakRssBytes: count,
+          peakConnected: count,
+          rssPerConnectionBytes: z.number().int().nullable(),
+        }),
+      })
+      .optional()
+      .describe('The harness watching itself: whether it, not the broker, was the bottleneck.'),
     shard: z.strictObject({ index: count, count: z.number().int().min(1), startAt: time.optional(), firstStageLateMs: z.number().nullable().optional() }).optional(),
     shards: z
       .strictObject({

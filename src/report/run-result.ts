@@ -96,6 +96,35 @@ export interface ShardsInfo {
   sources: { shard: number; status: RunStatus; startedAt: string; file?: string }[];
 }
 
+export interface GeneratorWorker {
+  index: number;
+  devices: number;
+  /** Share of the stages' time this worker's event loop was busy (0–1). */
+  eventLoopUtilization: number;
+  /** The busiest one-second interval. */
+  peakEventLoopUtilization: number;
+}
+
+export interface GeneratorProcess {
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** Resident memory once keys and tokens were ready, before the first connection. */
+  baselineRssBytes: number;
+  peakRssBytes: number;
+  peakConnected: number;
+  /** (RSS at the most connections held − baseline) ÷ those connections; null if none was held. */
+  rssPerConnectionBytes: number | null;
+}
+
+/** The harness's own load: whether it, rather than the broker, was the bottleneck. */
+export interface GeneratorSection {
+  saturated: boolean;
+  /** Why it is called saturated, in words (empty when it is not). */
+  reasons: string[];
+  workers: GeneratorWorker[];
+  process: GeneratorProcess;
+}
+
 export interface EnvironmentInfo {
   harnessVersion: string;
   node: string;
@@ -129,6 +158,8 @@ export interface RunResult {
   broker: BrokerSection;
   timeline: TimelinePoint[];
   thresholds: ThresholdOutcome[];
+  /** The harness watching itself (absent from merged reports: each shard has its own). */
+  generator?: GeneratorSection;
   /** Set on a report that is one shard of a larger run. */
   shard?: ShardId;
   /** Set by `merge`. */

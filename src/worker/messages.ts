@@ -6,6 +6,7 @@ import type { JsonWebKey } from 'node:crypto';
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import type { RunPlan } from '../scenario/plan.js';
+import type { WorkerFaults } from './faults.js';
 
 /** One device as a worker receives it. `key` is absent when the worker must generate it. */
 export interface DeviceAssignment {
@@ -27,6 +28,8 @@ export interface WorkerTask {
   target: BrokerTarget;
   devices: DeviceAssignment[];
   port: MessagePort;
+  /** Faults injected on purpose (tests of the harness's self-watch); absent in real runs. */
+  faults?: WorkerFaults;
 }
 
 export interface GeneratedKey {
@@ -50,6 +53,8 @@ export interface WorkerSnapshot {
   groups: Record<string, MetricsSnapshot>;
   /** The worker's own figures, of no group: event-loop delay. */
   harness: MetricsSnapshot;
+  /** This worker's event loop over the interval: busy and idle time (performance.eventLoopUtilization). */
+  loop: { activeMs: number; idleMs: number };
 }
 
 export type WorkerToCoordinator =

@@ -7,6 +7,7 @@ import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
+import { startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
@@ -27,6 +28,7 @@ export class WorkerRun {
   readonly #recorders: Recorder[];
   readonly #harness = new Recorder();
   readonly #eventLoop = new EventLoopDelayMonitor();
+  #lastElu = performance.eventLoopUtilization();
   readonly #sessions = new Map<number, DeviceSession>();
   readonly #starts = new Map<number, number>();
   #devices: PreparedDevice[] = [];
@@ -129,6 +131,15 @@ export class WorkerRun {
   }
 
   async #runStage(stage: StagePlan, startAtMs: number): Promise<void> {
+    const stopFaults = startFaults(this.#task.faults);
+    try {
+      await this.#runStageOf(stage, startAtMs);
+    } finally {
+      stopFaults();
+    }
+  }
+
+  async #runStageOf(stage: StagePlan, startAtMs: number): Promise<void> {
     const { indices, positions, total } = this.#stageDevices(stage);
     switch (stage.type) {
       case 'connect':
@@ -313,6 +324,9 @@ export class WorkerRun {
       groups[group.name] = (this.#recorders[g] as Recorder).takeInterval();
     });
     this.#eventLoop.drainInto(this.#harness, METRIC.eventLoopDelayUs);
+    const elu = performance.eventLoopUtilization();
+    const loop = performance.eventLoopUtilization(elu, this.#lastElu);
+    this.#lastElu = elu;
     return {
       workerIndex: this.#task.workerIndex,
       atMs: this.#clock.nowMs(),
@@ -322,6 +336,7 @@ export class WorkerRun {
       inFlight: this.#inFlight,
       groups,
       harness: this.#harness.takeInterval(),
+      loop: { activeMs: loop.active, idleMs: loop.idle },
     };
   }
 }

@@ -34,7 +34,7 @@ stages:
     const startAtMs = Date.now() + 4000;
     const shards = await Promise.all([0, 1, 2].map((index) => run(loaded, { shard: { index, count: 3 }, startAtMs })));
     shards.forEach((shard, index) => {
-      assert.equal(shard.status, 'complete');
+      assert.equal(shard.status, 'complete', shard.statusReason);
       assert.deepEqual({ index: shard.shard?.index, count: shard.shard?.count }, { index, count: 3 });
       assert.equal(shard.total.counters['devices'], 6);
       assert.equal(shard.shard?.firstStageLateMs, 0, 'ready before --start-at');

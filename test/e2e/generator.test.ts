@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { RunResult } from '../../src/report/run-result.js';
+import { runCli } from './cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-generator-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const scenario = (keys: string): string => `name: watch
+workers: 2
+groups:
+  - { name: g, count: 10, keys: { store: ${keys} } }
+stages:
+  - type: connect
+  - type: publish
+    rate: 10/s
+    count: 30
+  - type: disconnect
+`;
+
+async function runWith(name: string, env: Record<string, string>): Promise<{ result: RunResult; stdout: string }> {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, scenario(join(dir, 'keys.json')));
+  const reports = join(dir, name);
+  const cli = await runCli(['run', file, '--report-dir', reports, '--quiet', '--no-html'], { env });
+  assert.equal(cli.code, 0, cli.stderr);
+  const report = readdirSync(reports).find((f) => f.endsWith('.json')) as string;
+  return { result: JSON.parse(readFileSync(join(reports, report), 'utf8')) as RunResult, stdout: cli.stdout };
+}
+
+describe('the generator watches itself', () => {
+  it('reports its CPU, memory per connection and worker loops, with its verdict explained', async () => {
+    const { result } = await runWith('light', {});
+    const g = result.generator!;
+    // Whether a light run is saturated depends on what else this machine is doing; the verdict
+    // and its reasons must agree either way.
+    assert.equal(g.saturated, g.reasons.length > 0);
+    assert.deepEqual(g.workers.map((w) => w.devices), [5, 5]);
+    assert.equal(g.process.peakConnected, 10);
+    assert.ok(g.process.cpuUserMs > 0);
+  });
+
+  it('raises the saturation flag, in words, when a worker event loop is blocked on purpose', async () => {
+    const { result, stdout } = await runWith('blocked', { MQTT_JWT_BENCH_FAULTS: 'block-loop=300' });
+    const g = result.generator!;
+    assert.equal(g.saturated, true);
+    assert.ok(g.reasons.some((r) => /event loops ran late|sends lagged/.test(r)), g.reasons.join('; '));
+    assert.match(stdout, /GENERATOR SATURATED: the harness, not only the broker, limited this run/);
+    assert.ok(result.total.histograms['sendLagUs']!.summary.max >= 200_000);
+  });
+});
