@@ -12,8 +12,14 @@ const post = (message: FromBrokerThread): void => port.postMessage(message);
 const data = workerData as BrokerThreadData;
 
 try {
-  const broker = await startBroker({ host: data.host, port: data.port, policy: data.policy });
-  post({ type: 'listening', host: broker.host, port: broker.port });
+  const broker = await startBroker(data);
+  post({
+    type: 'listening',
+    host: broker.host,
+    port: broker.port,
+    ...(broker.tlsPort === undefined ? {} : { tlsPort: broker.tlsPort }),
+    ...(broker.wsPort === undefined ? {} : { wsPort: broker.wsPort }),
+  });
   port.on('message', (message: ToBrokerThread) => {
     try {
       switch (message.type) {
