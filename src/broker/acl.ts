@@ -1,6 +1,6 @@
 /**
  * Topic rules of the akenza contract: a device publishes only to its uplink topic (and below),
- * and subscribes only to its downlink topic (and below), at no more than the allowed QoS.
+ * and subscribes only to its downlink topic (and below), publishing at no more than the allowed QoS.
  * Refusals are counted.
  */
 import type { Client, PublishPacket, Subscription } from 'aedes';
@@ -45,14 +45,16 @@ export function createAuthorizePublish(metrics: BrokerMetrics, maxQos: MaxQos) {
   };
 }
 
-export function createAuthorizeSubscribe(metrics: BrokerMetrics, maxQos: MaxQos) {
+export function createAuthorizeSubscribe(metrics: BrokerMetrics) {
   return (client: Client, subscription: Subscription, callback: (error: Error | null, subscription?: Subscription | null) => void): void => {
     if (!downlinkAllowed(client.id, subscription.topic)) {
       metrics.recorder.count(`${BROKER_METRIC.aclDeniedPrefix}subscribe`);
       // A null subscription makes Aedes answer SUBACK 0x80 (failure) for this filter [MQTT-3.9.3].
       return callback(null, null);
     }
-    // The server may grant a lower QoS than asked for [MQTT-3.9.3-2].
-    callback(null, subscription.qos > maxQos ? { ...subscription, qos: maxQos } : subscription);
+    // The server may grant a lower QoS than asked for [MQTT-3.9.3-2], but Aedes 1.x takes the
+    // granted QoS from the SUBSCRIBE before this hook runs. No harm: only the broker publishes
+    // on downlink topics, at QoS 0 or 1, and delivery is at the lower of the two QoS.
+    callback(null, subscription);
   };
 }

@@ -55,7 +55,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       ...(expiryOn ? { onAccepted: (client: Client, expSec: number) => expiry.track(client, expSec) } : {}),
     }),
     authorizePublish: createAuthorizePublish(metrics, maxQos),
-    authorizeSubscribe: createAuthorizeSubscribe(metrics, maxQos),
+    authorizeSubscribe: createAuthorizeSubscribe(metrics),
     authorizeForward: (_client, packet) => {
       count(BROKER_METRIC.messagesOut);
       count(BROKER_METRIC.payloadBytesOut, packet.payload.length);

@@ -46,7 +46,8 @@ export interface VerifyPolicy {
 /** `signatureChecked`: the signature step ran, so the time spent is a verify cost. */
 export type VerifyOutcome = { ok: true; expSec: number; signatureChecked: true } | { ok: false; reason: RejectReason; signatureChecked: boolean };
 
-const JWS_COMPACT = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+/** Three base64url segments; the signature may be empty so that `alg: none` is refused by name. */
+const JWS_COMPACT = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/;
 
 /**
  * Checks a CONNECT password against a device's registration. Synchronous on purpose: the one
