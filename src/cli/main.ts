@@ -3,6 +3,7 @@
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CONFIG } from '../errors.js';
+import { brokerCommandModule } from './commands/broker.js';
 import { runCommandModule } from './commands/run.js';
 import { schemaCommandModule } from './commands/schema.js';
 import { printError } from './errors.js';
@@ -14,6 +15,7 @@ const verbose = argv.includes('--verbose');
 const commands: CommandModule<object, never>[] = [
   runCommandModule as CommandModule<object, never>,
   schemaCommandModule as CommandModule<object, never>,
+  brokerCommandModule as CommandModule<object, never>,
 ];
 
 await yargs(argv)
