@@ -5,6 +5,7 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { DEFAULT_CERT_DIR } from '../broker/certificates.js';
 import type { DeviceRecord } from '../broker/registry.js';
 import { loadKeystore, saveKeystore, type Keystore } from '../identity/keystore.js';
 import { MetricsTotals } from '../metrics/snapshot.js';
@@ -63,7 +64,7 @@ class RunCoordinator {
     const plan = this.#plan;
     const keystores = await Promise.all(plan.groups.map((g) => loadKeystore(g.keystorePath, g.alg)));
     const broker = plan.broker.kind === 'embedded' ? await this.#startBroker() : undefined;
-    const target: BrokerTarget = { url: broker?.url ?? (plan.broker as { url: string }).url };
+    const target: BrokerTarget = broker?.target ?? { url: (plan.broker as { url: string }).url };
     if (broker === undefined) await probeBroker(target.url);
     const onAbort = (): void => this.#end('interrupted', 'stopped by signal');
     this.#options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -121,7 +122,9 @@ class RunCoordinator {
     const { embedded } = this.#plan;
     return EmbeddedBroker.start({
       host: '127.0.0.1',
-      port: 0,
+      // With TLS on, devices connect over TLS only: no plain port is opened.
+      port: embedded.tls ? null : 0,
+      ...(embedded.tls ? { tlsPort: 0, localCertDir: DEFAULT_CERT_DIR } : {}),
       policy: {
         // The default; each device is registered with its own group's template.
         audienceTemplate: this.#plan.groups[0]?.token.audienceTemplate ?? '',
@@ -130,6 +133,11 @@ class RunCoordinator {
         maxTokenBytes: embedded.maxTokenBytes,
         requireKid: embedded.requireKid,
       },
+      connectTimeoutMs: embedded.connectTimeoutMs,
+      maxPacketBytes: embedded.maxPacketBytes,
+      maxQos: embedded.maxQos,
+      expiryDisconnect: embedded.expiryDisconnect,
+      ...(embedded.downlink === null ? {} : { downlink: embedded.downlink }),
     });
   }
 
