@@ -12,6 +12,7 @@ import { BROKER_METRIC, BrokerMetrics } from './broker-metrics.js';
 import { startDownlinks } from './downlinks.js';
 import { ExpiryWatch } from './expiry-watch.js';
 import { listenTcp, listenTls, listenWs, type Listener, type StreamHandler } from './listeners.js';
+import { guardMqRecursion } from './mq-guard.js';
 import { guardPacketSize } from './packet-guard.js';
 import { DeviceRegistry } from './registry.js';
 import { TrafficCounter } from './traffic.js';
@@ -62,6 +63,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       return packet;
     },
   });
+  guardMqRecursion((aedes as unknown as { mq: unknown }).mq);
   watchEvents(aedes, count, (client) => expiry.untrack(client));
 
   const maxPacketBytes = options.maxPacketBytes ?? BROKER_DEFAULTS.maxPacketBytes;
