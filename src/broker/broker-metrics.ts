@@ -30,8 +30,8 @@ export const BROKER_METRIC = {
   /** `guard.too-large`, `guard.malformed`, `guard.connect-timeout`. */
   guardPrefix: 'guard.',
   /** Errors of sessions and of sockets that never logged in, by kind. */
-  clientErrors: 'errors.client',
-  connectionErrors: 'errors.connection',
+  clientErrors: 'clientErrors',
+  connectionErrors: 'connectionErrors',
 } as const;
 
 export class BrokerMetrics {
