@@ -12,6 +12,11 @@ export type { ProgressEvent, ProgressListener } from './coordinator/progress.js'
 export { decodeHistogram, encodeHistogram } from './metrics/histogram.js';
 export { writeReport } from './report/write.js';
 export { formatSummary } from './report/console.js';
+export { startBroker, type RunningBroker } from './broker/server.js';
+export { DEFAULT_VERIFY_POLICY, type BrokerOptions } from './broker/broker-options.js';
+export { ensureLocalCertificates, type LocalCertificates } from './broker/certificates.js';
+export { formatRegistry, parseRegistryFile, type DeviceRecord, type RegistryFormat } from './identity/registry-file.js';
+export { verifyDeviceToken, REJECT_REASONS, type RejectReason, type VerifyPolicy, type VerifyOutcome } from './identity/verify.js';
 
 /** Loads and validates a scenario file (YAML or JSON); throws a ConfigError listing every problem. */
 export function loadScenario(file: string): Promise<LoadedScenario> {

@@ -10,11 +10,11 @@ import { createAuthenticate } from './auth.js';
 import { BROKER_DEFAULTS, type BrokerOptions } from './broker-options.js';
 import { BROKER_METRIC, BrokerMetrics } from './broker-metrics.js';
 import { startDownlinks } from './downlinks.js';
-import { ExpiryWatch } from './expiry-watch.js';
 import { listenTcp, listenTls, listenWs, type Listener, type StreamHandler } from './listeners.js';
 import { guardMqRecursion } from './mq-guard.js';
 import { guardPacketSize } from './packet-guard.js';
 import { DeviceRegistry } from './registry.js';
+import { SessionExpiry } from './session-expiry.js';
 import { TrafficCounter } from './traffic.js';
 
 export interface RunningBroker {
@@ -41,33 +41,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     recorder.count(BROKER_METRIC.bytesOut, bytesOut);
   });
   const count = (name: string, n = 1): void => metrics.recorder.count(name, n);
-  const expiry = new ExpiryWatch<Client>(options.policy.skewSec);
-  const maxQos = options.maxQos ?? BROKER_DEFAULTS.maxQos;
-  const expiryOn = options.expiryDisconnect ?? BROKER_DEFAULTS.expiryDisconnect;
-  let aedes: Aedes | undefined;
-  aedes = await Aedes.createBroker({
-    connectTimeout: options.connectTimeoutMs ?? BROKER_DEFAULTS.connectTimeoutMs,
-    authenticate: createAuthenticate({
-      registry,
-      policy: options.policy,
-      metrics,
-      nowMs,
-      isConnected: (id) => aedes !== undefined && clientsOf(aedes)[id] !== undefined,
-      ...(expiryOn ? { onAccepted: (client: Client, expSec: number) => expiry.track(client, expSec) } : {}),
-    }),
-    authorizePublish: createAuthorizePublish(metrics, maxQos),
-    authorizeSubscribe: createAuthorizeSubscribe(metrics),
-    authorizeForward: (_client, packet) => {
-      count(BROKER_METRIC.messagesOut);
-      count(BROKER_METRIC.payloadBytesOut, packet.payload.length);
-      return packet;
-    },
+  const expiry = new SessionExpiry(options.policy.skewSec, nowMs, options.expirySweepMs ?? BROKER_DEFAULTS.expirySweepMs, (client) => {
+    count(BROKER_METRIC.expiryDisconnects);
+    client.close();
   });
-  guardMqRecursion((aedes as unknown as { mq: unknown }).mq);
-  watchEvents(aedes, count, (client) => expiry.untrack(client));
-
+  const broker = await createAedes(options, { registry, metrics, nowMs, count, expiry });
   const maxPacketBytes = options.maxPacketBytes ?? BROKER_DEFAULTS.maxPacketBytes;
-  const broker = aedes;
   const handle: StreamHandler = (stream: Duplex, request) => {
     guardPacketSize(stream, maxPacketBytes, (why) => count(BROKER_METRIC.guardPrefix + why));
     broker.handle(stream, request);
@@ -77,15 +56,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     traffic.track(socket);
   };
   const listeners = await openListeners(options, handle, onSocket).catch(async (error: unknown) => {
+    expiry.stop();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     throw error;
   });
-  const sweep = setInterval(() => {
-    for (const client of expiry.takeDue(nowMs() / 1000)) {
-      count(BROKER_METRIC.expiryDisconnects);
-      client.close();
-    }
-  }, options.expirySweepMs ?? BROKER_DEFAULTS.expirySweepMs);
   const downlinks = options.downlink === undefined ? undefined : startDownlinks(broker, () => Object.keys(clientsOf(broker)), options.downlink, nowMs, count);
   const portOf = (kind: Listener['kind']): number | undefined => listeners.find((l) => l.kind === kind)?.port;
   return {
@@ -97,7 +71,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     metrics,
     connectedClients: () => broker.connectedClients,
     close: async () => {
-      clearInterval(sweep);
+      expiry.stop();
       downlinks?.stop();
       const closed = Promise.all(listeners.map((l) => l.close()));
       await new Promise<void>((resolve) => broker.close(() => resolve()));
@@ -105,6 +79,42 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       await closed;
     },
   };
+}
+
+interface AedesParts {
+  registry: DeviceRegistry;
+  metrics: BrokerMetrics;
+  nowMs: () => number;
+  count: (name: string, n?: number) => void;
+  expiry: SessionExpiry;
+}
+
+/** Aedes with akenza's hooks, the recursion guard, and its events counted. */
+async function createAedes(options: BrokerOptions, { registry, metrics, nowMs, count, expiry }: AedesParts): Promise<Aedes> {
+  const expiryOn = options.expiryDisconnect ?? BROKER_DEFAULTS.expiryDisconnect;
+  let aedes: Aedes | undefined;
+  aedes = await Aedes.createBroker({
+    connectTimeout: options.connectTimeoutMs ?? BROKER_DEFAULTS.connectTimeoutMs,
+    authenticate: createAuthenticate({
+      registry,
+      policy: options.policy,
+      metrics,
+      nowMs,
+      isConnected: (id) => aedes !== undefined && clientsOf(aedes)[id] !== undefined,
+      ...(expiryOn ? { onAccepted: (client: Client, expSec: number) => expiry.accepted(client, expSec) } : {}),
+    }),
+    authorizePublish: createAuthorizePublish(metrics, options.maxQos ?? BROKER_DEFAULTS.maxQos),
+    authorizeSubscribe: createAuthorizeSubscribe(metrics),
+    authorizeForward: (_client, packet) => {
+      count(BROKER_METRIC.messagesOut);
+      count(BROKER_METRIC.payloadBytesOut, packet.payload.length);
+      return packet;
+    },
+  });
+  guardMqRecursion((aedes as unknown as { mq: unknown }).mq);
+  aedes.on('clientReady', (client) => expiry.ready(client));
+  watchEvents(aedes, count, (client) => expiry.gone(client));
+  return aedes;
 }
 
 /** Aedes keeps connected sessions by client id in `clients`, which its types leave out. */
