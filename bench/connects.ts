@@ -45,7 +45,7 @@ async function tokensFor(alg: 'RS256' | 'ES256', count: number): Promise<{ regis
   return { registry: formatRegistry(ids.map((deviceId) => ({ deviceId, alg, kid, publicKey })), 'json'), packets };
 }
 
-function connectOne(port: number, packet: Buffer): Promise<{ socket: Socket; accepted: boolean }> {
+export function connectOne(port: number, packet: Buffer): Promise<{ socket: Socket; accepted: boolean }> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port }, () => socket.write(packet));
     let reply = Buffer.alloc(0);

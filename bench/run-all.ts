@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['verify.js', 'connects.js'];
+const benches = ['verify.js', 'connects.js', 'failed-logins.js'];
 const model = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(`Machine: ${model}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
 for (const bench of benches) {
