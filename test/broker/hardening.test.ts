@@ -34,6 +34,19 @@ describe('hardening: nothing a client sends crashes the broker', () => {
     await validDeviceConnects();
   });
 
+  it('never lets a refused client reach PUBLISH, even one sent right behind its CONNECT', async () => {
+    const before = counter(broker, BROKER_METRIC.messagesIn);
+    const socket = await openSocket(broker.port);
+    const reply = readUntilClosed(socket);
+    // PUBLISH QoS 0 to the device's own uplink topic, in the same write as a CONNECT with a bad token.
+    const topic = Buffer.from('/up/device/id/dev-h');
+    const publish = Buffer.concat([fixedHeader(0x30, 2 + topic.length + 5), Buffer.from([0, topic.length]), topic, Buffer.from('hello')]);
+    socket.write(Buffer.concat([connectPacket('dev-h', 'not.a.token'), publish]));
+    assert.deepEqual(await reply, Buffer.from([0x20, 0x02, 0x00, 0x04]));
+    assert.equal(counter(broker, BROKER_METRIC.messagesIn), before);
+    await validDeviceConnects();
+  });
+
   it('closes a connection whose CONNECT is over the maximum packet size, before reading it', async () => {
     const before = counter(broker, `${BROKER_METRIC.guardPrefix}too-large`);
     const socket = await openSocket(broker.port);
