@@ -59,38 +59,54 @@ async function writeSecret(path: string, pem: string): Promise<void> {
   await rename(temp, path);
 }
 
+type X509 = typeof import('@peculiar/x509');
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+
 async function makeCertificates(nowMs: number): Promise<{ caPem: string; caKeyPem: string; certPem: string; keyPem: string }> {
   await import('reflect-metadata');
   const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const subtle = webcrypto.subtle;
-  const notBefore = new Date(nowMs - 60_000);
-  const caKeys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+  const ca = await makeCa(x509, nowMs);
+  const server = await makeServerCertificate(x509, ca, nowMs);
+  return { caPem: ca.cert.toString('pem'), caKeyPem: await pkcs8Pem(ca.keys.privateKey), certPem: server.cert.toString('pem'), keyPem: await pkcs8Pem(server.keys.privateKey) };
+}
+
+interface Issued {
+  cert: InstanceType<X509['X509Certificate']>;
+  keys: CryptoKeyPair;
+}
+
+async function makeCa(x509: X509, nowMs: number): Promise<Issued> {
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: 'CN=mqtt-jwt-bench local CA',
-    notBefore,
+    notBefore: new Date(nowMs - 60_000),
     notAfter: new Date(nowMs + 3650 * DAY_MS),
-    keys: caKeys,
-    signingAlgorithm: alg,
+    keys,
+    signingAlgorithm: ALG,
     extensions: [
+      // RFC 5280 §4.2.1.9 and §4.2.1.3: a CA that signs only end-entity certificates.
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  const serverKeys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const server = await x509.X509CertificateGenerator.create({
+  return { cert, keys };
+}
+
+async function makeServerCertificate(x509: X509, ca: Issued, nowMs: number): Promise<Issued> {
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: 'CN=localhost',
-    issuer: ca.subject,
-    notBefore,
+    issuer: ca.cert.subject,
+    notBefore: new Date(nowMs - 60_000),
     // 397 days: the longest validity clients accept for a server certificate (CA/B Forum).
     notAfter: new Date(nowMs + 397 * DAY_MS),
-    publicKey: serverKeys.publicKey,
-    signingKey: caKeys.privateKey,
-    signingAlgorithm: alg,
+    publicKey: keys.publicKey,
+    signingKey: ca.keys.privateKey,
+    signingAlgorithm: ALG,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
@@ -101,10 +117,10 @@ async function makeCertificates(nowMs: number): Promise<{ caPem: string; caKeyPe
         { type: 'ip', value: '127.0.0.1' },
         { type: 'ip', value: '::1' },
       ]),
-      await x509.AuthorityKeyIdentifierExtension.create(ca),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
     ],
   });
-  return { caPem: ca.toString('pem'), caKeyPem: await pkcs8Pem(caKeys.privateKey), certPem: server.toString('pem'), keyPem: await pkcs8Pem(serverKeys.privateKey) };
+  return { cert, keys };
 }
 
 async function pkcs8Pem(key: CryptoKey): Promise<string> {

@@ -32,10 +32,13 @@ export function listenTls(host: string, port: number, tls: TlsMaterial, handle: 
   return listen(server, 'mqtts', host, port);
 }
 
-/** MQTT over WebSocket (MQTT 3.1.1 §6): binary frames, subprotocol "mqtt". */
-export function listenWs(host: string, port: number, handle: StreamHandler, onSocket: (s: Socket) => void): Promise<Listener> {
+/**
+ * MQTT over WebSocket (MQTT 3.1.1 §6): binary frames, subprotocol "mqtt". ws buffers a whole
+ * frame before the packet guard sees it, so frames are capped at the packet limit too.
+ */
+export function listenWs(host: string, port: number, maxPacketBytes: number, handle: StreamHandler, onSocket: (s: Socket) => void): Promise<Listener> {
   const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'));
-  const wss = new WebSocketServer({ server: http, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false) });
+  const wss = new WebSocketServer({ server: http, maxPayload: maxPacketBytes, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false) });
   wss.on('connection', (ws, request) => {
     const stream = createWebSocketStream(ws);
     stream.on('error', () => stream.destroy());

@@ -31,25 +31,8 @@ export function parseCsv(text: string, file: string): CsvRow[] {
   while (i < text.length) {
     const ch = text[i] as string;
     if (ch === '"' && cell === '') {
-      const start = line;
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new ConfigError(`${file}:${start} a quoted field is never closed`);
-        const c = text[i] as string;
-        if (c === '"' && text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-        } else if (c === '"') {
-          i++;
-          break;
-        } else {
-          if (c === '\n') line++;
-          cell += c;
-          i++;
-        }
-      }
-      const next = text[i];
-      if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') throw new ConfigError(`${file}:${line} text after a closing quote`);
+      const quoted = readQuoted(text, i, line, file);
+      ({ value: cell, next: i, line } = quoted);
     } else if (ch === ',') {
       cells.push(cell);
       cell = '';
@@ -66,4 +49,29 @@ export function parseCsv(text: string, file: string): CsvRow[] {
   }
   if (cell !== '' || cells.length > 0) endRow();
   return rows;
+}
+
+/** RFC 4180 §2.5–2.7: a quoted field from the `"` at `start`; `""` is one quote. */
+function readQuoted(text: string, start: number, startLine: number, file: string): { value: string; next: number; line: number } {
+  let value = '';
+  let line = startLine;
+  let i = start + 1;
+  for (;;) {
+    if (i >= text.length) throw new ConfigError(`${file}:${startLine} a quoted field is never closed`);
+    const c = text[i] as string;
+    if (c === '"' && text[i + 1] === '"') {
+      value += '"';
+      i += 2;
+    } else if (c === '"') {
+      i++;
+      break;
+    } else {
+      if (c === '\n') line++;
+      value += c;
+      i++;
+    }
+  }
+  const next = text[i];
+  if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') throw new ConfigError(`${file}:${line} text after a closing quote`);
+  return { value, next: i, line };
 }

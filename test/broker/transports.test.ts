@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { WebSocket } from 'ws';
 import { ensureLocalCertificates, type LocalCertificates } from '../../src/broker/certificates.js';
 import type { RunningBroker } from '../../src/broker/server.js';
 import { connectClient, ecToken, registerEc, startTestBroker } from './helpers.js';
@@ -48,6 +49,14 @@ describe('TLS and WebSocket', () => {
       connectClient(`mqtts://127.0.0.1:${broker.tlsPort}`, 'dev-t', await ecToken('dev-t'), { ca: certs.caPem, maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' } as object),
       /alert protocol version/,
     );
+  });
+
+  it('closes a WebSocket whose frame is over the maximum packet size (1009), before MQTT parses it', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${broker.wsPort}`, 'mqtt');
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const code = new Promise<number>((resolve) => socket.once('close', (c: number) => resolve(c)));
+    socket.send(Buffer.alloc(300 * 1024));
+    assert.equal(await code, 1009);
   });
 
   it('accepts a device over WebSocket (subprotocol mqtt)', async () => {
