@@ -45,7 +45,9 @@ interface RawRecord {
  * Reads a registry file (JSON when it starts with `{`, CSV otherwise). Every problem is a
  * ConfigError naming the file, the line and what was expected; the first one stops the read.
  */
-export function parseRegistryFile(text: string, file: string): DeviceRecord[] {
+export function parseRegistryFile(input: string, file: string): DeviceRecord[] {
+  // Spreadsheet programs start their CSV with a byte order mark.
+  const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
   const raws = text.trimStart().startsWith('{') ? rawFromJson(text, file) : rawFromCsv(text, file);
   const seen = new Set<string>();
   return raws.map((raw) => {

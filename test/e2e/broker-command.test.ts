@@ -47,7 +47,7 @@ describe('the broker command, as a process', () => {
     const registry = join(dir, 'devices.csv');
     writeFileSync(registry, formatRegistry([{ deviceId: 'dev-cli', alg: 'ES256', publicKey: EC_PUBLIC_PEM }], 'csv'));
     const certDir = join(dir, 'certs');
-    const broker = await startBrokerProcess(['--port', '0', '--tls-port', '0', '--ws-port', '0', '--registry', registry, '--cert-dir', certDir]);
+    const broker = await startBrokerProcess(['--port', '0', '--tls-port', '0', '--ws-port', '0', '--registry', registry, '--cert-dir', certDir, '--stats-interval', '100ms']);
     assert.match(broker.stdout(), /1 devices registered/);
     assert.match(broker.stdout(), new RegExp(`clients trust ${certDir}/ca\\.pem`));
     const ca = readFileSync(join(certDir, 'ca.pem'), 'utf8');
@@ -58,6 +58,9 @@ describe('the broker command, as a process', () => {
       await client.endAsync();
     }
     await assert.rejects(connectClient(`mqtt://127.0.0.1:${broker.ports.mqtt}`, 'stranger', await ecToken('stranger')), /Not authorized/i);
+    // --stats-interval: a timestamped block once the counts have changed (bounded wait).
+    for (let i = 0; i < 100 && !/Z\nauth accepted 3 · rejected 1/.test(broker.stdout()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(broker.stdout(), /\d{4}-\d\d-\d\dT[\d:.]+Z\nauth accepted 3 · rejected 1/);
     broker.child.kill('SIGTERM');
     assert.equal(await broker.exited, 0);
     assert.match(broker.stdout(), /auth accepted 3 · rejected 1 \(unknown-device 1\)/);

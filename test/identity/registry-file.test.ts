@@ -46,6 +46,10 @@ describe('registry file', () => {
     assert.throws(() => parseRegistryFile(tampered, 'reg.csv'), { code: 'ERR_CONFIG', message: new RegExp(`^reg\\.csv:${startLine} kid of device dev,"2"`) });
   });
 
+  it('csv: reads a file that starts with a byte order mark', () => {
+    assert.equal(parseRegistryFile(`\uFEFF${formatRegistry(records, 'csv')}`, 'bom.csv').length, 2);
+  });
+
   it('accepts a record without kid and computes it', () => {
     const [read] = parseRegistryFile(JSON.stringify({ devices: [{ deviceId: 'd', alg: 'ES256', publicKey: records[0]!.publicKey }] }), 'r.json');
     assert.equal(read?.kid, ec.kid);
