@@ -21,6 +21,11 @@ export { renderHgrm, parseHgrm } from './report/hgrm.js';
 export { renderTimelineCsv } from './report/csv.js';
 export { parseThreshold } from './scenario/threshold.js';
 export { evaluateThresholds, viewOfResult } from './report/thresholds.js';
+export { startBroker, type RunningBroker } from './broker/server.js';
+export { DEFAULT_VERIFY_POLICY, type BrokerOptions } from './broker/broker-options.js';
+export { ensureLocalCertificates, type LocalCertificates } from './broker/certificates.js';
+export { formatRegistry, parseRegistryFile, type DeviceRecord, type RegistryFormat } from './identity/registry-file.js';
+export { verifyDeviceToken, REJECT_REASONS, type RejectReason, type VerifyPolicy, type VerifyOutcome } from './identity/verify.js';
 
 /** Loads and validates a scenario file (YAML or JSON); throws a ConfigError listing every problem. */
 export function loadScenario(file: string): Promise<LoadedScenario> {

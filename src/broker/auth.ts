@@ -1,6 +1,6 @@
 /**
  * CONNECT authentication the akenza way: client id = device id, password = a JWT that device
- * signed. Every outcome is counted by reason; every verify is timed per algorithm.
+ * signed. Every outcome is counted by reason; every signature check is timed per algorithm.
  */
 import type { AuthenticateError, Client } from 'aedes';
 import { verifyDeviceToken, type RejectReason, type VerifyPolicy } from '../identity/verify.js';
@@ -8,8 +8,9 @@ import { BROKER_METRIC, type BrokerMetrics } from './broker-metrics.js';
 import type { DeviceRegistry } from './registry.js';
 
 /**
- * CONNACK return codes (MQTT 3.1.1 §3.2.2.3): a password that is not a token at all is
- * "bad user name or password" (4); a token that fails any check is "not authorized" (5).
+ * CONNACK return codes (MQTT 3.1.1 §3.2.2.3): a password that is missing, too large or not a
+ * token at all is "bad user name or password" (4); a token that fails any check is "not
+ * authorized" (5). MQTT 5 would say 0x86 and 0x87 (§3.2.2.2); Aedes 1.x speaks 3.1.1 only.
  */
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
@@ -25,6 +26,8 @@ export interface AuthContext {
   metrics: BrokerMetrics;
   /** Wall clock (epoch ms) for exp and iat; injected so tests can move it. */
   nowMs: () => number;
+  /** Whether a session with this client id is connected now (a takeover if so). */
+  isConnected: (clientId: string) => boolean;
   /** Called with each accepted client and its token's exp, for expiry disconnects. */
   onAccepted?: (client: Client, expSec: number) => void;
 }
@@ -33,27 +36,30 @@ type Done = (error: AuthenticateError | null, success: boolean | null) => void;
 
 export function createAuthenticate(context: AuthContext) {
   return (client: Client, _username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done: Done): void => {
-    void authenticate(context, client, password).then(
-      (result) => done(result, result === null),
-      () => done(refusal('not-jwt'), false),
-    );
+    const refusalReason = authenticate(context, client, password);
+    if (refusalReason === null) done(null, true);
+    else done(refusal(refusalReason), false);
   };
 }
 
-async function authenticate(context: AuthContext, client: Client, password: Readonly<Buffer | undefined>): Promise<AuthenticateError | null> {
+/** Returns null when the client may connect, or why not. Never throws. */
+function authenticate(context: AuthContext, client: Client, password: Readonly<Buffer | undefined>): RejectReason | null {
   const { registry, policy, metrics } = context;
   const registration = registry.get(client.id);
   const token = password === undefined ? '' : password.toString('utf8');
   const startMs = performance.now();
-  const outcome = await verifyDeviceToken(token, registration, policy, context.nowMs() / 1000);
+  const outcome = verifyDeviceToken(token, registration, policy, context.nowMs() / 1000);
   if (registration !== undefined && outcome.signatureChecked) metrics.recorder.record(BROKER_METRIC.verifyUsPrefix + registration.alg, (performance.now() - startMs) * 1000);
-  if (outcome.ok) {
-    metrics.recorder.count(BROKER_METRIC.authAccepted);
-    context.onAccepted?.(client, outcome.expSec);
-    return null;
+  if (!outcome.ok) {
+    metrics.recorder.count(BROKER_METRIC.authRejectedPrefix + outcome.reason);
+    return outcome.reason;
   }
-  metrics.recorder.count(BROKER_METRIC.authRejectedPrefix + outcome.reason);
-  return refusal(outcome.reason);
+  metrics.recorder.count(BROKER_METRIC.authAccepted);
+  // [MQTT-3.1.4-2]: the server disconnects the existing client with the same id; Aedes does
+  // that when it registers this one, so it is counted here, where both are still known.
+  if (context.isConnected(client.id)) metrics.recorder.count(BROKER_METRIC.takeovers);
+  context.onAccepted?.(client, outcome.expSec);
+  return null;
 }
 
 function refusal(reason: RejectReason): AuthenticateError {

@@ -1,18 +1,12 @@
 /** The devices the embedded broker knows: id → algorithm, public key, kid. */
 import { KeyError } from '../errors.js';
-import { isAlgorithm, type Algorithm } from '../identity/algorithms.js';
+import { isAlgorithm } from '../identity/algorithms.js';
 import { assertKeyFitsAlgorithm, fingerprint, parsePublicKey } from '../identity/keys.js';
+import { MIN_RSA_BITS } from '../identity/jws-signature.js';
+import type { DeviceRecord } from '../identity/registry-file.js';
 import type { DeviceRegistration } from '../identity/verify.js';
 
-/** A device as it is registered: what `keys export` writes and platforms take. */
-export interface DeviceRecord {
-  deviceId: string;
-  alg: Algorithm;
-  /** SPKI PEM or X.509 certificate PEM. */
-  publicKey: string;
-  /** This device's `aud` template, where it differs from the broker's. */
-  audience?: string;
-}
+export type { DeviceRecord };
 
 export class DeviceRegistry {
   readonly #devices = new Map<string, DeviceRegistration>();
@@ -31,6 +25,8 @@ export class DeviceRegistry {
       if (!isAlgorithm(record.alg)) throw new KeyError(`device ${record.deviceId}: unknown algorithm ${String(record.alg)}`);
       const publicKey = parsePublicKey(record.publicKey, `device ${record.deviceId}`);
       assertKeyFitsAlgorithm(publicKey, record.alg, `device ${record.deviceId}`);
+      const bits = publicKey.asymmetricKeyDetails?.modulusLength;
+      if (bits !== undefined && bits < MIN_RSA_BITS) throw new KeyError(`device ${record.deviceId}: a ${bits}-bit RSA key is too short for JWS (RFC 7518 §3.3: ${MIN_RSA_BITS} or more)`);
       this.#devices.set(record.deviceId, {
         deviceId: record.deviceId,
         alg: record.alg,

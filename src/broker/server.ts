@@ -1,71 +1,160 @@
-/** The embedded broker: Aedes on a TCP port, with akenza's authentication and topic rules. */
-import { Aedes } from 'aedes';
-import { createServer, type AddressInfo, type Server } from 'node:net';
-import type { VerifyPolicy } from '../identity/verify.js';
+/**
+ * The embedded broker: Aedes behind TCP, TLS and WebSocket listeners, with akenza's
+ * authentication and topic rules, expiry disconnects, downlinks, guards and its own metrics.
+ */
+import { Aedes, type Client } from 'aedes';
+import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import { createAuthorizePublish, createAuthorizeSubscribe } from './acl.js';
 import { createAuthenticate } from './auth.js';
+import { BROKER_DEFAULTS, type BrokerOptions } from './broker-options.js';
 import { BROKER_METRIC, BrokerMetrics } from './broker-metrics.js';
-import { DeviceRegistry, type DeviceRecord } from './registry.js';
-
-export interface BrokerOptions {
-  host: string;
-  /** 0 picks a free port. */
-  port: number;
-  policy: VerifyPolicy;
-  devices?: Iterable<DeviceRecord>;
-  /** Drop a connection that sends no CONNECT within this time. */
-  connectTimeoutMs?: number;
-}
+import { startDownlinks } from './downlinks.js';
+import { listenTcp, listenTls, listenWs, type Listener, type StreamHandler } from './listeners.js';
+import { guardMqRecursion } from './mq-guard.js';
+import { guardPacketSize } from './packet-guard.js';
+import { DeviceRegistry } from './registry.js';
+import { SessionExpiry } from './session-expiry.js';
+import { TrafficCounter } from './traffic.js';
 
 export interface RunningBroker {
   host: string;
+  /** The plain MQTT port (0 when none is open). */
   port: number;
+  tlsPort?: number;
+  wsPort?: number;
   registry: DeviceRegistry;
   metrics: BrokerMetrics;
+  /** Sessions connected now. */
+  connectedClients(): number;
   close(): Promise<void>;
 }
 
 export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
+  const nowMs = options.nowMs ?? Date.now;
   const registry = new DeviceRegistry();
   if (options.devices !== undefined) registry.add(options.devices);
-  const metrics = new BrokerMetrics();
-  const aedes = await Aedes.createBroker({
-    connectTimeout: options.connectTimeoutMs ?? 30_000,
-    authenticate: createAuthenticate({ registry, policy: options.policy, metrics, nowMs: () => Date.now() }),
-    authorizePublish: createAuthorizePublish(metrics),
-    authorizeSubscribe: createAuthorizeSubscribe(metrics),
+  const traffic = new TrafficCounter();
+  const metrics = new BrokerMetrics((recorder) => {
+    const { bytesIn, bytesOut } = traffic.take();
+    recorder.count(BROKER_METRIC.bytesIn, bytesIn);
+    recorder.count(BROKER_METRIC.bytesOut, bytesOut);
   });
-  aedes.on('clientReady', () => metrics.recorder.count(BROKER_METRIC.connections));
-  aedes.on('clientDisconnect', () => metrics.recorder.count(BROKER_METRIC.disconnections));
-  aedes.on('publish', (packet, client) => {
-    if (client === null) return;
-    metrics.recorder.count(BROKER_METRIC.messagesIn);
-    metrics.recorder.count(BROKER_METRIC.bytesIn, packet.payload.length);
+  const count = (name: string, n = 1): void => metrics.recorder.count(name, n);
+  const expiry = new SessionExpiry(options.policy.skewSec, nowMs, options.expirySweepMs ?? BROKER_DEFAULTS.expirySweepMs, (client) => {
+    count(BROKER_METRIC.expiryDisconnects);
+    client.close();
   });
-  const server = createServer(aedes.handle);
-  await listen(server, options.port, options.host);
-  const { port } = server.address() as AddressInfo;
+  const broker = await createAedes(options, { registry, metrics, nowMs, count, expiry });
+  const maxPacketBytes = options.maxPacketBytes ?? BROKER_DEFAULTS.maxPacketBytes;
+  const handle: StreamHandler = (stream: Duplex, request) => {
+    guardPacketSize(stream, maxPacketBytes, (why) => count(BROKER_METRIC.guardPrefix + why));
+    broker.handle(stream, request);
+  };
+  const onSocket = (socket: Socket): void => {
+    count(BROKER_METRIC.sockets);
+    traffic.track(socket);
+  };
+  const listeners = await openListeners(options, handle, onSocket).catch(async (error: unknown) => {
+    expiry.stop();
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw error;
+  });
+  const downlinks = options.downlink === undefined ? undefined : startDownlinks(broker, () => Object.keys(clientsOf(broker)), options.downlink, nowMs, count);
+  const portOf = (kind: Listener['kind']): number | undefined => listeners.find((l) => l.kind === kind)?.port;
   return {
     host: options.host,
-    port,
+    port: portOf('mqtt') ?? 0,
+    ...(portOf('mqtts') === undefined ? {} : { tlsPort: portOf('mqtts') }),
+    ...(portOf('ws') === undefined ? {} : { wsPort: portOf('ws') }),
     registry,
     metrics,
-    close: () => closeAll(server, aedes),
+    connectedClients: () => broker.connectedClients,
+    close: async () => {
+      expiry.stop();
+      downlinks?.stop();
+      const closed = Promise.all(listeners.map((l) => l.close()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      traffic.destroyAll();
+      await closed;
+    },
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+interface AedesParts {
+  registry: DeviceRegistry;
+  metrics: BrokerMetrics;
+  nowMs: () => number;
+  count: (name: string, n?: number) => void;
+  expiry: SessionExpiry;
+}
+
+/** Aedes with akenza's hooks, the recursion guard, and its events counted. */
+async function createAedes(options: BrokerOptions, { registry, metrics, nowMs, count, expiry }: AedesParts): Promise<Aedes> {
+  const expiryOn = options.expiryDisconnect ?? BROKER_DEFAULTS.expiryDisconnect;
+  let aedes: Aedes | undefined;
+  aedes = await Aedes.createBroker({
+    connectTimeout: options.connectTimeoutMs ?? BROKER_DEFAULTS.connectTimeoutMs,
+    authenticate: createAuthenticate({
+      registry,
+      policy: options.policy,
+      metrics,
+      nowMs,
+      isConnected: (id) => aedes !== undefined && clientsOf(aedes)[id] !== undefined,
+      ...(expiryOn ? { onAccepted: (client: Client, expSec: number) => expiry.accepted(client, expSec) } : {}),
+    }),
+    authorizePublish: createAuthorizePublish(metrics, options.maxQos ?? BROKER_DEFAULTS.maxQos),
+    authorizeSubscribe: createAuthorizeSubscribe(metrics),
+    authorizeForward: (_client, packet) => {
+      count(BROKER_METRIC.messagesOut);
+      count(BROKER_METRIC.payloadBytesOut, packet.payload.length);
+      return packet;
+    },
+  });
+  guardMqRecursion((aedes as unknown as { mq: unknown }).mq);
+  aedes.on('clientReady', (client) => expiry.ready(client));
+  watchEvents(aedes, count, (client) => expiry.gone(client));
+  return aedes;
+}
+
+/** Aedes keeps connected sessions by client id in `clients`, which its types leave out. */
+function clientsOf(aedes: Aedes): Record<string, Client> {
+  return (aedes as unknown as { clients: Record<string, Client> }).clients;
+}
+
+function watchEvents(aedes: Aedes, count: (name: string, n?: number) => void, onGone: (client: Client) => void): void {
+  aedes.on('clientReady', () => count(BROKER_METRIC.connections));
+  aedes.on('clientDisconnect', (client) => {
+    count(BROKER_METRIC.disconnections);
+    onGone(client);
+  });
+  aedes.on('clientError', (client) => {
+    count(BROKER_METRIC.clientErrors);
+    onGone(client);
+  });
+  aedes.on('connectionError', (_client, error) => {
+    if (/connect did not arrive in time/.test(error.message)) count(`${BROKER_METRIC.guardPrefix}connect-timeout`);
+    else count(BROKER_METRIC.connectionErrors);
+  });
+  aedes.on('publish', (packet, client) => {
+    if (client === null) return;
+    count(BROKER_METRIC.messagesIn);
+    count(BROKER_METRIC.payloadBytesIn, packet.payload.length);
   });
 }
 
-async function closeAll(server: Server, aedes: Aedes): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  await new Promise<void>((resolve) => aedes.close(() => resolve()));
-  await closed;
+async function openListeners(options: BrokerOptions, handle: StreamHandler, onSocket: (s: Socket) => void): Promise<Listener[]> {
+  const opened: Listener[] = [];
+  try {
+    if (options.port !== null) opened.push(await listenTcp(options.host, options.port, handle, onSocket));
+    if (options.tlsPort !== undefined && options.tlsPort !== null) {
+      if (options.tls === undefined) throw new Error('a TLS port needs a certificate and key');
+      opened.push(await listenTls(options.host, options.tlsPort, options.tls, handle, onSocket));
+    }
+    if (options.wsPort !== undefined && options.wsPort !== null) opened.push(await listenWs(options.host, options.wsPort, options.maxPacketBytes ?? BROKER_DEFAULTS.maxPacketBytes, handle, onSocket));
+  } catch (error) {
+    await Promise.all(opened.map((l) => l.close()));
+    throw error;
+  }
+  return opened;
 }

@@ -3,6 +3,7 @@
  * connection than the clients, so it must not share the harness's event loops.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { ensureLocalCertificates } from './certificates.js';
 import { startBroker } from './server.js';
 import type { BrokerThreadData, FromBrokerThread, ToBrokerThread } from './thread-messages.js';
 
@@ -12,8 +13,17 @@ const post = (message: FromBrokerThread): void => port.postMessage(message);
 const data = workerData as BrokerThreadData;
 
 try {
-  const broker = await startBroker({ host: data.host, port: data.port, policy: data.policy });
-  post({ type: 'listening', host: broker.host, port: broker.port });
+  const { localCertDir, ...options } = data;
+  const local = localCertDir !== undefined && options.tls === undefined && options.tlsPort != null ? await ensureLocalCertificates(localCertDir) : undefined;
+  const broker = await startBroker(local === undefined ? options : { ...options, tls: { certPem: local.certPem, keyPem: local.keyPem } });
+  post({
+    type: 'listening',
+    host: broker.host,
+    port: broker.port,
+    ...(broker.tlsPort === undefined ? {} : { tlsPort: broker.tlsPort }),
+    ...(broker.wsPort === undefined ? {} : { wsPort: broker.wsPort }),
+    ...(local === undefined ? {} : { caPem: local.caPem }),
+  });
   port.on('message', (message: ToBrokerThread) => {
     try {
       switch (message.type) {

@@ -7,6 +7,7 @@ import { keysCommandModule } from './commands/keys.js';
 import { compareCommandModule } from './commands/compare.js';
 import { mergeCommandModule } from './commands/merge.js';
 import { reportCommandModule } from './commands/report.js';
+import { brokerCommandModule } from './commands/broker.js';
 import { runCommandModule } from './commands/run.js';
 import { schemaCommandModule } from './commands/schema.js';
 import { tokenCommandModule } from './commands/token.js';
@@ -26,6 +27,7 @@ const commands: CommandModule<object, never>[] = [
   schemaCommandModule as CommandModule<object, never>,
   keysCommandModule as CommandModule<object, never>,
   tokenCommandModule as CommandModule<object, never>,
+  brokerCommandModule as CommandModule<object, never>,
 ];
 
 await yargs(argv)

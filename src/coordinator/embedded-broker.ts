@@ -4,21 +4,29 @@ import type { DeviceRecord } from '../broker/registry.js';
 import type { BrokerThreadData, FromBrokerThread, ToBrokerThread } from '../broker/thread-messages.js';
 import { BrokerError } from '../errors.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
+import type { BrokerTarget } from '../worker/messages.js';
 
 export class EmbeddedBroker {
   readonly host: string;
   readonly port: number;
+  /** Where devices connect: TLS when the broker has a TLS port, with the CA they must trust. */
+  readonly target: BrokerTarget;
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (m: FromBrokerThread) => void; reject: (e: Error) => void }>();
   #nextId = 1;
   #exited: Error | undefined;
   #closing = false;
+  #closed: Promise<MetricsSnapshot | undefined> | undefined;
   #lastMetrics: MetricsSnapshot | undefined;
 
-  private constructor(worker: Worker, host: string, port: number) {
+  private constructor(worker: Worker, listening: Extract<FromBrokerThread, { type: 'listening' }>) {
     this.#worker = worker;
-    this.host = host;
-    this.port = port;
+    this.host = listening.host;
+    this.port = listening.port;
+    this.target =
+      listening.tlsPort === undefined
+        ? { url: `mqtt://${listening.host}:${listening.port}` }
+        : { url: `mqtts://${listening.host}:${listening.tlsPort}`, ...(listening.caPem === undefined ? {} : { ca: listening.caPem }) };
     worker.on('message', (message: FromBrokerThread) => {
       if (!('id' in message)) return;
       const waiter = this.#pending.get(message.id);
@@ -43,7 +51,7 @@ export class EmbeddedBroker {
       const onMessage = (message: FromBrokerThread): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
-        if (message.type === 'listening') resolve(new EmbeddedBroker(worker, message.host, message.port));
+        if (message.type === 'listening') resolve(new EmbeddedBroker(worker, message));
         else {
           void worker.terminate();
           reject(new BrokerError(`embedded broker did not start: ${message.type === 'failed' ? message.message : message.type}`));
@@ -56,7 +64,7 @@ export class EmbeddedBroker {
   }
 
   get url(): string {
-    return `mqtt://${this.host}:${this.port}`;
+    return this.target.url;
   }
 
   /** Set when the thread died; the run goes on and the report says so. */
@@ -75,8 +83,13 @@ export class EmbeddedBroker {
     return this.#lastMetrics;
   }
 
-  /** Stops the broker; resolves to its final metrics (the last known ones if it had died). */
-  async close(): Promise<MetricsSnapshot | undefined> {
+  /** Stops the broker; resolves to its final metrics (the last known ones if it had died). Safe to call again. */
+  close(): Promise<MetricsSnapshot | undefined> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<MetricsSnapshot | undefined> {
     // Set first: the thread exits right after it replies, and its exit may be seen before the reply.
     this.#closing = true;
     if (this.#exited === undefined) {

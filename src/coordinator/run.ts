@@ -5,8 +5,10 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { DEFAULT_CERT_DIR } from '../broker/certificates.js';
 import type { DeviceRecord } from '../broker/registry.js';
 import { estimateKeygenMs } from '../identity/costs.js';
+import { KeyError } from '../errors.js';
 import { KeystoreWriter } from '../identity/keystore-writer.js';
 import { MetricsTotals } from '../metrics/snapshot.js';
 import { metricsSection, SCHEMA_VERSION, type RunResult, type RunStatus } from '../report/run-result.js';
@@ -87,12 +89,25 @@ class RunCoordinator {
     const plan = this.#plan;
     const shard = this.#options.shard ?? WHOLE_RUN;
     const credentials = await Promise.all(plan.groups.map((g) => resolveCredentials(g, process.env, shard)));
-    for (const warning of credentials.flatMap((c) => c.warnings)) this.#progress({ type: 'warning', message: warning });
+    const warnings = credentials.flatMap((c) => c.warnings);
+    // A strict broker refuses keys that RFC 7518 forbids; say so before anything starts.
+    if (plan.broker.kind === 'embedded' && warnings.length > 0) throw new KeyError(`${warnings[0]}; the embedded broker refuses such keys`);
+    for (const warning of warnings) this.#progress({ type: 'warning', message: warning });
     credentials.forEach((c, g) => {
       if (c.keystore !== undefined) this.#writers.set(g, new KeystoreWriter(c.keystore.path, c.keystore.store));
     });
     const broker = plan.broker.kind === 'embedded' ? await this.#startBroker() : undefined;
-    const target: BrokerTarget = { url: broker?.url ?? (plan.broker as { url: string }).url };
+    try {
+      return await this.#runWith(broker, credentials, shard, startedMs);
+    } finally {
+      // Closed already on the way out of a run; this catches every error on the way.
+      await broker?.close();
+    }
+  }
+
+  async #runWith(broker: EmbeddedBroker | undefined, credentials: GroupCredentials[], shard: ShardSpec, startedMs: number): Promise<RunResult> {
+    const plan = this.#plan;
+    const target: BrokerTarget = broker?.target ?? { url: (plan.broker as { url: string }).url };
     if (broker === undefined) await probeBroker(target.url);
     const onAbort = (): void => this.#end('interrupted', 'stopped by signal');
     this.#options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -161,7 +176,9 @@ class RunCoordinator {
     const { embedded } = this.#plan;
     return EmbeddedBroker.start({
       host: '127.0.0.1',
-      port: 0,
+      // With TLS on, devices connect over TLS only: no plain port is opened.
+      port: embedded.tls ? null : 0,
+      ...(embedded.tls ? { tlsPort: 0, localCertDir: DEFAULT_CERT_DIR } : {}),
       policy: {
         // The default; each device is registered with its own group's template.
         audienceTemplate: this.#plan.groups[0]?.token.audienceTemplate ?? '',
@@ -170,6 +187,11 @@ class RunCoordinator {
         maxTokenBytes: embedded.maxTokenBytes,
         requireKid: embedded.requireKid,
       },
+      connectTimeoutMs: embedded.connectTimeoutMs,
+      maxPacketBytes: embedded.maxPacketBytes,
+      maxQos: embedded.maxQos,
+      expiryDisconnect: embedded.expiryDisconnect,
+      ...(embedded.downlink === null ? {} : { downlink: embedded.downlink }),
     });
   }
 

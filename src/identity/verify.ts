@@ -2,9 +2,9 @@
  * The broker's side of the akenza contract: is this CONNECT password a token that this device
  * signed, for this broker, and still valid? Every refusal has one reason, so it can be counted.
  */
-import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import type { Algorithm } from './algorithms.js';
+import { verifyJwsSignature } from './jws-signature.js';
 import { audienceFor } from './token.js';
 
 export const REJECT_REASONS = [
@@ -46,52 +46,63 @@ export interface VerifyPolicy {
 /** `signatureChecked`: the signature step ran, so the time spent is a verify cost. */
 export type VerifyOutcome = { ok: true; expSec: number; signatureChecked: true } | { ok: false; reason: RejectReason; signatureChecked: boolean };
 
-const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Three base64url segments; the signature may be empty so that `alg: none` is refused by name. */
+const JWS_COMPACT = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/;
 
-export async function verifyDeviceToken(
-  token: string,
-  registration: DeviceRegistration | undefined,
-  policy: VerifyPolicy,
-  nowSec: number,
-): Promise<VerifyOutcome> {
+/**
+ * Checks a CONNECT password against a device's registration. Synchronous on purpose: the one
+ * expensive step, the signature, is a single `crypto.verify` with the cached KeyObject, so a
+ * call blocks the broker's event loop for one verify and no longer.
+ */
+export function verifyDeviceToken(token: string, registration: DeviceRegistration | undefined, policy: VerifyPolicy, nowSec: number): VerifyOutcome {
   if (token.length === 0) return reject('missing-password');
   if (Buffer.byteLength(token) > policy.maxTokenBytes) return reject('token-too-large');
-  if (!JWS_COMPACT.test(token)) return reject('not-jwt');
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(token);
-  } catch {
-    return reject('not-jwt');
-  }
+  const parts = JWS_COMPACT.exec(token);
+  if (parts === null) return reject('not-jwt');
+  const [, headerB64, payloadB64, signatureB64] = parts as unknown as [string, string, string, string];
+  const header = decodeJsonObject(headerB64);
+  if (header === undefined) return reject('not-jwt');
   if (registration === undefined) return reject('unknown-device');
   // Only the registered key's algorithm is allowed: this refuses `none`, HMAC and any
   // algorithm confusion before a key is ever used (RFC 8725 §3.1).
-  if (header.alg !== registration.alg) return reject('alg-not-allowed');
-  if (header.kid === undefined) {
+  if (header['alg'] !== registration.alg) return reject('alg-not-allowed');
+  const kid = header['kid'];
+  if (kid === undefined) {
     if (policy.requireKid) return reject('kid-missing');
-  } else if (header.kid !== registration.kid) {
+  } else if (kid !== registration.kid) {
     return reject('kid-mismatch');
   }
-  let payloadBytes: Uint8Array;
-  try {
-    ({ payload: payloadBytes } = await compactVerify(token, registration.publicKey, { algorithms: [registration.alg] }));
-  } catch (error) {
-    return error instanceof errors.JWSSignatureVerificationFailed ? { ok: false, reason: 'bad-signature', signatureChecked: true } : reject('not-jwt');
+  // RFC 7515 §4.1.11: a recipient must refuse extensions it does not understand; we know none.
+  if (header['crit'] !== undefined) return reject('not-jwt');
+  if (!isBase64Url(signatureB64)) return reject('not-jwt');
+  const signature = Buffer.from(signatureB64, 'base64url');
+  if (!verifyJwsSignature(registration.alg, registration.publicKey, `${headerB64}.${payloadB64}`, signature)) {
+    return { ok: false, reason: 'bad-signature', signatureChecked: true };
   }
   const audience = audienceFor(registration.audienceTemplate ?? policy.audienceTemplate, registration.deviceId);
-  const outcome = checkClaims(payloadBytes, audience, policy, nowSec);
+  const outcome = checkClaims(decodeJsonObject(payloadB64), audience, policy, nowSec);
   return outcome.ok ? outcome : { ...outcome, signatureChecked: true };
 }
 
-function checkClaims(payloadBytes: Uint8Array, audience: string, policy: VerifyPolicy, nowSec: number): VerifyOutcome {
-  let claims: unknown;
+/** A base64url segment of a JSON object (RFC 7515 §2), or undefined for anything else. */
+function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
+  if (!isBase64Url(segment)) return undefined;
   try {
-    claims = JSON.parse(Buffer.from(payloadBytes).toString('utf8'));
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
-    return reject('not-jwt');
+    return undefined;
   }
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return reject('not-jwt');
-  const { exp, iat, aud } = claims as Record<string, unknown>;
+}
+
+/** Unpadded base64url (RFC 7515 §2); a length of 4n+1 cannot encode whole bytes. */
+function isBase64Url(segment: string): boolean {
+  return segment.length % 4 !== 1;
+}
+
+function checkClaims(claims: Record<string, unknown> | undefined, audience: string, policy: VerifyPolicy, nowSec: number): VerifyOutcome {
+  if (claims === undefined) return reject('not-jwt');
+  const { exp, iat, aud } = claims;
   // RFC 7519 §2 NumericDate: a JSON number. Strings and missing values are refused.
   if (!isNumericDate(exp) || !isNumericDate(iat)) return reject('bad-claims');
   if (exp <= nowSec - policy.skewSec) return reject('expired');

@@ -7,9 +7,8 @@ import type { Algorithm } from '../identity/algorithms.js';
 import type { ExtraValue, TokenSpec } from '../identity/token.js';
 import { renderTemplate } from '../util/template.js';
 import type { GroupInput, Scenario, StageInput } from './schema.js';
-
 import { parseThreshold, type Threshold } from './threshold.js';
-import { parseDurationMs, parseRatePerSec } from './units.js';
+import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
 
 export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string };
 
@@ -25,6 +24,12 @@ export interface EmbeddedBrokerPlan {
   maxLifetimeSec: number;
   requireKid: boolean;
   maxTokenBytes: number;
+  tls: boolean;
+  expiryDisconnect: boolean;
+  maxQos: 1 | 2;
+  connectTimeoutMs: number;
+  maxPacketBytes: number;
+  downlink: { intervalMs: number; qos: 0 | 1 } | null;
 }
 
 export type KeySourcePlan =
@@ -87,6 +92,7 @@ export interface PlanContext {
 /** Turns text already checked by the schema into a number (the regexes guarantee it parses). */
 const ms = (text: string): number => parseDurationMs(text) as number;
 const perSec = (text: string): number => parseRatePerSec(text) as number;
+const bytes = (text: string): number => parseSizeBytes(text) as number;
 
 export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'>, localIndex: number): string {
   return renderTemplate(group.idPattern, { index: localIndex + 1, group: group.name });
@@ -118,6 +124,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
   const stages = scenario.stages.map((stage, i) => planStage(stage, i, groups, problems));
   checkStageOrder(stages, problems);
   const thresholds = planThresholds(scenario, problems);
+  if (scenario.broker === 'embedded') checkEmbeddedFits(scenario, stages, problems);
   if (problems.length > 0) return { plan: undefined, problems };
   const plan: RunPlan = {
     scenarioName: context.scenarioName,
@@ -129,12 +136,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
       connectTimeoutMs: ms(scenario.mqtt.connectTimeout),
       clean: scenario.mqtt.clean,
     },
-    embedded: {
-      skewSec: ms(scenario.embedded.skew) / 1000,
-      maxLifetimeSec: ms(scenario.embedded.maxLifetime) / 1000,
-      requireKid: scenario.embedded.requireKid,
-      maxTokenBytes: 8192,
-    },
+    embedded: planEmbedded(scenario.embedded),
     groups,
     stages,
     thresholds,
@@ -158,6 +160,33 @@ function planThresholds(scenario: Scenario, problems: PlanProblem[]): Threshold[
     }
   });
   return thresholds;
+}
+
+function planEmbedded(e: Scenario['embedded']): EmbeddedBrokerPlan {
+  return {
+    skewSec: ms(e.skew) / 1000,
+    maxLifetimeSec: ms(e.maxLifetime) / 1000,
+    requireKid: e.requireKid,
+    maxTokenBytes: bytes(e.maxTokenSize),
+    tls: e.tls,
+    expiryDisconnect: e.expiryDisconnect,
+    maxQos: e.maxQos,
+    connectTimeoutMs: ms(e.connectTimeout),
+    maxPacketBytes: bytes(e.maxPacketSize),
+    downlink: e.downlink === undefined ? null : { intervalMs: ms(e.downlink.interval), qos: e.downlink.qos },
+  };
+}
+
+/** What the embedded broker cannot do, said before anything connects. */
+function checkEmbeddedFits(scenario: Scenario, stages: StagePlan[], problems: PlanProblem[]): void {
+  if (scenario.mqtt.protocolVersion === 5) {
+    problems.push({ path: ['mqtt', 'protocolVersion'], message: 'the embedded broker (Aedes 1.x) speaks MQTT 3.1.1 only; use 4, or an external broker for MQTT 5' });
+  }
+  stages.forEach((stage, i) => {
+    if (stage.type === 'publish' && stage.qos > scenario.embedded.maxQos) {
+      problems.push({ path: ['stages', i, 'qos'], message: `QoS ${stage.qos} is refused by the embedded broker unless embedded.maxQos is ${stage.qos}` });
+    }
+  });
 }
 
 function planGroups(scenario: Scenario, scenarioName: string, problems: PlanProblem[]): GroupPlan[] {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ALGORITHMS } from '../identity/algorithms.js';
 import { DEFAULT_AUDIENCE_TEMPLATE, RESERVED_CLAIMS, RESERVED_HEADERS } from '../identity/token.js';
-import { DURATION_EXAMPLE, DURATION_PATTERN, RATE_EXAMPLE, RATE_PATTERN } from './units.js';
+import { DURATION_EXAMPLE, DURATION_PATTERN, RATE_EXAMPLE, RATE_PATTERN, SIZE_EXAMPLE, SIZE_PATTERN } from './units.js';
 
 const duration = z.string().regex(new RegExp(DURATION_PATTERN), { error: `expected ${DURATION_EXAMPLE}` });
 const rate = z.string().regex(new RegExp(RATE_PATTERN), { error: `expected ${RATE_EXAMPLE}` });
@@ -118,10 +118,38 @@ const thresholds = z
   .default([])
   .describe('Pass/fail criteria, checked at the end of the run (or during it, with abortOnFail); any crossed: exit 99.');
 
+const size = z.string().regex(new RegExp(SIZE_PATTERN), { error: `expected ${SIZE_EXAMPLE}` });
+
+const downlink = z
+  .strictObject({
+    interval: duration.describe('One downlink to every connected device this often.'),
+    qos: z.union([z.literal(0), z.literal(1)]).default(1),
+  })
+  .describe('Scheduled downlinks to /down/device/id/{deviceId}, payload {"ts": epoch ms, "seq": n}.');
+
+export const EMBEDDED_DEFAULTS = {
+  skew: '60s',
+  maxLifetime: '24h',
+  requireKid: true,
+  tls: false,
+  expiryDisconnect: true,
+  maxQos: 1,
+  connectTimeout: '10s',
+  maxPacketSize: '256KiB',
+  maxTokenSize: '8KiB',
+} as const;
+
 const embedded = z.strictObject({
-  skew: duration.default('60s').describe('Allowed clock skew for exp and iat.'),
-  maxLifetime: duration.default('24h').describe('Longest token lifetime the broker accepts.'),
-  requireKid: z.boolean().default(true),
+  skew: duration.default(EMBEDDED_DEFAULTS.skew).describe('Allowed clock skew for exp and iat.'),
+  maxLifetime: duration.default(EMBEDDED_DEFAULTS.maxLifetime).describe('Longest token lifetime the broker accepts.'),
+  requireKid: z.boolean().default(EMBEDDED_DEFAULTS.requireKid),
+  tls: z.boolean().default(EMBEDDED_DEFAULTS.tls).describe('Devices connect over TLS, trusting a local CA made once in .certs/, verification on.'),
+  expiryDisconnect: z.boolean().default(EMBEDDED_DEFAULTS.expiryDisconnect).describe('Disconnect a session once its token has expired for longer than the skew.'),
+  maxQos: z.union([z.literal(1), z.literal(2)]).default(EMBEDDED_DEFAULTS.maxQos).describe('Highest QoS devices may publish with; 2 must be allowed explicitly.'),
+  connectTimeout: duration.default(EMBEDDED_DEFAULTS.connectTimeout).describe('Drop a connection that sends no CONNECT within this time.'),
+  maxPacketSize: size.default(EMBEDDED_DEFAULTS.maxPacketSize).describe('Largest MQTT packet accepted; a larger one closes the connection.'),
+  maxTokenSize: size.default(EMBEDDED_DEFAULTS.maxTokenSize).describe('Largest token accepted.'),
+  downlink: downlink.optional(),
 });
 
 export const scenarioSchema = z
@@ -132,7 +160,7 @@ export const scenarioSchema = z
     broker: z.union([z.literal('embedded'), brokerUrl], { error: 'expected "embedded" or a URL like mqtt://127.0.0.1:1883' }).default('embedded'),
     workers: z.int().min(1).max(64).optional().describe('Worker threads; default: one per available core.'),
     mqtt: mqtt.default({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true }),
-    embedded: embedded.default({ skew: '60s', maxLifetime: '24h', requireKid: true }).describe('Settings of the embedded broker.'),
+    embedded: embedded.default(EMBEDDED_DEFAULTS).describe('Settings of the embedded broker.'),
     groups: z.array(groupSchema).min(1),
     stages: z.array(stageSchema).min(1),
     thresholds,

@@ -113,6 +113,71 @@ describe('embedded broker authentication', () => {
     assert.equal(rejected('iat-in-future'), before + 1);
   });
 
+  it('refuses a CONNECT without a password (bad user name or password)', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('missing-password');
+    assert.deepEqual(await connect(''), { ok: false, reason: 'bad-username-or-password' });
+    assert.equal(rejected('missing-password'), before + 1);
+  });
+
+  it('refuses a token over 8 KiB before parsing it (bad user name or password)', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('token-too-large');
+    const [h, p, s] = ec.token.split('.') as [string, string, string];
+    const padded = `${h}.${p}${'A'.repeat(8192)}.${s}`;
+    assert.deepEqual(await connect(padded), { ok: false, reason: 'bad-username-or-password' });
+    assert.equal(rejected('token-too-large'), before + 1);
+  });
+
+  it('refuses alg none (an unsigned token)', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('alg-not-allowed');
+    const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${b64({ alg: 'none', kid: ec.kid, typ: 'JWT' })}.${b64({ iat: now(), exp: now() + 600, aud })}.`;
+    assert.deepEqual(await connect(unsigned), { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('alg-not-allowed'), before + 1);
+  });
+
+  it('refuses HS256 signed with the public key PEM as the secret (key confusion)', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('alg-not-allowed');
+    const token = await new SignJWT({ iat: now(), exp: now() + 600, aud })
+      .setProtectedHeader({ alg: 'HS256', kid: ec.kid, typ: 'JWT' })
+      .sign(new TextEncoder().encode(vectorFile('ec_public.pem')));
+    assert.deepEqual(await connect(token), { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('alg-not-allowed'), before + 1);
+  });
+
+  it('refuses a token without kid when kid is required', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('kid-missing');
+    assert.deepEqual(await connect(await ecToken({ iat: now(), exp: now() + 600, aud }, { alg: 'ES256', typ: 'JWT' })), { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('kid-missing'), before + 1);
+  });
+
+  it('refuses exp or iat that is not a NumericDate (RFC 7519 §2)', async () => {
+    register('ES256', 'ec_public.pem');
+    const before = rejected('bad-claims');
+    assert.deepEqual(await connect(await ecToken({ iat: now(), exp: String(now() + 600), aud })), { ok: false, reason: 'not-authorized' });
+    assert.equal(rejected('bad-claims'), before + 1);
+  });
+
+  it('refuses a lifetime over the maximum (24 h by default)', async () => {
+    const strict = await startBroker({ host: '127.0.0.1', port: 0, policy: { audienceTemplate: AUD, skewSec: 60, maxLifetimeSec: 24 * 3600, maxTokenBytes: 8192, requireKid: true } });
+    try {
+      strict.registry.add([{ deviceId: DEVICE, alg: 'ES256', publicKey: vectorFile('ec_public.pem') }]);
+      const session = new DeviceSession(DEVICE, () => {});
+      const outcome = await session.connect({ url: `mqtt://127.0.0.1:${strict.port}` }, mqtt, await ecToken({ iat: now(), exp: now() + 25 * 3600, aud }));
+      await session.disconnect();
+      assert.deepEqual(outcome, { ok: false, reason: 'not-authorized' });
+      const totals = new MetricsTotals();
+      totals.add(strict.metrics.snapshot());
+      assert.equal(totals.counter(BROKER_METRIC.authRejectedPrefix + 'lifetime-too-long'), 1);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('records one verify time per signature checked', async () => {
     const totals = new MetricsTotals();
     totals.add(broker.metrics.snapshot());

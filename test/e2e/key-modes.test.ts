@@ -94,10 +94,10 @@ describe('bad keys in a scenario exit 2 with one line naming the file', () => {
     });
   }
 
-  it('warns about an RSA key under 2048 bits, and runs', async () => {
+  it('refuses an RSA key under 2048 bits up front when the embedded broker would refuse it', async () => {
     const file = write('small.yaml', `groups:\n  - name: g\n    count: 1\n    alg: RS256\n    keys: { mode: shared, privateKey: ${fixture('keys/rsa1024_private.pem')} }\n${stages}`);
     const cli = await runCli(['run', file, '--report-dir', join(dir, 'r-small')]);
-    assert.equal(cli.code, 0, cli.stderr);
-    assert.match(cli.stderr, /warning: .*rsa1024_private\.pem: RSA key of 1024 bits/);
+    assert.equal(cli.code, 2, cli.stderr);
+    assert.match(cli.stderr, /^error: .*rsa1024_private\.pem: RSA key of 1024 bits; 2048 is the least that RFC 7518 §3\.3 allows; the embedded broker refuses such keys\n$/);
   });
 });
