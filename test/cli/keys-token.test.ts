@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { importSPKI, jwtVerify } from 'jose';
 import { loadKeystore } from '../../src/identity/keystore.js';
+import { parseRegistryFile } from '../../src/identity/registry-file.js';
 import { fingerprint, parsePublicKey } from '../../src/identity/keys.js';
 import { runCli } from '../e2e/cli.js';
 import { repoPath, vectorFile, vectors } from '../helpers.js';
@@ -51,6 +52,27 @@ describe('keys generate', () => {
     const wrongAlg = await runCli(['keys', 'generate', '--count', '2', '--alg', 'RS256', '--out', join(out, 'ES256.json')]);
     assert.equal(wrongAlg.code, 2);
     assert.match(wrongAlg.stderr, /keystore holds ES256 keys, the group wants RS256/);
+  });
+});
+
+describe('keys export', () => {
+  it('writes every device with alg, kid and public key, no private key, and the registry reader takes it back', async () => {
+    const out = join(dir, 'fleet-a');
+    for (const format of ['csv', 'json'] as const) {
+      const cli = await runCli(['keys', 'export', '--keys', out, '--format', format]);
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.doesNotMatch(cli.stdout, /PRIVATE|"d":/);
+      const records = parseRegistryFile(cli.stdout, `export.${format}`);
+      assert.equal(records.length, 50);
+      const store = await loadKeystore(join(out, 'ES256.json'), 'ES256');
+      for (const r of records) {
+        assert.equal(r.alg, 'ES256');
+        assert.equal(r.kid, store.devices[r.deviceId]?.kid);
+      }
+    }
+    const bad = await runCli(['keys', 'export', '--keys', out, '--format', 'xml']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--format: expected csv or json \(got "xml"\)/);
   });
 });
 

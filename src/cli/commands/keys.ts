@@ -1,10 +1,15 @@
 /** `mqtt-jwt-bench keys generate|export`: fleets of device keys for tests and for registration. */
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { generateKeystore } from '../../coordinator/keygen.js';
 import { ConfigError, EXIT_INTERRUPTED, EXIT_OK } from '../../errors.js';
 import { ALGORITHMS, isAlgorithm, type Algorithm } from '../../identity/algorithms.js';
+import { devicesFromKeysDir } from '../../broker/device-sources.js';
+import { loadKeystore } from '../../identity/keystore.js';
+import { formatRegistry, type DeviceRecord } from '../../identity/registry-file.js';
+import { writeTextFile } from '../../report/write.js';
 import { renderTemplate } from '../../util/template.js';
 import { handle } from '../errors.js';
 
@@ -63,6 +68,34 @@ async function generate(args: GenerateArgs): Promise<number> {
   }
 }
 
+interface ExportArgs {
+  keys: string;
+  format: string;
+  output?: string;
+  verbose?: boolean;
+}
+
+/** Every device of a keystore file, or of every keystore in a folder (a fleet's shards too). */
+async function exportKeys(args: ExportArgs): Promise<number> {
+  if (args.format !== 'csv' && args.format !== 'json') throw new ConfigError(`--format: expected csv or json (got "${args.format}")`);
+  const isFile = (await stat(args.keys).catch(() => undefined))?.isFile() === true;
+  const records: DeviceRecord[] = [];
+  if (isFile) {
+    const keystore = await loadKeystore(args.keys);
+    for (const [deviceId, entry] of Object.entries(keystore.devices)) records.push({ deviceId, alg: keystore.alg, kid: entry.kid, publicKey: entry.publicKey });
+  } else {
+    records.push(...(await devicesFromKeysDir(args.keys)));
+  }
+  records.sort((a, b) => a.deviceId.localeCompare(b.deviceId));
+  const text = formatRegistry(records, args.format);
+  if (args.output === undefined) process.stdout.write(text);
+  else {
+    await writeTextFile(args.output, text);
+    process.stderr.write(`wrote ${args.output}: ${records.length} devices (${args.format})\n`);
+  }
+  return EXIT_OK;
+}
+
 export const keysCommandModule: CommandModule = {
   command: 'keys <action>',
   describe: 'Generate or export device keys',
@@ -80,6 +113,16 @@ export const keysCommandModule: CommandModule = {
             .option('rsa-bits', { type: 'number', default: 2048, describe: 'RSA modulus: 2048, 3072 or 4096' })
             .option('workers', { type: 'number', default: availableParallelism(), describe: 'Worker threads' }),
         handler: handle(generate as (args: unknown) => Promise<number>) as CommandModule['handler'],
+      })
+      .command({
+        command: 'export',
+        describe: 'Write deviceId, alg, kid and public key of every device, for a platform\'s bulk registration',
+        builder: (e: Argv) =>
+          e
+            .option('keys', { type: 'string', demandOption: true, describe: 'A keystore file, or a folder of them (keys/<scenario>/, shard keystores included)' })
+            .option('format', { type: 'string', default: 'csv', describe: 'csv (RFC 4180, header deviceId,alg,kid,publicKey) or json' })
+            .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
+        handler: handle(exportKeys as (args: unknown) => Promise<number>) as CommandModule['handler'],
       })
       .demandCommand(1, 'name an action: generate, export'),
   handler: () => {},
