@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { checkedPair, loadKeyPairFiles, passphraseFrom, readKeyFile, type LoadedKey } from '../identity/key-files.js';
 import { fingerprint, generateKeyObjects, parsePrivateKey, parsePublicKey } from '../identity/keys.js';
 import { loadKeystore, saveKeystore, type Keystore, type KeystoreEntry } from '../identity/keystore.js';
-import { deviceId, type GroupPlan } from '../scenario/plan.js';
+import type { DeviceRecord } from '../identity/registry-file.js';
+import { deviceId, type GroupPlan, type RunPlan } from '../scenario/plan.js';
 import { WHOLE_RUN, type ShardSpec } from './shards.js';
 
 export interface GroupCredentials {
@@ -92,4 +93,17 @@ async function loadFolder(group: GroupPlan, dir: string, passphrase: string | un
     byId.set(id, key);
   }
   return { keyFor: (_i, id) => byId.get(id), warnings };
+}
+
+/** What the embedded broker must know of every device of the plan: alg, public key, audience. */
+export function deviceRecords(plan: Pick<RunPlan, 'groups'>, credentials: readonly GroupCredentials[]): DeviceRecord[] {
+  const records: DeviceRecord[] = [];
+  plan.groups.forEach((group, g) => {
+    for (let i = 0; i < group.count; i++) {
+      const id = deviceId(group, i);
+      const entry = credentials[g]?.keyFor(i, id);
+      if (entry !== undefined) records.push({ deviceId: id, alg: group.alg, publicKey: entry.publicKey, audience: group.token.audienceTemplate });
+    }
+  });
+  return records;
 }

@@ -2,8 +2,10 @@
 import { Worker } from 'node:worker_threads';
 import type { DeviceRecord } from '../broker/registry.js';
 import type { BrokerThreadData, FromBrokerThread, ToBrokerThread } from '../broker/thread-messages.js';
+import { DEFAULT_CERT_DIR } from '../broker/certificates.js';
 import { BrokerError } from '../errors.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
+import type { RunPlan } from '../scenario/plan.js';
 import type { BrokerTarget } from '../worker/messages.js';
 
 export class EmbeddedBroker {
@@ -112,4 +114,28 @@ export class EmbeddedBroker {
       this.#worker.postMessage({ ...message, id });
     });
   }
+}
+
+/** Starts the embedded broker a plan asks for, in its own thread, on 127.0.0.1 and a free port. */
+export function startEmbeddedBroker(plan: RunPlan): Promise<EmbeddedBroker> {
+  const { embedded } = plan;
+  return EmbeddedBroker.start({
+    host: '127.0.0.1',
+    // With TLS on, devices connect over TLS only: no plain port is opened.
+    port: embedded.tls ? null : 0,
+    ...(embedded.tls ? { tlsPort: 0, localCertDir: DEFAULT_CERT_DIR } : {}),
+    policy: {
+      // The default; each device is registered with its own group's template.
+      audienceTemplate: plan.groups[0]?.token.audienceTemplate ?? '',
+      skewSec: embedded.skewSec,
+      maxLifetimeSec: embedded.maxLifetimeSec,
+      maxTokenBytes: embedded.maxTokenBytes,
+      requireKid: embedded.requireKid,
+    },
+    connectTimeoutMs: embedded.connectTimeoutMs,
+    maxPacketBytes: embedded.maxPacketBytes,
+    maxQos: embedded.maxQos,
+    expiryDisconnect: embedded.expiryDisconnect,
+    ...(embedded.downlink === null ? {} : { downlink: embedded.downlink }),
+  });
 }

@@ -5,20 +5,18 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { DEFAULT_CERT_DIR } from '../broker/certificates.js';
-import type { DeviceRecord } from '../broker/registry.js';
 import { estimateKeygenMs } from '../identity/costs.js';
 import { KeyError } from '../errors.js';
 import { KeystoreWriter } from '../identity/keystore-writer.js';
-import { MetricsTotals } from '../metrics/snapshot.js';
-import { metricsSection, SCHEMA_VERSION, type RunResult, type RunStatus } from '../report/run-result.js';
+import type { MetricsSnapshot } from '../metrics/snapshot.js';
+import { brokerMetricsOf, SCHEMA_VERSION, type RunResult, type RunStatus } from '../report/run-result.js';
 import { assessGenerator } from '../report/generator.js';
 import { evaluateThresholds, viewOfResult } from '../report/thresholds.js';
 import { deviceId, type RunPlan } from '../scenario/plan.js';
 import type { Threshold } from '../scenario/threshold.js';
 import type { BrokerTarget, CoordinatorToWorker, WorkerResult, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
-import { resolveCredentials, type GroupCredentials } from './credentials.js';
-import { EmbeddedBroker } from './embedded-broker.js';
+import { deviceRecords, resolveCredentials, type GroupCredentials } from './credentials.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 import { probeBroker } from './probe.js';
 import { environmentInfo } from './environment.js';
 import { GeneratorWatch } from './generator-watch.js';
@@ -96,7 +94,7 @@ class RunCoordinator {
     credentials.forEach((c, g) => {
       if (c.keystore !== undefined) this.#writers.set(g, new KeystoreWriter(c.keystore.path, c.keystore.store));
     });
-    const broker = plan.broker.kind === 'embedded' ? await this.#startBroker() : undefined;
+    const broker = plan.broker.kind === 'embedded' ? await startEmbeddedBroker(plan) : undefined;
     try {
       return await this.#runWith(broker, credentials, shard, startedMs);
     } finally {
@@ -169,45 +167,16 @@ class RunCoordinator {
     for (const final of finals) if (final !== undefined) this.#addSnapshot(final);
     const brokerMetrics = await broker?.close();
     if (broker?.failure !== undefined && this.#status === 'complete') this.#end('failed', broker.failure.message);
-    return this.#result(startedMs, stages, target.url, brokerMetrics === undefined ? undefined : totalsOf(brokerMetrics));
+    return this.#result(startedMs, stages, target.url, brokerMetrics);
   }
 
-  async #startBroker(): Promise<EmbeddedBroker> {
-    const { embedded } = this.#plan;
-    return EmbeddedBroker.start({
-      host: '127.0.0.1',
-      // With TLS on, devices connect over TLS only: no plain port is opened.
-      port: embedded.tls ? null : 0,
-      ...(embedded.tls ? { tlsPort: 0, localCertDir: DEFAULT_CERT_DIR } : {}),
-      policy: {
-        // The default; each device is registered with its own group's template.
-        audienceTemplate: this.#plan.groups[0]?.token.audienceTemplate ?? '',
-        skewSec: embedded.skewSec,
-        maxLifetimeSec: embedded.maxLifetimeSec,
-        maxTokenBytes: embedded.maxTokenBytes,
-        requireKid: embedded.requireKid,
-      },
-      connectTimeoutMs: embedded.connectTimeoutMs,
-      maxPacketBytes: embedded.maxPacketBytes,
-      maxQos: embedded.maxQos,
-      expiryDisconnect: embedded.expiryDisconnect,
-      ...(embedded.downlink === null ? {} : { downlink: embedded.downlink }),
-    });
-  }
+
 
   /** Saves the last generated keys (0600, atomically) and registers every device with the broker. */
   async #persistKeys(credentials: GroupCredentials[], broker: EmbeddedBroker | undefined): Promise<void> {
     for (const writer of this.#writers.values()) await writer.flush();
     if (broker === undefined || this.#ended) return;
-    const records: DeviceRecord[] = [];
-    this.#plan.groups.forEach((group, g) => {
-      for (let i = 0; i < group.count; i++) {
-        const id = deviceId(group, i);
-        const entry = credentials[g]?.keyFor(i, id);
-        if (entry !== undefined) records.push({ deviceId: id, alg: group.alg, publicKey: entry.publicKey, audience: group.token.audienceTemplate });
-      }
-    });
-    await broker.register(records);
+    await broker.register(deviceRecords(this.#plan, credentials));
   }
 
   async #runStage(index: number): Promise<StageTiming> {
@@ -324,11 +293,10 @@ class RunCoordinator {
     };
   }
 
-  #result(startedMs: number, stages: StageTiming[], brokerUrl: string, brokerTotals: MetricsTotals | undefined): RunResult {
+  #result(startedMs: number, stages: StageTiming[], brokerUrl: string, brokerMetrics: MetricsSnapshot | undefined): RunResult {
     const endedMs = Date.now();
     const total = this.#metrics.totalSection();
     const groups = this.#metrics.groupSections();
-    const brokerSection = brokerTotals === undefined ? undefined : metricsSection(brokerTotals);
     return {
       schemaVersion: SCHEMA_VERSION,
       status: this.#status,
@@ -346,7 +314,7 @@ class RunCoordinator {
       broker: {
         kind: this.#plan.broker.kind === 'embedded' ? 'embedded' : 'external',
         url: brokerUrl,
-        ...(brokerSection === undefined ? {} : { metrics: { counters: brokerSection.counters, histograms: brokerSection.histograms } }),
+        ...(brokerMetrics === undefined ? {} : { metrics: brokerMetricsOf(brokerMetrics) }),
       },
       timeline: this.#metrics.finishTimeline(),
       thresholds: evaluateThresholds(this.#thresholds, viewOfResult({ total, groups, durationMs: endedMs - startedMs })).map((o) =>
@@ -356,11 +324,6 @@ class RunCoordinator {
   }
 }
 
-function totalsOf(snapshot: import('../metrics/snapshot.js').MetricsSnapshot): MetricsTotals {
-  const totals = new MetricsTotals();
-  totals.add(snapshot);
-  return totals;
-}
 
 async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

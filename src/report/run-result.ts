@@ -3,7 +3,7 @@
  * format (console, html, csv) is rendered from it, and can be rendered again later.
  */
 import { summarizeHistogram, type HistogramSummary } from '../metrics/histogram.js';
-import type { MetricsTotals } from '../metrics/snapshot.js';
+import { MetricsTotals, type MetricsSnapshot } from '../metrics/snapshot.js';
 import type { RunPlan } from '../scenario/plan.js';
 import type { ThresholdAggregate, ThresholdOp, ThresholdSource } from '../scenario/threshold.js';
 
@@ -185,4 +185,12 @@ export function metricsSection(totals: MetricsTotals): MetricsSection {
     histograms[name] = { summary: summarizeHistogram(histogram), encoded: snapshot.histograms[name] as string };
   }
   return { counters, connectFailures, errors, histograms };
+}
+
+/** The embedded broker's cumulative snapshot as the report's broker metrics. */
+export function brokerMetricsOf(snapshot: MetricsSnapshot): NonNullable<BrokerSection['metrics']> {
+  const totals = new MetricsTotals();
+  totals.add(snapshot);
+  const section = metricsSection(totals);
+  return { counters: section.counters, histograms: section.histograms };
 }

@@ -51,3 +51,37 @@ stages:
     assert.equal(whole.total.counters['acked'], 108);
   });
 });
+
+describe('run --processes', () => {
+  it('runs N shard processes against one embedded broker and merges them into one report', async () => {
+    const { runCli } = await import('./cli.js');
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const file = join(dir, 'processes.yaml');
+    writeFileSync(
+      file,
+      `name: processes
+workers: 1
+groups:
+  - { name: g, count: 9, keys: { store: ${join(dir, 'p.json')} } }
+stages:
+  - type: connect
+    rate: 50/s
+  - type: publish
+    rate: 5/s
+    count: 5
+  - type: disconnect
+`,
+    );
+    const reports = join(dir, 'proc-reports');
+    const cli = await runCli(['run', file, '--processes', '3', '--report-dir', reports, '--no-html']);
+    assert.equal(cli.code, 0, cli.stderr);
+    const merged = JSON.parse(readFileSync(join(reports, readdirSync(reports).find((f) => f.endsWith('.json'))!), 'utf8')) as RunResult;
+    assert.deepEqual(merged.shards?.present.sort(), [0, 1, 2]);
+    assert.equal(merged.total.counters['connected'], 9);
+    assert.equal(merged.total.counters['acked'], 45);
+    assert.equal(merged.broker.kind, 'embedded');
+    assert.equal(merged.broker.metrics?.counters['auth.accepted'], 9, 'one broker saw every device');
+    assert.equal(merged.broker.metrics?.counters['messagesIn'], 45);
+    assert.equal(count(merged, 'publishAckUs'), 45);
+  });
+});

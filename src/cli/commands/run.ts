@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 /** `mqtt-jwt-bench run <scenario>`: load, run, write the report, print the summary. */
 import type { Argv, CommandModule } from 'yargs';
 import type { ProgressEvent } from '../../coordinator/progress.js';
+import { runProcesses } from '../../coordinator/processes.js';
 import { runPlan } from '../../coordinator/run.js';
-import { EXIT_INTERRUPTED } from '../../errors.js';
+import { ConfigError, EXIT_INTERRUPTED } from '../../errors.js';
 import { formatSummary } from '../../report/console.js';
 import { writeHtmlBeside, writeReport } from '../../report/write.js';
 import { loadScenarioFile } from '../../scenario/load.js';
@@ -21,6 +23,7 @@ export interface RunCommandArgs extends ScenarioFlags {
   shard?: string;
   startAt?: string;
   jsonLine: boolean;
+  processes: number;
   verbose?: boolean;
 }
 
@@ -36,6 +39,7 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
       .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
       .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
       .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
+      .option('processes', { type: 'number', default: 1, describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports' })
       .option('json-line', { type: 'boolean', default: false, describe: 'Also print the whole report as one last JSON line on stdout (for log collectors)' }) as unknown as Argv<RunCommandArgs>,
   handler: handle(runCommand),
 };
@@ -60,14 +64,26 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const result = await runPlan(loaded.plan, {
+    if (!Number.isInteger(args.processes) || args.processes < 1 || args.processes > 64) throw new ConfigError(`--processes: expected a whole number from 1 to 64 (got ${args.processes})`);
+    if (args.processes > 1 && (shard !== undefined || startAtMs !== undefined)) throw new ConfigError('--processes runs its own shards: it does not go with --shard or --start-at');
+    const result = args.processes > 1
+      ? await runProcesses(loaded.plan, {
+          file: args.scenario,
+          processes: args.processes,
+          sets: overridesOf(args),
+          thresholds: args.threshold ?? [],
+          shardDir: join(args.reportDir, `${loaded.plan.scenarioName}-shards-${new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`),
+          signal: controller.signal,
+          ...(args.quiet ? {} : { onProgress: progressPrinter() }),
+        })
+      : await runPlan(loaded.plan, {
       file: args.scenario,
       signal: controller.signal,
       onProgress: args.quiet ? undefined : progressPrinter(),
       thresholds,
       ...(shard === undefined ? {} : { shard }),
       ...(startAtMs === undefined ? {} : { startAtMs }),
-    });
+        });
     const written: string[] = [];
     let writeError: Error | undefined;
     try {

@@ -1,0 +1,110 @@
+/**
+ * `run --processes N`: one machine, N shard processes (each with its own worker threads and its
+ * own 20,000 file descriptors), one report. The parent prepares what every shard shares (the
+ * per-device keys, and the embedded broker with every device registered), starts the shards with
+ * a common --start-at, and merges their reports.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, WorkerError } from '../errors.js';
+import { estimateSignMs } from '../identity/costs.js';
+import { mergeResults } from '../report/merge.js';
+import { readRunResult } from '../report/read.js';
+import { brokerMetricsOf, type RunResult } from '../report/run-result.js';
+import { deviceId, type RunPlan } from '../scenario/plan.js';
+import { deviceRecords, resolveCredentials } from './credentials.js';
+import { startEmbeddedBroker } from './embedded-broker.js';
+import { generateKeystore } from './keygen.js';
+import type { ProgressListener } from './progress.js';
+
+export interface ProcessesOptions {
+  file: string;
+  processes: number;
+  /** `--set` overrides, passed on to every shard. */
+  sets: readonly string[];
+  /** `--threshold` flags, passed on to every shard (and so evaluated again on the merged whole). */
+  thresholds: readonly string[];
+  /** Where the shards write their own reports. */
+  shardDir: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+const MAIN_JS = new URL('../cli/main.js', import.meta.url);
+
+export async function runProcesses(plan: RunPlan, options: ProcessesOptions): Promise<RunResult> {
+  if (plan.broker.kind === 'embedded' && plan.embedded.tls) throw new ConfigError('--processes: an embedded broker with embedded.tls is not supported across processes yet; use one process, or a TLS broker URL');
+  await generateMissingKeys(plan, options.onProgress);
+  const broker = plan.broker.kind === 'embedded' ? await startEmbeddedBroker(plan) : undefined;
+  try {
+    if (broker !== undefined) await broker.register(deviceRecords(plan, await Promise.all(plan.groups.map((g) => resolveCredentials(g)))));
+    const devicesPerProcess = plan.groups.reduce((n, g) => n + g.count, 0) / options.processes;
+    const prepareMs = plan.groups.reduce((ms, g) => ms + estimateSignMs(g.alg, g.count / options.processes, plan.workers), 0);
+    const startAtMs = Date.now() + 3000 + 2 * prepareMs + devicesPerProcess / 20;
+    options.onProgress?.({ type: 'phase', message: `${options.processes} shard processes, first stage at ${new Date(startAtMs).toISOString()}` });
+    await mkdir(options.shardDir, { recursive: true });
+    const brokerArgs = broker === undefined ? [] : ['--broker', broker.target.url];
+    const exits = await Promise.all(
+      Array.from({ length: options.processes }, (_, i) => runShard(i, options, [...brokerArgs, '--start-at', new Date(startAtMs).toISOString()])),
+    );
+    const brokerMetrics = await broker?.close();
+    const merged = await mergeShardReports(options, exits);
+    merged.scenario = { ...merged.scenario, plan };
+    if (broker !== undefined) {
+      merged.broker = { kind: 'embedded', url: broker.target.url, ...(brokerMetrics === undefined ? {} : { metrics: brokerMetricsOf(brokerMetrics) }) };
+    }
+    return merged;
+  } finally {
+    await broker?.close();
+  }
+}
+
+/** Per-device keys every shard would otherwise generate on its own: made once, here, in parallel. */
+async function generateMissingKeys(plan: RunPlan, onProgress: ProgressListener | undefined): Promise<void> {
+  for (const group of plan.groups) {
+    if (group.keys.mode !== 'per-device') continue;
+    const ids = Array.from({ length: group.count }, (_, i) => deviceId(group, i));
+    await generateKeystore({ path: group.keys.storePath, alg: group.alg, rsaBits: group.rsaBits, deviceIds: ids, workers: availableParallelism(), ...(onProgress === undefined ? {} : { onProgress }) });
+  }
+}
+
+interface ShardExit {
+  index: number;
+  code: number | null;
+  lastError: string;
+}
+
+function runShard(index: number, options: ProcessesOptions, extra: string[]): Promise<ShardExit> {
+  const args = [
+    MAIN_JS.pathname, 'run', options.file,
+    ...options.sets.flatMap((s) => ['--set', s]),
+    ...options.thresholds.flatMap((t) => ['--threshold', t]),
+    '--shard', `${index}/${options.processes}`,
+    '--report-dir', options.shardDir, '--quiet', '--no-html', ...extra,
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const stop = (): void => void child.kill('SIGINT');
+    options.signal?.addEventListener('abort', stop, { once: true });
+    child.on('close', (code) => {
+      options.signal?.removeEventListener('abort', stop);
+      const lastError = stderr.split('\n').filter((l) => l.startsWith('error:')).pop() ?? '';
+      options.onProgress?.({ type: 'phase', message: `shard ${index}/${options.processes} exited ${code}${lastError ? `: ${lastError}` : ''}` });
+      resolve({ index, code, lastError });
+    });
+  });
+}
+
+async function mergeShardReports(options: ProcessesOptions, exits: ShardExit[]): Promise<RunResult> {
+  const files = (await readdir(options.shardDir)).filter((f) => new RegExp(`-shard-\\d+-of-${options.processes}\\.json$`).test(f));
+  if (files.length === 0) {
+    const reason = exits.find((e) => e.lastError !== '')?.lastError.replace(/^error: /, '') ?? `every shard exited without a report (codes ${exits.map((e) => e.code).join(', ')})`;
+    throw exits.every((e) => e.code === 2) ? new ConfigError(reason) : new WorkerError(`--processes: ${reason}`);
+  }
+  const inputs = await Promise.all(files.map(async (f) => ({ file: join(options.shardDir, f), result: await readRunResult(join(options.shardDir, f)) })));
+  return mergeResults(inputs);
+}
