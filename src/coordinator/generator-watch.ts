@@ -21,6 +21,10 @@ export class GeneratorWatch {
   #peakConnected = 0;
   #rssAtPeakConnected = 0;
 
+  get devices(): number {
+    return this.#devices.reduce((a, b) => a + b, 0);
+  }
+
   constructor(devicesPerWorker: number[]) {
     this.#devices = devicesPerWorker;
   }

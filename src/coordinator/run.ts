@@ -23,6 +23,8 @@ import { GeneratorWatch } from './generator-watch.js';
 import { parseFaults } from '../worker/faults.js';
 import type { ProgressListener } from './progress.js';
 import { RunMetrics, type StageTiming } from './run-metrics.js';
+import { buildTick } from './tick.js';
+import { estimateStageDurationsMs } from '../scenario/describe.js';
 import { assignDevices, WHOLE_RUN, type ShardSpec } from './shards.js';
 
 export interface RunOptions {
@@ -67,6 +69,9 @@ class RunCoordinator {
   /** Each worker's latest count of held connections. */
   readonly #connectedByWorker = new Map<number, number>();
   #watch: GeneratorWatch | undefined;
+  #previousCounters: Record<string, number> = {};
+  #currentStage: { index: number; type: string; startedMs: number } | undefined;
+  readonly #stageDurationsMs: number[];
   /** How late the first stage began after --start-at (0 when on time). */
   #firstStageLateMs: number | undefined;
 
@@ -75,6 +80,7 @@ class RunCoordinator {
     this.#options = options;
     this.#metrics = new RunMetrics(plan, Date.now());
     this.#thresholds = [...plan.thresholds, ...(options.thresholds ?? [])];
+    this.#stageDurationsMs = estimateStageDurationsMs(plan);
   }
 
   get #ended(): boolean {
@@ -191,6 +197,7 @@ class RunCoordinator {
     }
     this.#progress({ type: 'stage', index, stageType: stage?.type ?? '', count: this.#plan.stages.length });
     this.#broadcast({ type: 'start-stage', stageIndex: index, startAtMs: startMs });
+    this.#currentStage = { index, type: stage?.type ?? '', startedMs: startMs };
     await this.#waitFor(() => this.#stageDone.get(index) === this.#plan.workers);
     const endMs = Date.now();
     return { index, type: stage?.type ?? '', startedAt: new Date(startMs).toISOString(), endedAt: new Date(endMs).toISOString(), durationMs: endMs - startMs };
@@ -270,15 +277,19 @@ class RunCoordinator {
     const connected = [...this.#connectedByWorker.values()].reduce((a, b) => a + b, 0);
     this.#watch?.sample(connected);
     const total = this.#metrics.total();
-    const errors = Object.entries(total.counters).reduce((n, [k, v]) => (k.startsWith('errors.') || k.startsWith('connectFailed.') ? n + v : n), 0);
-    this.#progress({
-      type: 'tick',
-      elapsedMs: Date.now() - startedMs,
+    const tick = buildTick({
+      nowMs: Date.now(),
+      startedMs,
+      total,
+      previous: this.#previousCounters,
       connected,
-      published: total.counter('published'),
-      acked: total.counter('acked'),
-      errors,
+      targetConnected: this.#watch?.devices ?? 0,
+      stage: this.#currentStage,
+      stageCount: this.#plan.stages.length,
+      stageDurationsMs: this.#stageDurationsMs,
     });
+    this.#previousCounters = { ...total.counters };
+    this.#progress({ type: 'tick', ...tick });
   }
 
   #shardField(): Pick<RunResult, 'shard'> {

@@ -39,6 +39,11 @@ export function describePlan(plan: RunPlan): PlanDescription {
   return { lines, estimatedDurationMs: totalMs, peakMessagesPerSec: peak, maxConnectionsPerWorker: perWorker };
 }
 
+/** Each stage's planned duration in ms (0 for stages that take as long as they take). */
+export function estimateStageDurationsMs(plan: RunPlan): number[] {
+  return plan.stages.map((stage) => stageInWords(stage, stageLayout(plan, stage).total).durationMs);
+}
+
 function keysInWords(group: GroupPlan): string {
   const keys = group.keys;
   switch (keys.mode) {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 /** `mqtt-jwt-bench run <scenario>`: load, run, write the report, print the summary. */
 import type { Argv, CommandModule } from 'yargs';
-import type { ProgressEvent } from '../../coordinator/progress.js';
 import { runProcesses } from '../../coordinator/processes.js';
 import { runPlan } from '../../coordinator/run.js';
 import { ConfigError, EXIT_INTERRUPTED } from '../../errors.js';
@@ -9,6 +8,7 @@ import { formatSummary } from '../../report/console.js';
 import { writeHtmlBeside, writeReport } from '../../report/write.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
+import { progressListener } from '../progress/index.js';
 import { runExitCode } from '../exit-code.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
 import { shardFrom, startAtFrom } from '../shard-args.js';
@@ -18,6 +18,7 @@ export interface RunCommandArgs extends ScenarioFlags {
   scenario: string;
   reportDir: string;
   quiet: boolean;
+  progress: string;
   html: boolean;
   threshold?: string[];
   shard?: string;
@@ -35,6 +36,7 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
       .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
+      .option('progress', { type: 'string', default: 'auto', describe: 'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr) or none' })
       .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
       .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
       .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
@@ -49,6 +51,7 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
   const thresholds = thresholdsFromArgs(args.threshold);
   const shard = shardFrom(args.shard, process.env);
   const startAtMs = startAtFrom(args.startAt, Date.now());
+  const progress = progressListener(args.progress, args.quiet);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -74,12 +77,12 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
           thresholds: args.threshold ?? [],
           shardDir: join(args.reportDir, `${loaded.plan.scenarioName}-shards-${new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`),
           signal: controller.signal,
-          ...(args.quiet ? {} : { onProgress: progressPrinter() }),
+          ...(progress === undefined ? {} : { onProgress: progress }),
         })
       : await runPlan(loaded.plan, {
       file: args.scenario,
       signal: controller.signal,
-      onProgress: args.quiet ? undefined : progressPrinter(),
+      onProgress: progress,
       thresholds,
       ...(shard === undefined ? {} : { shard }),
       ...(startAtMs === undefined ? {} : { startAtMs }),
@@ -102,42 +105,4 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-/** Progress on stderr: on a terminal a line a second; in logs and pipes one every 5 s. */
-function progressPrinter(): (event: ProgressEvent) => void {
-  const tickEveryMs = process.stderr.isTTY ? 1000 : 5000;
-  let lastTickMs = -Infinity;
-  let lastKeysMs = -Infinity;
-  return (event) => {
-    switch (event.type) {
-      case 'phase':
-        process.stderr.write(`${event.message}\n`);
-        break;
-      case 'warning':
-        process.stderr.write(`warning: ${event.message}\n`);
-        break;
-      case 'keys':
-        if (event.generated < event.total && event.elapsedMs - lastKeysMs < tickEveryMs) return;
-        lastKeysMs = event.elapsedMs;
-        process.stderr.write(`  keys ${event.generated}/${event.total}${etaText(event.generated, event.total, event.elapsedMs)}\n`);
-        break;
-      case 'stage':
-        process.stderr.write(`stage ${event.index + 1}/${event.count}: ${event.stageType}\n`);
-        break;
-      case 'tick':
-        if (event.elapsedMs - lastTickMs < tickEveryMs - 100) return;
-        lastTickMs = event.elapsedMs;
-        process.stderr.write(
-          `  ${(event.elapsedMs / 1000).toFixed(0).padStart(4)}s  connected ${event.connected}  published ${event.published}  acked ${event.acked}  errors ${event.errors}\n`,
-        );
-        break;
-    }
-  };
-}
-
-function etaText(done: number, total: number, elapsedMs: number): string {
-  if (done === 0 || done >= total) return '';
-  const leftSec = Math.round(((total - done) * elapsedMs) / done / 1000);
-  return ` (${Math.floor(leftSec / 60)}m${String(leftSec % 60).padStart(2, '0')}s left)`;
 }
