@@ -13,6 +13,7 @@ import type { RunPlan } from '../scenario/plan.js';
 import type { BrokerTarget, CoordinatorToWorker, GeneratedKey, WorkerResult, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { probeBroker } from './probe.js';
+import { readTlsTarget } from './tls-files.js';
 import { environmentInfo } from './environment.js';
 import type { ProgressListener } from './progress.js';
 import { assignDevices } from './shards.js';
@@ -62,8 +63,9 @@ class RunCoordinator {
     this.#timeline = new TimelineBuilder(startedMs);
     const plan = this.#plan;
     const keystores = await Promise.all(plan.groups.map((g) => loadKeystore(g.keystorePath, g.alg)));
+    const tls = await readTlsTarget(plan.tls);
     const broker = plan.broker.kind === 'embedded' ? await this.#startBroker() : undefined;
-    const target: BrokerTarget = { url: broker?.url ?? (plan.broker as { url: string }).url };
+    const target: BrokerTarget = { url: broker?.url ?? (plan.broker as { url: string }).url, ...(tls === undefined ? {} : { tls }) };
     if (broker === undefined) await probeBroker(target.url);
     const onAbort = (): void => this.#end('interrupted', 'stopped by signal');
     this.#options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -7,6 +7,8 @@ const LATENCIES: [string, string][] = [
   ['publishAckUs', 'publish → ack (from plan)'],
   ['publishAckUncorrectedUs', 'publish → ack (from send)'],
   ['sendLagUs', 'send lag behind plan'],
+  ['uplinkUs', 'uplink: send → subscriber'],
+  ['downlinkUs', 'downlink: send → device'],
 ];
 
 export function formatSummary(result: RunResult): string {
@@ -43,6 +45,7 @@ function counterLine(section: MetricsSection): string {
     `published ${c['published'] ?? 0}`,
     `acked ${c['acked'] ?? 0}`,
     `missed slots ${c['missedSlots'] ?? 0}`,
+    ...(c['subscribed'] === undefined && c['received'] === undefined ? [] : [`subscribed ${c['subscribed'] ?? 0}`, `received ${c['received'] ?? 0}`]),
   ].join(' · ');
 }
 

@@ -6,6 +6,7 @@ import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
+import { recordReceived, type Subscription } from './receive.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
 
@@ -18,6 +19,8 @@ export class WorkerRun {
   readonly #recorders: Recorder[];
   readonly #sessions = new Map<number, DeviceSession>();
   readonly #starts = new Map<number, number>();
+  /** The filters each subscribed session holds, by device index. */
+  readonly #subscriptions = new Map<number, Subscription[]>();
   #devices: PreparedDevice[] = [];
   #connected = 0;
   #stopping = false;
@@ -106,6 +109,9 @@ export class WorkerRun {
         return this.#connect(indices, positions, startAtMs, stage.ratePerSec);
       case 'publish':
         return this.#publish(stage, indices, positions, total, startAtMs);
+      case 'subscribe':
+        await Promise.all(indices.map((index) => this.#subscribeOne(stage, index)));
+        return;
       case 'hold':
         return this.#sleepUnlessStopped(startAtMs + stage.durationMs - this.#clock.nowMs());
       case 'disconnect':
@@ -194,6 +200,29 @@ export class WorkerRun {
     recorder.count(METRIC.acked);
   }
 
+  async #subscribeOne(stage: Extract<StagePlan, { type: 'subscribe' }>, index: number): Promise<void> {
+    const device = this.#devices[index] as PreparedDevice;
+    const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
+    const session = this.#sessions.get(index);
+    if (session === undefined || !session.connected) {
+      recorder.count(METRIC.errorsBy + 'not-connected');
+      return;
+    }
+    let subscriptions = this.#subscriptions.get(index);
+    if (subscriptions === undefined) {
+      const list: Subscription[] = [];
+      subscriptions = list;
+      this.#subscriptions.set(index, list);
+      session.onMessage((topic, payload) => recordReceived(recorder, list, topic, payload, this.#clock.nowMs()));
+    }
+    const filter = renderTemplate(stage.topicTemplate, { deviceId: device.assignment.deviceId, group: device.group.name });
+    // Listed before SUBACK: a broker may deliver (retained) messages right behind it.
+    subscriptions.push({ filter, measure: stage.measure, timestampField: stage.timestampField });
+    const outcome = await session.subscribe(filter, stage.qos);
+    if (outcome.ok) recorder.count(METRIC.subscribed);
+    else recorder.count(METRIC.errorsBy + outcome.reason);
+  }
+
   /** Waits for outstanding acks, at most one connect timeout; what is left is counted lost. */
   async #drain(pending: Map<Promise<void>, number>): Promise<void> {
     const deadline = this.#clock.nowMs() + this.#plan.mqtt.connectTimeoutMs;
@@ -209,6 +238,7 @@ export class WorkerRun {
         const session = this.#sessions.get(index);
         if (session === undefined) return;
         this.#sessions.delete(index);
+        this.#subscriptions.delete(index);
         const wasConnected = session.connected;
         await session.disconnect();
         if (wasConnected) {

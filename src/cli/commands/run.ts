@@ -6,6 +6,7 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_WORKER } from '../../errors.js';
 import { formatSummary } from '../../report/console.js';
 import { writeReport } from '../../report/write.js';
 import { loadScenarioFile } from '../../scenario/load.js';
+import { tlsWarnings } from '../../scenario/tls-plan.js';
 import { handle } from '../errors.js';
 
 export interface RunCommandArgs {
@@ -28,6 +29,8 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
 
 export async function runCommand(args: RunCommandArgs): Promise<number> {
   const loaded = await loadScenarioFile(args.scenario);
+  // Unsafe settings are announced even with --quiet: they change what the numbers mean.
+  for (const warning of tlsWarnings(loaded.plan.tls)) process.stderr.write(`warning: ${warning}\n`);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
