@@ -68,3 +68,16 @@ export function uplinkScenario(o: UplinkScenarioOptions): ScenarioInput & { name
     ],
   };
 }
+
+/** Devices that only connect and disconnect: for tests about who gets in. */
+export function connectScenario(o: { name: string; url: string; tls: ScenarioInput['tls']; version: 4 | 5; devices: number; keyDir: string }): ScenarioInput & { name: string } {
+  return {
+    name: o.name,
+    broker: o.url,
+    workers: 1,
+    mqtt: { protocolVersion: o.version, keepalive: '30s', connectTimeout: '5s', clean: true },
+    ...(o.tls === undefined ? {} : { tls: o.tls }),
+    groups: [{ name: 'sensors', count: o.devices, alg: 'ES256', keys: { store: `${o.keyDir}/sensors.json` } }],
+    stages: [{ type: 'connect' }, { type: 'disconnect' }],
+  };
+}
