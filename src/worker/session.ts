@@ -103,8 +103,10 @@ export class DeviceSession {
     if (client === undefined || !client.connected) return Promise.resolve({ ok: false, reason: 'not-connected' });
     return new Promise((resolve) => {
       client.subscribe(filter, { qos }, (error) => {
-        if (error === null) resolve({ ok: true });
-        else resolve({ ok: false, reason: typeof (error as Error & { code?: unknown }).code === 'number' ? `suback-${(error as Error & { code: number }).code}` : 'subscribe-failed' });
+        if (error === null) return resolve({ ok: true });
+        // MQTT.js rejects with the SUBACK packet attached (ErrorWithSubackPacket).
+        const refused = (error as Error & { packet?: { granted?: number[] } }).packet?.granted?.find((code) => code >= 0x80);
+        resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : `suback-${refused}` });
       });
     });
   }
