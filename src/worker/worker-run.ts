@@ -6,9 +6,9 @@ import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
-import { recordReceived, type Subscription } from './receive.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
+import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 
 const SNAPSHOT_INTERVAL_MS = 1000;
 
@@ -19,8 +19,7 @@ export class WorkerRun {
   readonly #recorders: Recorder[];
   readonly #sessions = new Map<number, DeviceSession>();
   readonly #starts = new Map<number, number>();
-  /** The filters each subscribed session holds, by device index. */
-  readonly #subscriptions = new Map<number, Subscription[]>();
+  readonly #subscriptions: DeviceSubscriptions;
   #devices: PreparedDevice[] = [];
   #connected = 0;
   #stopping = false;
@@ -31,6 +30,7 @@ export class WorkerRun {
     this.#plan = task.plan;
     this.#clock = clock;
     this.#recorders = task.plan.groups.map(() => new Recorder());
+    this.#subscriptions = new DeviceSubscriptions(clock);
   }
 
   async execute(): Promise<WorkerResult> {
@@ -200,7 +200,7 @@ export class WorkerRun {
     recorder.count(METRIC.acked);
   }
 
-  async #subscribeOne(stage: Extract<StagePlan, { type: 'subscribe' }>, index: number): Promise<void> {
+  async #subscribeOne(stage: SubscribeStage, index: number): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = this.#sessions.get(index);
@@ -208,19 +208,7 @@ export class WorkerRun {
       recorder.count(METRIC.errorsBy + 'not-connected');
       return;
     }
-    let subscriptions = this.#subscriptions.get(index);
-    if (subscriptions === undefined) {
-      const list: Subscription[] = [];
-      subscriptions = list;
-      this.#subscriptions.set(index, list);
-      session.onMessage((topic, payload) => recordReceived(recorder, list, topic, payload, this.#clock.nowMs()));
-    }
-    const filter = renderTemplate(stage.topicTemplate, { deviceId: device.assignment.deviceId, group: device.group.name });
-    // Listed before SUBACK: a broker may deliver (retained) messages right behind it.
-    subscriptions.push({ filter, measure: stage.measure, timestampField: stage.timestampField });
-    const outcome = await session.subscribe(filter, stage.qos);
-    if (outcome.ok) recorder.count(METRIC.subscribed);
-    else recorder.count(METRIC.errorsBy + outcome.reason);
+    await this.#subscriptions.subscribe(index, session, recorder, stage, { deviceId: device.assignment.deviceId, group: device.group.name });
   }
 
   /** Waits for outstanding acks, at most one connect timeout; what is left is counted lost. */
@@ -238,7 +226,7 @@ export class WorkerRun {
         const session = this.#sessions.get(index);
         if (session === undefined) return;
         this.#sessions.delete(index);
-        this.#subscriptions.delete(index);
+        this.#subscriptions.forget(index);
         const wasConnected = session.connected;
         await session.disconnect();
         if (wasConnected) {
