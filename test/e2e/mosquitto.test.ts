@@ -88,6 +88,8 @@ describe('against mosquitto: the report agrees with the broker, counted from out
             assert.equal(backend.counters['received'], reported);
             assert.equal(histogramCount(result, 'backend', 'uplinkUs'), reported);
             assert.equal(backend.counters['receivedWithoutTimestamp'], undefined);
+            // The client key and the tokens went to the workers, never into the report.
+            assert.doesNotMatch(JSON.stringify(result), /PRIVATE KEY|eyJ[A-Za-z0-9_-]{10,}\./);
           } finally {
             await outside?.stop();
             await broker.stop();
