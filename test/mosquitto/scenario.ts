@@ -63,7 +63,7 @@ export function uplinkScenario(o: UplinkScenarioOptions): ScenarioInput & { name
       { type: 'subscribe', groups: ['backend'], topic: '/up/device/id/+', qos: 2, measure: 'uplink' },
       { type: 'connect', rate: '200/s', groups: ['sensors'] },
       { type: 'publish', groups: ['sensors'], rate: '20/s', count: o.messagesPerSensor, qos: o.qos },
-      { type: 'hold', duration: '300ms' },
+      { type: 'hold', duration: '500ms' },
       { type: 'disconnect' },
     ],
   };
