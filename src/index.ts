@@ -6,7 +6,7 @@ import { loadScenarioFile, validateScenario, type LoadedScenario } from './scena
 export { ConfigError, HarnessError, KeyError, BrokerError, WorkerError, ReportError } from './errors.js';
 export type { RunResult, MetricsSection, TimelinePoint, RunStatus, StageRecord, ThresholdOutcome, ShardId, ShardsInfo } from './report/run-result.js';
 export type { Threshold } from './scenario/threshold.js';
-export type { RunPlan, GroupPlan, StagePlan } from './scenario/plan.js';
+export type { RunPlan, GroupPlan, StagePlan, TlsPlan } from './scenario/plan.js';
 export type { ScenarioInput, Scenario } from './scenario/schema.js';
 export type { LoadedScenario } from './scenario/load.js';
 export type { ProgressEvent, ProgressListener } from './coordinator/progress.js';

@@ -18,6 +18,7 @@ import type { BrokerTarget, CoordinatorToWorker, WorkerResult, WorkerSnapshot, W
 import { deviceRecords, resolveCredentials, type GroupCredentials } from './credentials.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 import { probeBroker } from './probe.js';
+import { readTlsTarget } from './tls-files.js';
 import { environmentInfo } from './environment.js';
 import { GeneratorWatch } from './generator-watch.js';
 import { parseFaults } from '../worker/faults.js';
@@ -111,7 +112,8 @@ class RunCoordinator {
 
   async #runWith(broker: EmbeddedBroker | undefined, credentials: GroupCredentials[], shard: ShardSpec, startedMs: number): Promise<RunResult> {
     const plan = this.#plan;
-    const target: BrokerTarget = broker?.target ?? { url: (plan.broker as { url: string }).url };
+    const tls = await readTlsTarget(plan.tls);
+    const target: BrokerTarget = broker?.target ?? { url: (plan.broker as { url: string }).url, ...(tls === undefined ? {} : { tls }) };
     if (broker === undefined) await probeBroker(target.url);
     const onAbort = (): void => this.#end('interrupted', 'stopped by signal');
     this.#options.signal?.addEventListener('abort', onAbort, { once: true });

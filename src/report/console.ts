@@ -65,6 +65,7 @@ function counterLine(section: MetricsSection): string {
     `published ${c['published'] ?? 0}`,
     `acked ${c['acked'] ?? 0}`,
     `missed slots ${c['missedSlots'] ?? 0}`,
+    ...(c['subscribed'] === undefined && c['received'] === undefined ? [] : [`subscribed ${c['subscribed'] ?? 0}`, `received ${c['received'] ?? 0}`]),
   ].join(' · ');
 }
 

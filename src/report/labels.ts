@@ -5,6 +5,9 @@ export const HISTOGRAM_LABELS: Record<string, string> = {
   publishAckUs: 'publish → ack (from plan)',
   publishAckUncorrectedUs: 'publish → ack (from send)',
   sendLagUs: 'send lag behind plan',
+  uplinkUs: 'uplink: send → subscriber',
+  downlinkUs: 'downlink: send → device',
+  refreshUs: 'token refresh reconnect',
   eventLoopDelayUs: 'event-loop delay (harness)',
 };
 

@@ -74,6 +74,8 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
         messagesPerSec: total,
       };
     }
+    case 'subscribe':
+      return { text: `${who} subscribe to ${stage.topicTemplate} at QoS ${stage.qos} and measure ${stage.measure} latency`, durationMs: 0, messagesPerSec: 0 };
     case 'hold':
       return { text: `${who} hold their connections`, durationMs: stage.durationMs, messagesPerSec: 0 };
     case 'disconnect':

@@ -5,10 +5,14 @@
  */
 import type { Algorithm } from '../identity/algorithms.js';
 import type { ExtraValue, TokenSpec } from '../identity/token.js';
+import { topicFilterProblem } from '../util/topic-filter.js';
 import { renderTemplate } from '../util/template.js';
 import type { GroupInput, Scenario, StageInput } from './schema.js';
 import { parseThreshold, type Threshold } from './threshold.js';
+import { planTls, type TlsPlan } from './tls-plan.js';
 import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
+
+export type { TlsPlan } from './tls-plan.js';
 
 export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string };
 
@@ -64,6 +68,7 @@ export interface GroupPlan {
 export type StagePlan =
   | { type: 'connect'; groups: string[]; ratePerSec: number | null }
   | { type: 'publish'; groups: string[]; ratePerDevicePerSec: number; countPerDevice: number; qos: 0 | 1 | 2; retain: boolean }
+  | { type: 'subscribe'; groups: string[]; topicTemplate: string; qos: 0 | 1 | 2; measure: 'uplink' | 'downlink'; timestampField: string }
   | { type: 'hold'; groups: string[]; durationMs: number }
   | { type: 'disconnect'; groups: string[] };
 
@@ -72,6 +77,8 @@ export interface RunPlan {
   broker: BrokerPlan;
   workers: number;
   mqtt: MqttPlan;
+  /** Client TLS for mqtts:// and wss:// brokers; null: Node's defaults (system CAs, verification on). */
+  tls: TlsPlan | null;
   embedded: EmbeddedBrokerPlan;
   groups: GroupPlan[];
   stages: StagePlan[];
@@ -125,6 +132,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
   checkStageOrder(stages, problems);
   const thresholds = planThresholds(scenario, problems);
   if (scenario.broker === 'embedded') checkEmbeddedFits(scenario, stages, problems);
+  const tls = planTls(scenario, problems);
   if (problems.length > 0) return { plan: undefined, problems };
   const plan: RunPlan = {
     scenarioName: context.scenarioName,
@@ -136,6 +144,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
       connectTimeoutMs: ms(scenario.mqtt.connectTimeout),
       clean: scenario.mqtt.clean,
     },
+    tls,
     embedded: planEmbedded(scenario.embedded),
     groups,
     stages,
@@ -264,6 +273,11 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
       return { type: 'hold', groups: applies, durationMs: ms(stage.duration) };
     case 'disconnect':
       return { type: 'disconnect', groups: applies };
+    case 'subscribe': {
+      const problem = topicFilterProblem(stage.topic);
+      if (problem !== undefined) problems.push({ path: ['stages', index, 'topic'], message: problem });
+      return { type: 'subscribe', groups: applies, topicTemplate: stage.topic, qos: stage.qos, measure: stage.measure, timestampField: stage.timestampField };
+    }
     case 'publish': {
       const rate = perSec(stage.rate);
       let count = stage.count ?? 0;
@@ -280,7 +294,7 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
   }
 }
 
-/** A group must be connected (and not since disconnected) before it can publish or hold. */
+/** A group must be connected (and not since disconnected) before it can publish, subscribe or hold. */
 function checkStageOrder(stages: StagePlan[], problems: PlanProblem[]): void {
   const connected = new Set<string>();
   stages.forEach((stage, i) => {

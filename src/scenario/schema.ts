@@ -15,6 +15,7 @@ const groupNames = z.array(name).min(1).optional().describe('Groups this stage a
 
 export const DEFAULT_PAYLOAD_TEMPLATE = '{"temperature":21.5,"seq":{seq},"ts":{timestamp}}';
 export const DEFAULT_UPLINK_TOPIC = '/up/device/id/{deviceId}';
+export const DEFAULT_DOWNLINK_TOPIC = '/down/device/id/{deviceId}';
 
 const brokerUrl = z
   .string()
@@ -101,9 +102,17 @@ const publishStage = z.strictObject({
   groups: groupNames,
 });
 const holdStage = z.strictObject({ type: z.literal('hold'), duration, groups: groupNames });
+const subscribeStage = z.strictObject({
+  type: z.literal('subscribe'),
+  topic: z.string().min(1).default(DEFAULT_DOWNLINK_TOPIC).describe('Topic filter to subscribe to; {deviceId}, {group}; + and # wildcards.'),
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  measure: z.enum(['uplink', 'downlink']).default('downlink').describe('Which latency the received messages give: uplinkUs or downlinkUs.'),
+  timestampField: z.string().min(1).default('ts').describe('JSON field of the payload holding the send time (epoch ms).'),
+  groups: groupNames,
+});
 const disconnectStage = z.strictObject({ type: z.literal('disconnect'), groups: groupNames });
 
-export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, holdStage, disconnectStage]);
+export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, subscribeStage, holdStage, disconnectStage]);
 
 const mqtt = z.strictObject({
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4).describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),
@@ -138,6 +147,16 @@ export const EMBEDDED_DEFAULTS = {
   maxPacketSize: '256KiB',
   maxTokenSize: '8KiB',
 } as const;
+// Client-side TLS for mqtts:// and wss:// brokers. Files are read by the coordinator, never by
+// workers, and only their contents travel to the workers.
+const tls = z.strictObject({
+  ca: z.string().min(1).optional().describe('PEM file of the CA(s) to trust instead of the system store.'),
+  cert: z.string().min(1).optional().describe('PEM client certificate, for mutual TLS (needs key).'),
+  key: z.string().min(1).optional().describe('PEM private key of the client certificate (needs cert).'),
+  servername: z.string().min(1).optional().describe('SNI name and the name the certificate must carry (default: the URL host).'),
+  minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+  rejectUnauthorized: z.boolean().default(true).describe('false turns certificate verification off: for tests only, and warned about.'),
+});
 
 const embedded = z.strictObject({
   skew: duration.default(EMBEDDED_DEFAULTS.skew).describe('Allowed clock skew for exp and iat.'),
@@ -160,6 +179,7 @@ export const scenarioSchema = z
     broker: z.union([z.literal('embedded'), brokerUrl], { error: 'expected "embedded" or a URL like mqtt://127.0.0.1:1883' }).default('embedded'),
     workers: z.int().min(1).max(64).optional().describe('Worker threads; default: one per available core.'),
     mqtt: mqtt.default({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true }),
+    tls: tls.optional().describe('TLS settings of the client, for mqtts:// and wss:// brokers.'),
     embedded: embedded.default(EMBEDDED_DEFAULTS).describe('Settings of the embedded broker.'),
     groups: z.array(groupSchema).min(1),
     stages: z.array(stageSchema).min(1),

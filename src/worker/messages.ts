@@ -16,10 +16,24 @@ export interface DeviceAssignment {
   key?: { privateKey: JsonWebKey; kid: string };
 }
 
+/**
+ * Where and how workers connect. The coordinator fills in the PEM contents from the scenario's
+ * `tls` files, so workers never read the scenario's files themselves.
+ */
 export interface BrokerTarget {
   url: string;
-  /** PEM of a CA to trust in addition to the system's. */
+  tls?: TlsTarget;
+}
+
+export interface TlsTarget {
+  /** PEM of the CA(s) to trust. Node's `ca` replaces the default trust store, it does not add to it. */
   ca?: string;
+  /** PEM client certificate and key, for mutual TLS. */
+  cert?: string;
+  key?: string;
+  servername?: string;
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
+  rejectUnauthorized: boolean;
 }
 
 export interface WorkerTask {
@@ -81,6 +95,9 @@ export const METRIC = {
   refreshUs: 'refreshUs',
   refreshes: 'refreshes',
   eventLoopDelayUs: 'eventLoopDelayUs',
+  /** Payload timestamp to arrival at a subscriber: uplink (device → backend) or downlink. */
+  uplinkUs: 'uplinkUs',
+  downlinkUs: 'downlinkUs',
   devices: 'devices',
   tokensSigned: 'tokensSigned',
   keysGenerated: 'keysGenerated',
@@ -90,6 +107,10 @@ export const METRIC = {
   published: 'published',
   acked: 'acked',
   disconnected: 'disconnected',
+  subscribed: 'subscribed',
+  received: 'received',
+  /** Received messages whose payload had no usable timestamp, so gave no latency. */
+  receivedWithoutTimestamp: 'receivedWithoutTimestamp',
   missedSlots: 'missedSlots',
   /** Prefixes: a reason or kind follows after a dot. */
   connectFailedBy: 'connectFailed.',

@@ -2,11 +2,14 @@
  * One simulated device: an MQTT.js client with every option set explicitly (its defaults would
  * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
  */
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
+import { deviceClientOptions } from './client-options.js';
 import type { BrokerTarget } from './messages.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
+export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
+export type MessageListener = (topic: string, payload: Buffer) => void;
 
 /** CONNACK codes by name: MQTT 3.1.1 §3.2.2.3 and MQTT 5 §3.2.2.2. */
 const CONNACK_V3: Record<number, string> = {
@@ -59,22 +62,7 @@ export class DeviceSession {
 
   /** Opens the connection and resolves once CONNACK (or a failure) arrives. */
   connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
-    const options: IClientOptions = {
-      clientId: this.deviceId,
-      // akenza ignores the username; some libraries only send a password when one is set.
-      username: 'unused',
-      password,
-      protocolVersion: mqttPlan.protocolVersion,
-      keepalive: mqttPlan.keepaliveSec,
-      clean: mqttPlan.clean,
-      connectTimeout: mqttPlan.connectTimeoutMs,
-      reconnectPeriod: 0,
-      resubscribe: false,
-      queueQoSZero: false,
-      timerVariant: 'native',
-      ...(target.ca === undefined ? {} : { ca: target.ca }),
-      rejectUnauthorized: true,
-    };
+    const options = deviceClientOptions(target, mqttPlan, this.deviceId, password);
     return new Promise((resolve) => {
       let settled = false;
       const client = mqtt.connect(target.url, options);
@@ -131,6 +119,28 @@ export class DeviceSession {
     return new Promise((resolve, reject) => {
       client.publish(topic, payload, { qos, retain }, (error) => (error ? reject(error) : resolve()));
     });
+  }
+
+  /**
+   * Subscribes and resolves once SUBACK grants the filter; a refusal (SUBACK 0x80 in 3.1.1
+   * §3.9.3, a reason code of 0x80 or more in MQTT 5 §3.9.3) is returned as a reason.
+   */
+  subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome> {
+    const client = this.#client;
+    if (client === undefined || !client.connected) return Promise.resolve({ ok: false, reason: 'not-connected' });
+    return new Promise((resolve) => {
+      client.subscribe(filter, { qos }, (error) => {
+        if (error === null) return resolve({ ok: true });
+        // MQTT.js rejects with the SUBACK packet attached (ErrorWithSubackPacket).
+        const refused = (error as Error & { packet?: { granted?: number[] } }).packet?.granted?.find((code) => code >= 0x80);
+        resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : `suback-${refused}` });
+      });
+    });
+  }
+
+  /** Every PUBLISH the broker delivers to this session goes to `listener`. */
+  onMessage(listener: MessageListener): void {
+    this.#client?.on('message', listener);
   }
 
   /** Sends DISCONNECT and closes; resolves when the socket is gone. */

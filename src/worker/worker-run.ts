@@ -12,6 +12,7 @@ import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
+import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 
 const SNAPSHOT_INTERVAL_MS = 1000;
 /**
@@ -31,6 +32,7 @@ export class WorkerRun {
   #lastElu = performance.eventLoopUtilization();
   readonly #sessions = new Map<number, DeviceSession>();
   readonly #starts = new Map<number, number>();
+  readonly #subscriptions: DeviceSubscriptions;
   #devices: PreparedDevice[] = [];
   #connected = 0;
   #inFlight = 0;
@@ -47,6 +49,7 @@ export class WorkerRun {
     this.#plan = task.plan;
     this.#clock = clock;
     this.#recorders = task.plan.groups.map(() => new Recorder());
+    this.#subscriptions = new DeviceSubscriptions(clock);
   }
 
   async execute(): Promise<WorkerResult> {
@@ -146,6 +149,9 @@ export class WorkerRun {
         return this.#connect(indices, positions, startAtMs, stage.ratePerSec);
       case 'publish':
         return this.#publish(stage, indices, positions, total, startAtMs);
+      case 'subscribe':
+        await Promise.all(indices.map((index) => this.#subscribeOne(stage, index)));
+        return;
       case 'hold':
         return this.#sleepUnlessStopped(startAtMs + stage.durationMs - this.#clock.nowMs());
       case 'disconnect':
@@ -238,6 +244,17 @@ export class WorkerRun {
     recorder.count(METRIC.acked);
   }
 
+  async #subscribeOne(stage: SubscribeStage, index: number): Promise<void> {
+    const device = this.#devices[index] as PreparedDevice;
+    const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
+    const session = this.#sessions.get(index);
+    if (session === undefined || !session.connected) {
+      recorder.count(METRIC.errorsBy + 'not-connected');
+      return;
+    }
+    await this.#subscriptions.subscribe(index, session, recorder, stage, { deviceId: device.assignment.deviceId, group: device.group.name });
+  }
+
   /** Waits for outstanding acks, at most one connect timeout; what is left is counted lost. */
   async #drain(pending: Map<Promise<void>, number>): Promise<void> {
     const deadline = this.#clock.nowMs() + this.#plan.mqtt.connectTimeoutMs;
@@ -253,6 +270,7 @@ export class WorkerRun {
         const session = this.#sessions.get(index);
         if (session === undefined) return;
         this.#sessions.delete(index);
+        this.#subscriptions.forget(index);
         const wasConnected = session.connected;
         await session.disconnect();
         if (wasConnected) {

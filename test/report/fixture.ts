@@ -24,6 +24,7 @@ export const PLAN: RunPlan = {
   broker: { kind: 'embedded' },
   workers: 2,
   mqtt: { protocolVersion: 4, keepaliveSec: 60, connectTimeoutMs: 30_000, clean: true },
+  tls: null,
   embedded: { skewSec: 60, maxLifetimeSec: 86_400, requireKid: true, maxTokenBytes: 8192, tls: false, expiryDisconnect: true, maxQos: 1, connectTimeoutMs: 10_000, maxPacketBytes: 262_144, downlink: null },
   groups: [
     { name: 'ec', count: 40, firstIndex: 0, idPattern: 'ec-{index:03}', alg: 'ES256', rsaBits: 2048, keys: { mode: 'per-device', storePath: 'keys/ec.json' }, token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} }, topicTemplate: '/up/device/id/{deviceId}', payloadTemplate: '{}' },

@@ -7,6 +7,7 @@ import { ConfigError, EXIT_INTERRUPTED } from '../../errors.js';
 import { formatSummary } from '../../report/console.js';
 import { writeHtmlBeside, writeReport } from '../../report/write.js';
 import { loadScenarioFile } from '../../scenario/load.js';
+import { tlsWarnings } from '../../scenario/tls-plan.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
 import { runExitCode } from '../exit-code.js';
@@ -52,6 +53,8 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
   const shard = shardFrom(args.shard, process.env);
   const startAtMs = startAtFrom(args.startAt, Date.now());
   const progress = progressListener(args.progress, args.quiet);
+  // Unsafe settings are announced even with --quiet: they change what the numbers mean.
+  for (const warning of tlsWarnings(loaded.plan.tls)) process.stderr.write(`warning: ${warning}\n`);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

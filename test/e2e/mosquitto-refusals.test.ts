@@ -1,0 +1,100 @@
+/**
+ * Who mosquitto lets in, and that our TLS checks are real: each case must fail for the stated
+ * reason, counted per device, never thrown, and the control case must get in.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { run, scenarioFromObject } from '../../src/index.js';
+import type { RunResult } from '../../src/report/run-result.js';
+import { MosquittoBroker, type Transport } from '../mosquitto/broker.js';
+import { makeTestPki, type TestPki } from '../mosquitto/pki.js';
+import { brokerOptions, brokerUrl, connectScenario } from '../mosquitto/scenario.js';
+import { requireMosquittoTools, skipWithoutMosquitto, type MosquittoTools } from '../mosquitto/tools.js';
+import type { ScenarioInput } from '../../src/scenario/schema.js';
+import { runCli } from './cli.js';
+
+const skip = skipWithoutMosquitto();
+const DEVICES = 3;
+
+describe('against mosquitto: who gets in', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-refusals-'));
+  let tools: MosquittoTools;
+  let pki: TestPki;
+  before(async () => {
+    if (skip) return;
+    tools = requireMosquittoTools();
+    pki = await makeTestPki(tools.openssl, dir);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function attempt(transport: Transport, allowAnonymous: boolean, version: 4 | 5, tls: (pki: TestPki) => ScenarioInput['tls']): Promise<RunResult> {
+    const broker = await MosquittoBroker.start(tools.mosquitto, brokerOptions(transport, dir, pki, allowAnonymous));
+    try {
+      const scenario = connectScenario({ name: `refusal-${transport}`, url: brokerUrl(transport, broker.port), tls: tls(pki), version, devices: DEVICES, keyDir: join(dir, 'keys') });
+      return await run(scenarioFromObject(scenario, scenario.name));
+    } finally {
+      await broker.stop();
+    }
+  }
+
+  const refusedBy = (result: RunResult): Record<string, number> => {
+    assert.equal(result.status, 'complete');
+    assert.equal(result.total.counters['connected'], undefined);
+    assert.equal(result.total.counters['connectFailed'], DEVICES);
+    return result.total.connectFailures;
+  };
+
+  for (const version of [4, 5] as const) {
+    it(`allow_anonymous false refuses every JWT device, MQTT ${version === 4 ? '3.1.1' : '5'}: mosquitto has no user "unused"`, { skip }, async () => {
+      const result = await attempt('tcp', false, version, () => undefined);
+      assert.deepEqual(refusedBy(result), { 'not-authorized': DEVICES });
+    });
+  }
+
+  // mosquitto sends its cafile along with the server certificate, so Node sees a chain that
+  // ends in a self-signed CA it does not trust.
+  it('TLS without our CA fails verification (the system store does not know it)', { skip }, async () => {
+    const result = await attempt('tls', true, 4, () => ({ minVersion: 'TLSv1.2', rejectUnauthorized: true }));
+    assert.deepEqual(refusedBy(result), { SELF_SIGNED_CERT_IN_CHAIN: DEVICES });
+  });
+
+  it('TLS trusting another CA fails verification', { skip }, async () => {
+    const result = await attempt('tls', true, 4, (p) => ({ ca: p.otherCaFile }));
+    assert.deepEqual(refusedBy(result), { SELF_SIGNED_CERT_IN_CHAIN: DEVICES });
+  });
+
+  it('TLS with a servername the certificate does not name fails the host check', { skip }, async () => {
+    const result = await attempt('tls', true, 4, (p) => ({ ca: p.caFile, servername: 'broker.example.com' }));
+    assert.deepEqual(refusedBy(result), { ERR_TLS_CERT_ALTNAME_INVALID: DEVICES });
+  });
+
+  it('mutual TLS without a client certificate is refused by mosquitto', { skip }, async () => {
+    const result = await attempt('mtls', true, 4, (p) => ({ ca: p.caFile }));
+    // TLS 1.3's certificate_required alert (RFC 8446 §6.2, alert 116); should the socket reset
+    // before the alert is read, ECONNRESET is the only other honest outcome.
+    const reasons = refusedBy(result);
+    assert.ok(Object.keys(reasons).every((r) => r === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' || r === 'ECONNRESET'), JSON.stringify(reasons));
+  });
+
+  it('rejectUnauthorized: false connects without the CA, and the CLI warns about it', { skip }, async () => {
+    const broker = await MosquittoBroker.start(tools.mosquitto, brokerOptions('tls', dir, pki, true));
+    try {
+      const file = join(dir, 'insecure.yaml');
+      writeFileSync(
+        file,
+        `name: insecure\nbroker: mqtts://127.0.0.1:${broker.port}\nworkers: 1\ntls:\n  rejectUnauthorized: false\n` +
+          `groups:\n  - name: sensors\n    count: ${DEVICES}\n    keys: { store: ${join(dir, 'keys', 'sensors.json')} }\n` +
+          `stages:\n  - type: connect\n  - type: disconnect\n`,
+      );
+      const cli = await runCli(['run', file, '--report-dir', join(dir, 'reports'), '--quiet']);
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.match(cli.stderr, /^warning: tls\.rejectUnauthorized is false: the broker's certificate is NOT verified/m);
+      assert.match(cli.stdout, new RegExp(`connected ${DEVICES} · connect failed 0`));
+    } finally {
+      await broker.stop();
+    }
+  });
+});
