@@ -17,6 +17,8 @@ import { deviceId, type RunPlan } from '../scenario/plan.js';
 import { deviceRecords, resolveCredentials } from './credentials.js';
 import { startEmbeddedBroker } from './embedded-broker.js';
 import { generateKeystore } from './keygen.js';
+import { readMachineFacts } from './machine-facts.js';
+import { preflight } from './preflight.js';
 import type { ProgressListener } from './progress.js';
 
 export interface ProcessesOptions {
@@ -36,6 +38,9 @@ const MAIN_JS = new URL('../cli/main.js', import.meta.url);
 
 export async function runProcesses(plan: RunPlan, options: ProcessesOptions): Promise<RunResult> {
   if (plan.broker.kind === 'embedded' && plan.embedded.tls) throw new ConfigError('--processes: an embedded broker with embedded.tls is not supported across processes yet; use one process, or a TLS broker URL');
+  // The parent's embedded broker holds one side of every connection of every shard.
+  const fit = preflight({ connections: plan.groups.reduce((n, g) => n + g.count, 0), embeddedBroker: false, addressPairs: options.processes, facts: await readMachineFacts() });
+  if (plan.broker.kind === 'embedded' && fit.problems.length > 0) throw new ConfigError(`preflight (the embedded broker of --processes): ${fit.problems[0]}`);
   await generateMissingKeys(plan, options.onProgress);
   const broker = plan.broker.kind === 'embedded' ? await startEmbeddedBroker(plan) : undefined;
   try {

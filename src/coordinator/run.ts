@@ -6,7 +6,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { estimateKeygenMs } from '../identity/costs.js';
-import { KeyError } from '../errors.js';
+import { ConfigError, KeyError } from '../errors.js';
 import { KeystoreWriter } from '../identity/keystore-writer.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { brokerMetricsOf, SCHEMA_VERSION, type RunResult, type RunStatus } from '../report/run-result.js';
@@ -26,7 +26,9 @@ import type { ProgressListener } from './progress.js';
 import { RunMetrics, type StageTiming } from './run-metrics.js';
 import { buildTick } from './tick.js';
 import { estimateStageDurationsMs } from '../scenario/describe.js';
-import { assignDevices, WHOLE_RUN, type ShardSpec } from './shards.js';
+import { readMachineFacts } from './machine-facts.js';
+import { preflight } from './preflight.js';
+import { assignDevices, shardDeviceCount, WHOLE_RUN, type ShardSpec } from './shards.js';
 
 export interface RunOptions {
   /** The scenario file, recorded in the report. */
@@ -101,6 +103,7 @@ class RunCoordinator {
     credentials.forEach((c, g) => {
       if (c.keystore !== undefined) this.#writers.set(g, new KeystoreWriter(c.keystore.path, c.keystore.store));
     });
+    await checkPreflight(plan, shard);
     const broker = plan.broker.kind === 'embedded' ? await startEmbeddedBroker(plan) : undefined;
     try {
       return await this.#runWith(broker, credentials, shard, startedMs);
@@ -357,4 +360,13 @@ function keygenEstimate(plan: RunPlan, credentials: GroupCredentials[]): string 
   const seconds = ms / 1000;
   if (seconds < 10) return undefined;
   return `generating ${count} per-device keys takes about ${Math.ceil(seconds / 60)} min on ${plan.workers} workers; they are saved as they come, so an interrupted run resumes (a pool: key mode avoids it)`;
+}
+
+/** Stops a plan that cannot fit this machine before the first connection, with the numbers. */
+export async function checkPreflight(plan: RunPlan, shard: ShardSpec): Promise<void> {
+  const connections = shardDeviceCount(plan, shard);
+  const outcome = preflight({ connections, embeddedBroker: plan.broker.kind === 'embedded', addressPairs: 1, facts: await readMachineFacts() });
+  if (outcome.problems.length > 0) {
+    throw new ConfigError(`preflight: ${outcome.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
+  }
 }

@@ -36,6 +36,12 @@ export function assignDevices(plan: RunPlan, credentials: readonly GroupCredenti
   return workers;
 }
 
+/** How many of the plan's devices a shard holds. */
+export function shardDeviceCount(plan: Pick<RunPlan, 'groups'>, shard: ShardSpec): number {
+  const total = plan.groups.reduce((n, g) => n + g.count, 0);
+  return Math.floor(total / shard.count) + (shard.index < total % shard.count ? 1 : 0);
+}
+
 /** Parses `i/N` (0-based i). */
 export function parseShard(text: string): ShardSpec | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());

@@ -1,6 +1,8 @@
 /** `mqtt-jwt-bench validate <scenario>`: check a file without connecting, and say what it will do. */
 import type { Argv, CommandModule } from 'yargs';
-import { EXIT_OK } from '../../errors.js';
+import { readMachineFacts } from '../../coordinator/machine-facts.js';
+import { preflight } from '../../coordinator/preflight.js';
+import { ConfigError, EXIT_OK } from '../../errors.js';
 import { describePlan } from '../../scenario/describe.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
@@ -14,6 +16,9 @@ interface ValidateArgs extends ScenarioFlags {
 async function validate(args: ValidateArgs): Promise<number> {
   const { plan } = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
   process.stdout.write(`${args.scenario}: valid\n${describePlan(plan).lines.join('\n')}\n`);
+  const fit = preflight({ connections: plan.groups.reduce((n, g) => n + g.count, 0), embeddedBroker: plan.broker.kind === 'embedded', addressPairs: 1, facts: await readMachineFacts() });
+  for (const note of fit.notes) process.stdout.write(`this machine: ${note}\n`);
+  if (fit.problems.length > 0) throw new ConfigError(`preflight: ${fit.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
   return EXIT_OK;
 }
 
