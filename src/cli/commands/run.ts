@@ -10,6 +10,8 @@ import { loadScenarioFile } from '../../scenario/load.js';
 import { tlsWarnings } from '../../scenario/tls-plan.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
+import { startMetricsEndpoint } from '../prometheus.js';
+import type { ProgressListener } from '../../coordinator/progress.js';
 import { runExitCode } from '../exit-code.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
 import { shardFrom, startAtFrom } from '../shard-args.js';
@@ -26,6 +28,8 @@ export interface RunCommandArgs extends ScenarioFlags {
   startAt?: string;
   jsonLine: boolean;
   processes: number;
+  metricsPort?: number;
+  metricsHost: string;
   verbose?: boolean;
 }
 
@@ -42,6 +46,8 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
       .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
       .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
       .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
+      .option('metrics-port', { type: 'number', describe: 'Serve live Prometheus metrics on this port during the run (0: any free port)' })
+      .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on' })
       .option('processes', { type: 'number', default: 1, describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports' })
       .option('json-line', { type: 'boolean', default: false, describe: 'Also print the whole report as one last JSON line on stdout (for log collectors)' }) as unknown as Argv<RunCommandArgs>,
   handler: handle(runCommand),
@@ -52,7 +58,10 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
   const thresholds = thresholdsFromArgs(args.threshold);
   const shard = shardFrom(args.shard, process.env);
   const startAtMs = startAtFrom(args.startAt, Date.now());
-  const progress = progressListener(args.progress, args.quiet);
+  const printer = progressListener(args.progress, args.quiet);
+  const metrics = args.metricsPort === undefined ? undefined : await startMetricsEndpoint(args.metricsHost, args.metricsPort, loaded.plan.scenarioName);
+  if (metrics !== undefined) process.stderr.write(`metrics: ${metrics.url}\n`);
+  const progress = fanOut(printer, metrics?.listener);
   // Unsafe settings are announced even with --quiet: they change what the numbers mean.
   for (const warning of tlsWarnings(loaded.plan.tls)) process.stderr.write(`warning: ${warning}\n`);
   const controller = new AbortController();
@@ -105,7 +114,14 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
     if (writeError !== undefined) throw writeError;
     return runExitCode(result, signals > 0);
   } finally {
+    await metrics?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+function fanOut(...listeners: (ProgressListener | undefined)[]): ProgressListener | undefined {
+  const present = listeners.filter((l): l is ProgressListener => l !== undefined);
+  if (present.length <= 1) return present[0];
+  return (event) => present.forEach((l) => l(event));
 }
