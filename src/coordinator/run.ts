@@ -35,6 +35,8 @@ export interface RunOptions {
   file: string;
   /** Aborting stops the run gracefully; the result is marked `interrupted`. */
   signal?: AbortSignal;
+  /** Aborting after `signal` stops waiting for the workers: the report holds what arrived. */
+  force?: AbortSignal;
   onProgress?: ProgressListener;
   /** Thresholds beyond the scenario's own (`--threshold`). */
   thresholds?: Threshold[];
@@ -46,6 +48,9 @@ export interface RunOptions {
 
 /** How long to let workers finish after a stop before giving up on them. */
 const STOP_GRACE_MS = 30_000;
+/** Workers send a snapshot every second and yield while signing: 15 s of silence is a hang. */
+const WORKER_SILENCE_MS = 15_000;
+const HUNG_GRACE_MS = 3000;
 const STAGE_LEAD_MS = 50;
 
 export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunResult> {
@@ -71,6 +76,10 @@ class RunCoordinator {
   #abortedBy: string | undefined;
   /** Each worker's latest count of held connections. */
   readonly #connectedByWorker = new Map<number, number>();
+  /** When each worker was last heard from (any message), for the hang watchdog. */
+  readonly #lastHeardMs = new Map<number, number>();
+  /** Set when the watchdog found a hung worker: there is no point waiting long for it to stop. */
+  #hung = false;
   #watch: GeneratorWatch | undefined;
   #previousCounters: Record<string, number> = {};
   #currentStage: { index: number; type: string; startedMs: number } | undefined;
@@ -140,9 +149,10 @@ class RunCoordinator {
     const tasks = shards.map((devices, workerIndex) => {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (message: WorkerToCoordinator) => this.#onWorkerMessage(message));
+      this.#lastHeardMs.set(workerIndex, Date.now());
       this.#ports.push(port1);
       const faults = parseFaults(process.env['MQTT_JWT_BENCH_FAULTS']);
-      const task: WorkerTask = { workerIndex, plan, target, devices, port: port2, ...(faults.blockLoopMs === undefined ? {} : { faults }) };
+      const task: WorkerTask = { workerIndex, plan, target, devices, port: port2, ...(Object.keys(faults).length === 0 ? {} : { faults }) };
       return pool.run(task, { transferList: [port2] }).then(
         (result) => {
           finals[workerIndex] = result;
@@ -168,7 +178,8 @@ class RunCoordinator {
       // Keys generated before a stop are kept, so the next run resumes the generation.
       for (const writer of this.#writers.values()) await writer.flush();
       if (this.#ended) this.#broadcast({ type: 'stop' });
-      await settleWithin(Promise.all(tasks), STOP_GRACE_MS);
+      await settleWithin(Promise.all(tasks), this.#hung ? HUNG_GRACE_MS : STOP_GRACE_MS, this.#options.force);
+      if (this.#options.force?.aborted === true) this.#statusReason = `${this.#statusReason ?? 'stopped'}; forced: workers not waited for`;
       for (const port of this.#ports) port.close();
       await pool.destroy();
     }
@@ -209,6 +220,8 @@ class RunCoordinator {
   }
 
   #onWorkerMessage(message: WorkerToCoordinator): void {
+    if ('workerIndex' in message) this.#lastHeardMs.set(message.workerIndex, Date.now());
+    else if (message.type === 'snapshot') this.#lastHeardMs.set(message.snapshot.workerIndex, Date.now());
     switch (message.type) {
       case 'keys-generated':
         this.#writers.get(message.groupIndex)?.add(message.keys.map((k) => [k.deviceId, { privateKey: k.privateKey, publicKey: k.publicKey, kid: k.kid }]));
@@ -226,6 +239,15 @@ class RunCoordinator {
         break;
     }
     this.#checkWaiters();
+  }
+
+  /** A worker that sent nothing for this long is taken for hung: the run ends as failed. */
+  #checkWorkersAlive(nowMs: number): void {
+    for (const [worker, lastMs] of this.#lastHeardMs) {
+      if (nowMs - lastMs <= WORKER_SILENCE_MS || this.#ended) continue;
+      this.#hung = true;
+      this.#end('failed', `worker ${worker} stopped answering (nothing for ${Math.round((nowMs - lastMs) / 1000)} s)`);
+    }
   }
 
   #addSnapshot(snapshot: WorkerSnapshot): void {
@@ -279,6 +301,7 @@ class RunCoordinator {
 
   #emitTick(startedMs: number): void {
     this.#checkAbortThresholds(Date.now() - startedMs);
+    this.#checkWorkersAlive(Date.now());
     const connected = [...this.#connectedByWorker.values()].reduce((a, b) => a + b, 0);
     this.#watch?.sample(connected);
     const total = this.#metrics.total();
@@ -341,10 +364,17 @@ class RunCoordinator {
 }
 
 
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+async function settleWithin(promise: Promise<unknown>, ms: number, force?: AbortSignal): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  let onForce: (() => void) | undefined;
+  const forced = new Promise<void>((resolve) => {
+    onForce = (): void => resolve();
+    if (force?.aborted === true) resolve();
+    force?.addEventListener('abort', onForce, { once: true });
+  });
+  await Promise.race([promise, forced, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+  if (onForce !== undefined) force?.removeEventListener('abort', onForce);
 }
 
 function keygenEstimate(plan: RunPlan, credentials: GroupCredentials[]): string | undefined {

@@ -7,7 +7,7 @@ import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
-import { startFaults } from './faults.js';
+import { firstStageFaults, startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
@@ -66,6 +66,7 @@ export class WorkerRun {
         // Close the previous stage's interval so each stage's section holds only its own work.
         this.#post({ type: 'snapshot', snapshot: this.#snapshot(false) });
         this.#stageIndex = i;
+        firstStageFaults(this.#task.faults, this.#task.workerIndex, i);
         await this.#runStage(this.#plan.stages[i] as StagePlan, startAtMs);
         this.#post({ type: 'snapshot', snapshot: this.#snapshot(false) });
         this.#post({ type: 'stage-done', workerIndex: this.#task.workerIndex, stageIndex: i });
@@ -116,7 +117,7 @@ export class WorkerRun {
       shouldStop: () => this.#stopping,
     });
     if (this.#stopping) return;
-    this.#devices = presignTokens(devices, this.#plan.groups, keys as DeviceKey[], this.#recorders, this.#clock);
+    this.#devices = await presignTokens(devices, this.#plan.groups, keys as DeviceKey[], this.#recorders, this.#clock);
   }
 
   /** This worker's devices in `stage`, with their positions in the stage's global order. */

@@ -52,3 +52,31 @@ describe('the generator watches itself', () => {
     assert.ok(result.total.histograms['sendLagUs']!.summary.max >= 200_000);
   });
 });
+
+describe('a worker that crashes or hangs', () => {
+  async function runFault(name: string, faults: string): Promise<{ code: number | null; result: RunResult; stderr: string }> {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, scenario(join(dir, 'keys.json')).replace('count: 30', 'count: 300'));
+    const reports = join(dir, name);
+    const cli = await runCli(['run', file, '--report-dir', reports, '--quiet', '--no-html'], { env: { MQTT_JWT_BENCH_FAULTS: faults } });
+    const report = readdirSync(reports).find((f) => f.endsWith('.json')) as string;
+    return { code: cli.code, result: JSON.parse(readFileSync(join(reports, report), 'utf8')) as RunResult, stderr: cli.stderr };
+  }
+
+  it('a crash ends the run with a partial report marked failed, exit 4', async () => {
+    const { code, result } = await runFault('crash', 'crash');
+    assert.equal(code, 4);
+    assert.equal(result.status, 'failed');
+    assert.match(result.statusReason ?? '', /worker 0 crashed: injected crash/);
+    assert.equal(result.total.counters['devices'], 10, 'the other worker still reported');
+  });
+
+  it('a hang is detected by the watchdog: a partial report marked failed, exit 4, without waiting out the hang', async () => {
+    const started = Date.now();
+    const { code, result } = await runFault('hang', 'hang=120000');
+    assert.equal(code, 4);
+    assert.equal(result.status, 'failed');
+    assert.match(result.statusReason ?? '', /worker 0 stopped answering/);
+    assert.ok(Date.now() - started < 100_000, 'did not wait for the 120 s hang');
+  });
+});

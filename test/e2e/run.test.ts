@@ -222,3 +222,28 @@ describe('an external broker that is down', () => {
     assert.equal(run.stderr, `error: broker mqtt://127.0.0.1:${port} is not reachable: ECONNREFUSED\nhint: Start the broker, or check the host and port in the scenario (or use broker: embedded).\n`);
   });
 });
+
+describe('a second Ctrl-C', () => {
+  it('forces the exit and still writes a report, marked interrupted and forced', async () => {
+    const reportDir = join(dir, 'reports-forced');
+    const long = scenario('forced', twenty(join(dir, 'keys', 'forced.json')).replace('count: 10', 'count: 600'));
+    let sent = false;
+    // Worker 0 stops answering as the first stage starts, so a graceful stop would wait for it.
+    const run = await runCli(['run', long, '--report-dir', reportDir, '--progress', 'lines'], {
+      env: { MQTT_JWT_BENCH_FAULTS: 'hang=60000' },
+      onStderr: (text, child) => {
+        if (!sent && /stage 1\/3: connect/.test(text)) {
+          sent = true;
+          // Two signals in one instant merge into one (POSIX does not queue them): space them.
+          setTimeout(() => child.kill('SIGINT'), 1000);
+          setTimeout(() => child.kill('SIGINT'), 1150);
+        }
+      },
+    });
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /SIGINT: forcing/);
+    const { result } = readReport(reportDir);
+    assert.equal(result.status, 'interrupted');
+    assert.match(result.statusReason ?? '', /forced/);
+  });
+});

@@ -66,13 +66,17 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
   for (const warning of tlsWarnings(loaded.plan.tls)) process.stderr.write(`warning: ${warning}\n`);
   const controller = new AbortController();
   let signals = 0;
+  const force = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
     if (signals === 1) {
       process.stderr.write(`\n${signal}: stopping gracefully (again to force)\n`);
       controller.abort();
+    } else if (signals === 2) {
+      process.stderr.write(`${signal}: forcing: not waiting for the workers; writing what arrived (again to exit at once)\n`);
+      force.abort();
     } else {
-      process.stderr.write(`${signal}: forced exit\n`);
+      process.stderr.write(`${signal}: exit without a report\n`);
       process.exit(EXIT_INTERRUPTED);
     }
   };
@@ -94,6 +98,7 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
       : await runPlan(loaded.plan, {
       file: args.scenario,
       signal: controller.signal,
+      force: force.signal,
       onProgress: progress,
       thresholds,
       ...(shard === undefined ? {} : { shard }),
