@@ -5,7 +5,7 @@
 import { summarizeHistogram, type HistogramSummary } from '../metrics/histogram.js';
 import { MetricsTotals, type MetricsSnapshot } from '../metrics/snapshot.js';
 import type { RunPlan } from '../scenario/plan.js';
-import type { ThresholdAggregate, ThresholdOp, ThresholdSource } from '../scenario/threshold.js';
+import type { Threshold } from '../scenario/threshold.js';
 
 /** 2: per-stage sections, richer timeline, thresholds, shards, event-loop delay. */
 export const SCHEMA_VERSION = 2;
@@ -57,15 +57,8 @@ export interface StageRecord {
   groups: Record<string, MetricsSection>;
 }
 
-export interface ThresholdOutcome {
-  expression: string;
-  source: ThresholdSource;
-  metric: string | null;
-  group: string | null;
-  aggregate: ThresholdAggregate;
-  op: ThresholdOp;
-  limit: number;
-  abortOnFail: boolean;
+/** A threshold as parsed, with its verdict. */
+export interface ThresholdOutcome extends Threshold {
   passed: boolean;
   /** The measured value in the limit's unit (µs, /s, fraction, count); null when there was no data. */
   actual: number | null;
