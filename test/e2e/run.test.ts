@@ -247,3 +247,15 @@ describe('a second Ctrl-C', () => {
     assert.match(result.statusReason ?? '', /forced/);
   });
 });
+
+describe('a report that cannot be written', () => {
+  it('gets a clear error, and the summary still reaches stdout', async () => {
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'a file where the report folder should be');
+    const file = scenario('unwritable', twenty(join(dir, 'keys', 'unwritable.json')).replace('count: 10', 'count: 2'));
+    const run = await runCli(['run', file, '--report-dir', join(blocker, 'reports'), '--quiet']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^error: .*not-a-folder\/reports\/e2e-twenty-.*\.json: cannot write: ENOTDIR/m);
+    assert.match(run.stdout, /connected 20 .* acked 40/);
+  });
+});
