@@ -8,6 +8,7 @@ import type { ExtraValue, TokenSpec } from '../identity/token.js';
 import { renderTemplate } from '../util/template.js';
 import type { GroupInput, Scenario, StageInput } from './schema.js';
 import { parseThreshold, type Threshold } from './threshold.js';
+import { stageLayout, type StageLayout, type StageOrder } from './stage-layout.js';
 import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
 
 export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string };
@@ -62,8 +63,8 @@ export interface GroupPlan {
 }
 
 export type StagePlan =
-  | { type: 'connect'; groups: string[]; ratePerSec: number | null }
-  | { type: 'publish'; groups: string[]; ratePerDevicePerSec: number; countPerDevice: number; qos: 0 | 1 | 2; retain: boolean }
+  | { type: 'connect'; groups: string[]; ratePerSec: number | null; order: StageOrder }
+  | { type: 'publish'; groups: string[]; ratePerDevicePerSec: number; countPerDevice: number; qos: 0 | 1 | 2; retain: boolean; order: StageOrder }
   | { type: 'hold'; groups: string[]; durationMs: number }
   | { type: 'disconnect'; groups: string[] };
 
@@ -98,19 +99,9 @@ export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'>, localInde
   return renderTemplate(group.idPattern, { index: localIndex + 1, group: group.name });
 }
 
-/**
- * Where each group's devices start in a stage's global order, and how many devices the stage
- * covers. Schedules place device `localIndex` of group `g` at `offsets[g] + localIndex`.
- */
-export function stageLayout(plan: Pick<RunPlan, 'groups'>, stage: Pick<StagePlan, 'groups'>): { total: number; offsets: Map<number, number> } {
-  const offsets = new Map<number, number>();
-  let total = 0;
-  plan.groups.forEach((group, g) => {
-    if (!stage.groups.includes(group.name)) return;
-    offsets.set(g, total);
-    total += group.count;
-  });
-  return { total, offsets };
+/** A stage's order of devices, for this plan's groups. */
+export function planStageLayout(plan: Pick<RunPlan, 'groups'>, stage: StagePlan): StageLayout {
+  return stageLayout(plan.groups, stage.groups, stage.type === 'connect' || stage.type === 'publish' ? stage.order : 'grouped');
 }
 
 export function totalDevices(plan: Pick<RunPlan, 'groups'>): number {
@@ -259,7 +250,7 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
   const applies = stage.groups ?? groups.map((g) => g.name);
   switch (stage.type) {
     case 'connect':
-      return { type: 'connect', groups: applies, ratePerSec: stage.rate === undefined ? null : perSec(stage.rate) };
+      return { type: 'connect', groups: applies, ratePerSec: stage.rate === undefined ? null : perSec(stage.rate), order: stage.order };
     case 'hold':
       return { type: 'hold', groups: applies, durationMs: ms(stage.duration) };
     case 'disconnect':
@@ -275,7 +266,7 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
           problems.push({ path: ['stages', index, 'duration'], message: `${stage.duration} is shorter than one interval at ${stage.rate} (${(1000 / rate).toFixed(0)}ms)` });
         }
       }
-      return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain };
+      return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain, order: stage.order };
     }
   }
 }

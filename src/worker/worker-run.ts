@@ -2,7 +2,7 @@
 import { Recorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { signTokenAsync } from '../identity/token.js';
-import { stageLayout, tokenSpec, type RunPlan, type StagePlan } from '../scenario/plan.js';
+import { planStageLayout, tokenSpec, type RunPlan, type StagePlan } from '../scenario/plan.js';
 import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
@@ -118,14 +118,14 @@ export class WorkerRun {
 
   /** This worker's devices in `stage`, with their positions in the stage's global order. */
   #stageDevices(stage: StagePlan): { indices: number[]; positions: number[]; total: number } {
-    const layout = stageLayout(this.#plan, stage);
+    const layout = planStageLayout(this.#plan, stage);
     const indices: number[] = [];
     const positions: number[] = [];
     this.#devices.forEach((device, i) => {
-      const offset = layout.offsets.get(device.assignment.groupIndex);
-      if (offset === undefined) return;
+      const position = layout.positionOf(device.assignment.groupIndex, device.assignment.globalIndex - device.group.firstIndex);
+      if (position === undefined) return;
       indices.push(i);
-      positions.push(offset + device.assignment.globalIndex - device.group.firstIndex);
+      positions.push(position);
     });
     return { indices, positions, total: layout.total };
   }
