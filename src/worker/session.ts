@@ -2,11 +2,18 @@
  * One simulated device: an MQTT.js client with every option set explicitly (its defaults would
  * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
  */
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
 import type { BrokerTarget } from './messages.js';
+import { connectPacketBytes, receivedPacketBytes } from './packet-bytes.js';
 
-export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
+/** Bytes of the CONNECT sent and the CONNACK received (0 when none came), as MQTT packets, before TLS or WebSocket framing. */
+export interface ConnectBytes {
+  connectBytes: number;
+  connackBytes: number;
+}
+
+export type ConnectOutcome = ({ ok: true } | { ok: false; reason: string }) & ConnectBytes;
 
 /** CONNACK codes by name: MQTT 3.1.1 §3.2.2.3 and MQTT 5 §3.2.2.2. */
 const CONNACK_V3: Record<number, string> = {
@@ -78,12 +85,20 @@ export class DeviceSession {
     return new Promise((resolve) => {
       let settled = false;
       const client = mqtt.connect(target.url, options);
-      const settle = (outcome: ConnectOutcome): void => {
+      // MQTT.js writes its CONNECT inside mqtt.connect(), before any listener could see it, so it
+      // is sized from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
+      const bytes: ConnectBytes = { connectBytes: connectPacketBytes({ clientId: this.deviceId, password, protocolVersion: mqttPlan.protocolVersion, keepaliveSec: mqttPlan.keepaliveSec, clean: mqttPlan.clean }), connackBytes: 0 };
+      const settle = (outcome: { ok: true } | { ok: false; reason: string }): void => {
         if (settled) return;
         settled = true;
+        client.removeListener('packetreceive', onReceive);
         if (!outcome.ok) client.end(true);
-        resolve(outcome);
+        resolve({ ...outcome, ...bytes });
       };
+      const onReceive = (packet: Packet): void => {
+        if (packet.cmd === 'connack') bytes.connackBytes = receivedPacketBytes(packet.length ?? 2);
+      };
+      client.on('packetreceive', onReceive);
       this.#client = client;
       client.once('connect', () => settle({ ok: true }));
       client.on('error', (error: Error & { code?: unknown }) => {

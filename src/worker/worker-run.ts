@@ -11,6 +11,7 @@ import { startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
+import { stageDevices, type StageDevices } from './stage-devices.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 
 const SNAPSHOT_INTERVAL_MS = 1000;
@@ -116,18 +117,10 @@ export class WorkerRun {
     this.#devices = presignTokens(devices, this.#plan.groups, keys as DeviceKey[], this.#recorders, this.#clock);
   }
 
-  /** This worker's devices in `stage`, with their positions in the stage's global order. */
-  #stageDevices(stage: StagePlan): { indices: number[]; positions: number[]; total: number } {
-    const layout = planStageLayout(this.#plan, stage);
-    const indices: number[] = [];
-    const positions: number[] = [];
-    this.#devices.forEach((device, i) => {
-      const position = layout.positionOf(device.assignment.groupIndex, device.assignment.globalIndex - device.group.firstIndex);
-      if (position === undefined) return;
-      indices.push(i);
-      positions.push(position);
-    });
-    return { indices, positions, total: layout.total };
+  /** This worker's devices in `stage`, by their positions in the stage's global order. */
+  #stageDevices(stage: StagePlan): StageDevices {
+    const members = this.#devices.map((d) => ({ groupIndex: d.assignment.groupIndex, localIndex: d.assignment.globalIndex - d.group.firstIndex }));
+    return stageDevices(members, planStageLayout(this.#plan, stage));
   }
 
   async #runStage(stage: StagePlan, startAtMs: number): Promise<void> {
@@ -158,13 +151,14 @@ export class WorkerRun {
     await runPlanned(
       connectTimes(startAtMs, ratePerSec, positions),
       this.#clock,
-      (event) => pending.push(this.#connectOne(indices[event.device] as number)),
+      (event) => pending.push(this.#connectOne(indices[event.device] as number, startAtMs)),
       () => this.#stopping,
     );
     await Promise.all(pending);
   }
 
-  async #connectOne(index: number): Promise<void> {
+  /** One device's connect; `stageStartMs` dates its CONNACK within the stage, for the rate each group sustains. */
+  async #connectOne(index: number, stageStartMs: number): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = new DeviceSession(device.assignment.deviceId, (reason) => {
@@ -175,8 +169,12 @@ export class WorkerRun {
     recorder.count(METRIC.connectAttempts);
     const startMs = this.#clock.nowMs();
     const outcome = await session.connect(this.#task.target, this.#plan.mqtt, device.token);
+    recorder.count(METRIC.connectBytes, outcome.connectBytes);
+    recorder.count(METRIC.connackBytes, outcome.connackBytes);
     if (outcome.ok) {
-      recorder.record(METRIC.connectUs, (this.#clock.nowMs() - startMs) * 1000);
+      const doneMs = this.#clock.nowMs();
+      recorder.record(METRIC.connectUs, (doneMs - startMs) * 1000);
+      recorder.record(METRIC.connectDoneUs, (doneMs - stageStartMs) * 1000);
       recorder.count(METRIC.connected);
       this.#connected++;
       this.#scheduleRefresh(index);

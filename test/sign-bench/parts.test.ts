@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import mqttPacket from 'mqtt-packet';
 import { renderBarChart } from '../../src/report/svg-bar-chart.js';
-import { connectPacketBytes } from '../../src/sign-bench/connect-bytes.js';
+import { connectPacketBytes, receivedPacketBytes } from '../../src/worker/packet-bytes.js';
 import { opensslPrimitive, parseOpensslSpeed } from '../../src/sign-bench/openssl-speed.js';
 import { benchTargets } from '../../src/sign-bench/run-sign-bench.js';
 
@@ -33,6 +33,13 @@ describe('sign-bench parts', () => {
     assert.equal(connect.password?.toString(), token);
     // MQTT 3.1.1 §3.1: fixed header 1 + remaining length 2 (≥ 128), variable header 10, then three length-prefixed strings.
     assert.equal(bytes, 1 + 2 + 10 + (2 + 12) + (2 + 6) + (2 + 554));
+  });
+
+  it('sizes a received packet from its remaining length (MQTT 3.1.1 §2.2.3 variable byte integer)', () => {
+    assert.equal(receivedPacketBytes(2), 4, 'a CONNACK');
+    assert.equal(receivedPacketBytes(127), 129);
+    assert.equal(receivedPacketBytes(128), 131);
+    assert.equal(receivedPacketBytes(16_384), 16_388);
   });
 
   it('benches each RSA algorithm once per key size and the others once', () => {
