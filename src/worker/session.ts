@@ -13,7 +13,7 @@ export interface ConnectBytes {
   connackBytes: number;
 }
 
-export type ConnectOutcome = ({ ok: true } | { ok: false; reason: string }) & ConnectBytes;
+export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
 
 /** CONNACK codes by name: MQTT 3.1.1 §3.2.2.3 and MQTT 5 §3.2.2.2. */
 const CONNACK_V3: Record<number, string> = {
@@ -49,10 +49,16 @@ export class DeviceSession {
   #onLost: (reason: string) => void;
   /** Set while the session reconnects with a fresh token; publishes wait for it. */
   #refreshing: Promise<ConnectOutcome> | undefined;
+  #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
 
   constructor(deviceId: string, onLost: (reason: string) => void) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
+  }
+
+  /** The wire size of the last CONNECT this session sent and of the CONNACK it got. */
+  get lastConnectBytes(): ConnectBytes {
+    return this.#lastConnectBytes;
   }
 
   get connected(): boolean {
@@ -87,13 +93,13 @@ export class DeviceSession {
       const client = mqtt.connect(target.url, options);
       // MQTT.js writes its CONNECT inside mqtt.connect(), before any listener could see it, so it
       // is sized from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
-      const bytes: ConnectBytes = { connectBytes: connectPacketBytes({ clientId: this.deviceId, password, protocolVersion: mqttPlan.protocolVersion, keepaliveSec: mqttPlan.keepaliveSec, clean: mqttPlan.clean }), connackBytes: 0 };
-      const settle = (outcome: { ok: true } | { ok: false; reason: string }): void => {
+      const bytes: ConnectBytes = (this.#lastConnectBytes = { connectBytes: connectPacketBytes({ clientId: this.deviceId, password, protocolVersion: mqttPlan.protocolVersion, keepaliveSec: mqttPlan.keepaliveSec, clean: mqttPlan.clean }), connackBytes: 0 });
+      const settle = (outcome: ConnectOutcome): void => {
         if (settled) return;
         settled = true;
         client.removeListener('packetreceive', onReceive);
         if (!outcome.ok) client.end(true);
-        resolve({ ...outcome, ...bytes });
+        resolve(outcome);
       };
       const onReceive = (packet: Packet): void => {
         if (packet.cmd === 'connack') bytes.connackBytes = receivedPacketBytes(packet.length ?? 2);

@@ -169,8 +169,9 @@ export class WorkerRun {
     recorder.count(METRIC.connectAttempts);
     const startMs = this.#clock.nowMs();
     const outcome = await session.connect(this.#task.target, this.#plan.mqtt, device.token);
-    recorder.count(METRIC.connectBytes, outcome.connectBytes);
-    recorder.count(METRIC.connackBytes, outcome.connackBytes);
+    const bytes = session.lastConnectBytes;
+    recorder.count(METRIC.connectBytes, bytes.connectBytes);
+    recorder.count(METRIC.connackBytes, bytes.connackBytes);
     if (outcome.ok) {
       const doneMs = this.#clock.nowMs();
       recorder.record(METRIC.connectUs, (doneMs - startMs) * 1000);
