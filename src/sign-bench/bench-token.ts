@@ -4,6 +4,7 @@
  */
 import type { Algorithm } from '../identity/algorithms.js';
 import { DEFAULT_AUDIENCE_TEMPLATE, DEFAULT_TOKEN_LIFETIME_SEC, type TokenSpec } from '../identity/token.js';
+import { DEFAULT_VERIFY_POLICY } from '../broker/broker-options.js';
 import type { VerifyPolicy } from '../identity/verify.js';
 
 /** As the scenarios' default idPattern makes them (`device-{index:05}`). */
@@ -14,10 +15,4 @@ export function benchTokenSpec(alg: Algorithm): TokenSpec {
 }
 
 /** The embedded broker's defaults (docs/embedded-broker.md). */
-export const BENCH_VERIFY_POLICY: VerifyPolicy = {
-  audienceTemplate: DEFAULT_AUDIENCE_TEMPLATE,
-  skewSec: 60,
-  maxLifetimeSec: 24 * 3600,
-  maxTokenBytes: 8 * 1024,
-  requireKid: true,
-};
+export const BENCH_VERIFY_POLICY: VerifyPolicy = DEFAULT_VERIFY_POLICY;
