@@ -1,46 +1,35 @@
 /**
- * Pre-signing throughput per algorithm: our compact-JWS signer on 1 and 2 worker threads, jose's
- * SignJWT and our async signer at several in-flight counts, each beside `openssl speed` for the
- * same primitive on the same machine. Prints ratios, measured in one run.
+ * How our signer compares with the other ways to sign in Node: jose's SignJWT (WebCrypto) and our
+ * async signer on libuv's pool at several in-flight counts, each ÷ our synchronous signer on one
+ * thread, in one run. `mqtt-jwt-bench sign-bench` gives the per-algorithm figures themselves
+ * (threads, latency, verify, bytes, openssl); this bench keeps only the comparison of signers.
  *
  *   npm run build && node dist/bench/sign.js [--seconds 2]
  */
 import { availableParallelism, cpus } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { Algorithm } from '../src/identity/algorithms.js';
 import { generateKeyPair } from '../src/identity/keys.js';
-import { opensslSpeed } from './openssl-speed.js';
-import type { SignJob, SignMode } from './sign-worker.js';
+import type { SignMode } from '../src/sign-bench/measure-thread.js';
+import { combine, runThreads } from '../src/sign-bench/run-sign-bench.js';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 2) || 2;
-const ALGS: Algorithm[] = ['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const ALGS: Algorithm[] = ['RS256', 'ES256', 'EdDSA'];
 
-function runWorkers(workers: number, job: Omit<SignJob, 'durationMs'>): Promise<number> {
-  const one = (): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: { ...job, durationMs: seconds * 1000 } });
-      worker.once('message', (count: number) => resolve(count / seconds));
-      worker.once('error', reject);
-    });
-  return Promise.all(Array.from({ length: workers }, one)).then((rates) => rates.reduce((a, b) => a + b, 0));
+async function rate(alg: Algorithm, privateKeyPem: string, mode: SignMode, inFlight: number): Promise<number> {
+  return combine(await runThreads(1, { kind: 'sign', alg, privateKeyPem, mode, inFlight, durationMs: seconds * 1000, maxOps: 20_000_000 })).opsPerSec;
 }
 
 const fmt = (n: number): string => n.toFixed(0).padStart(8);
-const pct = (n: number): string => `${(n * 100).toFixed(0)}%`.padStart(5);
+const pct = (n: number): string => `${(n * 100).toFixed(0)}%`.padStart(9);
 
-console.log(`sign bench · ${cpus()[0]?.model ?? 'cpu'} · ${availableParallelism()} cores · node ${process.version} · ${seconds} s per figure · UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '4 (default)'}`);
-console.log('alg      ours×1w  openssl  ours/ossl  ours×2w  scaling  jose(8)  jose/ours  async(1)  async(4)  async(16)');
+console.log(`signers compared · ${cpus()[0]?.model ?? 'cpu'} · ${availableParallelism()} cores · node ${process.version} · ${seconds} s per figure · UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '4 (default)'}`);
+console.log('alg      sync/s   jose(8)/s  jose÷sync  async(1)÷sync  async(4)÷sync  async(16)÷sync');
 for (const alg of ALGS) {
-  const privateKeyPem = generateKeyPair(alg).privateKeyPem;
-  const job = (mode: SignMode, inFlight = 1): Omit<SignJob, 'durationMs'> => ({ alg, privateKeyPem, mode, inFlight });
-  const one = await runWorkers(1, job('sync'));
-  const ossl = opensslSpeed(alg, seconds);
-  const two = await runWorkers(2, job('sync'));
-  const jose = await runWorkers(1, job('jose', 8));
-  const async1 = await runWorkers(1, job('async', 1));
-  const async4 = await runWorkers(1, job('async', 4));
-  const async16 = await runWorkers(1, job('async', 16));
-  console.log(
-    `${alg.padEnd(6)} ${fmt(one)} ${ossl === undefined ? '     n/a' : fmt(ossl.signPerSec)}   ${ossl === undefined ? '  n/a' : pct(one / ossl.signPerSec)}   ${fmt(two)}   ${(two / one).toFixed(2)}×  ${fmt(jose)}     ${pct(jose / one)}  ${fmt(async1)}  ${fmt(async4)}   ${fmt(async16)}`,
-  );
+  const pem = generateKeyPair(alg).privateKeyPem;
+  const sync = await rate(alg, pem, 'sync', 1);
+  const jose = await rate(alg, pem, 'jose', 8);
+  const async1 = await rate(alg, pem, 'async', 1);
+  const async4 = await rate(alg, pem, 'async', 4);
+  const async16 = await rate(alg, pem, 'async', 16);
+  console.log(`${alg.padEnd(6)} ${fmt(sync)}   ${fmt(jose)}  ${pct(jose / sync)}      ${pct(async1 / sync)}      ${pct(async4 / sync)}       ${pct(async16 / sync)}`);
 }

@@ -25,6 +25,8 @@ export { startBroker, type RunningBroker } from './broker/server.js';
 export { DEFAULT_VERIFY_POLICY, type BrokerOptions } from './broker/broker-options.js';
 export { ensureLocalCertificates, type LocalCertificates } from './broker/certificates.js';
 export { formatRegistry, parseRegistryFile, type DeviceRecord, type RegistryFormat } from './identity/registry-file.js';
+export { runSignBench, type SignBenchOptions } from './sign-bench/run-sign-bench.js';
+export { signBenchResultSchema, type SignBenchResult, type SignBenchEntry } from './sign-bench/sign-bench-result.js';
 export { verifyDeviceToken, REJECT_REASONS, type RejectReason, type VerifyPolicy, type VerifyOutcome } from './identity/verify.js';
 
 /** Loads and validates a scenario file (YAML or JSON); throws a ConfigError listing every problem. */

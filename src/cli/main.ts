@@ -10,6 +10,7 @@ import { reportCommandModule } from './commands/report.js';
 import { brokerCommandModule } from './commands/broker.js';
 import { runCommandModule } from './commands/run.js';
 import { schemaCommandModule } from './commands/schema.js';
+import { signBenchCommandModule } from './commands/sign-bench.js';
 import { tokenCommandModule } from './commands/token.js';
 import { validateCommandModule } from './commands/validate.js';
 import { printError } from './errors.js';
@@ -28,6 +29,7 @@ const commands: CommandModule<object, never>[] = [
   keysCommandModule as CommandModule<object, never>,
   tokenCommandModule as CommandModule<object, never>,
   brokerCommandModule as CommandModule<object, never>,
+  signBenchCommandModule as CommandModule<object, never>,
 ];
 
 await yargs(argv)

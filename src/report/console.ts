@@ -1,4 +1,5 @@
 /** The console summary: a string (autocannon's printResult returns one), printed by the CLI. */
+import { formatGroups } from './console-groups.js';
 import { histogramLabel, orderedHistogramNames } from './labels.js';
 import type { HistogramReport, MetricsSection, RunResult, ThresholdOutcome } from './run-result.js';
 import { formatTable } from './table.js';
@@ -18,6 +19,8 @@ export function formatSummary(result: RunResult): string {
   lines.push('');
   const names = orderedHistogramNames(Object.keys(result.total.histograms));
   lines.push(table(names.flatMap((name) => row(histogramLabel(name), result.total.histograms[name]))));
+  const groups = formatGroups(result);
+  if (groups !== undefined) lines.push('', groups);
   const verify = Object.entries(result.broker.metrics?.histograms ?? {}).filter(([name]) => name.startsWith('verifyUs.'));
   if (verify.length > 0) {
     lines.push('');

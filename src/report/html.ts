@@ -1,4 +1,5 @@
 /** The run report as one self-contained HTML page, rendered from a RunResult alone. */
+import { groupColumns } from './group-columns.js';
 import { latencyCharts, timelineCharts } from './html-charts.js';
 import { escapeHtml } from './html-escape.js';
 import { htmlPage, htmlTable } from './html-page.js';
@@ -14,7 +15,7 @@ export function renderRunHtml(result: RunResult): string {
     thresholdsSection(result.thresholds),
     `<h2>Latency by percentile</h2>\n<p class="sub">HdrHistogram's percentile axis; publish → ack is drawn corrected for coordinated omission (from the planned send time) beside uncorrected (from the actual send).</p>\n<div class="charts">${latencyCharts(result).map(renderChart).join('\n')}</div>`,
     `<h2>Timeline</h2>\n<div class="charts">${timelineCharts(result).map(renderChart).join('\n')}</div>`,
-    `<h2>Groups</h2>\n${Object.entries(result.groups).map(([name, s]) => `<h3>${escapeHtml(name)}</h3>\n${sectionTables(s)}`).join('\n')}`,
+    `<h2>Groups</h2>\n${groupColumns(result).map((c) => `<h3>${escapeHtml(c.label)}</h3>\n${sectionTables(c.section)}`).join('\n')}`,
     stagesSection(result),
     brokerSection(result),
     `<h2>Run</h2>\n<details><summary>environment</summary><pre>${escapeHtml(JSON.stringify(result.environment, null, 2))}</pre></details>\n<details><summary>resolved scenario</summary><pre>${escapeHtml(JSON.stringify(result.scenario, null, 2))}</pre></details>`,

@@ -1,7 +1,9 @@
 /** Names people read for the histograms the harness records; unknown names show as they are. */
 export const HISTOGRAM_LABELS: Record<string, string> = {
   signUs: 'sign (token)',
+  brokerVerifyUs: 'broker verify (embedded)',
   connectUs: 'connect → CONNACK',
+  connectDoneUs: 'CONNACK since connect stage start',
   publishAckUs: 'publish → ack (from plan)',
   publishAckUncorrectedUs: 'publish → ack (from send)',
   sendLagUs: 'send lag behind plan',

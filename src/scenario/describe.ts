@@ -3,7 +3,7 @@
  * much each worker holds and what the peak rates are, before anything connects.
  */
 import { estimateKeygenMs, estimateSignMs } from '../identity/costs.js';
-import { stageLayout, type GroupPlan, type RunPlan, type StagePlan } from './plan.js';
+import { planStageLayout, type GroupPlan, type RunPlan, type StagePlan } from './plan.js';
 import { formatDurationMs } from './units.js';
 
 const rate = (perSec: number): string => (perSec >= 1 || perSec === 0 ? `${round(perSec)}/s` : `${round(perSec * 60)}/min`);
@@ -25,7 +25,7 @@ export function describePlan(plan: RunPlan): PlanDescription {
   let totalMs = 0;
   let peak = 0;
   plan.stages.forEach((stage, i) => {
-    const { total } = stageLayout(plan, stage);
+    const { total } = planStageLayout(plan, stage);
     const { text, durationMs, messagesPerSec } = stageInWords(stage, total);
     peak = Math.max(peak, messagesPerSec);
     totalMs += durationMs;
@@ -41,7 +41,7 @@ export function describePlan(plan: RunPlan): PlanDescription {
 
 /** Each stage's planned duration in ms (0 for stages that take as long as they take). */
 export function estimateStageDurationsMs(plan: RunPlan): number[] {
-  return plan.stages.map((stage) => stageInWords(stage, stageLayout(plan, stage).total).durationMs);
+  return plan.stages.map((stage) => stageInWords(stage, planStageLayout(plan, stage).total).durationMs);
 }
 
 function keysInWords(group: GroupPlan): string {
@@ -59,7 +59,8 @@ function keysInWords(group: GroupPlan): string {
 }
 
 function stageInWords(stage: StagePlan, devices: number): { text: string; durationMs: number; messagesPerSec: number } {
-  const who = `${devices} devices (${stage.groups.join(', ')})`;
+  const interleaved = (stage.type === 'connect' || stage.type === 'publish') && stage.order === 'interleaved' && stage.groups.length > 1 ? ', interleaved' : '';
+  const who = `${devices} devices (${stage.groups.join(', ')}${interleaved})`;
   switch (stage.type) {
     case 'connect':
       return stage.ratePerSec === null

@@ -10,6 +10,7 @@ import { renderTemplate } from '../util/template.js';
 import type { GroupInput, Scenario, StageInput } from './schema.js';
 import { parseThreshold, type Threshold } from './threshold.js';
 import { planTls, type TlsPlan } from './tls-plan.js';
+import { stageLayout, type StageLayout, type StageOrder } from './stage-layout.js';
 import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
 
 export type { TlsPlan } from './tls-plan.js';
@@ -66,8 +67,8 @@ export interface GroupPlan {
 }
 
 export type StagePlan =
-  | { type: 'connect'; groups: string[]; ratePerSec: number | null }
-  | { type: 'publish'; groups: string[]; ratePerDevicePerSec: number; countPerDevice: number; qos: 0 | 1 | 2; retain: boolean }
+  | { type: 'connect'; groups: string[]; ratePerSec: number | null; order: StageOrder }
+  | { type: 'publish'; groups: string[]; ratePerDevicePerSec: number; countPerDevice: number; qos: 0 | 1 | 2; retain: boolean; order: StageOrder }
   | { type: 'subscribe'; groups: string[]; topicTemplate: string; qos: 0 | 1 | 2; measure: 'uplink' | 'downlink'; timestampField: string }
   | { type: 'hold'; groups: string[]; durationMs: number }
   | { type: 'disconnect'; groups: string[] };
@@ -105,19 +106,9 @@ export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'>, localInde
   return renderTemplate(group.idPattern, { index: localIndex + 1, group: group.name });
 }
 
-/**
- * Where each group's devices start in a stage's global order, and how many devices the stage
- * covers. Schedules place device `localIndex` of group `g` at `offsets[g] + localIndex`.
- */
-export function stageLayout(plan: Pick<RunPlan, 'groups'>, stage: Pick<StagePlan, 'groups'>): { total: number; offsets: Map<number, number> } {
-  const offsets = new Map<number, number>();
-  let total = 0;
-  plan.groups.forEach((group, g) => {
-    if (!stage.groups.includes(group.name)) return;
-    offsets.set(g, total);
-    total += group.count;
-  });
-  return { total, offsets };
+/** A stage's order of devices, for this plan's groups. */
+export function planStageLayout(plan: Pick<RunPlan, 'groups'>, stage: StagePlan): StageLayout {
+  return stageLayout(plan.groups, stage.groups, stage.type === 'connect' || stage.type === 'publish' ? stage.order : 'grouped');
 }
 
 export function totalDevices(plan: Pick<RunPlan, 'groups'>): number {
@@ -268,7 +259,7 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
   const applies = stage.groups ?? groups.map((g) => g.name);
   switch (stage.type) {
     case 'connect':
-      return { type: 'connect', groups: applies, ratePerSec: stage.rate === undefined ? null : perSec(stage.rate) };
+      return { type: 'connect', groups: applies, ratePerSec: stage.rate === undefined ? null : perSec(stage.rate), order: stage.order };
     case 'hold':
       return { type: 'hold', groups: applies, durationMs: ms(stage.duration) };
     case 'disconnect':
@@ -289,7 +280,7 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
           problems.push({ path: ['stages', index, 'duration'], message: `${stage.duration} is shorter than one interval at ${stage.rate} (${(1000 / rate).toFixed(0)}ms)` });
         }
       }
-      return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain };
+      return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain, order: stage.order };
     }
   }
 }

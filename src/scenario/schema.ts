@@ -12,6 +12,10 @@ const duration = z.string().regex(new RegExp(DURATION_PATTERN), { error: `expect
 const rate = z.string().regex(new RegExp(RATE_PATTERN), { error: `expected ${RATE_EXAMPLE}` });
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'expected a name of letters, digits, ".", "_" or "-"' });
 const groupNames = z.array(name).min(1).optional().describe('Groups this stage applies to (default: all).');
+const order = z
+  .enum(['grouped', 'interleaved'])
+  .default('grouped')
+  .describe("How the stage orders its groups' devices: grouped (each group after the other) or interleaved (one device of each group in turn, so all groups meet the same conditions).");
 
 export const DEFAULT_PAYLOAD_TEMPLATE = '{"temperature":21.5,"seq":{seq},"ts":{timestamp}}';
 export const DEFAULT_UPLINK_TOPIC = '/up/device/id/{deviceId}';
@@ -91,6 +95,7 @@ const connectStage = z.strictObject({
   type: z.literal('connect'),
   rate: rate.optional().describe('Connects per second across all devices; absent: all at once.'),
   groups: groupNames,
+  order,
 });
 const publishStage = z.strictObject({
   type: z.literal('publish'),
@@ -100,6 +105,7 @@ const publishStage = z.strictObject({
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
   retain: z.boolean().default(false),
   groups: groupNames,
+  order,
 });
 const holdStage = z.strictObject({ type: z.literal('hold'), duration, groups: groupNames });
 const subscribeStage = z.strictObject({

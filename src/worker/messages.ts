@@ -88,6 +88,11 @@ export type WorkerResult = WorkerSnapshot;
 export const METRIC = {
   signUs: 'signUs',
   connectUs: 'connectUs',
+  /** When a device's CONNACK came, from its connect stage's start: max is when its group was all in. */
+  connectDoneUs: 'connectDoneUs',
+  /** Sums of the CONNECT packets sent and CONNACKs received in connect stages, as on the wire. */
+  connectBytes: 'connectBytes',
+  connackBytes: 'connackBytes',
   publishAckUs: 'publishAckUs',
   publishAckUncorrectedUs: 'publishAckUncorrectedUs',
   sendLagUs: 'sendLagUs',

@@ -7,7 +7,9 @@ import type { Clock } from './clock.js';
 
 /**
  * Connect times: the stage's devices, in global order, at `ratePerSec` across all workers.
- * `positions` are this worker's devices' places in that order. null rate: all at once.
+ * `positions` are this worker's devices' places in that order, ascending (stage-devices.ts sorts
+ * them): events are yielded in list order, so ascending positions are what keeps them in time order.
+ * null rate: all at once.
  */
 export interface PlannedEvent {
   /** This worker's local device index. */

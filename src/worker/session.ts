@@ -2,10 +2,17 @@
  * One simulated device: an MQTT.js client with every option set explicitly (its defaults would
  * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
 import { deviceClientOptions } from './client-options.js';
 import type { BrokerTarget } from './messages.js';
+import { connectPacketBytes, receivedPacketBytes } from './packet-bytes.js';
+
+/** Bytes of the CONNECT sent and the CONNACK received (0 when none came), as MQTT packets, before TLS or WebSocket framing. */
+export interface ConnectBytes {
+  connectBytes: number;
+  connackBytes: number;
+}
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
 export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
@@ -45,10 +52,16 @@ export class DeviceSession {
   #onLost: (reason: string) => void;
   /** Set while the session reconnects with a fresh token; publishes wait for it. */
   #refreshing: Promise<ConnectOutcome> | undefined;
+  #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
 
   constructor(deviceId: string, onLost: (reason: string) => void) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
+  }
+
+  /** The wire size of the last CONNECT this session sent and of the CONNACK it got. */
+  get lastConnectBytes(): ConnectBytes {
+    return this.#lastConnectBytes;
   }
 
   get connected(): boolean {
@@ -66,12 +79,20 @@ export class DeviceSession {
     return new Promise((resolve) => {
       let settled = false;
       const client = mqtt.connect(target.url, options);
+      // MQTT.js writes its CONNECT inside mqtt.connect(), before any listener could see it, so it
+      // is sized from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
+      const bytes: ConnectBytes = (this.#lastConnectBytes = { connectBytes: connectPacketBytes({ clientId: this.deviceId, password, protocolVersion: mqttPlan.protocolVersion, keepaliveSec: mqttPlan.keepaliveSec, clean: mqttPlan.clean }), connackBytes: 0 });
       const settle = (outcome: ConnectOutcome): void => {
         if (settled) return;
         settled = true;
+        client.removeListener('packetreceive', onReceive);
         if (!outcome.ok) client.end(true);
         resolve(outcome);
       };
+      const onReceive = (packet: Packet): void => {
+        if (packet.cmd === 'connack') bytes.connackBytes = receivedPacketBytes(packet.length ?? 2);
+      };
+      client.on('packetreceive', onReceive);
       this.#client = client;
       client.once('connect', () => settle({ ok: true }));
       client.on('error', (error: Error & { code?: unknown }) => {

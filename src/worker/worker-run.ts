@@ -2,7 +2,7 @@
 import { Recorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { signTokenAsync } from '../identity/token.js';
-import { stageLayout, tokenSpec, type RunPlan, type StagePlan } from '../scenario/plan.js';
+import { planStageLayout, tokenSpec, type RunPlan, type StagePlan } from '../scenario/plan.js';
 import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
@@ -11,6 +11,7 @@ import { firstStageFaults, startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
+import { stageDevices, type StageDevices } from './stage-devices.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 
@@ -120,18 +121,10 @@ export class WorkerRun {
     this.#devices = await presignTokens(devices, this.#plan.groups, keys as DeviceKey[], this.#recorders, this.#clock);
   }
 
-  /** This worker's devices in `stage`, with their positions in the stage's global order. */
-  #stageDevices(stage: StagePlan): { indices: number[]; positions: number[]; total: number } {
-    const layout = stageLayout(this.#plan, stage);
-    const indices: number[] = [];
-    const positions: number[] = [];
-    this.#devices.forEach((device, i) => {
-      const offset = layout.offsets.get(device.assignment.groupIndex);
-      if (offset === undefined) return;
-      indices.push(i);
-      positions.push(offset + device.assignment.globalIndex - device.group.firstIndex);
-    });
-    return { indices, positions, total: layout.total };
+  /** This worker's devices in `stage`, by their positions in the stage's global order. */
+  #stageDevices(stage: StagePlan): StageDevices {
+    const members = this.#devices.map((d) => ({ groupIndex: d.assignment.groupIndex, localIndex: d.assignment.globalIndex - d.group.firstIndex }));
+    return stageDevices(members, planStageLayout(this.#plan, stage));
   }
 
   async #runStage(stage: StagePlan, startAtMs: number): Promise<void> {
@@ -165,13 +158,14 @@ export class WorkerRun {
     await runPlanned(
       connectTimes(startAtMs, ratePerSec, positions),
       this.#clock,
-      (event) => pending.push(this.#connectOne(indices[event.device] as number)),
+      (event) => pending.push(this.#connectOne(indices[event.device] as number, startAtMs)),
       () => this.#stopping,
     );
     await Promise.all(pending);
   }
 
-  async #connectOne(index: number): Promise<void> {
+  /** One device's connect; `stageStartMs` dates its CONNACK within the stage, for the rate each group sustains. */
+  async #connectOne(index: number, stageStartMs: number): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = new DeviceSession(device.assignment.deviceId, (reason) => {
@@ -182,8 +176,13 @@ export class WorkerRun {
     recorder.count(METRIC.connectAttempts);
     const startMs = this.#clock.nowMs();
     const outcome = await session.connect(this.#task.target, this.#plan.mqtt, device.token);
+    const bytes = session.lastConnectBytes;
+    recorder.count(METRIC.connectBytes, bytes.connectBytes);
+    recorder.count(METRIC.connackBytes, bytes.connackBytes);
     if (outcome.ok) {
-      recorder.record(METRIC.connectUs, (this.#clock.nowMs() - startMs) * 1000);
+      const doneMs = this.#clock.nowMs();
+      recorder.record(METRIC.connectUs, (doneMs - startMs) * 1000);
+      recorder.record(METRIC.connectDoneUs, (doneMs - stageStartMs) * 1000);
       recorder.count(METRIC.connected);
       this.#connected++;
       this.#scheduleRefresh(index);

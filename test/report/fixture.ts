@@ -31,8 +31,8 @@ export const PLAN: RunPlan = {
     { name: 'rsa', count: 20, firstIndex: 40, idPattern: 'rsa-{index:03}', alg: 'RS256', rsaBits: 2048, keys: { mode: 'per-device', storePath: 'keys/rsa.json' }, token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} }, topicTemplate: '/up/device/id/{deviceId}', payloadTemplate: '{}' },
   ],
   stages: [
-    { type: 'connect', groups: ['ec', 'rsa'], ratePerSec: 20 },
-    { type: 'publish', groups: ['ec', 'rsa'], ratePerDevicePerSec: 1, countPerDevice: 10, qos: 1, retain: false },
+    { type: 'connect', groups: ['ec', 'rsa'], ratePerSec: 20, order: 'grouped' },
+    { type: 'publish', groups: ['ec', 'rsa'], ratePerDevicePerSec: 1, countPerDevice: 10, qos: 1, retain: false, order: 'grouped' },
     { type: 'disconnect', groups: ['ec', 'rsa'] },
   ],
   thresholds: [],

@@ -15,6 +15,8 @@ import { renderCompareHtml } from '../../src/report/compare-html.js';
 import { latencyCharts, timelineCharts } from '../../src/report/html-charts.js';
 import { renderRunHtml } from '../../src/report/html.js';
 import { mergeResults } from '../../src/report/merge.js';
+import { runSignBench } from '../../src/sign-bench/run-sign-bench.js';
+import { renderSignBenchHtml } from '../../src/sign-bench/sign-bench-html.js';
 import { repoPath } from '../helpers.js';
 import { fixtureResult } from './fixture.js';
 
@@ -26,7 +28,7 @@ const skip = missing && !required ? `${CHROMIUM} is not installed (apt-get insta
 const OUT = repoPath('test-output');
 
 interface PageCheck {
-  charts: { id: string; polylines: number; points: number; width: number; height: number }[];
+  charts: { id: string; polylines: number; points: number; bars: number; width: number; height: number }[];
   cards: number;
   thresholdRows: number;
 }
@@ -36,7 +38,8 @@ const INSPECT = `(() => ({
     const svg = f.querySelector('svg');
     const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 };
     const lines = [...f.querySelectorAll('polyline.series')];
-    return { id: f.id, polylines: lines.length, points: Math.min(...lines.map((l) => l.points.length)), width: box.width, height: box.height };
+    const bars = [...f.querySelectorAll('rect.bar')].filter((r) => r.getBoundingClientRect().height > 0).length;
+    return { id: f.id, polylines: lines.length, points: Math.min(...lines.map((l) => l.points.length)), bars, width: box.width, height: box.height };
   }),
   cards: document.querySelectorAll('.card').length,
   thresholdRows: document.querySelectorAll('table.thresholds tr').length - 1,
@@ -117,6 +120,21 @@ describe('the HTML report in headless Chromium', () => {
     writeFileSync(file, renderCompareHtml('base vs slower', compareColumns(columns), columns));
     const { check, errors, requests } = await openInChromium(file, join(OUT, 'compare.png'));
     assertChartsDrew(check, ['signUs', 'connectUs', 'publishAckUs', 'publishAckUncorrectedUs', 'sendLagUs', 'eventLoopDelayUs'].map((n) => `compare-${n}`));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, []);
+  });
+
+  it('draws the sign-bench page: its bar charts and its latency spectra', { skip }, async () => {
+    mkdirSync(OUT, { recursive: true });
+    const result = await runSignBench({ algs: ['RS256', 'ES256'], rsaBits: [2048], workers: [1, 2], durationMs: 50, openssl: false });
+    const file = join(OUT, 'sign-bench.html');
+    writeFileSync(file, renderSignBenchHtml(result));
+    const { check, errors, requests } = await openInChromium(file, join(OUT, 'sign-bench.png'));
+    assert.deepEqual(check.charts.map((c) => c.id), ['bars-rates', 'bars-threads', 'bars-bytes', 'bars-keygen', 'latency-sign', 'latency-verify']);
+    const bars = Object.fromEntries(check.charts.map((c) => [c.id, c.bars]));
+    assert.deepEqual(bars, { 'bars-rates': 4, 'bars-threads': 4, 'bars-bytes': 4, 'bars-keygen': 2, 'latency-sign': 0, 'latency-verify': 0 }, 'every bar drawn with a height');
+    for (const chart of check.charts) assert.ok(chart.width > 200 && chart.height > 80, `${chart.id} has a size`);
+    for (const chart of check.charts.filter((c) => c.id.startsWith('latency-'))) assert.equal(chart.polylines, 2, `${chart.id}: RS256-2048 and ES256`);
     assert.deepEqual(errors, []);
     assert.deepEqual(requests, []);
   });

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError, EXIT_OK } from '../../errors.js';
 import { compareColumns, type CompareColumn } from '../../report/compare.js';
+import { groupColumns } from '../../report/group-columns.js';
 import { formatComparison } from '../../report/compare-console.js';
 import { renderCompareHtml } from '../../report/compare-html.js';
 import { readRunResult } from '../../report/read.js';
@@ -45,7 +46,7 @@ async function columnsOf(args: CompareCommandArgs): Promise<CompareColumn[]> {
     const result = await readRunResult(args.files[0] as string);
     const groups = Object.entries(result.groups);
     if (groups.length < 2) throw new ConfigError(`${args.files[0]}: has one group (${groups[0]?.[0] ?? 'none'}); --groups needs two or more`);
-    return groups.map(([label, section]) => ({ label, section, durationMs: result.durationMs }));
+    return groupColumns(result);
   }
   if (args.files.length < 2) throw new ConfigError('compare needs two or more reports (or one with --groups)');
   const results = await Promise.all(args.files.map(readRunResult));
