@@ -236,7 +236,8 @@ export class WorkerRun {
     try {
       await session.publish(topic, payload, stage.qos, stage.retain);
     } catch (error) {
-      recorder.count(METRIC.errorsBy + ((error as Error).message === 'not-connected' ? 'not-connected' : 'publish-failed'));
+      // Already counted as an ack-timeout: a later failure is not a second outcome.
+      if (!entry.timedOut) recorder.count(METRIC.errorsBy + ((error as Error).message === 'not-connected' ? 'not-connected' : 'publish-failed'));
       return;
     } finally {
       this.#inFlight--;
