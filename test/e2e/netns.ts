@@ -67,7 +67,8 @@ export function whyNoNamespaces(): string | undefined {
 
 /** Why `tc qdisc … <kind>` cannot be used inside a namespace here (a kernel without sch_netem, say). */
 export function whyNoQdisc(kind: string, ...params: string[]): string | undefined {
-  if (whyNoNamespaces() !== undefined) return whyNoNamespaces();
+  const noNamespaces = whyNoNamespaces();
+  if (noNamespaces !== undefined) return noNamespaces;
   const net = makeTestNet('qprobe');
   try {
     net.tc('devices', 'qdisc', 'add', 'dev', 'eth0', 'root', kind, ...params);
