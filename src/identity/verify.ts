@@ -5,6 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Algorithm } from './algorithms.js';
 import { verifyJwsSignature } from './jws-signature.js';
+import { parseStrictJson } from './strict-json.js';
 import { audienceFor } from './token.js';
 
 export const REJECT_REASONS = [
@@ -19,6 +20,7 @@ export const REJECT_REASONS = [
   'bad-claims',
   'expired',
   'iat-in-future',
+  'nbf-in-future',
   'lifetime-too-long',
   'bad-audience',
 ] as const;
@@ -84,29 +86,43 @@ export function verifyDeviceToken(token: string, registration: DeviceRegistratio
   return outcome.ok ? outcome : { ...outcome, signatureChecked: true };
 }
 
-/** A base64url segment of a JSON object (RFC 7515 §2), or undefined for anything else. */
+/**
+ * A base64url segment of a JSON object (RFC 7515 §2) in UTF-8 with no repeated member name
+ * (strict-json.ts), or undefined for anything else.
+ */
 function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
   if (!isBase64Url(segment)) return undefined;
+  const bytes = Buffer.from(segment, 'base64url');
+  let text: string;
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return undefined;
   }
+  const value = parseStrictJson(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-/** Unpadded base64url (RFC 7515 §2); a length of 4n+1 cannot encode whole bytes. */
+/**
+ * Canonical unpadded base64url (RFC 7515 §2, RFC 4648 §3.5): the alphabet is checked by the
+ * pattern; here a length of 4n+1 (which cannot encode whole bytes) and non-zero pad bits are
+ * refused. Node's decoder ignores pad bits, so without this `…Q` and `…R` would decode to the
+ * same signature and one token could be presented under several spellings.
+ */
 function isBase64Url(segment: string): boolean {
-  return segment.length % 4 !== 1;
+  return segment.length % 4 !== 1 && Buffer.from(segment, 'base64url').toString('base64url') === segment;
 }
 
 function checkClaims(claims: Record<string, unknown> | undefined, audience: string, policy: VerifyPolicy, nowSec: number): VerifyOutcome {
   if (claims === undefined) return reject('not-jwt');
-  const { exp, iat, aud } = claims;
+  const { exp, iat, aud, nbf } = claims;
   // RFC 7519 §2 NumericDate: a JSON number. Strings and missing values are refused.
   if (!isNumericDate(exp) || !isNumericDate(iat)) return reject('bad-claims');
+  if (nbf !== undefined && !isNumericDate(nbf)) return reject('bad-claims');
   if (exp <= nowSec - policy.skewSec) return reject('expired');
   if (iat > nowSec + policy.skewSec) return reject('iat-in-future');
+  // RFC 7519 §4.1.5: not to be accepted before `nbf`, with the same allowance for skew.
+  if (nbf !== undefined && nbf > nowSec + policy.skewSec) return reject('nbf-in-future');
   if (exp - iat > policy.maxLifetimeSec) return reject('lifetime-too-long');
   // A single string, equal to this device's audience. An array is refused even if it holds the
   // right value: akenza issues one audience per device, and a list is a sign of a token minted

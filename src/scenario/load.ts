@@ -9,6 +9,8 @@ import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } fr
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { suggestKey } from './did-you-mean.js';
+import { documentData } from './document-data.js';
+import { scenarioText } from './scenario-text.js';
 import { applyOverrides } from './overrides.js';
 import { substituteVariables } from './variables.js';
 import { buildPlan, type PlanProblem, type RunPlan } from './plan.js';
@@ -28,15 +30,15 @@ export interface LoadOptions {
 }
 
 export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<LoadedScenario> {
-  let text: string;
+  let bytes: Buffer;
   try {
     if ((await stat(file)).isDirectory()) throw new ConfigError(`${file}: is a directory, expected a scenario file (YAML or JSON)`);
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`${file}: cannot read scenario: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
-  return parseScenario(text, file, options);
+  return parseScenario(scenarioText(bytes, file), file, options);
 }
 
 /** Validates scenario text; `file` names it in messages. */
@@ -53,7 +55,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
         .join('\n'),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const raw = documentData(doc, file);
   if (raw === null || raw === undefined) throw new ConfigError(`${file}: is empty, expected a scenario with groups and stages`);
   const substituted = substituteVariables(raw, options.env ?? process.env);
   if (substituted.problems.length > 0) {

@@ -6,12 +6,18 @@
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.js';
 
+const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function applyOverrides(data: unknown, sets: readonly string[]): unknown {
   let result = structuredClone(data);
   for (const set of sets) {
     const eq = set.indexOf('=');
     if (eq <= 0) throw new ConfigError(`--set ${set}: expected path=value, e.g. groups.0.count=5000`);
     const path = set.slice(0, eq).split('.');
+    // Assigning through these would reach Object.prototype and change every object in the
+    // process (prototype pollution); no scenario field has these names.
+    const forbidden = path.find((segment) => FORBIDDEN_SEGMENTS.has(segment));
+    if (forbidden !== undefined) throw new ConfigError(`--set ${set}: "${forbidden}" is not a scenario field`);
     let value: unknown;
     try {
       value = parse(set.slice(eq + 1));

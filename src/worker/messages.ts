@@ -117,6 +117,8 @@ export const METRIC = {
   /** Received messages whose payload had no usable timestamp, so gave no latency. */
   receivedWithoutTimestamp: 'receivedWithoutTimestamp',
   missedSlots: 'missedSlots',
+  /** Acks that came after their stage stopped waiting (already counted as errors.ack-timeout). */
+  ackedLate: 'ackedLate',
   /** Prefixes: a reason or kind follows after a dot. */
   connectFailedBy: 'connectFailed.',
   errorsBy: 'errors.',

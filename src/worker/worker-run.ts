@@ -23,6 +23,12 @@ const SNAPSHOT_INTERVAL_MS = 1000;
 const REFRESH_TICK_MS = 250;
 const REFRESH_SIGN_LEAD_MS = 5000;
 
+/** One QoS 1/2 publish awaiting its ack; `timedOut` once the stage's drain gave up on it. */
+interface PendingPublish {
+  groupIndex: number;
+  timedOut: boolean;
+}
+
 export class WorkerRun {
   readonly #task: WorkerTask;
   readonly #plan: RunPlan;
@@ -194,14 +200,15 @@ export class WorkerRun {
   }
 
   async #publish(stage: Extract<StagePlan, { type: 'publish' }>, indices: number[], positions: number[], total: number, startAtMs: number): Promise<void> {
-    const pending = new Map<Promise<void>, number>();
+    const pending = new Map<Promise<void>, PendingPublish>();
     const intervalMs = 1000 / stage.ratePerDevicePerSec;
     await runPlanned(
       publishTimes(startAtMs, stage.ratePerDevicePerSec, stage.countPerDevice, positions, total),
       this.#clock,
       (event) => {
-        const promise = this.#publishOne(stage, indices[event.device] as number, event.seq, event.atMs, intervalMs);
-        pending.set(promise, (this.#devices[indices[event.device] as number] as PreparedDevice).assignment.groupIndex);
+        const entry: PendingPublish = { groupIndex: (this.#devices[indices[event.device] as number] as PreparedDevice).assignment.groupIndex, timedOut: false };
+        const promise = this.#publishOne(stage, indices[event.device] as number, event.seq, event.atMs, intervalMs, entry);
+        pending.set(promise, entry);
         void promise.finally(() => pending.delete(promise));
       },
       () => this.#stopping,
@@ -209,7 +216,7 @@ export class WorkerRun {
     await this.#drain(pending);
   }
 
-  async #publishOne(stage: Extract<StagePlan, { type: 'publish' }>, index: number, seq: number, plannedMs: number, intervalMs: number): Promise<void> {
+  async #publishOne(stage: Extract<StagePlan, { type: 'publish' }>, index: number, seq: number, plannedMs: number, intervalMs: number, entry: PendingPublish): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = this.#sessions.get(index);
@@ -229,12 +236,15 @@ export class WorkerRun {
     try {
       await session.publish(topic, payload, stage.qos, stage.retain);
     } catch (error) {
-      recorder.count(METRIC.errorsBy + ((error as Error).message === 'not-connected' ? 'not-connected' : 'publish-failed'));
+      // Already counted as an ack-timeout: a later failure is not a second outcome.
+      if (!entry.timedOut) recorder.count(METRIC.errorsBy + ((error as Error).message === 'not-connected' ? 'not-connected' : 'publish-failed'));
       return;
     } finally {
       this.#inFlight--;
     }
     if (stage.qos === 0) return;
+    // Already counted as an ack-timeout: a late ack is counted apart, never as a second outcome.
+    if (entry.timedOut) return recorder.count(METRIC.ackedLate);
     const ackMs = this.#clock.nowMs();
     // Latency from the planned send time (corrected for coordinated omission) and, beside it,
     // from the actual send, as wrk2 keeps both. A send up to 1 ms early (timer granularity) is
@@ -256,12 +266,15 @@ export class WorkerRun {
   }
 
   /** Waits for outstanding acks, at most one connect timeout; what is left is counted lost. */
-  async #drain(pending: Map<Promise<void>, number>): Promise<void> {
+  async #drain(pending: Map<Promise<void>, PendingPublish>): Promise<void> {
     const deadline = this.#clock.nowMs() + this.#plan.mqtt.connectTimeoutMs;
     while (pending.size > 0 && this.#clock.nowMs() < deadline) {
       await Promise.race([Promise.all(pending.keys()), this.#clock.sleepMs(100)]);
     }
-    for (const groupIndex of pending.values()) this.#recorders[groupIndex]?.count(METRIC.errorsBy + 'ack-timeout');
+    for (const entry of pending.values()) {
+      entry.timedOut = true;
+      this.#recorders[entry.groupIndex]?.count(METRIC.errorsBy + 'ack-timeout');
+    }
   }
 
   async #disconnectAll(indices: number[]): Promise<void> {
