@@ -5,6 +5,8 @@
 import { estimateKeygenMs, estimateSignMs } from '../identity/costs.js';
 import { stageLayout, type GroupPlan, type RunPlan, type StagePlan } from './plan.js';
 import { formatDurationMs } from './units.js';
+import { arrivalDurationMs, arrivalInWords } from './arrival.js';
+import { isDropped } from './plan-stages.js';
 
 const rate = (perSec: number): string => (perSec >= 1 || perSec === 0 ? `${round(perSec)}/s` : `${round(perSec * 60)}/min`);
 const round = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, ''));
@@ -31,6 +33,10 @@ export function describePlan(plan: RunPlan): PlanDescription {
     totalMs += durationMs;
     lines.push(`${i + 1}. ${text}${durationMs > 0 ? ` (${seconds(durationMs)})` : ''}`);
   });
+  if (plan.capacity !== null) {
+    const stop = plan.capacity.stopAtBreak ? 'the run ends at the first step that breaks' : 'every step runs';
+    lines.push(`capacity search: each connect stage is a step judged on its own by ${plan.capacity.thresholds.map((t) => t.expression).join(', ')}; ${stop}`);
+  }
   const signMs = plan.groups.reduce((ms, g) => ms + estimateSignMs(g.alg, g.count, plan.workers), 0);
   const keygenMs = plan.groups.reduce((ms, g) => ms + (g.keys.mode === 'per-device' ? estimateKeygenMs(g.alg, g.rsaBits, g.count, plan.workers) : 0), 0);
   const perWorker = Math.ceil(devices / plan.workers);
@@ -62,9 +68,7 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
   const who = `${devices} devices (${stage.groups.join(', ')})`;
   switch (stage.type) {
     case 'connect':
-      return stage.ratePerSec === null
-        ? { text: `${who} connect all at once`, durationMs: 0, messagesPerSec: 0 }
-        : { text: `${who} connect at ${rate(stage.ratePerSec)}`, durationMs: (devices / stage.ratePerSec) * 1000, messagesPerSec: 0 };
+      return { text: `${who} connect ${arrivalInWords(stage, rate, formatDurationMs)}`, durationMs: arrivalDurationMs(devices, stage), messagesPerSec: 0 };
     case 'publish': {
       const durationMs = (stage.countPerDevice / stage.ratePerDevicePerSec) * 1000;
       const total = devices * stage.ratePerDevicePerSec;
@@ -78,7 +82,26 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
       return { text: `${who} subscribe to ${stage.topicTemplate} at QoS ${stage.qos} and measure ${stage.measure} latency`, durationMs: 0, messagesPerSec: 0 };
     case 'hold':
       return { text: `${who} hold their connections`, durationMs: stage.durationMs, messagesPerSec: 0 };
-    case 'disconnect':
-      return { text: `${who} disconnect`, durationMs: 0, messagesPerSec: 0 };
+    case 'disconnect': {
+      const arrival = { ratePerSec: stage.ratePerSec, ramp: null };
+      return { text: `${who} disconnect ${arrivalInWords(arrival, rate, formatDurationMs)}`, durationMs: arrivalDurationMs(devices, arrival), messagesPerSec: 0 };
+    }
+    case 'reconnect-storm': {
+      const dropped = droppedCount(devices, stage.percent);
+      const arrival = { ratePerSec: stage.ratePerSec, ramp: null };
+      return {
+        text: `${who}: ${round(stage.percent)}% (${dropped}) drop their connections abruptly and reconnect ${arrivalInWords(arrival, rate, formatDurationMs)}`,
+        durationMs: arrivalDurationMs(dropped, arrival),
+        messagesPerSec: 0,
+      };
+    }
+    case 'pause':
+      return { text: 'pause', durationMs: stage.durationMs, messagesPerSec: 0 };
   }
+}
+
+function droppedCount(devices: number, percent: number): number {
+  let n = 0;
+  for (let p = 0; p < devices; p++) if (isDropped(p, percent)) n++;
+  return n;
 }

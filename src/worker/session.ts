@@ -143,6 +143,22 @@ export class DeviceSession {
     this.#client?.on('message', listener);
   }
 
+  /**
+   * Drops the connection abruptly, as a failing network would: the socket is reset (destroyed
+   * where a reset is not possible), no DISCONNECT is sent, and the loss is not counted as an error.
+   */
+  async drop(): Promise<void> {
+    const client = this.#client;
+    if (client === undefined) return;
+    this.#client = undefined;
+    const stream = client.stream as { resetAndDestroy?: () => void; destroy: () => void; destroyed?: boolean };
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    if (typeof stream.resetAndDestroy === 'function') stream.resetAndDestroy();
+    else stream.destroy();
+    await closed;
+    await client.endAsync(true);
+  }
+
   /** Sends DISCONNECT and closes; resolves when the socket is gone. */
   async disconnect(): Promise<void> {
     const client = this.#client;

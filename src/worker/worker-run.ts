@@ -4,12 +4,15 @@ import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { signTokenAsync } from '../identity/token.js';
 import { stageLayout, tokenSpec, type RunPlan, type StagePlan } from '../scenario/plan.js';
 import { renderTemplate } from '../util/template.js';
+import { compilePayload, type CompiledPayload } from '../scenario/payload.js';
+import { runArrivals } from './stages/arrivals.js';
+import { runReconnectStorm, type StormHost } from './stages/reconnect-storm.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
 import { startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
-import { connectTimes, publishTimes, runPlanned } from './schedule.js';
+import { publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
@@ -33,6 +36,7 @@ export class WorkerRun {
   readonly #sessions = new Map<number, DeviceSession>();
   readonly #starts = new Map<number, number>();
   readonly #subscriptions: DeviceSubscriptions;
+  readonly #payloads: CompiledPayload[];
   #devices: PreparedDevice[] = [];
   #connected = 0;
   #inFlight = 0;
@@ -50,6 +54,7 @@ export class WorkerRun {
     this.#clock = clock;
     this.#recorders = task.plan.groups.map(() => new Recorder());
     this.#subscriptions = new DeviceSubscriptions(clock);
+    this.#payloads = task.plan.groups.map((g) => compilePayload(g.payload));
   }
 
   async execute(): Promise<WorkerResult> {
@@ -146,31 +151,51 @@ export class WorkerRun {
     const { indices, positions, total } = this.#stageDevices(stage);
     switch (stage.type) {
       case 'connect':
-        return this.#connect(indices, positions, startAtMs, stage.ratePerSec);
+        return runArrivals(startAtMs, stage, positions, this.#clock, (i) => this.#connectOne(indices[i] as number), () => this.#stopping);
       case 'publish':
         return this.#publish(stage, indices, positions, total, startAtMs);
       case 'subscribe':
         await Promise.all(indices.map((index) => this.#subscribeOne(stage, index)));
         return;
       case 'hold':
+      case 'pause':
         return this.#sleepUnlessStopped(startAtMs + stage.durationMs - this.#clock.nowMs());
       case 'disconnect':
-        return this.#disconnectAll(indices);
+        if (stage.ratePerSec === null) return this.#disconnectAll(indices);
+        return runArrivals(startAtMs, { ratePerSec: stage.ratePerSec, ramp: null }, positions, this.#clock, (i) => this.#disconnectAll([indices[i] as number]), () => this.#stopping);
+      case 'reconnect-storm':
+        return runReconnectStorm(stage, indices, positions, startAtMs, this.#stormHost, this.#clock, () => this.#stopping);
     }
   }
 
-  async #connect(indices: number[], positions: number[], startAtMs: number, ratePerSec: number | null): Promise<void> {
-    const pending: Promise<void>[] = [];
-    await runPlanned(
-      connectTimes(startAtMs, ratePerSec, positions),
-      this.#clock,
-      (event) => pending.push(this.#connectOne(indices[event.device] as number)),
-      () => this.#stopping,
-    );
-    await Promise.all(pending);
+  /** What a reconnect storm does to this worker's sessions. */
+  readonly #stormHost: StormHost = {
+    drop: async (index) => {
+      const session = this.#sessions.get(index);
+      if (session === undefined || !session.connected) return false;
+      this.#sessions.delete(index);
+      this.#subscriptions.forget(index);
+      await session.drop();
+      this.#connected--;
+      this.#recorders[(this.#devices[index] as PreparedDevice).assignment.groupIndex]?.count(METRIC.dropped);
+      return true;
+    },
+    reconnect: (index, droppedAtMs) => this.#connectOne(index, droppedAtMs),
+  };
+
+  /** A token still valid for at least refreshBefore, signing a fresh one when the old is too close to exp. */
+  async #tokenFor(device: PreparedDevice, recorder: Recorder): Promise<{ token: string; fresh: boolean }> {
+    const nowSec = this.#clock.nowMs() / 1000;
+    if (device.expSec - nowSec > device.group.token.refreshBeforeSec) return { token: device.token, fresh: false };
+    device.token = await signTokenAsync(tokenSpec(device.group), device.assignment.deviceId, device.key.privateKey, device.key.kid, nowSec);
+    device.expSec = Math.floor(nowSec) + device.group.token.lifetimeSec;
+    recorder.count(METRIC.tokensSigned);
+    return { token: device.token, fresh: true };
   }
 
-  async #connectOne(index: number): Promise<void> {
+  /** Connects a device; with `droppedAtMs`, it comes back after a reconnect storm dropped it. */
+  async #connectOne(index: number, droppedAtMs?: number): Promise<void> {
+    if (droppedAtMs !== undefined) return this.#reconnectOne(index, droppedAtMs);
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = new DeviceSession(device.assignment.deviceId, (reason) => {
@@ -191,6 +216,28 @@ export class WorkerRun {
       recorder.count(METRIC.connectFailed);
       recorder.count(METRIC.connectFailedBy + outcome.reason);
     }
+  }
+
+  async #reconnectOne(index: number, droppedAtMs: number): Promise<void> {
+    const device = this.#devices[index] as PreparedDevice;
+    const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
+    const { token, fresh } = await this.#tokenFor(device, recorder);
+    const session = new DeviceSession(device.assignment.deviceId, (reason) => {
+      this.#connected--;
+      recorder.count(METRIC.errorsBy + reason);
+    });
+    this.#sessions.set(index, session);
+    const outcome = await session.connect(this.#task.target, this.#plan.mqtt, token);
+    if (!outcome.ok) {
+      this.#sessions.delete(index);
+      recorder.count(METRIC.errorsBy + `reconnect-failed.${outcome.reason}`);
+      return;
+    }
+    recorder.record(METRIC.reconnectUs, (this.#clock.nowMs() - droppedAtMs) * 1000);
+    recorder.count(METRIC.reconnects);
+    this.#connected++;
+    // A reused token keeps its place in the refresh queue; a fresh one needs a new place.
+    if (fresh) this.#scheduleRefresh(index);
   }
 
   async #publish(stage: Extract<StagePlan, { type: 'publish' }>, indices: number[], positions: number[], total: number, startAtMs: number): Promise<void> {
@@ -223,7 +270,7 @@ export class WorkerRun {
     recorder.record(METRIC.sendLagUs, Math.max(0, lagMs) * 1000);
     if (lagMs > intervalMs) recorder.count(METRIC.missedSlots);
     const topic = renderTemplate(device.group.topicTemplate, { deviceId, group: device.group.name, seq });
-    const payload = renderTemplate(device.group.payloadTemplate, { deviceId, seq, timestamp: Math.round(sentMs) });
+    const payload = (this.#payloads[device.assignment.groupIndex] as CompiledPayload)({ deviceId, group: device.group.name, seq, timestampMs: sentMs, random: Math.random });
     recorder.count(METRIC.published);
     this.#inFlight++;
     try {
@@ -322,6 +369,7 @@ export class WorkerRun {
       recorder.count(METRIC.refreshes);
       recorder.record(METRIC.refreshUs, (this.#clock.nowMs() - startMs) * 1000);
       device.expSec = Math.floor(nowSec) + device.group.token.lifetimeSec;
+      device.token = token;
       this.#scheduleRefresh(entry.device);
     } else {
       this.#sessions.delete(entry.device);
