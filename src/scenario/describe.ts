@@ -97,6 +97,14 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
     }
     case 'pause':
       return { text: 'pause', durationMs: stage.durationMs, messagesPerSec: 0 };
+    case 'downlink': {
+      const total = devices * stage.ratePerDevicePerSec;
+      return {
+        text: `${stage.from} sends ${who} ${rate(stage.ratePerDevicePerSec)} downlinks each on ${stage.topicTemplate}, ${stage.countPerDevice} each, at QoS ${stage.qos}: ${devices * stage.countPerDevice} messages at ${round(total)} msg/s`,
+        durationMs: (stage.countPerDevice / stage.ratePerDevicePerSec) * 1000,
+        messagesPerSec: total,
+      };
+    }
   }
 }
 

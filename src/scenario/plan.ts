@@ -14,7 +14,7 @@ import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
 import type { RampPlan } from './arrival.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
 import type { PayloadPlan } from './payload.js';
-import { checkStageRules, planExtraStage, planPublishRate, type ExtraStagePlan } from './plan-stages.js';
+import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, type ExtraStagePlan } from './plan-stages.js';
 
 export type { TlsPlan } from './tls-plan.js';
 
@@ -316,6 +316,8 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
     case 'reconnect-storm':
     case 'pause':
       return planExtraStage(stage, applies);
+    case 'downlink':
+      return planDownlinkStage(stage, index, groups, problems);
     case 'subscribe': {
       const problem = topicFilterProblem(stage.topic);
       if (problem !== undefined) problems.push({ path: ['stages', index, 'topic'], message: problem });

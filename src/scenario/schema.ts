@@ -140,9 +140,22 @@ const reconnectStormStage = z.strictObject({
   rate: rate.optional().describe('Reconnects per second across all dropped devices; absent: all at once.'),
   groups: groupNames,
 });
+const downlinkStage = z
+  .strictObject({
+    type: z.literal('downlink'),
+    from: name.describe('The group whose clients send the downlinks (a backend; one client is enough).'),
+    rate: rate.optional().describe('Downlinks per second to each receiving device.'),
+    totalRate: rate.optional().describe('Downlinks per second across the receiving devices (instead of rate).'),
+    duration: duration.optional(),
+    count: z.int().min(1).optional().describe('Downlinks per receiving device (instead of duration).'),
+    qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+    topic: z.string().min(1).default(DEFAULT_DOWNLINK_TOPIC).describe('Topic of each downlink; {deviceId} is the receiving device.'),
+    groups: groupNames.describe('The receiving groups (default: every group but `from`).'),
+  })
+  .describe('A backend client publishes to the devices\' downlink topics on a planned schedule; payload {"ts": epoch ms, "seq": n}.');
 const pauseStage = z.strictObject({ type: z.literal('pause'), duration }).describe('Nothing happens for a while; no connection is needed.');
 
-export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, subscribeStage, holdStage, disconnectStage, reconnectStormStage, pauseStage]);
+export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, subscribeStage, holdStage, disconnectStage, reconnectStormStage, downlinkStage, pauseStage]);
 
 const mqtt = z.strictObject({
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4).describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),

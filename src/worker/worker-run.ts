@@ -7,6 +7,11 @@ import { renderTemplate } from '../util/template.js';
 import { compilePayload, type CompiledPayload } from '../scenario/payload.js';
 import { runArrivals } from './stages/arrivals.js';
 import { runReconnectStorm, type StormHost } from './stages/reconnect-storm.js';
+import { downlinkPayload, downlinkRoutes } from './stages/downlink.js';
+
+type PlannedPublish = Pick<Extract<StagePlan, { type: 'publish' | 'downlink' }>, 'ratePerDevicePerSec' | 'countPerDevice' | 'qos' | 'retain'>;
+/** A message other than the device's own uplink (a backend's downlink to another device). */
+type MessageOf = (route: number, seq: number, sentMs: number) => { topic: string; payload: string };
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
@@ -163,6 +168,11 @@ export class WorkerRun {
       case 'disconnect':
         if (stage.ratePerSec === null) return this.#disconnectAll(indices);
         return runArrivals(startAtMs, { ratePerSec: stage.ratePerSec, ramp: null }, positions, this.#clock, (i) => this.#disconnectAll([indices[i] as number]), () => this.#stopping);
+      case 'downlink': {
+        const routes = downlinkRoutes(this.#plan, stage, this.#devices);
+        const message: MessageOf = (route, seq, sentMs) => ({ topic: renderTemplate(stage.topicTemplate, { deviceId: routes.targetIds[route] as string }), payload: downlinkPayload(seq, sentMs) });
+        return this.#publish(stage, routes.senders, routes.positions, routes.total, startAtMs, message);
+      }
       case 'reconnect-storm':
         return runReconnectStorm(stage, indices, positions, startAtMs, this.#stormHost, this.#clock, () => this.#stopping);
     }
@@ -240,14 +250,15 @@ export class WorkerRun {
     if (fresh) this.#scheduleRefresh(index);
   }
 
-  async #publish(stage: Extract<StagePlan, { type: 'publish' }>, indices: number[], positions: number[], total: number, startAtMs: number): Promise<void> {
+  async #publish(stage: PlannedPublish, indices: number[], positions: number[], total: number, startAtMs: number, message?: MessageOf): Promise<void> {
     const pending = new Map<Promise<void>, number>();
     const intervalMs = 1000 / stage.ratePerDevicePerSec;
     await runPlanned(
       publishTimes(startAtMs, stage.ratePerDevicePerSec, stage.countPerDevice, positions, total),
       this.#clock,
       (event) => {
-        const promise = this.#publishOne(stage, indices[event.device] as number, event.seq, event.atMs, intervalMs);
+        const route = event.device;
+        const promise = this.#publishOne(stage, indices[route] as number, event.seq, event.atMs, intervalMs, message && ((sentMs) => message(route, event.seq, sentMs)));
         pending.set(promise, (this.#devices[indices[event.device] as number] as PreparedDevice).assignment.groupIndex);
         void promise.finally(() => pending.delete(promise));
       },
@@ -256,7 +267,7 @@ export class WorkerRun {
     await this.#drain(pending);
   }
 
-  async #publishOne(stage: Extract<StagePlan, { type: 'publish' }>, index: number, seq: number, plannedMs: number, intervalMs: number): Promise<void> {
+  async #publishOne(stage: PlannedPublish, index: number, seq: number, plannedMs: number, intervalMs: number, message?: (sentMs: number) => { topic: string; payload: string }): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = this.#sessions.get(index);
@@ -269,8 +280,10 @@ export class WorkerRun {
     const lagMs = sentMs - plannedMs;
     recorder.record(METRIC.sendLagUs, Math.max(0, lagMs) * 1000);
     if (lagMs > intervalMs) recorder.count(METRIC.missedSlots);
-    const topic = renderTemplate(device.group.topicTemplate, { deviceId, group: device.group.name, seq });
-    const payload = (this.#payloads[device.assignment.groupIndex] as CompiledPayload)({ deviceId, group: device.group.name, seq, timestampMs: sentMs, random: Math.random });
+    const { topic, payload } = message?.(sentMs) ?? {
+      topic: renderTemplate(device.group.topicTemplate, { deviceId, group: device.group.name, seq }),
+      payload: (this.#payloads[device.assignment.groupIndex] as CompiledPayload)({ deviceId, group: device.group.name, seq, timestampMs: sentMs, random: Math.random }),
+    };
     recorder.count(METRIC.published);
     this.#inFlight++;
     try {
