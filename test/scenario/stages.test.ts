@@ -141,6 +141,46 @@ stages:
   });
 });
 
+describe('downlink stage', () => {
+  const base = `broker: mqtt://127.0.0.1:1883
+groups:
+  - { name: backend, count: 2, idPattern: 'backend-{index}' }
+  - { name: devices, count: 10 }
+stages:
+  - type: connect
+`;
+  it('plans a backend sending to every other group, at a total rate shared by the receivers', () => {
+    const p = plan(`${base}  - type: subscribe
+    groups: [devices]
+  - type: downlink
+    from: backend
+    totalRate: 5/s
+    duration: 4s
+`);
+    assert.deepEqual(p.stages[2], { type: 'downlink', groups: ['devices'], from: 'backend', ratePerDevicePerSec: 0.5, countPerDevice: 2, qos: 1, retain: false, topicTemplate: '/down/device/id/{deviceId}' });
+  });
+
+  it('wants receivers that subscribed, a known sender, and a broker that lets a backend publish', () => {
+    assert.deepEqual(problems(`${base}  - type: downlink
+    from: backnd
+    rate: 1/s
+    count: 1
+`), [
+      'x.yaml:8:11 stages.1.from: no group named "backnd" (groups: backend, devices)',
+      'x.yaml:8:11 stages.1.from: group "backnd" must be connected by an earlier connect stage to send downlinks',
+      'x.yaml:7:5 stages.1.groups: backend, devices must subscribe (a subscribe stage before this one) to receive and time downlinks',
+    ]);
+    const embedded = problems(`${base.replace('mqtt://127.0.0.1:1883', 'embedded')}  - type: subscribe
+    groups: [devices]
+  - type: downlink
+    from: backend
+    rate: 1/s
+    count: 1
+`);
+    assert.deepEqual(embedded, ['x.yaml:9:5 stages.2: the embedded broker lets a device publish only to its own uplink topic; it sends downlinks itself with embedded.downlink']);
+  });
+});
+
 describe('id list files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ids-'));
   const file = join(dir, 'ids.txt');

@@ -23,6 +23,14 @@ describe('MQTT.js options of one device', () => {
     assert.equal(o.wsOptions, undefined);
   });
 
+  it('MQTT 5: clean start off with a session expiry; none sent unless asked, and never on 3.1.1', () => {
+    const o = deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { ...mqttPlan, clean: false, sessionExpirySec: 3600 }, 'd', 'jwt');
+    assert.equal(o.clean, false);
+    assert.deepEqual(o.properties, { sessionExpiryInterval: 3600 });
+    assert.equal(deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, mqttPlan, 'd', 'jwt').properties, undefined);
+    assert.equal(deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { ...mqttPlan, protocolVersion: 4, sessionExpirySec: 60 }, 'd', 'jwt').properties, undefined);
+  });
+
   it('mqtts: verification on by default, TLS 1.2 at least', () => {
     const o = deviceClientOptions({ url: 'mqtts://broker.local:8883' }, mqttPlan, 'd', 'jwt');
     assert.equal(o.rejectUnauthorized, true);
