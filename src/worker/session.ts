@@ -45,6 +45,9 @@ export class DeviceSession {
   #onLost: (reason: string) => void;
   /** Set while the session reconnects with a fresh token; publishes wait for it. */
   #refreshing: Promise<ConnectOutcome> | undefined;
+  /** Kept so that a refresh's new connection receives and subscribes as the old one did. */
+  readonly #listeners: MessageListener[] = [];
+  readonly #filters: { filter: string; qos: 0 | 1 | 2 }[] = [];
 
   constructor(deviceId: string, onLost: (reason: string) => void) {
     this.deviceId = deviceId;
@@ -101,7 +104,9 @@ export class DeviceSession {
     this.#client = undefined;
     const refreshing = (async (): Promise<ConnectOutcome> => {
       if (old !== undefined) await endGracefully(old, mqttPlan.connectTimeoutMs);
-      return this.connect(target, mqttPlan, password);
+      const outcome = await this.connect(target, mqttPlan, password);
+      if (outcome.ok) await this.#restoreSubscriptions();
+      return outcome;
     })();
     this.#refreshing = refreshing;
     try {
@@ -130,7 +135,10 @@ export class DeviceSession {
     if (client === undefined || !client.connected) return Promise.resolve({ ok: false, reason: 'not-connected' });
     return new Promise((resolve) => {
       client.subscribe(filter, { qos }, (error) => {
-        if (error === null) return resolve({ ok: true });
+        if (error === null) {
+          if (!this.#filters.some((f) => f.filter === filter)) this.#filters.push({ filter, qos });
+          return resolve({ ok: true });
+        }
         // MQTT.js rejects with the SUBACK packet attached (ErrorWithSubackPacket).
         const refused = (error as Error & { packet?: { granted?: number[] } }).packet?.granted?.find((code) => code >= 0x80);
         resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : `suback-${refused}` });
@@ -140,7 +148,18 @@ export class DeviceSession {
 
   /** Every PUBLISH the broker delivers to this session goes to `listener`. */
   onMessage(listener: MessageListener): void {
+    this.#listeners.push(listener);
     this.#client?.on('message', listener);
+  }
+
+  /**
+   * After a refresh: the new connection gets the listeners and, since a clean session dropped
+   * them at the broker, the subscriptions again. Messages sent in between are lost, as for a
+   * real device that reconnects.
+   */
+  async #restoreSubscriptions(): Promise<void> {
+    for (const listener of this.#listeners) this.#client?.on('message', listener);
+    for (const { filter, qos } of [...this.#filters]) await this.subscribe(filter, qos);
   }
 
   /**

@@ -57,18 +57,28 @@ describe('shipped scenarios, run small', () => {
     assert.ok(result.thresholds.every((t) => t.passed), JSON.stringify(result.thresholds));
   });
 
-  it('downlink-latency: the embedded broker sends downlinks and every device times them', async () => {
+  it('downlink-latency: the embedded broker sends downlinks and every device times them, across token refreshes', async () => {
     const loaded = await loadScenario(repoPath('scenarios/downlink-latency.yaml'), {
-      env: { HOLD: '2500ms' },
-      sets: ['workers=2', 'groups.0.count=4', `groups.0.keys.store=${join(dir, 'downlink.json')}`, 'stages.0.rate=200/s'],
+      env: { HOLD: '6s' },
+      sets: [
+        'workers=2',
+        'groups.0.count=4',
+        `groups.0.keys.store=${join(dir, 'downlink.json')}`,
+        'stages.0.rate=200/s',
+        // Tokens refreshed every 2–3 s: each refresh's new connection must subscribe again.
+        'groups.0.token.lifetime=4s',
+        'groups.0.token.refreshBefore=1500ms',
+      ],
     });
     const result = await run(loaded);
     const c = result.total.counters;
     assert.equal(result.status, 'complete', result.statusReason);
     assert.deepEqual(result.total.errors, {});
     assert.equal(c['subscribed'], 4);
-    // One downlink a second to each of 4 devices over a 2.5 s hold: at least 2 rounds.
-    assert.ok((c['received'] ?? 0) >= 8, `received: ${c['received']}`);
+    assert.ok((c['refreshes'] ?? 0) >= 4, `refreshes: ${c['refreshes']}`);
+    // One downlink a second to each of 4 devices over a 6 s hold: about 24. Without subscribing
+    // again after a refresh, a device stops receiving at its first refresh (at most 3 rounds: 12).
+    assert.ok((c['received'] ?? 0) >= 16, `received: ${c['received']}`);
     assert.equal(histogramCount(result, 'downlinkUs'), c['received']);
   });
 
