@@ -23,7 +23,7 @@ export function describePlan(plan: RunPlan): PlanDescription {
   const lines: string[] = [];
   const devices = plan.groups.reduce((n, g) => n + g.count, 0);
   lines.push(`${devices} devices in ${plan.groups.length} group${plan.groups.length === 1 ? '' : 's'} on ${plan.workers} workers, broker ${plan.broker.kind === 'embedded' ? 'embedded' : plan.broker.url}:`);
-  for (const group of plan.groups) lines.push(`  ${group.name}: ${group.count} ${group.alg} devices (${group.idPattern}), ${keysInWords(group)}, tokens of ${formatDurationMs(group.token.lifetimeSec * 1000)}`);
+  for (const group of plan.groups) lines.push(`  ${group.name}: ${group.count} ${group.alg} devices (${group.ids === null ? group.idPattern : `ids from ${group.idPattern}`}), ${keysInWords(group)}, tokens of ${formatDurationMs(group.token.lifetimeSec * 1000)}, ${payloadInWords(group)}`);
   let totalMs = 0;
   let peak = 0;
   plan.stages.forEach((stage, i) => {
@@ -48,6 +48,12 @@ export function describePlan(plan: RunPlan): PlanDescription {
 /** Each stage's planned duration in ms (0 for stages that take as long as they take). */
 export function estimateStageDurationsMs(plan: RunPlan): number[] {
   return plan.stages.map((stage) => stageInWords(stage, stageLayout(plan, stage).total).durationMs);
+}
+
+function payloadInWords(group: GroupPlan): string {
+  const p = group.payload;
+  if (p.kind === 'size') return `payloads of ${p.bytes} B`;
+  return `${p.json ? 'JSON' : 'text'} payload template of ${Buffer.byteLength(p.template)} B`;
 }
 
 function keysInWords(group: GroupPlan): string {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseScenario } from '../../src/scenario/load.js';
+import { describePlan } from '../../src/scenario/describe.js';
 import { isDropped } from '../../src/scenario/plan-stages.js';
 import { stormRank } from '../../src/worker/stages/reconnect-storm.js';
 
@@ -137,6 +138,35 @@ stages:
   it('checks payload placeholders where they are written', () => {
     assert.deepEqual(problems(`groups:\n  - name: a\n    count: 1\n    payload: { json: { t: '{random:9..1}' } }\nstages:\n  - type: connect\n`), [
       'x.yaml:4:14 groups.0.payload: {random:9..1}: MIN 9 is greater than MAX 1',
+    ]);
+  });
+});
+
+describe('validate, in words', () => {
+  it('says what every new stage does and how long it takes', () => {
+    const p = plan(`broker: mqtt://127.0.0.1:1883
+groups:
+  - { name: backend, count: 1, idPattern: 'backend-{index}' }
+  - { name: sensors, count: 100, payload: { size: 1KiB } }
+stages:
+  - type: connect
+    ramp: { from: 10/s, to: 30/s, over: 5s }
+  - { type: subscribe, groups: [sensors] }
+  - { type: downlink, from: backend, totalRate: 50/s, count: 2 }
+  - { type: reconnect-storm, groups: [sensors], percent: 10, rate: 5/s }
+  - { type: pause, duration: 3s }
+  - { type: disconnect, rate: 101/s }
+`);
+    const d = describePlan(p);
+    assert.match(d.lines[2]!, /sensors: 100 ES256 devices \(device-\{index:05\}\), .*, payloads of 1024 B$/);
+    assert.deepEqual(d.lines.slice(3, 9), [
+      // 101 devices on a ramp that holds (10 + 30) / 2 · 5 = 100: the ramp, then one more at 30/s.
+      '1. 101 devices (backend, sensors) connect ramping from 10/s to 30/s over 5s (5.0 s)',
+      '2. 100 devices (sensors) subscribe to /down/device/id/{deviceId} at QoS 1 and measure downlink latency',
+      '3. backend sends 100 devices (sensors) 30/min downlinks each on /down/device/id/{deviceId}, 2 each, at QoS 1: 200 messages at 50 msg/s (4.0 s)',
+      '4. 100 devices (sensors): 10% (10) drop their connections abruptly and reconnect at 5/s (2.0 s)',
+      '5. pause (3.0 s)',
+      '6. 101 devices (backend, sensors) disconnect at 101/s (1.0 s)',
     ]);
   });
 });
