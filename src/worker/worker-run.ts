@@ -8,10 +8,6 @@ import { compilePayload, type CompiledPayload } from '../scenario/payload.js';
 import { runArrivals } from './stages/arrivals.js';
 import { runReconnectStorm, type StormHost } from './stages/reconnect-storm.js';
 import { downlinkPayload, downlinkRoutes } from './stages/downlink.js';
-
-type PlannedPublish = Pick<Extract<StagePlan, { type: 'publish' | 'downlink' }>, 'ratePerDevicePerSec' | 'countPerDevice' | 'qos' | 'retain'>;
-/** A message other than the device's own uplink (a backend's downlink to another device). */
-type MessageOf = (route: number, seq: number, sentMs: number) => { topic: string; payload: string };
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
@@ -21,6 +17,10 @@ import { publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
+
+type PlannedPublish = Pick<Extract<StagePlan, { type: 'publish' | 'downlink' }>, 'ratePerDevicePerSec' | 'countPerDevice' | 'qos' | 'retain'>;
+/** A message other than the device's own uplink (a backend's downlink to another device). */
+type MessageOf = (route: number, seq: number, sentMs: number) => { topic: string; payload: string };
 
 const SNAPSHOT_INTERVAL_MS = 1000;
 /**
@@ -190,22 +190,26 @@ export class WorkerRun {
       this.#recorders[(this.#devices[index] as PreparedDevice).assignment.groupIndex]?.count(METRIC.dropped);
       return true;
     },
-    reconnect: (index, droppedAtMs) => this.#connectOne(index, droppedAtMs),
+    reconnect: (index, droppedAtMs) => this.#reconnectOne(index, droppedAtMs),
   };
 
-  /** A token still valid for at least refreshBefore, signing a fresh one when the old is too close to exp. */
-  async #tokenFor(device: PreparedDevice, recorder: Recorder): Promise<{ token: string; fresh: boolean }> {
+  /**
+   * The token a dropped device comes back with: its own while its refresh is still ahead in the
+   * queue (that refresh will find the new session); else a fresh one, which needs a new place in
+   * the queue, since a refresh that fell into the downtime found no session and was let go.
+   */
+  async #tokenForReconnect(device: PreparedDevice, recorder: Recorder): Promise<{ token: string; fresh: boolean }> {
+    const position = device.assignment.globalIndex - device.group.firstIndex;
+    const refreshDueMs = refreshAtMs(device.expSec, device.group.token.refreshBeforeSec, position, device.group.count);
+    if (this.#clock.nowMs() + this.#signLeadMs < refreshDueMs) return { token: device.token, fresh: false };
     const nowSec = this.#clock.nowMs() / 1000;
-    if (device.expSec - nowSec > device.group.token.refreshBeforeSec) return { token: device.token, fresh: false };
     device.token = await signTokenAsync(tokenSpec(device.group), device.assignment.deviceId, device.key.privateKey, device.key.kid, nowSec);
     device.expSec = Math.floor(nowSec) + device.group.token.lifetimeSec;
     recorder.count(METRIC.tokensSigned);
     return { token: device.token, fresh: true };
   }
 
-  /** Connects a device; with `droppedAtMs`, it comes back after a reconnect storm dropped it. */
-  async #connectOne(index: number, droppedAtMs?: number): Promise<void> {
-    if (droppedAtMs !== undefined) return this.#reconnectOne(index, droppedAtMs);
+  async #connectOne(index: number): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = new DeviceSession(device.assignment.deviceId, (reason) => {
@@ -228,10 +232,11 @@ export class WorkerRun {
     }
   }
 
+  /** Connects a device again after a reconnect storm dropped it; its downtime runs from the drop. */
   async #reconnectOne(index: number, droppedAtMs: number): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
-    const { token, fresh } = await this.#tokenFor(device, recorder);
+    const { token, fresh } = await this.#tokenForReconnect(device, recorder);
     const session = new DeviceSession(device.assignment.deviceId, (reason) => {
       this.#connected--;
       recorder.count(METRIC.errorsBy + reason);
@@ -246,7 +251,6 @@ export class WorkerRun {
     recorder.record(METRIC.reconnectUs, (this.#clock.nowMs() - droppedAtMs) * 1000);
     recorder.count(METRIC.reconnects);
     this.#connected++;
-    // A reused token keeps its place in the refresh queue; a fresh one needs a new place.
     if (fresh) this.#scheduleRefresh(index);
   }
 
