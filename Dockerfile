@@ -6,6 +6,7 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
 COPY test ./test
 COPY bench ./bench
+COPY examples ./examples
 COPY scenarios ./scenarios
 RUN npm ci && npm run build
 

@@ -1,14 +1,22 @@
 /** Library use: `import { loadScenario, run } from 'mqtt-jwt-bench'`. */
 import { runPlan, type RunOptions } from './coordinator/run.js';
 import type { RunResult } from './report/run-result.js';
-import { loadScenarioFile, validateScenario, type LoadedScenario } from './scenario/load.js';
+import { loadScenarioFile, validateScenario, type LoadedScenario, type LoadOptions } from './scenario/load.js';
 
 export { ConfigError, HarnessError, KeyError, BrokerError, WorkerError, ReportError } from './errors.js';
 export type { RunResult, MetricsSection, TimelinePoint, RunStatus, StageRecord, ThresholdOutcome, ShardId, ShardsInfo } from './report/run-result.js';
 export type { Threshold } from './scenario/threshold.js';
-export type { RunPlan, GroupPlan, StagePlan, TlsPlan } from './scenario/plan.js';
+export type { RunPlan, GroupPlan, StagePlan, TlsPlan, MqttPlan, BrokerPlan, EmbeddedBrokerPlan, KeySourcePlan, TokenPlan, CapacityPlan, PlanProblem } from './scenario/plan.js';
+export type { RampPlan, ArrivalPlan } from './scenario/arrival.js';
+export type { PayloadPlan, PayloadValues } from './scenario/payload.js';
 export type { ScenarioInput, Scenario } from './scenario/schema.js';
-export type { LoadedScenario } from './scenario/load.js';
+export type { LoadedScenario, LoadOptions } from './scenario/load.js';
+export type { RunOptions } from './coordinator/run.js';
+export type { ShardSpec } from './coordinator/shards.js';
+export type { CapacitySection, CapacityStep, BrokerSection, HistogramReport } from './report/run-result.js';
+export { describePlan, type PlanDescription } from './scenario/describe.js';
+export { compilePayload } from './scenario/payload.js';
+export { capacityVerdict } from './report/capacity.js';
 export type { ProgressEvent, ProgressListener } from './coordinator/progress.js';
 export { decodeHistogram, encodeHistogram } from './metrics/histogram.js';
 export { writeReport } from './report/write.js';
@@ -29,9 +37,12 @@ export { runSignBench, type SignBenchOptions } from './sign-bench/run-sign-bench
 export { signBenchResultSchema, type SignBenchResult, type SignBenchEntry } from './sign-bench/sign-bench-result.js';
 export { verifyDeviceToken, REJECT_REASONS, type RejectReason, type VerifyPolicy, type VerifyOutcome } from './identity/verify.js';
 
-/** Loads and validates a scenario file (YAML or JSON); throws a ConfigError listing every problem. */
-export function loadScenario(file: string): Promise<LoadedScenario> {
-  return loadScenarioFile(file);
+/**
+ * Loads and validates a scenario file (YAML or JSON); throws a ConfigError listing every problem.
+ * `options.env` replaces process.env for `${VAR}`; `options.sets` are `--set path=value` overrides.
+ */
+export function loadScenario(file: string, options: LoadOptions = {}): Promise<LoadedScenario> {
+  return loadScenarioFile(file, options);
 }
 
 /** Validates a scenario object written in code; `name` stands in for the file in messages. */

@@ -29,6 +29,8 @@ import { estimateStageDurationsMs } from '../scenario/describe.js';
 import { readMachineFacts } from './machine-facts.js';
 import { preflight } from './preflight.js';
 import { assignDevices, shardDeviceCount, WHOLE_RUN, type ShardSpec } from './shards.js';
+import { capacityVerdict, judgeStep } from '../report/capacity.js';
+import type { CapacityStep } from '../report/run-result.js';
 
 export interface RunOptions {
   /** The scenario file, recorded in the report. */
@@ -86,6 +88,7 @@ class RunCoordinator {
   readonly #stageDurationsMs: number[];
   /** How late the first stage began after --start-at (0 when on time). */
   #firstStageLateMs: number | undefined;
+  readonly #capacitySteps: CapacityStep[] = [];
 
   constructor(plan: RunPlan, options: RunOptions) {
     this.#plan = plan;
@@ -168,7 +171,11 @@ class RunCoordinator {
       await this.#waitFor(() => this.#ready === plan.workers);
       await this.#persistKeys(credentials, broker);
       this.#watch.markBaseline();
-      for (let i = 0; i < plan.stages.length && !this.#ended; i++) stages.push(await this.#runStage(i));
+      for (let i = 0; i < plan.stages.length && !this.#ended; i++) {
+        const timing = await this.#runStage(i);
+        stages.push(timing);
+        if (this.#capacityBroke(timing)) break;
+      }
     } catch (error) {
       this.#end('failed', (error as Error).message);
       throw error;
@@ -217,6 +224,22 @@ class RunCoordinator {
     await this.#waitFor(() => this.#stageDone.get(index) === this.#plan.workers);
     const endMs = Date.now();
     return { index, type: stage?.type ?? '', startedAt: new Date(startMs).toISOString(), endedAt: new Date(endMs).toISOString(), durationMs: endMs - startMs };
+  }
+
+  /**
+   * Judges a finished capacity step on its own figures; true when it broke and the run should end
+   * there. The run stays `complete`: finding the limit is what it was for.
+   */
+  #capacityBroke(timing: StageTiming): boolean {
+    const capacity = this.#plan.capacity;
+    if (capacity === null || this.#ended) return false;
+    const step = judgeStep(this.#plan, this.#metrics.stageRecords([timing])[0] as Parameters<typeof judgeStep>[1]);
+    if (step === undefined) return false;
+    this.#capacitySteps.push(step);
+    this.#progress({ type: 'phase', message: `capacity step ${step.ratePerSec}/s ${step.held ? 'held' : 'broke'}` });
+    if (step.held || !capacity.stopAtBreak) return false;
+    this.#broadcast({ type: 'stop' });
+    return true;
   }
 
   #onWorkerMessage(message: WorkerToCoordinator): void {
@@ -356,6 +379,7 @@ class RunCoordinator {
         ...(brokerMetrics === undefined ? {} : { metrics: brokerMetricsOf(brokerMetrics) }),
       },
       timeline: this.#metrics.finishTimeline(),
+      ...(this.#plan.capacity === null ? {} : { capacity: capacityVerdict(this.#capacitySteps) }),
       thresholds: evaluateThresholds(this.#thresholds, viewOfResult({ total, groups, durationMs: endedMs - startedMs })).map((o) =>
         o.expression === this.#abortedBy ? { ...o, note: 'crossed during the run; stopped it (abortOnFail)' } : o,
       ),

@@ -35,6 +35,7 @@ export function formatSummary(result: RunResult): string {
     const { present, count, missing } = result.shards;
     lines.push('', `merged from ${present.length} of ${count} shards${missing.length > 0 ? `; missing shards ${missing.join(', ')}` : ''}`);
   }
+  if (result.capacity !== undefined) lines.push('', `capacity: ${result.capacity.verdict}`);
   if (result.thresholds.length > 0) lines.push('', formatThresholds(result.thresholds));
   return lines.join('\n');
 }

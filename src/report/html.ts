@@ -13,6 +13,7 @@ export function renderRunHtml(result: RunResult): string {
     header(result),
     cards(result),
     thresholdsSection(result.thresholds),
+    result.capacity === undefined ? '' : capacitySection(result.capacity),
     `<h2>Latency by percentile</h2>\n<p class="sub">HdrHistogram's percentile axis; publish → ack is drawn corrected for coordinated omission (from the planned send time) beside uncorrected (from the actual send).</p>\n<div class="charts">${latencyCharts(result).map(renderChart).join('\n')}</div>`,
     `<h2>Timeline</h2>\n<div class="charts">${timelineCharts(result).map(renderChart).join('\n')}</div>`,
     `<h2>Groups</h2>\n${groupColumns(result).map((c) => `<h3>${escapeHtml(c.label)}</h3>\n${sectionTables(c.section)}`).join('\n')}`,
@@ -46,6 +47,16 @@ function cards(r: RunResult): string {
     ['thresholds passed', r.thresholds.length === 0 ? '—' : `${passed} / ${r.thresholds.length}`],
   ];
   return `<div class="cards">${items.map(([label, value]) => `<div class="card"><b>${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`).join('')}</div>`;
+}
+
+function capacitySection(capacity: NonNullable<RunResult['capacity']>): string {
+  const rows = capacity.steps.map((s) => [
+    `${s.ratePerSec}/s`,
+    String(s.devices),
+    s.held ? '✓ held' : '✗ broke',
+    escapeHtml(s.outcomes.map((o) => `${o.passed ? '✓' : '✗'} ${o.expression}: ${formatThresholdValue(o)}`).join('; ')),
+  ]);
+  return `<h2>Capacity</h2>\n<p class="sub">${escapeHtml(capacity.verdict)}</p>\n${htmlTable(['connect rate', 'devices', 'step', 'thresholds on the step alone'], rows, ' class="capacity"')}`;
 }
 
 function thresholdsSection(outcomes: readonly ThresholdOutcome[]): string {

@@ -10,6 +10,7 @@ export const HISTOGRAM_LABELS: Record<string, string> = {
   uplinkUs: 'uplink: send → subscriber',
   downlinkUs: 'downlink: send → device',
   refreshUs: 'token refresh reconnect',
+  reconnectUs: 'reconnect after a drop (downtime)',
   eventLoopDelayUs: 'event-loop delay (harness)',
 };
 

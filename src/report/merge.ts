@@ -9,6 +9,7 @@ import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import type { Threshold } from '../scenario/threshold.js';
 import { metricsSection, SCHEMA_VERSION, type MetricsSection, type RunResult, type RunStatus, type ShardsInfo, type StageRecord } from './run-result.js';
 import { evaluateThresholds, viewOfResult } from './thresholds.js';
+import { capacityVerdict, judgeStep } from './capacity.js';
 import { mergeTimelines } from './merge-timeline.js';
 
 export interface MergeInput {
@@ -49,6 +50,10 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
     shards: shardsInfo(inputs),
   };
   merged.thresholds = evaluateThresholds(uniqueThresholds(results), viewOfResult(merged));
+  // Capacity steps are judged again on the merged stages: every shard carried its share of each rate.
+  if (first.capacity !== undefined && (first.scenario.plan.capacity ?? null) !== null) {
+    merged.capacity = capacityVerdict(merged.stages.flatMap((record) => judgeStep(first.scenario.plan, record) ?? []));
+  }
   return merged;
 }
 

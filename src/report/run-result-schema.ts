@@ -97,6 +97,15 @@ export const runResultSchema = z
       .optional()
       .describe('The harness watching itself: whether it, not the broker, was the bottleneck.'),
     shard: z.strictObject({ index: count, count: z.number().int().min(1), startAt: time.optional(), firstStageLateMs: z.number().nullable().optional() }).optional(),
+    capacity: z
+      .strictObject({
+        lastHeldPerSec: z.number().nullable(),
+        firstBrokenPerSec: z.number().nullable(),
+        verdict: z.string(),
+        steps: z.array(z.strictObject({ stageIndex: count, ratePerSec: z.number(), devices: count, held: z.boolean(), outcomes: z.array(threshold) })),
+      })
+      .optional()
+      .describe('Capacity search: each connect stage judged on its own figures; the last rate that held.'),
     shards: z
       .strictObject({
         count: z.number().int().min(1),

@@ -157,6 +157,28 @@ export interface RunResult {
   shard?: ShardId;
   /** Set by `merge`. */
   shards?: ShardsInfo;
+  /** Set when the scenario searches for capacity (`capacity:`): the last connect rate that held. */
+  capacity?: CapacitySection;
+}
+
+/** One connect stage of a capacity search, judged on its own figures. */
+export interface CapacityStep {
+  stageIndex: number;
+  /** The step's connect rate (a ramp's peak). */
+  ratePerSec: number;
+  devices: number;
+  held: boolean;
+  outcomes: ThresholdOutcome[];
+}
+
+export interface CapacitySection {
+  /** The rate of the last step that held before the first break; null when the first step broke. */
+  lastHeldPerSec: number | null;
+  /** The rate of the first step that broke; null when every step held. */
+  firstBrokenPerSec: number | null;
+  /** The verdict in words, e.g. "held up to 200/s; broke at 400/s (connect.p(99)<250ms)". */
+  verdict: string;
+  steps: CapacityStep[];
 }
 
 const CONNECT_FAILED_PREFIX = 'connectFailed.';

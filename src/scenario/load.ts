@@ -2,6 +2,7 @@
  * Reads a scenario file (YAML, or JSON, which YAML includes), validates it and builds the
  * RunPlan. Every problem is collected and reported at once as `file:line:col path: message`.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
@@ -74,7 +75,7 @@ export function validateScenario(data: unknown, file: string, doc?: Document, li
   }
   const scenario = parsed.data;
   const scenarioName = scenario.name ?? basename(file, extname(file));
-  const built = buildPlan(scenario, { scenarioName, availableCores: availableParallelism() });
+  const built = buildPlan(scenario, { scenarioName, availableCores: availableParallelism(), readIds: (path) => readFileSync(path, 'utf8') });
   if (built.plan === undefined) {
     throw new ConfigError(built.problems.map((p: PlanProblem) => `${where(p.path)} ${pathText(p.path)}: ${p.message}`).join('\n'));
   }

@@ -12,6 +12,10 @@ import { parseThreshold, type Threshold } from './threshold.js';
 import { planTls, type TlsPlan } from './tls-plan.js';
 import { stageLayout, type StageLayout, type StageOrder } from './stage-layout.js';
 import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
+import type { RampPlan } from './arrival.js';
+import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
+import type { PayloadPlan } from './payload.js';
+import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, type ExtraStagePlan } from './plan-stages.js';
 
 export type { TlsPlan } from './tls-plan.js';
 
@@ -22,6 +26,8 @@ export interface MqttPlan {
   keepaliveSec: number;
   connectTimeoutMs: number;
   clean: boolean;
+  /** MQTT 5 Session Expiry Interval [MQTT-3.1.2.11.2]; null: not sent (0, the session ends with the connection). */
+  sessionExpirySec: number | null;
 }
 
 export interface EmbeddedBrokerPlan {
@@ -57,21 +63,33 @@ export interface GroupPlan {
   count: number;
   /** Global index of this group's first device, across all groups in order. */
   firstIndex: number;
+  /** The id pattern, or the id list file's path when `ids` is set. */
   idPattern: string;
+  /** Device ids from a list file, in order; null: from idPattern. */
+  ids: string[] | null;
   alg: Algorithm;
   rsaBits: number;
   keys: KeySourcePlan;
   token: TokenPlan;
   topicTemplate: string;
+  /** The text template of `payload` (a JSON template as text; empty for a sized payload). */
   payloadTemplate: string;
+  payload: PayloadPlan;
 }
 
 export type StagePlan =
-  | { type: 'connect'; groups: string[]; ratePerSec: number | null; order: StageOrder }
+  | { type: 'connect'; groups: string[]; ratePerSec: number | null; ramp: RampPlan | null; order: StageOrder }
   | { type: 'publish'; groups: string[]; ratePerDevicePerSec: number; countPerDevice: number; qos: 0 | 1 | 2; retain: boolean; order: StageOrder }
   | { type: 'subscribe'; groups: string[]; topicTemplate: string; qos: 0 | 1 | 2; measure: 'uplink' | 'downlink'; timestampField: string }
   | { type: 'hold'; groups: string[]; durationMs: number }
-  | { type: 'disconnect'; groups: string[] };
+  | { type: 'disconnect'; groups: string[]; ratePerSec: number | null }
+  | ExtraStagePlan;
+
+export interface CapacityPlan {
+  /** Checked on each connect stage's own figures as soon as it ends. */
+  thresholds: Threshold[];
+  stopAtBreak: boolean;
+}
 
 export interface RunPlan {
   scenarioName: string;
@@ -85,6 +103,8 @@ export interface RunPlan {
   stages: StagePlan[];
   /** Parsed from the scenario's `thresholds:`; `--threshold` flags are added by the CLI. */
   thresholds: Threshold[];
+  /** Capacity search over connect stages at rising rates; null: none. */
+  capacity: CapacityPlan | null;
 }
 
 export interface PlanProblem {
@@ -95,6 +115,8 @@ export interface PlanProblem {
 export interface PlanContext {
   scenarioName: string;
   availableCores: number;
+  /** Reads id list files (`groups[].ids`); absent for scenarios built in code without files. */
+  readIds?: IdListReader;
 }
 
 /** Turns text already checked by the schema into a number (the regexes guarantee it parses). */
@@ -102,7 +124,9 @@ const ms = (text: string): number => parseDurationMs(text) as number;
 const perSec = (text: string): number => parseRatePerSec(text) as number;
 const bytes = (text: string): number => parseSizeBytes(text) as number;
 
-export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'>, localIndex: number): string {
+export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'> & { ids?: string[] | null }, localIndex: number): string {
+  const listed = group.ids?.[localIndex];
+  if (listed !== undefined) return listed;
   return renderTemplate(group.idPattern, { index: localIndex + 1, group: group.name });
 }
 
@@ -118,10 +142,12 @@ export function totalDevices(plan: Pick<RunPlan, 'groups'>): number {
 /** Builds the RunPlan, or returns every cross-field problem found. */
 export function buildPlan(scenario: Scenario, context: PlanContext): { plan: RunPlan; problems: [] } | { plan: undefined; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
-  const groups = planGroups(scenario, context.scenarioName, problems);
+  const groups = planGroups(scenario, context, problems);
   const stages = scenario.stages.map((stage, i) => planStage(stage, i, groups, problems));
   checkStageOrder(stages, problems);
-  const thresholds = planThresholds(scenario, problems);
+  checkStageRules(scenario, stages, problems);
+  const thresholds = planThresholds(scenario.thresholds, ['thresholds'], problems);
+  const capacity = scenario.capacity === undefined ? null : { thresholds: planThresholds(scenario.capacity.thresholds, ['capacity', 'thresholds'], problems), stopAtBreak: scenario.capacity.stopAtBreak };
   if (scenario.broker === 'embedded') checkEmbeddedFits(scenario, stages, problems);
   const tls = planTls(scenario, problems);
   if (problems.length > 0) return { plan: undefined, problems };
@@ -134,29 +160,31 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
       keepaliveSec: Math.round(ms(scenario.mqtt.keepalive) / 1000),
       connectTimeoutMs: ms(scenario.mqtt.connectTimeout),
       clean: scenario.mqtt.clean,
+      sessionExpirySec: scenario.mqtt.sessionExpiry === undefined ? null : ms(scenario.mqtt.sessionExpiry) / 1000,
     },
     tls,
     embedded: planEmbedded(scenario.embedded),
     groups,
     stages,
     thresholds,
+    capacity,
   };
   return { plan, problems: [] };
 }
 
-function planThresholds(scenario: Scenario, problems: PlanProblem[]): Threshold[] {
+function planThresholds(entries: Scenario['thresholds'], path: string[], problems: PlanProblem[]): Threshold[] {
   const thresholds: Threshold[] = [];
-  scenario.thresholds.forEach((entry, i) => {
+  entries.forEach((entry, i) => {
     const text = typeof entry === 'string' ? entry : entry.threshold;
     try {
       const threshold = parseThreshold(text, { abortOnFail: typeof entry === 'string' ? false : entry.abortOnFail, source: 'scenario' });
       // Checked every second from the start, a lower bound on a growing count would stop the run at once.
       if (threshold.abortOnFail && (threshold.aggregate.kind === 'count' || threshold.aggregate.kind === 'rate') && !threshold.op.startsWith('<')) {
-        problems.push({ path: ['thresholds', i, 'abortOnFail'], message: `cannot stop a run on "${text}": it is crossed until enough has happened; only < and <= limits on counts and rates can abort` });
+        problems.push({ path: [...path, i, 'abortOnFail'], message: `cannot stop a run on "${text}": it is crossed until enough has happened; only < and <= limits on counts and rates can abort` });
       }
       thresholds.push(threshold);
     } catch (error) {
-      problems.push({ path: ['thresholds', i], message: (error as Error).message });
+      problems.push({ path: [...path, i], message: (error as Error).message });
     }
   });
   return thresholds;
@@ -189,29 +217,33 @@ function checkEmbeddedFits(scenario: Scenario, stages: StagePlan[], problems: Pl
   });
 }
 
-function planGroups(scenario: Scenario, scenarioName: string, problems: PlanProblem[]): GroupPlan[] {
+function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProblem[]): GroupPlan[] {
+  const scenarioName = context.scenarioName;
   let firstIndex = 0;
   const seenNames = new Set<string>();
   const seenPatterns = new Map<string, string>();
   return scenario.groups.map((g, i) => {
     if (seenNames.has(g.name)) problems.push({ path: ['groups', i, 'name'], message: `group name "${g.name}" is used twice` });
     seenNames.add(g.name);
-    const other = seenPatterns.get(g.idPattern);
+    const { count, idPattern, ids } = planGroupIdentity(g, ['groups', i], context.readIds, problems);
+    const other = seenPatterns.get(idPattern);
     if (other !== undefined) {
       problems.push({ path: ['groups', i, 'idPattern'], message: `gives the same device ids as group "${other}"; client ids must be unique` });
     }
-    seenPatterns.set(g.idPattern, g.name);
+    seenPatterns.set(idPattern, g.name);
     if (g.token.refreshBefore !== undefined && ms(g.token.refreshBefore) >= ms(g.token.lifetime)) {
       problems.push({ path: ['groups', i, 'token', 'refreshBefore'], message: `${g.token.refreshBefore} must be shorter than the token lifetime ${g.token.lifetime}` });
     }
-    if (!g.idPattern.includes('{index')) {
-      if (g.count > 1) problems.push({ path: ['groups', i, 'idPattern'], message: `must contain {index} to give ${g.count} devices distinct ids` });
+    if (ids === null && !idPattern.includes('{index') && count > 1) {
+      problems.push({ path: ['groups', i, 'idPattern'], message: `must contain {index} to give ${count} devices distinct ids` });
     }
+    const payload = planPayload(g.payload, ['groups', i], problems);
     const plan: GroupPlan = {
       name: g.name,
-      count: g.count,
+      count,
       firstIndex,
-      idPattern: g.idPattern,
+      idPattern,
+      ids,
       alg: g.alg,
       rsaBits: g.rsaBits,
       keys: planKeys(g, scenarioName),
@@ -224,9 +256,10 @@ function planGroups(scenario: Scenario, scenarioName: string, problems: PlanProb
         headers: g.token.headers ?? {},
       },
       topicTemplate: g.topic,
-      payloadTemplate: g.payload,
+      payloadTemplate: payload.kind === 'template' ? payload.template : '',
+      payload,
     };
-    firstIndex += g.count;
+    firstIndex += count;
     return plan;
   });
 }
@@ -253,31 +286,44 @@ export function tokenSpec(group: Pick<GroupPlan, 'alg' | 'token'>): TokenSpec {
 
 function planStage(stage: StageInput, index: number, groups: GroupPlan[], problems: PlanProblem[]): StagePlan {
   const known = new Set(groups.map((g) => g.name));
-  (stage.groups ?? []).forEach((name, j) => {
+  const listed = 'groups' in stage ? stage.groups : undefined;
+  (listed ?? []).forEach((name, j) => {
     if (!known.has(name)) problems.push({ path: ['stages', index, 'groups', j], message: `no group named "${name}" (groups: ${[...known].join(', ')})` });
   });
-  const applies = stage.groups ?? groups.map((g) => g.name);
+  const applies = listed ?? groups.map((g) => g.name);
   switch (stage.type) {
     case 'connect':
-      return { type: 'connect', groups: applies, ratePerSec: stage.rate === undefined ? null : perSec(stage.rate), order: stage.order };
+      if (stage.rate !== undefined && stage.ramp !== undefined) problems.push({ path: ['stages', index], message: 'give either rate or ramp, not both' });
+      return {
+        type: 'connect',
+        groups: applies,
+        ratePerSec: stage.rate === undefined ? null : perSec(stage.rate),
+        ramp: stage.ramp === undefined ? null : { fromPerSec: perSec(stage.ramp.from), toPerSec: perSec(stage.ramp.to), overMs: ms(stage.ramp.over) },
+        order: stage.order,
+      };
     case 'hold':
       return { type: 'hold', groups: applies, durationMs: ms(stage.duration) };
     case 'disconnect':
-      return { type: 'disconnect', groups: applies };
+      return { type: 'disconnect', groups: applies, ratePerSec: stage.rate === undefined ? null : perSec(stage.rate) };
+    case 'reconnect-storm':
+    case 'pause':
+      return planExtraStage(stage, applies);
+    case 'downlink':
+      return planDownlinkStage(stage, index, groups, problems);
     case 'subscribe': {
       const problem = topicFilterProblem(stage.topic);
       if (problem !== undefined) problems.push({ path: ['stages', index, 'topic'], message: problem });
       return { type: 'subscribe', groups: applies, topicTemplate: stage.topic, qos: stage.qos, measure: stage.measure, timestampField: stage.timestampField };
     }
     case 'publish': {
-      const rate = perSec(stage.rate);
+      const rate = planPublishRate(stage, index, groups, applies, problems);
       let count = stage.count ?? 0;
       if ((stage.count === undefined) === (stage.duration === undefined)) {
         problems.push({ path: ['stages', index], message: 'a publish stage needs exactly one of duration or count' });
       } else if (stage.duration !== undefined) {
         count = Math.floor((ms(stage.duration) / 1000) * rate + 1e-9);
         if (count < 1) {
-          problems.push({ path: ['stages', index, 'duration'], message: `${stage.duration} is shorter than one interval at ${stage.rate} (${(1000 / rate).toFixed(0)}ms)` });
+          problems.push({ path: ['stages', index, 'duration'], message: `${stage.duration} is shorter than one interval at ${stage.rate ?? stage.totalRate} (${(1000 / rate).toFixed(0)}ms per device)` });
         }
       }
       return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain, order: stage.order };
@@ -291,7 +337,11 @@ function checkStageOrder(stages: StagePlan[], problems: PlanProblem[]): void {
   stages.forEach((stage, i) => {
     for (const group of stage.groups) {
       if (stage.type === 'connect') connected.add(group);
-      else if (stage.type === 'disconnect') connected.delete(group);
+      else if (stage.type === 'pause') continue;
+      else if (stage.type === 'disconnect') {
+        if (!connected.has(group)) problems.push({ path: ['stages', i], message: `disconnect stage needs group "${group}" connected by an earlier connect stage` });
+        connected.delete(group);
+      }
       else if (!connected.has(group)) {
         problems.push({ path: ['stages', i], message: `${stage.type} stage needs group "${group}" connected by an earlier connect stage` });
       }

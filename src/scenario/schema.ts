@@ -6,10 +6,13 @@
 import { z } from 'zod';
 import { ALGORITHMS } from '../identity/algorithms.js';
 import { DEFAULT_AUDIENCE_TEMPLATE, RESERVED_CLAIMS, RESERVED_HEADERS } from '../identity/token.js';
-import { DURATION_EXAMPLE, DURATION_PATTERN, RATE_EXAMPLE, RATE_PATTERN, SIZE_EXAMPLE, SIZE_PATTERN } from './units.js';
+import { DURATION_EXAMPLE, DURATION_PATTERN, parseRatePerSec, RATE_EXAMPLE, RATE_PATTERN, SIZE_EXAMPLE, SIZE_PATTERN } from './units.js';
 
 const duration = z.string().regex(new RegExp(DURATION_PATTERN), { error: `expected ${DURATION_EXAMPLE}` });
-const rate = z.string().regex(new RegExp(RATE_PATTERN), { error: `expected ${RATE_EXAMPLE}` });
+const rate = z
+  .string()
+  .regex(new RegExp(RATE_PATTERN), { error: `expected ${RATE_EXAMPLE}`, abort: true })
+  .refine((text) => parseRatePerSec(text) !== undefined, { error: 'expected a rate above zero' });
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'expected a name of letters, digits, ".", "_" or "-"' });
 const groupNames = z.array(name).min(1).optional().describe('Groups this stage applies to (default: all).');
 const order = z
@@ -77,29 +80,45 @@ const token = z
   })
   .describe('Claims of each device token.');
 
+const size = z.string().regex(new RegExp(SIZE_PATTERN), { error: `expected ${SIZE_EXAMPLE}` });
+
+const payload = z
+  .union([
+    z.string().describe('Text template: {deviceId}, {group}, {seq}, {timestamp} (ms), {random:18..25}, {random:18.0..25.5}, {choice:a|b|c}.'),
+    z.strictObject({ json: z.record(z.string(), z.unknown()).describe('A JSON object; string values are templates, and one numeric placeholder alone gives a number.') }),
+    z.strictObject({ size: size.describe('A payload of exactly this many bytes.') }),
+  ])
+  .describe('What each message carries: a text template, { json: {...} } or { size: 256B }.');
+
 export const groupSchema = z
   .strictObject({
     name,
-    count: z.int().min(1).max(1_000_000).describe('Number of devices.'),
-    idPattern: z.string().min(1).default('device-{index:05}').describe('Device id; {index} counts from 1, {index:05} pads.'),
+    count: z.int().min(1).max(1_000_000).optional().describe('Number of devices; with ids, default: every id in the file.'),
+    idPattern: z.string().min(1).optional().describe('Device id; {index} counts from 1, {index:05} pads. Default device-{index:05}.'),
+    ids: z.string().min(1).optional().describe('A file of device ids, one per line (blank lines and # comments skipped), instead of idPattern.'),
     alg: z.enum(ALGORITHMS).default('ES256'),
     rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
     keys: keys.default({ mode: 'per-device' }),
     token: token.default({ lifetime: '20m', audience: DEFAULT_AUDIENCE_TEMPLATE, kid: true, refreshBefore: '1m' }),
     topic: z.string().min(1).default(DEFAULT_UPLINK_TOPIC).describe('Uplink topic; {deviceId}, {group}, {seq}.'),
-    payload: z.string().default(DEFAULT_PAYLOAD_TEMPLATE).describe('Payload template; {deviceId}, {seq}, {timestamp} (ms).'),
+    payload: payload.default(DEFAULT_PAYLOAD_TEMPLATE),
   })
   .describe('A group of devices that share credentials, topic and payload.');
 
+const ramp = z
+  .strictObject({ from: rate, to: rate, over: duration })
+  .describe('A rate that changes linearly from `from` to `to` over `over`; later arrivals keep `to`.');
 const connectStage = z.strictObject({
   type: z.literal('connect'),
-  rate: rate.optional().describe('Connects per second across all devices; absent: all at once.'),
+  rate: rate.optional().describe('Connects per second across all devices; absent (and no ramp): all at once.'),
+  ramp: ramp.optional(),
   groups: groupNames,
   order,
 });
 const publishStage = z.strictObject({
   type: z.literal('publish'),
-  rate: rate.describe('Messages per second per device.'),
+  rate: rate.optional().describe('Messages per second per device.'),
+  totalRate: rate.optional().describe('Messages per second across the stage\'s devices (instead of rate).'),
   duration: duration.optional().describe('How long to publish.'),
   count: z.int().min(1).optional().describe('Messages per device (instead of duration).'),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
@@ -116,15 +135,40 @@ const subscribeStage = z.strictObject({
   timestampField: z.string().min(1).default('ts').describe('JSON field of the payload holding the send time (epoch ms).'),
   groups: groupNames,
 });
-const disconnectStage = z.strictObject({ type: z.literal('disconnect'), groups: groupNames });
+const disconnectStage = z.strictObject({
+  type: z.literal('disconnect'),
+  rate: rate.optional().describe('Disconnects per second across all devices; absent: all at once.'),
+  groups: groupNames,
+});
+const reconnectStormStage = z.strictObject({
+  type: z.literal('reconnect-storm'),
+  percent: z.number().gt(0).max(100).describe('Share of the connected devices whose connection drops abruptly (no DISCONNECT).'),
+  rate: rate.optional().describe('Reconnects per second across all dropped devices; absent: all at once.'),
+  groups: groupNames,
+});
+const downlinkStage = z
+  .strictObject({
+    type: z.literal('downlink'),
+    from: name.describe('The group whose clients send the downlinks (a backend; one client is enough).'),
+    rate: rate.optional().describe('Downlinks per second to each receiving device.'),
+    totalRate: rate.optional().describe('Downlinks per second across the receiving devices (instead of rate).'),
+    duration: duration.optional(),
+    count: z.int().min(1).optional().describe('Downlinks per receiving device (instead of duration).'),
+    qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+    topic: z.string().min(1).default(DEFAULT_DOWNLINK_TOPIC).describe('Topic of each downlink; {deviceId} is the receiving device.'),
+    groups: groupNames.describe('The receiving groups (default: every group but `from`).'),
+  })
+  .describe('A backend client publishes to the devices\' downlink topics on a planned schedule; payload {"ts": epoch ms, "seq": n}.');
+const pauseStage = z.strictObject({ type: z.literal('pause'), duration }).describe('Nothing happens for a while; no connection is needed.');
 
-export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, subscribeStage, holdStage, disconnectStage]);
+export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, subscribeStage, holdStage, disconnectStage, reconnectStormStage, downlinkStage, pauseStage]);
 
 const mqtt = z.strictObject({
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4).describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),
   keepalive: duration.default('60s'),
   connectTimeout: duration.default('30s'),
-  clean: z.boolean().default(true),
+  clean: z.boolean().default(true).describe('Clean session (3.1.1) or clean start (5).'),
+  sessionExpiry: duration.optional().describe('MQTT 5 only: how long the broker keeps the session after the connection ends (default 0).'),
 });
 
 const threshold = z.string().min(1).describe('A threshold, like connect.p(99)<250ms or error_rate<1% (docs/scenarios.md#thresholds).');
@@ -132,8 +176,6 @@ const thresholds = z
   .array(z.union([threshold, z.strictObject({ threshold, abortOnFail: z.boolean().default(false).describe('Stop the run as soon as this threshold is crossed.') })]))
   .default([])
   .describe('Pass/fail criteria, checked at the end of the run (or during it, with abortOnFail); any crossed: exit 99.');
-
-const size = z.string().regex(new RegExp(SIZE_PATTERN), { error: `expected ${SIZE_EXAMPLE}` });
 
 const downlink = z
   .strictObject({
@@ -177,6 +219,13 @@ const embedded = z.strictObject({
   downlink: downlink.optional(),
 });
 
+const capacity = z
+  .strictObject({
+    thresholds: z.array(threshold).min(1).describe('Checked on each connect stage by itself, as soon as it ends.'),
+    stopAtBreak: z.boolean().default(true).describe('End the run (complete) at the first connect stage that breaks a threshold.'),
+  })
+  .describe('Capacity search: connect stages at rising rates; the report names the last rate that held.');
+
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -190,6 +239,7 @@ export const scenarioSchema = z
     groups: z.array(groupSchema).min(1),
     stages: z.array(stageSchema).min(1),
     thresholds,
+    capacity: capacity.optional(),
   })
   .describe('An mqtt-jwt-bench scenario.');
 

@@ -23,6 +23,8 @@ export function deviceClientOptions(target: BrokerTarget, mqttPlan: MqttPlan, cl
     protocolVersion: mqttPlan.protocolVersion,
     keepalive: mqttPlan.keepaliveSec,
     clean: mqttPlan.clean,
+    // MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection.
+    ...(mqttPlan.protocolVersion === 5 && mqttPlan.sessionExpirySec !== null ? { properties: { sessionExpiryInterval: mqttPlan.sessionExpirySec } } : {}),
     connectTimeout: mqttPlan.connectTimeoutMs,
     reconnectPeriod: 0,
     resubscribe: false,

@@ -99,6 +99,11 @@ export const METRIC = {
   /** Downtime of a token-refresh reconnect: DISCONNECT sent until the new CONNACK. */
   refreshUs: 'refreshUs',
   refreshes: 'refreshes',
+  /** Downtime of a device dropped by a reconnect storm: the drop until the new CONNACK. */
+  reconnectUs: 'reconnectUs',
+  /** Connections a reconnect storm dropped, and how many came back. */
+  dropped: 'dropped',
+  reconnects: 'reconnects',
   eventLoopDelayUs: 'eventLoopDelayUs',
   /** Payload timestamp to arrival at a subscriber: uplink (device → backend) or downlink. */
   uplinkUs: 'uplinkUs',

@@ -2,7 +2,7 @@
  * One simulated device: an MQTT.js client with every option set explicitly (its defaults would
  * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
  */
-import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
+import mqtt, { type MqttClient, type Packet } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
 import { deviceClientOptions } from './client-options.js';
 import type { BrokerTarget } from './messages.js';
@@ -53,6 +53,9 @@ export class DeviceSession {
   /** Set while the session reconnects with a fresh token; publishes wait for it. */
   #refreshing: Promise<ConnectOutcome> | undefined;
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
+  /** Kept so that a refresh's new connection receives and subscribes as the old one did. */
+  readonly #listeners: MessageListener[] = [];
+  readonly #filters: { filter: string; qos: 0 | 1 | 2 }[] = [];
 
   constructor(deviceId: string, onLost: (reason: string) => void) {
     this.deviceId = deviceId;
@@ -122,7 +125,9 @@ export class DeviceSession {
     this.#client = undefined;
     const refreshing = (async (): Promise<ConnectOutcome> => {
       if (old !== undefined) await endGracefully(old, mqttPlan.connectTimeoutMs);
-      return this.connect(target, mqttPlan, password);
+      const outcome = await this.connect(target, mqttPlan, password);
+      if (outcome.ok) await this.#restoreSubscriptions();
+      return outcome;
     })();
     this.#refreshing = refreshing;
     try {
@@ -151,7 +156,10 @@ export class DeviceSession {
     if (client === undefined || !client.connected) return Promise.resolve({ ok: false, reason: 'not-connected' });
     return new Promise((resolve) => {
       client.subscribe(filter, { qos }, (error) => {
-        if (error === null) return resolve({ ok: true });
+        if (error === null) {
+          if (!this.#filters.some((f) => f.filter === filter)) this.#filters.push({ filter, qos });
+          return resolve({ ok: true });
+        }
         // MQTT.js rejects with the SUBACK packet attached (ErrorWithSubackPacket).
         const refused = (error as Error & { packet?: { granted?: number[] } }).packet?.granted?.find((code) => code >= 0x80);
         resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : `suback-${refused}` });
@@ -161,7 +169,34 @@ export class DeviceSession {
 
   /** Every PUBLISH the broker delivers to this session goes to `listener`. */
   onMessage(listener: MessageListener): void {
+    this.#listeners.push(listener);
     this.#client?.on('message', listener);
+  }
+
+  /**
+   * After a refresh: the new connection gets the listeners and, since a clean session dropped
+   * them at the broker, the subscriptions again. Messages sent in between are lost, as for a
+   * real device that reconnects.
+   */
+  async #restoreSubscriptions(): Promise<void> {
+    for (const listener of this.#listeners) this.#client?.on('message', listener);
+    for (const { filter, qos } of [...this.#filters]) await this.subscribe(filter, qos);
+  }
+
+  /**
+   * Drops the connection abruptly, as a failing network would: the socket is reset (destroyed
+   * where a reset is not possible), no DISCONNECT is sent, and the loss is not counted as an error.
+   */
+  async drop(): Promise<void> {
+    const client = this.#client;
+    if (client === undefined) return;
+    this.#client = undefined;
+    const stream = client.stream as { resetAndDestroy?: () => void; destroy: () => void; destroyed?: boolean };
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    if (typeof stream.resetAndDestroy === 'function') stream.resetAndDestroy();
+    else stream.destroy();
+    await closed;
+    await client.endAsync(true);
   }
 
   /** Sends DISCONNECT and closes; resolves when the socket is gone. */

@@ -4,16 +4,24 @@ import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { signTokenAsync } from '../identity/token.js';
 import { planStageLayout, tokenSpec, type RunPlan, type StagePlan } from '../scenario/plan.js';
 import { renderTemplate } from '../util/template.js';
+import { compilePayload, type CompiledPayload } from '../scenario/payload.js';
+import { runArrivals } from './stages/arrivals.js';
+import { runReconnectStorm, type StormHost } from './stages/reconnect-storm.js';
+import { downlinkPayload, downlinkRoutes } from './stages/downlink.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
 import { firstStageFaults, startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
-import { connectTimes, publishTimes, runPlanned } from './schedule.js';
+import { publishTimes, runPlanned } from './schedule.js';
 import { DeviceSession } from './session.js';
 import { stageDevices, type StageDevices } from './stage-devices.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
+
+type PlannedPublish = Pick<Extract<StagePlan, { type: 'publish' | 'downlink' }>, 'ratePerDevicePerSec' | 'countPerDevice' | 'qos' | 'retain'>;
+/** A message other than the device's own uplink (a backend's downlink to another device). */
+type MessageOf = (route: number, seq: number, sentMs: number) => { topic: string; payload: string };
 
 const SNAPSHOT_INTERVAL_MS = 1000;
 /**
@@ -40,6 +48,7 @@ export class WorkerRun {
   readonly #sessions = new Map<number, DeviceSession>();
   readonly #starts = new Map<number, number>();
   readonly #subscriptions: DeviceSubscriptions;
+  readonly #payloads: CompiledPayload[];
   #devices: PreparedDevice[] = [];
   #connected = 0;
   #inFlight = 0;
@@ -57,6 +66,7 @@ export class WorkerRun {
     this.#clock = clock;
     this.#recorders = task.plan.groups.map(() => new Recorder());
     this.#subscriptions = new DeviceSubscriptions(clock);
+    this.#payloads = task.plan.groups.map((g) => compilePayload(g.payload));
   }
 
   async execute(): Promise<WorkerResult> {
@@ -133,6 +143,7 @@ export class WorkerRun {
     return stageDevices(members, planStageLayout(this.#plan, stage));
   }
 
+
   async #runStage(stage: StagePlan, startAtMs: number): Promise<void> {
     const stopFaults = startFaults(this.#task.faults);
     try {
@@ -146,28 +157,57 @@ export class WorkerRun {
     const { indices, positions, total } = this.#stageDevices(stage);
     switch (stage.type) {
       case 'connect':
-        return this.#connect(indices, positions, startAtMs, stage.ratePerSec);
+        return runArrivals(startAtMs, stage, positions, this.#clock, (i) => this.#connectOne(indices[i] as number, startAtMs), () => this.#stopping);
       case 'publish':
         return this.#publish(stage, indices, positions, total, startAtMs);
       case 'subscribe':
         await Promise.all(indices.map((index) => this.#subscribeOne(stage, index)));
         return;
       case 'hold':
+      case 'pause':
         return this.#sleepUnlessStopped(startAtMs + stage.durationMs - this.#clock.nowMs());
       case 'disconnect':
-        return this.#disconnectAll(indices);
+        if (stage.ratePerSec === null) return this.#disconnectAll(indices);
+        return runArrivals(startAtMs, { ratePerSec: stage.ratePerSec, ramp: null }, positions, this.#clock, (i) => this.#disconnectAll([indices[i] as number]), () => this.#stopping);
+      case 'downlink': {
+        const routes = downlinkRoutes(this.#plan, stage, this.#devices);
+        const message: MessageOf = (route, seq, sentMs) => ({ topic: renderTemplate(stage.topicTemplate, { deviceId: routes.targetIds[route] as string }), payload: downlinkPayload(seq, sentMs) });
+        return this.#publish(stage, routes.senders, routes.positions, routes.total, startAtMs, message);
+      }
+      case 'reconnect-storm':
+        return runReconnectStorm(stage, indices, positions, startAtMs, this.#stormHost, this.#clock, () => this.#stopping);
     }
   }
 
-  async #connect(indices: number[], positions: number[], startAtMs: number, ratePerSec: number | null): Promise<void> {
-    const pending: Promise<void>[] = [];
-    await runPlanned(
-      connectTimes(startAtMs, ratePerSec, positions),
-      this.#clock,
-      (event) => pending.push(this.#connectOne(indices[event.device] as number, startAtMs)),
-      () => this.#stopping,
-    );
-    await Promise.all(pending);
+  /** What a reconnect storm does to this worker's sessions. */
+  readonly #stormHost: StormHost = {
+    drop: async (index) => {
+      const session = this.#sessions.get(index);
+      if (session === undefined || !session.connected) return false;
+      this.#sessions.delete(index);
+      this.#subscriptions.forget(index);
+      await session.drop();
+      this.#connected--;
+      this.#recorders[(this.#devices[index] as PreparedDevice).assignment.groupIndex]?.count(METRIC.dropped);
+      return true;
+    },
+    reconnect: (index, droppedAtMs) => this.#reconnectOne(index, droppedAtMs),
+  };
+
+  /**
+   * The token a dropped device comes back with: its own while its refresh is still ahead in the
+   * queue (that refresh will find the new session); else a fresh one, which needs a new place in
+   * the queue, since a refresh that fell into the downtime found no session and was let go.
+   */
+  async #tokenForReconnect(device: PreparedDevice, recorder: Recorder): Promise<{ token: string; fresh: boolean }> {
+    const position = device.assignment.globalIndex - device.group.firstIndex;
+    const refreshDueMs = refreshAtMs(device.expSec, device.group.token.refreshBeforeSec, position, device.group.count);
+    if (this.#clock.nowMs() + this.#signLeadMs < refreshDueMs) return { token: device.token, fresh: false };
+    const nowSec = this.#clock.nowMs() / 1000;
+    device.token = await signTokenAsync(tokenSpec(device.group), device.assignment.deviceId, device.key.privateKey, device.key.kid, nowSec);
+    device.expSec = Math.floor(nowSec) + device.group.token.lifetimeSec;
+    recorder.count(METRIC.tokensSigned);
+    return { token: device.token, fresh: true };
   }
 
   /** One device's connect; `stageStartMs` dates its CONNACK within the stage, for the rate each group sustains. */
@@ -199,15 +239,38 @@ export class WorkerRun {
     }
   }
 
-  async #publish(stage: Extract<StagePlan, { type: 'publish' }>, indices: number[], positions: number[], total: number, startAtMs: number): Promise<void> {
+  /** Connects a device again after a reconnect storm dropped it; its downtime runs from the drop. */
+  async #reconnectOne(index: number, droppedAtMs: number): Promise<void> {
+    const device = this.#devices[index] as PreparedDevice;
+    const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
+    const { token, fresh } = await this.#tokenForReconnect(device, recorder);
+    const session = new DeviceSession(device.assignment.deviceId, (reason) => {
+      this.#connected--;
+      recorder.count(METRIC.errorsBy + reason);
+    });
+    this.#sessions.set(index, session);
+    const outcome = await session.connect(this.#task.target, this.#plan.mqtt, token);
+    if (!outcome.ok) {
+      this.#sessions.delete(index);
+      recorder.count(METRIC.errorsBy + `reconnect-failed.${outcome.reason}`);
+      return;
+    }
+    recorder.record(METRIC.reconnectUs, (this.#clock.nowMs() - droppedAtMs) * 1000);
+    recorder.count(METRIC.reconnects);
+    this.#connected++;
+    if (fresh) this.#scheduleRefresh(index);
+  }
+
+  async #publish(stage: PlannedPublish, indices: number[], positions: number[], total: number, startAtMs: number, message?: MessageOf): Promise<void> {
     const pending = new Map<Promise<void>, PendingPublish>();
     const intervalMs = 1000 / stage.ratePerDevicePerSec;
     await runPlanned(
       publishTimes(startAtMs, stage.ratePerDevicePerSec, stage.countPerDevice, positions, total),
       this.#clock,
       (event) => {
-        const entry: PendingPublish = { groupIndex: (this.#devices[indices[event.device] as number] as PreparedDevice).assignment.groupIndex, timedOut: false };
-        const promise = this.#publishOne(stage, indices[event.device] as number, event.seq, event.atMs, intervalMs, entry);
+        const route = event.device;
+        const entry: PendingPublish = { groupIndex: (this.#devices[indices[route] as number] as PreparedDevice).assignment.groupIndex, timedOut: false };
+        const promise = this.#publishOne(stage, indices[route] as number, event.seq, event.atMs, intervalMs, entry, message && ((sentMs) => message(route, event.seq, sentMs)));
         pending.set(promise, entry);
         void promise.finally(() => pending.delete(promise));
       },
@@ -216,7 +279,7 @@ export class WorkerRun {
     await this.#drain(pending);
   }
 
-  async #publishOne(stage: Extract<StagePlan, { type: 'publish' }>, index: number, seq: number, plannedMs: number, intervalMs: number, entry: PendingPublish): Promise<void> {
+  async #publishOne(stage: PlannedPublish, index: number, seq: number, plannedMs: number, intervalMs: number, entry: PendingPublish, message?: (sentMs: number) => { topic: string; payload: string }): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = this.#sessions.get(index);
@@ -229,8 +292,10 @@ export class WorkerRun {
     const lagMs = sentMs - plannedMs;
     recorder.record(METRIC.sendLagUs, Math.max(0, lagMs) * 1000);
     if (lagMs > intervalMs) recorder.count(METRIC.missedSlots);
-    const topic = renderTemplate(device.group.topicTemplate, { deviceId, group: device.group.name, seq });
-    const payload = renderTemplate(device.group.payloadTemplate, { deviceId, seq, timestamp: Math.round(sentMs) });
+    const { topic, payload } = message?.(sentMs) ?? {
+      topic: renderTemplate(device.group.topicTemplate, { deviceId, group: device.group.name, seq }),
+      payload: (this.#payloads[device.assignment.groupIndex] as CompiledPayload)({ deviceId, group: device.group.name, seq, timestampMs: sentMs, random: Math.random }),
+    };
     recorder.count(METRIC.published);
     this.#inFlight++;
     try {
@@ -335,6 +400,7 @@ export class WorkerRun {
       recorder.count(METRIC.refreshes);
       recorder.record(METRIC.refreshUs, (this.#clock.nowMs() - startMs) * 1000);
       device.expSec = Math.floor(nowSec) + device.group.token.lifetimeSec;
+      device.token = token;
       this.#scheduleRefresh(entry.device);
     } else {
       this.#sessions.delete(entry.device);

@@ -23,19 +23,20 @@ export const PLAN: RunPlan = {
   scenarioName: 'fixture',
   broker: { kind: 'embedded' },
   workers: 2,
-  mqtt: { protocolVersion: 4, keepaliveSec: 60, connectTimeoutMs: 30_000, clean: true },
+  mqtt: { protocolVersion: 4, keepaliveSec: 60, connectTimeoutMs: 30_000, clean: true, sessionExpirySec: null },
   tls: null,
   embedded: { skewSec: 60, maxLifetimeSec: 86_400, requireKid: true, maxTokenBytes: 8192, tls: false, expiryDisconnect: true, maxQos: 1, connectTimeoutMs: 10_000, maxPacketBytes: 262_144, downlink: null },
   groups: [
-    { name: 'ec', count: 40, firstIndex: 0, idPattern: 'ec-{index:03}', alg: 'ES256', rsaBits: 2048, keys: { mode: 'per-device', storePath: 'keys/ec.json' }, token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} }, topicTemplate: '/up/device/id/{deviceId}', payloadTemplate: '{}' },
-    { name: 'rsa', count: 20, firstIndex: 40, idPattern: 'rsa-{index:03}', alg: 'RS256', rsaBits: 2048, keys: { mode: 'per-device', storePath: 'keys/rsa.json' }, token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} }, topicTemplate: '/up/device/id/{deviceId}', payloadTemplate: '{}' },
+    { name: 'ec', count: 40, firstIndex: 0, idPattern: 'ec-{index:03}', alg: 'ES256', rsaBits: 2048, keys: { mode: 'per-device', storePath: 'keys/ec.json' }, token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} }, topicTemplate: '/up/device/id/{deviceId}', ids: null, payload: { kind: 'template', template: '{}', json: false }, payloadTemplate: '{}' },
+    { name: 'rsa', count: 20, firstIndex: 40, idPattern: 'rsa-{index:03}', alg: 'RS256', rsaBits: 2048, keys: { mode: 'per-device', storePath: 'keys/rsa.json' }, token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} }, topicTemplate: '/up/device/id/{deviceId}', ids: null, payload: { kind: 'template', template: '{}', json: false }, payloadTemplate: '{}' },
   ],
   stages: [
-    { type: 'connect', groups: ['ec', 'rsa'], ratePerSec: 20, order: 'grouped' },
+    { type: 'connect', groups: ['ec', 'rsa'], ratePerSec: 20, ramp: null, order: 'grouped' },
     { type: 'publish', groups: ['ec', 'rsa'], ratePerDevicePerSec: 1, countPerDevice: 10, qos: 1, retain: false, order: 'grouped' },
-    { type: 'disconnect', groups: ['ec', 'rsa'] },
+    { type: 'disconnect', groups: ['ec', 'rsa'], ratePerSec: null },
   ],
   thresholds: [],
+  capacity: null,
 };
 
 export interface FixtureOptions {

@@ -4,7 +4,7 @@ import type { MqttPlan } from '../../src/scenario/plan.js';
 import { deviceClientOptions } from '../../src/worker/client-options.js';
 import type { TlsTarget } from '../../src/worker/messages.js';
 
-const mqttPlan: MqttPlan = { protocolVersion: 5, keepaliveSec: 30, connectTimeoutMs: 7000, clean: true };
+const mqttPlan: MqttPlan = { protocolVersion: 5, keepaliveSec: 30, connectTimeoutMs: 7000, clean: true, sessionExpirySec: null };
 const tls: TlsTarget = { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', servername: 'broker.local', minVersion: 'TLSv1.3', rejectUnauthorized: true };
 
 describe('MQTT.js options of one device', () => {
@@ -21,6 +21,14 @@ describe('MQTT.js options of one device', () => {
     assert.equal(o.queueQoSZero, false);
     assert.equal(o.ca, undefined);
     assert.equal(o.wsOptions, undefined);
+  });
+
+  it('MQTT 5: clean start off with a session expiry; none sent unless asked, and never on 3.1.1', () => {
+    const o = deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { ...mqttPlan, clean: false, sessionExpirySec: 3600 }, 'd', 'jwt');
+    assert.equal(o.clean, false);
+    assert.deepEqual(o.properties, { sessionExpiryInterval: 3600 });
+    assert.equal(deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, mqttPlan, 'd', 'jwt').properties, undefined);
+    assert.equal(deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { ...mqttPlan, protocolVersion: 4, sessionExpirySec: 60 }, 'd', 'jwt').properties, undefined);
   });
 
   it('mqtts: verification on by default, TLS 1.2 at least', () => {
