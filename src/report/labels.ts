@@ -8,6 +8,7 @@ export const HISTOGRAM_LABELS: Record<string, string> = {
   uplinkUs: 'uplink: send → subscriber',
   downlinkUs: 'downlink: send → device',
   refreshUs: 'token refresh reconnect',
+  reconnectUs: 'downtime after a lost connection',
   eventLoopDelayUs: 'event-loop delay (harness)',
 };
 

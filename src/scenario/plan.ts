@@ -9,18 +9,28 @@ import { topicFilterProblem } from '../util/topic-filter.js';
 import { renderTemplate } from '../util/template.js';
 import type { GroupInput, Scenario, StageInput } from './schema.js';
 import { parseThreshold, type Threshold } from './threshold.js';
+import { expandLocalAddresses } from './local-addresses.js';
 import { planTls, type TlsPlan } from './tls-plan.js';
 import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
 
 export type { TlsPlan } from './tls-plan.js';
 
-export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string };
+/** `url` is the first of `urls`; devices are spread over `urls` (src/worker/endpoint.ts). */
+export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string; urls: string[] };
+
+export interface ReconnectPlan {
+  enabled: boolean;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  maxAttempts: number;
+}
 
 export interface MqttPlan {
   protocolVersion: 4 | 5;
   keepaliveSec: number;
   connectTimeoutMs: number;
   clean: boolean;
+  reconnect: ReconnectPlan;
 }
 
 export interface EmbeddedBrokerPlan {
@@ -75,6 +85,8 @@ export type StagePlan =
 export interface RunPlan {
   scenarioName: string;
   broker: BrokerPlan;
+  /** Source addresses the devices' sockets are spread over; empty: the kernel chooses. */
+  localAddresses: string[];
   workers: number;
   mqtt: MqttPlan;
   /** Client TLS for mqtts:// and wss:// brokers; null: Node's defaults (system CAs, verification on). */
@@ -133,16 +145,24 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
   const thresholds = planThresholds(scenario, problems);
   if (scenario.broker === 'embedded') checkEmbeddedFits(scenario, stages, problems);
   const tls = planTls(scenario, problems);
+  const localAddresses = planLocalAddresses(scenario, problems);
   if (problems.length > 0) return { plan: undefined, problems };
   const plan: RunPlan = {
     scenarioName: context.scenarioName,
-    broker: scenario.broker === 'embedded' ? { kind: 'embedded' } : { kind: 'url', url: scenario.broker },
+    broker: planBroker(scenario.broker),
+    localAddresses,
     workers: scenario.workers ?? Math.max(1, context.availableCores),
     mqtt: {
       protocolVersion: scenario.mqtt.protocolVersion,
       keepaliveSec: Math.round(ms(scenario.mqtt.keepalive) / 1000),
       connectTimeoutMs: ms(scenario.mqtt.connectTimeout),
       clean: scenario.mqtt.clean,
+      reconnect: {
+        enabled: scenario.mqtt.reconnect.enabled,
+        initialDelayMs: ms(scenario.mqtt.reconnect.initialDelay),
+        maxDelayMs: ms(scenario.mqtt.reconnect.maxDelay),
+        maxAttempts: scenario.mqtt.reconnect.maxAttempts,
+      },
     },
     tls,
     embedded: planEmbedded(scenario.embedded),
@@ -151,6 +171,20 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     thresholds,
   };
   return { plan, problems: [] };
+}
+
+function planBroker(broker: Scenario['broker']): BrokerPlan {
+  if (broker === 'embedded') return { kind: 'embedded' };
+  const urls = typeof broker === 'string' ? [broker] : broker;
+  return { kind: 'url', url: urls[0] as string, urls };
+}
+
+function planLocalAddresses(scenario: Scenario, problems: PlanProblem[]): string[] {
+  if (scenario.localAddress === undefined) return [];
+  const outcome = expandLocalAddresses(typeof scenario.localAddress === 'string' ? [scenario.localAddress] : scenario.localAddress);
+  if (outcome.ok) return outcome.addresses;
+  problems.push({ path: ['localAddress'], message: outcome.problem });
+  return [];
 }
 
 function planThresholds(scenario: Scenario, problems: PlanProblem[]): Threshold[] {

@@ -23,6 +23,10 @@ export interface DeviceAssignment {
 export interface BrokerTarget {
   url: string;
   tls?: TlsTarget;
+  /** Every broker URL, when devices are spread over several (src/worker/endpoint.ts). */
+  urls?: string[];
+  /** Source addresses devices are spread over. */
+  localAddresses?: string[];
 }
 
 export interface TlsTarget {
@@ -94,6 +98,14 @@ export const METRIC = {
   /** Downtime of a token-refresh reconnect: DISCONNECT sent until the new CONNACK. */
   refreshUs: 'refreshUs',
   refreshes: 'refreshes',
+  /** Downtime of a device after a lost connection: the loss until the new CONNACK. */
+  reconnectUs: 'reconnectUs',
+  /** CONNECTs sent to come back after a lost connection (not token refreshes). */
+  reconnectAttempts: 'reconnectAttempts',
+  /** Devices back after a lost connection. */
+  reconnects: 'reconnects',
+  /** Devices that used up their reconnect attempts and stayed down. */
+  reconnectGaveUp: 'reconnectGaveUp',
   eventLoopDelayUs: 'eventLoopDelayUs',
   /** Payload timestamp to arrival at a subscriber: uplink (device → backend) or downlink. */
   uplinkUs: 'uplinkUs',

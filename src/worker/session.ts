@@ -2,10 +2,12 @@
  * One simulated device: an MQTT.js client with every option set explicitly (its defaults would
  * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
 import { deviceClientOptions } from './client-options.js';
+import type { DeviceEndpoint } from './endpoint.js';
 import type { BrokerTarget } from './messages.js';
+import { openClient } from './open-client.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
 export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
@@ -46,9 +48,13 @@ export class DeviceSession {
   /** Set while the session reconnects with a fresh token; publishes wait for it. */
   #refreshing: Promise<ConnectOutcome> | undefined;
 
-  constructor(deviceId: string, onLost: (reason: string) => void) {
+  /** Absent: the target's URL, the kernel's choice of source address. */
+  readonly #endpoint: DeviceEndpoint | undefined;
+
+  constructor(deviceId: string, onLost: (reason: string) => void, endpoint?: DeviceEndpoint) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
+    this.#endpoint = endpoint;
   }
 
   get connected(): boolean {
@@ -62,10 +68,14 @@ export class DeviceSession {
 
   /** Opens the connection and resolves once CONNACK (or a failure) arrives. */
   connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
-    const options = deviceClientOptions(target, mqttPlan, this.deviceId, password);
+    const endpoint = this.#endpoint ?? { url: target.url };
+    const options = deviceClientOptions(endpoint.url === target.url ? target : { ...target, url: endpoint.url }, mqttPlan, this.deviceId, password);
     return new Promise((resolve) => {
       let settled = false;
-      const client = mqtt.connect(target.url, options);
+      // Only a connection that was up can be lost: a failed attempt is ended here, and MQTT.js
+      // clears `disconnecting` again before that close arrives (reconnectPeriod 0, end()'s closeStores).
+      let up = false;
+      const client = openClient(endpoint, options);
       const settle = (outcome: ConnectOutcome): void => {
         if (settled) return;
         settled = true;
@@ -73,7 +83,10 @@ export class DeviceSession {
         resolve(outcome);
       };
       this.#client = client;
-      client.once('connect', () => settle({ ok: true }));
+      client.once('connect', () => {
+        up = true;
+        settle({ ok: true });
+      });
       client.on('error', (error: Error & { code?: unknown }) => {
         const reason =
           typeof error.code === 'number'
@@ -87,7 +100,13 @@ export class DeviceSession {
       });
       client.on('close', () => {
         if (!settled) settle({ ok: false, reason: 'closed-before-connack' });
-        else if (this.#client === client && !client.disconnecting) this.#onLost('connection-lost');
+        else if (up && this.#client === client && !client.disconnecting) {
+          up = false;
+          // With reconnectPeriod 0 MQTT.js keeps unacknowledged QoS 1/2 callbacks after an
+          // unexpected close; ending the client fails them ('Connection closed'), so they count as lost.
+          client.end(true);
+          this.#onLost('connection-lost');
+        }
       });
     });
   }

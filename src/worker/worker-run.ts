@@ -10,9 +10,11 @@ import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask,
 import { startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
-import { DeviceSession } from './session.js';
+import { DeviceSession, type ConnectOutcome } from './session.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
+import { deviceEndpoint } from './endpoint.js';
+import { LostConnections } from './lost-connections.js';
 
 const SNAPSHOT_INTERVAL_MS = 1000;
 /**
@@ -43,6 +45,7 @@ export class WorkerRun {
   readonly #refreshes = new RefreshQueue();
   readonly #refreshing = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
+  readonly #lost: LostConnections;
 
   constructor(task: WorkerTask, clock: Clock) {
     this.#task = task;
@@ -50,6 +53,16 @@ export class WorkerRun {
     this.#clock = clock;
     this.#recorders = task.plan.groups.map(() => new Recorder());
     this.#subscriptions = new DeviceSubscriptions(clock);
+    this.#lost = new LostConnections(task.plan.mqtt.reconnect, {
+      clock,
+      isCurrent: (index, session) => !this.#finished && !this.#stopping && this.#sessions.get(index) === session,
+      connectAgain: (index, session) => this.#connectAgain(index, session),
+      onBack: (index) => {
+        this.#connected++;
+        this.#scheduleRefresh(index);
+      },
+      onGaveUp: (index) => this.#sessions.delete(index),
+    });
   }
 
   async execute(): Promise<WorkerResult> {
@@ -75,6 +88,7 @@ export class WorkerRun {
       this.#finished = true;
       await refreshLoop;
       await Promise.all(this.#refreshing);
+      await this.#lost.settled();
       await this.#disconnectAll([...this.#sessions.keys()]);
       this.#eventLoop.stop();
     }
@@ -173,10 +187,16 @@ export class WorkerRun {
   async #connectOne(index: number): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
-    const session = new DeviceSession(device.assignment.deviceId, (reason) => {
-      this.#connected--;
-      recorder.count(METRIC.errorsBy + reason);
-    });
+    const session: DeviceSession = new DeviceSession(
+      device.assignment.deviceId,
+      (reason) => {
+        this.#connected--;
+        recorder.count(METRIC.errorsBy + reason);
+        this.#refreshes.remove(index);
+        this.#lost.lost(index, session, recorder);
+      },
+      deviceEndpoint(this.#task.target, device.assignment.globalIndex),
+    );
     this.#sessions.set(index, session);
     recorder.count(METRIC.connectAttempts);
     const startMs = this.#clock.nowMs();
@@ -229,7 +249,7 @@ export class WorkerRun {
     try {
       await session.publish(topic, payload, stage.qos, stage.retain);
     } catch (error) {
-      recorder.count(METRIC.errorsBy + ((error as Error).message === 'not-connected' ? 'not-connected' : 'publish-failed'));
+      recorder.count(METRIC.errorsBy + publishErrorKind((error as Error).message));
       return;
     } finally {
       this.#inFlight--;
@@ -304,6 +324,17 @@ export class WorkerRun {
     }
   }
 
+  /** A CONNECT after a lost connection, with a token signed now. */
+  async #connectAgain(index: number, session: DeviceSession): Promise<ConnectOutcome> {
+    const device = this.#devices[index] as PreparedDevice;
+    const nowSec = this.#clock.nowMs() / 1000;
+    const token = await signTokenAsync(tokenSpec(device.group), device.assignment.deviceId, device.key.privateKey, device.key.kid, nowSec);
+    (this.#recorders[device.assignment.groupIndex] as Recorder).count(METRIC.tokensSigned);
+    const outcome = await session.connect(this.#task.target, this.#plan.mqtt, token);
+    if (outcome.ok) device.expSec = Math.floor(nowSec) + device.group.token.lifetimeSec;
+    return outcome;
+  }
+
   async #refreshOne(entry: RefreshEntry): Promise<void> {
     const device = this.#devices[entry.device] as PreparedDevice;
     const session = this.#sessions.get(entry.device);
@@ -360,3 +391,9 @@ export class WorkerRun {
 }
 
 type WorkerResult = WorkerSnapshot;
+
+/** 'Connection closed' is MQTT.js failing a message still unacknowledged when its connection went. */
+function publishErrorKind(message: string): string {
+  if (message === 'not-connected') return 'not-connected';
+  return message === 'Connection closed' ? 'lost-in-flight' : 'publish-failed';
+}
