@@ -141,6 +141,10 @@ const mqtt = z.strictObject({
   connectTimeout: duration.default('30s'),
   clean: z.boolean().default(true),
   reconnect: reconnect.default(RECONNECT_DEFAULTS),
+  engine: z
+    .enum(['mqttjs', 'lean'])
+    .default('mqttjs')
+    .describe('mqttjs: MQTT.js, the reference. lean: bare sockets and mqtt-packet, a third of the memory per connection; mqtt:// and mqtts:// only.'),
 });
 
 const threshold = z.string().min(1).describe('A threshold, like connect.p(99)<250ms or error_rate<1% (docs/scenarios.md#thresholds).');
@@ -201,7 +205,7 @@ export const scenarioSchema = z
     broker: brokerList.default('embedded').describe('embedded, a broker URL, or a list of URLs that devices are spread across (device k: URL k mod n).'),
     localAddress,
     workers: z.int().min(1).max(64).optional().describe('Worker threads; default: one per available core.'),
-    mqtt: mqtt.default({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS }),
+    mqtt: mqtt.default({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, engine: 'mqttjs' }),
     tls: tls.optional().describe('TLS settings of the client, for mqtts:// and wss:// brokers.'),
     embedded: embedded.default(EMBEDDED_DEFAULTS).describe('Settings of the embedded broker.'),
     groups: z.array(groupSchema).min(1),

@@ -8,14 +8,14 @@ import type { ReconnectPlan } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
 import { METRIC } from './messages.js';
 import { reconnectWithBackoff } from './reconnect.js';
-import type { ConnectOutcome, DeviceSession } from './session.js';
+import type { ConnectOutcome, Session } from './session-api.js';
 
 export interface LostConnectionHost {
   clock: Clock;
   /** False once the run ends or the device was disconnected on purpose (or replaced). */
-  isCurrent(index: number, session: DeviceSession): boolean;
+  isCurrent(index: number, session: Session): boolean;
   /** A CONNECT with a freshly signed token: the old one may be near its expiry by now. */
-  connectAgain(index: number, session: DeviceSession): Promise<ConnectOutcome>;
+  connectAgain(index: number, session: Session): Promise<ConnectOutcome>;
   onBack(index: number): void;
   onGaveUp(index: number): void;
 }
@@ -31,7 +31,7 @@ export class LostConnections {
   }
 
   /** Called when `session` of device `index` lost its connection. */
-  lost(index: number, session: DeviceSession, recorder: Recorder): void {
+  lost(index: number, session: Session, recorder: Recorder): void {
     if (!this.#plan.enabled || !this.#host.isCurrent(index, session)) return;
     const promise = this.#reconnect(index, session, recorder);
     this.#pending.add(promise);
@@ -43,7 +43,7 @@ export class LostConnections {
     while (this.#pending.size > 0) await Promise.all(this.#pending);
   }
 
-  async #reconnect(index: number, session: DeviceSession, recorder: Recorder): Promise<void> {
+  async #reconnect(index: number, session: Session, recorder: Recorder): Promise<void> {
     const { clock } = this.#host;
     const lostMs = clock.nowMs();
     const outcome = await reconnectWithBackoff(this.#plan, {

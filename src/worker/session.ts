@@ -9,9 +9,9 @@ import type { DeviceEndpoint } from './endpoint.js';
 import type { BrokerTarget } from './messages.js';
 import { openClient } from './open-client.js';
 
-export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
-export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
-export type MessageListener = (topic: string, payload: Buffer) => void;
+import type { ConnectOutcome, MessageListener, Session, SubscribeOutcome } from './session-api.js';
+
+export type { ConnectOutcome, MessageListener, SubscribeOutcome } from './session-api.js';
 
 /** CONNACK codes by name: MQTT 3.1.1 §3.2.2.3 and MQTT 5 §3.2.2.2. */
 const CONNACK_V3: Record<number, string> = {
@@ -41,7 +41,7 @@ export function connackReason(code: number, protocolVersion: 4 | 5): string {
   return (protocolVersion === 5 ? CONNACK_V5[code] : CONNACK_V3[code]) ?? `connack-${code}`;
 }
 
-export class DeviceSession {
+export class DeviceSession implements Session {
   readonly deviceId: string;
   #client: MqttClient | undefined;
   #onLost: (reason: string) => void;

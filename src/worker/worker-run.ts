@@ -10,7 +10,8 @@ import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask,
 import { startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { connectTimes, publishTimes, runPlanned } from './schedule.js';
-import { DeviceSession, type ConnectOutcome } from './session.js';
+import { createEngine, type SessionEngine } from './engine.js';
+import type { ConnectOutcome, Session } from './session-api.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 import { deviceEndpoint } from './endpoint.js';
@@ -32,7 +33,8 @@ export class WorkerRun {
   readonly #harness = new Recorder();
   readonly #eventLoop = new EventLoopDelayMonitor();
   #lastElu = performance.eventLoopUtilization();
-  readonly #sessions = new Map<number, DeviceSession>();
+  readonly #sessions = new Map<number, Session>();
+  readonly #engine: SessionEngine;
   readonly #starts = new Map<number, number>();
   readonly #subscriptions: DeviceSubscriptions;
   #devices: PreparedDevice[] = [];
@@ -53,6 +55,7 @@ export class WorkerRun {
     this.#clock = clock;
     this.#recorders = task.plan.groups.map(() => new Recorder());
     this.#subscriptions = new DeviceSubscriptions(clock);
+    this.#engine = createEngine(task.plan.mqtt);
     this.#lost = new LostConnections(task.plan.mqtt.reconnect, {
       clock,
       isCurrent: (index, session) => !this.#finished && !this.#stopping && this.#sessions.get(index) === session,
@@ -90,6 +93,7 @@ export class WorkerRun {
       await Promise.all(this.#refreshing);
       await this.#lost.settled();
       await this.#disconnectAll([...this.#sessions.keys()]);
+      this.#engine.close();
       this.#eventLoop.stop();
     }
     const result = this.#snapshot(true);
@@ -187,7 +191,7 @@ export class WorkerRun {
   async #connectOne(index: number): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
-    const session: DeviceSession = new DeviceSession(
+    const session: Session = this.#engine.session(
       device.assignment.deviceId,
       (reason) => {
         this.#connected--;
@@ -325,7 +329,7 @@ export class WorkerRun {
   }
 
   /** A CONNECT after a lost connection, with a token signed now. */
-  async #connectAgain(index: number, session: DeviceSession): Promise<ConnectOutcome> {
+  async #connectAgain(index: number, session: Session): Promise<ConnectOutcome> {
     const device = this.#devices[index] as PreparedDevice;
     const nowSec = this.#clock.nowMs() / 1000;
     const token = await signTokenAsync(tokenSpec(device.group), device.assignment.deviceId, device.key.privateKey, device.key.kid, nowSec);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { decodeHistogram, type RunResult } from '../../src/index.js';
 import { freePort } from '../mosquitto/broker.js';
 import { startCli, type Started } from '../support/processes.js';
@@ -19,13 +19,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const DEVICES = 6;
 
-function scenarioFile(): string {
-  const file = join(dir, 'restart.yaml');
+function scenarioFile(engine: string): string {
+  const file = join(dir, `restart-${engine}.yaml`);
   writeFileSync(
     file,
     `name: restart
 workers: 2
-mqtt: { reconnect: { initialDelay: 200ms, maxDelay: 1s, maxAttempts: 40 } }
+mqtt: { engine: ${engine}, reconnect: { initialDelay: 200ms, maxDelay: 1s, maxAttempts: 40 } }
 groups:
   - { name: g, count: ${DEVICES}, keys: { store: ${join(dir, 'keys', 'ES256.json')} } }
 stages:
@@ -52,15 +52,18 @@ function publishing(stderr: string): boolean {
 const startBroker = (port: number): Promise<Started> => startCli(['broker', '--host', '127.0.0.1', '--port', String(port), '--keys', join(dir, 'keys')], /listening mqtt:\/\//);
 
 describe('a broker that dies mid-run and comes back', () => {
-  it('every device reconnects with backoff; the report counts the losses, reconnects and downtime, and says so', async () => {
+  before(async () => {
     const keygen = await runCli(['keys', 'generate', '--count', String(DEVICES), '--out', join(dir, 'keys')]);
     assert.equal(keygen.code, 0, keygen.stderr);
+  });
+  for (const engine of ['mqttjs', 'lean'] as const) {
+  it(`every device reconnects with backoff; the report counts the losses, reconnects and downtime, and says so (${engine})`, async () => {
     const port = await freePort();
     let broker = await startBroker(port);
     let killed = false;
     const restarted: Promise<Started>[] = [];
-    const reportDir = join(dir, 'reports');
-    const run = await runCli(['run', scenarioFile(), '--broker', `mqtt://127.0.0.1:${port}`, '--report-dir', reportDir, '--progress', 'json', '--no-html'], {
+    const reportDir = join(dir, `reports-${engine}`);
+    const run = await runCli(['run', scenarioFile(engine), '--broker', `mqtt://127.0.0.1:${port}`, '--report-dir', reportDir, '--progress', 'json', '--no-html'], {
       onStderr: (text) => {
         // Once the publish stage has had acks (progress ticks carry stage and counts), kill and restart.
         if (killed || !publishing(text)) return;
@@ -100,4 +103,5 @@ describe('a broker that dies mid-run and comes back', () => {
     assert.equal(c['disconnected'], DEVICES);
     assert.match(run.stdout, new RegExp(`CONNECTIONS LOST: ${DEVICES} connections were lost during the run; ${DEVICES} came back, so the broker went away and came back`));
   });
+  }
 });

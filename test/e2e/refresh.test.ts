@@ -10,12 +10,14 @@ const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-refresh-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('token refresh in a run longer than the token lifetime', () => {
-  it('reconnects every device with fresh tokens, counted apart and never as failures, losing no message', async () => {
-    const file = join(dir, 'refresh.yaml');
+  for (const engine of ['mqttjs', 'lean'] as const) {
+  it(`reconnects every device with fresh tokens, counted apart and never as failures, losing no message (${engine})`, async () => {
+    const file = join(dir, `refresh-${engine}.yaml`);
     writeFileSync(
       file,
       `name: refresh
 workers: 2
+mqtt: { engine: ${engine} }
 groups:
   - name: short-lived
     count: 10
@@ -47,4 +49,5 @@ stages:
     // The broker saw one authenticated CONNECT per connect and per refresh.
     assert.equal(result.broker.metrics?.counters['auth.accepted'], 10 + (c['refreshes'] ?? 0));
   });
+  }
 });

@@ -34,12 +34,14 @@ describe('devices spread over broker URLs and source addresses', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('two mosquittos, two source addresses: each broker sees half the devices, from both addresses', { skip }, async () => {
+  for (const engine of ['mqttjs', 'lean'] as const) {
+  it(`two mosquittos, two source addresses: each broker sees half the devices, from both addresses (${engine})`, { skip }, async () => {
     const options = { ...brokerOptions('tcp', dir, pki, true), connectionMessages: true };
     const brokers = [await MosquittoBroker.start(tools.mosquitto, options), await MosquittoBroker.start(tools.mosquitto, options)];
     try {
       const scenario = {
         ...connectScenario({ name: 'spread', url: '', tls: undefined, version: 4, devices: 8, keyDir: join(dir, 'keys') }),
+        mqtt: { engine },
         broker: brokers.map((b) => brokerUrl('tcp', b.port)),
         localAddress: '127.0.0.2-127.0.0.3',
       };
@@ -53,11 +55,12 @@ describe('devices spread over broker URLs and source addresses', () => {
     }
   });
 
-  it('over TLS, with verification on, from the source address asked for', { skip }, async () => {
+  it(`over TLS, with verification on, from the source address asked for (${engine})`, { skip }, async () => {
     const broker = await MosquittoBroker.start(tools.mosquitto, { ...brokerOptions('tls', dir, pki, true), connectionMessages: true });
     try {
       const scenario = {
         ...connectScenario({ name: 'spread-tls', url: brokerUrl('tls', broker.port), tls: scenarioTls('tls', pki), version: 4, devices: 3, keyDir: join(dir, 'keys') }),
+        mqtt: { engine },
         localAddress: ['127.0.0.4'],
       };
       const result = await run(scenarioFromObject(scenario, 'spread-tls'));
@@ -67,4 +70,5 @@ describe('devices spread over broker URLs and source addresses', () => {
       await broker.stop();
     }
   });
+  }
 });
