@@ -6,7 +6,7 @@
  *
  *   BENCH_CONNECTIONS  devices held (15000)         BENCH_PROCESSES  harness shard processes (1)
  *   BENCH_BROKERS      mosquitto instances (1)      BENCH_ADDRESSES  source addresses per side (2)
- *   BENCH_ENGINE       mqtt.engine of the harness (mqttjs)
+ *   BENCH_ENGINES      harness engines, in turn (lean,mqttjs)
  *   BENCH_RATE         planned connects/s (2000)    BENCH_RATE_DEVICES  devices for it (8000)
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ const N = Number(env['BENCH_CONNECTIONS'] ?? 15_000);
 const PROCESSES = Number(env['BENCH_PROCESSES'] ?? 1);
 const BROKERS = Number(env['BENCH_BROKERS'] ?? 1);
 const ADDRESSES = Number(env['BENCH_ADDRESSES'] ?? 2);
-const ENGINE = env['BENCH_ENGINE'] ?? 'mqttjs';
+const ENGINES = (env['BENCH_ENGINES'] ?? 'lean,mqttjs').split(',');
 const RATE = Number(env['BENCH_RATE'] ?? 2000);
 const RATE_DEVICES = Number(env['BENCH_RATE_DEVICES'] ?? 8000);
 const SETTLE_MS = 3000;
@@ -53,12 +53,12 @@ async function floor(ports: number[], source: string[]): Promise<{ connected: nu
   };
 }
 
-function scenario(ports: number[], count: number, connect: string, source: string[]): string {
+function scenario(ports: number[], count: number, connect: string, source: string[], engine: string): string {
   return `name: bench-connections
 broker: [${ports.map((p) => `mqtt://127.0.0.1:${p}`).join(', ')}]
 localAddress: ${source.join(',')}
 workers: 2
-mqtt: { keepalive: 60s, connectTimeout: 60s, reconnect: { enabled: false }${ENGINE === 'mqttjs' ? '' : `, engine: ${ENGINE}`} }
+mqtt: { keepalive: 60s, connectTimeout: 60s, reconnect: { enabled: false }, engine: ${engine} }
 groups:
   - { name: d, count: ${count}, idPattern: 'bench-{index}', keys: { store: keys/bench-connections/d-ES256.json } }
 stages:
@@ -68,8 +68,8 @@ stages:
 `;
 }
 
-async function harness(ports: number[], source: string[]): Promise<{ connected: number; connectsPerSec: number; rssPerConnection: number; cpuUsPerConnect: number }> {
-  const run = await runHarness(scenario(ports, N, '{ type: connect }', source), { sampleAfter: 1, settleMs: SETTLE_MS, args: PROCESSES > 1 ? ['--processes', String(PROCESSES)] : [] });
+async function harness(ports: number[], source: string[], engine: string): Promise<{ connected: number; connectsPerSec: number; rssPerConnection: number; cpuUsPerConnect: number }> {
+  const run = await runHarness(scenario(ports, N, '{ type: connect }', source, engine), { sampleAfter: 1, settleMs: SETTLE_MS, args: PROCESSES > 1 ? ['--processes', String(PROCESSES)] : [] });
   const connected = run.result.total.counters['connected'] ?? 0;
   const stage = run.result.stages[0];
   const before = run.atStage[0];
@@ -83,16 +83,15 @@ async function harness(ports: number[], source: string[]): Promise<{ connected: 
   };
 }
 
-async function plannedRate(ports: number[], source: string[]): Promise<void> {
-  const run = await runHarness(scenario(ports, RATE_DEVICES, `{ type: connect, rate: ${RATE}/s }`, source));
+async function plannedRate(ports: number[], source: string[], engine: string): Promise<string> {
+  const run = await runHarness(scenario(ports, RATE_DEVICES, `{ type: connect, rate: ${RATE}/s }`, source, engine));
   const stage = run.result.stages[0];
   const connected = run.result.total.counters['connected'] ?? 0;
   if (stage === undefined) throw new Error('no connect stage');
   // The last connect is planned (n − 1)/rate after the first: the achieved rate over that span.
   const achieved = ((connected - 1) * 1000) / stage.durationMs;
   const lag = run.result.total.histograms['connectUs']?.summary;
-  process.stdout.write(`\n| planned connects/s | devices | connected | stage duration | achieved connects/s | deviation | connect p99 |\n|---:|---:|---:|---:|---:|---:|---:|\n`);
-  process.stdout.write(`| ${RATE} | ${RATE_DEVICES} | ${connected} | ${(stage.durationMs / 1000).toFixed(2)} s | ${achieved.toFixed(0)} | ${(((achieved - RATE) / RATE) * 100).toFixed(2)}% | ${lag === undefined ? '—' : `${(lag.p99 / 1000).toFixed(1)} ms`} |\n`);
+  return `| ${engine} | ${RATE} | ${RATE_DEVICES} | ${connected} | ${(stage.durationMs / 1000).toFixed(2)} s | ${achieved.toFixed(0)} | ${(((achieved - RATE) / RATE) * 100).toFixed(2)}% | ${lag === undefined ? '—' : `${(lag.p99 / 1000).toFixed(1)} ms`} |`;
 }
 
 const brokers: MosquittoProcess[] = [];
@@ -101,16 +100,20 @@ try {
   const ports = brokers.map((b) => b.port);
   // `mosquitto -h` prints its version and exits 3.
   const version = spawnSync('/usr/sbin/mosquitto', ['-h'], { encoding: 'utf8' }).stdout.split('\n')[0];
-  process.stdout.write(`## Holding ${N} connections: harness (engine ${ENGINE}, ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}) and floor, ${BROKERS} × ${version}, ${ADDRESSES} source addresses each\n\n`);
-  // Each side from its own addresses, so the floor's closed sockets (TIME_WAIT) cannot crowd the harness's ports.
+  process.stdout.write(`## Holding ${N} connections: harness (engines ${ENGINES.join(', ')}; ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}) and floor, ${BROKERS} × ${version}, ${ADDRESSES} source addresses each\n\n`);
+  // Each client from its own addresses, so closed sockets in TIME_WAIT cannot crowd the next one's ports.
   const f = await floor(ports, addresses(2));
-  const h = await harness(ports, addresses(2 + ADDRESSES));
-  process.stdout.write('| client | connected | unthrottled connects/s | CPU µs per connect | RSS per held connection |\n|---|---:|---:|---:|---:|\n');
-  for (const [name, r] of [['floor (net.Socket + mqtt-packet)', f], [`harness (${ENGINE})`, h]] as const) {
-    process.stdout.write(`| ${name} | ${r.connected} | ${r.connectsPerSec.toFixed(0)} | ${r.cpuUsPerConnect.toFixed(0)} | ${kib(r.rssPerConnection)} |\n`);
+  const results = [];
+  for (const [i, engine] of ENGINES.entries()) results.push({ engine, r: await harness(ports, addresses(2 + (i + 1) * ADDRESSES), engine) });
+  process.stdout.write('| client | connected | unthrottled connects/s | CPU µs per connect | RSS per held connection | RSS ÷ floor (≤ 1.6×) | rate ÷ floor (≥ 80%) |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  for (const { engine, r } of [{ engine: 'floor (net.Socket + mqtt-packet)', r: f }, ...results.map((x) => ({ engine: `harness (${x.engine})`, r: x.r }))]) {
+    const ratios = r === f ? '| — | — |' : `| ${(r.rssPerConnection / f.rssPerConnection).toFixed(2)}× | ${((r.connectsPerSec / f.connectsPerSec) * 100).toFixed(0)}% |`;
+    process.stdout.write(`| ${engine} | ${r.connected} | ${r.connectsPerSec.toFixed(0)} | ${r.cpuUsPerConnect.toFixed(0)} | ${kib(r.rssPerConnection)} ${ratios}\n`);
   }
-  process.stdout.write(`\nratios, harness ÷ floor: RSS per connection ${(h.rssPerConnection / f.rssPerConnection).toFixed(2)}× (target ≤ 1.6×), connect rate ${((h.connectsPerSec / f.connectsPerSec) * 100).toFixed(0)}% (target ≥ 80%)\n`);
-  if (env['BENCH_SKIP_RATE'] !== '1') await plannedRate(ports, addresses(2 + 2 * ADDRESSES));
+  if (env['BENCH_SKIP_RATE'] !== '1') {
+    process.stdout.write(`\n| engine | planned connects/s | devices | connected | stage duration | achieved connects/s | deviation | connect p99 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n`);
+    for (const [i, engine] of ENGINES.entries()) process.stdout.write(`${await plannedRate(ports, addresses(2 + (ENGINES.length + 1 + i) * ADDRESSES), engine)}\n`);
+  }
 } finally {
   for (const broker of brokers) await broker.stop();
 }

@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { SignJWT } from 'jose';
 import mqttPacket from 'mqtt-packet';
+import { publishPhase, type PhaseResult, type PublishPhase } from './floor-publish.js';
 
 export interface FloorJob {
   ports: number[];
@@ -18,6 +19,8 @@ export interface FloorJob {
   localAddresses: string[];
   /** How long to hold after the last CONNACK before RSS is read. */
   settleMs: number;
+  /** Publishing after the connects, one phase after another. */
+  phases?: PublishPhase[];
 }
 
 export interface FloorResult {
@@ -29,6 +32,7 @@ export interface FloorResult {
   baselineRssBytes: number;
   heldRssBytes: number;
   rssPerConnectionBytes: number;
+  phases: PhaseResult[];
 }
 
 export function rssBytes(): number {
@@ -71,6 +75,14 @@ export async function runFloor(job: FloorJob): Promise<FloorResult> {
   await new Promise((resolve) => setTimeout(resolve, job.settleMs));
   const heldRssBytes = rssBytes();
   const connected = outcomes.filter(Boolean).length;
+  const phases: PhaseResult[] = [];
+  if (job.phases !== undefined) {
+    // Every inbound packet from here on is a 4-byte PUBACK (nothing is subscribed, keepalive is 60 s).
+    const acks = { count: 0 };
+    for (const socket of sockets) socket.on('data', (chunk: Buffer) => (acks.count += chunk.length / 4));
+    const ids = sockets.map((_, i) => `floor-${job.first + i}`);
+    for (const phase of job.phases) phases.push(await publishPhase(sockets, ids, phase, acks));
+  }
   for (const socket of sockets) socket.destroy();
   return {
     connected,
@@ -81,6 +93,7 @@ export async function runFloor(job: FloorJob): Promise<FloorResult> {
     baselineRssBytes,
     heldRssBytes,
     rssPerConnectionBytes: (heldRssBytes - baselineRssBytes) / Math.max(1, connected),
+    phases,
   };
 }
 
