@@ -26,7 +26,9 @@ const RATE_DEVICES = Number(env['BENCH_RATE_DEVICES'] ?? 8000);
 const SETTLE_MS = 3000;
 const FLOOR = fileURLToPath(new URL('floor-client.js', import.meta.url));
 
-const addresses = (from: number): string[] => Array.from({ length: ADDRESSES }, (_, i) => `127.0.0.${from + i}`);
+/** BENCH_FIRST_ADDRESS moves every source address up, away from ports still in TIME_WAIT from a run just before. */
+const FIRST = Number(env['BENCH_FIRST_ADDRESS'] ?? 2);
+const addresses = (from: number): string[] => Array.from({ length: ADDRESSES }, (_, i) => `127.0.0.${FIRST - 2 + from + i}`);
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 function floorProcess(job: FloorJob): Promise<FloorResult> {

@@ -1,7 +1,7 @@
 /**
- * The harness as a user runs it: `mqtt-jwt-bench run` as a child process, read from /proc while
- * it runs. A sample (RSS, CPU) is taken as each stage starts (from `--progress json`), and one
- * more `settleMs` after the stage named in `sampleAfter` starts; the report is read at the end.
+ * The harness as a user runs it: `mqtt-jwt-bench run` as a child process, its process tree read
+ * from /proc every 100 ms. Afterwards the samples are matched to the report's stage times: one as
+ * each stage started, and one `settleMs` after the stage `sampleAfter` started.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,33 +26,35 @@ export interface HarnessRun {
   settled: Sample | undefined;
 }
 
+const SAMPLE_EVERY_MS = 100;
+
 export async function runHarness(scenarioYaml: string, options: { args?: string[]; sampleAfter?: number; settleMs?: number } = {}): Promise<HarnessRun> {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-harness-'));
   try {
     writeFileSync(join(dir, 'bench.yaml'), scenarioYaml);
-    const child = spawn(process.execPath, [CLI, 'run', join(dir, 'bench.yaml'), '--report-dir', dir, '--no-html', '--progress', 'json', ...(options.args ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const atStage: Sample[] = [];
-    let settled: Sample | undefined;
-    const sample = (): Sample => procTreeStat(child.pid as number);
-    let buffered = '';
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.startsWith('{')) continue;
-        const event = JSON.parse(line) as { type: string; index?: number };
-        if (event.type !== 'stage' || event.index === undefined) continue;
-        atStage[event.index] = sample();
-        if (event.index === options.sampleAfter) setTimeout(() => (settled = sample()), options.settleMs ?? 3000);
+    const child = spawn(process.execPath, [CLI, 'run', join(dir, 'bench.yaml'), '--report-dir', dir, '--no-html', '--progress', 'none', ...(options.args ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // A timeline of the whole process tree (shard processes of --processes included), read against
+    // the report's stage times afterwards: the same way whether or not the run has shards.
+    const timeline: (Sample & { atMs: number })[] = [];
+    const timer = setInterval(() => {
+      try {
+        timeline.push({ atMs: Date.now(), ...procTreeStat(child.pid as number) });
+      } catch {
+        // Exited between two samples.
       }
-    });
+    }, SAMPLE_EVERY_MS);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(timer);
     const report = readdirSync(dir).find((f) => f.endsWith('.json'));
     if (code !== 0 || report === undefined) throw new Error(`run exited ${code}: ${stderr.slice(-2000)}`);
-    return { result: JSON.parse(readFileSync(join(dir, report), 'utf8')) as RunResult, atStage, settled };
+    const result = JSON.parse(readFileSync(join(dir, report), 'utf8')) as RunResult;
+    const at = (ms: number): Sample | undefined => timeline.filter((s) => s.atMs <= ms).at(-1);
+    const atStage = result.stages.map((stage) => at(Date.parse(stage.startedAt))).filter((s): s is Sample => s !== undefined);
+    const after = options.sampleAfter === undefined ? undefined : result.stages[options.sampleAfter];
+    const settled = after === undefined ? undefined : at(Date.parse(after.startedAt) + (options.settleMs ?? 3000));
+    return { result, atStage, settled };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
