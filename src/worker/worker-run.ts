@@ -352,6 +352,11 @@ export class WorkerRun {
     const startMs = this.#clock.nowMs();
     this.#connected--;
     const outcome = await session.refresh(this.#task.target, this.#plan.mqtt, token);
+    if (this.#sessions.get(entry.device) !== session) {
+      // A disconnect stage took the device meanwhile: no failure, and nothing left open.
+      if (outcome.ok) await session.disconnect();
+      return;
+    }
     if (outcome.ok) {
       this.#connected++;
       recorder.count(METRIC.refreshes);

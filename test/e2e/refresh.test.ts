@@ -38,7 +38,7 @@ stages:
     assert.equal(c['connected'], 10);
     // Tokens of 6 s (iat in whole seconds), refreshed 2–3 s before exp: every 2.5–4 s, 3 to 5 times in 12 s.
     assert.ok((c['refreshes'] ?? 0) >= 20 && (c['refreshes'] ?? 0) <= 60, `refreshes: ${c['refreshes']}`);
-    assert.deepEqual(result.total.errors, {});
+    assert.deepEqual(result.total.errors, {}, JSON.stringify(result.broker.metrics?.counters));
     assert.deepEqual(result.total.connectFailures, {});
     assert.equal(c['published'], 240);
     assert.equal(c['acked'], 240);
