@@ -144,7 +144,7 @@ const mqtt = z.strictObject({
   engine: z
     .enum(['mqttjs', 'lean'])
     .default('mqttjs')
-    .describe('mqttjs: MQTT.js, the reference. lean: bare sockets and mqtt-packet, a third of the memory per connection; mqtt:// and mqtts:// only.'),
+    .describe('mqttjs: MQTT.js, the reference. lean: bare sockets and mqtt-packet, a fifth to a third of the memory per connection; mqtt:// and mqtts:// only.'),
 });
 
 const threshold = z.string().min(1).describe('A threshold, like connect.p(99)<250ms or error_rate<1% (docs/scenarios.md#thresholds).');
