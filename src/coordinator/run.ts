@@ -18,6 +18,7 @@ import type { BrokerTarget, CoordinatorToWorker, WorkerResult, WorkerSnapshot, W
 import { deviceRecords, resolveCredentials, type GroupCredentials } from './credentials.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 import { probeBroker } from './probe.js';
+import { withSpread } from './target-spread.js';
 import { readTlsTarget } from './tls-files.js';
 import { environmentInfo } from './environment.js';
 import { GeneratorWatch } from './generator-watch.js';
@@ -128,8 +129,8 @@ class RunCoordinator {
   async #runWith(broker: EmbeddedBroker | undefined, credentials: GroupCredentials[], shard: ShardSpec, startedMs: number): Promise<RunResult> {
     const plan = this.#plan;
     const tls = await readTlsTarget(plan.tls);
-    const target: BrokerTarget = broker?.target ?? { url: (plan.broker as { url: string }).url, ...(tls === undefined ? {} : { tls }) };
-    if (broker === undefined) await probeBroker(target.url);
+    const target: BrokerTarget = withSpread(broker?.target ?? { url: (plan.broker as { url: string }).url, ...(tls === undefined ? {} : { tls }) }, plan);
+    if (broker === undefined) for (const url of target.urls ?? [target.url]) await probeBroker(url);
     const onAbort = (): void => this.#end('interrupted', 'stopped by signal');
     this.#options.signal?.addEventListener('abort', onAbort, { once: true });
     if (this.#options.signal?.aborted) onAbort();
@@ -196,7 +197,7 @@ class RunCoordinator {
     for (const final of finals) if (final !== undefined) this.#addSnapshot(final);
     const brokerMetrics = await broker?.close();
     if (broker?.failure !== undefined && this.#status === 'complete') this.#end('failed', broker.failure.message);
-    return this.#result(startedMs, stages, target.url, brokerMetrics);
+    return this.#result(startedMs, stages, (target.urls ?? [target.url]).join(','), brokerMetrics);
   }
 
 

@@ -1,5 +1,6 @@
 /** The console summary: a string (autocannon's printResult returns one), printed by the CLI. */
 import { formatGroups } from './console-groups.js';
+import { describeFaults } from './faults.js';
 import { histogramLabel, orderedHistogramNames } from './labels.js';
 import type { HistogramReport, MetricsSection, RunResult, ThresholdOutcome } from './run-result.js';
 import { formatTable } from './table.js';
@@ -16,6 +17,8 @@ export function formatSummary(result: RunResult): string {
   if (failures.length > 0) lines.push(`connect failures: ${failures.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const errors = Object.entries(result.total.errors);
   if (errors.length > 0) lines.push(`errors: ${errors.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const faults = describeFaults(result.total);
+  if (faults !== undefined) lines.push(faults);
   lines.push('');
   const names = orderedHistogramNames(Object.keys(result.total.histograms));
   lines.push(table(names.flatMap((name) => row(histogramLabel(name), result.total.histograms[name]))));

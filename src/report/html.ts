@@ -1,5 +1,6 @@
 /** The run report as one self-contained HTML page, rendered from a RunResult alone. */
 import { groupColumns } from './group-columns.js';
+import { describeFaults } from './faults.js';
 import { latencyCharts, timelineCharts } from './html-charts.js';
 import { escapeHtml } from './html-escape.js';
 import { htmlPage, htmlTable } from './html-page.js';
@@ -26,9 +27,10 @@ export function renderRunHtml(result: RunResult): string {
 
 function header(r: RunResult): string {
   const reason = r.statusReason === undefined ? '' : ` (${escapeHtml(r.statusReason)})`;
+  const faults = describeFaults(r.total);
   const shards = r.shards === undefined ? '' : ` · merged from ${r.shards.present.length} of ${r.shards.count} shards${r.shards.missing.length > 0 ? `, missing ${r.shards.missing.join(', ')}` : ''}`;
   return `<h1>${escapeHtml(r.scenario.name)} <span class="badge ${r.status}">${r.status}</span></h1>
-<p class="sub">${escapeHtml(r.startedAt)} · ${(r.durationMs / 1000).toFixed(1)} s · broker ${escapeHtml(r.broker.url)} (${r.broker.kind}) · ${r.scenario.plan.workers} workers · mqtt-jwt-bench ${escapeHtml(r.environment.harnessVersion)}${reason}${escapeHtml(shards)}</p>`;
+<p class="sub">${escapeHtml(r.startedAt)} · ${(r.durationMs / 1000).toFixed(1)} s · broker ${escapeHtml(r.broker.url)} (${r.broker.kind}) · ${r.scenario.plan.workers} workers · mqtt-jwt-bench ${escapeHtml(r.environment.harnessVersion)}${reason}${escapeHtml(shards)}</p>${faults === undefined ? '' : `\n<p class="sub"><b>${escapeHtml(faults)}</b></p>`}`;
 }
 
 function cards(r: RunResult): string {

@@ -10,7 +10,7 @@ export const HISTOGRAM_LABELS: Record<string, string> = {
   uplinkUs: 'uplink: send → subscriber',
   downlinkUs: 'downlink: send → device',
   refreshUs: 'token refresh reconnect',
-  reconnectUs: 'reconnect after a drop (downtime)',
+  reconnectUs: 'reconnect downtime (after a storm drop or a lost connection)',
   eventLoopDelayUs: 'event-loop delay (harness)',
 };
 

@@ -9,6 +9,7 @@ import { topicFilterProblem } from '../util/topic-filter.js';
 import { renderTemplate } from '../util/template.js';
 import type { GroupInput, Scenario, StageInput } from './schema.js';
 import { parseThreshold, type Threshold } from './threshold.js';
+import { expandLocalAddresses } from './local-addresses.js';
 import { planTls, type TlsPlan } from './tls-plan.js';
 import { stageLayout, type StageLayout, type StageOrder } from './stage-layout.js';
 import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
@@ -19,7 +20,15 @@ import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, ty
 
 export type { TlsPlan } from './tls-plan.js';
 
-export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string };
+/** `url` is the first of `urls`; devices are spread over `urls` (src/worker/endpoint.ts). */
+export type BrokerPlan = { kind: 'embedded' } | { kind: 'url'; url: string; urls: string[] };
+
+export interface ReconnectPlan {
+  enabled: boolean;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  maxAttempts: number;
+}
 
 export interface MqttPlan {
   protocolVersion: 4 | 5;
@@ -28,6 +37,8 @@ export interface MqttPlan {
   clean: boolean;
   /** MQTT 5 Session Expiry Interval [MQTT-3.1.2.11.2]; null: not sent (0, the session ends with the connection). */
   sessionExpirySec: number | null;
+  reconnect: ReconnectPlan;
+  engine: 'mqttjs' | 'lean';
 }
 
 export interface EmbeddedBrokerPlan {
@@ -94,6 +105,8 @@ export interface CapacityPlan {
 export interface RunPlan {
   scenarioName: string;
   broker: BrokerPlan;
+  /** Source addresses the devices' sockets are spread over; empty: the kernel chooses. */
+  localAddresses: string[];
   workers: number;
   mqtt: MqttPlan;
   /** Client TLS for mqtts:// and wss:// brokers; null: Node's defaults (system CAs, verification on). */
@@ -150,10 +163,13 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
   const capacity = scenario.capacity === undefined ? null : { thresholds: planThresholds(scenario.capacity.thresholds, ['capacity', 'thresholds'], problems), stopAtBreak: scenario.capacity.stopAtBreak };
   if (scenario.broker === 'embedded') checkEmbeddedFits(scenario, stages, problems);
   const tls = planTls(scenario, problems);
+  const localAddresses = planLocalAddresses(scenario, problems);
+  checkEngine(scenario, problems);
   if (problems.length > 0) return { plan: undefined, problems };
   const plan: RunPlan = {
     scenarioName: context.scenarioName,
-    broker: scenario.broker === 'embedded' ? { kind: 'embedded' } : { kind: 'url', url: scenario.broker },
+    broker: planBroker(scenario.broker),
+    localAddresses,
     workers: scenario.workers ?? Math.max(1, context.availableCores),
     mqtt: {
       protocolVersion: scenario.mqtt.protocolVersion,
@@ -161,6 +177,13 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
       connectTimeoutMs: ms(scenario.mqtt.connectTimeout),
       clean: scenario.mqtt.clean,
       sessionExpirySec: scenario.mqtt.sessionExpiry === undefined ? null : ms(scenario.mqtt.sessionExpiry) / 1000,
+      reconnect: {
+        enabled: scenario.mqtt.reconnect.enabled,
+        initialDelayMs: ms(scenario.mqtt.reconnect.initialDelay),
+        maxDelayMs: ms(scenario.mqtt.reconnect.maxDelay),
+        maxAttempts: scenario.mqtt.reconnect.maxAttempts,
+      },
+      engine: scenario.mqtt.engine,
     },
     tls,
     embedded: planEmbedded(scenario.embedded),
@@ -172,7 +195,29 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
   return { plan, problems: [] };
 }
 
+function planBroker(broker: Scenario['broker']): BrokerPlan {
+  if (broker === 'embedded') return { kind: 'embedded' };
+  const urls = typeof broker === 'string' ? [broker] : broker;
+  return { kind: 'url', url: urls[0] as string, urls };
+}
+
+/** The lean engine speaks MQTT over TCP and TLS, not over WebSocket. */
+function checkEngine(scenario: Scenario, problems: PlanProblem[]): void {
+  if (scenario.mqtt.engine !== 'lean' || scenario.broker === 'embedded') return;
+  const ws = (typeof scenario.broker === 'string' ? [scenario.broker] : scenario.broker).find((url) => /^wss?:/.test(url));
+  if (ws !== undefined) problems.push({ path: ['mqtt', 'engine'], message: `the lean engine speaks mqtt:// and mqtts:// only, not ${ws}; use engine: mqttjs for WebSocket` });
+}
+
+function planLocalAddresses(scenario: Scenario, problems: PlanProblem[]): string[] {
+  if (scenario.localAddress === undefined) return [];
+  const outcome = expandLocalAddresses(typeof scenario.localAddress === 'string' ? [scenario.localAddress] : scenario.localAddress);
+  if (outcome.ok) return outcome.addresses;
+  problems.push({ path: ['localAddress'], message: outcome.problem });
+  return [];
+}
+
 function planThresholds(entries: Scenario['thresholds'], path: string[], problems: PlanProblem[]): Threshold[] {
+
   const thresholds: Threshold[] = [];
   entries.forEach((entry, i) => {
     const text = typeof entry === 'string' ? entry : entry.threshold;

@@ -28,6 +28,27 @@ const brokerUrl = z
   .string()
   .regex(/^(mqtt|mqtts|ws|wss):\/\/[^\s/]+/, { error: 'expected "embedded" or a URL like mqtt://127.0.0.1:1883 (mqtt, mqtts, ws or wss)' });
 
+/** A comma list on the command line (`--broker mqtt://a:1883,mqtt://b:1883`) is a list too. */
+const brokerList = z.preprocess(
+  (value) => (typeof value === 'string' && value.includes(',') ? value.split(',').map((u) => u.trim()) : value),
+  z.union([z.literal('embedded'), brokerUrl, z.array(brokerUrl).min(1)], { error: 'expected "embedded", a URL like mqtt://127.0.0.1:1883, or a list of URLs' }),
+);
+
+const localAddress = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .optional()
+  .describe('Source addresses of the devices\' sockets: 127.0.0.2,127.0.0.3 or a range 127.0.0.2-127.0.0.9 (or a list of either).');
+
+export const RECONNECT_DEFAULTS = { enabled: true, initialDelay: '250ms', maxDelay: '5s', maxAttempts: 10 } as const;
+const reconnect = z
+  .strictObject({
+    enabled: z.boolean().default(RECONNECT_DEFAULTS.enabled).describe('Reconnect a device whose connection was lost (not one the harness closed).'),
+    initialDelay: duration.default(RECONNECT_DEFAULTS.initialDelay).describe('Backoff before the first attempt; doubles each attempt.'),
+    maxDelay: duration.default(RECONNECT_DEFAULTS.maxDelay).describe('Longest backoff between attempts.'),
+    maxAttempts: z.int().min(1).max(1000).default(RECONNECT_DEFAULTS.maxAttempts).describe('Attempts before the device gives up.'),
+  })
+  .describe('Reconnects after a lost connection: exponential backoff, each delay jittered to 50-100%.');
+
 const passphraseEnv = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected the name of an environment variable' })
@@ -169,6 +190,11 @@ const mqtt = z.strictObject({
   connectTimeout: duration.default('30s'),
   clean: z.boolean().default(true).describe('Clean session (3.1.1) or clean start (5).'),
   sessionExpiry: duration.optional().describe('MQTT 5 only: how long the broker keeps the session after the connection ends (default 0).'),
+  reconnect: reconnect.default(RECONNECT_DEFAULTS),
+  engine: z
+    .enum(['mqttjs', 'lean'])
+    .default('mqttjs')
+    .describe('mqttjs: MQTT.js, the reference. lean: bare sockets and mqtt-packet, a fifth to a third of the memory per connection; mqtt:// and mqtts:// only.'),
 });
 
 const threshold = z.string().min(1).describe('A threshold, like connect.p(99)<250ms or error_rate<1% (docs/scenarios.md#thresholds).');
@@ -231,9 +257,10 @@ export const scenarioSchema = z
     $schema: z.string().optional(),
     name: name.optional().describe('Names the report; default: the file name.'),
     description: z.string().optional(),
-    broker: z.union([z.literal('embedded'), brokerUrl], { error: 'expected "embedded" or a URL like mqtt://127.0.0.1:1883' }).default('embedded'),
+    broker: brokerList.default('embedded').describe('embedded, a broker URL, or a list of URLs that devices are spread across (device k: URL k mod n).'),
+    localAddress,
     workers: z.int().min(1).max(64).optional().describe('Worker threads; default: one per available core.'),
-    mqtt: mqtt.default({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true }),
+    mqtt: mqtt.default({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, engine: 'mqttjs' }),
     tls: tls.optional().describe('TLS settings of the client, for mqtts:// and wss:// brokers.'),
     embedded: embedded.default(EMBEDDED_DEFAULTS).describe('Settings of the embedded broker.'),
     groups: z.array(groupSchema).min(1),

@@ -26,8 +26,9 @@ export function planTls(scenario: Scenario, problems: PlanProblem[]): TlsPlan | 
   const broker = scenario.broker;
   if (broker === 'embedded') {
     problems.push({ path: ['tls'], message: 'applies to mqtts:// and wss:// brokers; the embedded broker listens without TLS' });
-  } else if (!/^(mqtts|wss):/.test(broker)) {
-    problems.push({ path: ['tls'], message: `applies to mqtts:// and wss:// brokers, but broker is ${broker}` });
+  } else {
+    const plain = (typeof broker === 'string' ? [broker] : broker).find((url) => !/^(mqtts|wss):/.test(url));
+    if (plain !== undefined) problems.push({ path: ['tls'], message: `applies to mqtts:// and wss:// brokers, but broker is ${plain}` });
   }
   return {
     caFile: tls.ca ?? null,

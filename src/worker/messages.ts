@@ -23,6 +23,10 @@ export interface DeviceAssignment {
 export interface BrokerTarget {
   url: string;
   tls?: TlsTarget;
+  /** Every broker URL, when devices are spread over several (src/worker/endpoint.ts). */
+  urls?: string[];
+  /** Source addresses devices are spread over. */
+  localAddresses?: string[];
 }
 
 export interface TlsTarget {
@@ -99,11 +103,16 @@ export const METRIC = {
   /** Downtime of a token-refresh reconnect: DISCONNECT sent until the new CONNACK. */
   refreshUs: 'refreshUs',
   refreshes: 'refreshes',
-  /** Downtime of a device dropped by a reconnect storm: the drop until the new CONNACK. */
+  /** Downtime of a device that came back: after a reconnect storm dropped it, or after a lost connection (the drop or loss until the new CONNACK). */
   reconnectUs: 'reconnectUs',
-  /** Connections a reconnect storm dropped, and how many came back. */
+  /** Connections a reconnect storm dropped. */
   dropped: 'dropped',
+  /** Devices back after a storm drop or a lost connection. */
   reconnects: 'reconnects',
+  /** CONNECTs sent to come back after a lost connection (not token refreshes). */
+  reconnectAttempts: 'reconnectAttempts',
+  /** Devices that used up their reconnect attempts and stayed down. */
+  reconnectGaveUp: 'reconnectGaveUp',
   eventLoopDelayUs: 'eventLoopDelayUs',
   /** Payload timestamp to arrival at a subscriber: uplink (device → backend) or downlink. */
   uplinkUs: 'uplinkUs',

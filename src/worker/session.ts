@@ -2,21 +2,17 @@
  * One simulated device: an MQTT.js client with every option set explicitly (its defaults would
  * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
  */
-import mqtt, { type MqttClient, type Packet } from 'mqtt';
+import type { MqttClient, Packet } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
 import { deviceClientOptions } from './client-options.js';
+import type { DeviceEndpoint } from './endpoint.js';
 import type { BrokerTarget } from './messages.js';
+import { openClient } from './open-client.js';
 import { connectPacketBytes, receivedPacketBytes } from './packet-bytes.js';
 
-/** Bytes of the CONNECT sent and the CONNACK received (0 when none came), as MQTT packets, before TLS or WebSocket framing. */
-export interface ConnectBytes {
-  connectBytes: number;
-  connackBytes: number;
-}
+import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from './session-api.js';
 
-export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
-export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
-export type MessageListener = (topic: string, payload: Buffer) => void;
+export type { ConnectBytes, ConnectOutcome, MessageListener, SubscribeOutcome } from './session-api.js';
 
 /** CONNACK codes by name: MQTT 3.1.1 §3.2.2.3 and MQTT 5 §3.2.2.2. */
 const CONNACK_V3: Record<number, string> = {
@@ -46,7 +42,7 @@ export function connackReason(code: number, protocolVersion: 4 | 5): string {
   return (protocolVersion === 5 ? CONNACK_V5[code] : CONNACK_V3[code]) ?? `connack-${code}`;
 }
 
-export class DeviceSession {
+export class DeviceSession implements Session {
   readonly deviceId: string;
   #client: MqttClient | undefined;
   #onLost: (reason: string) => void;
@@ -57,9 +53,13 @@ export class DeviceSession {
   readonly #listeners: MessageListener[] = [];
   readonly #filters: { filter: string; qos: 0 | 1 | 2 }[] = [];
 
-  constructor(deviceId: string, onLost: (reason: string) => void) {
+  /** Absent: the target's URL, the kernel's choice of source address. */
+  readonly #endpoint: DeviceEndpoint | undefined;
+
+  constructor(deviceId: string, onLost: (reason: string) => void, endpoint?: DeviceEndpoint) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
+    this.#endpoint = endpoint;
   }
 
   /** The wire size of the last CONNECT this session sent and of the CONNACK it got. */
@@ -78,13 +78,21 @@ export class DeviceSession {
 
   /** Opens the connection and resolves once CONNACK (or a failure) arrives. */
   connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
-    const options = deviceClientOptions(target, mqttPlan, this.deviceId, password);
+    const endpoint = this.#endpoint ?? { url: target.url };
+    const options = deviceClientOptions(endpoint.url === target.url ? target : { ...target, url: endpoint.url }, mqttPlan, this.deviceId, password);
     return new Promise((resolve) => {
       let settled = false;
-      const client = mqtt.connect(target.url, options);
-      // MQTT.js writes its CONNECT inside mqtt.connect(), before any listener could see it, so it
-      // is sized from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
+      // Only a connection that was up can be lost: a failed attempt is ended here, and MQTT.js
+      // clears `disconnecting` again before that close arrives (reconnectPeriod 0, end()'s closeStores).
+      let up = false;
+      const client = openClient(endpoint, options);
+      // MQTT.js writes its CONNECT as it opens, before any listener could see it, so it is sized
+      // from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
       const bytes: ConnectBytes = (this.#lastConnectBytes = { connectBytes: connectPacketBytes({ clientId: this.deviceId, password, protocolVersion: mqttPlan.protocolVersion, keepaliveSec: mqttPlan.keepaliveSec, clean: mqttPlan.clean }), connackBytes: 0 });
+      const onReceive = (packet: Packet): void => {
+        if (packet.cmd === 'connack') bytes.connackBytes = receivedPacketBytes(packet.length ?? 2);
+      };
+      client.on('packetreceive', onReceive);
       const settle = (outcome: ConnectOutcome): void => {
         if (settled) return;
         settled = true;
@@ -92,12 +100,11 @@ export class DeviceSession {
         if (!outcome.ok) client.end(true);
         resolve(outcome);
       };
-      const onReceive = (packet: Packet): void => {
-        if (packet.cmd === 'connack') bytes.connackBytes = receivedPacketBytes(packet.length ?? 2);
-      };
-      client.on('packetreceive', onReceive);
       this.#client = client;
-      client.once('connect', () => settle({ ok: true }));
+      client.once('connect', () => {
+        up = true;
+        settle({ ok: true });
+      });
       client.on('error', (error: Error & { code?: unknown }) => {
         const reason =
           typeof error.code === 'number'
@@ -111,7 +118,13 @@ export class DeviceSession {
       });
       client.on('close', () => {
         if (!settled) settle({ ok: false, reason: 'closed-before-connack' });
-        else if (this.#client === client && !client.disconnecting) this.#onLost('connection-lost');
+        else if (up && this.#client === client && !client.disconnecting) {
+          up = false;
+          // With reconnectPeriod 0 MQTT.js keeps unacknowledged QoS 1/2 callbacks after an
+          // unexpected close; ending the client fails them ('Connection closed'), so they count as lost.
+          client.end(true);
+          this.#onLost('connection-lost');
+        }
       });
     });
   }

@@ -9,7 +9,7 @@ import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
 import { METRIC } from './messages.js';
 import { recordReceived, type Subscription } from './receive.js';
-import type { DeviceSession } from './session.js';
+import type { Session } from './session-api.js';
 
 export type SubscribeStage = Extract<StagePlan, { type: 'subscribe' }>;
 
@@ -22,7 +22,7 @@ export class DeviceSubscriptions {
   }
 
   /** Subscribes one device's session to the stage's filter and counts the outcome. */
-  async subscribe(index: number, session: DeviceSession, recorder: Recorder, stage: SubscribeStage, values: { deviceId: string; group: string }): Promise<void> {
+  async subscribe(index: number, session: Session, recorder: Recorder, stage: SubscribeStage, values: { deviceId: string; group: string }): Promise<void> {
     let list = this.#byDevice.get(index);
     if (list === undefined) {
       const created: Subscription[] = [];

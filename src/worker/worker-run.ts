@@ -14,7 +14,10 @@ import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask,
 import { firstStageFaults, startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { publishTimes, runPlanned } from './schedule.js';
-import { DeviceSession } from './session.js';
+import { createEngine, type SessionEngine } from './engine.js';
+import type { ConnectOutcome, Session } from './session-api.js';
+import { deviceEndpoint } from './endpoint.js';
+import { LostConnections } from './lost-connections.js';
 import { stageDevices, type StageDevices } from './stage-devices.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
@@ -45,7 +48,8 @@ export class WorkerRun {
   readonly #harness = new Recorder();
   readonly #eventLoop = new EventLoopDelayMonitor();
   #lastElu = performance.eventLoopUtilization();
-  readonly #sessions = new Map<number, DeviceSession>();
+  readonly #sessions = new Map<number, Session>();
+  readonly #engine: SessionEngine;
   readonly #starts = new Map<number, number>();
   readonly #subscriptions: DeviceSubscriptions;
   readonly #payloads: CompiledPayload[];
@@ -59,6 +63,7 @@ export class WorkerRun {
   readonly #refreshes = new RefreshQueue();
   readonly #refreshing = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
+  readonly #lost: LostConnections;
 
   constructor(task: WorkerTask, clock: Clock) {
     this.#task = task;
@@ -66,6 +71,17 @@ export class WorkerRun {
     this.#clock = clock;
     this.#recorders = task.plan.groups.map(() => new Recorder());
     this.#subscriptions = new DeviceSubscriptions(clock);
+    this.#engine = createEngine(task.plan.mqtt);
+    this.#lost = new LostConnections(task.plan.mqtt.reconnect, {
+      clock,
+      isCurrent: (index, session) => !this.#finished && !this.#stopping && this.#sessions.get(index) === session,
+      connectAgain: (index, session) => this.#connectAgain(index, session),
+      onBack: (index) => {
+        this.#connected++;
+        this.#scheduleRefresh(index);
+      },
+      onGaveUp: (index) => this.#sessions.delete(index),
+    });
     this.#payloads = task.plan.groups.map((g) => compilePayload(g.payload));
   }
 
@@ -93,7 +109,9 @@ export class WorkerRun {
       this.#finished = true;
       await refreshLoop;
       await Promise.all(this.#refreshing);
+      await this.#lost.settled();
       await this.#disconnectAll([...this.#sessions.keys()]);
+      this.#engine.close();
       this.#eventLoop.stop();
     }
     const result = this.#snapshot(true);
@@ -214,10 +232,7 @@ export class WorkerRun {
   async #connectOne(index: number, stageStartMs: number): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
-    const session = new DeviceSession(device.assignment.deviceId, (reason) => {
-      this.#connected--;
-      recorder.count(METRIC.errorsBy + reason);
-    });
+    const session = this.#newSession(index, recorder);
     this.#sessions.set(index, session);
     recorder.count(METRIC.connectAttempts);
     const startMs = this.#clock.nowMs();
@@ -239,15 +254,45 @@ export class WorkerRun {
     }
   }
 
+  /**
+   * A session for device `index`, on its endpoint (broker URL, source address); a connection that
+   * goes away is counted and handed to the reconnect policy.
+   */
+  #newSession(index: number, recorder: Recorder): Session {
+    const device = this.#devices[index] as PreparedDevice;
+    const session: Session = this.#engine.session(
+      device.assignment.deviceId,
+      (reason) => {
+        this.#connected--;
+        recorder.count(METRIC.errorsBy + reason);
+        this.#refreshes.remove(index);
+        this.#lost.lost(index, session, recorder);
+      },
+      deviceEndpoint(this.#task.target, device.assignment.globalIndex),
+    );
+    return session;
+  }
+
+  /** A CONNECT after a lost connection, with a token signed now. */
+  async #connectAgain(index: number, session: Session): Promise<ConnectOutcome> {
+    const device = this.#devices[index] as PreparedDevice;
+    const nowSec = this.#clock.nowMs() / 1000;
+    const token = await signTokenAsync(tokenSpec(device.group), device.assignment.deviceId, device.key.privateKey, device.key.kid, nowSec);
+    (this.#recorders[device.assignment.groupIndex] as Recorder).count(METRIC.tokensSigned);
+    const outcome = await session.connect(this.#task.target, this.#plan.mqtt, token);
+    if (outcome.ok) {
+      device.token = token;
+      device.expSec = Math.floor(nowSec) + device.group.token.lifetimeSec;
+    }
+    return outcome;
+  }
+
   /** Connects a device again after a reconnect storm dropped it; its downtime runs from the drop. */
   async #reconnectOne(index: number, droppedAtMs: number): Promise<void> {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const { token, fresh } = await this.#tokenForReconnect(device, recorder);
-    const session = new DeviceSession(device.assignment.deviceId, (reason) => {
-      this.#connected--;
-      recorder.count(METRIC.errorsBy + reason);
-    });
+    const session = this.#newSession(index, recorder);
     this.#sessions.set(index, session);
     const outcome = await session.connect(this.#task.target, this.#plan.mqtt, token);
     if (!outcome.ok) {
@@ -302,7 +347,7 @@ export class WorkerRun {
       await session.publish(topic, payload, stage.qos, stage.retain);
     } catch (error) {
       // Already counted as an ack-timeout: a later failure is not a second outcome.
-      if (!entry.timedOut) recorder.count(METRIC.errorsBy + ((error as Error).message === 'not-connected' ? 'not-connected' : 'publish-failed'));
+      if (!entry.timedOut) recorder.count(METRIC.errorsBy + publishErrorKind((error as Error).message));
       return;
     } finally {
       this.#inFlight--;
@@ -395,6 +440,11 @@ export class WorkerRun {
     const startMs = this.#clock.nowMs();
     this.#connected--;
     const outcome = await session.refresh(this.#task.target, this.#plan.mqtt, token);
+    if (this.#sessions.get(entry.device) !== session) {
+      // A disconnect stage took the device meanwhile: no failure, and nothing left open.
+      if (outcome.ok) await session.disconnect();
+      return;
+    }
     if (outcome.ok) {
       this.#connected++;
       recorder.count(METRIC.refreshes);
@@ -439,3 +489,9 @@ export class WorkerRun {
 }
 
 type WorkerResult = WorkerSnapshot;
+
+/** 'Connection closed' is MQTT.js failing a message still unacknowledged when its connection went. */
+function publishErrorKind(message: string): string {
+  if (message === 'not-connected') return 'not-connected';
+  return message === 'Connection closed' ? 'lost-in-flight' : 'publish-failed';
+}

@@ -25,7 +25,7 @@ describe('deploy/kubernetes', () => {
   it('carries a scenario that validates, with the broker from the environment', () => {
     const [configMap] = manifests('configmap.yaml');
     const { plan } = parseScenario(configMap!['data']['scenario.yaml'], 'configmap.yaml', { env: { BROKER_URL: env['BROKER_URL'] } });
-    assert.deepEqual(plan.broker, { kind: 'url', url: env['BROKER_URL'] });
+    assert.deepEqual(plan.broker, { kind: 'url', url: env['BROKER_URL'], urls: [env['BROKER_URL']] });
     const mounts = container.volumeMounts.map((m: { mountPath: string }) => m.mountPath);
     assert.ok(plan.groups.every((g) => g.keys.mode !== 'per-device' || mounts.some((m: string) => g.keys.mode === 'per-device' && g.keys.storePath.startsWith(m))));
   });

@@ -40,16 +40,22 @@ describe('against mosquitto: the report agrees with the broker, counted from out
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   const transports: Transport[] = ['tcp', 'tls', 'mtls', 'ws', 'wss'];
-  for (const transport of transports) {
-    for (const version of [4, 5] as const) {
-      for (const qos of [0, 1, 2] as const) {
-        it(`${transport}, MQTT ${version === 4 ? '3.1.1' : '5'}, QoS ${qos}`, { skip }, async () => {
+  // MQTT.js everywhere; the lean engine (no WebSocket) on TCP throughout and on mutual TLS.
+  const cases: { transport: Transport; version: 4 | 5; qos: 0 | 1 | 2; engine: 'mqttjs' | 'lean' }[] = [];
+  for (const transport of transports) for (const version of [4, 5] as const) for (const qos of [0, 1, 2] as const) cases.push({ transport, version, qos, engine: 'mqttjs' });
+  for (const version of [4, 5] as const) for (const qos of [0, 1, 2] as const) cases.push({ transport: 'tcp', version, qos, engine: 'lean' });
+  for (const qos of [1, 2] as const) cases.push({ transport: 'mtls', version: 5, qos, engine: 'lean' });
+  for (const { transport, version, qos, engine } of cases) {
+    {
+      {
+        it(`${transport}, MQTT ${version === 4 ? '3.1.1' : '5'}, QoS ${qos}${engine === 'lean' ? ', lean engine' : ''}`, { skip }, async () => {
           const broker = await MosquittoBroker.start(tools.mosquitto, brokerOptions(transport, dir, pki, true));
           let outside: OutsideSubscriber | undefined;
           try {
             outside = await OutsideSubscriber.start(tools, broker.controlPort, '/up/device/id/+', 2);
             const scenario = uplinkScenario({
-              name: `mosquitto-${transport}-v${version}-q${qos}`,
+              name: `mosquitto-${transport}-v${version}-q${qos}-${engine}`,
+              engine,
               url: brokerUrl(transport, broker.port),
               tls: scenarioTls(transport, pki),
               version,

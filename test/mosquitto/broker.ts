@@ -27,6 +27,8 @@ export interface BrokerOptions {
   tls?: ListenerTls;
   /** false: refuse clients without a username/password that mosquitto itself knows. */
   allowAnonymous: boolean;
+  /** Log every connection with its source address ("New client connected from 127.0.0.2:…"). */
+  connectionMessages?: boolean;
 }
 
 const START_TIMEOUT_MS = 5000;
@@ -55,7 +57,7 @@ export function mosquittoConfig(options: BrokerOptions, port: number, controlPor
     'log_type warning',
     'log_type notice',
     'log_type information',
-    'connection_messages false',
+    `connection_messages ${options.connectionMessages === true}`,
     `listener ${controlPort} 127.0.0.1`,
     'protocol mqtt',
     // mosquitto 2.0.11 binds websockets listeners to every address when given 127.0.0.1

@@ -41,6 +41,7 @@ export interface UplinkScenarioOptions {
   sensors: number;
   messagesPerSensor: number;
   keyDir: string;
+  engine?: 'mqttjs' | 'lean';
 }
 
 /**
@@ -52,7 +53,7 @@ export function uplinkScenario(o: UplinkScenarioOptions): ScenarioInput & { name
     name: o.name,
     broker: o.url,
     workers: 2,
-    mqtt: { protocolVersion: o.version, keepalive: '30s', connectTimeout: '10s', clean: true },
+    mqtt: { protocolVersion: o.version, keepalive: '30s', connectTimeout: '10s', clean: true, engine: o.engine ?? 'mqttjs' },
     ...(o.tls === undefined ? {} : { tls: o.tls }),
     groups: [
       { name: 'backend', count: 1, idPattern: 'backend-{index}', alg: 'ES256', keys: { store: `${o.keyDir}/backend.json` } },

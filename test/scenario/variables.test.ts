@@ -23,7 +23,7 @@ describe('scenario variables and overrides', () => {
   it('substitutes ${NAME} and ${NAME:-default}, and keeps $${ literal', () => {
     const { plan } = parseScenario(text, 'v.yaml', { env: { AUD: 'https://example.test', BROKER_URL: 'mqtt://127.0.0.1:1999' } });
     assert.equal(plan.scenarioName, 'vars');
-    assert.deepEqual(plan.broker, { kind: 'url', url: 'mqtt://127.0.0.1:1999' });
+    assert.deepEqual(plan.broker, { kind: 'url', url: 'mqtt://127.0.0.1:1999', urls: ['mqtt://127.0.0.1:1999'] });
     assert.equal(plan.groups[0]!.token.audienceTemplate, 'https://example.test/{deviceId}');
     assert.equal(plan.groups[0]!.payloadTemplate, 'literal ${NOT_A_VAR}');
   });
@@ -40,7 +40,7 @@ describe('scenario variables and overrides', () => {
     assert.equal(plan.groups[0]!.count, 5000);
     assert.equal(plan.stages[1]!.type === 'publish' && plan.stages[1]!.qos, 0);
     assert.equal(plan.workers, 1);
-    assert.deepEqual(plan.broker, { kind: 'url', url: 'mqtt://127.0.0.1:1888' });
+    assert.deepEqual(plan.broker, { kind: 'url', url: 'mqtt://127.0.0.1:1888', urls: ['mqtt://127.0.0.1:1888'] });
     assert.throws(() => parseScenario(text, 'v.yaml', { env: { AUD: 'x' }, sets: ['groups.0.count=many'] }), { message: /groups\.0\.count: .*expected number.*\(got "many"\)/ });
   });
 

@@ -1,0 +1,121 @@
+/**
+ * Holding N connections: the harness (`mqtt-jwt-bench run`, pre-signed ES256 tokens, per-device
+ * keys) against the floor (bare sockets, bench/floor-client.ts), in one run, against Debian's
+ * mosquitto. Prints both RSS per held connection, both unthrottled connect rates and the ratios;
+ * then a planned connect rate against what was achieved. Loopback only, bounded in count.
+ *
+ *   BENCH_CONNECTIONS  devices held (15000)         BENCH_PROCESSES  harness shard processes (1)
+ *   BENCH_BROKERS      mosquitto instances (1)      BENCH_ADDRESSES  source addresses per side (2)
+ *   BENCH_ENGINES      harness engines, in turn (lean,mqttjs)
+ *   BENCH_RATE         planned connects/s (2000)    BENCH_RATE_DEVICES  devices for it (8000)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FloorJob, FloorResult } from './floor-client.js';
+import { runHarness } from './harness-process.js';
+import { startMosquitto, type MosquittoProcess } from './mosquitto-process.js';
+
+const env = process.env;
+const N = Number(env['BENCH_CONNECTIONS'] ?? 15_000);
+const PROCESSES = Number(env['BENCH_PROCESSES'] ?? 1);
+const BROKERS = Number(env['BENCH_BROKERS'] ?? 1);
+const ADDRESSES = Number(env['BENCH_ADDRESSES'] ?? 2);
+const ENGINES = (env['BENCH_ENGINES'] ?? 'lean,mqttjs').split(',');
+const RATE = Number(env['BENCH_RATE'] ?? 2000);
+const RATE_DEVICES = Number(env['BENCH_RATE_DEVICES'] ?? 8000);
+const SETTLE_MS = 3000;
+const FLOOR = fileURLToPath(new URL('floor-client.js', import.meta.url));
+
+/** BENCH_FIRST_ADDRESS moves every source address up, away from ports still in TIME_WAIT from a run just before. */
+const FIRST = Number(env['BENCH_FIRST_ADDRESS'] ?? 2);
+const addresses = (from: number): string[] => Array.from({ length: ADDRESSES }, (_, i) => `127.0.0.${FIRST - 2 + from + i}`);
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function floorProcess(job: FloorJob): Promise<FloorResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [FLOOR, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as FloorResult) : reject(new Error(`floor exited ${code}`))));
+  });
+}
+
+/** The floor across as many processes as the harness uses, each holding its slice. */
+async function floor(ports: number[], source: string[]): Promise<{ connected: number; connectsPerSec: number; rssPerConnection: number; cpuUsPerConnect: number }> {
+  const per = Math.ceil(N / PROCESSES);
+  const results = await Promise.all(
+    Array.from({ length: PROCESSES }, (_, p) => floorProcess({ ports, first: p * per, count: Math.min(per, N - p * per), localAddresses: source, settleMs: SETTLE_MS })),
+  );
+  const connected = results.reduce((n, r) => n + r.connected, 0);
+  return {
+    connected,
+    connectsPerSec: (connected * 1000) / Math.max(...results.map((r) => r.connectMs)),
+    rssPerConnection: results.reduce((n, r) => n + r.heldRssBytes - r.baselineRssBytes, 0) / connected,
+    cpuUsPerConnect: results.reduce((n, r) => n + r.cpuUsPerConnect * (r.connected + r.failed), 0) / N,
+  };
+}
+
+function scenario(ports: number[], count: number, connect: string, source: string[], engine: string): string {
+  return `name: bench-connections
+broker: [${ports.map((p) => `mqtt://127.0.0.1:${p}`).join(', ')}]
+localAddress: ${source.join(',')}
+workers: 2
+mqtt: { keepalive: 60s, connectTimeout: 60s, reconnect: { enabled: false }, engine: ${engine} }
+groups:
+  - { name: d, count: ${count}, idPattern: 'bench-{index}', keys: { store: keys/bench-connections/d-ES256.json } }
+stages:
+  - ${connect}
+  - { type: hold, duration: ${SETTLE_MS / 1000 + 1}s }
+  - { type: disconnect }
+`;
+}
+
+async function harness(ports: number[], source: string[], engine: string): Promise<{ connected: number; connectsPerSec: number; rssPerConnection: number; cpuUsPerConnect: number }> {
+  const run = await runHarness(scenario(ports, N, '{ type: connect }', source, engine), { sampleAfter: 1, settleMs: SETTLE_MS, args: PROCESSES > 1 ? ['--processes', String(PROCESSES)] : [] });
+  const connected = run.result.total.counters['connected'] ?? 0;
+  const stage = run.result.stages[0];
+  const before = run.atStage[0];
+  const held = run.settled;
+  if (stage === undefined || before === undefined || held === undefined || run.atStage[1] === undefined) throw new Error('harness run gave no samples');
+  return {
+    connected,
+    connectsPerSec: (connected * 1000) / stage.durationMs,
+    rssPerConnection: (held.rssBytes - before.rssBytes) / connected,
+    cpuUsPerConnect: ((run.atStage[1].cpuSec - before.cpuSec) * 1e6) / N,
+  };
+}
+
+async function plannedRate(ports: number[], source: string[], engine: string): Promise<string> {
+  const run = await runHarness(scenario(ports, RATE_DEVICES, `{ type: connect, rate: ${RATE}/s }`, source, engine));
+  const stage = run.result.stages[0];
+  const connected = run.result.total.counters['connected'] ?? 0;
+  if (stage === undefined) throw new Error('no connect stage');
+  // The last connect is planned (n − 1)/rate after the first: the achieved rate over that span.
+  const achieved = ((connected - 1) * 1000) / stage.durationMs;
+  const lag = run.result.total.histograms['connectUs']?.summary;
+  return `| ${engine} | ${RATE} | ${RATE_DEVICES} | ${connected} | ${(stage.durationMs / 1000).toFixed(2)} s | ${achieved.toFixed(0)} | ${(((achieved - RATE) / RATE) * 100).toFixed(2)}% | ${lag === undefined ? '—' : `${(lag.p99 / 1000).toFixed(1)} ms`} |`;
+}
+
+const brokers: MosquittoProcess[] = [];
+try {
+  for (let i = 0; i < BROKERS; i++) brokers.push(await startMosquitto());
+  const ports = brokers.map((b) => b.port);
+  // `mosquitto -h` prints its version and exits 3.
+  const version = spawnSync('/usr/sbin/mosquitto', ['-h'], { encoding: 'utf8' }).stdout.split('\n')[0];
+  process.stdout.write(`## Holding ${N} connections: harness (engines ${ENGINES.join(', ')}; ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}) and floor, ${BROKERS} × ${version}, ${ADDRESSES} source addresses each\n\n`);
+  // Each client from its own addresses, so closed sockets in TIME_WAIT cannot crowd the next one's ports.
+  const f = await floor(ports, addresses(2));
+  const results = [];
+  for (const [i, engine] of ENGINES.entries()) results.push({ engine, r: await harness(ports, addresses(2 + (i + 1) * ADDRESSES), engine) });
+  process.stdout.write('| client | connected | unthrottled connects/s | CPU µs per connect | RSS per held connection | RSS ÷ floor (≤ 1.6×) | rate ÷ floor (≥ 80%) |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  for (const { engine, r } of [{ engine: 'floor (net.Socket + mqtt-packet)', r: f }, ...results.map((x) => ({ engine: `harness (${x.engine})`, r: x.r }))]) {
+    const ratios = r === f ? '| — | — |' : `| ${(r.rssPerConnection / f.rssPerConnection).toFixed(2)}× | ${((r.connectsPerSec / f.connectsPerSec) * 100).toFixed(0)}% |`;
+    process.stdout.write(`| ${engine} | ${r.connected} | ${r.connectsPerSec.toFixed(0)} | ${r.cpuUsPerConnect.toFixed(0)} | ${kib(r.rssPerConnection)} ${ratios}\n`);
+  }
+  if (env['BENCH_SKIP_RATE'] !== '1') {
+    process.stdout.write(`\n| engine | planned connects/s | devices | connected | stage duration | achieved connects/s | deviation | connect p99 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n`);
+    for (const [i, engine] of ENGINES.entries()) process.stdout.write(`${await plannedRate(ports, addresses(2 + (ENGINES.length + 1 + i) * ADDRESSES), engine)}\n`);
+  }
+} finally {
+  for (const broker of brokers) await broker.stop();
+}

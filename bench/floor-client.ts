@@ -1,0 +1,103 @@
+/**
+ * The floor: the least a Node process can spend to hold authenticated MQTT connections. A bare
+ * `net.Socket` per device writes a CONNECT encoded by mqtt-packet (MQTT.js's own codec) with a
+ * real ES256 token, reads the CONNACK, and holds. Run as its own process by the connection and
+ * publish benches, so its RSS and CPU are its own: argv[2] is a JSON FloorJob, one JSON line of
+ * FloorResult goes to stdout.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { SignJWT } from 'jose';
+import mqttPacket from 'mqtt-packet';
+import { publishPhase, type PhaseResult, type PublishPhase } from './floor-publish.js';
+
+export interface FloorJob {
+  ports: number[];
+  /** Fleet index of this process's first device: placement and client ids follow it. */
+  first: number;
+  count: number;
+  localAddresses: string[];
+  /** How long to hold after the last CONNACK before RSS is read. */
+  settleMs: number;
+  /** Publishing after the connects, one phase after another. */
+  phases?: PublishPhase[];
+}
+
+export interface FloorResult {
+  connected: number;
+  failed: number;
+  connectMs: number;
+  connectsPerSec: number;
+  cpuUsPerConnect: number;
+  baselineRssBytes: number;
+  heldRssBytes: number;
+  rssPerConnectionBytes: number;
+  phases: PhaseResult[];
+}
+
+export function rssBytes(): number {
+  return process.memoryUsage.rss();
+}
+
+async function packets(first: number, count: number): Promise<Buffer[]> {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const now = Math.floor(Date.now() / 1000);
+  const out: Buffer[] = [];
+  for (let k = first; k < first + count; k++) {
+    const clientId = `floor-${k}`;
+    const token = await new SignJWT({ iat: now, exp: now + 1200, aud: `https://akenza.io/devices/${clientId}` }).setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'f'.repeat(64) }).sign(privateKey);
+    out.push(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 60, clientId, username: 'unused', password: Buffer.from(token) }));
+  }
+  return out;
+}
+
+/** Same placement as the harness (src/worker/endpoint.ts): port k mod n, address ⌊k/n⌋ mod m. */
+function open(job: FloorJob, k: number, packet: Buffer, sockets: Socket[]): Promise<boolean> {
+  const port = job.ports[k % job.ports.length] as number;
+  const localAddress = job.localAddresses.length === 0 ? undefined : job.localAddresses[Math.floor(k / job.ports.length) % job.localAddresses.length];
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, ...(localAddress === undefined ? {} : { localAddress }) }, () => socket.write(packet));
+    sockets.push(socket);
+    socket.once('data', (chunk: Buffer) => resolve(chunk[0] === 0x20 && chunk[3] === 0));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function runFloor(job: FloorJob): Promise<FloorResult> {
+  const all = await packets(job.first, job.count);
+  const sockets: Socket[] = [];
+  const baselineRssBytes = rssBytes();
+  const cpu = process.cpuUsage();
+  const startMs = performance.now();
+  const outcomes = await Promise.all(all.map((packet, i) => open(job, job.first + i, packet, sockets)));
+  const connectMs = performance.now() - startMs;
+  const used = process.cpuUsage(cpu);
+  await new Promise((resolve) => setTimeout(resolve, job.settleMs));
+  const heldRssBytes = rssBytes();
+  const connected = outcomes.filter(Boolean).length;
+  const phases: PhaseResult[] = [];
+  if (job.phases !== undefined) {
+    // Every inbound packet from here on is a 4-byte PUBACK (nothing is subscribed, keepalive is 60 s).
+    const acks = { count: 0 };
+    for (const socket of sockets) socket.on('data', (chunk: Buffer) => (acks.count += chunk.length / 4));
+    const ids = sockets.map((_, i) => `floor-${job.first + i}`);
+    for (const phase of job.phases) phases.push(await publishPhase(sockets, ids, phase, acks));
+  }
+  for (const socket of sockets) socket.destroy();
+  return {
+    connected,
+    failed: job.count - connected,
+    connectMs,
+    connectsPerSec: (connected * 1000) / connectMs,
+    cpuUsPerConnect: (used.user + used.system) / job.count,
+    baselineRssBytes,
+    heldRssBytes,
+    rssPerConnectionBytes: (heldRssBytes - baselineRssBytes) / Math.max(1, connected),
+    phases,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await runFloor(JSON.parse(process.argv[2] as string) as FloorJob);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

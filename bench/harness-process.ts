@@ -1,0 +1,61 @@
+/**
+ * The harness as a user runs it: `mqtt-jwt-bench run` as a child process, its process tree read
+ * from /proc every 100 ms. Afterwards the samples are matched to the report's stage times: one as
+ * each stage started, and one `settleMs` after the stage `sampleAfter` started.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunResult } from '../src/report/run-result.js';
+import { procTreeStat } from './proc-stat.js';
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+export interface Sample {
+  rssBytes: number;
+  cpuSec: number;
+}
+
+export interface HarnessRun {
+  result: RunResult;
+  /** By stage index: taken as the stage started. */
+  atStage: Sample[];
+  /** Taken settleMs after stage `sampleAfter` started. */
+  settled: Sample | undefined;
+}
+
+const SAMPLE_EVERY_MS = 100;
+
+export async function runHarness(scenarioYaml: string, options: { args?: string[]; sampleAfter?: number; settleMs?: number } = {}): Promise<HarnessRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-harness-'));
+  try {
+    writeFileSync(join(dir, 'bench.yaml'), scenarioYaml);
+    const child = spawn(process.execPath, [CLI, 'run', join(dir, 'bench.yaml'), '--report-dir', dir, '--no-html', '--progress', 'none', ...(options.args ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // A timeline of the whole process tree (shard processes of --processes included), read against
+    // the report's stage times afterwards: the same way whether or not the run has shards.
+    const timeline: (Sample & { atMs: number })[] = [];
+    const timer = setInterval(() => {
+      try {
+        timeline.push({ atMs: Date.now(), ...procTreeStat(child.pid as number) });
+      } catch {
+        // Exited between two samples.
+      }
+    }, SAMPLE_EVERY_MS);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(timer);
+    const report = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (code !== 0 || report === undefined) throw new Error(`run exited ${code}: ${stderr.slice(-2000)}`);
+    const result = JSON.parse(readFileSync(join(dir, report), 'utf8')) as RunResult;
+    const at = (ms: number): Sample | undefined => timeline.filter((s) => s.atMs <= ms).at(-1);
+    const atStage = result.stages.map((stage) => at(Date.parse(stage.startedAt))).filter((s): s is Sample => s !== undefined);
+    const after = options.sampleAfter === undefined ? undefined : result.stages[options.sampleAfter];
+    const settled = after === undefined ? undefined : at(Date.parse(after.startedAt) + (options.settleMs ?? 3000));
+    return { result, atStage, settled };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * One device on the lean engine: a bare socket, packets encoded by mqtt-packet (MQTT.js's own
+ * codec) and decoded by lean/frames.ts, no stores, streams or timers of its own (keepalive is one
+ * sweep per worker). It behaves as the MQTT.js session does, at a fraction of its memory per
+ * connection (docs/benchmarks.md). Failures are returned as reasons, never thrown.
+ */
+import type { Socket } from 'node:net';
+import mqttPacket from 'mqtt-packet';
+import type { MqttPlan } from '../../scenario/plan.js';
+import type { DeviceEndpoint } from '../endpoint.js';
+import type { BrokerTarget } from '../messages.js';
+import { receivedPacketBytes } from '../packet-bytes.js';
+import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from '../session-api.js';
+import { connackReason } from '../session.js';
+import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PINGREQ, splitFrames, subackCodes, type Frame } from './frames.js';
+import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
+import { openSocket } from './lean-socket.js';
+import { PendingAcks } from './pending-acks.js';
+
+const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
+
+export class LeanSession implements Session, Swept {
+  readonly deviceId: string;
+  readonly #onLost: (reason: string) => void;
+  readonly #endpoint: DeviceEndpoint;
+  readonly #sweep: KeepaliveSweep;
+  #socket: Socket | undefined;
+  #up = false;
+  /** We close this socket ourselves: its close is no loss. */
+  #closing = false;
+  #rest: Buffer | undefined;
+  #version: 4 | 5 = 4;
+  #keepaliveMs = 0;
+  #lastWriteMs = 0;
+  #lastReadMs = 0;
+  #pingSentMs = 0;
+  #settle: ((outcome: ConnectOutcome) => void) | undefined;
+  #closed: (() => void) | undefined;
+  readonly #acks = new PendingAcks();
+  #listener: MessageListener | undefined;
+  #refreshing: Promise<ConnectOutcome> | undefined;
+  #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
+
+  constructor(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint, sweep: KeepaliveSweep) {
+    this.deviceId = deviceId;
+    this.#onLost = onLost;
+    this.#endpoint = endpoint;
+    this.#sweep = sweep;
+  }
+
+  get connected(): boolean {
+    return this.#up;
+  }
+
+  get lastConnectBytes(): ConnectBytes {
+    return this.#lastConnectBytes;
+  }
+
+  get usable(): boolean {
+    return this.#up || this.#refreshing !== undefined;
+  }
+
+  connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
+    return new Promise((resolve) => {
+      let socket: Socket;
+      try {
+        socket = openSocket(this.#endpoint, target.tls, mqttPlan);
+      } catch {
+        return resolve({ ok: false, reason: 'client-error' });
+      }
+      this.#socket = socket;
+      this.#up = false;
+      this.#closing = false;
+      this.#rest = undefined;
+      this.#version = mqttPlan.protocolVersion;
+      this.#pingSentMs = 0;
+      this.#keepaliveMs = mqttPlan.keepaliveSec * 1000;
+      const timer = setTimeout(() => this.#settle?.({ ok: false, reason: 'connect-timeout' }), mqttPlan.connectTimeoutMs);
+      this.#settle = (outcome) => {
+        this.#settle = undefined;
+        clearTimeout(timer);
+        if (outcome.ok) {
+          this.#up = true;
+          this.#sweep.add(this);
+        } else {
+          this.#closing = true;
+          socket.destroy();
+        }
+        resolve(outcome);
+      };
+      socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk));
+      socket.on('error', (error: NodeJS.ErrnoException) => this.#settle?.({ ok: false, reason: error.code ?? 'client-error' }));
+      socket.on('close', () => this.#onClose(socket));
+      const { clean, keepaliveSec, protocolVersion } = mqttPlan;
+      const connect = mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion, clean, keepalive: keepaliveSec, clientId: this.deviceId, username: 'unused', password: Buffer.from(password) }, GENERATE[protocolVersion]);
+      this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
+      this.#write(connect);
+    });
+  }
+
+  async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
+    const refreshing = (async (): Promise<ConnectOutcome> => {
+      await this.#acks.drained(mqttPlan.connectTimeoutMs);
+      await this.disconnect();
+      return this.connect(target, mqttPlan, password);
+    })();
+    this.#refreshing = refreshing;
+    try {
+      return await refreshing;
+    } finally {
+      this.#refreshing = undefined;
+    }
+  }
+
+  async publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void> {
+    if (this.#refreshing !== undefined) await this.#refreshing;
+    if (!this.#up) throw new Error('not-connected');
+    if (qos === 0) {
+      this.#write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain, dup: false }, GENERATE[this.#version]));
+      return;
+    }
+    const { id, acked } = this.#acks.open();
+    this.#write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos, retain, dup: false, messageId: id }, GENERATE[this.#version]));
+    return acked;
+  }
+
+  async subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome> {
+    if (!this.#up) return { ok: false, reason: 'not-connected' };
+    const { id, acked } = this.#acks.openSubscribe();
+    this.#write(mqttPacket.generate({ cmd: 'subscribe', messageId: id, subscriptions: [{ topic: filter, qos }] }, GENERATE[this.#version]));
+    try {
+      // A refusal is a code of 0x80 or more: 3.1.1 §3.9.3, MQTT 5 §3.9.3.
+      const refused = (await acked).find((code) => code >= 0x80);
+      return refused === undefined ? { ok: true } : { ok: false, reason: `suback-${refused}` };
+    } catch {
+      return { ok: false, reason: 'subscribe-failed' };
+    }
+  }
+
+  onMessage(listener: MessageListener): void {
+    this.#listener = listener;
+  }
+
+  /** Drops the connection abruptly: the socket is reset, no DISCONNECT, and the close is no loss. */
+  async drop(): Promise<void> {
+    const socket = this.#socket;
+    if (socket === undefined || socket.destroyed) return;
+    this.#closing = true;
+    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+    socket.resetAndDestroy();
+    await closed;
+  }
+
+  async disconnect(): Promise<void> {
+    const socket = this.#socket;
+    if (socket === undefined || socket.destroyed) return;
+    this.#closing = true;
+    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+    if (this.#up) socket.end(DISCONNECT);
+    else socket.destroy();
+    await closed;
+  }
+
+  /**
+   * PINGREQ after a keepalive interval without writing (the broker's rule, §3.1.2.10) or without
+   * hearing anything (a QoS 0 publisher hears nothing else); a PINGREQ unanswered for a whole
+   * interval means the connection is dead, and it is closed as lost.
+   */
+  sweep(nowMs: number): void {
+    if (!this.#up || this.#keepaliveMs === 0) return;
+    const pingOutstanding = this.#pingSentMs > this.#lastReadMs;
+    if (pingOutstanding && nowMs - this.#pingSentMs >= this.#keepaliveMs) this.#socket?.destroy();
+    else if (!pingOutstanding && (nowMs - this.#lastWriteMs >= this.#keepaliveMs || nowMs - this.#lastReadMs >= this.#keepaliveMs)) {
+      this.#write(PINGREQ);
+      this.#pingSentMs = this.#lastWriteMs;
+    }
+  }
+
+  #write(packet: Buffer): void {
+    this.#lastWriteMs = performance.now();
+    this.#socket?.write(packet);
+  }
+
+  #onData(socket: Socket, chunk: Buffer): void {
+    if (socket !== this.#socket) return;
+    this.#lastReadMs = performance.now();
+    let frames: Frame[];
+    try {
+      const split = splitFrames(this.#rest === undefined ? chunk : Buffer.concat([this.#rest, chunk]));
+      frames = split.frames;
+      // A copy, so a large chunk is not kept alive by its unfinished tail.
+      this.#rest = split.rest === undefined ? undefined : Buffer.from(split.rest);
+    } catch {
+      socket.destroy();
+      return;
+    }
+    for (const frame of frames) this.#onFrame(frame);
+  }
+
+  #onFrame({ type, flags, body }: Frame): void {
+    switch (type) {
+      case PACKET.connack: {
+        this.#lastConnectBytes = { ...this.#lastConnectBytes, connackBytes: receivedPacketBytes(body.length) };
+        const code = connackCode(body);
+        this.#settle?.(code === 0 ? { ok: true } : { ok: false, reason: connackReason(code, this.#version) });
+        return;
+      }
+      case PACKET.puback:
+      case PACKET.pubcomp:
+        return this.#acks.settle(packetId(body));
+      case PACKET.pubrec:
+        return this.#write(ackPacket(PACKET.pubrel, packetId(body)));
+      case PACKET.pubrel:
+        return this.#write(ackPacket(PACKET.pubcomp, packetId(body)));
+      case PACKET.suback:
+        return this.#acks.settleSubscribe(packetId(body), subackCodes(body, this.#version));
+      case PACKET.publish:
+        return this.#onPublish(flags, body);
+    }
+  }
+
+  #onPublish(flags: number, body: Buffer): void {
+    const message = decodePublish(flags, body, this.#version);
+    if (message.qos === 1) this.#write(ackPacket(PACKET.puback, message.id));
+    else if (message.qos === 2) this.#write(ackPacket(PACKET.pubrec, message.id));
+    this.#listener?.(message.topic, message.payload);
+  }
+
+  #onClose(socket: Socket): void {
+    if (socket !== this.#socket) return;
+    this.#sweep.delete(this);
+    const wasUp = this.#up;
+    this.#up = false;
+    this.#socket = undefined;
+    this.#rest = undefined;
+    // The same words MQTT.js uses, so the worker counts these as lost in flight either way.
+    this.#acks.failAll(new Error('Connection closed'));
+    this.#settle?.({ ok: false, reason: 'closed-before-connack' });
+    this.#closed?.();
+    this.#closed = undefined;
+    if (wasUp && !this.#closing) this.#onLost('connection-lost');
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The lean engine's socket: plain TCP or TLS, from the device's source address when it has one.
+ * TLS options are the ones client-options.ts gives MQTT.js, so both engines verify alike.
+ */
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { MqttPlan } from '../../scenario/plan.js';
+import type { DeviceEndpoint } from '../endpoint.js';
+import type { TlsTarget } from '../messages.js';
+
+const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883 };
+
+export function openSocket(endpoint: DeviceEndpoint, tls: TlsTarget | undefined, mqttPlan: MqttPlan): Socket {
+  const url = new URL(endpoint.url);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = url.port === '' ? (DEFAULT_PORTS[url.protocol] ?? 1883) : Number(url.port);
+  const where = { host, port, ...(endpoint.localAddress === undefined ? {} : { localAddress: endpoint.localAddress }) };
+  if (url.protocol === 'mqtt:') return netConnect({ ...where, noDelay: true });
+  if (url.protocol !== 'mqtts:') throw new Error(`the lean engine speaks mqtt:// and mqtts:// only (got ${url.protocol}//)`);
+  // SNI carries names only (RFC 6066 §3): an IP host sends none unless the scenario names one.
+  const name = tls?.servername ?? (isIP(host) === 0 ? host : undefined);
+  const options: ConnectionOptions = {
+    ...where,
+    minVersion: tls?.minVersion ?? 'TLSv1.2',
+    rejectUnauthorized: tls?.rejectUnauthorized ?? true,
+    timeout: mqttPlan.connectTimeoutMs,
+    ...(name === undefined ? {} : { servername: name }),
+    ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
+    ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
+    ...(tls?.key === undefined ? {} : { key: tls.key }),
+  };
+  const socket = tlsConnect(options);
+  socket.setNoDelay(true);
+  return socket;
+}

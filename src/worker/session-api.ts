@@ -1,0 +1,37 @@
+/**
+ * What the worker needs of one device's session, whichever engine holds it: MQTT.js
+ * (session.ts, the default and the reference) or the lean engine (lean/lean-session.ts).
+ */
+import type { MqttPlan } from '../scenario/plan.js';
+import type { BrokerTarget } from './messages.js';
+
+export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
+export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
+export type MessageListener = (topic: string, payload: Buffer) => void;
+
+/** Bytes of the CONNECT sent and the CONNACK received (0 when none came), as MQTT packets, before TLS or WebSocket framing. */
+export interface ConnectBytes {
+  connectBytes: number;
+  connackBytes: number;
+}
+
+export interface Session {
+  readonly deviceId: string;
+  readonly connected: boolean;
+  /** Connected, or reconnecting with a fresh token: a publish will go out. */
+  readonly usable: boolean;
+  /** Opens the connection and resolves once CONNACK (or a failure) arrives. */
+  connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
+  /** Reconnects with a fresh token once in-flight messages are acknowledged; publishes meanwhile wait. */
+  refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
+  /** Resolves when acknowledged (QoS 1/2) or written (QoS 0); rejects 'not-connected' or 'Connection closed'. */
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void>;
+  subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome>;
+  onMessage(listener: MessageListener): void;
+  /** Sends DISCONNECT and closes; resolves when the socket is gone. */
+  disconnect(): Promise<void>;
+  /** Drops the connection abruptly (no DISCONNECT), as a failing network would; not counted as lost. */
+  drop(): Promise<void>;
+  /** The wire size of the last CONNECT sent and of the CONNACK received. */
+  readonly lastConnectBytes: ConnectBytes;
+}
