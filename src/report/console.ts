@@ -46,7 +46,8 @@ export function formatSummary(result: RunResult): string {
 /** What the harness itself cost, and, in words, whether its figures can be trusted. */
 export function generatorLines(generator: NonNullable<RunResult['generator']>): string[] {
   const p = generator.process;
-  const perConnection = p.rssPerConnectionBytes === null ? '' : ` · ${(p.rssPerConnectionBytes / 1024).toFixed(1)} KiB RSS per connection`;
+  // Below a thousand connections, heap growth and buffers swamp the per-connection figure.
+  const perConnection = p.rssPerConnectionBytes === null || p.peakConnected < 1000 ? '' : ` · ${(p.rssPerConnectionBytes / 1024).toFixed(1)} KiB RSS per connection`;
   const loops = generator.workers.map((w) => `${(w.eventLoopUtilization * 100).toFixed(0)}%`).join(' ');
   const lines = [`harness: CPU ${((p.cpuUserMs + p.cpuSystemMs) / 1000).toFixed(1)} s · peak RSS ${(p.peakRssBytes / 1048576).toFixed(0)} MiB${perConnection} · worker loops busy ${loops}`];
   if (generator.saturated) {
