@@ -7,6 +7,7 @@ import { parseScenario } from '../../src/scenario/load.js';
 import { describePlan } from '../../src/scenario/describe.js';
 import { isDropped } from '../../src/scenario/plan-stages.js';
 import { stormRank } from '../../src/worker/stages/reconnect-storm.js';
+import { configProblems } from '../support/config-problems.js';
 
 const groups = `groups:
   - name: a
@@ -17,15 +18,7 @@ function plan(text: string) {
   return parseScenario(text, 'x.yaml').plan;
 }
 
-function problems(text: string): string[] {
-  try {
-    parseScenario(text, 'x.yaml');
-  } catch (error) {
-    assert.equal((error as { code: string }).code, 'ERR_CONFIG');
-    return (error as Error).message.split('\n');
-  }
-  assert.fail('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('stages', () => {
   it('plans a connect ramp, a total publish rate, a disconnect rate, a storm and a pause', () => {

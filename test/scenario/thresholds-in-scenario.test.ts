@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseScenario } from '../../src/scenario/load.js';
+import { configProblems } from '../support/config-problems.js';
 
 const base = `groups:
   - name: a
@@ -10,15 +11,7 @@ stages:
 thresholds:
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseScenario(text, 'x.yaml');
-  } catch (error) {
-    assert.equal((error as { code: string }).code, 'ERR_CONFIG');
-    return (error as Error).message.split('\n');
-  }
-  assert.fail('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('thresholds in a scenario', () => {
   it('parses strings and objects into the plan, abortOnFail defaulting to false', () => {

@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseScenario } from '../../src/scenario/load.js';
 import { tlsWarnings } from '../../src/scenario/tls-plan.js';
+import { configProblems } from '../support/config-problems.js';
 
 const scenario = (top: string, stages = '  - type: connect\n') => `${top}groups:\n  - name: a\n    count: 2\nstages:\n${stages}`;
 
-function problems(text: string): string[] {
-  try {
-    parseScenario(text, 'x.yaml');
-  } catch (error) {
-    assert.equal((error as { code: string }).code, 'ERR_CONFIG');
-    return (error as Error).message.split('\n');
-  }
-  assert.fail('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('scenario tls and subscribe', () => {
   it('applies TLS defaults: verification on, TLS 1.2 at least', () => {
