@@ -3,16 +3,16 @@
  * reason, counted per device, never thrown, and the control case must get in.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { MosquittoBroker, type Transport } from '../mosquitto/broker.js';
-import { makeTestPki, type TestPki } from '../mosquitto/pki.js';
+import type { TestPki } from '../mosquitto/pki.js';
 import { brokerOptions, brokerUrl, connectScenario } from '../mosquitto/scenario.js';
-import { requireMosquittoTools, skipWithoutMosquitto, type MosquittoTools } from '../mosquitto/tools.js';
+import { mosquittoSuite } from '../mosquitto/suite.js';
+import { skipWithoutMosquitto } from '../mosquitto/tools.js';
 import type { ScenarioInput } from '../../src/scenario/schema.js';
 import { runCli } from './cli.js';
 
@@ -20,20 +20,13 @@ const skip = skipWithoutMosquitto();
 const DEVICES = 3;
 
 describe('against mosquitto: who gets in', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-refusals-'));
-  let tools: MosquittoTools;
-  let pki: TestPki;
-  before(async () => {
-    if (skip) return;
-    tools = requireMosquittoTools();
-    pki = await makeTestPki(tools.openssl, dir);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const suite = mosquittoSuite('refusals', skip);
+  const { dir } = suite;
 
   async function attempt(transport: Transport, allowAnonymous: boolean, version: 4 | 5, tls: (pki: TestPki) => ScenarioInput['tls'], engine: 'mqttjs' | 'lean'): Promise<RunResult> {
-    const broker = await MosquittoBroker.start(tools.mosquitto, brokerOptions(transport, dir, pki, allowAnonymous));
+    const broker = await MosquittoBroker.start(suite.tools.mosquitto, brokerOptions(transport, dir, suite.pki, allowAnonymous));
     try {
-      const base = connectScenario({ name: `refusal-${transport}`, url: brokerUrl(transport, broker.port), tls: tls(pki), version, devices: DEVICES, keyDir: join(dir, 'keys') });
+      const base = connectScenario({ name: `refusal-${transport}`, url: brokerUrl(transport, broker.port), tls: tls(suite.pki), version, devices: DEVICES, keyDir: join(dir, 'keys') });
       const scenario = { ...base, mqtt: { ...base.mqtt, engine } };
       return await run(scenarioFromObject(scenario, scenario.name));
     } finally {
@@ -84,7 +77,7 @@ describe('against mosquitto: who gets in', () => {
   }
 
   it('rejectUnauthorized: false connects without the CA, and the CLI warns about it', { skip }, async () => {
-    const broker = await MosquittoBroker.start(tools.mosquitto, brokerOptions('tls', dir, pki, true));
+    const broker = await MosquittoBroker.start(suite.tools.mosquitto, brokerOptions('tls', dir, suite.pki, true));
     try {
       const file = join(dir, 'insecure.yaml');
       writeFileSync(

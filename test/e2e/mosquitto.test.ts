@@ -5,8 +5,6 @@
  * received, and by an independent mosquitto_sub.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
@@ -14,8 +12,8 @@ import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { MosquittoBroker, type Transport } from '../mosquitto/broker.js';
 import { countsQos2Publishes, OutsideSubscriber, settledSysCounter, SYS_PUBLISH_RECEIVED } from '../mosquitto/outside.js';
-import { makeTestPki, type TestPki } from '../mosquitto/pki.js';
-import { requireMosquittoTools, skipWithoutMosquitto, type MosquittoTools } from '../mosquitto/tools.js';
+import { mosquittoSuite } from '../mosquitto/suite.js';
+import { skipWithoutMosquitto } from '../mosquitto/tools.js';
 import { brokerOptions, brokerUrl, scenarioTls, uplinkScenario } from '../mosquitto/scenario.js';
 
 const skip = skipWithoutMosquitto();
@@ -29,15 +27,8 @@ const histogramCount = (result: RunResult, group: string, name: string): number 
 };
 
 describe('against mosquitto: the report agrees with the broker, counted from outside', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-mosquitto-'));
-  let tools: MosquittoTools;
-  let pki: TestPki;
-  before(async () => {
-    if (skip) return;
-    tools = requireMosquittoTools();
-    pki = await makeTestPki(tools.openssl, dir);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const suite = mosquittoSuite('mosquitto', skip);
+  const { dir } = suite;
 
   const transports: Transport[] = ['tcp', 'tls', 'mtls', 'ws', 'wss'];
   // MQTT.js everywhere; the lean engine (no WebSocket) on TCP throughout and on mutual TLS.
@@ -49,15 +40,15 @@ describe('against mosquitto: the report agrees with the broker, counted from out
     {
       {
         it(`${transport}, MQTT ${version === 4 ? '3.1.1' : '5'}, QoS ${qos}${engine === 'lean' ? ', lean engine' : ''}`, { skip }, async () => {
-          const broker = await MosquittoBroker.start(tools.mosquitto, brokerOptions(transport, dir, pki, true));
+          const broker = await MosquittoBroker.start(suite.tools.mosquitto, brokerOptions(transport, dir, suite.pki, true));
           let outside: OutsideSubscriber | undefined;
           try {
-            outside = await OutsideSubscriber.start(tools, broker.controlPort, '/up/device/id/+', 2);
+            outside = await OutsideSubscriber.start(suite.tools, broker.controlPort, '/up/device/id/+', 2);
             const scenario = uplinkScenario({
               name: `mosquitto-${transport}-v${version}-q${qos}-${engine}`,
               engine,
               url: brokerUrl(transport, broker.port),
-              tls: scenarioTls(transport, pki),
+              tls: scenarioTls(transport, suite.pki),
               version,
               qos,
               sensors: SENSORS,
@@ -78,10 +69,10 @@ describe('against mosquitto: the report agrees with the broker, counted from out
             // acknowledged, for QoS 0 what we say was sent. Its $SYS counter misses QoS 2
             // before 2.0.15 (mosquitto#2448), so there only the outside subscriber counts.
             const reported = qos === 0 ? (sensors.counters['published'] ?? 0) : (sensors.counters['acked'] ?? 0);
-            const { version: mosquittoVersion, counts } = await countsQos2Publishes(tools.mosquittoSub, broker.controlPort);
+            const { version: mosquittoVersion, counts } = await countsQos2Publishes(suite.tools.mosquittoSub, broker.controlPort);
             const sysExpected = qos === 2 && !counts ? 0 : reported;
             const [sysCount, outsideCount] = await Promise.all([
-              settledSysCounter(tools.mosquittoSub, broker.controlPort, SYS_PUBLISH_RECEIVED, sysExpected),
+              settledSysCounter(suite.tools.mosquittoSub, broker.controlPort, SYS_PUBLISH_RECEIVED, sysExpected),
               outside.settledCount(reported),
             ]);
             assert.equal(sysCount, sysExpected, mosquittoVersion);

@@ -4,15 +4,13 @@
  * itself, so this proves the stream builders (TCP and TLS) do.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
 import { MosquittoBroker } from '../mosquitto/broker.js';
-import { makeTestPki, type TestPki } from '../mosquitto/pki.js';
 import { brokerOptions, brokerUrl, connectScenario, scenarioTls } from '../mosquitto/scenario.js';
-import { requireMosquittoTools, skipWithoutMosquitto, type MosquittoTools } from '../mosquitto/tools.js';
+import { mosquittoSuite } from '../mosquitto/suite.js';
+import { skipWithoutMosquitto } from '../mosquitto/tools.js';
 
 const skip = skipWithoutMosquitto();
 
@@ -24,20 +22,13 @@ function sources(log: string): Record<string, number> {
 }
 
 describe('devices spread over broker URLs and source addresses', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-spread-'));
-  let tools: MosquittoTools;
-  let pki: TestPki;
-  before(async () => {
-    if (skip) return;
-    tools = requireMosquittoTools();
-    pki = await makeTestPki(tools.openssl, dir);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const suite = mosquittoSuite('spread', skip);
+  const { dir } = suite;
 
   for (const engine of ['mqttjs', 'lean'] as const) {
   it(`two mosquittos, two source addresses: each broker sees half the devices, from both addresses (${engine})`, { skip }, async () => {
-    const options = { ...brokerOptions('tcp', dir, pki, true), connectionMessages: true };
-    const brokers = [await MosquittoBroker.start(tools.mosquitto, options), await MosquittoBroker.start(tools.mosquitto, options)];
+    const options = { ...brokerOptions('tcp', dir, suite.pki, true), connectionMessages: true };
+    const brokers = [await MosquittoBroker.start(suite.tools.mosquitto, options), await MosquittoBroker.start(suite.tools.mosquitto, options)];
     try {
       const scenario = {
         ...connectScenario({ name: 'spread', url: '', tls: undefined, version: 4, devices: 8, keyDir: join(dir, 'keys') }),
@@ -56,10 +47,10 @@ describe('devices spread over broker URLs and source addresses', () => {
   });
 
   it(`over TLS, with verification on, from the source address asked for (${engine})`, { skip }, async () => {
-    const broker = await MosquittoBroker.start(tools.mosquitto, { ...brokerOptions('tls', dir, pki, true), connectionMessages: true });
+    const broker = await MosquittoBroker.start(suite.tools.mosquitto, { ...brokerOptions('tls', dir, suite.pki, true), connectionMessages: true });
     try {
       const scenario = {
-        ...connectScenario({ name: 'spread-tls', url: brokerUrl('tls', broker.port), tls: scenarioTls('tls', pki), version: 4, devices: 3, keyDir: join(dir, 'keys') }),
+        ...connectScenario({ name: 'spread-tls', url: brokerUrl('tls', broker.port), tls: scenarioTls('tls', suite.pki), version: 4, devices: 3, keyDir: join(dir, 'keys') }),
         mqtt: { engine },
         localAddress: ['127.0.0.4'],
       };
