@@ -13,7 +13,7 @@ import { estimateSignMs } from '../identity/costs.js';
 import { mergeResults } from '../report/merge.js';
 import { readRunResult } from '../report/read.js';
 import { brokerMetricsOf, type RunResult } from '../report/run-result.js';
-import { deviceId, type RunPlan } from '../scenario/plan.js';
+import { deviceId, type RunPlan, totalDevices } from '../scenario/plan.js';
 import { deviceRecords, resolveCredentials } from './credentials.js';
 import { startEmbeddedBroker } from './embedded-broker.js';
 import { generateKeystore } from './keygen.js';
@@ -39,13 +39,13 @@ const MAIN_JS = new URL('../cli/main.js', import.meta.url);
 export async function runProcesses(plan: RunPlan, options: ProcessesOptions): Promise<RunResult> {
   if (plan.broker.kind === 'embedded' && plan.embedded.tls) throw new ConfigError('--processes: an embedded broker with embedded.tls is not supported across processes yet; use one process, or a TLS broker URL');
   // The parent's embedded broker holds one side of every connection of every shard.
-  const fit = preflight({ connections: plan.groups.reduce((n, g) => n + g.count, 0), embeddedBroker: false, addressPairs: options.processes, facts: await readMachineFacts() });
+  const fit = preflight({ connections: totalDevices(plan), embeddedBroker: false, addressPairs: options.processes, facts: await readMachineFacts() });
   if (plan.broker.kind === 'embedded' && fit.problems.length > 0) throw new ConfigError(`preflight (the embedded broker of --processes): ${fit.problems[0]}`);
   await generateMissingKeys(plan, options.onProgress);
   const broker = plan.broker.kind === 'embedded' ? await startEmbeddedBroker(plan) : undefined;
   try {
     if (broker !== undefined) await broker.register(deviceRecords(plan, await Promise.all(plan.groups.map((g) => resolveCredentials(g)))));
-    const devicesPerProcess = plan.groups.reduce((n, g) => n + g.count, 0) / options.processes;
+    const devicesPerProcess = totalDevices(plan) / options.processes;
     const prepareMs = plan.groups.reduce((ms, g) => ms + estimateSignMs(g.alg, g.count / options.processes, plan.workers), 0);
     const startAtMs = Date.now() + 3000 + 2 * prepareMs + devicesPerProcess / 20;
     options.onProgress?.({ type: 'phase', message: `${options.processes} shard processes, first stage at ${new Date(startAtMs).toISOString()}` });

@@ -4,7 +4,7 @@
  * positions, so the schedules of all shards and workers interleave into exactly the scenario's
  * rates: N shards together are the whole scenario, each carrying 1/N of every rate.
  */
-import { deviceId, type RunPlan } from '../scenario/plan.js';
+import { deviceId, type RunPlan, totalDevices } from '../scenario/plan.js';
 import type { DeviceAssignment } from '../worker/messages.js';
 import type { GroupCredentials } from './credentials.js';
 
@@ -38,7 +38,7 @@ export function assignDevices(plan: RunPlan, credentials: readonly GroupCredenti
 
 /** How many of the plan's devices a shard holds. */
 export function shardDeviceCount(plan: Pick<RunPlan, 'groups'>, shard: ShardSpec): number {
-  const total = plan.groups.reduce((n, g) => n + g.count, 0);
+  const total = totalDevices(plan);
   return Math.floor(total / shard.count) + (shard.index < total % shard.count ? 1 : 0);
 }
 

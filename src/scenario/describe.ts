@@ -3,7 +3,7 @@
  * much each worker holds and what the peak rates are, before anything connects.
  */
 import { estimateKeygenMs, estimateSignMs } from '../identity/costs.js';
-import { planStageLayout, type GroupPlan, type RunPlan, type StagePlan } from './plan.js';
+import { planStageLayout, type GroupPlan, type RunPlan, type StagePlan, totalDevices } from './plan.js';
 import { formatDurationMs } from './units.js';
 import { arrivalDurationMs, arrivalInWords } from './arrival.js';
 import { isDropped } from './plan-stages.js';
@@ -21,7 +21,7 @@ export interface PlanDescription {
 
 export function describePlan(plan: RunPlan): PlanDescription {
   const lines: string[] = [];
-  const devices = plan.groups.reduce((n, g) => n + g.count, 0);
+  const devices = totalDevices(plan);
   lines.push(`${devices} devices in ${plan.groups.length} group${plan.groups.length === 1 ? '' : 's'} on ${plan.workers} workers, broker ${plan.broker.kind === 'embedded' ? 'embedded' : plan.broker.urls.join(', ')}${plan.localAddresses.length > 0 ? ` from ${plan.localAddresses.length} source addresses` : ''}:`);
   for (const group of plan.groups) lines.push(`  ${group.name}: ${group.count} ${group.alg} devices (${group.ids === null ? group.idPattern : `ids from ${group.idPattern}`}), ${keysInWords(group)}, tokens of ${formatDurationMs(group.token.lifetimeSec * 1000)}, ${payloadInWords(group)}`);
   let totalMs = 0;

@@ -7,6 +7,7 @@ import { describePlan } from '../../scenario/describe.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
+import { totalDevices } from '../../scenario/plan.js';
 
 interface ValidateArgs extends ScenarioFlags {
   scenario: string;
@@ -16,7 +17,7 @@ interface ValidateArgs extends ScenarioFlags {
 async function validate(args: ValidateArgs): Promise<number> {
   const { plan } = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
   process.stdout.write(`${args.scenario}: valid\n${describePlan(plan).lines.join('\n')}\n`);
-  const fit = preflight({ connections: plan.groups.reduce((n, g) => n + g.count, 0), embeddedBroker: plan.broker.kind === 'embedded', addressPairs: 1, facts: await readMachineFacts() });
+  const fit = preflight({ connections: totalDevices(plan), embeddedBroker: plan.broker.kind === 'embedded', addressPairs: 1, facts: await readMachineFacts() });
   for (const note of fit.notes) process.stdout.write(`this machine: ${note}\n`);
   if (fit.problems.length > 0) throw new ConfigError(`preflight: ${fit.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
   return EXIT_OK;
