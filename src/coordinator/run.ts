@@ -12,6 +12,7 @@ import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { brokerMetricsOf, SCHEMA_VERSION, type RunResult, type RunStatus } from '../report/run-result.js';
 import { assessGenerator } from '../report/generator.js';
 import { evaluateThresholds, viewOfResult } from '../report/thresholds.js';
+import { assertThresholdsJudgeable } from '../report/threshold-check.js';
 import { deviceId, type RunPlan } from '../scenario/plan.js';
 import type { Threshold } from '../scenario/threshold.js';
 import type { BrokerTarget, CoordinatorToWorker, WorkerResult, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
@@ -107,6 +108,7 @@ class RunCoordinator {
     const startedMs = Date.now();
     this.#metrics = new RunMetrics(this.#plan, startedMs);
     const plan = this.#plan;
+    assertThresholdsJudgeable(plan, this.#options.thresholds ?? [], this.#options.file);
     const shard = this.#options.shard ?? WHOLE_RUN;
     const credentials = await Promise.all(plan.groups.map((g) => resolveCredentials(g, process.env, shard)));
     const warnings = credentials.flatMap((c) => c.warnings);

@@ -14,6 +14,7 @@ import { startMetricsEndpoint } from '../prometheus.js';
 import type { ProgressListener } from '../../coordinator/progress.js';
 import { runExitCode } from '../exit-code.js';
 import { runOutput, type RunOutput } from '../run-output.js';
+import { assertThresholdsJudgeable } from '../../report/threshold-check.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
 import { shardFrom, startAtFrom } from '../shard-args.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
@@ -68,6 +69,7 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
 async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<number> {
   const loaded = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
   const thresholds = thresholdsFromArgs(args.threshold);
+  assertThresholdsJudgeable(loaded.plan, thresholds, args.scenario);
   const shard = shardFrom(args.shard, process.env);
   const startAtMs = startAtFrom(args.startAt, Date.now());
   const printer = progressListener(args.progress, args.quiet);
