@@ -13,6 +13,11 @@ import { brokerMetricsOf, SCHEMA_VERSION, type RunResult, type RunStatus } from 
 import { assessGenerator } from '../report/generator.js';
 import { evaluateThresholds, viewOfResult } from '../report/thresholds.js';
 import { assertThresholdsJudgeable } from '../report/threshold-check.js';
+import { runIdFor } from './run-id.js';
+import { lateStartReason } from './late-start.js';
+import { planShareOf } from '../report/plan-share.js';
+import { concludeRun } from '../report/verdict.js';
+import { isSlice, thresholdFields } from './slice-thresholds.js';
 import { deviceId, type RunPlan } from '../scenario/plan.js';
 import type { Threshold } from '../scenario/threshold.js';
 import type { BrokerTarget, CoordinatorToWorker, WorkerResult, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
@@ -48,6 +53,10 @@ export interface RunOptions {
   shard?: ShardSpec;
   /** Epoch ms at which the first stage begins (every shard the same moment); default: when ready. */
   startAtMs?: number;
+  /** The run's id, the same in every shard (src/coordinator/run-id.ts); default: made here. */
+  runId?: string;
+  /** A shard ready later than `startAtMs` + this does not run (src/coordinator/late-start.ts). */
+  maxLateMs?: number;
 }
 
 /** How long to let workers finish after a stop before giving up on them. */
@@ -91,6 +100,8 @@ class RunCoordinator {
   /** How late the first stage began after --start-at (0 when on time). */
   #firstStageLateMs: number | undefined;
   readonly #capacitySteps: CapacityStep[] = [];
+  /** Why this run did not happen though nothing crashed (a shard too late for --start-at). */
+  #notRun: string | undefined;
 
   constructor(plan: RunPlan, options: RunOptions) {
     this.#plan = plan;
@@ -174,6 +185,8 @@ class RunCoordinator {
       await this.#waitFor(() => this.#ready === plan.workers);
       await this.#persistKeys(credentials, broker);
       this.#watch.markBaseline();
+      const late = lateStartReason(this.#options, Date.now() + STAGE_LEAD_MS);
+      if (late !== undefined) this.#end('failed', (this.#notRun = late));
       for (let i = 0; i < plan.stages.length && !this.#ended; i++) {
         const timing = await this.#runStage(i);
         stages.push(timing);
@@ -199,7 +212,7 @@ class RunCoordinator {
     for (const final of finals) if (final !== undefined) this.#addSnapshot(final);
     const brokerMetrics = await broker?.close();
     if (broker?.failure !== undefined && this.#status === 'complete') this.#end('failed', broker.failure.message);
-    return this.#result(startedMs, stages, (target.urls ?? [target.url]).join(','), brokerMetrics);
+    return concludeRun(this.#result(startedMs, stages, (target.urls ?? [target.url]).join(','), brokerMetrics), { slice: isSlice(shard) });
   }
 
 
@@ -285,7 +298,7 @@ class RunCoordinator {
   /** abortOnFail thresholds, checked once a second against the run so far. */
   #checkAbortThresholds(elapsedMs: number): void {
     const watched = this.#thresholds.filter((t) => t.abortOnFail);
-    if (watched.length === 0 || this.#ended) return;
+    if (watched.length === 0 || this.#ended || isSlice(this.#options.shard)) return;
     const crossed = evaluateThresholds(watched, this.#metrics.liveView(elapsedMs)).find((o) => !o.passed && o.actual !== null);
     if (crossed === undefined) return;
     this.#abortedBy = crossed.expression;
@@ -364,6 +377,7 @@ class RunCoordinator {
     const groups = this.#metrics.groupSections();
     return {
       schemaVersion: SCHEMA_VERSION,
+      runId: runIdFor(this.#options, startedMs),
       status: this.#status,
       ...(this.#statusReason === undefined ? {} : { statusReason: this.#statusReason }),
       scenario: { name: this.#plan.scenarioName, file: this.#options.file, plan: this.#plan },
@@ -383,9 +397,10 @@ class RunCoordinator {
       },
       timeline: this.#metrics.finishTimeline(),
       ...(this.#plan.capacity === null ? {} : { capacity: capacityVerdict(this.#capacitySteps) }),
-      thresholds: evaluateThresholds(this.#thresholds, viewOfResult({ total, groups, durationMs: endedMs - startedMs })).map((o) =>
+      planShare: { ...planShareOf(this.#plan, total, this.#options.shard), ...(this.#notRun === undefined ? {} : { notRun: this.#notRun }) },
+      ...thresholdFields(this.#thresholds, this.#options.shard, () => evaluateThresholds(this.#thresholds, viewOfResult({ total, groups, durationMs: endedMs - startedMs })).map((o) =>
         o.expression === this.#abortedBy ? { ...o, note: 'crossed during the run; stopped it (abortOnFail)' } : o,
-      ),
+      )),
     };
   }
 }

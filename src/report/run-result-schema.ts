@@ -39,7 +39,7 @@ const aggregate = z.union([
   z.strictObject({ kind: z.literal('percentile'), percentile: z.number().min(0).max(100) }),
   z.strictObject({ kind: z.enum(['avg', 'min', 'max', 'count', 'rate', 'error_rate']) }),
 ]);
-const threshold = z.strictObject({
+const unjudgedThreshold = z.strictObject({
   expression: z.string(),
   source: z.enum(['scenario', 'cli']),
   metric: z.string().nullable(),
@@ -48,6 +48,8 @@ const threshold = z.strictObject({
   op: z.enum(['<', '<=', '>', '>=', '==', '!=']),
   limit: z.number().describe('µs for latencies, per second for rates, a fraction for error rates, else a count.'),
   abortOnFail: z.boolean(),
+});
+const threshold = unjudgedThreshold.extend({
   passed: z.boolean(),
   actual: z.number().nullable(),
   note: z.string().optional(),
@@ -63,6 +65,7 @@ const plan = z.looseObject({
 export const runResultSchema = z
   .strictObject({
     schemaVersion: z.literal(SCHEMA_VERSION),
+    runId: z.string().optional().describe('One id per run, the same in every shard of it.'),
     status: z.enum(['complete', 'interrupted', 'failed']),
     statusReason: z.string().optional(),
     scenario: z.strictObject({ name: z.string(), file: z.string(), plan: plan.describe('The resolved RunPlan, every default applied.') }),
@@ -80,6 +83,7 @@ export const runResultSchema = z
     }),
     timeline: z.array(timelinePoint),
     thresholds: z.array(threshold),
+    unjudgedThresholds: z.array(unjudgedThreshold).optional().describe("A shard's thresholds, for merge to judge on the whole run."),
     generator: z
       .strictObject({
         saturated: z.boolean(),
@@ -106,6 +110,26 @@ export const runResultSchema = z
       })
       .optional()
       .describe('Capacity search: each connect stage judged on its own figures; the last rate that held.'),
+    planShare: z
+      .strictObject({
+        devicesPlanned: count,
+        devicesConnected: count,
+        messagesPlanned: count,
+        messagesSent: count,
+        minSentPercent: z.number().min(0).max(100),
+        expect: z.enum(['delivery', 'refusals']),
+        notRun: z.string().optional(),
+      })
+      .optional()
+      .describe('How much of its plan the run (or this shard) carried out; notRun says why it counts as not having happened (exit 5).'),
+    caveats: z
+      .array(z.strictObject({ kind: z.enum(['missing-shards', 'interrupted', 'connections-lost', 'subscription-lost']), label: z.string(), message: z.string() }))
+      .optional()
+      .describe('What a reader must know beside the status; shown in the summary line and the HTML badge.'),
+    subscriptionLosses: z
+      .array(z.strictObject({ group: z.string(), filter: z.string(), devices: count, silentFrom: time, missedMessages: count, deviceIds: z.array(z.string()) }))
+      .optional()
+      .describe('Subscribers that stopped receiving what their filter covers while it was still published.'),
     shards: z
       .strictObject({
         count: z.number().int().min(1),

@@ -137,6 +137,8 @@ export interface BrokerSection {
 
 export interface RunResult {
   schemaVersion: typeof SCHEMA_VERSION;
+  /** One id per run, the same in every shard of it (`--run-id`); absent from reports of older versions. */
+  runId?: string;
   status: RunStatus;
   /** Why the run was interrupted or failed. */
   statusReason?: string;
@@ -151,6 +153,8 @@ export interface RunResult {
   broker: BrokerSection;
   timeline: TimelinePoint[];
   thresholds: ThresholdOutcome[];
+  /** A shard's thresholds, recorded for `merge` to judge on the whole run (a shard never judges its slice). */
+  unjudgedThresholds?: Threshold[];
   /** The harness watching itself (absent from merged reports: each shard has its own). */
   generator?: GeneratorSection;
   /** Set on a report that is one shard of a larger run. */
@@ -159,6 +163,50 @@ export interface RunResult {
   shards?: ShardsInfo;
   /** Set when the scenario searches for capacity (`capacity:`): the last connect rate that held. */
   capacity?: CapacitySection;
+  /** How much of its plan the run (or this shard's slice) carried out. */
+  planShare?: PlanShare;
+  /** What a reader must know beside the status: missing shards, lost connections, lost subscriptions. */
+  caveats?: Caveat[];
+  /** Subscribers that stopped receiving what their filter covers while it was still being published. */
+  subscriptionLosses?: SubscriptionLoss[];
+}
+
+/** Subscribers of one group and filter that went silent: from when, and about how much they missed. */
+export interface SubscriptionLoss {
+  group: string;
+  /** The subscribe stage's filter template. */
+  filter: string;
+  devices: number;
+  /** When the first of them last received (or subscribed), ISO time. */
+  silentFrom: string;
+  /** Messages their filters covered after they went silent, from the plan's rates (an estimate). */
+  missedMessages: number;
+  /** The first few such devices. */
+  deviceIds: string[];
+}
+
+/** How much of its plan a run carried out; `notRun` when it counts as not having happened (exit 5). */
+export interface PlanShare {
+  devicesPlanned: number;
+  devicesConnected: number;
+  /** Messages the publish stages plan for these devices. */
+  messagesPlanned: number;
+  /** Messages sent (`published`). */
+  messagesSent: number;
+  minSentPercent: number;
+  expect: 'delivery' | 'refusals';
+  /** Why the run did not happen: no device connected, too little sent, or a shard that started too late. */
+  notRun?: string;
+}
+
+export type CaveatKind = 'missing-shards' | 'interrupted' | 'connections-lost' | 'subscription-lost';
+
+export interface Caveat {
+  kind: CaveatKind;
+  /** A few words for the badge: `1 shard missing`, `32.6% of the plan ran`, `connections lost`. */
+  label: string;
+  /** In words, with the figures. */
+  message: string;
 }
 
 /** One connect stage of a capacity search, judged on its own figures. */

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 /** `mqtt-jwt-bench run <scenario>`: load, run, write the report, print the summary. */
 import type { Argv, CommandModule } from 'yargs';
 import { runProcesses } from '../../coordinator/processes.js';
@@ -16,7 +15,8 @@ import { runExitCode } from '../exit-code.js';
 import { runOutput, type RunOutput } from '../run-output.js';
 import { assertThresholdsJudgeable } from '../../report/threshold-check.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
-import { shardFrom, startAtFrom } from '../shard-args.js';
+import { maxLateFrom, shardFrom, startAtFrom } from '../shard-args.js';
+import { checkRunId, newRunId } from '../../coordinator/run-id.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
 
 export interface RunCommandArgs extends ScenarioFlags {
@@ -28,6 +28,8 @@ export interface RunCommandArgs extends ScenarioFlags {
   threshold?: string[];
   shard?: string;
   startAt?: string;
+  runId?: string;
+  maxLate?: string;
   jsonLine: boolean;
   processes: number;
   metricsPort?: number;
@@ -48,6 +50,8 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
       .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
       .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
       .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
+      .option('run-id', { type: 'string', describe: 'The id of the run this shard belongs to: the same for every shard (default: made up; a shard with --start-at derives it from that moment)' })
+      .option('max-late', { type: 'string', describe: 'With --start-at: a shard ready later than this after it does not run (failed, exit 5), e.g. 10s' })
       .option('metrics-port', { type: 'number', describe: 'Serve live Prometheus metrics on this port during the run (0: any free port)' })
       .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on' })
       .option('processes', { type: 'number', default: 1, describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports' })
@@ -72,6 +76,8 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
   assertThresholdsJudgeable(loaded.plan, thresholds, args.scenario);
   const shard = shardFrom(args.shard, process.env);
   const startAtMs = startAtFrom(args.startAt, Date.now());
+  const runId = args.runId === undefined ? undefined : checkRunId(args.runId);
+  const maxLateMs = maxLateFrom(args.maxLate, startAtMs);
   const printer = progressListener(args.progress, args.quiet);
   const metrics = args.metricsPort === undefined ? undefined : await startMetricsEndpoint(args.metricsHost, args.metricsPort, loaded.plan.scenarioName);
   if (metrics !== undefined) output.emit({ type: 'metrics', url: metrics.url });
@@ -105,7 +111,8 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
           processes: args.processes,
           sets: overridesOf(args),
           thresholds: args.threshold ?? [],
-          shardDir: join(args.reportDir, `${loaded.plan.scenarioName}-shards-${new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`),
+          reportDir: args.reportDir,
+          runId: runId ?? newRunId(Date.now()),
           signal: controller.signal,
           ...(progress === undefined ? {} : { onProgress: progress }),
         })
@@ -117,6 +124,8 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
       thresholds,
       ...(shard === undefined ? {} : { shard }),
       ...(startAtMs === undefined ? {} : { startAtMs }),
+      ...(runId === undefined ? {} : { runId }),
+      ...(maxLateMs === undefined ? {} : { maxLateMs }),
         });
     const written: string[] = [];
     let writeError: Error | undefined;
