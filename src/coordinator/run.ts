@@ -17,6 +17,7 @@ import { runIdFor } from './run-id.js';
 import { lateStartReason } from './late-start.js';
 import { planShareOf } from '../report/plan-share.js';
 import { concludeRun } from '../report/verdict.js';
+import { lossesField } from '../report/subscription-losses.js';
 import { isSlice, thresholdFields } from './slice-thresholds.js';
 import { deviceId, type RunPlan } from '../scenario/plan.js';
 import type { Threshold } from '../scenario/threshold.js';
@@ -397,6 +398,7 @@ class RunCoordinator {
       },
       timeline: this.#metrics.finishTimeline(),
       ...(this.#plan.capacity === null ? {} : { capacity: capacityVerdict(this.#capacitySteps) }),
+      ...lossesField(this.#metrics.silentSubscribers()),
       planShare: { ...planShareOf(this.#plan, total, this.#options.shard), ...(this.#notRun === undefined ? {} : { notRun: this.#notRun }) },
       ...thresholdFields(this.#thresholds, this.#options.shard, () => evaluateThresholds(this.#thresholds, viewOfResult({ total, groups, durationMs: endedMs - startedMs })).map((o) =>
         o.expression === this.#abortedBy ? { ...o, note: 'crossed during the run; stopped it (abortOnFail)' } : o,

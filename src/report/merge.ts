@@ -14,6 +14,7 @@ import { mergeTimelines } from './merge-timeline.js';
 import { checkOneRun } from './merge-checks.js';
 import { didNotRun, planShareOf } from './plan-share.js';
 import { concludeRun } from './verdict.js';
+import { entriesOf, lossesField } from './subscription-losses.js';
 
 export interface MergeInput {
   /** Names the input in errors and in `shards.sources`. */
@@ -61,6 +62,7 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
     merged.capacity = capacityVerdict(merged.stages.flatMap((record) => judgeStep(first.scenario.plan, record) ?? []));
   }
   merged.planShare = planShareOf(first.scenario.plan, total);
+  Object.assign(merged, lossesField(results.flatMap((r) => entriesOf(r.subscriptionLosses ?? []))));
   return concludeRun(merged, { slice: false });
 }
 

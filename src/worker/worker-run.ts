@@ -21,6 +21,7 @@ import { LostConnections } from './lost-connections.js';
 import { stageDevices, type StageDevices } from './stage-devices.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
+import { silentField } from './silent-field.js';
 
 type PlannedPublish = Pick<Extract<StagePlan, { type: 'publish' | 'downlink' }>, 'ratePerDevicePerSec' | 'countPerDevice' | 'qos' | 'retain'>;
 /** A message other than the device's own uplink (a backend's downlink to another device). */
@@ -70,7 +71,7 @@ export class WorkerRun {
     this.#plan = task.plan;
     this.#clock = clock;
     this.#recorders = task.plan.groups.map(() => new Recorder());
-    this.#subscriptions = new DeviceSubscriptions(clock);
+    this.#subscriptions = new DeviceSubscriptions(clock, task.plan, task.faults, task.workerIndex);
     this.#engine = createEngine(task.plan.mqtt);
     this.#lost = new LostConnections(task.plan.mqtt.reconnect, {
       clock,
@@ -164,9 +165,11 @@ export class WorkerRun {
 
   async #runStage(stage: StagePlan, startAtMs: number): Promise<void> {
     const stopFaults = startFaults(this.#task.faults);
+    this.#subscriptions.traffic.stageStarted(stage, startAtMs);
     try {
       await this.#runStageOf(stage, startAtMs);
     } finally {
+      this.#subscriptions.traffic.stageEnded(this.#clock.nowMs());
       stopFaults();
     }
   }
@@ -484,6 +487,7 @@ export class WorkerRun {
       groups,
       harness: this.#harness.takeInterval(),
       loop: { activeMs: loop.active, idleMs: loop.idle },
+      ...silentField(this.#subscriptions.takeSilent()),
     };
   }
 }

@@ -1,6 +1,6 @@
 /** Output other programs read: `--json-line --quiet` and `--progress json` carry JSON and nothing else. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -52,6 +52,10 @@ describe('machine-readable output', () => {
     assert.deepEqual([done.status, done.exitCode], ['interrupted', 130]);
     assert.equal(done.reports.length, 2);
     for (const file of done.reports) assert.ok(existsSync(file), file);
+    // The interrupted run says how much of its plan ran (10 devices × 30 messages were planned).
+    const report = JSON.parse(readFileSync(done.reports[0]!, 'utf8')) as RunResult;
+    assert.equal(report.planShare?.messagesPlanned, 300);
+    assert.match(report.caveats?.find((c) => c.kind === 'interrupted')?.message ?? '', /^interrupted after \d+ of 300 messages \([\d.]+%\) of the plan$/);
   });
 
   it('--progress json reports bad input as an error event, not as a text line', async () => {
