@@ -46,7 +46,10 @@ export async function startMetricsEndpoint(host: string, port: number, scenario:
       return;
     }
     const delta = value - (last ?? 0);
-    if (delta > 0) (labels === undefined ? c.inc(delta) : c.inc(labels, delta));
+    if (delta > 0) {
+      if (labels === undefined) c.inc(delta);
+      else c.inc(labels, delta);
+    }
     seen[key] = value;
   };
   const listener = (event: ProgressEvent): void => {

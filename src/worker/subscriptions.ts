@@ -42,12 +42,16 @@ export class DeviceSubscriptions {
   readonly #clock: Clock;
   readonly #byDevice = new Map<number, DeviceState>();
   readonly traffic: CoveredTraffic;
-  readonly #deafAfterMs: number | undefined;
+  #deafAfterMs: number | undefined;
   #silent: SilentSubscriber[] = [];
 
-  constructor(clock: Clock, plan: RunPlan, faults?: WorkerFaults, workerIndex = 0) {
+  constructor(clock: Clock, plan: RunPlan) {
     this.#clock = clock;
     this.traffic = new CoveredTraffic(plan);
+  }
+
+  /** The `deaf-after` fault (tests only): worker 0's first subscriber stops taking in messages. */
+  injectFaults(faults: WorkerFaults | undefined, workerIndex: number): void {
     this.#deafAfterMs = workerIndex === 0 ? faults?.deafAfterMs : undefined;
   }
 

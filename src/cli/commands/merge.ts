@@ -27,7 +27,7 @@ export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'The shard reports of one run (reports/<run-id>/*-shard-*.json)' })
       .option('output', { alias: 'o', type: 'string', describe: 'Where the merged JSON report is written (default: <run-id>-merged.json beside the shards); never over a report of another run' })
       .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside it (--no-html: do not)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }) as unknown as Argv<MergeCommandArgs>,
+      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }),
   handler: handle(mergeCommand),
 };
 

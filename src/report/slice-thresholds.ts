@@ -3,9 +3,10 @@
  * of one slice says nothing of the whole), so its report records them unjudged and `merge`
  * judges them on the merged whole; a run of one piece judges them itself.
  */
-import type { RunResult, ThresholdOutcome } from '../report/run-result.js';
+import type { RunResult, ThresholdOutcome } from './run-result.js';
 import type { Threshold } from '../scenario/threshold.js';
-import type { ShardSpec } from './shards.js';
+
+type ShardSpec = { index: number; count: number };
 
 export function isSlice(shard: ShardSpec | undefined): boolean {
   return shard !== undefined && shard.count > 1;
