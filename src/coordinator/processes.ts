@@ -112,8 +112,9 @@ function withCrashedShards(merged: RunResult, exits: readonly ShardExit[]): RunR
   const crashed = exits.filter((e) => !present.includes(e.index) && e.code !== 0 && e.code !== EXIT_NOT_RUN && e.code !== EXIT_INTERRUPTED);
   if (crashed.length === 0 || (merged.status === 'failed' && merged.planShare?.notRun === undefined)) return merged;
   const reason = crashed.map((e) => `shard ${e.index} exited ${e.code ?? 'on a signal'}${e.lastError === '' ? '' : ` (${e.lastError.replace(/^error: /, '')})`}`).join('; ');
-  const { notRun: _notRun, ...share } = merged.planShare ?? { devicesPlanned: 0, devicesConnected: 0, messagesPlanned: 0, messagesSent: 0, minSentPercent: 0, expect: 'delivery' as const };
-  return { ...merged, status: 'failed', statusReason: reason, ...(merged.planShare === undefined ? {} : { planShare: share }) };
+  const share = merged.planShare === undefined ? undefined : { ...merged.planShare };
+  if (share !== undefined) delete share.notRun;
+  return { ...merged, status: 'failed', statusReason: reason, ...(share === undefined ? {} : { planShare: share }) };
 }
 
 async function mergeShardReports(options: ProcessesOptions, exits: ShardExit[]): Promise<RunResult> {

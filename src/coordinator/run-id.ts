@@ -11,7 +11,8 @@ import type { ShardSpec } from './shards.js';
 const RUN_ID = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 
 export function checkRunId(text: string, where = '--run-id'): string {
-  if (!RUN_ID.test(text)) throw new ConfigError(`${where}: expected 1 to 63 letters, digits, ".", "_" or "-", starting and ending with a letter or digit (got "${text}")`);
+  if (!RUN_ID.test(text))
+    throw new ConfigError(`${where}: expected 1 to 63 letters, digits, ".", "_" or "-", starting and ending with a letter or digit (got "${text}")`);
   return text;
 }
 

@@ -12,15 +12,27 @@ export function caveatsOf(result: RunResult): Caveat[] {
   const caveats: Caveat[] = [];
   const missing = result.shards?.missing ?? [];
   if (missing.length > 0) {
-    caveats.push({ kind: 'missing-shards', label: `${missing.length} shard${missing.length === 1 ? '' : 's'} missing`, message: `${missing.length} of ${result.shards?.count ?? 0} shards missing (${missing.map((i) => `shard ${i}`).join(', ')})` });
+    caveats.push({
+      kind: 'missing-shards',
+      label: `${missing.length} shard${missing.length === 1 ? '' : 's'} missing`,
+      message: `${missing.length} of ${result.shards?.count ?? 0} shards missing (${missing.map((i) => `shard ${i}`).join(', ')})`,
+    });
   }
   if (result.status === 'interrupted' && result.planShare !== undefined && result.planShare.messagesPlanned > 0) {
     const percent = (100 * result.planShare.messagesSent) / result.planShare.messagesPlanned;
-    caveats.push({ kind: 'interrupted', label: `${percent.toFixed(percent >= 10 ? 0 : 1)}% of the plan ran`, message: `interrupted after ${sharePhrase(result.planShare)} of the plan` });
+    caveats.push({
+      kind: 'interrupted',
+      label: `${percent.toFixed(percent >= 10 ? 0 : 1)}% of the plan ran`,
+      message: `interrupted after ${sharePhrase(result.planShare)} of the plan`,
+    });
   }
   const faults = faultsOf(result.total);
   if (faults !== undefined) {
-    caveats.push({ kind: 'connections-lost', label: 'connections lost', message: `${faults.connectionsLost} connections lost, ${faults.reconnects} came back${faults.gaveUp > 0 ? `, ${faults.gaveUp} gave up` : ''}` });
+    caveats.push({
+      kind: 'connections-lost',
+      label: 'connections lost',
+      message: `${faults.connectionsLost} connections lost, ${faults.reconnects} came back${faults.gaveUp > 0 ? `, ${faults.gaveUp} gave up` : ''}`,
+    });
   }
   for (const loss of result.subscriptionLosses ?? []) {
     caveats.push({ kind: 'subscription-lost', label: 'subscription lost', message: subscriptionLossPhrase(loss) });
@@ -40,6 +52,7 @@ export function caveatBadge(caveats: readonly Caveat[]): string {
 /** A whole run's result with its caveats set (absent when there are none). */
 export function withCaveats(result: RunResult): RunResult {
   const caveats = caveatsOf(result);
-  const { caveats: _old, ...rest } = result;
+  const rest = { ...result };
+  delete rest.caveats;
   return caveats.length === 0 ? rest : { ...rest, caveats };
 }

@@ -24,15 +24,22 @@ export function checkOneRun(inputs: readonly NamedResult[]): void {
     const a = first.result.runId;
     const b = input.result.runId;
     if (a !== b) {
-      throw new ConfigError(`merge: ${input.file} is ${b === undefined ? 'of no run id' : `of run ${b}`}, but ${first.file} ${a === undefined ? 'has no run id' : `is of run ${a}`}; only the shards of one run merge`, {
-        hint: 'Give every shard of a run the same --run-id, and merge one run folder (reports/<run-id>/).',
-      });
+      throw new ConfigError(
+        `merge: ${input.file} is ${b === undefined ? 'of no run id' : `of run ${b}`}, but ${first.file} ${a === undefined ? 'has no run id' : `is of run ${a}`}; only the shards of one run merge`,
+        {
+          hint: 'Give every shard of a run the same --run-id, and merge one run folder (reports/<run-id>/).',
+        },
+      );
     }
     const difference = planDifference(first.result.scenario.plan, input.result.scenario.plan);
-    if (difference !== undefined) throw new ConfigError(`merge: ${input.file} ran a different plan from ${first.file} (${difference}); only shards of one plan merge`);
+    if (difference !== undefined)
+      throw new ConfigError(`merge: ${input.file} ran a different plan from ${first.file} (${difference}); only shards of one plan merge`);
     const countA = first.result.shard?.count;
     const countB = input.result.shard?.count;
-    if (countA !== countB) throw new ConfigError(`merge: ${input.file} is ${countB === undefined ? 'not a shard' : `a shard of ${countB}`}, but ${first.file} ${countA === undefined ? 'is not a shard' : `is a shard of ${countA}`}`);
+    if (countA !== countB)
+      throw new ConfigError(
+        `merge: ${input.file} is ${countB === undefined ? 'not a shard' : `a shard of ${countB}`}, but ${first.file} ${countA === undefined ? 'is not a shard' : `is a shard of ${countA}`}`,
+      );
   }
 }
 

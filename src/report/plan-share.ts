@@ -15,7 +15,11 @@ function sliceOf(firstIndex: number, count: number, shard: Pick<ShardId, 'index'
   return below(firstIndex + count) - below(firstIndex);
 }
 
-export function planShareOf(plan: Pick<RunPlan, 'groups' | 'stages'> & Partial<Pick<RunPlan, 'expect' | 'minSentPercent'>>, total: MetricsSection, shard?: Pick<ShardId, 'index' | 'count'>): PlanShare {
+export function planShareOf(
+  plan: Pick<RunPlan, 'groups' | 'stages'> & Partial<Pick<RunPlan, 'expect' | 'minSentPercent'>>,
+  total: MetricsSection,
+  shard?: Pick<ShardId, 'index' | 'count'>,
+): PlanShare {
   const devices = new Map(plan.groups.map((g) => [g.name, sliceOf(g.firstIndex, g.count, shard)]));
   let messagesPlanned = 0;
   for (const stage of plan.stages) {

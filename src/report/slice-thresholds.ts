@@ -12,7 +12,11 @@ export function isSlice(shard: ShardSpec | undefined): boolean {
   return shard !== undefined && shard.count > 1;
 }
 
-export function thresholdFields(thresholds: readonly Threshold[], shard: ShardSpec | undefined, judge: () => ThresholdOutcome[]): Pick<RunResult, 'thresholds' | 'unjudgedThresholds'> {
+export function thresholdFields(
+  thresholds: readonly Threshold[],
+  shard: ShardSpec | undefined,
+  judge: () => ThresholdOutcome[],
+): Pick<RunResult, 'thresholds' | 'unjudgedThresholds'> {
   if (!isSlice(shard)) return { thresholds: judge() };
   return { thresholds: [], ...(thresholds.length === 0 ? {} : { unjudgedThresholds: [...thresholds] }) };
 }

@@ -29,12 +29,26 @@ export function combineLosses(entries: readonly SilentEntry[]): SubscriptionLoss
       known.deviceIds = [...known.deviceIds, ...e.deviceIds].slice(0, IDS_KEPT);
     }
   }
-  return [...byKey.values()].map((e) => ({ group: e.group, filter: e.filter, devices: e.devices, silentFrom: new Date(e.silentFromMs).toISOString(), missedMessages: Math.round(e.missed), deviceIds: e.deviceIds }));
+  return [...byKey.values()].map((e) => ({
+    group: e.group,
+    filter: e.filter,
+    devices: e.devices,
+    silentFrom: new Date(e.silentFromMs).toISOString(),
+    missedMessages: Math.round(e.missed),
+    deviceIds: e.deviceIds,
+  }));
 }
 
 /** A report's losses as entries again, to be joined with others'. */
 export function entriesOf(losses: readonly SubscriptionLoss[]): SilentEntry[] {
-  return losses.map((l) => ({ group: l.group, filter: l.filter, devices: l.devices, silentFromMs: Date.parse(l.silentFrom), missed: l.missedMessages, deviceIds: l.deviceIds }));
+  return losses.map((l) => ({
+    group: l.group,
+    filter: l.filter,
+    devices: l.devices,
+    silentFromMs: Date.parse(l.silentFrom),
+    missed: l.missedMessages,
+    deviceIds: l.deviceIds,
+  }));
 }
 
 export function lossesField(entries: readonly SilentEntry[]): { subscriptionLosses?: SubscriptionLoss[] } {

@@ -19,7 +19,9 @@ export function thresholdProblem(t: Threshold, plan: Pick<RunPlan, 'stages' | 'g
   }
   if (t.metric === null) return undefined;
   if (t.aggregate.kind === 'error_rate') {
-    return ERROR_RATE_METRICS.includes(t.metric) ? undefined : `error_rate is defined for connect, publish and the whole run (error_rate<1%), not "${t.metric}"`;
+    return ERROR_RATE_METRICS.includes(t.metric)
+      ? undefined
+      : `error_rate is defined for connect, publish and the whole run (error_rate<1%), not "${t.metric}"`;
   }
   const metrics = thresholdMetrics(plan);
   const name = t.metric.endsWith('Us') && metrics.get(t.metric.slice(0, -2))?.kind === 'histogram' ? t.metric.slice(0, -2) : t.metric;
@@ -49,7 +51,9 @@ export function assertThresholdsJudgeable(plan: Pick<RunPlan, 'stages' | 'groups
     return problem === undefined ? [] : [`${where} "${t.expression}": ${problem}`];
   });
   if (problems.length === 0) return;
-  throw new ConfigError(problems.join('\n'), { hint: 'Thresholds name a metric of docs/report-format.md (connect, publishAck, acked, …); see "Thresholds" in docs/scenarios.md.' });
+  throw new ConfigError(problems.join('\n'), {
+    hint: 'Thresholds name a metric of docs/report-format.md (connect, publishAck, acked, …); see "Thresholds" in docs/scenarios.md.',
+  });
 }
 
 function didYouMean(name: string, allowed: readonly string[]): string {

@@ -90,5 +90,7 @@ export class CoveredTraffic {
 function topicOf(stage: Extract<StagePlan, { type: 'publish' | 'downlink' }>, group: GroupPlan, local: number): string {
   const id = deviceId(group, local);
   // A publish goes to the device's own topic; a downlink to its receiver's. `{seq}` varies per message: one stands for all.
-  return stage.type === 'publish' ? renderTemplate(group.topicTemplate, { deviceId: id, group: group.name, seq: 1 }) : renderTemplate(stage.topicTemplate, { deviceId: id });
+  return stage.type === 'publish'
+    ? renderTemplate(group.topicTemplate, { deviceId: id, group: group.name, seq: 1 })
+    : renderTemplate(stage.topicTemplate, { deviceId: id });
 }

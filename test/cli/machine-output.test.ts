@@ -11,9 +11,18 @@ const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-machine-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const small = (duration: string): string[] => [
-  'run', 'scenarios/quickstart.yaml',
-  '--set', 'groups.0.count=10', '--set', 'stages.0.rate=200/s', '--set', `stages.1.duration=${duration}`,
-  '--set', `groups.0.keys.store=${join(dir, 'keys.json')}`, '--set', 'workers=1',
+  'run',
+  'scenarios/quickstart.yaml',
+  '--set',
+  'groups.0.count=10',
+  '--set',
+  'stages.0.rate=200/s',
+  '--set',
+  `stages.1.duration=${duration}`,
+  '--set',
+  `groups.0.keys.store=${join(dir, 'keys.json')}`,
+  '--set',
+  'workers=1',
 ];
 
 describe('machine-readable output', () => {
@@ -61,7 +70,13 @@ describe('machine-readable output', () => {
   it('--progress json reports bad input as an error event, not as a text line', async () => {
     const cli = await runCli([...small('1s'), '--progress', 'json', '--threshold', 'conect.p(99)<5ms', '--report-dir', join(dir, 'r4')]);
     assert.equal(cli.code, 2);
-    const events = cli.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; exitCode?: number });
-    assert.deepEqual(events.map((e) => [e.type, e.exitCode]), [['error', 2]]);
+    const events = cli.stderr
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; exitCode?: number });
+    assert.deepEqual(
+      events.map((e) => [e.type, e.exitCode]),
+      [['error', 2]],
+    );
   });
 });

@@ -70,9 +70,15 @@ describe('a subscriber that lost its subscription', () => {
       const silentFromMs = Date.parse(loss!.silentFrom);
       const downlinkStage = deaf.stages.find((s) => s.type === 'downlink')!;
       assert.ok(silentFromMs < Date.parse(downlinkStage.endedAt), 'went silent before the downlinks ended');
-      assert.deepEqual(deaf.caveats?.map((c) => c.kind), ['subscription-lost']);
+      assert.deepEqual(
+        deaf.caveats?.map((c) => c.kind),
+        ['subscription-lost'],
+      );
       assert.match(formatSummary(deaf), /· COMPLETE · SUBSCRIPTION LOST\n/);
-      assert.match(formatSummary(deaf), /^! 1 subscriber of devices stopped receiving \/down\/device\/id\/\{deviceId\} from .* \(about \d+ messages missed\)$/m);
+      assert.match(
+        formatSummary(deaf),
+        /^! 1 subscriber of devices stopped receiving \/down\/device\/id\/\{deviceId\} from .* \(about \d+ messages missed\)$/m,
+      );
     } finally {
       await broker.stop();
     }

@@ -44,7 +44,9 @@ stages:
 async function strangerBroker(): Promise<{ url: string; stop: () => Promise<void> }> {
   const registry = join(dir, 'other.csv');
   writeFileSync(registry, formatRegistry([{ deviceId: 'someone-else', alg: 'ES256', publicKey: EC_PUBLIC_PEM }], 'csv'));
-  const child = spawn(process.execPath, [repoPath('dist/src/cli/main.js'), 'broker', '--port', '0', '--registry', registry], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [repoPath('dist/src/cli/main.js'), 'broker', '--port', '0', '--registry', registry], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -78,7 +80,18 @@ describe('a run that did not happen', () => {
       assert.equal(result.status, 'failed');
       assert.equal(result.planShare?.notRun, 'no device connected (0 of 4)');
       assert.equal(result.total.connectFailures['not-authorized'], 4);
-      const expected = await runCli(['run', file, '--broker', broker.url, '--expect', 'refusals', '--report-dir', join(dir, 'refusals'), '--quiet', '--no-html']);
+      const expected = await runCli([
+        'run',
+        file,
+        '--broker',
+        broker.url,
+        '--expect',
+        'refusals',
+        '--report-dir',
+        join(dir, 'refusals'),
+        '--quiet',
+        '--no-html',
+      ]);
       assert.equal(expected.code, 0, expected.stderr);
       assert.match(expected.stdout, /refusals expected/);
     } finally {
@@ -94,7 +107,26 @@ describe('shards: judged once, on the whole', () => {
     // 6 devices × 5 messages: each shard of 2 acks 15, the whole 30.
     const threshold = 'acked.count>=30';
     const startAt = new Date(Date.now() + 6000).toISOString();
-    const shards = await Promise.all([0, 1].map((i) => runCli(['run', file, '--shard', `${i}/2`, '--start-at', startAt, '--run-id', 'verdicts-1', '--threshold', threshold, '--report-dir', reports, '--quiet', '--no-html'])));
+    const shards = await Promise.all(
+      [0, 1].map((i) =>
+        runCli([
+          'run',
+          file,
+          '--shard',
+          `${i}/2`,
+          '--start-at',
+          startAt,
+          '--run-id',
+          'verdicts-1',
+          '--threshold',
+          threshold,
+          '--report-dir',
+          reports,
+          '--quiet',
+          '--no-html',
+        ]),
+      ),
+    );
     for (const shard of shards) assert.equal(shard.code, 0, shard.stderr);
     const files = readdirSync(join(reports, 'verdicts-1')).map((f) => join(reports, 'verdicts-1', f));
     assert.equal(files.length, 2);
@@ -102,19 +134,40 @@ describe('shards: judged once, on the whole', () => {
       const r = read(f);
       assert.equal(r.runId, 'verdicts-1');
       assert.deepEqual(r.thresholds, []);
-      assert.deepEqual(r.unjudgedThresholds?.map((t) => t.expression), [threshold]);
+      assert.deepEqual(
+        r.unjudgedThresholds?.map((t) => t.expression),
+        [threshold],
+      );
       assert.equal(r.planShare?.messagesPlanned, 15);
     }
     const merged = await runCli(['merge', ...files, '--no-html', '--quiet']);
     assert.equal(merged.code, 0, merged.stderr);
     const out = join(reports, 'verdicts-1', 'verdicts-1-merged.json');
     const whole = read(out);
-    assert.deepEqual(whole.thresholds.map((t) => [t.expression, t.actual, t.passed]), [[threshold, 30, true]]);
+    assert.deepEqual(
+      whole.thresholds.map((t) => [t.expression, t.actual, t.passed]),
+      [[threshold, 30, true]],
+    );
     assert.equal(whole.status, 'complete');
 
     // A shard of another run (or of an earlier run on the same volume) is refused, naming both files.
     const other = join(reports, 'other');
-    const late = await runCli(['run', file, '--shard', '1/2', '--start-at', new Date(Date.now() - 60_000).toISOString(), '--max-late', '1s', '--run-id', 'verdicts-2', '--report-dir', other, '--quiet', '--no-html']);
+    const late = await runCli([
+      'run',
+      file,
+      '--shard',
+      '1/2',
+      '--start-at',
+      new Date(Date.now() - 60_000).toISOString(),
+      '--max-late',
+      '1s',
+      '--run-id',
+      'verdicts-2',
+      '--report-dir',
+      other,
+      '--quiet',
+      '--no-html',
+    ]);
     // Ready a minute after --start-at, with --max-late 1s: the shard does not run, and says so.
     assert.equal(late.code, 5, late.stderr);
     const lateFile = join(other, 'verdicts-2', readdirSync(join(other, 'verdicts-2'))[0]!);
@@ -124,7 +177,10 @@ describe('shards: judged once, on the whole', () => {
     assert.equal(lateResult.total.counters['connected'] ?? 0, 0);
     const mixed = await runCli(['merge', files.find((f) => f.includes('shard-0'))!, lateFile, '--no-html']);
     assert.equal(mixed.code, 2);
-    assert.match(mixed.stderr, /^error: merge: .*verdicts-2.*shard-1-of-2\.json is of run verdicts-2, but .*shard-0-of-2\.json is of run verdicts-1; only the shards of one run merge$/m);
+    assert.match(
+      mixed.stderr,
+      /^error: merge: .*verdicts-2.*shard-1-of-2\.json is of run verdicts-2, but .*shard-0-of-2\.json is of run verdicts-1; only the shards of one run merge$/m,
+    );
 
     // The merged report of one run is never silently replaced by another's.
     const clash = await runCli(['merge', lateFile, '-o', out, '--no-html']);
@@ -143,7 +199,10 @@ describe('shards: judged once, on the whole', () => {
     const top = readdirSync(reports);
     const mergedFile = top.find((f) => f.endsWith('.json'))!;
     const merged = read(join(reports, mergedFile));
-    assert.deepEqual(merged.thresholds.map((t) => [t.actual, t.passed]), [[30, true]]);
+    assert.deepEqual(
+      merged.thresholds.map((t) => [t.actual, t.passed]),
+      [[30, true]],
+    );
     const runDir = join(reports, merged.runId!);
     assert.ok(existsSync(runDir), `shards in ${runDir}`);
     for (const f of readdirSync(runDir)) assert.deepEqual(read(join(runDir, f)).thresholds, []);

@@ -9,7 +9,15 @@ import type { PlanShare, RunResult } from '../../src/report/run-result.js';
 import { concludeRun } from '../../src/report/verdict.js';
 import { fixtureResult, PLAN } from './fixture.js';
 
-const share = (over: Partial<PlanShare>): PlanShare => ({ devicesPlanned: 200, devicesConnected: 200, messagesPlanned: 3000, messagesSent: 3000, minSentPercent: 95, expect: 'delivery', ...over });
+const share = (over: Partial<PlanShare>): PlanShare => ({
+  devicesPlanned: 200,
+  devicesConnected: 200,
+  messagesPlanned: 3000,
+  messagesSent: 3000,
+  minSentPercent: 95,
+  expect: 'delivery',
+  ...over,
+});
 
 describe('the share of its plan a run carried out', () => {
   it('counts a slice exactly: the shards of a plan add up to the whole', () => {
@@ -17,8 +25,16 @@ describe('the share of its plan a run carried out', () => {
     assert.deepEqual([whole.devicesPlanned, whole.messagesPlanned], [60, 600]);
     for (const count of [2, 3, 7, 64]) {
       const slices = Array.from({ length: count }, (_, index) => planShareOf(PLAN, fixtureResult({ seed: 1 }).total, { index, count }));
-      assert.equal(slices.reduce((n, s) => n + s.devicesPlanned, 0), 60, `${count} shards`);
-      assert.equal(slices.reduce((n, s) => n + s.messagesPlanned, 0), 600, `${count} shards`);
+      assert.equal(
+        slices.reduce((n, s) => n + s.devicesPlanned, 0),
+        60,
+        `${count} shards`,
+      );
+      assert.equal(
+        slices.reduce((n, s) => n + s.messagesPlanned, 0),
+        600,
+        `${count} shards`,
+      );
     }
   });
 
@@ -49,9 +65,15 @@ describe('the share of its plan a run carried out', () => {
 
   it('an interrupted run says how much of its plan ran, in the status line and the badge', () => {
     const base = fixtureResult({ seed: 1 });
-    const interrupted = concludeRun({ ...base, status: 'interrupted', statusReason: 'stopped by signal', planShare: share({ messagesSent: 977 }) }, { slice: false });
+    const interrupted = concludeRun(
+      { ...base, status: 'interrupted', statusReason: 'stopped by signal', planShare: share({ messagesSent: 977 }) },
+      { slice: false },
+    );
     assert.equal(interrupted.status, 'interrupted');
-    assert.deepEqual(caveatsOf(interrupted).map((c) => c.message), ['interrupted after 977 of 3,000 messages (32.6%) of the plan']);
+    assert.deepEqual(
+      caveatsOf(interrupted).map((c) => c.message),
+      ['interrupted after 977 of 3,000 messages (32.6%) of the plan'],
+    );
     assert.equal(sharePhrase({ messagesSent: 977, messagesPlanned: 3000 }), '977 of 3,000 messages (32.6%)');
     assert.match(formatSummary(interrupted), /· INTERRUPTED · 33% OF THE PLAN RAN \(stopped by signal\)\n/);
     assert.match(formatSummary(interrupted), /^plan: 200 of 200 devices connected · sent 977 of 3,000 messages \(32\.6%\) of the plan$/m);
@@ -60,9 +82,15 @@ describe('the share of its plan a run carried out', () => {
 
   it('lost connections are in the status and the badge, not only the subtitle', () => {
     const base = fixtureResult({ seed: 1 });
-    const lost = concludeRun({ ...base, total: { ...base.total, errors: { ...base.total.errors, 'connection-lost': 12 }, counters: { ...base.total.counters, reconnects: 12 } } }, { slice: false });
+    const lost = concludeRun(
+      { ...base, total: { ...base.total, errors: { ...base.total.errors, 'connection-lost': 12 }, counters: { ...base.total.counters, reconnects: 12 } } },
+      { slice: false },
+    );
     assert.equal(lost.status, 'complete');
-    assert.deepEqual(lost.caveats?.map((c) => c.kind), ['connections-lost']);
+    assert.deepEqual(
+      lost.caveats?.map((c) => c.kind),
+      ['connections-lost'],
+    );
     assert.match(formatSummary(lost), /· COMPLETE · CONNECTIONS LOST\n/);
     assert.match(renderRunHtml(lost), /<span class="badge complete caveat">complete · connections lost<\/span>/);
   });

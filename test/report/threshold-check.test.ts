@@ -16,7 +16,17 @@ const problem = (text: string, plan: RunPlan = PLAN): string | undefined => thre
 
 describe('thresholds checked against the plan before a run', () => {
   it('accepts what the plan will measure', () => {
-    for (const text of ['connect.p(99)<250ms', 'publishAck{group=rsa}.p99<20ms', 'publishAckUs.avg<5ms', 'acked.count>=100', 'connected.rate>1/s', 'connect.count>0', 'error_rate<1%', 'publish.error_rate<1%', 'eventLoopDelay.max<1s']) {
+    for (const text of [
+      'connect.p(99)<250ms',
+      'publishAck{group=rsa}.p99<20ms',
+      'publishAckUs.avg<5ms',
+      'acked.count>=100',
+      'connected.rate>1/s',
+      'connect.count>0',
+      'error_rate<1%',
+      'publish.error_rate<1%',
+      'eventLoopDelay.max<1s',
+    ]) {
       assert.equal(problem(text), undefined, text);
     }
   });
@@ -48,14 +58,24 @@ describe('thresholds checked against the plan before a run', () => {
     const plan: RunPlan = { ...PLAN, thresholds: [parseThreshold('conect.p(99)<5ms')] };
     assert.throws(() => assertThresholdsJudgeable(plan, [parseThreshold('connected.p(99)<1s', { source: 'cli' })], 'x.yaml'), {
       code: 'ERR_CONFIG',
-      message: 'x.yaml: thresholds[0] "conect.p(99)<5ms": no metric named "conect"; did you mean "connect"?\n--threshold "connected.p(99)<1s": connected is a counter, and p(99) needs a latency histogram; use connected.count or connected.rate',
+      message:
+        'x.yaml: thresholds[0] "conect.p(99)<5ms": no metric named "conect"; did you mean "connect"?\n--threshold "connected.p(99)<1s": connected is a counter, and p(99) needs a latency histogram; use connected.count or connected.rate',
     });
   });
 
   it('run exits 2 before anything connects, naming the threshold (no report is written)', async () => {
     for (const threshold of ['conect.p(99)<5ms', 'connect{group=nosuch}.p(99)<5ms', 'connected.p(99)<5ms']) {
       const reports = join(dir, 'reports');
-      const cli = await runCli(['run', 'scenarios/quickstart.yaml', '--set', `groups.0.keys.store=${join(dir, 'keys.json')}`, '--threshold', threshold, '--report-dir', reports]);
+      const cli = await runCli([
+        'run',
+        'scenarios/quickstart.yaml',
+        '--set',
+        `groups.0.keys.store=${join(dir, 'keys.json')}`,
+        '--threshold',
+        threshold,
+        '--report-dir',
+        reports,
+      ]);
       assert.equal(cli.code, 2, cli.stderr);
       assert.match(cli.stderr, new RegExp(`^error: --threshold "${threshold.replace(/[().{}]/g, '\\$&')}": `, 'm'));
       assert.doesNotMatch(cli.stderr, /preparing|stage 1/);
