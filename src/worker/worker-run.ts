@@ -81,6 +81,7 @@ export class WorkerRun {
         this.#scheduleRefresh(index);
       },
       onGaveUp: (index) => this.#sessions.delete(index),
+      resubscribe: (index, session) => this.#subscriptions.restore(index, session),
     });
     this.#payloads = task.plan.groups.map((g) => compilePayload(g.payload));
   }
@@ -203,7 +204,6 @@ export class WorkerRun {
       const session = this.#sessions.get(index);
       if (session === undefined || !session.connected) return false;
       this.#sessions.delete(index);
-      this.#subscriptions.forget(index);
       await session.drop();
       this.#connected--;
       this.#recorders[(this.#devices[index] as PreparedDevice).assignment.groupIndex]?.count(METRIC.dropped);
@@ -304,6 +304,7 @@ export class WorkerRun {
     recorder.count(METRIC.reconnects);
     this.#connected++;
     if (fresh) this.#scheduleRefresh(index);
+    await this.#subscriptions.restore(index, session);
   }
 
   async #publish(stage: PlannedPublish, indices: number[], positions: number[], total: number, startAtMs: number, message?: MessageOf): Promise<void> {
@@ -452,6 +453,7 @@ export class WorkerRun {
       device.expSec = Math.floor(nowSec) + device.group.token.lifetimeSec;
       device.token = token;
       this.#scheduleRefresh(entry.device);
+      await this.#subscriptions.restore(entry.device, session);
     } else {
       this.#sessions.delete(entry.device);
       recorder.count(METRIC.errorsBy + `refresh-failed.${outcome.reason}`);
