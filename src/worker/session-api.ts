@@ -1,6 +1,6 @@
 /**
- * What the worker needs of one device's session, whichever engine holds it: MQTT.js
- * (session.ts, the reference) or the lean engine (lean/lean-session.ts). What a device does
+ * What the worker needs of one device's session, whichever engine holds it: the lean
+ * engine (lean/lean-session.ts, the default) or MQTT.js (session.ts, the reference). What a device does
  * beyond one connection (reconnecting, subscribing again) is the worker's, the same for both.
  */
 import type { MqttPlan } from '../scenario/plan.js';
@@ -27,7 +27,10 @@ export interface Session {
   refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
   /** Resolves when acknowledged (QoS 1/2) or written (QoS 0); rejects 'not-connected' or 'Connection closed'. */
   publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void>;
-  /** One SUBSCRIBE on the current connection; making it again on a new connection is the worker's (subscriptions.ts). */
+  /**
+   * One SUBSCRIBE, on the current connection or, during a refresh, on the new one; making it again
+   * on a later connection is the worker's (subscriptions.ts).
+   */
   subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome>;
   /** Every PUBLISH delivered to this session goes to `listener`, on this and every later connection. */
   onMessage(listener: MessageListener): void;

@@ -1,6 +1,7 @@
 /**
- * One simulated device: an MQTT.js client with every option set explicitly (its defaults would
- * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
+ * One simulated device on the reference engine (`engine: mqttjs`): an MQTT.js client with every
+ * option set explicitly (its defaults would reconnect silently and hide failures). Failures are
+ * returned as reasons to count, never thrown.
  */
 import type { MqttClient, Packet } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
@@ -168,11 +169,13 @@ export class DeviceSession implements Session {
 
   /**
    * Subscribes and resolves once SUBACK grants the filter; a refusal (SUBACK 0x80 in 3.1.1
-   * §3.9.3, a reason code of 0x80 or more in MQTT 5 §3.9.3) is returned as a reason.
+   * §3.9.3, a reason code of 0x80 or more in MQTT 5 §3.9.3) is returned as a reason. During a
+   * refresh it waits, as a publish does, and goes out on the new connection.
    */
-  subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome> {
+  async subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome> {
+    if (this.#refreshing !== undefined) await this.#refreshing;
     const client = this.#client;
-    if (client === undefined || !client.connected) return Promise.resolve({ ok: false, reason: 'not-connected' });
+    if (client === undefined || !client.connected) return { ok: false, reason: 'not-connected' };
     return new Promise((resolve) => {
       client.subscribe(filter, { qos }, (error) => {
         if (error === null) return resolve({ ok: true });

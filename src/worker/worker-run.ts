@@ -369,7 +369,7 @@ export class WorkerRun {
     const device = this.#devices[index] as PreparedDevice;
     const recorder = this.#recorders[device.assignment.groupIndex] as Recorder;
     const session = this.#sessions.get(index);
-    if (session === undefined || !session.connected) {
+    if (session === undefined || !session.usable) {
       recorder.count(METRIC.errorsBy + 'not-connected');
       return;
     }

@@ -36,7 +36,8 @@ export class LeanSession implements Session, Swept {
   #lastReadMs = 0;
   #pingSentMs = 0;
   #settle: ((outcome: ConnectOutcome) => void) | undefined;
-  #closed: (() => void) | undefined;
+  /** Resolves when the current socket has closed; one for every caller (a refresh and a disconnect stage may both wait). */
+  #closed: { promise: Promise<void>; resolve: () => void } | undefined;
   readonly #acks = new PendingAcks();
   #listener: MessageListener | undefined;
   #refreshing: Promise<ConnectOutcome> | undefined;
@@ -131,7 +132,9 @@ export class LeanSession implements Session, Swept {
     return acked;
   }
 
+  /** As a publish, a subscribe issued during a refresh waits and goes out on the new connection. */
   async subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome> {
+    if (this.#refreshing !== undefined) await this.#refreshing;
     if (!this.#up) return { ok: false, reason: 'not-connected' };
     const { id, acked } = this.#acks.openSubscribe();
     this.#write(mqttPacket.generate({ cmd: 'subscribe', messageId: id, subscriptions: [{ topic: filter, qos }] }, GENERATE[this.#version]));
@@ -152,8 +155,10 @@ export class LeanSession implements Session, Swept {
   async drop(): Promise<void> {
     const socket = this.#socket;
     if (socket === undefined || socket.destroyed) return;
+    // Already closing (a refresh and a disconnect stage at once): wait for the same close.
+    if (this.#closed !== undefined) return this.#closed.promise;
     this.#closing = true;
-    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+    const closed = this.#whenClosed();
     // A TCP reset where there is a TCP socket of our own; a WebSocket is terminated (destroyed).
     if (socket instanceof Socket) socket.resetAndDestroy();
     else socket.destroy();
@@ -163,8 +168,10 @@ export class LeanSession implements Session, Swept {
   async disconnect(): Promise<void> {
     const socket = this.#socket;
     if (socket === undefined || socket.destroyed) return;
+    // Already closing (a refresh and a disconnect stage at once): wait for the same close.
+    if (this.#closed !== undefined) return this.#closed.promise;
     this.#closing = true;
-    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+    const closed = this.#whenClosed();
     if (this.#up) socket.end(DISCONNECT);
     else socket.destroy();
     await closed;
@@ -183,6 +190,15 @@ export class LeanSession implements Session, Swept {
       this.#write(PINGREQ);
       this.#pingSentMs = this.#lastWriteMs;
     }
+  }
+
+  #whenClosed(): Promise<void> {
+    if (this.#closed === undefined) {
+      let resolve = (): void => {};
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.#closed = { promise, resolve };
+    }
+    return this.#closed.promise;
   }
 
   #write(packet: Buffer): void {
@@ -247,7 +263,7 @@ export class LeanSession implements Session, Swept {
     // The same words MQTT.js uses, so the worker counts these as lost in flight either way.
     this.#acks.failAll(new Error('Connection closed'));
     this.#settle?.({ ok: false, reason: 'closed-before-connack' });
-    this.#closed?.();
+    this.#closed?.resolve();
     this.#closed = undefined;
     if (wasUp && !this.#closing) this.#onLost('connection-lost');
   }
