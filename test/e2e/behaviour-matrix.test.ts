@@ -56,8 +56,20 @@ interface Row {
 
 type GroupInput = NonNullable<ScenarioInput['groups']>[number];
 type MqttInput = NonNullable<ScenarioInput['mqtt']>;
-const group = (name: string, count: number, extra: Partial<GroupInput> = {}): GroupInput => ({ name, count, idPattern: `${name}-{index}`, keys: KEYS, ...extra });
-const mqtt = (version: 4 | 5, extra: Partial<MqttInput> = {}): MqttInput => ({ protocolVersion: version, keepalive: '10s', connectTimeout: '5s', reconnect: RECONNECT, ...extra });
+const group = (name: string, count: number, extra: Partial<GroupInput> = {}): GroupInput => ({
+  name,
+  count,
+  idPattern: `${name}-{index}`,
+  keys: KEYS,
+  ...extra,
+});
+const mqtt = (version: 4 | 5, extra: Partial<MqttInput> = {}): MqttInput => ({
+  protocolVersion: version,
+  keepalive: '10s',
+  connectTimeout: '5s',
+  reconnect: RECONNECT,
+  ...extra,
+});
 const counters = (result: RunResult, name: string): Record<string, number> => result.groups[name]?.counters ?? {};
 const errors = (result: RunResult, name: string): Record<string, number> => result.groups[name]?.errors ?? {};
 
@@ -194,7 +206,10 @@ const ROWS: Row[] = [
       ],
     }),
     expect: (result) => {
-      for (const [name, n] of [['backend', 1], ['devices', 3]] as const) {
+      for (const [name, n] of [
+        ['backend', 1],
+        ['devices', 3],
+      ] as const) {
         assert.deepEqual(errors(result, name), { 'connection-lost': n }, name);
         assert.equal(counters(result, name)['reconnects'], n);
         assert.equal(counters(result, name)['resubscribed'], n);
@@ -263,7 +278,11 @@ function comparable(result: RunResult, broker: Record<string, number>): unknown 
         counters: Object.fromEntries(Object.entries(g.counters).filter(([k]) => !TIMING_DEPENDENT.has(k))),
         errors: g.errors,
         connectFailures: g.connectFailures,
-        histogramCounts: Object.fromEntries(Object.entries(g.histograms).filter(([k]) => !TIMING_DEPENDENT.has(k)).map(([k, h]) => [k, decodeHistogram(h.encoded).totalCount])),
+        histogramCounts: Object.fromEntries(
+          Object.entries(g.histograms)
+            .filter(([k]) => !TIMING_DEPENDENT.has(k))
+            .map(([k, h]) => [k, decodeHistogram(h.encoded).totalCount]),
+        ),
       },
     ]),
   );
@@ -312,9 +331,22 @@ describe('behaviour matrix: the lean engine and MQTT.js, row by row, count for c
   }
 
   /** The row's broker, started for one run; `stops` gets what stops it. */
-  async function startRowBroker(row: Row, ids: string[], stops: (() => Promise<void>)[]): Promise<{ listeners: { transport: Transport; port: number }[]; tls: ScenarioInput['tls']; embedded?: RunningBroker }> {
+  async function startRowBroker(
+    row: Row,
+    ids: string[],
+    stops: (() => Promise<void>)[],
+  ): Promise<{ listeners: { transport: Transport; port: number }[]; tls: ScenarioInput['tls']; embedded?: RunningBroker }> {
     if (row.broker === 'embedded') {
-      const embedded = await startBroker({ host: '127.0.0.1', port: 0, tlsPort: 0, wsPort: 0, tls: { certPem: certs.certPem, keyPem: certs.keyPem }, policy: DEFAULT_VERIFY_POLICY, maxQos: 2, connectTimeoutMs: 5000 });
+      const embedded = await startBroker({
+        host: '127.0.0.1',
+        port: 0,
+        tlsPort: 0,
+        wsPort: 0,
+        tls: { certPem: certs.certPem, keyPem: certs.keyPem },
+        policy: DEFAULT_VERIFY_POLICY,
+        maxQos: 2,
+        connectTimeoutMs: 5000,
+      });
       stops.push(() => embedded.close());
       // The 'stranger' group is left out of the registry on purpose.
       embedded.registry.add(ids.filter((id) => !id.startsWith('stranger-')).map((deviceId) => ({ deviceId, alg: 'ES256' as const, publicKey: EC_PUBLIC_PEM })));
