@@ -141,6 +141,8 @@ export const METRIC = {
   acked: 'acked',
   disconnected: 'disconnected',
   subscribed: 'subscribed',
+  /** Filters subscribed again on a device's new connection (after a refresh, a lost connection or a storm). */
+  resubscribed: 'resubscribed',
   received: 'received',
   /** Received messages whose payload had no usable timestamp, so gave no latency. */
   receivedWithoutTimestamp: 'receivedWithoutTimestamp',
