@@ -48,15 +48,16 @@ describe('ECDSA signatures: DER and JWS R || S', () => {
   }
 
   it('agrees with node:crypto ieee-p1363 both ways on every curve', () => {
+    // P-256 300 times: about one signature in 128 has an R or S shorter than 32 bytes. The larger
+    // curves sign slower, and the table above covers their layouts.
     const curves = [
-      { curve: 'P-256', digest: 'sha256', partBytes: ECDSA_PART_BYTES.ES256 },
-      { curve: 'P-384', digest: 'sha384', partBytes: ECDSA_PART_BYTES.ES384 },
-      { curve: 'P-521', digest: 'sha512', partBytes: ECDSA_PART_BYTES.ES512 },
+      { curve: 'P-256', digest: 'sha256', partBytes: ECDSA_PART_BYTES.ES256, count: 300 },
+      { curve: 'P-384', digest: 'sha384', partBytes: ECDSA_PART_BYTES.ES384, count: 40 },
+      { curve: 'P-521', digest: 'sha512', partBytes: ECDSA_PART_BYTES.ES512, count: 20 },
     ];
-    for (const { curve, digest, partBytes } of curves) {
+    for (const { curve, digest, partBytes, count } of curves) {
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
-      // 300 signatures: about one in 128 has an R or S shorter than the curve size.
-      for (let i = 0; i < 300; i++) {
+      for (let i = 0; i < count; i++) {
         const data = Buffer.from(`signing input ${i}`);
         const der = sign(digest, data, privateKey);
         const jose = ecdsaDerToJose(der, partBytes);
