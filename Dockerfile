@@ -1,6 +1,6 @@
 # mqtt-jwt-bench: one shard of a run per container (see deploy/kubernetes/ and docs/scaling.md).
-# Build: docker build -t mqtt-jwt-bench .
-FROM node:20-slim AS build
+# Build: docker build -t mqtt-jwt-bench .   (Node 24, the current LTS; the build stage compiles src/ only)
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 # --ignore-scripts: `prepare` would build the tests too; the image compiles only src/.
@@ -8,7 +8,7 @@ RUN npm ci --ignore-scripts
 COPY src ./src
 RUN npm run build:src
 
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -6,32 +6,41 @@
  */
 import { constants, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import type { Algorithm } from './algorithms.js';
+import { ECDSA_PART_BYTES, ecdsaDerToJose } from './ecdsa-signature-format.js';
 
 interface SignParams {
   /** Digest for crypto.sign; null for EdDSA, which hashes internally. */
   digest: 'sha256' | 'sha384' | 'sha512' | null;
-  /** ECDSA signatures are R || S of fixed width in JWS (RFC 7518 §3.4), not DER. */
-  p1363: boolean;
+  /**
+   * ECDSA: bytes of R and of S. JWS wants R || S of fixed width (RFC 7518 §3.4); node:crypto
+   * signs in DER and we convert, because its own conversion (`dsaEncoding: 'ieee-p1363'`)
+   * costs more than half the ES256 rate on Node 24 (docs/rsa-vs-ec.md).
+   */
+  ecPartBytes: number | null;
   /** RSASSA-PSS with MGF1 and a salt as long as the digest (RFC 7518 §3.5). */
   pss: boolean;
 }
 
 const PARAMS: Record<Algorithm, SignParams> = {
-  RS256: { digest: 'sha256', p1363: false, pss: false },
-  RS384: { digest: 'sha384', p1363: false, pss: false },
-  RS512: { digest: 'sha512', p1363: false, pss: false },
-  PS256: { digest: 'sha256', p1363: false, pss: true },
-  ES256: { digest: 'sha256', p1363: true, pss: false },
-  ES384: { digest: 'sha384', p1363: true, pss: false },
-  ES512: { digest: 'sha512', p1363: true, pss: false },
-  EdDSA: { digest: null, p1363: false, pss: false },
+  RS256: { digest: 'sha256', ecPartBytes: null, pss: false },
+  RS384: { digest: 'sha384', ecPartBytes: null, pss: false },
+  RS512: { digest: 'sha512', ecPartBytes: null, pss: false },
+  PS256: { digest: 'sha256', ecPartBytes: null, pss: true },
+  ES256: { digest: 'sha256', ecPartBytes: ECDSA_PART_BYTES.ES256, pss: false },
+  ES384: { digest: 'sha384', ecPartBytes: ECDSA_PART_BYTES.ES384, pss: false },
+  ES512: { digest: 'sha512', ecPartBytes: ECDSA_PART_BYTES.ES512, pss: false },
+  EdDSA: { digest: null, ecPartBytes: null, pss: false },
 };
 
-function keyInput(alg: Algorithm, key: KeyObject): KeyObject | { key: KeyObject; dsaEncoding?: 'ieee-p1363'; padding?: number; saltLength?: number } {
-  const p = PARAMS[alg];
-  if (p.p1363) return { key, dsaEncoding: 'ieee-p1363' };
-  if (p.pss) return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+function keyInput(alg: Algorithm, key: KeyObject): KeyObject | { key: KeyObject; padding: number; saltLength: number } {
+  if (PARAMS[alg].pss) return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
   return key;
+}
+
+/** The JWS signature bytes from what node:crypto returned. */
+function jwsSignature(alg: Algorithm, signature: Buffer): Buffer {
+  const partBytes = PARAMS[alg].ecPartBytes;
+  return partBytes === null ? signature : ecdsaDerToJose(signature, partBytes);
 }
 
 function encodeSegment(value: object): string {
@@ -47,7 +56,7 @@ export function signingInput(header: object, payload: object): string {
 export function signCompactSync(alg: Algorithm, key: KeyObject, header: object, payload: object): string {
   const input = signingInput(header, payload);
   const signature = cryptoSign(PARAMS[alg].digest, Buffer.from(input), keyInput(alg, key));
-  return `${input}.${signature.toString('base64url')}`;
+  return `${input}.${jwsSignature(alg, signature).toString('base64url')}`;
 }
 
 /** Signs on libuv's thread pool, leaving the event loop free: for background refreshes. */
@@ -56,7 +65,7 @@ export function signCompactAsync(alg: Algorithm, key: KeyObject, header: object,
   return new Promise((resolve, reject) => {
     cryptoSign(PARAMS[alg].digest, Buffer.from(input), keyInput(alg, key), (error, signature) => {
       if (error) reject(error);
-      else resolve(`${input}.${signature.toString('base64url')}`);
+      else resolve(`${input}.${jwsSignature(alg, signature).toString('base64url')}`);
     });
   });
 }
