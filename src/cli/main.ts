@@ -3,6 +3,7 @@
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CONFIG } from '../errors.js';
+import { initCommandModule } from './commands/init.js';
 import { keysCommandModule } from './commands/keys.js';
 import { compareCommandModule } from './commands/compare.js';
 import { mergeCommandModule } from './commands/merge.js';
@@ -21,6 +22,7 @@ const verbose = argv.includes('--verbose');
 /** One line per command family; help and usage come from yargs alone. */
 const commands: CommandModule<object, never>[] = [
   runCommandModule as CommandModule<object, never>,
+  initCommandModule as CommandModule<object, never>,
   validateCommandModule as CommandModule<object, never>,
   reportCommandModule as CommandModule<object, never>,
   compareCommandModule as CommandModule<object, never>,

@@ -1,12 +1,11 @@
+/** `mqtt-jwt-bench run [scenario]`: load (a file, or quick-mode flags), run, write the report, print the summary. */
 import { join } from 'node:path';
-/** `mqtt-jwt-bench run <scenario>`: load, run, write the report, print the summary. */
 import type { Argv, CommandModule } from 'yargs';
 import { runProcesses } from '../../coordinator/processes.js';
 import { runPlan } from '../../coordinator/run.js';
-import { ConfigError, EXIT_INTERRUPTED } from '../../errors.js';
+import { ConfigError, EXIT_INTERRUPTED, EXIT_OK } from '../../errors.js';
 import { formatSummary } from '../../report/console.js';
 import { writeHtmlBeside, writeReport } from '../../report/write.js';
-import { loadScenarioFile } from '../../scenario/load.js';
 import { tlsWarnings } from '../../scenario/tls-plan.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
@@ -16,9 +15,11 @@ import { runExitCode } from '../exit-code.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
 import { shardFrom, startAtFrom } from '../shard-args.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
+import { loadRunScenario, printedScenario, withQuickFlags, type QuickModeArgs } from '../quick-mode.js';
+import { withRunHelp } from '../run-help.js';
 
-export interface RunCommandArgs extends ScenarioFlags {
-  scenario: string;
+export interface RunCommandArgs extends ScenarioFlags, QuickModeArgs {
+  scenario?: string;
   reportDir: string;
   quiet: boolean;
   progress: string;
@@ -34,11 +35,11 @@ export interface RunCommandArgs extends ScenarioFlags {
 }
 
 export const runCommandModule: CommandModule<object, RunCommandArgs> = {
-  command: 'run <scenario>',
-  describe: 'Run a scenario file and write a report',
+  command: 'run [scenario]',
+  describe: 'Run a scenario file (or a quick scenario from flags) and write a report',
   builder: (y: Argv) =>
-    withScenarioFlags(y)
-      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
+    withRunHelp(withQuickFlags(withScenarioFlags(y)))
+      .positional('scenario', { type: 'string', describe: 'Scenario file (YAML or JSON); leave out for a quick run from --devices' })
       .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
       .option('progress', { type: 'string', default: 'auto', describe: 'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr) or none' })
@@ -54,7 +55,11 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
 };
 
 export async function runCommand(args: RunCommandArgs): Promise<number> {
-  const loaded = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
+  const loaded = await loadRunScenario(args);
+  if (args.printScenario) {
+    process.stdout.write(printedScenario(args));
+    return EXIT_OK;
+  }
   const thresholds = thresholdsFromArgs(args.threshold);
   const shard = shardFrom(args.shard, process.env);
   const startAtMs = startAtFrom(args.startAt, Date.now());
@@ -87,7 +92,7 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
     if (args.processes > 1 && (shard !== undefined || startAtMs !== undefined)) throw new ConfigError('--processes runs its own shards: it does not go with --shard or --start-at');
     const result = args.processes > 1
       ? await runProcesses(loaded.plan, {
-          file: args.scenario,
+          file: loaded.file,
           processes: args.processes,
           sets: overridesOf(args),
           thresholds: args.threshold ?? [],
@@ -96,7 +101,7 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
           ...(progress === undefined ? {} : { onProgress: progress }),
         })
       : await runPlan(loaded.plan, {
-      file: args.scenario,
+      file: loaded.file,
       signal: controller.signal,
       force: force.signal,
       onProgress: progress,
