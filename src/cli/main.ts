@@ -15,6 +15,7 @@ import { signBenchCommandModule } from './commands/sign-bench.js';
 import { tokenCommandModule } from './commands/token.js';
 import { validateCommandModule } from './commands/validate.js';
 import { printError } from './errors.js';
+import { withHelp } from './examples.js';
 
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
@@ -38,7 +39,7 @@ await yargs(argv)
   .scriptName('mqtt-jwt-bench')
   .usage('$0 <command> [options]\n\nLoad-test MQTT brokers whose devices log in with JSON Web Tokens.')
   .option('verbose', { type: 'boolean', default: false, describe: 'Print stack traces with errors' })
-  .command(commands)
+  .command(commands.map(withHelp))
   .demandCommand(1, 'name a command')
   .strict()
   .fail((message, error) => {
@@ -49,6 +50,11 @@ await yargs(argv)
     process.stderr.write(`error: ${message}\nhint: mqtt-jwt-bench --help\n`);
     process.exit(EXIT_CONFIG);
   })
+  .example('$0 run --devices 100 --duration 10s', 'A first run: 100 devices against the embedded broker, no file needed')
+  .example('$0 init && $0 run scenario.yaml', 'Write a commented starter scenario, then run it')
+  .epilogue('Every command has --help with examples. Commands: docs/cli.md · scenarios: docs/scenarios.md · reports: docs/report-format.md')
+  // yargs wraps at 80 columns by default, which glued long descriptions to their [type].
+  .wrap(Math.min(120, process.stdout.columns ?? 100))
   .help()
   .version()
   .parseAsync();

@@ -17,15 +17,14 @@ export const EXIT_CODE_TABLE = `Exit codes (the first that applies wins):
   2    bad input: scenario, key file, flag, threshold naming an unknown metric
   3    broker unreachable
   4    failed: a worker crashed or hung, the broker failed
-  5    did not happen: no device connected, or far fewer messages sent than planned
+  5    did not happen: no device connected, or it sent under 95% of the plan (the default minimum)
   130  interrupted (Ctrl-C, SIGTERM); the report is marked interrupted
-  6    untrustworthy: the generator was saturated, or a stage ran behind its plan
+  6    untrustworthy: the generator was saturated, or a stage ran over 5% behind its plan
   99   a threshold was crossed
   0    clean
   1    an unexpected internal error (--verbose prints the stack)`;
 
-export function withRunHelp<T>(y: Argv<T>): Argv<T> {
-  let out = y;
-  for (const [command, description] of RUN_EXAMPLES) out = out.example(command, description);
-  return out.epilogue(`${EXIT_CODE_TABLE}\n\nCommands and flags: docs/cli.md · scenario files: docs/scenarios.md · reports: docs/report-format.md`);
+/** The exit codes and the docs under `run --help`; the examples are added with every command's (examples.ts). */
+export function withRunEpilogue<T>(y: Argv<T>): Argv<T> {
+  return y.epilogue(`${EXIT_CODE_TABLE}\n\nCommands and flags: docs/cli.md · scenario files: docs/scenarios.md · reports: docs/report-format.md`);
 }

@@ -22,7 +22,7 @@ export const compareCommandModule: CommandModule<object, CompareCommandArgs> = {
   describe: 'Compare reports metric by metric (the first is the baseline), or the groups of one report',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'RunResult JSON files' })
+      .positional('files', { type: 'string', array: true, default: undefined, defaultDescription: '', describe: 'RunResult JSON files (at least one)' })
       .option('groups', { type: 'boolean', default: false, describe: "Compare the groups of one report (such as RSA against EC)" })
       .option('html', { type: 'string', describe: 'Also write the comparison as an HTML page to FILE' }) as unknown as Argv<CompareCommandArgs>,
   handler: handle(compareCommand),

@@ -23,11 +23,7 @@ export const initCommandModule: CommandModule<object, InitCommandArgs> = {
       .positional('file', { type: 'string', default: 'scenario.yaml', describe: 'Where to write it' })
       .option('broker', { type: 'string', default: 'embedded', describe: 'embedded, or the broker URL: mqtt[s]://host:port, ws[s]://host:port/path' })
       .option('alg', { type: 'string', default: 'ES256', describe: 'The devices\' JWT algorithm: ES256, RS256, PS256, ES384, ES512, RS384, RS512, EdDSA' })
-      .option('force', { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' })
-      .example('$0 init', 'Write scenario.yaml: 100 ES256 devices against the embedded broker')
-      .example('$0 init --broker mqtt://127.0.0.1:1883 --alg RS256 mosquitto.yaml', 'A starter for your own broker, RS256 devices')
-      .example('$0 init && $0 validate scenario.yaml && $0 run scenario.yaml', 'Write, check and run it')
-      .epilogue('Every field of a scenario: docs/scenarios.md · commands: docs/cli.md') as unknown as Argv<InitCommandArgs>,
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' }) as unknown as Argv<InitCommandArgs>,
   handler: handle(initCommand),
 };
 

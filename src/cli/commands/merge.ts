@@ -21,7 +21,7 @@ export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
   describe: 'Merge the reports of one scenario (shards of a run) into one report',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'RunResult JSON files of one scenario' })
+      .positional('files', { type: 'string', array: true, default: undefined, defaultDescription: '', describe: 'RunResult JSON files of one scenario' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Where the merged JSON report is written' })
       .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside it (--no-html: do not)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }) as unknown as Argv<MergeCommandArgs>,

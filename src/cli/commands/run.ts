@@ -16,7 +16,7 @@ import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-
 import { shardFrom, startAtFrom } from '../shard-args.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
 import { loadRunScenario, printedScenario, withQuickFlags, type QuickModeArgs } from '../quick-mode.js';
-import { withRunHelp } from '../run-help.js';
+import { withRunEpilogue } from '../run-help.js';
 
 export interface RunCommandArgs extends ScenarioFlags, QuickModeArgs {
   scenario?: string;
@@ -38,7 +38,7 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
   command: 'run [scenario]',
   describe: 'Run a scenario file (or a quick scenario from flags) and write a report',
   builder: (y: Argv) =>
-    withRunHelp(withQuickFlags(withScenarioFlags(y)))
+    withRunEpilogue(withQuickFlags(withScenarioFlags(y)))
       .positional('scenario', { type: 'string', describe: 'Scenario file (YAML or JSON); leave out for a quick run from --devices' })
       .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
