@@ -17,6 +17,7 @@ import { validateCommandModule } from './commands/validate.js';
 import { printError } from './errors.js';
 import { withHelp } from './examples.js';
 
+const HELP_WIDTH = 100;
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
 
@@ -53,8 +54,9 @@ await yargs(argv)
   .example('$0 run --devices 100 --duration 10s', 'A first run: 100 devices against the embedded broker, no file needed')
   .example('$0 init && $0 run scenario.yaml', 'Write a commented starter scenario, then run it')
   .epilogue('Every command has --help with examples. Commands: docs/cli.md · scenarios: docs/scenarios.md · reports: docs/report-format.md')
-  // yargs wraps at 80 columns by default, which glued long descriptions to their [type].
-  .wrap(Math.min(120, process.stdout.columns ?? 100))
+  // One width (narrower only on a narrower terminal): cliui glues a description that fills its
+  // last line to its [type] with no space, so the texts are checked at this width (test/cli/help.test.ts).
+  .wrap(Math.min(HELP_WIDTH, process.stdout.columns ?? HELP_WIDTH))
   .help()
   .version()
   .parseAsync();
