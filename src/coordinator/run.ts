@@ -109,6 +109,7 @@ class RunCoordinator {
     const plan = this.#plan;
     const shard = this.#options.shard ?? WHOLE_RUN;
     const credentials = await Promise.all(plan.groups.map((g) => resolveCredentials(g, process.env, shard)));
+    credentials.forEach((c, g) => this.#metrics.addCount(g, 'keysGenerated', c.keysGenerated ?? 0));
     const warnings = credentials.flatMap((c) => c.warnings);
     // A strict broker refuses keys that RFC 7518 forbids; say so before anything starts.
     if (plan.broker.kind === 'embedded' && warnings.length > 0) throw new KeyError(`${warnings[0]}; the embedded broker refuses such keys`);

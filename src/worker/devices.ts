@@ -88,6 +88,7 @@ export async function presignTokens(devices: readonly DeviceAssignment[], groups
     const recorder = recorders[assignment.groupIndex] as Recorder;
     recorder.record(METRIC.signUs, (endMs - startMs) * 1000);
     recorder.count(METRIC.tokensSigned);
+    recorder.count(METRIC.presignedTokenBytes, token.length);
     prepared.push({ assignment, group, key, token, expSec: Math.floor(nowSec) + group.token.lifetimeSec });
     if (endMs - sliceStartMs >= SIGN_SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve));
