@@ -134,7 +134,8 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     const [a, b] = ['reports-1', 'reports-2'].map((d) => join(dir, d, readdirSync(join(dir, d)).find((f) => f.endsWith('.json'))!));
     const compare = await runCli(['compare', a!, b!, '--html', join(dir, 'compare.html')]);
     assert.equal(compare.code, 0, compare.stderr);
-    assert.match(compare.stdout, /^counters\.acked\s+200\s+200\s+0\s+1\.00×$/m);
+    assert.match(compare.stdout, /^messages acked\s+200\s+200\s+0\s+1\.00×$/m);
+    assert.match(compare.stdout, /^\S+ against \S+ \(noise band ±10%\): /);
     assert.match(readFileSync(join(dir, 'compare.html'), 'utf8'), /id="compare-publishAckUs"/);
     const merged = join(dir, 'merged', 'all.json');
     const merge = await runCli(['merge', a!, b!, '-o', merged, '--quiet']);
