@@ -36,7 +36,7 @@ function runVerdict(c: Comparison, i: number): string {
   parts.push(errorsClause(c, i));
   // Said above already: connect and publish → ack (every statistic), acks, the connect rate, errors.
   const named = (r: CompareRow): boolean => /^(connectUs|publishAckUs)\./.test(r.metric) || r.metric === 'counters.acked' || r.metric === 'connect.rate' || r.group === 'errors';
-  const others = (rows: CompareRow[]): string => rows.filter((r) => !named(r)).map((r) => r.label).join(', ');
+  const others = (rows: CompareRow[]): string => briefly(rows.filter((r) => !named(r)));
   const otherWorse = others(worse);
   const otherBetter = others(better);
   if (otherWorse !== '') parts.push(`also worse: ${otherWorse}`);
@@ -119,6 +119,17 @@ function errorsClause(c: Comparison, i: number): string {
   const judged = rows.map((r) => r.judgements[i]);
   const state = judged.includes('worse') ? 'more errors' : judged.includes('better') ? 'fewer errors' : 'errors unchanged';
   return `${state} (${ea} → ${eb}${which === '' ? '' : `: ${which}`})`;
+}
+
+/** Labels, a histogram's statistics said once: `sign (token) p50/p99/p99.9, token size (bytes)`. */
+function briefly(rows: readonly CompareRow[]): string {
+  const byName = new Map<string, string[]>();
+  for (const row of rows) {
+    const stat = row.unit === 'us' ? / (\S+)$/.exec(row.label)?.[1] : undefined;
+    const name = stat === undefined ? row.label : row.label.slice(0, -stat.length - 1);
+    byName.set(name, [...(byName.get(name) ?? []), ...(stat === undefined ? [] : [stat])]);
+  }
+  return [...byName].map(([name, stats]) => (stats.length === 0 ? name : `${name} ${stats.join('/')}`)).join(', ');
 }
 
 function find(c: Comparison, metric: string): CompareRow | undefined {
