@@ -22,6 +22,7 @@ import { GeneratorWatch } from './generator-watch.js';
 import { probeBroker } from './probe.js';
 import type { ProgressEvent, ProgressListener } from './progress.js';
 import { ProgressTicks } from './progress-ticks.js';
+import { TickPacer } from './tick-pacer.js';
 import { RunControl } from './run-control.js';
 import { CapacitySteps, crossedAbortThreshold } from './run-judges.js';
 import { RunMetrics, type StageTiming } from './run-metrics.js';
@@ -54,7 +55,8 @@ export interface RunOptions {
 const STOP_GRACE_MS = 30_000;
 const HUNG_GRACE_MS = 3000;
 const STAGE_LEAD_MS = 50;
-const TICK_MS = 1000;
+/** How often the tick pacer is asked whether a tick is overdue (tick-pacer.ts). */
+const TICK_CHECK_MS = 250;
 
 export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunResult> {
   return new RunCoordinator(plan, options).run();
@@ -71,6 +73,8 @@ class RunCoordinator {
   readonly #control: RunControl;
   readonly #capacity: CapacitySteps;
   readonly #ticks: ProgressTicks;
+  /** Paces the progress tick after fresh snapshots; set while the stages run. */
+  #pacer: TickPacer | undefined;
   #credentials: RunCredentials | undefined;
   #keysGenerated = 0;
   #keysToGenerate = 0;
@@ -145,7 +149,10 @@ class RunCoordinator {
       onMessage: (message) => this.#onWorkerMessage(message),
       onCrash: (workerIndex, error) => this.#control.end('failed', `worker ${workerIndex} crashed: ${error.message}`),
     });
-    const tick = setInterval(() => this.#emitTick(), TICK_MS);
+    this.#pacer = new TickPacer({ workers: plan.workers, nowMs: () => this.#clock.nowMs() });
+    const tick = setInterval(() => {
+      if (this.#pacer?.overdue() === true) this.#emitTick();
+    }, TICK_CHECK_MS);
     const stages: StageTiming[] = [];
     try {
       const shardText = shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : '';
@@ -163,6 +170,7 @@ class RunCoordinator {
       throw error;
     } finally {
       clearInterval(tick);
+      this.#pacer = undefined;
       this.#options.signal?.removeEventListener('abort', onAbort);
       // Keys generated before a stop are kept, so the next run resumes the generation.
       for (const writer of credentials.writers.values()) await writer.flush();
@@ -243,6 +251,7 @@ class RunCoordinator {
     this.#connectedByWorker.set(snapshot.workerIndex, snapshot.connected);
     this.#watch?.add(snapshot);
     this.#metrics.add(snapshot);
+    if (this.#pacer?.heard(snapshot.workerIndex) === true) this.#emitTick();
   }
 
   #progress(event: ProgressEvent): void {
@@ -251,6 +260,7 @@ class RunCoordinator {
 
   /** Once a second: abortOnFail thresholds, the watchdog, and a progress tick. */
   #emitTick(): void {
+    this.#pacer?.ticked();
     const nowMs = this.#clock.nowMs();
     if (!this.#control.ended) {
       const crossed = crossedAbortThreshold(this.#thresholds, () => this.#metrics.liveView(nowMs - this.#startedMs));

@@ -17,6 +17,8 @@ import { shardFrom, startAtFrom } from '../shard-args.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
 import { loadRunScenario, printedScenario, withQuickFlags, type QuickModeArgs } from '../quick-mode.js';
 import { withRunEpilogue } from '../run-help.js';
+import { paintOf } from '../colour.js';
+import { colourSummary } from '../summary-colour.js';
 
 export interface RunCommandArgs extends ScenarioFlags, QuickModeArgs {
   scenario?: string;
@@ -118,12 +120,14 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
     } catch (error) {
       writeError = error as Error;
     }
-    process.stdout.write(`${formatSummary(result)}\n`);
+    printer?.finish?.();
+    process.stdout.write(`${colourSummary(formatSummary(result), paintOf(process.stdout))}\n`);
     if (written.length > 0) process.stdout.write(`\nreport: ${written.join(', ')}\n`);
     if (args.jsonLine) process.stdout.write(`${JSON.stringify(result)}\n`);
     if (writeError !== undefined) throw writeError;
     return runExitCode(result, signals > 0);
   } finally {
+    printer?.finish?.();
     await metrics?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
