@@ -122,7 +122,11 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     assert.match(run.stdout, /✓ publishAck\.p\(99\)<3600s/);
     assert.match(readFileSync(join(out, 'r.html'), 'utf8'), /<svg viewBox/);
     assert.ok(readdirSync(join(out, 'hgrm')).includes('total.publishAckUs.hgrm'));
-    assert.equal(readFileSync(join(out, 't.csv'), 'utf8').split('\r\n')[0], 'second,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us');
+    // The CSV starts when the load does: second 0 is the first stage's, and no second is missing.
+    const csv = readFileSync(join(out, 't.csv'), 'utf8').split('\r\n').filter((l) => l !== '');
+    assert.match(csv[1] ?? '', /^0,1 connect,/);
+    assert.deepEqual(csv.slice(1).map((l) => Number(l.split(',')[0])), csv.slice(1).map((_, i) => i));
+    assert.equal(csv[0], 'second,stage,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us,lost,reconnects,refreshes');
     const crossed = await runCli(['report', json, '--quiet', '--threshold', 'connect.p99<1us']);
     assert.equal(crossed.code, 99);
     const bad = await runCli(['report', json, '--threshold', 'connect.p99<soon']);
