@@ -8,7 +8,6 @@ import { loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
 import { loadQuickScenario, QUICK_DEFAULTS, quickScenario, type QuickFlags } from '../scenario/quick.js';
 import { applyOverrides } from '../scenario/overrides.js';
 import { scenarioYaml } from '../scenario/starter.js';
-import type { ScenarioInput } from '../scenario/schema.js';
 import { overridesOf, type ScenarioFlags } from './scenario-options.js';
 
 export interface QuickModeArgs {
@@ -60,8 +59,7 @@ export async function loadRunScenario(args: QuickModeArgs & ScenarioFlags & { sc
 
 /** The YAML of the quick scenario, `--set` overrides included; call after loadRunScenario validated it. */
 export function printedScenario(args: QuickModeArgs & ScenarioFlags): string {
-  const data = applyOverrides(quickScenario(quickFlagsOf(args)), overridesOf(args)) as ScenarioInput;
-  return scenarioYaml(data, process.cwd(), commandLine());
+  return scenarioYaml(applyOverrides(quickScenario(quickFlagsOf(args)), overridesOf(args)), process.cwd(), commandLine());
 }
 
 function quickFlagsOf(args: QuickModeArgs & ScenarioFlags): QuickFlags {

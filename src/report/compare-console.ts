@@ -35,7 +35,10 @@ export function formatComparison(comparison: Comparison, format: ComparisonForma
       for (let i = 1; i < comparison.labels.length; i++) line.push(formatValue(row.values[i] ?? null, row), formatDelta(row.deltas[i] ?? null, row), formatRatio(row.ratios[i] ?? null));
       return line;
     });
-    const style = (line: string, index: number): string => (index === 0 ? paint.bold(line) : colour(paint, worst(rows[index - 1] as CompareRow))(line));
+    const style = (line: string, index: number): string => {
+      const row = rows[index - 1];
+      return row === undefined ? paint.bold(line) : colour(paint, worst(row))(line);
+    };
     out.push('', formatTable([header, ...cells], style));
   }
   const hidden = comparison.rows.length - shown.length;
@@ -48,7 +51,7 @@ export function formatComparison(comparison: Comparison, format: ComparisonForma
 export function shownRows(comparison: Comparison, all: boolean): CompareRow[] {
   const rows = comparison.rows.filter((r) => all || r.headline || r.judgements.some((j) => j === 'worse' || j === 'better'));
   // A histogram's statistics stay together, ranked by the worst of them.
-  const family = (row: CompareRow): string => row.metric.split('.')[0] as string;
+  const family = (row: CompareRow): string => row.metric.split('.')[0] ?? row.metric;
   const rank = new Map<string, number>();
   for (const row of rows) rank.set(family(row), Math.min(rank.get(family(row)) ?? Infinity, RANK[worst(row)]));
   const first = new Map<string, number>();

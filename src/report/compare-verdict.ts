@@ -16,8 +16,8 @@ export function runsVerdict(comparison: Comparison): string {
 }
 
 function runVerdict(c: Comparison, i: number): string {
-  const label = c.labels[i] as string;
-  const base = c.labels[0] as string;
+  const label = c.labels[i] ?? '';
+  const base = c.labels[0] ?? '';
   const headline = c.rows.filter((r) => r.headline);
   const worse = headline.filter((r) => r.judgements[i] === 'worse');
   const better = headline.filter((r) => r.judgements[i] === 'better');
@@ -55,8 +55,8 @@ export function groupsVerdict(comparison: Comparison): string {
 }
 
 function groupVerdict(c: Comparison, i: number): string {
-  const a = c.labels[0] as string;
-  const b = c.labels[i] as string;
+  const a = c.labels[0] ?? '';
+  const b = c.labels[i] ?? '';
   const parts: string[] = [];
   const pair = (metric: string, text: (va: string, vb: string) => string, words: readonly [string, string]): void => {
     const row = find(c, metric);

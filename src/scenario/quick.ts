@@ -7,7 +7,6 @@
 import { ConfigError } from '../errors.js';
 import { validateScenario, type LoadedScenario } from './load.js';
 import { applyOverrides } from './overrides.js';
-import type { ScenarioInput } from './schema.js';
 
 /** The name a quick run's report, keys (keys/quick/…) and messages go by. */
 export const QUICK_NAME = 'quick';
@@ -47,8 +46,17 @@ export const QUICK_FLAG_OF_PATH: Readonly<Record<string, string>> = {
   'stages.1.qos': '--qos',
 };
 
+/** What quick mode hands to validation: a scenario as a user would write it, its values not yet checked. */
+export interface QuickScenario {
+  name: string;
+  description: string;
+  broker: string;
+  groups: Record<string, unknown>[];
+  stages: Record<string, unknown>[];
+}
+
 /** The scenario the flags describe: connect, publish, disconnect, one group. */
-export function quickScenario(flags: QuickFlags): ScenarioInput {
+export function quickScenario(flags: QuickFlags): QuickScenario {
   const bad = typeof flags.devices !== 'number' || !Number.isInteger(flags.devices) || flags.devices < 1;
   if (bad) throw new ConfigError(`--devices: expected a whole number of devices, 1 or more (got ${String(flags.devices)})`);
   const group: Record<string, unknown> = { name: 'devices', count: flags.devices };
@@ -63,12 +71,8 @@ export function quickScenario(flags: QuickFlags): ScenarioInput {
     name: QUICK_NAME,
     description: `${flags.devices} devices connect, publish and disconnect (made by quick mode)`,
     broker: flags.broker ?? QUICK_DEFAULTS.broker,
-    groups: [group as ScenarioInput['groups'][number]],
-    stages: [
-      { type: 'connect', rate: perSecond(flags.rate ?? QUICK_DEFAULTS.connectRate) },
-      publish as ScenarioInput['stages'][number],
-      { type: 'disconnect' },
-    ],
+    groups: [group],
+    stages: [{ type: 'connect', rate: perSecond(flags.rate ?? QUICK_DEFAULTS.connectRate) }, publish, { type: 'disconnect' }],
   };
 }
 
@@ -95,8 +99,8 @@ export function nameFlagsIn(message: string, label: string = QUICK_NAME): string
     .split('\n')
     .map((line) => {
       const match = new RegExp(`^${label}: ([\\w.]+): (.*)$`).exec(line);
-      const flag = match === null ? undefined : QUICK_FLAG_OF_PATH[match[1] as string];
-      return flag === undefined || match === null ? line : `${flag}: ${match[2] as string}`;
+      const flag = QUICK_FLAG_OF_PATH[match?.[1] ?? ''];
+      return flag === undefined ? line : `${flag}: ${match?.[2] ?? ''}`;
     })
     .join('\n');
 }

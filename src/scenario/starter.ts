@@ -6,7 +6,6 @@
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import type { ScenarioInput } from './schema.js';
 
 /** scenarios/schema.json of this package (dist/src/scenario/ → the package root). */
 export const PACKAGE_SCHEMA_PATH = fileURLToPath(new URL('../../../scenarios/schema.json', import.meta.url));
@@ -18,7 +17,7 @@ export function schemaComment(fromDir: string, schemaPath: string = PACKAGE_SCHE
 }
 
 /** A quick run's scenario as a file, so that it can grow into one. */
-export function scenarioYaml(scenario: ScenarioInput, fromDir: string, command: string): string {
+export function scenarioYaml(scenario: unknown, fromDir: string, command: string): string {
   return `${schemaComment(fromDir)}\n# Written by \`${command}\`; run it with \`mqtt-jwt-bench run <this file>\`.\n${stringify(scenario)}`;
 }
 
