@@ -24,11 +24,11 @@ export const compareCommandModule: CommandModule<object, CompareCommandArgs> = {
   describe: 'Compare reports (the first is the baseline), or the groups of one report: a verdict, then the figures',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, default: undefined, defaultDescription: '', describe: 'RunResult JSON files (at least one)' })
+      .positional('files', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'RunResult JSON files (at least one)' })
       .option('groups', { type: 'boolean', default: false, describe: 'Compare the groups of one report (such as RSA against EC)' })
       .option('noise', { type: 'number', default: DEFAULT_NOISE * 100, describe: 'Changes within ±this percent are noise (shown grey, left out of the verdict)' })
       .option('all', { type: 'boolean', default: false, describe: 'Show every row: means, counts, p90 and max too' })
-      .option('html', { type: 'string', describe: 'Also write the comparison as an HTML page to FILE' }) as unknown as Argv<CompareCommandArgs>,
+      .option('html', { type: 'string', describe: 'Also write the comparison as an HTML page to FILE' }),
   handler: handle(compareCommand),
 };
 
