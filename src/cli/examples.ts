@@ -72,7 +72,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   },
   token: {
     examples: [
-      ['$0 token --key device.pem --device device-00001', 'One token, as akenza\'s create_jwt makes it'],
+      ['$0 token --key device.pem --device device-00001', "One token, as akenza's create_jwt makes it"],
       ['$0 token --key device.pem --device d1 --public-key device.pub.pem --decode', 'With the kid, and the header and claims printed'],
     ],
     docs: 'docs/cli.md#token',
@@ -96,8 +96,9 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
 
 /** The command's name: `compare <files..>` → `compare`. */
 function nameOf(module: CommandModule<object, never>): string {
-  const command = Array.isArray(module.command) ? module.command[0] : module.command;
-  return String(command ?? '').split(' ')[0] ?? '';
+  const command: string | readonly string[] | undefined = module.command;
+  const first = typeof command === 'string' ? command : command?.[0];
+  return (first ?? '').split(' ')[0] ?? '';
 }
 
 /** `module` with its examples and docs pointer added to its help. */

@@ -29,7 +29,7 @@ export function withQuickFlags<T>(y: Argv<T>): Argv<T & QuickModeArgs> {
     .option('rate', { type: 'string', describe: `Quick run: connects per second across all devices (default ${QUICK_DEFAULTS.connectRate})` })
     .option('duration', { type: 'string', describe: `Quick run: how long each device publishes (default ${QUICK_DEFAULTS.duration})` })
     .option('qos', { type: 'number', describe: 'Quick run: QoS of the messages, 0, 1 or 2 (default 1)' })
-    .option('alg', { type: 'string', describe: 'Quick run: the devices\' JWT algorithm, ES256, RS256, … (default ES256)' })
+    .option('alg', { type: 'string', describe: "Quick run: the devices' JWT algorithm, ES256, RS256, … (default ES256)" })
     .option('publish-rate', { type: 'string', describe: `Quick run: messages per second per device (default ${QUICK_DEFAULTS.publishRate})` })
     .option('print-scenario', {
       type: 'boolean',
@@ -43,16 +43,22 @@ export async function loadRunScenario(args: QuickModeArgs & ScenarioFlags & { sc
   const quickFlags = QUICK_ONLY.filter((name) => args[name] !== undefined).map(flagName);
   if (args.scenario !== undefined) {
     if (quickFlags.length > 0) {
-      throw new ConfigError(`${quickFlags.join(', ')}: quick-mode flags go without a scenario file`, { hint: `with a file, use --set (e.g. --set groups.0.count=${args.devices ?? 100})` });
+      throw new ConfigError(`${quickFlags.join(', ')}: quick-mode flags go without a scenario file`, {
+        hint: `with a file, use --set (e.g. --set groups.0.count=${args.devices ?? 100})`,
+      });
     }
     if (args.printScenario) throw new ConfigError('--print-scenario: prints the scenario of a quick run (--devices N, no file); a file is its own scenario');
     return loadScenarioFile(args.scenario, { sets: overridesOf(args) });
   }
   if (args.devices === undefined) {
-    throw new ConfigError('run: name a scenario file, or give --devices N for a quick run', { hint: 'mqtt-jwt-bench run --devices 100 --duration 10s   (or: mqtt-jwt-bench init, then run the file)' });
+    throw new ConfigError('run: name a scenario file, or give --devices N for a quick run', {
+      hint: 'mqtt-jwt-bench run --devices 100 --duration 10s   (or: mqtt-jwt-bench init, then run the file)',
+    });
   }
   if ((args.processes ?? 1) > 1) {
-    throw new ConfigError('--processes: needs a scenario file (each shard process reads it)', { hint: 'write one with: mqtt-jwt-bench run --devices … --print-scenario > quick.yaml' });
+    throw new ConfigError('--processes: needs a scenario file (each shard process reads it)', {
+      hint: 'write one with: mqtt-jwt-bench run --devices … --print-scenario > quick.yaml',
+    });
   }
   return loadQuickScenario(quickFlagsOf(args), overridesOf(args));
 }

@@ -72,9 +72,9 @@ export function worst(row: CompareRow): Judgement {
 }
 
 function colour(paint: Paint, judgement: Judgement): (text: string) => string {
-  if (judgement === 'worse') return paint.red;
-  if (judgement === 'better') return paint.green;
-  if (judgement === 'same' || judgement === 'baseline') return paint.grey;
+  if (judgement === 'worse') return (text) => paint.red(text);
+  if (judgement === 'better') return (text) => paint.green(text);
+  if (judgement === 'same' || judgement === 'baseline') return (text) => paint.grey(text);
   return (text) => text;
 }
 

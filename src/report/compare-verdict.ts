@@ -21,7 +21,8 @@ function runVerdict(c: Comparison, i: number): string {
   const headline = c.rows.filter((r) => r.headline);
   const worse = headline.filter((r) => r.judgements[i] === 'worse');
   const better = headline.filter((r) => r.judgements[i] === 'better');
-  const overall = worse.length === 0 && better.length === 0 ? 'no change beyond noise' : worse.length === 0 ? 'better' : better.length === 0 ? 'worse' : 'mixed';
+  const overall =
+    worse.length === 0 && better.length === 0 ? 'no change beyond noise' : worse.length === 0 ? 'better' : better.length === 0 ? 'worse' : 'mixed';
   const parts: string[] = [];
   const latency = (metric: string, what: string): void => {
     const row = find(c, metric);
@@ -35,7 +36,8 @@ function runVerdict(c: Comparison, i: number): string {
   if (rate !== undefined) parts.push(rateClause(rate, i));
   parts.push(errorsClause(c, i));
   // Said above already: connect and publish → ack (every statistic), acks, the connect rate, errors.
-  const named = (r: CompareRow): boolean => /^(connectUs|publishAckUs)\./.test(r.metric) || r.metric === 'counters.acked' || r.metric === 'connect.rate' || r.group === 'errors';
+  const named = (r: CompareRow): boolean =>
+    /^(connectUs|publishAckUs)\./.test(r.metric) || r.metric === 'counters.acked' || r.metric === 'connect.rate' || r.group === 'errors';
   const others = (rows: CompareRow[]): string => briefly(rows.filter((r) => !named(r)));
   const otherWorse = others(worse);
   const otherBetter = others(better);
@@ -115,7 +117,10 @@ function errorsClause(c: Comparison, i: number): string {
   const sum = (k: number): number => rows.reduce((n, r) => n + (r.values[k] ?? 0), 0);
   const [ea, eb] = [sum(0), sum(i)];
   if (ea === 0 && eb === 0) return 'no errors in either';
-  const which = rows.filter((r) => (r.values[i] ?? 0) > 0).map((r) => `${r.label.replace(/^error: /, '')} ${r.values[i] ?? 0}`).join(', ');
+  const which = rows
+    .filter((r) => (r.values[i] ?? 0) > 0)
+    .map((r) => `${r.label.replace(/^error: /, '')} ${r.values[i] ?? 0}`)
+    .join(', ');
   const judged = rows.map((r) => r.judgements[i]);
   const state = judged.includes('worse') ? 'more errors' : judged.includes('better') ? 'fewer errors' : 'errors unchanged';
   return `${state} (${ea} → ${eb}${which === '' ? '' : `: ${which}`})`;

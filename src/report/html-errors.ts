@@ -14,8 +14,12 @@ interface Reason {
 
 export function errorsSection(result: RunResult): string {
   const reasons: Reason[] = [
-    ...Object.keys(result.total.connectFailures).sort().map((k) => ({ label: `connect failed: ${k}`, of: (s: MetricsSection) => s.connectFailures[k] ?? 0 })),
-    ...Object.keys(result.total.errors).sort().map((k) => ({ label: `error: ${k}`, of: (s: MetricsSection) => s.errors[k] ?? 0 })),
+    ...Object.keys(result.total.connectFailures)
+      .sort()
+      .map((k) => ({ label: `connect failed: ${k}`, of: (s: MetricsSection) => s.connectFailures[k] ?? 0 })),
+    ...Object.keys(result.total.errors)
+      .sort()
+      .map((k) => ({ label: `error: ${k}`, of: (s: MetricsSection) => s.errors[k] ?? 0 })),
   ];
   const refused = Object.entries(result.broker.metrics?.counters ?? {}).filter(([k, v]) => k.startsWith('auth.rejected.') && v > 0);
   const total = reasons.reduce((n, r) => n + r.of(result.total), 0);
@@ -28,6 +32,9 @@ export function errorsSection(result: RunResult): string {
     .sort((a, b) => b.of(result.total) - a.of(result.total))
     .map((r) => [escapeHtml(r.label), `<b>${r.of(result.total)}</b>`, ...result.stages.map((s) => String(r.of(s.total) || ''))]);
   const table = rows.length === 0 ? '' : htmlTable(['reason', 'count', ...stages.map(escapeHtml)], rows, ' class="errors"');
-  const broker = refused.length === 0 ? '' : `\n<p class="sub">the embedded broker refused: ${refused.map(([k, v]) => `${escapeHtml(k.slice('auth.rejected.'.length))} ${v}`).join(', ')}</p>`;
+  const broker =
+    refused.length === 0
+      ? ''
+      : `\n<p class="sub">the embedded broker refused: ${refused.map(([k, v]) => `${escapeHtml(k.slice('auth.rejected.'.length))} ${v}`).join(', ')}</p>`;
   return `<section id="errors"><h2>Errors by reason</h2>\n<p class="sub">${total} in all; by the stage they happened in</p>\n${table}${broker}</section>`;
 }

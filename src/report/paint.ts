@@ -10,7 +10,10 @@ export interface Paint {
   bold(text: string): string;
 }
 
-const sgr = (open: number, close: number) => (text: string): string => (text === '' ? text : `\x1b[${open}m${text}\x1b[${close}m`);
+const sgr =
+  (open: number, close: number) =>
+  (text: string): string =>
+    text === '' ? text : `\x1b[${open}m${text}\x1b[${close}m`;
 
 export const ANSI_PAINT: Paint = { red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), grey: sgr(90, 39), bold: sgr(1, 22) };
 

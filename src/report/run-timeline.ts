@@ -39,7 +39,11 @@ export function runTimeline(result: TimelineSource): RunTimeline {
   const points = [...result.timeline].sort((a, b) => a.second - b.second);
   const last = points[points.length - 1]?.second ?? -1;
   const bySecond = new Map(points.map((p) => [p.second, p]));
-  const bounds = result.stages.map((s) => ({ name: `${s.index + 1} ${s.type}`, fromSec: (Date.parse(s.startedAt) - startMs) / 1000, toSec: (Date.parse(s.endedAt) - startMs) / 1000 }));
+  const bounds = result.stages.map((s) => ({
+    name: `${s.index + 1} ${s.type}`,
+    fromSec: (Date.parse(s.startedAt) - startMs) / 1000,
+    toSec: (Date.parse(s.endedAt) - startMs) / 1000,
+  }));
   const rows: TimelineRow[] = [];
   let previous: TimelinePoint | undefined;
   for (let second = offsetSec; second <= last; second++) {
@@ -54,7 +58,18 @@ export function runTimeline(result: TimelineSource): RunTimeline {
 
 /** A second no worker reported in: nothing counted, the gauges as they were. */
 function gap(second: number, previous: TimelinePoint | undefined): TimelinePoint {
-  return { second, connects: 0, connectFailures: 0, published: 0, acked: 0, errors: 0, connected: previous?.connected ?? 0, inFlight: previous?.inFlight ?? 0, publishAckP50Us: 0, publishAckP99Us: 0 };
+  return {
+    second,
+    connects: 0,
+    connectFailures: 0,
+    published: 0,
+    acked: 0,
+    errors: 0,
+    connected: previous?.connected ?? 0,
+    inFlight: previous?.inFlight ?? 0,
+    publishAckP50Us: 0,
+    publishAckP99Us: 0,
+  };
 }
 
 const EVENT_LABELS: Record<Exclude<MarkerKind, 'stage'>, string> = { lost: 'lost', reconnects: 'reconnected', refreshes: 'token refreshes' };

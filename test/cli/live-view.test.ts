@@ -21,7 +21,9 @@ const skip = hasTmux ? false : 'tmux is not installed (apt-get install tmux)';
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-live-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const plain = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, '');
+/** The escape character, spelled so that no regular expression holds a control character. */
+const ESC = String.fromCharCode(27);
+const plain = (text: string): string => text.replace(new RegExp(`${ESC}\\[[0-9;]*m`, 'g'), '');
 
 describe('colour', () => {
   it('follows NO_COLOR, FORCE_COLOR, TERM=dumb and whether the stream is a terminal', () => {
@@ -41,34 +43,89 @@ describe('colour', () => {
   });
 
   it('colours the summary only when wanted', async () => {
-    const args = ['run', '--devices', '3', '--duration', '1s', '--set', `groups.0.keys.store=${join(dir, 'k.json')}`, '--report-dir', join(dir, 'r'), '--no-html', '--quiet'];
-    const { FORCE_COLOR: _f, NO_COLOR: _n, ...env } = process.env;
+    const args = [
+      'run',
+      '--devices',
+      '3',
+      '--duration',
+      '1s',
+      '--set',
+      `groups.0.keys.store=${join(dir, 'k.json')}`,
+      '--report-dir',
+      join(dir, 'r'),
+      '--no-html',
+      '--quiet',
+    ];
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'FORCE_COLOR' && name !== 'NO_COLOR'));
     const piped = spawnSync(process.execPath, [repoPath('dist/src/cli/main.js'), ...args], { cwd: repoPath('.'), env, encoding: 'utf8', timeout: 120_000 });
     assert.equal(piped.status, 0, piped.stderr);
-    assert.doesNotMatch(piped.stdout, /\x1b\[/, 'no colour in a pipe');
+    assert.ok(!piped.stdout.includes(`${ESC}[`), 'no colour in a pipe');
     const forced = await runCli(args, { env: { FORCE_COLOR: '1', NO_COLOR: '' } });
     assert.equal(forced.code, 0, forced.stderr);
-    assert.match(forced.stdout, / · \x1b\[32mCOMPLETE\x1b\[39m/);
+    assert.ok(forced.stdout.includes(` · ${ESC}[32mCOMPLETE${ESC}[39m`), forced.stdout);
   });
 
   it('marks the live block: the header bold, errors red', () => {
-    const lines = block({ elapsedMs: 3000, stageIndex: 1, stageType: 'publish', stageCount: 3, connected: 5, targetConnected: 5, published: 10, acked: 9, ackedPerSec: 3, publishedPerSec: 3, errors: 1, errorsByReason: { 'ack-timeout': 1 }, publishAckP50Us: 1000, publishAckP99Us: 2000, etaMs: 1000 }, ANSI_PAINT);
-    assert.match(lines[0] ?? '', /^\x1b\[1m── stage 2\/3 publish/);
-    assert.match(lines[1] ?? '', /\x1b\[32mconnected 5\/5\x1b\[39m/);
-    assert.equal(lines[3], '   \x1b[31merrors: ack-timeout 1\x1b[39m');
+    const lines = block(
+      {
+        elapsedMs: 3000,
+        stageIndex: 1,
+        stageType: 'publish',
+        stageCount: 3,
+        connected: 5,
+        targetConnected: 5,
+        published: 10,
+        acked: 9,
+        ackedPerSec: 3,
+        publishedPerSec: 3,
+        errors: 1,
+        errorsByReason: { 'ack-timeout': 1 },
+        publishAckP50Us: 1000,
+        publishAckP99Us: 2000,
+        etaMs: 1000,
+      },
+      ANSI_PAINT,
+    );
+    assert.ok((lines[0] ?? '').startsWith(`${ESC}[1m── stage 2/3 publish`), lines[0]);
+    assert.ok((lines[1] ?? '').includes(`${ESC}[32mconnected 5/5${ESC}[39m`), lines[1]);
+    assert.equal(lines[3], `   ${ESC}[31merrors: ack-timeout 1${ESC}[39m`);
   });
 });
 
 describe('the live view in a terminal (tmux)', () => {
-  it('starts each stage without the last stage\'s figures and is cleared before the summary', { skip }, async () => {
+  it("starts each stage without the last stage's figures and is cleared before the summary", { skip }, async () => {
     const socket = `ux-live-${process.pid}`;
     const session = 'run';
     const command = [
-      process.execPath, repoPath('dist/src/cli/main.js'), 'run', '--devices', '20', '--rate', '20', '--duration', '2s',
-      '--set', `groups.0.keys.store=${join(dir, 'live.json')}`, '--report-dir', join(dir, 'live'), '--no-html',
-    ].map((a) => `'${a}'`).join(' ');
+      process.execPath,
+      repoPath('dist/src/cli/main.js'),
+      'run',
+      '--devices',
+      '20',
+      '--rate',
+      '20',
+      '--duration',
+      '2s',
+      '--set',
+      `groups.0.keys.store=${join(dir, 'live.json')}`,
+      '--report-dir',
+      join(dir, 'live'),
+      '--no-html',
+    ]
+      .map((a) => `'${a}'`)
+      .join(' ');
     const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-    tmux('new-session', '-d', '-s', session, '-x', '140', '-y', '80', `env -u NO_COLOR -u FORCE_COLOR TERM=xterm-256color ${command}; echo EXITED $?; sleep 120`);
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '140',
+      '-y',
+      '80',
+      `env -u NO_COLOR -u FORCE_COLOR TERM=xterm-256color ${command}; echo EXITED $?; sleep 120`,
+    );
     const frames: string[] = [];
     try {
       const deadline = Date.now() + 150_000;
@@ -93,11 +150,14 @@ describe('the live view in a terminal (tmux)', () => {
       const header = lines.slice(lastStage[1] + 1).find((l) => l.startsWith('── '));
       if (header !== undefined && !/COMPLETE/.test(frame)) assert.match(header, new RegExp(`^── stage ${n}/3 `), `a frame under "${lastStage[0]}":\n${frame}`);
     }
-    assert.ok(frames.some((f) => f.includes('\x1b[1m── stage')), 'the block header is bold on a terminal');
+    assert.ok(
+      frames.some((f) => f.includes(`${ESC}[1m── stage`)),
+      'the block header is bold on a terminal',
+    );
     const final = plain(last);
     assert.match(final, /· COMPLETE/);
     assert.doesNotMatch(final, /^── /m, 'the live block is gone before the summary');
     assert.doesNotMatch(final, /^ {3}connected \d+\/\d+ · /m);
-    assert.ok(/\x1b\[32mCOMPLETE/.test(last), 'the status in colour');
+    assert.ok(last.includes(`${ESC}[32mCOMPLETE`), 'the status in colour');
   });
 });

@@ -26,7 +26,10 @@ describe('quick mode', () => {
     assert.equal(group.count, 100);
     assert.equal(group.alg, 'ES256', 'the schema default');
     assert.deepEqual(group.keys, { mode: 'per-device', storePath: join('keys', 'quick', 'devices-ES256.json') });
-    assert.deepEqual(plan.stages.map((s) => s.type), ['connect', 'publish', 'disconnect']);
+    assert.deepEqual(
+      plan.stages.map((s) => s.type),
+      ['connect', 'publish', 'disconnect'],
+    );
     const [connect, publish] = plan.stages;
     assert.equal(connect?.type === 'connect' && connect.ratePerSec, 100, QUICK_DEFAULTS.connectRate);
     assert.equal(publish?.type === 'publish' && publish.qos, 1, 'the schema default');
@@ -62,7 +65,7 @@ describe('quick mode', () => {
     assert.throws(() => loadQuickScenario({ devices: 5 }, ['groups.0.count=-1']), { message: /--devices: .*>=1/ });
   });
 
-  it('prints a scenario file whose plan is the quick run\'s plan', async () => {
+  it("prints a scenario file whose plan is the quick run's plan", async () => {
     const run = await runCli(['run', '--devices', '12', '--rate', '30', '--duration', '3s', '--qos', '0', '--alg', 'ES384', '--print-scenario']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^# yaml-language-server: \$schema=\.\/scenarios\/schema\.json\n/);
@@ -76,7 +79,23 @@ describe('quick mode', () => {
   it('runs against the embedded broker with no file and writes a report', async () => {
     const reportDir = join(dir, 'reports');
     const store = join(dir, 'keys', 'quick.json');
-    const run = await runCli(['run', '--devices', '6', '--rate', '50', '--duration', '2s', '--publish-rate', '2', '--set', `groups.0.keys.store=${store}`, '--report-dir', reportDir, '--quiet', '--no-html']);
+    const run = await runCli([
+      'run',
+      '--devices',
+      '6',
+      '--rate',
+      '50',
+      '--duration',
+      '2s',
+      '--publish-rate',
+      '2',
+      '--set',
+      `groups.0.keys.store=${store}`,
+      '--report-dir',
+      reportDir,
+      '--quiet',
+      '--no-html',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const [report] = readdirSync(reportDir).filter((f) => f.endsWith('.json'));
     assert.match(report ?? '', /^quick-/);

@@ -250,7 +250,7 @@ async function inspectSections(file: string, screenshot: string): Promise<Sectio
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    const sections = (await page.evaluate(SECTIONS)) as Sections;
+    const sections = await page.evaluate<Sections>(SECTIONS);
     await page.screenshot({ path: screenshot, fullPage: false });
     return sections;
   } finally {

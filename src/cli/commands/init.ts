@@ -22,14 +22,17 @@ export const initCommandModule: CommandModule<object, InitCommandArgs> = {
     y
       .positional('file', { type: 'string', default: 'scenario.yaml', describe: 'Where to write it' })
       .option('broker', { type: 'string', default: 'embedded', describe: 'embedded, or the broker URL: mqtt[s]://host:port, ws[s]://host:port/path' })
-      .option('alg', { type: 'string', default: 'ES256', describe: 'The devices\' JWT algorithm: ES256, RS256, PS256, ES384, ES512, RS384, RS512, EdDSA' })
-      .option('force', { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' }) as unknown as Argv<InitCommandArgs>,
+      .option('alg', { type: 'string', default: 'ES256', describe: "The devices' JWT algorithm: ES256, RS256, PS256, ES384, ES512, RS384, RS512, EdDSA" })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' }),
   handler: handle(initCommand),
 };
 
 export async function initCommand(args: InitCommandArgs): Promise<number> {
   const path = resolve(args.file);
-  const name = basename(path, extname(path)).replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'scenario';
+  const name =
+    basename(path, extname(path))
+      .replace(/[^A-Za-z0-9_.-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '') || 'scenario';
   const text = starterScenario({ broker: args.broker, alg: args.alg, name }, dirname(path));
   // The starter is checked like any file before it is written, so --broker and --alg are too.
   try {
