@@ -24,6 +24,8 @@ export { formatSummary } from './report/console.js';
 export { readRunResult, parseRunResult } from './report/read.js';
 export { mergeResults } from './report/merge.js';
 export { compareRuns, compareGroups } from './report/compare.js';
+export { runsVerdict, groupsVerdict } from './report/compare-verdict.js';
+export { quickScenario, loadQuickScenario } from './scenario/quick.js';
 export { renderRunHtml } from './report/html.js';
 export { renderHgrm, parseHgrm } from './report/hgrm.js';
 export { renderTimelineCsv } from './report/csv.js';

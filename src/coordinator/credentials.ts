@@ -18,6 +18,8 @@ export interface GroupCredentials {
   keystore?: { path: string; store: Keystore };
   /** Warnings to show before the run (small RSA keys). */
   warnings: string[];
+  /** Keys generated here, before the workers start (a pool's missing keys); the report counts them as keysGenerated. */
+  keysGenerated?: number;
 }
 
 /**
@@ -39,8 +41,8 @@ export async function resolveCredentials(group: GroupPlan, env: NodeJS.ProcessEn
       return { keyFor: (_i, id) => store.devices[id] ?? base.devices[id], keystore: { path, store }, warnings: [] };
     }
     case 'pool': {
-      const entries = await loadPool(group, keys.storePath, keys.size);
-      return { keyFor: (i) => entries[i % entries.length], warnings: [] };
+      const { entries, generated } = await loadPool(group, keys.storePath, keys.size);
+      return { keyFor: (i) => entries[i % entries.length], warnings: [], keysGenerated: generated };
     }
     case 'shared': {
       const passphrase = passphraseFrom(keys.passphraseEnv, env, keys.privateKeyPath);
@@ -57,7 +59,7 @@ function smallKeyWarning(key: LoadedKey, path: string): string[] {
 }
 
 /** The pool's K keys, generating (off the event loop) and saving the ones the keystore lacks. */
-async function loadPool(group: GroupPlan, path: string, size: number): Promise<KeystoreEntry[]> {
+async function loadPool(group: GroupPlan, path: string, size: number): Promise<{ entries: KeystoreEntry[]; generated: number }> {
   const store = await loadKeystore(path, group.alg);
   const names = Array.from({ length: size }, (_, k) => `pool-${String(k + 1).padStart(5, '0')}`);
   const missing = names.filter((name) => store.devices[name] === undefined);
@@ -72,7 +74,7 @@ async function loadPool(group: GroupPlan, path: string, size: number): Promise<K
     }
     await saveKeystore(path, store);
   }
-  return names.map((name) => store.devices[name] as KeystoreEntry);
+  return { entries: names.map((name) => store.devices[name] as KeystoreEntry), generated: missing.length };
 }
 
 /** `files` mode: `<dir>/<deviceId>.pem`, and `<dir>/<deviceId>.pub.pem` where it exists. */

@@ -27,6 +27,7 @@ import { GeneratorWatch } from './generator-watch.js';
 import { probeBroker } from './probe.js';
 import type { ProgressEvent, ProgressListener } from './progress.js';
 import { ProgressTicks } from './progress-ticks.js';
+import { TickPacer } from './tick-pacer.js';
 import { RunControl } from './run-control.js';
 import { CapacitySteps, crossedAbortThreshold } from './run-judges.js';
 import { RunMetrics, type StageTiming } from './run-metrics.js';
@@ -63,7 +64,8 @@ export interface RunOptions {
 const STOP_GRACE_MS = 30_000;
 const HUNG_GRACE_MS = 3000;
 const STAGE_LEAD_MS = 50;
-const TICK_MS = 1000;
+/** How often the tick pacer is asked whether a tick is overdue (tick-pacer.ts). */
+const TICK_CHECK_MS = 250;
 
 export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunResult> {
   return new RunCoordinator(plan, options).run();
@@ -80,6 +82,8 @@ class RunCoordinator {
   readonly #control: RunControl;
   readonly #capacity: CapacitySteps;
   readonly #ticks: ProgressTicks;
+  /** Paces the progress tick after fresh snapshots; set while the stages run. */
+  #pacer: TickPacer | undefined;
   #credentials: RunCredentials | undefined;
   #keysGenerated = 0;
   #keysToGenerate = 0;
@@ -115,6 +119,7 @@ class RunCoordinator {
     const shard = this.#options.shard ?? WHOLE_RUN;
     const credentials = await prepareCredentials(plan, shard);
     this.#credentials = credentials;
+    credentials.groups.forEach((c, g) => this.#metrics.addCount(g, 'keysGenerated', c.keysGenerated ?? 0));
     for (const warning of credentials.warnings) this.#progress({ type: 'warning', message: warning });
     await checkPreflight(plan, shard);
     const broker = plan.broker.kind === 'embedded' ? await startEmbeddedBroker(plan) : undefined;
@@ -156,7 +161,10 @@ class RunCoordinator {
       onMessage: (message) => this.#onWorkerMessage(message),
       onCrash: (workerIndex, error) => this.#control.end('failed', `worker ${workerIndex} crashed: ${error.message}`),
     });
-    const tick = setInterval(() => this.#emitTick(), TICK_MS);
+    this.#pacer = new TickPacer({ workers: plan.workers, nowMs: () => this.#clock.nowMs() });
+    const tick = setInterval(() => {
+      if (this.#pacer?.overdue() === true) this.#emitTick();
+    }, TICK_CHECK_MS);
     const stages: StageTiming[] = [];
     try {
       const shardText = shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : '';
@@ -176,6 +184,7 @@ class RunCoordinator {
       throw error;
     } finally {
       clearInterval(tick);
+      this.#pacer = undefined;
       this.#options.signal?.removeEventListener('abort', onAbort);
       // Keys generated before a stop are kept, so the next run resumes the generation.
       for (const writer of credentials.writers.values()) await writer.flush();
@@ -256,6 +265,7 @@ class RunCoordinator {
     this.#connectedByWorker.set(snapshot.workerIndex, snapshot.connected);
     this.#watch?.add(snapshot);
     this.#metrics.add(snapshot);
+    if (this.#pacer?.heard(snapshot.workerIndex) === true) this.#emitTick();
   }
 
   #progress(event: ProgressEvent): void {
@@ -264,6 +274,7 @@ class RunCoordinator {
 
   /** Once a second: abortOnFail thresholds, the watchdog, and a progress tick. */
   #emitTick(): void {
+    this.#pacer?.ticked();
     const nowMs = this.#clock.nowMs();
     if (!this.#control.ended && !isSlice(this.#options.shard)) {
       const crossed = crossedAbortThreshold(this.#thresholds, () => this.#metrics.liveView(nowMs - this.#startedMs));

@@ -37,6 +37,7 @@ export class TimelineBuilder {
       open.point.published += c[METRIC.published] ?? 0;
       open.point.acked += c[METRIC.acked] ?? 0;
       for (const [name, value] of Object.entries(c)) if (name.startsWith(METRIC.errorsBy)) open.point.errors += value;
+      addEvents(open.point, c);
       const encoded = group.histograms[METRIC.publishAckUs];
       if (encoded !== undefined) {
         const histogram = decodeHistogram(encoded);
@@ -83,4 +84,14 @@ export class TimelineBuilder {
     publishAck.destroy();
     this.#closed.push(point);
   }
+}
+
+/** The events the HTML timeline marks: lost connections (and storm drops), reconnects, token refreshes. Absent when zero. */
+function addEvents(point: TimelinePoint, c: Readonly<Record<string, number>>): void {
+  const add = (field: 'lost' | 'reconnects' | 'refreshes', n: number): void => {
+    if (n > 0) point[field] = (point[field] ?? 0) + n;
+  };
+  add('lost', (c[`${METRIC.errorsBy}connection-lost`] ?? 0) + (c[METRIC.dropped] ?? 0));
+  add('reconnects', c[METRIC.reconnects] ?? 0);
+  add('refreshes', c[METRIC.refreshes] ?? 0);
 }

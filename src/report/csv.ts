@@ -1,10 +1,16 @@
-/** The timeline as CSV (RFC 4180: comma-separated, CRLF), one row per second, latencies in µs. */
-import type { TimelinePoint } from './run-result.js';
+/**
+ * The timeline as CSV (RFC 4180: comma-separated, CRLF), one row per second from the second the
+ * first stage began (run-timeline.ts), with no gaps, naming each row's stage; latencies in µs.
+ */
+import type { RunResult } from './run-result.js';
+import { runTimeline, type TimelineRow } from './run-timeline.js';
 
-const COLUMNS = ['second', 'connects', 'connectFailures', 'published', 'acked', 'errors', 'connected', 'inFlight', 'publishAckP50Us', 'publishAckP99Us'] as const satisfies readonly (keyof TimelinePoint)[];
+const COLUMNS = [
+  'second', 'stage', 'connects', 'connectFailures', 'published', 'acked', 'errors', 'connected', 'inFlight', 'publishAckP50Us', 'publishAckP99Us', 'lost', 'reconnects', 'refreshes',
+] as const satisfies readonly (keyof TimelineRow)[];
 
-export function renderTimelineCsv(timeline: readonly TimelinePoint[]): string {
-  const lines = [COLUMNS.join(',')];
-  for (const point of timeline) lines.push(COLUMNS.map((c) => String(point[c])).join(','));
+export function renderTimelineCsv(result: Pick<RunResult, 'startedAt' | 'timeline' | 'stages'>): string {
+  const lines: string[] = [COLUMNS.join(',')];
+  for (const row of runTimeline(result).rows) lines.push(COLUMNS.map((c) => String(row[c] ?? 0)).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -2,7 +2,8 @@
 import { parseHgrm, renderHgrm } from './hgrm.js';
 import { histogramLabel, orderedHistogramNames, UNCORRECTED_TWINS } from './labels.js';
 import type { HistogramReport, RunResult } from './run-result.js';
-import type { ChartSpec, Series } from './svg-chart.js';
+import { runTimeline, timelineMarkers, type MarkerKind } from './run-timeline.js';
+import type { ChartMarker, ChartSpec, Series } from './svg-chart.js';
 
 const CORRECTED = '#c62828';
 const UNCORRECTED = '#1565c0';
@@ -17,9 +18,12 @@ export function percentileSeries(name: string, report: HistogramReport, color: s
   return { name, color, dashed, points };
 }
 
+/** Not a latency but a schedule: when each device got in, from its connect stage's start. Drawn with the timeline. */
+export const SCHEDULE_HISTOGRAM = 'connectDoneUs';
+
 export function latencyCharts(result: RunResult): ChartSpec[] {
   const histograms = result.total.histograms;
-  const twins = new Set(Object.values(UNCORRECTED_TWINS));
+  const twins = new Set([...Object.values(UNCORRECTED_TWINS), SCHEDULE_HISTOGRAM]);
   const charts: ChartSpec[] = [];
   for (const name of orderedHistogramNames(Object.keys(histograms))) {
     const report = histograms[name];
@@ -32,18 +36,36 @@ export function latencyCharts(result: RunResult): ChartSpec[] {
   }
   for (const [name, report] of Object.entries(result.broker.metrics?.histograms ?? {})) {
     if (report.summary.count === 0) continue;
-    charts.push({ id: `broker-${name}`, title: `embedded broker ${name.replace(/^verifyUs\./, 'verify ')}: latency by percentile`, xAxis: 'percentile', yLabel: 'ms', series: [percentileSeries(name, report, PALETTE[3] as string)] });
+    const label = `embedded broker ${name.replace(/^verifyUs\./, 'verify ')}`;
+    charts.push({ id: `broker-${name}`, title: `${label}: latency by percentile`, xAxis: 'percentile', yLabel: 'ms', series: [percentileSeries(label, report, PALETTE[3] as string)] });
   }
   return charts;
 }
 
+const MARKER_COLORS: Record<MarkerKind, string> = { stage: '#5b6475', lost: '#c62828', reconnects: '#2e7d32', refreshes: '#6a1b9a' };
+
+/** The timelines from the first stage's second (run-timeline.ts), each marked with stage starts and events. */
 export function timelineCharts(result: RunResult): ChartSpec[] {
-  const t = result.timeline;
+  const timeline = runTimeline(result);
+  const t = timeline.rows;
   if (t.length === 0) return [];
+  const markers: ChartMarker[] = timelineMarkers(result, timeline).map((m) => ({ kind: m.kind, from: m.second, to: m.untilSecond, label: m.label, color: MARKER_COLORS[m.kind] }));
   const line = (name: string, i: number, pick: (p: (typeof t)[number]) => number): Series => ({ name, color: PALETTE[i % PALETTE.length] as string, points: t.map((p) => [p.second, pick(p)] as const) });
   return [
-    { id: 'timeline-rates', title: 'per second', xAxis: 'seconds', yLabel: 'per second', series: [line('connects/s', 0, (p) => p.connects), line('publishes/s', 1, (p) => p.published), line('acks/s', 3, (p) => p.acked), line('errors/s', 2, (p) => p.errors + p.connectFailures)] },
-    { id: 'timeline-gauges', title: 'connected and in flight', xAxis: 'seconds', yLabel: 'count', series: [line('connected', 0, (p) => p.connected), line('in flight', 4, (p) => p.inFlight)] },
-    { id: 'timeline-latency', title: 'publish → ack per second (from plan)', xAxis: 'seconds', yLabel: 'ms', series: [line('p50', 1, (p) => p.publishAckP50Us / 1000), line('p99', 2, (p) => p.publishAckP99Us / 1000)] },
+    { id: 'timeline-rates', title: 'per second', xAxis: 'seconds', yLabel: 'per second', markers, series: [line('connects/s', 0, (p) => p.connects), line('publishes/s', 1, (p) => p.published), line('acks/s', 3, (p) => p.acked), line('errors/s', 2, (p) => p.errors + p.connectFailures)] },
+    { id: 'timeline-gauges', title: 'connected and in flight', xAxis: 'seconds', yLabel: 'count', markers, series: [line('connected', 0, (p) => p.connected), line('in flight', 4, (p) => p.inFlight)] },
+    { id: 'timeline-latency', title: 'publish → ack per second (from plan)', xAxis: 'seconds', yLabel: 'ms', markers, series: [line('p50', 1, (p) => p.publishAckP50Us / 1000), line('p99', 2, (p) => p.publishAckP99Us / 1000)] },
   ];
+}
+
+/** When devices got their CONNACK, from their connect stage's start, by percentile of the devices: the connect schedule as it happened. */
+export function scheduleChart(result: RunResult): ChartSpec | undefined {
+  const report = result.total.histograms[SCHEDULE_HISTOGRAM];
+  if (report === undefined || report.summary.count === 0) return undefined;
+  const series = [percentileSeries('all devices', report, PALETTE[0] as string)];
+  Object.entries(result.groups).forEach(([name, section], i) => {
+    const h = section.histograms[SCHEDULE_HISTOGRAM];
+    if (Object.keys(result.groups).length > 1 && h !== undefined && h.summary.count > 0) series.push(percentileSeries(`group ${name}`, h, PALETTE[(i + 1) % PALETTE.length] as string, true));
+  });
+  return { id: 'schedule-connectDoneUs', title: `${histogramLabel(SCHEDULE_HISTOGRAM)}: share of devices in, over time`, xAxis: 'percentile', yLabel: 'ms', series };
 }

@@ -24,7 +24,9 @@ table{border-collapse:collapse;background:#fff;border:1px solid #d8dce3;margin:4
 th,td{padding:4px 10px;border-bottom:1px solid #eceef2;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#eef0f4;font-weight:600}
 table.thresholds td{text-align:left}
-td.worse{color:#c62828}td.better{color:#2e7d32}
+.ok{color:#2e7d32;font-weight:600}table.errors td:first-child{color:#c62828}
+td.worse,span.worse{color:#c62828}td.better,span.better{color:#2e7d32}td.same,span.same{color:#8a93a3}
+.verdict{background:#fff;border:1px solid #d8dce3;border-left:4px solid #1565c0;border-radius:6px;padding:4px 14px;margin:12px 0}.verdict h2{border:0;margin:10px 0 4px}
 pre{background:#fff;border:1px solid #d8dce3;padding:10px;overflow:auto;font-size:12px}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}
 `;

@@ -1,7 +1,8 @@
 /** The run report as one self-contained HTML page, rendered from a RunResult alone. */
 import { groupColumns } from './group-columns.js';
 import { describeFaults } from './faults.js';
-import { latencyCharts, timelineCharts } from './html-charts.js';
+import { latencyCharts, scheduleChart, timelineCharts } from './html-charts.js';
+import { errorsSection } from './html-errors.js';
 import { escapeHtml } from './html-escape.js';
 import { htmlPage, htmlTable } from './html-page.js';
 import { histogramLabel, orderedHistogramNames } from './labels.js';
@@ -14,16 +15,25 @@ export function renderRunHtml(result: RunResult): string {
   const body = [
     header(result),
     cards(result),
+    errorsSection(result),
     thresholdsSection(result.thresholds),
     result.capacity === undefined ? '' : capacitySection(result.capacity),
     `<h2>Latency by percentile</h2>\n<p class="sub">HdrHistogram's percentile axis; publish → ack is drawn corrected for coordinated omission (from the planned send time) beside uncorrected (from the actual send).</p>\n<div class="charts">${latencyCharts(result).map(renderChart).join('\n')}</div>`,
-    `<h2>Timeline</h2>\n<div class="charts">${timelineCharts(result).map(renderChart).join('\n')}</div>`,
+    timelineSection(result),
     `<h2>Groups</h2>\n${groupColumns(result).map((c) => `<h3>${escapeHtml(c.label)}</h3>\n${sectionTables(c.section)}`).join('\n')}`,
     stagesSection(result),
     brokerSection(result),
     `<h2>Run</h2>\n<details><summary>environment</summary><pre>${escapeHtml(JSON.stringify(result.environment, null, 2))}</pre></details>\n<details><summary>resolved scenario</summary><pre>${escapeHtml(JSON.stringify(result.scenario, null, 2))}</pre></details>`,
   ];
   return htmlPage(`${result.scenario.name} · mqtt-jwt-bench`, body.join('\n'));
+}
+
+function timelineSection(result: RunResult): string {
+  const schedule = scheduleChart(result);
+  const prepared = result.stages[0] === undefined ? '' : ((Date.parse(result.stages[0].startedAt) - Date.parse(result.startedAt)) / 1000).toFixed(1);
+  const note = `<p class="sub">seconds from the first stage's start${prepared === '' ? '' : ` (keys and tokens were prepared in the ${prepared} s before it)`}; dashed lines mark stage starts, shaded bands lost connections, reconnects and token refreshes</p>`;
+  const scheduleHtml = schedule === undefined ? '' : `\n<h3>Connect schedule</h3>\n<p class="sub">when the devices got their CONNACK, counted from their connect stage's start: the schedule as it happened, not a latency</p>\n<div class="charts">${renderChart(schedule)}</div>`;
+  return `<h2>Timeline</h2>\n${note}\n<div class="charts">${timelineCharts(result).map(renderChart).join('\n')}</div>${scheduleHtml}`;
 }
 
 function header(r: RunResult): string {

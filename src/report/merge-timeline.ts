@@ -32,6 +32,7 @@ export function mergeTimelines(inputs: readonly TimelineInput[], mergedStartMs: 
       q.errors += p.errors;
       q.connected += p.connected;
       q.inFlight += p.inFlight;
+      for (const field of ['lost', 'reconnects', 'refreshes'] as const) if (p[field] !== undefined) q[field] = (q[field] ?? 0) + p[field];
       if (p.publishAckEncoded !== undefined) {
         entry.histogram ??= createHistogram();
         entry.histogram.add(decodeHistogram(p.publishAckEncoded));

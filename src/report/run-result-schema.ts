@@ -47,6 +47,12 @@ export const timelinePointSchema = z.strictObject({
   publishAckP99Us: z.number(),
   /** That second's publish → ack histogram (encoded), so merged timelines stay exact. */
   publishAckEncoded: z.string().optional(),
+  /** Connections lost (errors.connection-lost) or dropped by a reconnect storm in this second; absent when none. */
+  lost: count.optional(),
+  /** Devices back after a loss or a storm drop in this second; absent when none. */
+  reconnects: count.optional(),
+  /** Token-refresh reconnects in this second; absent when none. */
+  refreshes: count.optional(),
 });
 
 export const stageRecordSchema = z.strictObject({

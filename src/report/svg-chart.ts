@@ -13,12 +13,22 @@ export interface Series {
   dashed?: boolean;
 }
 
+/** A moment on a seconds axis: a stage boundary (a labelled line) or a run of events (a band). */
+export interface ChartMarker {
+  kind: string;
+  from: number;
+  to: number;
+  label: string;
+  color: string;
+}
+
 export interface ChartSpec {
   id: string;
   title: string;
   xAxis: 'seconds' | 'percentile';
   yLabel: string;
   series: readonly Series[];
+  markers?: readonly ChartMarker[];
 }
 
 const WIDTH = 560;
@@ -58,12 +68,31 @@ export function renderChart(spec: ChartSpec): string {
     const points = s.points.map(([x, y]) => `${f(sx(x))},${f(sy(y))}`).join(' ');
     parts.push(`<polyline class="series" data-series="${escapeHtml(s.name)}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${points}"/>`);
   }
-  const legend = mapped.map((s) => `<span><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`).join('');
+  parts.push(...(spec.markers ?? []).map((m) => markerSvg(m, sx, xMax)));
+  const kinds = [...new Map((spec.markers ?? []).filter((m) => m.kind !== 'stage').map((m) => [m.kind, m])).values()];
+  const legend = [
+    ...mapped.map((s) => `<span><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`),
+    ...kinds.map((m) => `<span class="marker-key"><i style="background:${m.color};height:10px;opacity:.5"></i>${escapeHtml(MARKER_NAMES[m.kind] ?? m.kind)}</span>`),
+  ].join('');
   return `<figure class="chart" id="${escapeHtml(spec.id)}" data-points="${mapped.reduce((n, s) => n + s.points.length, 0)}">
 <figcaption>${escapeHtml(spec.title)}</figcaption>
 <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(spec.title)}">${parts.join('')}</svg>
 <div class="legend">${legend}</div>
 </figure>`;
+}
+
+const MARKER_NAMES: Record<string, string> = { lost: 'connections lost', reconnects: 'reconnects', refreshes: 'token refreshes' };
+
+/** A stage start as a dashed line with its name; events as a translucent band with a tooltip. */
+function markerSvg(m: ChartMarker, sx: (x: number) => number, xMax: number): string {
+  const x1 = sx(Math.max(0, Math.min(m.from, xMax)));
+  const title = `<title>${escapeHtml(m.label)}</title>`;
+  if (m.kind === 'stage') {
+    return `<g class="marker marker-stage">${title}<line x1="${f(x1)}" x2="${f(x1)}" y1="${PAD.top}" y2="${PAD.top + PLOT_H}" stroke="${m.color}" stroke-dasharray="3 3"/>` +
+      `<text class="tick" x="${f(x1 + 3)}" y="${PAD.top + 10}">${escapeHtml(m.label)}</text></g>`;
+  }
+  const x2 = sx(Math.max(0, Math.min(m.to + 1, xMax)));
+  return `<g class="marker marker-${escapeHtml(m.kind)}">${title}<rect x="${f(x1)}" y="${PAD.top}" width="${f(Math.max(2, x2 - x1))}" height="${PLOT_H}" fill="${m.color}" opacity="0.18"/></g>`;
 }
 
 /** About five round steps (1, 2 or 5 × 10^n) from 0 past `max`. */

@@ -1,9 +1,13 @@
 /** A plain-text table: the first column left-aligned, the rest right-aligned, two spaces apart. */
-export function formatTable(rows: readonly (readonly string[])[]): string {
+export function formatTable(rows: readonly (readonly string[])[], style?: (line: string, rowIndex: number) => string): string {
   const columns = Math.max(0, ...rows.map((r) => r.length));
   const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  // Styled after padding, so colour codes never count as columns.
   return rows
-    .map((r) => r.map((cell, i) => pad(cell, widths[i] ?? 0, i === 0)).join('  ').trimEnd())
+    .map((r, index) => {
+      const line = r.map((cell, i) => pad(cell, widths[i] ?? 0, i === 0)).join('  ').trimEnd();
+      return style === undefined ? line : style(line, index);
+    })
     .join('\n');
 }
 

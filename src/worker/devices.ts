@@ -96,6 +96,7 @@ export async function presignTokens(devices: readonly DeviceAssignment[], groups
     const recorder = itemAt(recorders, assignment.groupIndex);
     recorder.record(METRIC.signUs, (endMs - startMs) * 1000);
     recorder.count(METRIC.tokensSigned);
+    recorder.count(METRIC.presignedTokenBytes, token.length);
     prepared.push({ assignment, group, key, token, expSec: Math.floor(nowSec) + group.token.lifetimeSec });
     if (endMs - sliceStartMs >= SIGN_SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve));

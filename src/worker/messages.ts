@@ -133,6 +133,8 @@ export const METRIC = {
   downlinkUs: 'downlinkUs',
   devices: 'devices',
   tokensSigned: 'tokensSigned',
+  /** Bytes of the tokens pre-signed before the first stage, one per device (÷ devices: bytes per token). */
+  presignedTokenBytes: 'presignedTokenBytes',
   keysGenerated: 'keysGenerated',
   connectAttempts: 'connectAttempts',
   connected: 'connected',

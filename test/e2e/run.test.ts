@@ -122,7 +122,11 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     assert.match(run.stdout, /✓ publishAck\.p\(99\)<3600s/);
     assert.match(readFileSync(join(out, 'r.html'), 'utf8'), /<svg viewBox/);
     assert.ok(readdirSync(join(out, 'hgrm')).includes('total.publishAckUs.hgrm'));
-    assert.equal(readFileSync(join(out, 't.csv'), 'utf8').split('\r\n')[0], 'second,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us');
+    // The CSV starts when the load does: second 0 is the first stage's, and no second is missing.
+    const csv = readFileSync(join(out, 't.csv'), 'utf8').split('\r\n').filter((l) => l !== '');
+    assert.match(csv[1] ?? '', /^0,1 connect,/);
+    assert.deepEqual(csv.slice(1).map((l) => Number(l.split(',')[0])), csv.slice(1).map((_, i) => i));
+    assert.equal(csv[0], 'second,stage,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us,lost,reconnects,refreshes');
     const crossed = await runCli(['report', json, '--quiet', '--threshold', 'connect.p99<1us']);
     assert.equal(crossed.code, 99);
     const bad = await runCli(['report', json, '--threshold', 'connect.p99<soon']);
@@ -134,7 +138,8 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     const [a, b] = ['reports-1', 'reports-2'].map((d) => join(dir, d, readdirSync(join(dir, d)).find((f) => f.endsWith('.json'))!));
     const compare = await runCli(['compare', a!, b!, '--html', join(dir, 'compare.html')]);
     assert.equal(compare.code, 0, compare.stderr);
-    assert.match(compare.stdout, /^counters\.acked\s+200\s+200\s+0\s+1\.00×$/m);
+    assert.match(compare.stdout, /^messages acked\s+200\s+200\s+0\s+1\.00×$/m);
+    assert.match(compare.stdout, /^\S+ against \S+ \(noise band ±10%\): /);
     assert.match(readFileSync(join(dir, 'compare.html'), 'utf8'), /id="compare-publishAckUs"/);
     const merged = join(dir, 'merged', 'all.json');
     const merge = await runCli(['merge', a!, b!, '-o', merged, '--quiet']);

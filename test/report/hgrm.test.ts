@@ -30,11 +30,18 @@ describe('hgrm', () => {
     assert.equal(files.length, 6 + 5 + 5 + 6);
   });
 
-  it('writes the timeline as CSV, one row per second', () => {
-    const result = fixtureResult({ seed: 1, seconds: 4 });
-    const lines = renderTimelineCsv(result.timeline).split('\r\n');
-    assert.equal(lines[0], 'second,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us');
-    assert.equal(lines.length, 1 + 4 + 1);
-    assert.equal(lines[4], `3,0,0,50,50,0,60,3,${result.timeline[3]!.publishAckP50Us},${result.timeline[3]!.publishAckP99Us}`);
+  it('writes the timeline as CSV from the first stage, one row per second, gaps filled, each row naming its stage', () => {
+    const result = fixtureResult({ seed: 1, seconds: 8 });
+    // The first stage began 1.0 s into the run (fixture), and no worker reported in second 5.
+    result.timeline = result.timeline.filter((p) => p.second !== 5);
+    result.timeline[2]!.lost = 3;
+    const lines = renderTimelineCsv(result).split('\r\n');
+    assert.equal(lines[0], 'second,stage,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us,lost,reconnects,refreshes');
+    assert.equal(lines.length, 1 + 7 + 1, 'seconds 1 to 7 of the run, as 0 to 6');
+    assert.equal(lines[1], '0,1 connect,20,0,0,0,0,40,0,0,0,0,0,0');
+    assert.equal(lines[2], '1,1 connect,20,0,0,0,0,60,0,0,0,3,0,0');
+    const p3 = result.timeline.find((p) => p.second === 4)!;
+    assert.equal(lines[4], `3,after,0,0,50,50,0,60,3,${p3.publishAckP50Us},${p3.publishAckP99Us},0,0,0`);
+    assert.equal(lines[5], '4,after,0,0,0,0,0,60,3,0,0,0,0,0', 'a second with no report: nothing counted, gauges carried');
   });
 });

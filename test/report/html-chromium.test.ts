@@ -19,6 +19,8 @@ import { runSignBench } from '../../src/sign-bench/run-sign-bench.js';
 import { renderSignBenchHtml } from '../../src/sign-bench/sign-bench-html.js';
 import { repoPath } from '../helpers.js';
 import { fixtureResult } from './fixture.js';
+import { runsVerdict } from '../../src/report/compare-verdict.js';
+import type { RunResult } from '../../src/report/run-result.js';
 
 /** Debian's chromium; CHROMIUM_PATH points elsewhere on other machines. */
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -124,6 +126,45 @@ describe('the HTML report in headless Chromium', () => {
     assert.deepEqual(requests, []);
   });
 
+  it('shows errors by reason at the top, marks the timeline, draws the schedule apart from the latencies, with readable legends', { skip }, async () => {
+    mkdirSync(OUT, { recursive: true });
+    const result = troubledRun();
+    const file = join(OUT, 'report-sections.html');
+    writeFileSync(file, renderRunHtml(result));
+    const { errors, requests } = await openInChromium(file, join(OUT, 'report-sections.png'));
+    const sections = await inspectSections(file, join(OUT, 'report-top.png'));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, []);
+    assert.deepEqual(sections.headings.slice(0, 3), ['Errors by reason', 'Thresholds', 'Latency by percentile'], 'errors come right after the summary cards');
+    assert.deepEqual(sections.errorRows, [['error: connection-lost', '12'], ['connect failed: not-authorized', '3'], ['error: ack-timeout', '2']]);
+    assert.ok(sections.errorsTop < 900, `errors by reason is on the first screen (at ${sections.errorsTop} px)`);
+    assert.deepEqual(sections.markers, { stage: 6, lost: 3, reconnects: 3, refreshes: 3 }, 'two stage starts, one band each of lost, reconnects, refreshes, on each of the three timelines');
+    assert.equal(sections.scheduleUnder, 'Connect schedule', 'the schedule chart has its own place, under the timeline');
+    assert.ok(!sections.latencyIds.includes('latency-connectDoneUs'), 'and is not among the latency charts');
+    assert.ok(sections.legends.includes('embedded broker verify ES256'), sections.legends.join(' | '));
+    assert.deepEqual(sections.legends.filter((l) => /Us\b|Us\./.test(l)), [], 'no raw metric names in legends');
+    assert.ok(sections.legends.includes('connections lost') && sections.legends.includes('token refreshes'), 'markers have a key');
+  });
+
+  it('opens the comparison page with the verdict', { skip }, async () => {
+    mkdirSync(OUT, { recursive: true });
+    const base = fixtureResult({ seed: 3 });
+    const slower = fixtureResult({ seed: 4, slowdown: 1.8 });
+    const columns = [
+      { label: 'base', section: base.total, durationMs: base.durationMs },
+      { label: 'slower', section: slower.total, durationMs: slower.durationMs },
+    ];
+    const comparison = compareColumns(columns);
+    const file = join(OUT, 'compare-verdict.html');
+    writeFileSync(file, renderCompareHtml('base vs slower', comparison, columns));
+    await openInChromium(file, join(OUT, 'compare-verdict.png'));
+    const sections = await inspectSections(file, join(OUT, 'compare-top.png'));
+    assert.equal(sections.headings[0], 'Verdict');
+    assert.equal(sections.verdict, runsVerdict(comparison));
+    assert.match(sections.verdict, /^slower against base \(noise band ±10%\): worse\. Connects [\d.]+× slower at p99/);
+    assert.deepEqual(sections.tableGroups, ['latency', 'throughput', 'errors', 'cost']);
+  });
+
   it('draws the sign-bench page: its bar charts and its latency spectra', { skip }, async () => {
     mkdirSync(OUT, { recursive: true });
     const result = await runSignBench({ algs: ['RS256', 'ES256'], rsaBits: [2048], workers: [1, 2], durationMs: 50, openssl: false });
@@ -139,3 +180,81 @@ describe('the HTML report in headless Chromium', () => {
     assert.deepEqual(requests, []);
   });
 });
+
+/** A run with trouble: lost connections, reconnects and a refresh wave, refused connects, a second stage, the broker's verify times. */
+function troubledRun(): RunResult {
+  const result = fixtureResult({ seed: 7, seconds: 14 });
+  const connect = result.total.histograms['connectUs']!;
+  result.total.histograms['connectDoneUs'] = connect;
+  result.total.errors = { 'ack-timeout': 2, 'connection-lost': 12 };
+  result.total.connectFailures = { 'not-authorized': 3 };
+  result.total.counters['connectFailed'] = 3;
+  const stage0 = result.stages[0]!;
+  stage0.total = { ...stage0.total, connectFailures: { 'not-authorized': 3 }, errors: {} };
+  result.stages.push({ ...stage0, index: 1, type: 'publish', startedAt: '2026-11-28T08:00:04.300Z', endedAt: '2026-11-28T08:00:13.000Z', durationMs: 8700, total: { ...stage0.total, connectFailures: {}, errors: { 'ack-timeout': 2, 'connection-lost': 12 } } });
+  const at = (second: number) => result.timeline.find((p) => p.second === second)!;
+  Object.assign(at(6), { lost: 7 });
+  Object.assign(at(7), { lost: 5, reconnects: 4 });
+  Object.assign(at(8), { reconnects: 8 });
+  Object.assign(at(10), { refreshes: 60 });
+  result.broker.metrics = { counters: { 'auth.accepted': 60, 'auth.rejected.bad-signature': 3 }, histograms: { 'verifyUs.ES256': connect } };
+  return result;
+}
+
+interface Sections {
+  headings: string[];
+  errorRows: string[][];
+  errorsTop: number;
+  markers: Record<string, number>;
+  scheduleUnder: string;
+  latencyIds: string[];
+  legends: string[];
+  verdict: string;
+  tableGroups: string[];
+}
+
+const SECTIONS = `(() => {
+  const h2 = [...document.querySelectorAll('h2')];
+  const markers = {};
+  for (const g of document.querySelectorAll('g.marker')) {
+    const kind = [...g.classList].find((c) => c.startsWith('marker-')).slice(7);
+    markers[kind] = (markers[kind] || 0) + 1;
+  }
+  const schedule = document.getElementById('schedule-connectDoneUs');
+  let under = schedule ? schedule.parentElement.previousElementSibling : null;
+  while (under && under.tagName !== 'H3' && under.tagName !== 'H2') under = under.previousElementSibling;
+  const latencyGrid = h2.find((h) => h.textContent === 'Latency by percentile');
+  const errors = document.getElementById('errors');
+  return {
+    headings: h2.map((h) => h.textContent),
+    errorRows: [...document.querySelectorAll('table.errors tr')].slice(1).map((tr) => [...tr.children].slice(0, 2).map((td) => td.textContent)),
+    errorsTop: errors ? errors.getBoundingClientRect().top : -1,
+    markers,
+    scheduleUnder: under ? under.textContent : '',
+    latencyIds: (() => {
+      let grid = latencyGrid ? latencyGrid.nextElementSibling : null;
+      while (grid && !grid.classList.contains('charts')) grid = grid.nextElementSibling;
+      return grid ? [...grid.querySelectorAll('figure')].map((f) => f.id) : [];
+    })(),
+    legends: [...document.querySelectorAll('.legend span')].map((s) => s.textContent),
+    verdict: [...document.querySelectorAll('#verdict p')].map((p) => p.textContent).join('\\n\\n'),
+    tableGroups: [...document.querySelectorAll('h3')].map((h) => h.textContent).filter((t) => ['latency', 'throughput', 'errors', 'cost'].includes(t)),
+  };
+})()`;
+
+/** The page's sections as the browser laid them out, and a screenshot of its first screen. */
+async function inspectSections(file: string, screenshot: string): Promise<Sections> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 }, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const sections = await page.evaluate<Sections>(SECTIONS);
+    await page.screenshot({ path: screenshot, fullPage: false });
+    return sections;
+  } finally {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}

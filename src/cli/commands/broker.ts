@@ -55,7 +55,7 @@ export const brokerCommandModule: CommandModule<object, BrokerCommandArgs> = {
       .option('device', { type: 'string', describe: 'The device id for --public-key' })
       .option('alg', { type: 'string', choices: ALGORITHMS, describe: 'The algorithm for --public-key (default: from the key)' })
       .option('audience', { type: 'string', default: DEFAULT_VERIFY_POLICY.audienceTemplate, describe: 'aud template; {deviceId} is replaced' })
-      .option('cert', { type: 'string', describe: 'Server certificate PEM for --tls-port (default: a local CA makes one)' })
+      .option('cert', { type: 'string', describe: 'Server certificate PEM for --tls-port (default: one from a local CA)' })
       .option('key', { type: 'string', describe: 'Private key PEM of --cert' })
       .option('cert-dir', { type: 'string', default: DEFAULT_CERT_DIR, describe: 'Where the local CA and server certificate are kept' })
       .option('skew', { type: 'string', default: `${DEFAULT_VERIFY_POLICY.skewSec}s`, describe: 'Allowed clock skew for exp and iat' })

@@ -1,40 +1,45 @@
-/** `mqtt-jwt-bench compare a.json b.json …` (or `compare run.json --groups`): side by side. */
+/** `mqtt-jwt-bench compare a.json b.json …` (or `compare run.json --groups`): a verdict, then the figures side by side. */
 import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError, EXIT_OK } from '../../errors.js';
-import { compareColumns, type CompareColumn } from '../../report/compare.js';
-import { groupColumns } from '../../report/group-columns.js';
+import { compareColumns, DEFAULT_NOISE, groupComparisonColumns, runColumn, type CompareColumn } from '../../report/compare.js';
 import { formatComparison } from '../../report/compare-console.js';
 import { renderCompareHtml } from '../../report/compare-html.js';
 import { readRunResult } from '../../report/read.js';
 import { writeTextFile } from '../../report/write.js';
+import { paintOf } from '../colour.js';
 import { handle } from '../errors.js';
 
 export interface CompareCommandArgs {
   files: string[];
   groups: boolean;
   html?: string;
+  noise: number;
+  all: boolean;
   verbose?: boolean;
 }
 
 export const compareCommandModule: CommandModule<object, CompareCommandArgs> = {
   command: 'compare <files..>',
-  describe: 'Compare reports metric by metric (the first is the baseline), or the groups of one report',
+  describe: 'Compare reports (the first is the baseline), or the groups of one report: a verdict, then the figures',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'RunResult JSON files' })
-      .option('groups', { type: 'boolean', default: false, describe: "Compare the groups of one report (such as RSA against EC)" })
+      .positional('files', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'RunResult JSON files (at least one)' })
+      .option('groups', { type: 'boolean', default: false, describe: 'Compare the groups of one report (such as RSA against EC)' })
+      .option('noise', { type: 'number', default: DEFAULT_NOISE * 100, describe: 'Changes within ±this percent are noise (shown grey, left out of the verdict)' })
+      .option('all', { type: 'boolean', default: false, describe: 'Show every row: means, counts, p90 and max too' })
       .option('html', { type: 'string', describe: 'Also write the comparison as an HTML page to FILE' }),
   handler: handle(compareCommand),
 };
 
 export async function compareCommand(args: CompareCommandArgs): Promise<number> {
+  if (!Number.isFinite(args.noise) || args.noise < 0 || args.noise >= 100) throw new ConfigError(`--noise: expected a percentage from 0 to 99 (got ${args.noise})`);
   const columns = await columnsOf(args);
-  const comparison = compareColumns(columns);
-  process.stdout.write(`${formatComparison(comparison)}\n`);
+  const comparison = compareColumns(columns, { noise: args.noise / 100 });
+  process.stdout.write(`${formatComparison(comparison, { all: args.all, groups: args.groups, paint: paintOf(process.stdout) })}\n`);
   if (args.html !== undefined) {
     const title = args.groups ? `groups of ${basename(args.files[0] as string)}` : `${comparison.labels.join(' vs ')}`;
-    await writeTextFile(args.html, renderCompareHtml(title, comparison, columns));
+    await writeTextFile(args.html, renderCompareHtml(title, comparison, columns, { groups: args.groups }));
     process.stdout.write(`\nwrote ${args.html}\n`);
   }
   return EXIT_OK;
@@ -46,12 +51,12 @@ async function columnsOf(args: CompareCommandArgs): Promise<CompareColumn[]> {
     const result = await readRunResult(args.files[0] as string);
     const groups = Object.entries(result.groups);
     if (groups.length < 2) throw new ConfigError(`${args.files[0]}: has one group (${groups[0]?.[0] ?? 'none'}); --groups needs two or more`);
-    return groupColumns(result);
+    return groupComparisonColumns(result);
   }
   if (args.files.length < 2) throw new ConfigError('compare needs two or more reports (or one with --groups)');
   const results = await Promise.all(args.files.map(readRunResult));
   const labels = uniqueLabels(args.files);
-  return results.map((result, i) => ({ label: labels[i] as string, section: result.total, durationMs: result.durationMs }));
+  return results.map((result, i) => runColumn(labels[i] as string, result));
 }
 
 /** File names without .json; the full path where two names are the same. */

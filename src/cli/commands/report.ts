@@ -49,7 +49,7 @@ export async function reportCommand(args: ReportCommandArgs): Promise<number> {
     written.push(`${args.hgrm}/*.hgrm`);
   }
   if (args.csv !== undefined) {
-    await writeTextFile(args.csv, renderTimelineCsv(result.timeline));
+    await writeTextFile(args.csv, renderTimelineCsv(result));
     written.push(args.csv);
   }
   if (!args.quiet) process.stdout.write(`${formatSummary(result)}\n`);

@@ -1,11 +1,10 @@
-/** `mqtt-jwt-bench run <scenario>`: load, run, write the report, print the summary. */
+/** `mqtt-jwt-bench run [scenario]`: load (a file, or quick-mode flags), run, write the report, print the summary. */
 import type { Argv, CommandModule } from 'yargs';
 import { runProcesses } from '../../coordinator/processes.js';
 import { runPlan } from '../../coordinator/run.js';
-import { ConfigError, EXIT_INTERRUPTED } from '../../errors.js';
+import { ConfigError, EXIT_INTERRUPTED, EXIT_OK } from '../../errors.js';
 import { formatSummary } from '../../report/console.js';
 import { writeHtmlBeside, writeReport } from '../../report/write.js';
-import { loadScenarioFile } from '../../scenario/load.js';
 import { tlsWarnings } from '../../scenario/tls-plan.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
@@ -18,9 +17,13 @@ import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-
 import { maxLateFrom, shardFrom, startAtFrom } from '../shard-args.js';
 import { checkRunId, newRunId } from '../../coordinator/run-id.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
+import { loadRunScenario, printedScenario, withQuickFlags, type QuickModeArgs } from '../quick-mode.js';
+import { withRunEpilogue } from '../run-help.js';
+import { paintOf } from '../colour.js';
+import { colourSummary } from '../summary-colour.js';
 
-export interface RunCommandArgs extends ScenarioFlags {
-  scenario: string;
+export interface RunCommandArgs extends ScenarioFlags, QuickModeArgs {
+  scenario?: string;
   reportDir: string;
   quiet: boolean;
   progress: string;
@@ -38,11 +41,11 @@ export interface RunCommandArgs extends ScenarioFlags {
 }
 
 export const runCommandModule: CommandModule<object, RunCommandArgs> = {
-  command: 'run <scenario>',
-  describe: 'Run a scenario file and write a report',
+  command: 'run [scenario]',
+  describe: 'Run a scenario file (or a quick scenario from flags) and write a report',
   builder: (y: Argv) =>
-    withScenarioFlags(y)
-      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
+    withRunEpilogue(withQuickFlags(withScenarioFlags(y)))
+      .positional('scenario', { type: 'string', describe: 'Scenario file (YAML or JSON); leave out for a quick run from --devices' })
       .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
       .option('progress', { type: 'string', default: 'auto', describe: 'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr, ending with a done event naming the reports) or none' })
@@ -71,9 +74,13 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
 }
 
 async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<number> {
-  const loaded = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
+  const loaded = await loadRunScenario(args);
+  if (args.printScenario) {
+    process.stdout.write(printedScenario(args));
+    return EXIT_OK;
+  }
   const thresholds = thresholdsFromArgs(args.threshold);
-  assertThresholdsJudgeable(loaded.plan, thresholds, args.scenario);
+  assertThresholdsJudgeable(loaded.plan, thresholds, loaded.file);
   const shard = shardFrom(args.shard, process.env);
   const startAtMs = startAtFrom(args.startAt, Date.now());
   const runId = args.runId === undefined ? undefined : checkRunId(args.runId);
@@ -107,7 +114,7 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
     if (args.processes > 1 && (shard !== undefined || startAtMs !== undefined)) throw new ConfigError('--processes runs its own shards: it does not go with --shard or --start-at');
     const result = args.processes > 1
       ? await runProcesses(loaded.plan, {
-          file: args.scenario,
+          file: loaded.file,
           processes: args.processes,
           sets: overridesOf(args),
           thresholds: args.threshold ?? [],
@@ -117,7 +124,7 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
           ...(progress === undefined ? {} : { onProgress: progress }),
         })
       : await runPlan(loaded.plan, {
-      file: args.scenario,
+      file: loaded.file,
       signal: controller.signal,
       force: force.signal,
       onProgress: progress,
@@ -136,12 +143,16 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
     } catch (error) {
       writeError = error as Error;
     }
-    output.finish(formatSummary(result), written, JSON.stringify(result));
+    printer?.finish?.();
+    // The summary goes to stdout, or to stderr when --json-line keeps stdout for the report.
+    const summary = colourSummary(formatSummary(result), paintOf(args.jsonLine ? process.stderr : process.stdout));
+    output.finish(summary, written, JSON.stringify(result));
     if (writeError !== undefined) throw writeError;
     const exitCode = runExitCode(result, signals > 0);
     output.emit({ type: 'done', status: result.status, exitCode, reports: written });
     return exitCode;
   } finally {
+    printer?.finish?.();
     await metrics?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
