@@ -63,7 +63,7 @@ try {
   for (const { group: g, alg } of ALGS) {
     await generateKeystore({ path: stores[g] as string, alg, rsaBits: 2048, deviceIds: Array.from({ length: POOL }, (_, k) => `pool-${String(k + 1).padStart(5, '0')}`), workers: 2 });
   }
-  const advancedConfig = formatRabbitmqAdvancedConfig(await devicesFromKeysDir(join(dir, 'keys')));
+  const advancedConfig = formatRabbitmqAdvancedConfig(await devicesFromKeysDir(join(dir, 'keys'), true));
   node = await RabbitmqNode.start(requireRabbitmq(), { dir: join(dir, 'node'), advancedConfig, statsIntervalMs: 5000 });
   const version = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'rabbitmq-server'], { encoding: 'utf8' });
   process.stdout.write(`# RabbitMQ ${version} (oauth2 backend), node ${node.nodeName}\n\nbefore: ${uptime()}\n\n`);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { generateKeystore } from '../../src/coordinator/keygen.js';
 import { run, scenarioFromObject } from '../../src/index.js';
 import { startCli } from '../support/processes.js';
 import { runCli } from './cli.js';
@@ -17,12 +18,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('keys generate → keys export --format jwks → broker --jwks', () => {
   it('accepts every device of the exported keystores, and refuses a key not in the set', async () => {
-    const made = [
-      await runCli(['keys', 'generate', '--alg', 'ES256', '--count', '4', '--id-pattern', 'ec-{index}', '--out', join(dir, 'fleet'), '--workers', '1']),
-      await runCli(['keys', 'generate', '--alg', 'RS256', '--count', '2', '--id-pattern', 'rsa-{index}', '--out', join(dir, 'fleet'), '--workers', '1']),
-      await runCli(['keys', 'generate', '--alg', 'ES256', '--count', '1', '--id-pattern', 'outsider', '--out', join(dir, 'outsider.json'), '--workers', '1']),
-    ];
-    for (const m of made) assert.equal(m.code, 0, m.stderr);
+    const made = await runCli(['keys', 'generate', '--alg', 'ES256', '--count', '4', '--id-pattern', 'ec-{index}', '--out', join(dir, 'fleet'), '--workers', '1']);
+    assert.equal(made.code, 0, made.stderr);
+    // The same as `keys generate`, in this process (each CLI process costs seconds on a busy machine).
+    await generateKeystore({ path: join(dir, 'fleet', 'RS256.json'), alg: 'RS256', rsaBits: 2048, deviceIds: ['rsa-1', 'rsa-2'], workers: 1 });
+    await generateKeystore({ path: join(dir, 'outsider.json'), alg: 'ES256', rsaBits: 2048, deviceIds: ['outsider'], workers: 1 });
     const jwks = join(dir, 'fleet.jwks.json');
     const exported = await runCli(['keys', 'export', '--keys', join(dir, 'fleet'), '--format', 'jwks', '-o', jwks]);
     assert.equal(exported.code, 0, exported.stderr);
@@ -54,5 +54,20 @@ describe('keys generate → keys export --format jwks → broker --jwks', () => 
       assert.equal(await broker.stop(), 0);
     }
     assert.match(broker.output(), /auth accepted 6 · rejected 1 \(unknown-device 1\)/);
+  });
+
+  it('keys of pools in one folder (both naming their keys pool-00001…) export by kid; the registry formats still refuse the same id twice', async () => {
+    for (const alg of ['ES256', 'RS256'] as const) {
+      await generateKeystore({ path: join(dir, 'pools', `${alg}.json`), alg, rsaBits: 2048, deviceIds: ['pool-00001', 'pool-00002'], workers: 1 });
+    }
+    const jwks = await runCli(['keys', 'export', '--keys', join(dir, 'pools'), '--format', 'jwks']);
+    assert.equal(jwks.code, 0, jwks.stderr);
+    assert.deepEqual((JSON.parse(jwks.stdout) as { keys: { alg: string }[] }).keys.map((k) => k.alg).sort(), ['ES256', 'ES256', 'RS256', 'RS256']);
+    const rabbit = await runCli(['keys', 'export', '--keys', join(dir, 'pools'), '--format', 'rabbitmq']);
+    assert.equal(rabbit.code, 0, rabbit.stderr);
+    assert.equal((rabbit.stdout.match(/ => \{pem, /g) ?? []).length, 4);
+    const csv = await runCli(['keys', 'export', '--keys', join(dir, 'pools'), '--format', 'csv']);
+    assert.equal(csv.code, 2);
+    assert.match(csv.stderr, /device pool-00001 is also in another keystore/);
   });
 });

@@ -141,7 +141,17 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
     }
     assert.deepEqual(accepted, [], `each must be refused with a CONNACK code:\n${JSON.stringify(answers, null, 2)}`);
     // The control: the same device, the same moment, a good token, publishing to its own uplink.
-    assert.deepEqual(await attemptConnect(suite.node.mqttPort, device, good, `/up/device/id/${device}`), { connected: true });
+    assert.deepEqual(await attemptConnect(suite.node.mqttPort, device, good, `/up/device/id/${device}`), { connected: true, published: 'acked' });
+  });
+
+  it('a scope for another device\'s uplink gets in, and RabbitMQ closes the connection at the first PUBLISH instead of acknowledging it', { skip }, async () => {
+    const ec = await loadKeystore(suite.keystore('ec.json'));
+    const entry = ec.devices['ec-5'];
+    assert.ok(entry !== undefined);
+    const key = createPrivateKey({ key: entry.privateKey, format: 'jwk' });
+    const spec: TokenSpec = { alg: 'ES256', audienceTemplate: RESOURCE_SERVER_ID, lifetimeSec: 600, includeKid: true, claims: { scope: 'rabbitmq.write:*/amq.topic/.up.device.id.ec-4' } };
+    const token = signTokenSync(spec, 'ec-5', key, entry.kid, Date.now() / 1000);
+    assert.deepEqual(await attemptConnect(suite.node.mqttPort, 'ec-5', token, '/up/device/id/ec-5'), { connected: true, published: 'closed' });
   });
 
   it('refreshes tokens in a run longer than their lifetime: every device reconnects with fresh ones, nothing lost, RabbitMQ agrees', { skip }, async () => {

@@ -92,7 +92,7 @@ async function exportKeys(args: ExportArgs): Promise<number> {
     const keystore = await loadKeystore(args.keys);
     for (const [deviceId, entry] of Object.entries(keystore.devices)) records.push({ deviceId, alg: keystore.alg, kid: entry.kid, publicKey: entry.publicKey });
   } else {
-    records.push(...(await devicesFromKeysDir(args.keys)));
+    records.push(...(await devicesFromKeysDir(args.keys, format === 'jwks' || format === 'rabbitmq')));
   }
   records.sort((a, b) => a.deviceId.localeCompare(b.deviceId));
   const text = exportText(records, format, args.resourceServerId);
