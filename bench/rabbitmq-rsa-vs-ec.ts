@@ -22,7 +22,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeystore } from '../src/coordinator/keygen.js';
 import { devicesFromKeysDir } from '../src/broker/device-sources.js';
+import { importPrivateJwk } from '../src/identity/keys.js';
+import { loadKeystore } from '../src/identity/keystore.js';
 import { formatRabbitmqAdvancedConfig } from '../src/identity/rabbitmq-config.js';
+import { signTokenSync } from '../src/identity/token.js';
 import { run, scenarioFromObject } from '../src/index.js';
 import type { RunResult } from '../src/report/run-result.js';
 import type { ScenarioInput } from '../src/scenario/schema.js';
@@ -68,6 +71,20 @@ try {
   const version = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'rabbitmq-server'], { encoding: 'utf8' });
   process.stdout.write(`# RabbitMQ ${version} (oauth2 backend), node ${node.nodeName}\n\nbefore: ${uptime()}\n\n`);
   await sleep(5000);
+
+  // 0. RabbitMQ's own verify, timed inside its VM: what its oauth2 backend calls on each CONNECT
+  // (jose_jwt:verify with the key from signing_keys), 2,000 times on one token per algorithm.
+  process.stdout.write(`## Verify inside RabbitMQ's VM (jose_jwt:verify, 2,000 times, one Erlang process)\n\n| alg | µs per verify |\n|---|---:|\n`);
+  const verifyUs: Record<string, number> = {};
+  for (const { group: g, alg } of ALGS) {
+    const store = await loadKeystore(stores[g] as string);
+    const [deviceId, entry] = Object.entries(store.devices)[0] as [string, (typeof store.devices)[string]];
+    const token = signTokenSync({ alg, audienceTemplate: 'rabbitmq', lifetimeSec: 3600, includeKid: true, claims: { scope: SCOPE } }, deviceId, importPrivateJwk(entry.privateKey, g), entry.kid, Date.now() / 1000);
+    const expression = `K = jose_jwk:from_pem(<<"${entry.publicKey.trim()}">>), T = <<"${token}">>, {true, _, _} = jose_jwt:verify(K, T), {Us, _} = timer:tc(fun() -> [jose_jwt:verify(K, T) || _ <- lists:seq(1, 2000)] end), Us / 2000.`;
+    verifyUs[g] = Number(node.eval(expression));
+    process.stdout.write(`| ${alg} | ${(verifyUs[g] ?? NaN).toFixed(1)} |\n`);
+  }
+  process.stdout.write(`\nEC ÷ RSA, verify inside RabbitMQ: ${((verifyUs['ec'] ?? NaN) / (verifyUs['rsa'] ?? NaN)).toFixed(2)}\n\n`);
 
   // Idle CPU of the node, to subtract from each run.
   const idle0 = procStat(node.beamPid).cpuSec;

@@ -153,6 +153,13 @@ export class RabbitmqNode {
     await this.#exited;
   }
 
+  /** `rabbitmqctl eval EXPR` on this node: the printed Erlang term, or an error with what it said. */
+  eval(expression: string): string {
+    const result = spawnSync(this.#tools.ctl, ['-n', this.nodeName, 'eval', expression], { env: this.#env, encoding: 'utf8', timeout: STOP_TIMEOUT_MS });
+    if (result.status !== 0) throw new Error(`rabbitmqctl eval: ${result.stderr}${result.stdout}`);
+    return result.stdout.trim();
+  }
+
   /** GET on the management API, authenticated by a token (the oauth2 backend reads it from the Basic password). */
   async managementGet(path: string, token: string): Promise<unknown> {
     const response = await fetch(`http://127.0.0.1:${this.managementPort}${path}`, { headers: { authorization: `Basic ${Buffer.from(`operator:${token}`).toString('base64')}` } });
