@@ -64,7 +64,8 @@ export function parseJwks(text: string, file: string): KeySetEntry[] {
 function entryOf(fields: Record<string, unknown>, where: string): KeySetEntry {
   const { kid, alg } = fields;
   if (typeof kid !== 'string' || kid.length === 0) throw new ConfigError(`${where} kid must be a non-empty string (the verifier picks keys by it)`);
-  if (!isAlgorithm(alg)) throw new ConfigError(`${where} alg must be one of RS256, ES256, RS384, RS512, PS256, ES384, ES512, EdDSA (got ${JSON.stringify(alg)})`);
+  if (!isAlgorithm(alg))
+    throw new ConfigError(`${where} alg must be one of RS256, ES256, RS384, RS512, PS256, ES384, ES512, EdDSA (got ${JSON.stringify(alg)})`);
   if ('d' in fields) throw new ConfigError(`${where} is a private key: a JWK Set for a verifier holds public keys only`);
   let publicKey: KeyObject;
   try {

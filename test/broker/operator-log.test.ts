@@ -9,7 +9,10 @@ const refused = (clientId: string): Denial => ({ kind: 'refused', clientId, remo
 
 describe('operator log lines', () => {
   it('name the time, client, address, reason and CONNACK code of a refusal', () => {
-    assert.equal(formatDenial(refused('device-00001'), T0), '2026-12-02T04:30:00.000Z refused client="device-00001" from=127.0.0.1:50000 reason=bad-signature connack=5');
+    assert.equal(
+      formatDenial(refused('device-00001'), T0),
+      '2026-12-02T04:30:00.000Z refused client="device-00001" from=127.0.0.1:50000 reason=bad-signature connack=5',
+    );
     assert.equal(
       formatDenial({ kind: 'refused', clientId: 'x', remoteAddress: '[::1]:1', reason: 'not-jwt', returnCode: 4 }, T0),
       '2026-12-02T04:30:00.000Z refused client="x" from=[::1]:1 reason=not-jwt connack=4',
@@ -18,8 +21,14 @@ describe('operator log lines', () => {
 
   it('say what the ACL denied and what the client got', () => {
     const base = { kind: 'acl-denied', clientId: 'd1', remoteAddress: '127.0.0.1:2' } as const;
-    assert.equal(formatDenial({ ...base, action: 'publish', topic: '/up/device/id/d2' }, T0), '2026-12-02T04:30:00.000Z acl-denied client="d1" from=127.0.0.1:2 reason=publish topic="/up/device/id/d2" closed');
-    assert.equal(formatDenial({ ...base, action: 'subscribe', topic: '#' }, T0), '2026-12-02T04:30:00.000Z acl-denied client="d1" from=127.0.0.1:2 reason=subscribe topic="#" suback=0x80');
+    assert.equal(
+      formatDenial({ ...base, action: 'publish', topic: '/up/device/id/d2' }, T0),
+      '2026-12-02T04:30:00.000Z acl-denied client="d1" from=127.0.0.1:2 reason=publish topic="/up/device/id/d2" closed',
+    );
+    assert.equal(
+      formatDenial({ ...base, action: 'subscribe', topic: '#' }, T0),
+      '2026-12-02T04:30:00.000Z acl-denied client="d1" from=127.0.0.1:2 reason=subscribe topic="#" suback=0x80',
+    );
     assert.match(formatDenial({ ...base, action: 'qos', topic: '/up/device/id/d1' }, T0), / reason=qos topic="\/up\/device\/id\/d1" closed$/);
   });
 
@@ -45,7 +54,10 @@ describe('operator log rate limit', () => {
     assert.equal(lines.length, 3, 'still the same window');
     now += 1;
     log.denied(refused('next'));
-    assert.deepEqual(lines.slice(3), ['2026-12-02T04:30:01.000Z 8 more refused or denied clients not printed (at most 3 lines/s)', '2026-12-02T04:30:01.000Z refused client="next" from=127.0.0.1:50000 reason=bad-signature connack=5']);
+    assert.deepEqual(lines.slice(3), [
+      '2026-12-02T04:30:01.000Z 8 more refused or denied clients not printed (at most 3 lines/s)',
+      '2026-12-02T04:30:01.000Z refused client="next" from=127.0.0.1:50000 reason=bad-signature connack=5',
+    ]);
     log.flush();
     assert.equal(lines.length, 5, 'nothing held back, nothing said');
     for (let i = 0; i < 4; i++) log.denied(refused(`again${i}`));

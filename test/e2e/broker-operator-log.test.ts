@@ -37,9 +37,20 @@ describe('broker operator log', () => {
       await waitFor(broker.output, /acl-denied/);
       const lines = broker.output().split('\n');
       const iso = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z';
-      assert.ok(lines.some((l) => new RegExp(`^${iso} refused client="stranger" from=127\\.0\\.0\\.1:\\d+ reason=unknown-device connack=5$`).test(l)), broker.output());
-      assert.ok(lines.some((l) => new RegExp(`^${iso} refused client="dev-ok" from=127\\.0\\.0\\.1:\\d+ reason=not-jwt connack=4$`).test(l)), broker.output());
-      assert.ok(lines.some((l) => new RegExp(`^${iso} acl-denied client="dev-ok" from=127\\.0\\.0\\.1:\\d+ reason=subscribe topic="/down/device/id/other" suback=0x80$`).test(l)), broker.output());
+      assert.ok(
+        lines.some((l) => new RegExp(`^${iso} refused client="stranger" from=127\\.0\\.0\\.1:\\d+ reason=unknown-device connack=5$`).test(l)),
+        broker.output(),
+      );
+      assert.ok(
+        lines.some((l) => new RegExp(`^${iso} refused client="dev-ok" from=127\\.0\\.0\\.1:\\d+ reason=not-jwt connack=4$`).test(l)),
+        broker.output(),
+      );
+      assert.ok(
+        lines.some((l) =>
+          new RegExp(`^${iso} acl-denied client="dev-ok" from=127\\.0\\.0\\.1:\\d+ reason=subscribe topic="/down/device/id/other" suback=0x80$`).test(l),
+        ),
+        broker.output(),
+      );
       assert.ok(!broker.output().includes(strangerToken.split('.')[2] as string), 'no token');
       assert.doesNotMatch(broker.output(), /eyJ/);
     } finally {
@@ -61,7 +72,11 @@ describe('broker operator log', () => {
 
 describe('broker flags are checked before it listens', () => {
   const cases: [string, string[], RegExp][] = [
-    ['a bare number for --stats-interval', ['--stats-interval', '2'], /^error: --stats-interval must be a duration like 250ms, 30s, 5m or 1h \(got "2"\) \(a number needs a unit: 2s or 2ms\?\)\n$/],
+    [
+      'a bare number for --stats-interval',
+      ['--stats-interval', '2'],
+      /^error: --stats-interval must be a duration like 250ms, 30s, 5m or 1h \(got "2"\) \(a number needs a unit: 2s or 2ms\?\)\n$/,
+    ],
     ['a word for --stats-interval', ['--stats-interval', 'often'], /^error: --stats-interval must be a duration like 250ms, 30s, 5m or 1h \(got "often"\)\n$/],
     ['a zero --downlink-interval', ['--downlink-interval', '0s'], /^error: --downlink-interval must be a duration/],
     ['a port out of range', ['--ws-port', '70000'], /^error: --ws-port must be a port number from 0 to 65535 \(got 70000\)\n$/],

@@ -18,7 +18,20 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('keys generate → keys export --format jwks → broker --jwks', () => {
   it('accepts every device of the exported keystores, and refuses a key not in the set', async () => {
-    const made = await runCli(['keys', 'generate', '--alg', 'ES256', '--count', '4', '--id-pattern', 'ec-{index}', '--out', join(dir, 'fleet'), '--workers', '1']);
+    const made = await runCli([
+      'keys',
+      'generate',
+      '--alg',
+      'ES256',
+      '--count',
+      '4',
+      '--id-pattern',
+      'ec-{index}',
+      '--out',
+      join(dir, 'fleet'),
+      '--workers',
+      '1',
+    ]);
     assert.equal(made.code, 0, made.stderr);
     // The same as `keys generate`, in this process (each CLI process costs seconds on a busy machine).
     await generateKeystore({ path: join(dir, 'fleet', 'RS256.json'), alg: 'RS256', rsaBits: 2048, deviceIds: ['rsa-1', 'rsa-2'], workers: 1 });
@@ -41,7 +54,11 @@ describe('keys generate → keys export --format jwks → broker --jwks', () => 
           { name: 'rsa', count: 2, idPattern: 'rsa-{index}', alg: 'RS256' as const, keys: { store: join(dir, 'fleet', 'RS256.json') } },
           { name: 'outsider', count: 1, idPattern: 'outsider', alg: 'ES256' as const, keys: { store: join(dir, 'outsider.json') } },
         ],
-        stages: [{ type: 'connect' as const, rate: '50/s' }, { type: 'publish' as const, rate: '10/s', count: 2, qos: 1 as const, groups: ['ec', 'rsa'] }, { type: 'disconnect' as const }],
+        stages: [
+          { type: 'connect' as const, rate: '50/s' },
+          { type: 'publish' as const, rate: '10/s', count: 2, qos: 1 as const, groups: ['ec', 'rsa'] },
+          { type: 'disconnect' as const },
+        ],
       };
       const result = await run(scenarioFromObject(scenario, scenario.name));
       assert.equal(result.groups['ec']?.counters['connected'], 4, broker.output());

@@ -62,14 +62,22 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
 
   it('ES256 and RS256 devices with per-device keys connect and publish at QoS 1; RabbitMQ counted exactly what we say it acknowledged', { skip }, async () => {
     const result = await runScenario(
-      scenario('rabbitmq-publish', suite.node.mqttPort, [group('ec', suite.keystore('ec.json'), 'ES256', 6, 'ec-{index}'), group('rsa', suite.keystore('rsa.json'), 'RS256', 3, 'rsa-{index}')], [
-        { type: 'connect', rate: '50/s', order: 'interleaved' },
-        { type: 'publish', rate: '10/s', count: 5, qos: 1, order: 'interleaved' },
-        { type: 'disconnect' },
-      ]),
+      scenario(
+        'rabbitmq-publish',
+        suite.node.mqttPort,
+        [group('ec', suite.keystore('ec.json'), 'ES256', 6, 'ec-{index}'), group('rsa', suite.keystore('rsa.json'), 'RS256', 3, 'rsa-{index}')],
+        [
+          { type: 'connect', rate: '50/s', order: 'interleaved' },
+          { type: 'publish', rate: '10/s', count: 5, qos: 1, order: 'interleaved' },
+          { type: 'disconnect' },
+        ],
+      ),
     );
     assert.equal(result.status, 'complete', result.statusReason);
-    for (const [name, devices] of [['ec', 6], ['rsa', 3]] as const) {
+    for (const [name, devices] of [
+      ['ec', 6],
+      ['rsa', 3],
+    ] as const) {
       const g = result.groups[name];
       assert.deepEqual(g?.connectFailures, {}, `${name}\n${suite.node.log.slice(-3000)}`);
       assert.equal(g?.counters['connected'], devices, name);
@@ -81,28 +89,42 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
     assert.equal(await suite.settledPublishedIn(suite.acceptedSoFar), suite.acceptedSoFar, 'publish_in of amq.topic, by the management API');
   });
 
-  it('refuses a key it does not know, a wrong aud, a token without scope and one for another vhost, each device counted; the control group gets in', { skip }, async () => {
-    const result = await runScenario(
-      scenario('rabbitmq-refusals', suite.node.mqttPort, [
-        group('control', suite.keystore('ec.json'), 'ES256', 2, 'ec-{index}'),
-        group('wrong-key', suite.keystore('wrongkey.json', false), 'ES256', 2, 'wrongkey-{index}'),
-        group('wrong-aud', suite.keystore('aud.json'), 'ES256', 2, 'aud-{index}', rabbitToken({ audience: 'https://akenza.io/devices/{deviceId}' })),
-        group('no-scope', suite.keystore('noscope.json'), 'ES256', 2, 'noscope-{index}', { audience: RESOURCE_SERVER_ID }),
-        group('other-vhost', suite.keystore('vhost.json'), 'ES256', 2, 'vhost-{index}', rabbitToken({ claims: { scope: 'rabbitmq.write:other/*' } })),
-      ], [{ type: 'connect', rate: '50/s' }, { type: 'disconnect' }]),
-    );
-    assert.equal(result.status, 'complete', result.statusReason);
-    assert.equal(result.groups['control']?.counters['connected'], 2, suite.node.log.slice(-3000));
-    // A token RabbitMQ cannot validate (unknown kid, wrong aud, no scope claim) is a failed login,
-    // CONNACK 4; a valid token that grants nothing on the vhost is CONNACK 5 (MQTT 3.1.1 §3.2.2.3).
-    const expected: Record<string, string> = { 'wrong-key': 'bad-username-or-password', 'wrong-aud': 'bad-username-or-password', 'no-scope': 'bad-username-or-password', 'other-vhost': 'not-authorized' };
-    for (const [name, reason] of Object.entries(expected)) {
-      const g = result.groups[name];
-      assert.equal(g?.counters['connected'], undefined, `${name} must not get in`);
-      assert.equal(g?.counters['connectFailed'], 2, name);
-      assert.deepEqual(g?.connectFailures, { [reason]: 2 }, name);
-    }
-  });
+  it(
+    'refuses a key it does not know, a wrong aud, a token without scope and one for another vhost, each device counted; the control group gets in',
+    { skip },
+    async () => {
+      const result = await runScenario(
+        scenario(
+          'rabbitmq-refusals',
+          suite.node.mqttPort,
+          [
+            group('control', suite.keystore('ec.json'), 'ES256', 2, 'ec-{index}'),
+            group('wrong-key', suite.keystore('wrongkey.json', false), 'ES256', 2, 'wrongkey-{index}'),
+            group('wrong-aud', suite.keystore('aud.json'), 'ES256', 2, 'aud-{index}', rabbitToken({ audience: 'https://akenza.io/devices/{deviceId}' })),
+            group('no-scope', suite.keystore('noscope.json'), 'ES256', 2, 'noscope-{index}', { audience: RESOURCE_SERVER_ID }),
+            group('other-vhost', suite.keystore('vhost.json'), 'ES256', 2, 'vhost-{index}', rabbitToken({ claims: { scope: 'rabbitmq.write:other/*' } })),
+          ],
+          [{ type: 'connect', rate: '50/s' }, { type: 'disconnect' }],
+        ),
+      );
+      assert.equal(result.status, 'complete', result.statusReason);
+      assert.equal(result.groups['control']?.counters['connected'], 2, suite.node.log.slice(-3000));
+      // A token RabbitMQ cannot validate (unknown kid, wrong aud, no scope claim) is a failed login,
+      // CONNACK 4; a valid token that grants nothing on the vhost is CONNACK 5 (MQTT 3.1.1 §3.2.2.3).
+      const expected: Record<string, string> = {
+        'wrong-key': 'bad-username-or-password',
+        'wrong-aud': 'bad-username-or-password',
+        'no-scope': 'bad-username-or-password',
+        'other-vhost': 'not-authorized',
+      };
+      for (const [name, reason] of Object.entries(expected)) {
+        const g = result.groups[name];
+        assert.equal(g?.counters['connected'], undefined, `${name} must not get in`);
+        assert.equal(g?.counters['connectFailed'], 2, name);
+        assert.deepEqual(g?.connectFailures, { [reason]: 2 }, name);
+      }
+    },
+  );
 
   it('refuses every forged, expired or tampered token, while the same device with a good token gets in', { skip }, async () => {
     const ec = await loadKeystore(suite.keystore('ec.json'));
@@ -126,7 +148,9 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
       'claims changed after signing (scope widened)': `${readOnly.split('.')[0]}.${Buffer.from(JSON.stringify({ ...claims, scope: 'rabbitmq.write:*/*/* rabbitmq.configure:*/* rabbitmq.read:*/*' })).toString('base64url')}.${readOnly.split('.')[2]}`,
       'signed by another key under a registered kid': craft(header, claims, { es256: createPrivateKey({ key: otherEntry.privateKey, format: 'jwk' }) }),
       'alg none, no signature': craft({ alg: 'none', kid: ecEntry.kid, typ: 'JWT' }, claims, 'unsigned'),
-      'HS256 keyed with the registered RSA public key (algorithm confusion)': craft({ alg: 'HS256', kid: rsaEntry.kid, typ: 'JWT' }, claims, { hs256: rsaEntry.publicKey }),
+      'HS256 keyed with the registered RSA public key (algorithm confusion)': craft({ alg: 'HS256', kid: rsaEntry.kid, typ: 'JWT' }, claims, {
+        hs256: rsaEntry.publicKey,
+      }),
       'RS256 header on an EC key': `${Buffer.from(JSON.stringify({ ...header, alg: 'RS256' })).toString('base64url')}.${p}.${sign('sha256', Buffer.from(`${Buffer.from(JSON.stringify({ ...header, alg: 'RS256' })).toString('base64url')}.${p}`), { key: ecKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`,
       'no kid (no default key configured)': craft({ alg: 'ES256', typ: 'JWT' }, claims, { es256: ecKey }),
       'expired two minutes ago': signTokenSync(spec, device, ecKey, ecEntry.kid, nowSec - 600 - 120),
@@ -145,23 +169,30 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
     suite.accepted(1);
   });
 
-  it('a scope for another device\'s uplink gets in, and RabbitMQ closes the connection at the first PUBLISH instead of acknowledging it', { skip }, async () => {
+  it("a scope for another device's uplink gets in, and RabbitMQ closes the connection at the first PUBLISH instead of acknowledging it", { skip }, async () => {
     const ec = await loadKeystore(suite.keystore('ec.json'));
     const entry = ec.devices['ec-5'];
     assert.ok(entry !== undefined);
     const key = createPrivateKey({ key: entry.privateKey, format: 'jwk' });
-    const spec: TokenSpec = { alg: 'ES256', audienceTemplate: RESOURCE_SERVER_ID, lifetimeSec: 600, includeKid: true, claims: { scope: 'rabbitmq.write:*/amq.topic/.up.device.id.ec-4' } };
+    const spec: TokenSpec = {
+      alg: 'ES256',
+      audienceTemplate: RESOURCE_SERVER_ID,
+      lifetimeSec: 600,
+      includeKid: true,
+      claims: { scope: 'rabbitmq.write:*/amq.topic/.up.device.id.ec-4' },
+    };
     const token = signTokenSync(spec, 'ec-5', key, entry.kid, Date.now() / 1000);
     assert.deepEqual(await attemptConnect(suite.node.mqttPort, 'ec-5', token, '/up/device/id/ec-5'), { connected: true, published: 'closed' });
   });
 
   it('refreshes tokens in a run longer than their lifetime: every device reconnects with fresh ones, nothing lost, RabbitMQ agrees', { skip }, async () => {
     const result = await runScenario(
-      scenario('rabbitmq-refresh', suite.node.mqttPort, [group('refresh', suite.keystore('refresh.json'), 'ES256', 4, 'refresh-{index}', rabbitToken({ lifetime: '6s', refreshBefore: '2s' }))], [
-        { type: 'connect', rate: '50/s' },
-        { type: 'publish', rate: '2/s', count: 20, qos: 1 },
-        { type: 'disconnect' },
-      ]),
+      scenario(
+        'rabbitmq-refresh',
+        suite.node.mqttPort,
+        [group('refresh', suite.keystore('refresh.json'), 'ES256', 4, 'refresh-{index}', rabbitToken({ lifetime: '6s', refreshBefore: '2s' }))],
+        [{ type: 'connect', rate: '50/s' }, { type: 'publish', rate: '2/s', count: 20, qos: 1 }, { type: 'disconnect' }],
+      ),
     );
     const c = result.total.counters;
     assert.equal(result.status, 'complete', result.statusReason);
@@ -178,27 +209,48 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
   });
 
   const python = skip || pythonMissing();
-  it('the seed\'s own Python client (paho-mqtt, PyJWT, PyCryptodome) gets in with ES256 and RS256, its kid is ours, and a wrong aud is refused', { skip: python }, async () => {
-    for (const [file, deviceId, alg] of [['seed-ec.json', 'seed-ec', 'ES256'], ['seed-rsa.json', 'seed-rsa', 'RS256']] as const) {
-      const { privatePem, publicPem } = await suite.pemFiles(file, deviceId);
-      const ours = (await loadKeystore(suite.keystore(file))).devices[deviceId]?.kid;
-      const seed = (audience: string): ReturnType<typeof spawnSync> =>
-        spawnSync(PYTHON, [repoPath('test/rabbitmq/seed_client.py'), alg, deviceId, privatePem, publicPem, '127.0.0.1', String(suite.node.mqttPort), audience, JSON.stringify({ scope: OWN_UPLINK_SCOPE.replace('{deviceId}', deviceId) })], {
-          encoding: 'utf8',
-          timeout: 60_000,
-        });
-      const accepted = seed(RESOURCE_SERVER_ID);
-      assert.equal(accepted.status, 0, `${alg}: ${String(accepted.stderr)}\n${suite.node.log.slice(-2000)}`);
-      // RabbitMQ found the key by the kid PyCryptodome computed: our export's kid is the same.
-      assert.equal(String(accepted.stdout).trim(), ours, alg);
-      const refused = seed('https://akenza.io/devices/{deviceId}');
-      assert.notEqual(refused.status, 0, `${alg}: a wrong aud must be refused`);
-      assert.match(String(refused.stderr), /Connection Refused: bad user name or password/, alg);
-    }
-    // publish.single sends at QoS 0; RabbitMQ counted both messages.
-    suite.accepted(2);
-    assert.equal(await suite.settledPublishedIn(suite.acceptedSoFar), suite.acceptedSoFar);
-  });
+  it(
+    "the seed's own Python client (paho-mqtt, PyJWT, PyCryptodome) gets in with ES256 and RS256, its kid is ours, and a wrong aud is refused",
+    { skip: python },
+    async () => {
+      for (const [file, deviceId, alg] of [
+        ['seed-ec.json', 'seed-ec', 'ES256'],
+        ['seed-rsa.json', 'seed-rsa', 'RS256'],
+      ] as const) {
+        const { privatePem, publicPem } = await suite.pemFiles(file, deviceId);
+        const ours = (await loadKeystore(suite.keystore(file))).devices[deviceId]?.kid;
+        const seed = (audience: string): ReturnType<typeof spawnSync> =>
+          spawnSync(
+            PYTHON,
+            [
+              repoPath('test/rabbitmq/seed_client.py'),
+              alg,
+              deviceId,
+              privatePem,
+              publicPem,
+              '127.0.0.1',
+              String(suite.node.mqttPort),
+              audience,
+              JSON.stringify({ scope: OWN_UPLINK_SCOPE.replace('{deviceId}', deviceId) }),
+            ],
+            {
+              encoding: 'utf8',
+              timeout: 60_000,
+            },
+          );
+        const accepted = seed(RESOURCE_SERVER_ID);
+        assert.equal(accepted.status, 0, `${alg}: ${String(accepted.stderr)}\n${suite.node.log.slice(-2000)}`);
+        // RabbitMQ found the key by the kid PyCryptodome computed: our export's kid is the same.
+        assert.equal(String(accepted.stdout).trim(), ours, alg);
+        const refused = seed('https://akenza.io/devices/{deviceId}');
+        assert.notEqual(refused.status, 0, `${alg}: a wrong aud must be refused`);
+        assert.match(String(refused.stderr), /Connection Refused: bad user name or password/, alg);
+      }
+      // publish.single sends at QoS 0; RabbitMQ counted both messages.
+      suite.accepted(2);
+      assert.equal(await suite.settledPublishedIn(suite.acceptedSoFar), suite.acceptedSoFar);
+    },
+  );
 });
 
 function flip(b64url: string): string {
@@ -209,9 +261,17 @@ function flip(b64url: string): string {
 
 /** A skip message when Debian's Python packages the seed needs are missing (CI installs them). */
 function pythonMissing(): string | false {
-  const check = spawnSync(PYTHON, ['-c', 'import jwt, paho.mqtt.publish, jwt.algorithms as a\ntry:\n import Crypto.PublicKey\nexcept ImportError:\n import Cryptodome.PublicKey\nassert a.has_crypto'], { encoding: 'utf8' });
+  const check = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      'import jwt, paho.mqtt.publish, jwt.algorithms as a\ntry:\n import Crypto.PublicKey\nexcept ImportError:\n import Cryptodome.PublicKey\nassert a.has_crypto',
+    ],
+    { encoding: 'utf8' },
+  );
   if (check.status === 0) return false;
-  const message = 'python3 with paho-mqtt, PyJWT (with cryptography) and PyCryptodome not found (apt-get install python3-paho-mqtt python3-jwt python3-cryptography python3-pycryptodome)';
+  const message =
+    'python3 with paho-mqtt, PyJWT (with cryptography) and PyCryptodome not found (apt-get install python3-paho-mqtt python3-jwt python3-cryptography python3-pycryptodome)';
   if (process.env['REQUIRE_RABBITMQ'] === '1') return false;
   return message;
 }

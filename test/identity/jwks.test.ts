@@ -32,16 +32,26 @@ describe('keys as a JWK Set (RFC 7517 §5)', () => {
   });
 
   it('reads back the same keys under the same kids', () => {
-    const entries = parseJwks(formatJwks([{ deviceId: 'a', alg: 'ES256', publicKey: ec.publicKeyPem }, { deviceId: 'b', alg: 'RS256', publicKey: rsa.publicKeyPem }]), 'set.json');
-    assert.deepEqual(entries.map((e) => [e.alg, e.kid, fingerprint(e.publicKey)]), [
-      ['ES256', fingerprint(parsePublicKey(ec.publicKeyPem, 'ec')), fingerprint(parsePublicKey(ec.publicKeyPem, 'ec'))],
-      ['RS256', fingerprint(parsePublicKey(rsa.publicKeyPem, 'rsa')), fingerprint(parsePublicKey(rsa.publicKeyPem, 'rsa'))],
-    ]);
+    const entries = parseJwks(
+      formatJwks([
+        { deviceId: 'a', alg: 'ES256', publicKey: ec.publicKeyPem },
+        { deviceId: 'b', alg: 'RS256', publicKey: rsa.publicKeyPem },
+      ]),
+      'set.json',
+    );
+    assert.deepEqual(
+      entries.map((e) => [e.alg, e.kid, fingerprint(e.publicKey)]),
+      [
+        ['ES256', fingerprint(parsePublicKey(ec.publicKeyPem, 'ec')), fingerprint(parsePublicKey(ec.publicKeyPem, 'ec'))],
+        ['RS256', fingerprint(parsePublicKey(rsa.publicKeyPem, 'rsa')), fingerprint(parsePublicKey(rsa.publicKeyPem, 'rsa'))],
+      ],
+    );
   });
 
-  it('the kid of the published test vectors (PyCryptodome\'s fingerprint) comes out of the JWK Set too', () => {
+  it("the kid of the published test vectors (PyCryptodome's fingerprint) comes out of the JWK Set too", () => {
     for (const c of vectors.cases) {
-      const [key] = JSON.parse(formatJwks([{ deviceId: vectors.deviceId, alg: c.alg, publicKey: vectorFile(c.publicKey) }])).keys as { kid: string }[];
+      const [key] = (JSON.parse(formatJwks([{ deviceId: vectors.deviceId, alg: c.alg, publicKey: vectorFile(c.publicKey) }])) as { keys: { kid: string }[] })
+        .keys;
       assert.equal(key?.kid, c.kid, c.name);
     }
   });
@@ -49,7 +59,10 @@ describe('keys as a JWK Set (RFC 7517 §5)', () => {
   it('leaves out encryption keys and refuses what a verifier could not use, naming the key', () => {
     const jwk = { ...createPublicKey(ec.publicKeyPem).export({ format: 'jwk' }), kid: 'k1', alg: 'ES256' };
     const withEnc = JSON.stringify({ keys: [jwk, { ...jwk, kid: 'k2', use: 'enc' }] });
-    assert.deepEqual(parseJwks(withEnc, 'f').map((e) => e.kid), ['k1']);
+    assert.deepEqual(
+      parseJwks(withEnc, 'f').map((e) => e.kid),
+      ['k1'],
+    );
     const problems: [unknown, RegExp][] = [
       ['{', /^f is not valid JSON/],
       [{ devices: [] }, /^f must be a JWK Set: \{"keys":\[\.\.\.\]\}/],
@@ -67,7 +80,7 @@ describe('keys as a JWK Set (RFC 7517 §5)', () => {
   });
 });
 
-describe('keys as RabbitMQ\'s advanced.config', () => {
+describe("keys as RabbitMQ's advanced.config", () => {
   it('an Erlang term with resource_server_id and one {pem, …} per distinct key under its kid', () => {
     const text = formatRabbitmqAdvancedConfig(
       [

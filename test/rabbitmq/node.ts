@@ -162,7 +162,9 @@ export class RabbitmqNode {
 
   /** GET on the management API, authenticated by a token (the oauth2 backend reads it from the Basic password). */
   async managementGet(path: string, token: string): Promise<unknown> {
-    const response = await fetch(`http://127.0.0.1:${this.managementPort}${path}`, { headers: { authorization: `Basic ${Buffer.from(`operator:${token}`).toString('base64')}` } });
+    const response = await fetch(`http://127.0.0.1:${this.managementPort}${path}`, {
+      headers: { authorization: `Basic ${Buffer.from(`operator:${token}`).toString('base64')}` },
+    });
     if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
     return response.json();
   }

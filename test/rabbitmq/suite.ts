@@ -107,10 +107,25 @@ export function rabbitmqSuite(name: string, skip: string | false, keys: KeysToMa
       await generateKeystore({ path: keystore(k.file, k.registered), alg: k.alg, rsaBits: 2048, deviceIds, workers: 1 });
     }
     const advancedConfig = join(dir, 'exported-advanced.config');
-    const exported = await runCli(['keys', 'export', '--keys', join(dir, 'registered'), '--format', 'rabbitmq', '--resource-server-id', RESOURCE_SERVER_ID, '-o', advancedConfig]);
+    const exported = await runCli([
+      'keys',
+      'export',
+      '--keys',
+      join(dir, 'registered'),
+      '--format',
+      'rabbitmq',
+      '--resource-server-id',
+      RESOURCE_SERVER_ID,
+      '-o',
+      advancedConfig,
+    ]);
     if (exported.code !== 0) throw new Error(`keys export: ${exported.stderr}`);
     suite.node = await RabbitmqNode.start(tools, { dir: join(dir, 'node'), advancedConfig: readFileSync(advancedConfig, 'utf8') });
-    operatorToken = await signedToken('operator.json', 'operator', { audienceTemplate: RESOURCE_SERVER_ID, lifetimeSec: 3600, claims: { scope: OPERATOR_SCOPE } });
+    operatorToken = await signedToken('operator.json', 'operator', {
+      audienceTemplate: RESOURCE_SERVER_ID,
+      lifetimeSec: 3600,
+      claims: { scope: OPERATOR_SCOPE },
+    });
   });
   after(async () => {
     try {
