@@ -210,7 +210,7 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
 
   const python = skip || pythonMissing();
   it(
-    "the seed's own Python client (paho-mqtt, PyJWT, PyCryptodome) gets in with ES256 and RS256, its kid is ours, and a wrong aud is refused",
+    "the seed's own Python client (paho-mqtt, PyJWT, PyCryptodome) gets in over TLS with ES256 and RS256, its kid is ours, and a wrong aud is refused",
     { skip: python },
     async () => {
       for (const [file, deviceId, alg] of [
@@ -219,6 +219,8 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
       ] as const) {
         const { privatePem, publicPem } = await suite.pemFiles(file, deviceId);
         const ours = (await loadKeystore(suite.keystore(file))).devices[deviceId]?.kid;
+        // As the page does it: TLS 1.2 with the server's certificate verified (CERT_REQUIRED), here
+        // against the test CA, to a host name.
         const seed = (audience: string): ReturnType<typeof spawnSync> =>
           spawnSync(
             PYTHON,
@@ -228,10 +230,11 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
               deviceId,
               privatePem,
               publicPem,
-              '127.0.0.1',
-              String(suite.node.mqttPort),
+              'localhost',
+              String(suite.node.mqttsPort),
               audience,
               JSON.stringify({ scope: OWN_UPLINK_SCOPE.replace('{deviceId}', deviceId) }),
+              suite.caFile,
             ],
             {
               encoding: 'utf8',

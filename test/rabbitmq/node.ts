@@ -26,6 +26,8 @@ export interface RabbitmqNodeOptions {
   advancedConfig: string;
   /** Statistics every this often for the management API (RabbitMQ's default is 5 s). */
   statsIntervalMs?: number;
+  /** Also MQTT over TLS (1.2 and 1.3), with this server certificate; no client certificate asked for. */
+  tls?: { caFile: string; certFile: string; keyFile: string };
 }
 
 export async function freePort(): Promise<number> {
@@ -37,8 +39,22 @@ export async function freePort(): Promise<number> {
 }
 
 /** rabbitmq.conf (the new-style format): MQTT and the management API on loopback only, no AMQP listener. */
-export function rabbitmqConf(ports: { mqtt: number; management: number }, statsIntervalMs: number): string {
+export function rabbitmqConf(ports: { mqtt: number; management: number; mqtts?: number }, statsIntervalMs: number, tls?: RabbitmqNodeOptions['tls']): string {
+  const tlsLines =
+    tls === undefined || ports.mqtts === undefined
+      ? []
+      : [
+          `mqtt.listeners.ssl.default = 127.0.0.1:${ports.mqtts}`,
+          `ssl_options.cacertfile = ${tls.caFile}`,
+          `ssl_options.certfile = ${tls.certFile}`,
+          `ssl_options.keyfile = ${tls.keyFile}`,
+          'ssl_options.verify = verify_none',
+          'ssl_options.fail_if_no_peer_cert = false',
+          'ssl_options.versions.1 = tlsv1.3',
+          'ssl_options.versions.2 = tlsv1.2',
+        ];
   return [
+    ...tlsLines,
     'listeners.tcp = none',
     'auth_backends.1 = rabbit_auth_backend_oauth2',
     `mqtt.listeners.tcp.default = 127.0.0.1:${ports.mqtt}`,
@@ -57,6 +73,8 @@ export class RabbitmqNode {
   readonly nodeName: string;
   readonly mqttPort: number;
   readonly managementPort: number;
+  /** MQTT over TLS, when the node was given a certificate. */
+  readonly mqttsPort: number | undefined;
   readonly #tools: RabbitmqTools;
   readonly #env: NodeJS.ProcessEnv;
   readonly #pidFile: string;
@@ -64,12 +82,13 @@ export class RabbitmqNode {
   readonly #exited: Promise<void>;
   #log = '';
 
-  private constructor(tools: RabbitmqTools, env: NodeJS.ProcessEnv, ports: { mqtt: number; management: number }, pidFile: string) {
+  private constructor(tools: RabbitmqTools, env: NodeJS.ProcessEnv, ports: { mqtt: number; management: number; mqtts?: number }, pidFile: string) {
     this.#tools = tools;
     this.#env = env;
     this.nodeName = env['RABBITMQ_NODENAME'] as string;
     this.mqttPort = ports.mqtt;
     this.managementPort = ports.management;
+    this.mqttsPort = ports.mqtts;
     this.#pidFile = pidFile;
     // Its own process group, so a node that ignores `rabbitmqctl stop` can still be ended by that group's id.
     this.#child = spawn(tools.server, [], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -93,9 +112,9 @@ export class RabbitmqNode {
   static async start(tools: RabbitmqTools, options: RabbitmqNodeOptions): Promise<RabbitmqNode> {
     const { dir } = options;
     for (const sub of ['home', 'data', 'log']) mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
-    const ports = { mqtt: await freePort(), management: await freePort() };
+    const ports = { mqtt: await freePort(), management: await freePort(), ...(options.tls === undefined ? {} : { mqtts: await freePort() }) };
     const [distPort, ctlPort] = [await freePort(), await freePort()];
-    writeFileSync(join(dir, 'rabbitmq.conf'), rabbitmqConf(ports, options.statsIntervalMs ?? 500), { mode: 0o600 });
+    writeFileSync(join(dir, 'rabbitmq.conf'), rabbitmqConf(ports, options.statsIntervalMs ?? 500, options.tls), { mode: 0o600 });
     writeFileSync(join(dir, 'advanced.config'), options.advancedConfig, { mode: 0o600 });
     writeFileSync(join(dir, 'enabled_plugins'), '[rabbitmq_mqtt,rabbitmq_auth_backend_oauth2,rabbitmq_management].\n', { mode: 0o600 });
     // An empty env file instead of /etc/rabbitmq/rabbitmq-env.conf, so the machine's settings stay out.
@@ -133,7 +152,8 @@ export class RabbitmqNode {
     let exited = false;
     void this.#exited.then(() => (exited = true));
     while (Date.now() < deadline && !exited) {
-      if (/Server startup complete/.test(this.#log) && (await accepts(this.mqttPort)) && (await accepts(this.managementPort))) return;
+      const tlsUp = this.mqttsPort === undefined || (await accepts(this.mqttsPort));
+      if (/Server startup complete/.test(this.#log) && (await accepts(this.mqttPort)) && (await accepts(this.managementPort)) && tlsUp) return;
       await sleep(250);
     }
     throw new Error(`RabbitMQ did not start (${exited ? 'exited' : 'timed out'}):\n${this.#log.slice(-5000)}`);

@@ -5,7 +5,8 @@
 # and one publish.single. What differs, each for a reason:
 #   - host, port, audience and device id come from the command line (the page has placeholders);
 #   - `extra_claims` adds RabbitMQ's `scope` claim, which RabbitMQ needs and akenza does not;
-#   - TLS only when a CA file is given (the test's RabbitMQ listens on plain TCP on loopback);
+#   - the CA file to trust is given (the page trusts the system's store, which knows akenza's CA
+#     but not the test's); without one, plain TCP;
 #   - Debian packages PyCryptodome as `Cryptodome` (the same library under another name).
 # Usage: seed_client.py RS256|ES256 DEVICE_ID PRIVATE_PEM PUBLIC_PEM HOST PORT AUDIENCE [CLAIMS_JSON [CA_FILE]]
 import datetime

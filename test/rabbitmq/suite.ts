@@ -17,6 +17,7 @@ import { importPrivateJwk } from '../../src/identity/keys.js';
 import { generateKeystore } from '../../src/coordinator/keygen.js';
 import { renderTemplate } from '../../src/util/template.js';
 import { runCli } from '../e2e/cli.js';
+import { makeTestPki } from '../mosquitto/pki.js';
 import { RabbitmqNode } from './node.js';
 import { requireRabbitmq } from './tools.js';
 
@@ -38,6 +39,8 @@ export interface RabbitmqSuite {
   dir: string;
   /** Set in `before`; read inside tests only. */
   node: RabbitmqNode;
+  /** The CA that issued the node's TLS certificate (for localhost and 127.0.0.1). */
+  caFile: string;
   keystore(file: string, registered?: boolean): string;
   /** RabbitMQ's own count of messages published into amq.topic, from its management API. */
   publishedIn(): Promise<number>;
@@ -63,6 +66,7 @@ export function rabbitmqSuite(name: string, skip: string | false, keys: KeysToMa
   const suite: RabbitmqSuite = {
     dir,
     node: undefined as unknown as RabbitmqNode,
+    caFile: '',
     keystore,
     publishedIn: async () => {
       const exchange = (await suite.node.managementGet('/api/exchanges/%2F/amq.topic', operatorToken)) as { message_stats?: { publish_in?: number } };
@@ -120,7 +124,13 @@ export function rabbitmqSuite(name: string, skip: string | false, keys: KeysToMa
       advancedConfig,
     ]);
     if (exported.code !== 0) throw new Error(`keys export: ${exported.stderr}`);
-    suite.node = await RabbitmqNode.start(tools, { dir: join(dir, 'node'), advancedConfig: readFileSync(advancedConfig, 'utf8') });
+    const pki = await makeTestPki('openssl', dir);
+    suite.caFile = pki.caFile;
+    suite.node = await RabbitmqNode.start(tools, {
+      dir: join(dir, 'node'),
+      advancedConfig: readFileSync(advancedConfig, 'utf8'),
+      tls: { caFile: pki.caFile, certFile: pki.serverCertFile, keyFile: pki.serverKeyFile },
+    });
     operatorToken = await signedToken('operator.json', 'operator', {
       audienceTemplate: RESOURCE_SERVER_ID,
       lifetimeSec: 3600,
