@@ -118,6 +118,10 @@ export interface RunPlan {
   thresholds: Threshold[];
   /** Capacity search over connect stages at rising rates; null: none. */
   capacity: CapacityPlan | null;
+  /** `refusals`: refused connections are what the run is for (no exit 5 for a run that did not happen). */
+  expect: 'delivery' | 'refusals';
+  /** A run that sent under this share of its planned messages did not happen (exit 5); 0: no minimum. */
+  minSentPercent: number;
 }
 
 export interface PlanProblem {
@@ -191,6 +195,8 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     stages,
     thresholds,
     capacity,
+    expect: scenario.expect,
+    minSentPercent: scenario.minSentPercent,
   };
   return { plan, problems: [] };
 }

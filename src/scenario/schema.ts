@@ -267,6 +267,11 @@ export const scenarioSchema = z
     stages: z.array(stageSchema).min(1),
     thresholds,
     capacity: capacity.optional(),
+    expect: z
+      .enum(['delivery', 'refusals'])
+      .default('delivery')
+      .describe('delivery: a run where no device connected, or that sent under minSentPercent of its plan, failed (exit 5). refusals: the broker is expected to refuse (a refusal test), so neither is a failure.'),
+    minSentPercent: z.number().min(0).max(100).default(95).describe('The share of the planned messages a run must send, in percent (0: no minimum). Not checked in a capacity search, which stops where the broker breaks.'),
   })
   .describe('An mqtt-jwt-bench scenario.');
 

@@ -21,11 +21,16 @@ export class DeviceLifecycle {
   readonly #subscriptions: DeviceSubscriptions;
   readonly #lost: LostConnections;
 
+  /** The devices' subscriptions, and the watch for subscribers gone silent. */
+  get subscriptions(): DeviceSubscriptions {
+    return this.#subscriptions;
+  }
+
   constructor(ctx: WorkerContext, refresher: TokenRefresher, engine: SessionEngine = createEngine(ctx.plan.mqtt)) {
     this.#ctx = ctx;
     this.#refresher = refresher;
     this.#engine = engine;
-    this.#subscriptions = new DeviceSubscriptions(ctx.clock);
+    this.#subscriptions = new DeviceSubscriptions(ctx.clock, ctx.plan);
     const { fleet } = ctx;
     this.#lost = new LostConnections(ctx.plan.mqtt.reconnect, {
       clock: ctx.clock,
