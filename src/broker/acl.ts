@@ -5,6 +5,7 @@
  */
 import type { Client, PublishPacket, Subscription } from 'aedes';
 import { BROKER_METRIC, type BrokerMetrics } from './broker-metrics.js';
+import { remoteAddressOf, type AclAction, type OnDenial } from './denials.js';
 
 export type MaxQos = 1 | 2;
 
@@ -29,26 +30,31 @@ function isAtOrBelow(topic: string, root: string): boolean {
   return topic === root || topic.startsWith(`${root}/`);
 }
 
-export function createAuthorizePublish(metrics: BrokerMetrics, maxQos: MaxQos) {
+function deny(metrics: BrokerMetrics, onDenial: OnDenial | undefined, client: Client, action: AclAction, topic: string): void {
+  metrics.recorder.count(`${BROKER_METRIC.aclDeniedPrefix}${action}`);
+  onDenial?.({ kind: 'acl-denied', clientId: client.id, remoteAddress: remoteAddressOf(client), action, topic });
+}
+
+export function createAuthorizePublish(metrics: BrokerMetrics, maxQos: MaxQos, onDenial?: OnDenial) {
   return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
     // client is null for messages the broker publishes itself (downlinks).
     if (client === null) return callback(null);
     // MQTT 3.1.1 has no way to refuse a PUBLISH but to close the connection [MQTT-3.3.5-2];
     // Aedes closes it when this callback gets an error.
     if (packet.qos > maxQos) {
-      metrics.recorder.count(`${BROKER_METRIC.aclDeniedPrefix}qos`);
+      deny(metrics, onDenial, client, 'qos', packet.topic);
       return callback(new Error(`QoS ${packet.qos} not allowed`));
     }
     if (uplinkAllowed(client.id, packet.topic)) return callback(null);
-    metrics.recorder.count(`${BROKER_METRIC.aclDeniedPrefix}publish`);
+    deny(metrics, onDenial, client, 'publish', packet.topic);
     callback(new Error(`publish to ${packet.topic} not allowed for ${client.id}`));
   };
 }
 
-export function createAuthorizeSubscribe(metrics: BrokerMetrics) {
+export function createAuthorizeSubscribe(metrics: BrokerMetrics, onDenial?: OnDenial) {
   return (client: Client, subscription: Subscription, callback: (error: Error | null, subscription?: Subscription | null) => void): void => {
     if (!downlinkAllowed(client.id, subscription.topic)) {
-      metrics.recorder.count(`${BROKER_METRIC.aclDeniedPrefix}subscribe`);
+      deny(metrics, onDenial, client, 'subscribe', subscription.topic);
       // A null subscription makes Aedes answer SUBACK 0x80 (failure) for this filter [MQTT-3.9.3].
       return callback(null, null);
     }

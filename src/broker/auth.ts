@@ -5,6 +5,7 @@
 import type { AuthenticateError, Client } from 'aedes';
 import { verifyDeviceToken, type RejectReason, type VerifyPolicy } from '../identity/verify.js';
 import { BROKER_METRIC, type BrokerMetrics } from './broker-metrics.js';
+import { remoteAddressOf, type OnDenial } from './denials.js';
 import type { DeviceRegistry } from './registry.js';
 
 /**
@@ -30,6 +31,8 @@ export interface AuthContext {
   isConnected: (clientId: string) => boolean;
   /** Called with each accepted client and its token's exp, for expiry disconnects. */
   onAccepted?: (client: Client, expSec: number) => void;
+  /** Told of every refusal, for the operator log. */
+  onDenial?: OnDenial;
 }
 
 type Done = (error: AuthenticateError | null, success: boolean | null) => void;
@@ -37,16 +40,17 @@ type Done = (error: AuthenticateError | null, success: boolean | null) => void;
 export function createAuthenticate(context: AuthContext) {
   return (client: Client, _username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done: Done): void => {
     const refusalReason = authenticate(context, client, password);
-    if (refusalReason === null) done(null, true);
-    else done(refusal(refusalReason), false);
+    if (refusalReason === null) return done(null, true);
+    context.onDenial?.({ kind: 'refused', clientId: client.id, remoteAddress: remoteAddressOf(client), reason: refusalReason, returnCode: returnCodeFor(refusalReason) });
+    done(refusal(refusalReason), false);
   };
 }
 
 /** Returns null when the client may connect, or why not. Never throws. */
 function authenticate(context: AuthContext, client: Client, password: Readonly<Buffer | undefined>): RejectReason | null {
   const { registry, policy, metrics } = context;
-  const registration = registry.get(client.id);
   const token = password === undefined ? '' : password.toString('utf8');
+  const registration = registry.resolve(client.id, token);
   const startMs = performance.now();
   const outcome = verifyDeviceToken(token, registration, policy, context.nowMs() / 1000);
   if (registration !== undefined && outcome.signatureChecked) metrics.recorder.record(BROKER_METRIC.verifyUsPrefix + registration.alg, (performance.now() - startMs) * 1000);

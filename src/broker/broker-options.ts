@@ -1,8 +1,10 @@
 /** What the embedded broker can be told, and its defaults (the one place they live). */
 import { DEFAULT_AUDIENCE_TEMPLATE } from '../identity/token.js';
+import type { KeySetEntry } from '../identity/jwks.js';
 import type { DeviceRecord } from '../identity/registry-file.js';
 import type { VerifyPolicy } from '../identity/verify.js';
 import type { MaxQos } from './acl.js';
+import type { OnDenial } from './denials.js';
 
 export interface TlsMaterial {
   certPem: string;
@@ -26,6 +28,8 @@ export interface BrokerOptions {
   tls?: TlsMaterial;
   policy: VerifyPolicy;
   devices?: Iterable<DeviceRecord>;
+  /** Keys of a JWK Set: any client id whose token names one of these kids (`broker --jwks`). */
+  keySet?: Iterable<KeySetEntry>;
   /** Drop a connection that sends no CONNECT within this time. */
   connectTimeoutMs?: number;
   /** Largest MQTT packet accepted; a larger one closes the connection. */
@@ -37,6 +41,8 @@ export interface BrokerOptions {
   /** How often expired sessions are looked for. */
   expirySweepMs?: number;
   downlink?: DownlinkOptions;
+  /** Told of every refused CONNECT and ACL denial (the `broker` command's operator log). */
+  onDenial?: OnDenial;
   /** Wall clock (epoch ms); injected so tests can move it. */
   nowMs?: () => number;
 }

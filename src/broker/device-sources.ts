@@ -10,8 +10,12 @@ import { parsePublicKey } from '../identity/keys.js';
 import { loadKeystore } from '../identity/keystore.js';
 import { parseRegistryFile, type DeviceRecord } from '../identity/registry-file.js';
 
-/** Every `*.json` keystore in `dir`; a device listed in two of them is an error. */
-export async function devicesFromKeysDir(dir: string): Promise<DeviceRecord[]> {
+/**
+ * Every `*.json` keystore in `dir`; a device listed in two of them is an error, unless only the
+ * keys matter (`sameIdsAllowed`: JWK Sets and RabbitMQ's signing_keys list keys by kid, and two
+ * groups' key pools both name their keys pool-00001…).
+ */
+export async function devicesFromKeysDir(dir: string, sameIdsAllowed = false): Promise<DeviceRecord[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
@@ -20,15 +24,18 @@ export async function devicesFromKeysDir(dir: string): Promise<DeviceRecord[]> {
   }
   if (names.length === 0) throw new ConfigError(`--keys ${dir}: no *.json keystore files in it`, { hint: 'Point --keys at a folder like keys/<scenario>/ that a run created.' });
   const records = new Map<string, DeviceRecord>();
+  const keyed: DeviceRecord[] = [];
   for (const name of names) {
     const path = join(dir, name);
     const keystore = await loadKeystore(path);
     for (const [deviceId, entry] of Object.entries(keystore.devices)) {
+      keyed.push({ deviceId, alg: keystore.alg, publicKey: entry.publicKey });
+      if (sameIdsAllowed) continue;
       if (records.has(deviceId)) throw new ConfigError(`${path}: device ${deviceId} is also in another keystore of ${dir}`);
       records.set(deviceId, { deviceId, alg: keystore.alg, publicKey: entry.publicKey });
     }
   }
-  return [...records.values()];
+  return sameIdsAllowed ? keyed : [...records.values()];
 }
 
 export async function devicesFromRegistryFile(file: string): Promise<DeviceRecord[]> {

@@ -34,6 +34,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const nowMs = options.nowMs ?? Date.now;
   const registry = new DeviceRegistry();
   if (options.devices !== undefined) registry.add(options.devices);
+  if (options.keySet !== undefined) registry.addKeySet(options.keySet);
   const traffic = new TrafficCounter();
   const metrics = new BrokerMetrics((recorder) => {
     const { bytesIn, bytesOut } = traffic.take();
@@ -102,9 +103,10 @@ async function createAedes(options: BrokerOptions, { registry, metrics, nowMs, c
       nowMs,
       isConnected: (id) => clientsOf(aedes)[id] !== undefined,
       ...(expiryOn ? { onAccepted: (client: Client, expSec: number) => expiry.accepted(client, expSec) } : {}),
+      ...(options.onDenial === undefined ? {} : { onDenial: options.onDenial }),
     }),
-    authorizePublish: createAuthorizePublish(metrics, options.maxQos ?? BROKER_DEFAULTS.maxQos),
-    authorizeSubscribe: createAuthorizeSubscribe(metrics),
+    authorizePublish: createAuthorizePublish(metrics, options.maxQos ?? BROKER_DEFAULTS.maxQos, options.onDenial),
+    authorizeSubscribe: createAuthorizeSubscribe(metrics, options.onDenial),
     authorizeForward: (_client, packet) => {
       count(BROKER_METRIC.messagesOut);
       count(BROKER_METRIC.payloadBytesOut, packet.payload.length);

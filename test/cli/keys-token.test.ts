@@ -72,7 +72,19 @@ describe('keys export', () => {
     }
     const bad = await runCli(['keys', 'export', '--keys', out, '--format', 'xml']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--format: expected csv or json \(got "xml"\)/);
+    assert.match(bad.stderr, /--format: expected csv, json, jwks, rabbitmq \(got "xml"\)/);
+    // The verifiers' formats hold public keys only, one per distinct key, under the same kids.
+    const jwks = await runCli(['keys', 'export', '--keys', out, '--format', 'jwks']);
+    assert.equal(jwks.code, 0, jwks.stderr);
+    const store = await loadKeystore(join(out, 'ES256.json'), 'ES256');
+    const kids = Object.values(store.devices).map((d) => d.kid).sort();
+    assert.deepEqual((JSON.parse(jwks.stdout) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort(), kids);
+    assert.doesNotMatch(jwks.stdout, /PRIVATE|"d":/);
+    const rabbit = await runCli(['keys', 'export', '--keys', out, '--format', 'rabbitmq', '--resource-server-id', 'fleet-a']);
+    assert.equal(rabbit.code, 0, rabbit.stderr);
+    assert.match(rabbit.stdout, /\{resource_server_id, <<"fleet-a">>\}/);
+    assert.deepEqual([...rabbit.stdout.matchAll(/<<"([0-9a-f]{64})">> => \{pem, /g)].map((m) => m[1]).sort(), kids);
+    assert.doesNotMatch(rabbit.stdout, /PRIVATE/);
   });
 });
 

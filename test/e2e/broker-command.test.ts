@@ -74,7 +74,7 @@ describe('the broker command, as a process', () => {
     let stderr = '';
     none.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     assert.equal(await new Promise((resolve) => none.on('close', resolve)), 2);
-    assert.equal(stderr, 'error: the broker needs devices: give --keys DIR, --registry FILE, or --public-key FILE --device ID\n');
+    assert.equal(stderr, 'error: the broker needs devices: give --keys DIR, --registry FILE, --public-key FILE --device ID, or --jwks FILE\n');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ devices: [{ deviceId: 'd', alg: 'ES256', kid: '00'.repeat(32), publicKey: EC_PUBLIC_PEM }] }));
     const wrong = spawn(process.execPath, [repoPath('dist/src/cli/main.js'), 'broker', '--port', '0', '--registry', bad], { cwd: repoPath('.') });

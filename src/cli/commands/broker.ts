@@ -13,7 +13,10 @@ import { ALGORITHMS, type Algorithm } from '../../identity/algorithms.js';
 import type { DeviceRecord } from '../../identity/registry-file.js';
 import { MetricsTotals } from '../../metrics/snapshot.js';
 import { formatBrokerStats } from '../../report/broker-stats.js';
-import { parseDurationMs } from '../../scenario/units.js';
+import { DURATION_EXAMPLE, parseDurationMs } from '../../scenario/units.js';
+import type { Denial } from '../../broker/denials.js';
+import { DEFAULT_LOG_LINES_PER_SEC, OperatorLog } from '../../broker/operator-log.js';
+import { parseJwks, type KeySetEntry } from '../../identity/jwks.js';
 import { handle } from '../errors.js';
 
 export interface BrokerCommandArgs {
@@ -23,6 +26,7 @@ export interface BrokerCommandArgs {
   wsPort?: number;
   keys?: string;
   registry?: string;
+  jwks?: string;
   publicKey?: string;
   device?: string;
   alg?: Algorithm;
@@ -37,6 +41,7 @@ export interface BrokerCommandArgs {
   maxQos: 1 | 2;
   downlinkInterval?: string;
   statsInterval?: string;
+  quietRefusals: boolean;
   verbose?: boolean;
 }
 
@@ -51,6 +56,7 @@ export const brokerCommandModule: CommandModule<object, BrokerCommandArgs> = {
       .option('ws-port', { type: 'number', describe: 'Also MQTT over WebSocket on this port' })
       .option('keys', { type: 'string', describe: 'Register every device of the *.json keystores in this folder' })
       .option('registry', { type: 'string', describe: 'Register the devices of a registry file (JSON or CSV, as `keys export` writes)' })
+      .option('jwks', { type: 'string', describe: 'Also accept any client whose token names a key of this JWK Set (kid) and whose aud names the client id' })
       .option('public-key', { type: 'string', describe: 'Register one device by its public key or certificate PEM (with --device)' })
       .option('device', { type: 'string', describe: 'The device id for --public-key' })
       .option('alg', { type: 'string', choices: ALGORITHMS, describe: 'The algorithm for --public-key (default: from the key)' })
@@ -65,6 +71,11 @@ export const brokerCommandModule: CommandModule<object, BrokerCommandArgs> = {
       .option('max-qos', { type: 'number', choices: [1, 2], default: BROKER_DEFAULTS.maxQos, describe: 'Highest QoS devices may publish with' })
       .option('downlink-interval', { type: 'string', describe: 'Send each connected device a timestamped downlink this often (e.g. 10s)' })
       .option('stats-interval', { type: 'string', describe: 'Print the metrics this often when they change (e.g. 5s)' })
+      .option('quiet-refusals', {
+        type: 'boolean',
+        default: false,
+        describe: `Do not log refused and ACL-denied clients (by default one line each on stderr, at most ${DEFAULT_LOG_LINES_PER_SEC}/s)`,
+      })
       .conflicts('keys', ['registry', 'public-key'])
       .conflicts('registry', 'public-key')
       .implies('public-key', 'device')
@@ -74,14 +85,24 @@ export const brokerCommandModule: CommandModule<object, BrokerCommandArgs> = {
 };
 
 export async function brokerCommand(args: BrokerCommandArgs): Promise<number> {
+  // Every flag is checked before anything listens: a wrong one is one line and exit 2.
+  const statsMs = args.statsInterval === undefined ? undefined : durationArg('stats-interval', args.statsInterval);
   const devices = await loadDevices(args);
-  const options = await brokerOptions(args, devices);
+  const keySet = args.jwks === undefined ? undefined : await keySetFromJwksFile(args.jwks);
+  if (devices.length === 0 && keySet === undefined) throw new ConfigError(NO_DEVICES);
+  const log = args.quietRefusals ? undefined : new OperatorLog({ write: (line) => process.stderr.write(`${line}\n`), nowMs: Date.now });
+  const options = {
+    ...(await brokerOptions(args, devices)),
+    ...(keySet === undefined ? {} : { keySet }),
+    ...(log === undefined ? {} : { onDenial: (denial: Denial) => log.denied(denial) }),
+  };
   const broker = await startBroker(options).catch((error: Error) => {
     if (error instanceof HarnessError) throw error;
     throw new BrokerError(`the broker could not start: ${error.message}`, { cause: error });
   });
   process.stdout.write(`${listeningLines(broker, devices.length, args).join('\n')}\n`);
-  const stopStats = args.statsInterval === undefined ? undefined : printStatsEvery(broker, durationArg('stats-interval', args.statsInterval));
+  const stopStats = statsMs === undefined ? undefined : printStatsEvery(broker, statsMs);
+  const logFlush = log === undefined ? undefined : setInterval(() => log.flush(), 1000);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -91,19 +112,28 @@ export async function brokerCommand(args: BrokerCommandArgs): Promise<number> {
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
   stopStats?.();
+  clearInterval(logFlush);
   await broker.close();
+  log?.flush();
   process.stdout.write(`${formatBrokerStats(totalsOf(broker))}\n`);
   return EXIT_OK;
 }
+
+const NO_DEVICES = 'the broker needs devices: give --keys DIR, --registry FILE, --public-key FILE --device ID, or --jwks FILE';
 
 async function loadDevices(args: BrokerCommandArgs): Promise<DeviceRecord[]> {
   if (args.keys !== undefined) return devicesFromKeysDir(args.keys);
   if (args.registry !== undefined) return devicesFromRegistryFile(args.registry);
   if (args.publicKey !== undefined && args.device !== undefined) return [await deviceFromPublicKeyFile(args.publicKey, args.device, args.alg)];
-  throw new ConfigError('the broker needs devices: give --keys DIR, --registry FILE, or --public-key FILE --device ID');
+  if (args.jwks !== undefined) return [];
+  throw new ConfigError(NO_DEVICES);
 }
 
 async function brokerOptions(args: BrokerCommandArgs, devices: DeviceRecord[]): Promise<BrokerOptions> {
+  for (const [flag, port] of [['port', args.port], ['tls-port', args.tlsPort], ['ws-port', args.wsPort]] as const) {
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigError(`--${flag} must be a port number from 0 to 65535 (got ${port})`);
+  }
+  if (args.audience.length === 0) throw new ConfigError('--audience must not be empty');
   const downlinkMs = args.downlinkInterval === undefined ? undefined : durationArg('downlink-interval', args.downlinkInterval);
   return {
     host: args.host,
@@ -135,7 +165,8 @@ async function tlsMaterial(args: BrokerCommandArgs): Promise<TlsMaterial & { caP
 
 function listeningLines(broker: RunningBroker, deviceCount: number, args: BrokerCommandArgs): string[] {
   const host = broker.host.includes(':') ? `[${broker.host}]` : broker.host;
-  const lines = [`mqtt-jwt-bench broker · ${deviceCount} devices registered`, `listening mqtt://${host}:${broker.port}`];
+  const keys = broker.registry.keySetSize > 0 ? ` · ${broker.registry.keySetSize} keys of ${args.jwks ?? 'a JWK Set'}` : '';
+  const lines = [`mqtt-jwt-bench broker · ${deviceCount} devices registered${keys}`, `listening mqtt://${host}:${broker.port}`];
   if (broker.tlsPort !== undefined) {
     const trust = args.cert === undefined ? `${args.certDir}/ca.pem` : `the CA that issued ${args.cert}`;
     lines.push(`listening mqtts://${host}:${broker.tlsPort} · clients trust ${trust}`);
@@ -162,8 +193,17 @@ function totalsOf(broker: RunningBroker): MetricsTotals {
   return totals;
 }
 
+/** A bare number is refused, not guessed at: `2` could mean seconds or milliseconds. */
 function durationArg(flag: string, text: string): number {
   const ms = parseDurationMs(text);
-  if (ms === undefined || ms <= 0) throw new ConfigError(`--${flag} must be a duration like 250ms, 30s, 5m or 1h (got ${text})`);
+  if (ms === undefined || ms <= 0) {
+    const hint = /^\s*\d+(\.\d+)?\s*$/.test(text) ? ` (a number needs a unit: ${text.trim()}s or ${text.trim()}ms?)` : '';
+    throw new ConfigError(`--${flag} must be ${DURATION_EXAMPLE} (got ${JSON.stringify(text)})${hint}`);
+  }
   return ms;
+}
+
+async function keySetFromJwksFile(file: string): Promise<KeySetEntry[]> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => Promise.reject(new ConfigError(`--jwks ${file}: cannot read it: ${error.code ?? error.message}`)));
+  return parseJwks(text, file);
 }

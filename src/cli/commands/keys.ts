@@ -8,6 +8,8 @@ import { ConfigError, EXIT_INTERRUPTED, EXIT_OK } from '../../errors.js';
 import { ALGORITHMS, isAlgorithm, type Algorithm } from '../../identity/algorithms.js';
 import { devicesFromKeysDir } from '../../broker/device-sources.js';
 import { loadKeystore } from '../../identity/keystore.js';
+import { formatJwks } from '../../identity/jwks.js';
+import { DEFAULT_RESOURCE_SERVER_ID, formatRabbitmqAdvancedConfig } from '../../identity/rabbitmq-config.js';
 import { formatRegistry, type DeviceRecord } from '../../identity/registry-file.js';
 import { writeTextFile } from '../../report/write.js';
 import { renderTemplate } from '../../util/template.js';
@@ -68,32 +70,44 @@ async function generate(args: GenerateArgs): Promise<number> {
   }
 }
 
+const EXPORT_FORMATS = ['csv', 'json', 'jwks', 'rabbitmq'] as const;
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
+const isExportFormat = (format: string): format is ExportFormat => (EXPORT_FORMATS as readonly string[]).includes(format);
+
 interface ExportArgs {
   keys: string;
   format: string;
+  resourceServerId: string;
   output?: string;
   verbose?: boolean;
 }
 
 /** Every device of a keystore file, or of every keystore in a folder (a fleet's shards too). */
 async function exportKeys(args: ExportArgs): Promise<number> {
-  if (args.format !== 'csv' && args.format !== 'json') throw new ConfigError(`--format: expected csv or json (got "${args.format}")`);
+  const format = args.format;
+  if (!isExportFormat(format)) throw new ConfigError(`--format: expected ${EXPORT_FORMATS.join(', ')} (got "${format}")`);
   const isFile = (await stat(args.keys).catch(() => undefined))?.isFile() === true;
   const records: DeviceRecord[] = [];
   if (isFile) {
     const keystore = await loadKeystore(args.keys);
     for (const [deviceId, entry] of Object.entries(keystore.devices)) records.push({ deviceId, alg: keystore.alg, kid: entry.kid, publicKey: entry.publicKey });
   } else {
-    records.push(...(await devicesFromKeysDir(args.keys)));
+    records.push(...(await devicesFromKeysDir(args.keys, format === 'jwks' || format === 'rabbitmq')));
   }
   records.sort((a, b) => a.deviceId.localeCompare(b.deviceId));
-  const text = formatRegistry(records, args.format);
+  const text = exportText(records, format, args.resourceServerId);
   if (args.output === undefined) process.stdout.write(text);
   else {
     await writeTextFile(args.output, text);
-    process.stderr.write(`wrote ${args.output}: ${records.length} devices (${args.format})\n`);
+    process.stderr.write(`wrote ${args.output}: ${records.length} devices (${format})\n`);
   }
   return EXIT_OK;
+}
+
+function exportText(records: DeviceRecord[], format: ExportFormat, resourceServerId: string): string {
+  if (format === 'jwks') return formatJwks(records);
+  if (format === 'rabbitmq') return formatRabbitmqAdvancedConfig(records, resourceServerId);
+  return formatRegistry(records, format);
 }
 
 export const keysCommandModule: CommandModule = {
@@ -120,7 +134,12 @@ export const keysCommandModule: CommandModule = {
         builder: (e: Argv) =>
           e
             .option('keys', { type: 'string', demandOption: true, describe: 'A keystore file, or a folder of them (keys/<scenario>/, shard keystores included)' })
-            .option('format', { type: 'string', default: 'csv', describe: 'csv (RFC 4180, header deviceId,alg,kid,publicKey) or json' })
+            .option('format', {
+              type: 'string',
+              default: 'csv',
+              describe: 'csv (RFC 4180, header deviceId,alg,kid,publicKey), json, jwks (an RFC 7517 JWK Set, kid = fingerprint) or rabbitmq (advanced.config signing_keys)',
+            })
+            .option('resource-server-id', { type: 'string', default: DEFAULT_RESOURCE_SERVER_ID, describe: "With --format rabbitmq: the resource_server_id, which is the tokens' aud" })
             .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
         handler: handle(exportKeys as (args: unknown) => Promise<number>) as CommandModule['handler'],
       })

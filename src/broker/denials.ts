@@ -1,0 +1,23 @@
+/**
+ * What the broker tells its operator about one client it turned away: a refused CONNECT or a
+ * topic the ACL denied. The token is never part of it.
+ */
+import type { Client } from 'aedes';
+import type { RejectReason } from '../identity/verify.js';
+
+export type AclAction = 'publish' | 'subscribe' | 'qos';
+
+export type Denial =
+  | { kind: 'refused'; clientId: string; remoteAddress: string; reason: RejectReason; returnCode: 4 | 5 }
+  /** A denied PUBLISH closes the connection [MQTT-3.3.5-2]; a denied filter gets SUBACK 0x80 [MQTT-3.9.3]. */
+  | { kind: 'acl-denied'; clientId: string; remoteAddress: string; action: AclAction; topic: string };
+
+export type OnDenial = (denial: Denial) => void;
+
+/** host:port of the client's TCP peer, through a WebSocket's upgrade request where there is one. */
+export function remoteAddressOf(client: Client): string {
+  const socket = client.req?.socket ?? ('remoteAddress' in client.conn ? client.conn : undefined);
+  const host = socket?.remoteAddress;
+  if (host === undefined) return 'unknown';
+  return `${host.includes(':') ? `[${host}]` : host}:${socket?.remotePort ?? '?'}`;
+}
