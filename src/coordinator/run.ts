@@ -16,7 +16,7 @@ import { deviceId, type RunPlan } from '../scenario/plan.js';
 import type { Threshold } from '../scenario/threshold.js';
 import type { BrokerTarget, CoordinatorToWorker, WorkerResult, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
 import { deviceRecords, resolveCredentials, type GroupCredentials } from './credentials.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
+import type { EmbeddedBroker } from './embedded-broker.js';
 import { probeBroker } from './probe.js';
 import { withSpread } from './target-spread.js';
 import { readTlsTarget } from './tls-files.js';
@@ -117,7 +117,7 @@ class RunCoordinator {
       if (c.keystore !== undefined) this.#writers.set(g, new KeystoreWriter(c.keystore.path, c.keystore.store));
     });
     await checkPreflight(plan, shard);
-    const broker = plan.broker.kind === 'embedded' ? await startEmbeddedBroker(plan) : undefined;
+    const broker = plan.broker.kind === 'embedded' ? await (await import('./embedded-broker.js')).startEmbeddedBroker(plan) : undefined;
     try {
       return await this.#runWith(broker, credentials, shard, startedMs);
     } finally {

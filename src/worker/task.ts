@@ -5,7 +5,8 @@
 import { systemClock } from './clock.js';
 import type { WorkerResult, WorkerTask } from './messages.js';
 import { WorkerRun } from './worker-run.js';
+import { loadEngine } from './engine.js';
 
 export default async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
-  return new WorkerRun(task, systemClock).execute();
+  return new WorkerRun(task, systemClock, await loadEngine(task.plan.mqtt)).execute();
 }

@@ -14,7 +14,7 @@ import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask,
 import { firstStageFaults, startFaults } from './faults.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { publishTimes, runPlanned } from './schedule.js';
-import { createEngine, type SessionEngine } from './engine.js';
+import type { SessionEngine } from './engine.js';
 import type { ConnectOutcome, Session } from './session-api.js';
 import { deviceEndpoint } from './endpoint.js';
 import { LostConnections } from './lost-connections.js';
@@ -65,13 +65,13 @@ export class WorkerRun {
   #wake: (() => void) | undefined;
   readonly #lost: LostConnections;
 
-  constructor(task: WorkerTask, clock: Clock) {
+  constructor(task: WorkerTask, clock: Clock, engine: SessionEngine) {
     this.#task = task;
     this.#plan = task.plan;
     this.#clock = clock;
     this.#recorders = task.plan.groups.map(() => new Recorder());
     this.#subscriptions = new DeviceSubscriptions(clock);
-    this.#engine = createEngine(task.plan.mqtt);
+    this.#engine = engine;
     this.#lost = new LostConnections(task.plan.mqtt.reconnect, {
       clock,
       isCurrent: (index, session) => !this.#finished && !this.#stopping && this.#sessions.get(index) === session,

@@ -10,7 +10,6 @@ import { loadScenarioFile } from '../../scenario/load.js';
 import { tlsWarnings } from '../../scenario/tls-plan.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
-import { startMetricsEndpoint } from '../prometheus.js';
 import type { ProgressListener } from '../../coordinator/progress.js';
 import { runExitCode } from '../exit-code.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
@@ -59,7 +58,9 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
   const shard = shardFrom(args.shard, process.env);
   const startAtMs = startAtFrom(args.startAt, Date.now());
   const printer = progressListener(args.progress, args.quiet);
-  const metrics = args.metricsPort === undefined ? undefined : await startMetricsEndpoint(args.metricsHost, args.metricsPort, loaded.plan.scenarioName);
+  // prom-client is loaded only when the endpoint is asked for.
+  const prometheus = args.metricsPort === undefined ? undefined : await import('../prometheus.js');
+  const metrics = args.metricsPort === undefined ? undefined : await prometheus?.startMetricsEndpoint(args.metricsHost, args.metricsPort, loaded.plan.scenarioName);
   if (metrics !== undefined) process.stderr.write(`metrics: ${metrics.url}\n`);
   const progress = fanOut(printer, metrics?.listener);
   // Unsafe settings are announced even with --quiet: they change what the numbers mean.
