@@ -191,6 +191,10 @@ const mqtt = z.strictObject({
   clean: z.boolean().default(true).describe('Clean session (3.1.1) or clean start (5).'),
   sessionExpiry: duration.optional().describe('MQTT 5 only: how long the broker keeps the session after the connection ends (default 0).'),
   reconnect: reconnect.default(RECONNECT_DEFAULTS),
+  tlsResumption: z
+    .boolean()
+    .default(false)
+    .describe('mqtts:// only: a device that connects again (token refresh, reconnect) resumes its last TLS session with a ticket instead of a full handshake.'),
   engine: z
     .enum(['mqttjs', 'lean'])
     .default('mqttjs')
@@ -260,7 +264,7 @@ export const scenarioSchema = z
     broker: brokerList.default('embedded').describe('embedded, a broker URL, or a list of URLs that devices are spread across (device k: URL k mod n).'),
     localAddress,
     workers: z.int().min(1).max(64).optional().describe('Worker threads; default: one per available core.'),
-    mqtt: mqtt.default({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, engine: 'mqttjs' }),
+    mqtt: mqtt.default({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, tlsResumption: false, engine: 'mqttjs' }),
     tls: tls.optional().describe('TLS settings of the client, for mqtts:// and wss:// brokers.'),
     embedded: embedded.default(EMBEDDED_DEFAULTS).describe('Settings of the embedded broker.'),
     groups: z.array(groupSchema).min(1),

@@ -7,6 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import type { RunPlan } from '../scenario/plan.js';
 import type { WorkerFaults } from './faults.js';
+import type { TlsClient } from './tls-client.js';
 
 /** One device as a worker receives it. `key` is absent when the worker must generate it. */
 export interface DeviceAssignment {
@@ -38,6 +39,8 @@ export interface TlsTarget {
   servername?: string;
   minVersion: 'TLSv1.2' | 'TLSv1.3';
   rejectUnauthorized: boolean;
+  /** Built in the worker from the fields above (src/worker/tls-client.ts); never sent between threads. */
+  client?: TlsClient;
 }
 
 export interface WorkerTask {

@@ -60,7 +60,7 @@ export class DeviceSession implements Session {
       // Only a connection that was up can be lost: a failed attempt is ended here, and MQTT.js
       // clears `disconnecting` again before that close arrives (reconnectPeriod 0, end()'s closeStores).
       let up = false;
-      const client = openClient(endpoint, options);
+      const client = openClient(endpoint, options, target.tls?.client);
       // MQTT.js writes its CONNECT as it opens, before any listener could see it, so it is sized
       // from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
       const bytes: ConnectBytes = (this.#lastConnectBytes = { connectBytes: connectPacketBytes({ clientId: this.deviceId, password, protocolVersion: mqttPlan.protocolVersion, keepaliveSec: mqttPlan.keepaliveSec, clean: mqttPlan.clean }), connackBytes: 0 });

@@ -6,7 +6,10 @@ import { systemClock } from './clock.js';
 import type { WorkerResult, WorkerTask } from './messages.js';
 import { WorkerRun } from './worker-run.js';
 import { loadEngine } from './engine.js';
+import { withTlsClient } from './tls-client.js';
 
 export default async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
-  return new WorkerRun(task, systemClock, await loadEngine(task.plan.mqtt)).execute();
+  // One TLS context per worker, shared by all its connections (built here: it cannot cross threads).
+  const target = withTlsClient(task.target, task.plan.mqtt.tlsResumption);
+  return new WorkerRun({ ...task, target }, systemClock, await loadEngine(task.plan.mqtt)).execute();
 }

@@ -64,7 +64,7 @@ export class LeanSession implements Session, Swept {
     return new Promise((resolve) => {
       let socket: Socket;
       try {
-        socket = openSocket(this.#endpoint, target.tls, mqttPlan);
+        socket = openSocket(this.#endpoint, target.tls, mqttPlan, this.deviceId);
       } catch {
         return resolve({ ok: false, reason: 'client-error' });
       }

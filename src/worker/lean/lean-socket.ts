@@ -10,7 +10,8 @@ import type { TlsTarget } from '../messages.js';
 
 const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883 };
 
-export function openSocket(endpoint: DeviceEndpoint, tls: TlsTarget | undefined, mqttPlan: MqttPlan): Socket {
+/** `deviceId` keys the device's TLS session ticket when the worker resumes sessions (src/worker/tls-client.ts). */
+export function openSocket(endpoint: DeviceEndpoint, tls: TlsTarget | undefined, mqttPlan: MqttPlan, deviceId = ''): Socket {
   const url = new URL(endpoint.url);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port === '' ? (DEFAULT_PORTS[url.protocol] ?? 1883) : Number(url.port);
@@ -25,11 +26,13 @@ export function openSocket(endpoint: DeviceEndpoint, tls: TlsTarget | undefined,
     rejectUnauthorized: tls?.rejectUnauthorized ?? true,
     timeout: mqttPlan.connectTimeoutMs,
     ...(name === undefined ? {} : { servername: name }),
-    ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
-    ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
-    ...(tls?.key === undefined ? {} : { key: tls.key }),
+    // The worker's shared context holds the PEMs, parsed once; without it (tests), each connection parses them.
+    ...(tls?.client === undefined
+      ? { ...(tls?.ca === undefined ? {} : { ca: tls.ca }), ...(tls?.cert === undefined ? {} : { cert: tls.cert }), ...(tls?.key === undefined ? {} : { key: tls.key }) }
+      : tls.client.connectOptions(deviceId)),
   };
   const socket = tlsConnect(options);
+  tls?.client?.remember(deviceId, socket);
   socket.setNoDelay(true);
   return socket;
 }
