@@ -8,6 +8,7 @@ import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import type { RunPlan } from '../scenario/plan.js';
 import type { WorkerFaults } from './faults.js';
 import type { TlsClient } from './tls-client.js';
+import type { LocalPorts } from './local-ports.js';
 
 /** One device as a worker receives it. `key` is absent when the worker must generate it. */
 export interface DeviceAssignment {
@@ -28,6 +29,8 @@ export interface BrokerTarget {
   urls?: string[];
   /** Source addresses devices are spread over. */
   localAddresses?: string[];
+  /** Built in the worker when there are source addresses (src/worker/local-ports.ts); never sent. */
+  localPorts?: LocalPorts;
 }
 
 export interface TlsTarget {

@@ -8,7 +8,7 @@ import { isIP, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import mqtt, { MqttClient } from 'mqtt';
 import type { DeviceClientOptions } from './client-options.js';
-import type { DeviceEndpoint } from './endpoint.js';
+import { bindOptions, type DeviceEndpoint } from './endpoint.js';
 import type { TlsClient } from './tls-client.js';
 
 const DEFAULT_PORTS: Record<string, number> = { mqtt: 1883, mqtts: 8883 };
@@ -27,7 +27,6 @@ export function openClient(endpoint: DeviceEndpoint, options: DeviceClientOption
   }
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   const port = parsed.port === '' ? (DEFAULT_PORTS[scheme] ?? 1883) : Number(parsed.port);
-  const where = { host, port, ...(localAddress === undefined ? {} : { localAddress }) };
   if (scheme === 'mqtts') {
     const { ca, cert, key, servername, minVersion, rejectUnauthorized } = options;
     // SNI carries names only (RFC 6066 §3), so an IP host sends none, as MQTT.js does.
@@ -36,7 +35,7 @@ export function openClient(endpoint: DeviceEndpoint, options: DeviceClientOption
     if (tlsClient !== undefined) {
       const deviceId = options.clientId ?? '';
       return new MqttClient(() => {
-        const socket = tlsConnect({ ...tls, ...tlsClient.connectOptions(deviceId), ...where });
+        const socket = tlsConnect({ ...tls, ...tlsClient.connectOptions(deviceId), host, port, ...bindOptions(endpoint) });
         tlsClient.remember(deviceId, socket);
         return socket;
       }, { ...options, protocol: 'mqtts' });
@@ -45,7 +44,7 @@ export function openClient(endpoint: DeviceEndpoint, options: DeviceClientOption
     if (ca !== undefined) tls.ca = ca as string;
     if (cert !== undefined) tls.cert = cert as string;
     if (key !== undefined) tls.key = key as string;
-    return new MqttClient(() => tlsConnect({ ...tls, ...where }), { ...options, protocol: 'mqtts' });
+    return new MqttClient(() => tlsConnect({ ...tls, host, port, ...bindOptions(endpoint) }), { ...options, protocol: 'mqtts' });
   }
-  return new MqttClient(() => netConnect(where), { ...options, protocol: 'mqtt' });
+  return new MqttClient(() => netConnect({ host, port, ...bindOptions(endpoint) }), { ...options, protocol: 'mqtt' });
 }
