@@ -15,6 +15,7 @@ import { connackReason } from '../connack-reason.js';
 import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PINGREQ, splitFrames, subackCodes, type Frame } from './frames.js';
 import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
 import { openSocket } from './lean-socket.js';
+import { encodePublish } from './publish-frame.js';
 import { PendingAcks } from './pending-acks.js';
 
 const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
@@ -116,11 +117,11 @@ export class LeanSession implements Session, Swept {
     if (this.#refreshing !== undefined) await this.#refreshing;
     if (!this.#up) throw new Error('not-connected');
     if (qos === 0) {
-      this.#write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain, dup: false }, GENERATE[this.#version]));
+      this.#write(encodePublish(topic, payload, 0, retain, 0, this.#version));
       return;
     }
     const { id, acked } = this.#acks.open();
-    this.#write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos, retain, dup: false, messageId: id }, GENERATE[this.#version]));
+    this.#write(encodePublish(topic, payload, qos, retain, id, this.#version));
     return acked;
   }
 
