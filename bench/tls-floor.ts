@@ -8,6 +8,10 @@
 import { createSecureContext, connect, type SecureContext, type TLSSocket } from 'node:tls';
 import { packets, rssBytes } from './floor-client.js';
 
+const CONCURRENT = 64;
+/** A handshake not done by then counts as failed. */
+const CONNECT_TIMEOUT_MS = 30_000;
+
 export interface TlsFloorJob {
   port: number;
   count: number;
@@ -25,12 +29,20 @@ export interface TlsFloorResult {
 
 function open(job: TlsFloorJob, shared: SecureContext | undefined, packet: Buffer, sockets: TLSSocket[]): Promise<boolean> {
   const secureContext = shared ?? createSecureContext({ ca: job.caPem, minVersion: 'TLSv1.2' });
-  return new Promise((resolve) => {
+  return new Promise<boolean>((resolve) => {
     const socket = connect({ host: '127.0.0.1', port: job.port, secureContext, rejectUnauthorized: true }, () => socket.write(packet));
+    const done = (ok: boolean): void => {
+      socket.setTimeout(0);
+      resolve(ok);
+    };
     socket.setNoDelay(true);
     sockets.push(socket);
-    socket.once('data', (chunk: Buffer) => resolve(chunk[0] === 0x20 && chunk[3] === 0));
-    socket.once('error', () => resolve(false));
+    socket.once('data', (chunk: Buffer) => done(chunk[0] === 0x20 && chunk[3] === 0));
+    socket.once('error', () => done(false));
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => {
+      socket.destroy();
+      done(false);
+    });
   });
 }
 
@@ -42,7 +54,13 @@ export async function runTlsFloor(job: TlsFloorJob): Promise<TlsFloorResult> {
   const baseline = rssBytes();
   const cpu = process.cpuUsage();
   const startMs = performance.now();
-  const outcomes = await Promise.all(all.map((packet) => open(job, shared, packet, sockets)));
+  // At most CONCURRENT handshakes in flight, as a broker's accept backlog would otherwise drop SYNs.
+  const outcomes: boolean[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < all.length) outcomes.push(await open(job, shared, all[next++] as Buffer, sockets));
+  };
+  await Promise.all(Array.from({ length: CONCURRENT }, lane));
   const connectMs = performance.now() - startMs;
   const used = process.cpuUsage(cpu);
   await new Promise((resolve) => setTimeout(resolve, job.settleMs));
