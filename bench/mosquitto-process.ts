@@ -37,6 +37,9 @@ export async function startMosquitto(binary = '/usr/sbin/mosquitto', tls?: { cer
   }
   writeFileSync(join(dir, 'mosquitto.conf'), `${config.join('\n')}\n`);
   const child = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Read and drop its log: over TLS mosquitto logs every client that hangs up mid-session, and an
+  // unread pipe that fills up blocks it in write(), so it stops accepting.
+  child.stderr?.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
