@@ -10,6 +10,8 @@ import type { BrokerTarget } from './messages.js';
 import { openClient } from './open-client.js';
 import { connectPacketBytes, receivedPacketBytes } from './packet-bytes.js';
 import { connackReason } from './connack-reason.js';
+import { closeAbruptly } from './close-abruptly.js';
+import type { Socket } from 'node:net';
 
 import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from './session-api.js';
 
@@ -181,7 +183,7 @@ export class DeviceSession implements Session {
     this.#client = undefined;
     const stream = client.stream as { resetAndDestroy?: () => void; destroy: () => void; destroyed?: boolean };
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    if (typeof stream.resetAndDestroy === 'function') stream.resetAndDestroy();
+    if (typeof stream.resetAndDestroy === 'function') closeAbruptly(stream as Pick<Socket, 'resetAndDestroy' | 'destroy'>);
     else stream.destroy();
     await closed;
     await client.endAsync(true);

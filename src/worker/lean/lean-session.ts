@@ -16,6 +16,7 @@ import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PI
 import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
 import { openSocket } from './lean-socket.js';
 import { encodePublish } from './publish-frame.js';
+import { closeAbruptly } from '../close-abruptly.js';
 import { PendingAcks } from './pending-acks.js';
 
 const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
@@ -148,7 +149,7 @@ export class LeanSession implements Session, Swept {
     if (socket === undefined || socket.destroyed) return;
     this.#closing = true;
     const closed = new Promise<void>((resolve) => (this.#closed = resolve));
-    socket.resetAndDestroy();
+    closeAbruptly(socket);
     await closed;
   }
 
