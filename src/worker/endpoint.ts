@@ -21,7 +21,8 @@ export function deviceEndpoint(target: Pick<BrokerTarget, 'url' | 'urls' | 'loca
   const url = urls[globalIndex % urls.length] as string;
   const addresses = target.localAddresses ?? [];
   if (addresses.length === 0) return { url };
-  const localAddress = addresses[Math.floor(globalIndex / urls.length) % addresses.length] as string;
+  const localAddress = addresses[Math.floor(globalIndex / urls.length) % addresses.length];
+  if (localAddress === undefined) return { url };
   return target.localPorts === undefined ? { url, localAddress } : { url, localAddress, localPorts: target.localPorts, globalIndex };
 }
 

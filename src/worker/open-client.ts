@@ -41,8 +41,8 @@ export function openClient(endpoint: DeviceEndpoint, options: DeviceClientOption
       }, { ...options, protocol: 'mqtts' });
     }
     // client-options.ts sets these from PEM strings only.
-    if (ca !== undefined) tls.ca = ca as string;
-    if (cert !== undefined) tls.cert = cert as string;
+    if (ca !== undefined) tls.ca = ca;
+    if (cert !== undefined) tls.cert = cert;
     if (key !== undefined) tls.key = key as string;
     return new MqttClient(() => tlsConnect({ ...tls, host, port, ...bindOptions(endpoint) }), { ...options, protocol: 'mqtts' });
   }
