@@ -38,7 +38,12 @@ async function connectStage(ports: number[], addresses: string[]): Promise<{ con
   const [from, to] = [run.atStage[0], run.atStage[1]];
   const stage = run.result.stages[0];
   if (from === undefined || to === undefined || stage === undefined) throw new Error('no samples around the connect stage');
-  return { connected: run.result.total.counters['connected'] ?? 0, sysSec: to.sysSec - from.sysSec, cpuSec: to.cpuSec - from.cpuSec, seconds: stage.durationMs / 1000 };
+  return {
+    connected: run.result.total.counters['connected'] ?? 0,
+    sysSec: to.sysSec - from.sysSec,
+    cpuSec: to.cpuSec - from.cpuSec,
+    seconds: stage.durationMs / 1000,
+  };
 }
 
 const brokers: MosquittoProcess[] = [];
@@ -50,8 +55,12 @@ try {
   const addresses = Array.from({ length: ADDRESSES }, (_, i) => `127.0.0.${FIRST + i}`);
   const some = await connectStage(ports, addresses);
   process.stdout.write('| source addresses | connected | connect stage | kernel CPU | total CPU | kernel ÷ none (≤ 1.2×) |\n|---|---:|---:|---:|---:|---:|\n');
-  process.stdout.write(`| none (kernel picks ports at connect) | ${none.connected} | ${none.seconds.toFixed(1)} s | ${none.sysSec.toFixed(2)} s | ${none.cpuSec.toFixed(2)} s | 1.00× |\n`);
-  process.stdout.write(`| ${ADDRESSES} (ports picked in user space) | ${some.connected} | ${some.seconds.toFixed(1)} s | ${some.sysSec.toFixed(2)} s | ${some.cpuSec.toFixed(2)} s | ${(some.sysSec / none.sysSec).toFixed(2)}× |\n`);
+  process.stdout.write(
+    `| none (kernel picks ports at connect) | ${none.connected} | ${none.seconds.toFixed(1)} s | ${none.sysSec.toFixed(2)} s | ${none.cpuSec.toFixed(2)} s | 1.00× |\n`,
+  );
+  process.stdout.write(
+    `| ${ADDRESSES} (ports picked in user space) | ${some.connected} | ${some.seconds.toFixed(1)} s | ${some.sysSec.toFixed(2)} s | ${some.cpuSec.toFixed(2)} s | ${(some.sysSec / none.sysSec).toFixed(2)}× |\n`,
+  );
 } finally {
   for (const broker of brokers) await broker.stop();
 }

@@ -67,7 +67,12 @@ export async function runTlsFloor(job: TlsFloorJob): Promise<TlsFloorResult> {
   const held = rssBytes();
   const connected = outcomes.filter(Boolean).length;
   for (const socket of sockets) socket.destroy();
-  return { connected, connectsPerSec: (connected * 1000) / connectMs, cpuUsPerConnect: (used.user + used.system) / job.count, rssPerConnectionBytes: (held - baseline) / Math.max(1, connected) };
+  return {
+    connected,
+    connectsPerSec: (connected * 1000) / connectMs,
+    cpuUsPerConnect: (used.user + used.system) / job.count,
+    rssPerConnectionBytes: (held - baseline) / Math.max(1, connected),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -71,7 +71,8 @@ async function harnessConnect(port: number, caFile: string, engine: string): Pro
 
 /** CPU per reconnect when every device drops and comes back at once (the storm stage alone). */
 async function harnessStorm(port: number, caFile: string, engine: string, resume: boolean): Promise<{ reconnects: number; cpuUsPerReconnect: number }> {
-  const stages = '  - { type: connect }\n  - { type: hold, duration: 1s }\n  - { type: reconnect-storm, percent: 100 }\n  - { type: hold, duration: 1s }\n  - { type: disconnect }';
+  const stages =
+    '  - { type: connect }\n  - { type: hold, duration: 1s }\n  - { type: reconnect-storm, percent: 100 }\n  - { type: hold, duration: 1s }\n  - { type: disconnect }';
   const run = await runHarness(scenario(port, caFile, engine, stages, resume));
   const [from, to] = [run.atStage[2], run.atStage[3]];
   if (from === undefined || to === undefined) throw new Error('storm run gave no samples');
@@ -93,17 +94,23 @@ try {
     ['floor: tls.connect, a SecureContext per connection', perConnection],
   ];
   for (const engine of ENGINES) rows.push([`harness (${engine})`, await harnessConnect(broker.port, caFile, engine)]);
-  process.stdout.write('| client | connected | connects/s | CPU µs per connect | RSS per connection | CPU ÷ floor (≤ 1.15×) | RSS ÷ floor (≤ 1.15×) |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write(
+    '| client | connected | connects/s | CPU µs per connect | RSS per connection | CPU ÷ floor (≤ 1.15×) | RSS ÷ floor (≤ 1.15×) |\n|---|---:|---:|---:|---:|---:|---:|\n',
+  );
   for (const [name, r] of rows) {
     const ratios = `${(r.cpuUsPerConnect / shared.cpuUsPerConnect).toFixed(2)}× | ${(r.rssPerConnectionBytes / shared.rssPerConnectionBytes).toFixed(2)}×`;
-    process.stdout.write(`| ${name} | ${r.connected} | ${r.connectsPerSec.toFixed(0)} | ${r.cpuUsPerConnect.toFixed(0)} | ${kib(r.rssPerConnectionBytes)} | ${ratios} |\n`);
+    process.stdout.write(
+      `| ${name} | ${r.connected} | ${r.connectsPerSec.toFixed(0)} | ${r.cpuUsPerConnect.toFixed(0)} | ${kib(r.rssPerConnectionBytes)} | ${ratios} |\n`,
+    );
   }
   process.stdout.write('\n| engine | reconnect storm, 100% | reconnects | CPU µs per reconnect | resumed ÷ full |\n|---|---|---:|---:|---:|\n');
   for (const engine of ENGINES) {
     const full = await harnessStorm(broker.port, caFile, engine, false);
     const resumed = await harnessStorm(broker.port, caFile, engine, true);
     process.stdout.write(`| ${engine} | full handshake | ${full.reconnects} | ${full.cpuUsPerReconnect.toFixed(0)} | — |\n`);
-    process.stdout.write(`| ${engine} | tlsResumption: true | ${resumed.reconnects} | ${resumed.cpuUsPerReconnect.toFixed(0)} | ${(resumed.cpuUsPerReconnect / full.cpuUsPerReconnect).toFixed(2)}× |\n`);
+    process.stdout.write(
+      `| ${engine} | tlsResumption: true | ${resumed.reconnects} | ${resumed.cpuUsPerReconnect.toFixed(0)} | ${(resumed.cpuUsPerReconnect / full.cpuUsPerReconnect).toFixed(2)}× |\n`,
+    );
   }
 } finally {
   await broker.stop();

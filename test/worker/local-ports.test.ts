@@ -44,8 +44,14 @@ describe('source ports picked in user space', () => {
   });
 
   it('reads the ephemeral range and the ports to skip from /proc text', () => {
-    assert.deepEqual(readPortRange(() => '10000\t20000\n'), { low: 10000, high: 20000 });
-    assert.deepEqual(readPortRange(() => 'garbage'), { low: 32768, high: 60999 });
+    assert.deepEqual(
+      readPortRange(() => '10000\t20000\n'),
+      { low: 10000, high: 20000 },
+    );
+    assert.deepEqual(
+      readPortRange(() => 'garbage'),
+      { low: 32768, high: 60999 },
+    );
     const files: Record<string, string> = {
       '/proc/sys/net/ipv4/ip_local_reserved_ports': '40000-40002,41000\n',
       '/proc/net/tcp': '  sl  local_address rem_address   st\n   0: 0100007F:9C40 00000000:0000 0A 0\n   1: 0100007F:9C41 0100007F:0050 01 0\n',

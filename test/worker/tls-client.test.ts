@@ -79,7 +79,7 @@ describe('the worker TLS client', () => {
     assert.equal(withTlsClient({ url: 'mqtt://127.0.0.1:1883' }, true).tls, undefined);
   });
 
-  it('lean: with resumption on, a device\'s second connection resumes its session; another device\'s does not', async () => {
+  it("lean: with resumption on, a device's second connection resumes its session; another device's does not", async () => {
     const resuming = withTlsClient(target, true);
     assert.equal(await leanConnect(resuming, 'd1'), false);
     assert.equal(await leanConnect(resuming, 'd1'), true);
@@ -92,7 +92,7 @@ describe('the worker TLS client', () => {
     assert.equal(await leanConnect(full, 'd1'), false);
   });
 
-  it('mqttjs: the stream builder hands the device\'s ticket to its next connection', async () => {
+  it("mqttjs: the stream builder hands the device's ticket to its next connection", async () => {
     const resuming = withTlsClient(target, true);
     const options = { ...deviceClientOptions(resuming, { ...mqttPlan, engine: 'mqttjs' }, 'm1', 'token'), reconnectPeriod: 0 };
     const before = accepted.length;

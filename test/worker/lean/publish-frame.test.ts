@@ -16,7 +16,9 @@ describe('encodePublish', () => {
         fc.constantFrom<4 | 5>(4, 5),
         (topic, payload, qos, retain, id, protocolVersion) => {
           const expected = mqttPacket.generate(
-            qos === 0 ? { cmd: 'publish', topic, payload, qos, retain, dup: false } : { cmd: 'publish', topic, payload, qos, retain, dup: false, messageId: id },
+            qos === 0
+              ? { cmd: 'publish', topic, payload, qos, retain, dup: false }
+              : { cmd: 'publish', topic, payload, qos, retain, dup: false, messageId: id },
             { protocolVersion },
           );
           assert.deepEqual(encodePublish(topic, payload, qos, retain, id, protocolVersion), expected);
