@@ -19,6 +19,12 @@ export const EXIT_CONFIG = 2;
 export const EXIT_BROKER = 3;
 /** A worker thread crashed or hung; a partial report marked `failed` was written. */
 export const EXIT_WORKER = 4;
+/**
+ * The run did not happen: no device connected, or it sent under its minimum share of the plan
+ * (`minSentPercent`, default 95%), or a shard started later than `--max-late`. Its report is
+ * marked `failed` with `planShare.notRun`. `expect: refusals` says refusals were the point.
+ */
+export const EXIT_NOT_RUN = 5;
 /** The run finished, but a threshold was crossed (k6 uses 99 too). */
 export const EXIT_THRESHOLDS = 99;
 /** The run was interrupted (Ctrl-C / SIGTERM); a report marked `interrupted` was written. */

@@ -8,6 +8,7 @@ import type { MetricsView, SectionView } from '../report/thresholds.js';
 import type { RunPlan } from '../scenario/plan.js';
 import type { WorkerSnapshot } from '../worker/messages.js';
 import { TimelineBuilder } from './timeline.js';
+import type { SilentEntry } from '../report/subscription-losses.js';
 
 interface Totals {
   groups: MetricsTotals[];
@@ -21,6 +22,7 @@ export class RunMetrics {
   readonly #run: Totals;
   readonly #stages = new Map<number, Totals>();
   readonly #timeline: TimelineBuilder;
+  readonly #silent: SilentEntry[] = [];
 
   constructor(plan: RunPlan, startMs: number) {
     this.#plan = plan;
@@ -39,6 +41,12 @@ export class RunMetrics {
       totals.harness.add(snapshot.harness);
     }
     this.#timeline.add(snapshot);
+    for (const s of snapshot.silentSubscribers ?? []) this.#silent.push({ group: s.group, filter: s.filter, devices: 1, silentFromMs: s.silentFromMs, missed: s.missed, deviceIds: [s.deviceId] });
+  }
+
+  /** Subscribers that went silent while their filters' traffic went on. */
+  silentSubscribers(): readonly SilentEntry[] {
+    return this.#silent;
   }
 
   /** The run so far over all groups, with the workers' own figures. */

@@ -9,17 +9,21 @@ import type {
   brokerSectionSchema,
   capacitySectionSchema,
   capacityStepSchema,
+  caveatKindSchema,
+  caveatSchema,
   environmentSchema,
   generatorProcessSchema,
   generatorSectionSchema,
   generatorWorkerSchema,
   histogramReportSchema,
   metricsSectionSchema,
+  planShareSchema,
   runResultSchema,
   runStatusSchema,
   shardIdSchema,
   shardsInfoSchema,
   stageRecordSchema,
+  subscriptionLossSchema,
   thresholdOutcomeSchema,
   timelinePointSchema,
 } from './run-result-schema.js';
@@ -43,6 +47,10 @@ export type EnvironmentInfo = z.infer<typeof environmentSchema>;
 export type BrokerSection = z.infer<typeof brokerSectionSchema>;
 export type CapacityStep = z.infer<typeof capacityStepSchema>;
 export type CapacitySection = z.infer<typeof capacitySectionSchema>;
+export type PlanShare = z.infer<typeof planShareSchema>;
+export type CaveatKind = z.infer<typeof caveatKindSchema>;
+export type Caveat = z.infer<typeof caveatSchema>;
+export type SubscriptionLoss = z.infer<typeof subscriptionLossSchema>;
 
 const CONNECT_FAILED_PREFIX = 'connectFailed.';
 const ERRORS_PREFIX = 'errors.';
