@@ -39,7 +39,7 @@ export function rssBytes(): number {
   return process.memoryUsage.rss();
 }
 
-async function packets(first: number, count: number): Promise<Buffer[]> {
+export async function packets(first: number, count: number): Promise<Buffer[]> {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const now = Math.floor(Date.now() / 1000);
   const out: Buffer[] = [];

@@ -16,6 +16,8 @@ const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 export interface Sample {
   rssBytes: number;
   cpuSec: number;
+  /** Kernel time alone (stime). */
+  sysSec: number;
 }
 
 export interface HarnessRun {

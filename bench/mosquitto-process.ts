@@ -25,12 +25,21 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startMosquitto(binary = '/usr/sbin/mosquitto'): Promise<MosquittoProcess> {
+/** `tls`: PEMs of the server certificate and key; the listener then speaks TLS only. */
+export async function startMosquitto(binary = '/usr/sbin/mosquitto', tls?: { certPem: string; keyPem: string }): Promise<MosquittoProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-mosq-'));
   const port = await freePort();
   const config = [`user ${userInfo().username}`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', 'max_connections -1', `listener ${port} 127.0.0.1`];
+  if (tls !== undefined) {
+    writeFileSync(join(dir, 'server.pem'), tls.certPem);
+    writeFileSync(join(dir, 'server-key.pem'), tls.keyPem, { mode: 0o600 });
+    config.push(`certfile ${join(dir, 'server.pem')}`, `keyfile ${join(dir, 'server-key.pem')}`);
+  }
   writeFileSync(join(dir, 'mosquitto.conf'), `${config.join('\n')}\n`);
   const child = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Read and drop its log: over TLS mosquitto logs every client that hangs up mid-session, and an
+  // unread pipe that fills up blocks it in write(), so it stops accepting.
+  child.stderr?.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-// connections.js and publish.js need Debian's mosquitto at /usr/sbin/mosquitto (apt-get install mosquitto).
-const benches = ['verify.js', 'connects.js', 'failed-logins.js', 'connections.js', 'publish.js'];
+// startup.js, connections.js, source-ports.js, tls.js and publish.js need Debian's mosquitto at /usr/sbin/mosquitto (apt-get install mosquitto).
+const benches = ['verify.js', 'connects.js', 'failed-logins.js', 'startup.js', 'connections.js', 'source-ports.js', 'tls.js', 'publish.js'];
 const model = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(`Machine: ${model}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
 for (const bench of benches) {

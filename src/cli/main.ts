@@ -3,17 +3,6 @@
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CONFIG } from '../errors.js';
-import { initCommandModule } from './commands/init.js';
-import { keysCommandModule } from './commands/keys.js';
-import { compareCommandModule } from './commands/compare.js';
-import { mergeCommandModule } from './commands/merge.js';
-import { reportCommandModule } from './commands/report.js';
-import { brokerCommandModule } from './commands/broker.js';
-import { runCommandModule } from './commands/run.js';
-import { schemaCommandModule } from './commands/schema.js';
-import { signBenchCommandModule } from './commands/sign-bench.js';
-import { tokenCommandModule } from './commands/token.js';
-import { validateCommandModule } from './commands/validate.js';
 import { printError } from './errors.js';
 import { withHelp } from './examples.js';
 
@@ -21,20 +10,29 @@ const HELP_WIDTH = 100;
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
 
-/** One line per command family; help and usage come from yargs alone. */
-const commands: CommandModule<object, never>[] = [
-  runCommandModule as CommandModule<object, never>,
-  initCommandModule as CommandModule<object, never>,
-  validateCommandModule as CommandModule<object, never>,
-  reportCommandModule as CommandModule<object, never>,
-  compareCommandModule as CommandModule<object, never>,
-  mergeCommandModule as CommandModule<object, never>,
-  schemaCommandModule as CommandModule<object, never>,
-  keysCommandModule as CommandModule<object, never>,
-  tokenCommandModule as CommandModule<object, never>,
-  brokerCommandModule as CommandModule<object, never>,
-  signBenchCommandModule as CommandModule<object, never>,
-];
+type AnyCommand = CommandModule<object, never>;
+
+/**
+ * One line per command family, each loaded only when asked for: a `run` does not load the
+ * embedded broker's Aedes, the HTML renderer or the sign bench (src/cli/commands/*), so the
+ * process starts small. Help without a command, or an unknown one, loads them all.
+ */
+const commandLoaders: Record<string, () => Promise<AnyCommand>> = {
+  run: async () => (await import('./commands/run.js')).runCommandModule as AnyCommand,
+  init: async () => (await import('./commands/init.js')).initCommandModule as AnyCommand,
+  validate: async () => (await import('./commands/validate.js')).validateCommandModule as AnyCommand,
+  report: async () => (await import('./commands/report.js')).reportCommandModule as AnyCommand,
+  compare: async () => (await import('./commands/compare.js')).compareCommandModule as AnyCommand,
+  merge: async () => (await import('./commands/merge.js')).mergeCommandModule as AnyCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommandModule as AnyCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommandModule as AnyCommand,
+  token: async () => (await import('./commands/token.js')).tokenCommandModule as AnyCommand,
+  broker: async () => (await import('./commands/broker.js')).brokerCommandModule as AnyCommand,
+  'sign-bench': async () => (await import('./commands/sign-bench.js')).signBenchCommandModule as AnyCommand,
+};
+
+const named = commandLoaders[argv.find((arg) => !arg.startsWith('-')) ?? ''];
+const commands: AnyCommand[] = named === undefined ? await Promise.all(Object.values(commandLoaders).map((load) => load())) : [await named()];
 
 await yargs(argv)
   .scriptName('mqtt-jwt-bench')

@@ -15,7 +15,6 @@ import { readRunResult } from '../report/read.js';
 import { brokerMetricsOf, type RunResult } from '../report/run-result.js';
 import { deviceId, type RunPlan, totalDevices } from '../scenario/plan.js';
 import { deviceRecords, resolveCredentials } from './credentials.js';
-import { startEmbeddedBroker } from './embedded-broker.js';
 import { generateKeystore } from './keygen.js';
 import { readMachineFacts } from './machine-facts.js';
 import { preflight } from './preflight.js';
@@ -44,7 +43,7 @@ export async function runProcesses(plan: RunPlan, options: ProcessesOptions): Pr
   const fit = preflight({ connections: totalDevices(plan), embeddedBroker: false, addressPairs: options.processes, facts: await readMachineFacts() });
   if (plan.broker.kind === 'embedded' && fit.problems.length > 0) throw new ConfigError(`preflight (the embedded broker of --processes): ${fit.problems[0]}`);
   await generateMissingKeys(plan, options.onProgress);
-  const broker = plan.broker.kind === 'embedded' ? await startEmbeddedBroker(plan) : undefined;
+  const broker = plan.broker.kind === 'embedded' ? await (await import('./embedded-broker.js')).startEmbeddedBroker(plan) : undefined;
   try {
     if (broker !== undefined) await broker.register(deviceRecords(plan, await Promise.all(plan.groups.map((g) => resolveCredentials(g)))));
     const devicesPerProcess = totalDevices(plan) / options.processes;

@@ -21,7 +21,7 @@ import { wallClock, type Clock } from '../worker/clock.js';
 import { parseFaults } from '../worker/faults.js';
 import type { BrokerTarget, DeviceAssignment, TlsTarget, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
 import { deviceRecords } from './credentials.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
+import type { EmbeddedBroker } from './embedded-broker.js';
 import { environmentInfo } from './environment.js';
 import { GeneratorWatch } from './generator-watch.js';
 import { probeBroker } from './probe.js';
@@ -122,7 +122,7 @@ class RunCoordinator {
     credentials.groups.forEach((c, g) => this.#metrics.addCount(g, 'keysGenerated', c.keysGenerated ?? 0));
     for (const warning of credentials.warnings) this.#progress({ type: 'warning', message: warning });
     await checkPreflight(plan, shard);
-    const broker = plan.broker.kind === 'embedded' ? await startEmbeddedBroker(plan) : undefined;
+    const broker = plan.broker.kind === 'embedded' ? await (await import('./embedded-broker.js')).startEmbeddedBroker(plan) : undefined;
     try {
       return await this.#runWith(broker, credentials, shard);
     } finally {

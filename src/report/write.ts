@@ -2,7 +2,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ReportError } from '../errors.js';
-import { renderRunHtml } from './html.js';
 import type { RunResult } from './run-result.js';
 
 /**
@@ -27,9 +26,13 @@ export async function writeReport(result: RunResult, dir: string): Promise<strin
   return path;
 }
 
-/** The HTML page beside a JSON report: `x.json` → `x.html`. */
+/**
+ * The HTML page beside a JSON report: `x.json` → `x.html`. The renderer is loaded only here, so a
+ * run carries it only when it writes a page, and only at the end.
+ */
 export async function writeHtmlBeside(result: RunResult, jsonPath: string): Promise<string> {
   const path = jsonPath.replace(/\.json$/, '') + '.html';
+  const { renderRunHtml } = await import('./html.js');
   await writeTextFile(path, renderRunHtml(result));
   return path;
 }

@@ -39,6 +39,8 @@ export interface MqttPlan {
   sessionExpirySec: number | null;
   reconnect: ReconnectPlan;
   engine: 'mqttjs' | 'lean';
+  /** Resume each device's last TLS session on its next connection (mqtts://); false: a full handshake every time. */
+  tlsResumption: boolean;
 }
 
 export interface EmbeddedBrokerPlan {
@@ -187,6 +189,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
         maxAttempts: scenario.mqtt.reconnect.maxAttempts,
       },
       engine: scenario.mqtt.engine,
+      tlsResumption: scenario.mqtt.tlsResumption,
     },
     tls,
     embedded: planEmbedded(scenario.embedded),

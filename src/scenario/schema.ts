@@ -185,7 +185,7 @@ const pauseStage = z.strictObject({ type: z.literal('pause'), duration }).descri
 export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, subscribeStage, holdStage, disconnectStage, reconnectStormStage, downlinkStage, pauseStage]);
 
 /** The `mqtt:` defaults, the one place they live. */
-export const MQTT_DEFAULTS = { protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, engine: 'lean' } as const;
+export const MQTT_DEFAULTS = { protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, tlsResumption: false, engine: 'lean' } as const;
 const mqtt = z.strictObject({
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(MQTT_DEFAULTS.protocolVersion).describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),
   keepalive: duration.default(MQTT_DEFAULTS.keepalive),
@@ -193,6 +193,10 @@ const mqtt = z.strictObject({
   clean: z.boolean().default(MQTT_DEFAULTS.clean).describe('Clean session (3.1.1) or clean start (5).'),
   sessionExpiry: duration.optional().describe('MQTT 5 only: how long the broker keeps the session after the connection ends (default 0).'),
   reconnect: reconnect.default(MQTT_DEFAULTS.reconnect),
+  tlsResumption: z
+    .boolean()
+    .default(false)
+    .describe('mqtts:// only: a device that connects again (token refresh, reconnect) resumes its last TLS session with a ticket instead of a full handshake.'),
   engine: z
     .enum(['lean', 'mqttjs'])
     .default(MQTT_DEFAULTS.engine)

@@ -9,8 +9,8 @@ import type { ClientOptions as WsClientOptions } from 'ws';
 import type { MqttPlan } from '../scenario/plan.js';
 import type { BrokerTarget, TlsTarget } from './messages.js';
 
-/** MQTT.js hands the whole options object to `tls.connect`, so `minVersion` reaches it too. */
-export type DeviceClientOptions = IClientOptions & Pick<ConnectionOptions, 'minVersion'>;
+/** MQTT.js hands the whole options object to `tls.connect`, so `minVersion` and `secureContext` reach it too. */
+export type DeviceClientOptions = IClientOptions & Pick<ConnectionOptions, 'minVersion' | 'secureContext'>;
 
 export function deviceClientOptions(target: BrokerTarget, mqttPlan: MqttPlan, clientId: string, password: string): DeviceClientOptions {
   const scheme = new URL(target.url).protocol.replace(/:$/, '');
@@ -35,9 +35,16 @@ export function deviceClientOptions(target: BrokerTarget, mqttPlan: MqttPlan, cl
   };
 }
 
-/** Node TLS options from the target; verification stays on unless the scenario turned it off. */
-export function tlsOptions(tls: TlsTarget | undefined): Pick<DeviceClientOptions, 'ca' | 'cert' | 'key' | 'servername' | 'minVersion' | 'rejectUnauthorized'> {
+/**
+ * Node TLS options from the target; verification stays on unless the scenario turned it off. With
+ * the worker's shared context (src/worker/tls-client.ts) the PEMs are in it, parsed once.
+ */
+export function tlsOptions(tls: TlsTarget | undefined): Pick<DeviceClientOptions, 'ca' | 'cert' | 'key' | 'servername' | 'minVersion' | 'rejectUnauthorized' | 'secureContext'> {
   if (tls === undefined) return { minVersion: 'TLSv1.2', rejectUnauthorized: true };
+  if (tls.client !== undefined) {
+    const { secureContext } = tls.client;
+    return { secureContext, ...(tls.servername === undefined ? {} : { servername: tls.servername }), minVersion: tls.minVersion, rejectUnauthorized: tls.rejectUnauthorized };
+  }
   return {
     ...(tls.ca === undefined ? {} : { ca: tls.ca }),
     ...(tls.cert === undefined ? {} : { cert: tls.cert }),

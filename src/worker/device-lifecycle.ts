@@ -5,7 +5,7 @@
  * (subscriptions.ts).
  * Every change of a held connection is counted here, in the fleet's `connected`.
  */
-import { createEngine, type SessionEngine } from './engine.js';
+import type { SessionEngine } from './engine.js';
 import { deviceEndpoint } from './endpoint.js';
 import type { FleetDevice } from './fleet.js';
 import { LostConnections } from './lost-connections.js';
@@ -28,7 +28,7 @@ export class DeviceLifecycle {
     return this.#subscriptions;
   }
 
-  constructor(ctx: WorkerContext, refresher: TokenRefresher, engine: SessionEngine = createEngine(ctx.plan.mqtt)) {
+  constructor(ctx: WorkerContext, refresher: TokenRefresher, engine: SessionEngine) {
     this.#ctx = ctx;
     this.#refresher = refresher;
     this.#engine = engine;

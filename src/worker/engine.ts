@@ -2,21 +2,23 @@
  * The session engine a scenario chose (`mqtt.engine`): the lean engine on mqtt-packet, the
  * default, for many connections per process, or MQTT.js, the reference. Both pass the same
  * behaviour matrix (test/e2e/behaviour-matrix.test.ts). One per worker.
+ * Each is loaded only when chosen, so a lean worker never carries MQTT.js in memory.
  */
 import type { MqttPlan } from '../scenario/plan.js';
 import type { DeviceEndpoint } from './endpoint.js';
-import { KeepaliveSweep } from './lean/keepalive-sweep.js';
-import { LeanSession } from './lean/lean-session.js';
 import type { Session } from './session-api.js';
-import { DeviceSession } from './session.js';
 
 export interface SessionEngine {
   session(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint): Session;
   close(): void;
 }
 
-export function createEngine(mqttPlan: Pick<MqttPlan, 'engine'>): SessionEngine {
-  if (mqttPlan.engine === 'mqttjs') return { session: (deviceId, onLost, endpoint) => new DeviceSession(deviceId, onLost, endpoint), close: () => {} };
+export async function loadEngine(mqttPlan: Pick<MqttPlan, 'engine'>): Promise<SessionEngine> {
+  if (mqttPlan.engine === 'mqttjs') {
+    const { DeviceSession } = await import('./session.js');
+    return { session: (deviceId, onLost, endpoint) => new DeviceSession(deviceId, onLost, endpoint), close: () => {} };
+  }
+  const [{ KeepaliveSweep }, { LeanSession }] = await Promise.all([import('./lean/keepalive-sweep.js'), import('./lean/lean-session.js')]);
   const sweep = new KeepaliveSweep();
   return { session: (deviceId, onLost, endpoint) => new LeanSession(deviceId, onLost, endpoint, sweep), close: () => sweep.stop() };
 }

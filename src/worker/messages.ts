@@ -7,6 +7,8 @@ import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import type { RunPlan } from '../scenario/plan.js';
 import type { WorkerFaults } from './faults.js';
+import type { TlsClient } from './tls-client.js';
+import type { LocalPorts } from './local-ports.js';
 
 /** One device as a worker receives it. `key` is absent when the worker must generate it. */
 export interface DeviceAssignment {
@@ -27,6 +29,8 @@ export interface BrokerTarget {
   urls?: string[];
   /** Source addresses devices are spread over. */
   localAddresses?: string[];
+  /** Built in the worker when there are source addresses (src/worker/local-ports.ts); never sent. */
+  localPorts?: LocalPorts;
 }
 
 export interface TlsTarget {
@@ -38,6 +42,8 @@ export interface TlsTarget {
   servername?: string;
   minVersion: 'TLSv1.2' | 'TLSv1.3';
   rejectUnauthorized: boolean;
+  /** Built in the worker from the fields above (src/worker/tls-client.ts); never sent between threads. */
+  client?: TlsClient;
 }
 
 export interface WorkerTask {

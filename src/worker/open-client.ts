@@ -8,15 +8,20 @@ import { isIP, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import mqtt, { MqttClient } from 'mqtt';
 import type { DeviceClientOptions } from './client-options.js';
-import type { DeviceEndpoint } from './endpoint.js';
+import { bindOptions, type DeviceEndpoint } from './endpoint.js';
+import type { TlsClient } from './tls-client.js';
 
 const DEFAULT_PORTS: Record<string, number> = { mqtt: 1883, mqtts: 8883 };
 
-export function openClient(endpoint: DeviceEndpoint, options: DeviceClientOptions): MqttClient {
+/**
+ * `tlsClient`: the worker's shared TLS context and session tickets; mqtts:// then always goes
+ * through our stream builder, which hands the device's last ticket to `tls.connect` and keeps the next.
+ */
+export function openClient(endpoint: DeviceEndpoint, options: DeviceClientOptions, tlsClient?: TlsClient): MqttClient {
   const { localAddress } = endpoint;
-  if (localAddress === undefined) return mqtt.connect(endpoint.url, options);
   const parsed = new URL(endpoint.url);
   const scheme = parsed.protocol.replace(/:$/, '');
+  if (localAddress === undefined && !(scheme === 'mqtts' && tlsClient !== undefined)) return mqtt.connect(endpoint.url, options);
   if (scheme === 'ws' || scheme === 'wss') {
     return mqtt.connect(endpoint.url, { ...options, wsOptions: { ...options.wsOptions, localAddress } });
   }
@@ -27,11 +32,19 @@ export function openClient(endpoint: DeviceEndpoint, options: DeviceClientOption
     // SNI carries names only (RFC 6066 §3), so an IP host sends none, as MQTT.js does.
     const name = servername ?? (isIP(host) === 0 ? host : undefined);
     const tls: ConnectionOptions = { minVersion, rejectUnauthorized, ...(name === undefined ? {} : { servername: name }) };
+    if (tlsClient !== undefined) {
+      const deviceId = options.clientId ?? '';
+      return new MqttClient(() => {
+        const socket = tlsConnect({ ...tls, ...tlsClient.connectOptions(deviceId), host, port, ...bindOptions(endpoint) });
+        tlsClient.remember(deviceId, socket);
+        return socket;
+      }, { ...options, protocol: 'mqtts' });
+    }
     // client-options.ts sets these from PEM strings only.
     if (ca !== undefined) tls.ca = ca;
     if (cert !== undefined) tls.cert = cert;
     if (key !== undefined) tls.key = key as string;
-    return new MqttClient(() => tlsConnect({ ...tls, host, port, localAddress } as ConnectionOptions), { ...options, protocol: 'mqtts' });
+    return new MqttClient(() => tlsConnect({ ...tls, host, port, ...bindOptions(endpoint) }), { ...options, protocol: 'mqtts' });
   }
-  return new MqttClient(() => netConnect({ host, port, localAddress }), { ...options, protocol: 'mqtt' });
+  return new MqttClient(() => netConnect({ host, port, ...bindOptions(endpoint) }), { ...options, protocol: 'mqtt' });
 }

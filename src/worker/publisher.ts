@@ -37,6 +37,12 @@ interface PendingPublish {
   timedOut: boolean;
 }
 
+/** A stage's publishes still awaiting their outcome, and who to wake when none are left. */
+interface PendingSet {
+  entries: Set<PendingPublish>;
+  onEmpty: (() => void) | undefined;
+}
+
 export class Publisher {
   readonly #ctx: WorkerContext;
   readonly #payloads: CompiledPayload[];
@@ -55,7 +61,9 @@ export class Publisher {
   /** Runs the stage's schedule from `startAtMs`, then drains; `message` replaces the devices' own uplinks. */
   async publish(stage: PlannedPublish, routes: PublishRoutes, startAtMs: number, message?: MessageOf): Promise<void> {
     const { fleet, clock } = this.#ctx;
-    const pending = new Map<Promise<void>, PendingPublish>();
+    // Entries leave the set as their publish settles (#publishOne's finally): no promise per
+    // message beyond the publish itself, and the drain wakes when the set runs empty.
+    const pending: PendingSet = { entries: new Set(), onEmpty: undefined };
     const intervalMs = 1000 / stage.ratePerDevicePerSec;
     await runPlanned(
       publishTimes(startAtMs, stage.ratePerDevicePerSec, stage.countPerDevice, routes.positions, routes.total),
@@ -64,9 +72,11 @@ export class Publisher {
         const route = event.device;
         const index = itemAt(routes.senders, route);
         const entry: PendingPublish = { groupIndex: fleet.device(index).assignment.groupIndex, timedOut: false };
-        const promise = this.#publishOne(stage, index, event.seq, event.atMs, intervalMs, entry, message && ((sentMs) => message(route, event.seq, sentMs)));
-        pending.set(promise, entry);
-        void promise.finally(() => pending.delete(promise));
+        pending.entries.add(entry);
+        void this.#publishOne(stage, index, event.seq, event.atMs, intervalMs, entry, message && ((sentMs) => message(route, event.seq, sentMs))).finally(() => {
+          pending.entries.delete(entry);
+          if (pending.entries.size === 0) pending.onEmpty?.();
+        });
       },
       () => this.#ctx.stopping(),
     );
@@ -123,13 +133,15 @@ export class Publisher {
   }
 
   /** Waits for outstanding acks, at most one connect timeout; what is left is counted lost. */
-  async #drain(pending: Map<Promise<void>, PendingPublish>): Promise<void> {
+  async #drain(pending: PendingSet): Promise<void> {
     const { clock, fleet, plan } = this.#ctx;
     const deadline = clock.nowMs() + plan.mqtt.connectTimeoutMs;
-    while (pending.size > 0 && clock.nowMs() < deadline) {
-      await Promise.race([Promise.all(pending.keys()), clock.sleepMs(DRAIN_POLL_MS)]);
+    const empty = new Promise<void>((resolve) => (pending.onEmpty = resolve));
+    while (pending.entries.size > 0 && clock.nowMs() < deadline) {
+      await Promise.race([empty, clock.sleepMs(DRAIN_POLL_MS)]);
     }
-    for (const entry of pending.values()) {
+    pending.onEmpty = undefined;
+    for (const entry of pending.entries) {
       entry.timedOut = true;
       fleet.recorder(entry.groupIndex).count(METRIC.errorsBy + 'ack-timeout');
     }

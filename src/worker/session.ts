@@ -10,38 +10,15 @@ import type { DeviceEndpoint } from './endpoint.js';
 import type { BrokerTarget } from './messages.js';
 import { openClient } from './open-client.js';
 import { connectPacketBytes, receivedPacketBytes } from './packet-bytes.js';
+import { connackReason } from './connack-reason.js';
+import { closeAbruptly } from './close-abruptly.js';
+import type { Socket } from 'node:net';
 
 import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from './session-api.js';
 
 export type { ConnectBytes, ConnectOutcome, MessageListener, SubscribeOutcome } from './session-api.js';
 
-/** CONNACK codes by name: MQTT 3.1.1 §3.2.2.3 and MQTT 5 §3.2.2.2. */
-const CONNACK_V3: Record<number, string> = {
-  1: 'unacceptable-protocol',
-  2: 'identifier-rejected',
-  3: 'server-unavailable',
-  4: 'bad-username-or-password',
-  5: 'not-authorized',
-};
-const CONNACK_V5: Record<number, string> = {
-  128: 'unspecified-error',
-  129: 'malformed-packet',
-  130: 'protocol-error',
-  132: 'unsupported-protocol-version',
-  133: 'client-identifier-not-valid',
-  134: 'bad-username-or-password',
-  135: 'not-authorized',
-  136: 'server-unavailable',
-  137: 'server-busy',
-  138: 'banned',
-  140: 'bad-authentication-method',
-  149: 'packet-too-large',
-  151: 'quota-exceeded',
-};
-
-export function connackReason(code: number, protocolVersion: 4 | 5): string {
-  return (protocolVersion === 5 ? CONNACK_V5[code] : CONNACK_V3[code]) ?? `connack-${code}`;
-}
+export { connackReason } from './connack-reason.js';
 
 export class DeviceSession implements Session {
   readonly deviceId: string;
@@ -90,7 +67,7 @@ export class DeviceSession implements Session {
       // Only a connection that was up can be lost: a failed attempt is ended here, and MQTT.js
       // clears `disconnecting` again before that close arrives (reconnectPeriod 0, end()'s closeStores).
       let up = false;
-      const client = openClient(endpoint, options);
+      const client = openClient(endpoint, options, target.tls?.client);
       for (const listener of this.#listeners) client.on('message', listener);
       this.#sessionPresent = false;
       // MQTT.js writes its CONNECT as it opens, before any listener could see it, so it is sized
@@ -202,7 +179,7 @@ export class DeviceSession implements Session {
     this.#client = undefined;
     const stream = client.stream as { resetAndDestroy?: () => void; destroy: () => void; destroyed?: boolean };
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    if (typeof stream.resetAndDestroy === 'function') stream.resetAndDestroy();
+    if (typeof stream.resetAndDestroy === 'function') closeAbruptly(stream as Pick<Socket, 'resetAndDestroy' | 'destroy'>);
     else stream.destroy();
     await closed;
     await client.endAsync(true);

@@ -5,7 +5,14 @@
 import { systemClock } from './clock.js';
 import type { WorkerResult, WorkerTask } from './messages.js';
 import { WorkerRun } from './worker-run.js';
+import { loadEngine } from './engine.js';
+import { withTlsClient } from './tls-client.js';
+import { withLocalPorts } from './local-ports.js';
+import { totalDevices } from '../scenario/plan.js';
 
 export default async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
-  return new WorkerRun(task, systemClock).execute();
+  // One TLS context per worker, shared by all its connections, and source ports picked in user
+  // space: both built here, in the worker, as neither can cross threads.
+  const target = withLocalPorts(withTlsClient(task.target, task.plan.mqtt.tlsResumption), totalDevices(task.plan));
+  return new WorkerRun({ ...task, target }, systemClock, await loadEngine(task.plan.mqtt)).execute();
 }

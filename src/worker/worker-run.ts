@@ -7,6 +7,7 @@
 import type { StagePlan } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
 import { DeviceLifecycle } from './device-lifecycle.js';
+import type { SessionEngine } from './engine.js';
 import { prepareKeys, presignTokens } from './devices.js';
 import { firstStageFaults, startFaults } from './faults.js';
 import { Fleet } from './fleet.js';
@@ -35,7 +36,7 @@ export class WorkerRun {
   #finished = false;
   #wake: (() => void) | undefined;
 
-  constructor(task: WorkerTask, clock: Clock) {
+  constructor(task: WorkerTask, clock: Clock, engine: SessionEngine) {
     this.#task = task;
     this.#fleet = new Fleet(task.plan.groups);
     this.#ctx = {
@@ -47,7 +48,7 @@ export class WorkerRun {
       finished: () => this.#finished,
     };
     this.#refresher = new TokenRefresher(this.#ctx);
-    this.#lifecycle = new DeviceLifecycle(this.#ctx, this.#refresher);
+    this.#lifecycle = new DeviceLifecycle(this.#ctx, this.#refresher, engine);
     this.#lifecycle.subscriptions.injectFaults(task.faults, task.workerIndex);
     this.#publisher = new Publisher(this.#ctx);
     this.#snapshots = new SnapshotTaker(task.workerIndex, task.plan.groups, this.#fleet, clock);

@@ -9,7 +9,7 @@ import type { MqttPlan } from '../../src/scenario/plan.js';
 import { DeviceSession, type ConnectOutcome } from '../../src/worker/session.js';
 import { vectorFile, vectors } from '../helpers.js';
 
-const mqtt: MqttPlan = { protocolVersion: 4, keepaliveSec: 30, connectTimeoutMs: 5000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', sessionExpirySec: null };
+const mqtt: MqttPlan = { protocolVersion: 4, keepaliveSec: 30, connectTimeoutMs: 5000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', tlsResumption: false, sessionExpirySec: null };
 const AUD = 'https://akenza.io/devices/{deviceId}';
 const DEVICE = vectors.deviceId;
 const ec = vectors.cases.find((c) => c.name === 'ec')!;

@@ -55,4 +55,35 @@ stages:
     assert.equal(decodeHistogram(broker.histograms['verifyUs.RS256']!.encoded).totalCount, 4);
     assert.equal(decodeHistogram(broker.histograms['verifyUs.ES256']!.encoded).totalCount, 6);
   });
+
+  for (const engine of ['lean', 'mqttjs'] as const) {
+    it(`${engine}: a reconnect storm over TLS drops and brings back every device, resuming TLS sessions`, async () => {
+      const file = join(dir, `storm-${engine}.yaml`);
+      writeFileSync(
+        file,
+        `name: e2e-tls-storm-${engine}
+workers: 2
+embedded: { tls: true }
+mqtt: { engine: ${engine}, tlsResumption: true, reconnect: { enabled: false } }
+groups:
+  - { name: d, count: 6, idPattern: 'storm-{index}', keys: { store: ${join(dir, 'keys', 'storm.json')} } }
+stages:
+  - type: connect
+  - { type: hold, duration: 1s }
+  - { type: reconnect-storm, percent: 100 }
+  - { type: hold, duration: 1s }
+  - type: disconnect
+`,
+      );
+      const reportDir = join(dir, `reports-storm-${engine}`);
+      const run = await runCli(['run', file, '--report-dir', reportDir, '--quiet']);
+      assert.equal(run.code, 0, run.stderr);
+      const [name] = readdirSync(reportDir).filter((f) => f.endsWith('.json'));
+      const result = JSON.parse(readFileSync(join(reportDir, name!), 'utf8')) as RunResult;
+      assert.equal(result.status, 'complete');
+      assert.equal(result.total.counters['dropped'], 6);
+      assert.equal(result.total.counters['reconnects'], 6);
+      assert.equal(result.broker.metrics?.counters['auth.accepted'], 12);
+    });
+  }
 });

@@ -23,7 +23,7 @@ export const PLAN: RunPlan = {
   scenarioName: 'fixture',
   broker: { kind: 'embedded' },
   workers: 2,
-  mqtt: { protocolVersion: 4, keepaliveSec: 60, connectTimeoutMs: 30_000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', sessionExpirySec: null },
+  mqtt: { protocolVersion: 4, keepaliveSec: 60, connectTimeoutMs: 30_000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', tlsResumption: false, sessionExpirySec: null },
   localAddresses: [],
   tls: null,
   embedded: { skewSec: 60, maxLifetimeSec: 86_400, requireKid: true, maxTokenBytes: 8192, tls: false, expiryDisconnect: true, maxQos: 1, connectTimeoutMs: 10_000, maxPacketBytes: 262_144, downlink: null },

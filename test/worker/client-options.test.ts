@@ -4,7 +4,7 @@ import type { MqttPlan } from '../../src/scenario/plan.js';
 import { deviceClientOptions } from '../../src/worker/client-options.js';
 import type { TlsTarget } from '../../src/worker/messages.js';
 
-const mqttPlan: MqttPlan = { protocolVersion: 5, keepaliveSec: 30, connectTimeoutMs: 7000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', sessionExpirySec: null };
+const mqttPlan: MqttPlan = { protocolVersion: 5, keepaliveSec: 30, connectTimeoutMs: 7000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', tlsResumption: false, sessionExpirySec: null };
 const tls: TlsTarget = { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', servername: 'broker.local', minVersion: 'TLSv1.3', rejectUnauthorized: true };
 
 describe('MQTT.js options of one device', () => {

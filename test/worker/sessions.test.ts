@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningBroker } from '../../src/broker/server.js';
 import type { MqttPlan } from '../../src/scenario/plan.js';
-import { createEngine } from '../../src/worker/engine.js';
+import { loadEngine } from '../../src/worker/engine.js';
 import type { Session } from '../../src/worker/session-api.js';
 import { ecToken, registerEc, startTestBroker } from '../broker/helpers.js';
 
@@ -19,6 +19,7 @@ const plan = (engine: MqttPlan['engine']): MqttPlan => ({
   clean: true,
   reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
   engine,
+  tlsResumption: false,
   sessionExpirySec: null,
 });
 
@@ -40,7 +41,7 @@ describe('a session during its token refresh, on both engines', () => {
 
   for (const engine of ENGINES) {
     async function open(deviceId: string): Promise<{ session: Session; close: () => void }> {
-      const sessions = createEngine({ engine });
+      const sessions = await loadEngine({ engine });
       const target = { url: `mqtt://127.0.0.1:${broker.port}` };
       const session = sessions.session(deviceId, () => {}, target);
       assert.deepEqual(await session.connect(target, plan(engine), await ecToken(deviceId)), { ok: true });

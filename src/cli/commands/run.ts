@@ -8,7 +8,6 @@ import { writeHtmlBeside, writeReport } from '../../report/write.js';
 import { tlsWarnings } from '../../scenario/tls-plan.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
-import { startMetricsEndpoint } from '../prometheus.js';
 import type { ProgressListener } from '../../coordinator/progress.js';
 import { runExitCode } from '../exit-code.js';
 import { runOutput, type RunOutput } from '../run-output.js';
@@ -86,7 +85,9 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
   const runId = args.runId === undefined ? undefined : checkRunId(args.runId);
   const maxLateMs = maxLateFrom(args.maxLate, startAtMs);
   const printer = progressListener(args.progress, args.quiet);
-  const metrics = args.metricsPort === undefined ? undefined : await startMetricsEndpoint(args.metricsHost, args.metricsPort, loaded.plan.scenarioName);
+  // prom-client is loaded only when the endpoint is asked for.
+  const prometheus = args.metricsPort === undefined ? undefined : await import('../prometheus.js');
+  const metrics = args.metricsPort === undefined ? undefined : await prometheus?.startMetricsEndpoint(args.metricsHost, args.metricsPort, loaded.plan.scenarioName);
   if (metrics !== undefined) output.emit({ type: 'metrics', url: metrics.url });
   const progress = fanOut(printer, metrics?.listener);
   // Unsafe settings are announced even with --quiet: they change what the numbers mean.

@@ -12,10 +12,12 @@ import type { DeviceEndpoint } from '../endpoint.js';
 import type { BrokerTarget } from '../messages.js';
 import { connectPacket, receivedPacketBytes } from '../packet-bytes.js';
 import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from '../session-api.js';
-import { connackReason } from '../session.js';
+import { connackReason } from '../connack-reason.js';
 import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PINGREQ, splitFrames, subackCodes, type Frame } from './frames.js';
 import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
 import { openTransport } from './open-transport.js';
+import { encodePublish } from './publish-frame.js';
+import { closeAbruptly } from '../close-abruptly.js';
 import { PendingAcks } from './pending-acks.js';
 
 const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
@@ -71,7 +73,7 @@ export class LeanSession implements Session, Swept {
     return new Promise((resolve) => {
       let socket: Duplex;
       try {
-        socket = openTransport(this.#endpoint, target.tls, mqttPlan);
+        socket = openTransport(this.#endpoint, target.tls, mqttPlan, this.deviceId);
       } catch {
         return resolve({ ok: false, reason: 'client-error' });
       }
@@ -124,11 +126,11 @@ export class LeanSession implements Session, Swept {
     if (this.#refreshing !== undefined) await this.#refreshing;
     if (!this.#up) throw new Error('not-connected');
     if (qos === 0) {
-      this.#write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain, dup: false }, GENERATE[this.#version]));
+      this.#write(encodePublish(topic, payload, 0, retain, 0, this.#version));
       return;
     }
     const { id, acked } = this.#acks.open();
-    this.#write(mqttPacket.generate({ cmd: 'publish', topic, payload, qos, retain, dup: false, messageId: id }, GENERATE[this.#version]));
+    this.#write(encodePublish(topic, payload, qos, retain, id, this.#version));
     return acked;
   }
 
@@ -160,7 +162,7 @@ export class LeanSession implements Session, Swept {
     this.#closing = true;
     const closed = this.#whenClosed();
     // A TCP reset where there is a TCP socket of our own; a WebSocket is terminated (destroyed).
-    if (socket instanceof Socket) socket.resetAndDestroy();
+    if (socket instanceof Socket) closeAbruptly(socket);
     else socket.destroy();
     await closed;
   }

@@ -6,6 +6,7 @@ import type { TlsTarget } from '../messages.js';
 import { openSocket } from './lean-socket.js';
 import { openWebSocket } from './lean-websocket.js';
 
-export function openTransport(endpoint: DeviceEndpoint, tls: TlsTarget | undefined, mqttPlan: MqttPlan): Duplex {
-  return /^wss?:/.test(endpoint.url) ? openWebSocket(endpoint, tls, mqttPlan) : openSocket(endpoint, tls, mqttPlan);
+/** `deviceId` keys the device's TLS session ticket when the worker resumes sessions (mqtts:// only). */
+export function openTransport(endpoint: DeviceEndpoint, tls: TlsTarget | undefined, mqttPlan: MqttPlan, deviceId = ''): Duplex {
+  return /^wss?:/.test(endpoint.url) ? openWebSocket(endpoint, tls, mqttPlan) : openSocket(endpoint, tls, mqttPlan, deviceId);
 }
