@@ -28,8 +28,8 @@ import { RunMetrics, type StageTiming } from './run-metrics.js';
 import { buildTick } from './tick.js';
 import { estimateStageDurationsMs } from '../scenario/describe.js';
 import { readMachineFacts } from './machine-facts.js';
-import { preflight } from './preflight.js';
-import { assignDevices, shardDeviceCount, WHOLE_RUN, type ShardSpec } from './shards.js';
+import { planFit } from './plan-fit.js';
+import { assignDevices, WHOLE_RUN, type ShardSpec } from './shards.js';
 import { capacityVerdict, judgeStep } from '../report/capacity.js';
 import type { CapacityStep } from '../report/run-result.js';
 
@@ -419,8 +419,7 @@ function keygenEstimate(plan: RunPlan, credentials: GroupCredentials[]): string 
 
 /** Stops a plan that cannot fit this machine before the first connection, with the numbers. */
 export async function checkPreflight(plan: RunPlan, shard: ShardSpec): Promise<void> {
-  const connections = shardDeviceCount(plan, shard);
-  const outcome = preflight({ connections, embeddedBroker: plan.broker.kind === 'embedded', addressPairs: 1, facts: await readMachineFacts() });
+  const outcome = planFit(plan, { shard }, await readMachineFacts());
   if (outcome.problems.length > 0) {
     throw new ConfigError(`preflight: ${outcome.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
   }
