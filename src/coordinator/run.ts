@@ -29,7 +29,9 @@ import { buildTick } from './tick.js';
 import { estimateStageDurationsMs } from '../scenario/describe.js';
 import { readMachineFacts } from './machine-facts.js';
 import { planFit } from './plan-fit.js';
-import { assignDevices, WHOLE_RUN, type ShardSpec } from './shards.js';
+import { assignDevices, shardShare, WHOLE_RUN, type ShardSpec } from './shards.js';
+import { withPace } from '../report/stage-pace.js';
+import { withBehindPlan } from '../report/trust.js';
 import { capacityVerdict, judgeStep } from '../report/capacity.js';
 import type { CapacityStep } from '../report/run-result.js';
 
@@ -360,6 +362,7 @@ class RunCoordinator {
     const endedMs = Date.now();
     const total = this.#metrics.totalSection();
     const groups = this.#metrics.groupSections();
+    const stageRecords = withPace(this.#plan, this.#metrics.stageRecords(stages), shardShare(this.#plan, this.#options.shard ?? WHOLE_RUN));
     return {
       schemaVersion: SCHEMA_VERSION,
       status: this.#status,
@@ -367,11 +370,11 @@ class RunCoordinator {
       scenario: { name: this.#plan.scenarioName, file: this.#options.file, plan: this.#plan },
       environment: environmentInfo(),
       ...this.#shardField(),
-      ...(this.#watch === undefined ? {} : { generator: assessGenerator(total, this.#watch.workers(), this.#watch.process()) }),
+      ...(this.#watch === undefined ? {} : { generator: withBehindPlan(assessGenerator(total, this.#watch.workers(), this.#watch.process()), stageRecords) }),
       startedAt: new Date(startedMs).toISOString(),
       endedAt: new Date(endedMs).toISOString(),
       durationMs: endedMs - startedMs,
-      stages: this.#metrics.stageRecords(stages),
+      stages: stageRecords,
       total,
       groups,
       broker: {
@@ -381,7 +384,7 @@ class RunCoordinator {
       },
       timeline: this.#metrics.finishTimeline(),
       ...(this.#plan.capacity === null ? {} : { capacity: capacityVerdict(this.#capacitySteps) }),
-      thresholds: evaluateThresholds(this.#thresholds, viewOfResult({ total, groups, durationMs: endedMs - startedMs })).map((o) =>
+      thresholds: evaluateThresholds(this.#thresholds, viewOfResult({ total, groups, durationMs: endedMs - startedMs, stages: stageRecords })).map((o) =>
         o.expression === this.#abortedBy ? { ...o, note: 'crossed during the run; stopped it (abortOnFail)' } : o,
       ),
     };

@@ -8,11 +8,13 @@ import { histogramLabel, orderedHistogramNames } from './labels.js';
 import type { MetricsSection, RunResult, ThresholdOutcome } from './run-result.js';
 import { renderChart } from './svg-chart.js';
 import { formatThresholdValue } from './threshold-format.js';
+import { trustSection } from './html-trust.js';
 
 export function renderRunHtml(result: RunResult): string {
   const body = [
     header(result),
     cards(result),
+    trustSection(result),
     thresholdsSection(result.thresholds),
     result.capacity === undefined ? '' : capacitySection(result.capacity),
     `<h2>Latency by percentile</h2>\n<p class="sub">HdrHistogram's percentile axis; publish → ack is drawn corrected for coordinated omission (from the planned send time) beside uncorrected (from the actual send).</p>\n<div class="charts">${latencyCharts(result).map(renderChart).join('\n')}</div>`,

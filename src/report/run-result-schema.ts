@@ -33,7 +33,35 @@ const timelinePoint = z.strictObject({
   publishAckEncoded: z.string().optional(),
 });
 
-const stage = z.strictObject({ index: count, type: z.string(), startedAt: time, endedAt: time, durationMs: z.number(), total: section, groups: z.record(z.string(), section) });
+const pace = z
+  .strictObject({
+    planned: z.strictObject({ actions: count, durationMs: z.number().min(0), ratePerSec: z.number().min(0).nullable() }),
+    achieved: z.strictObject({ actions: count, durationMs: z.number().min(0), ratePerSec: z.number().min(0).nullable() }),
+    lastActionLateMs: z.number().min(0).nullable().describe('How late against its plan the last action went out (the latest worker).'),
+    achievedRatio: z.number().min(0).nullable().describe('Achieved ÷ planned rate: planned duration ÷ (planned duration + lastActionLateMs).'),
+    behindPlan: z.boolean().describe('achievedRatio < 0.95 and the last action more than 1 s late.'),
+  })
+  .describe("Planned against achieved: this report's part of the plan beside what happened.");
+const stage = z.strictObject({
+  index: count,
+  type: z.string(),
+  startedAt: time,
+  endedAt: time,
+  durationMs: z.number(),
+  total: section,
+  groups: z.record(z.string(), section),
+  pace: pace.optional(),
+});
+const generatorWorker = z.strictObject({ index: count, shard: count.optional(), devices: count, eventLoopUtilization: z.number().min(0), peakEventLoopUtilization: z.number().min(0) });
+const generatorProcess = z.strictObject({
+  cpuUserMs: count,
+  cpuSystemMs: count,
+  baselineRssBytes: count,
+  peakRssBytes: count,
+  peakConnected: count,
+  rssPerConnectionBytes: z.number().int().nullable(),
+});
+const generatorFields = { saturated: z.boolean(), reasons: z.array(z.string()), workers: z.array(generatorWorker), process: generatorProcess, behindPlan: z.boolean().optional() };
 
 const aggregate = z.union([
   z.strictObject({ kind: z.literal('percentile'), percentile: z.number().min(0).max(100) }),
@@ -82,17 +110,8 @@ export const runResultSchema = z
     thresholds: z.array(threshold),
     generator: z
       .strictObject({
-        saturated: z.boolean(),
-        reasons: z.array(z.string()),
-        workers: z.array(z.strictObject({ index: count, devices: count, eventLoopUtilization: z.number().min(0), peakEventLoopUtilization: z.number().min(0) })),
-        process: z.strictObject({
-          cpuUserMs: count,
-          cpuSystemMs: count,
-          baselineRssBytes: count,
-          peakRssBytes: count,
-          peakConnected: count,
-          rssPerConnectionBytes: z.number().int().nullable(),
-        }),
+        ...generatorFields,
+        shards: z.array(z.strictObject({ shard: count, ...generatorFields })).optional().describe("Merged reports: each shard's own section."),
       })
       .optional()
       .describe('The harness watching itself: whether it, not the broker, was the bottleneck.'),

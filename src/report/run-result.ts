@@ -55,6 +55,22 @@ export interface StageRecord {
   /** What was recorded while this stage ran, over all groups. */
   total: MetricsSection;
   groups: Record<string, MetricsSection>;
+  /** Planned against achieved (absent from reports written before it was recorded). */
+  pace?: StagePace;
+}
+
+/** A stage's plan beside what happened (src/report/stage-pace.ts). */
+export interface StagePace {
+  /** This report's part of the plan: the whole run, or a shard's share of actions and rate. */
+  planned: { actions: number; durationMs: number; ratePerSec: number | null };
+  /** Actions fired; the stage's measured duration; actions ÷ the span over which they went out (null: not a paced stage). */
+  achieved: { actions: number; durationMs: number; ratePerSec: number | null };
+  /** How late against its plan the last action went out (the latest worker's); null when the stage fires none. */
+  lastActionLateMs: number | null;
+  /** Planned duration ÷ (planned duration + lastActionLateMs): achieved ÷ planned rate; null when not paced. */
+  achievedRatio: number | null;
+  /** achievedRatio < 0.95 with the last action more than 1 s late. */
+  behindPlan: boolean;
 }
 
 /** A threshold as parsed, with its verdict. */
@@ -91,6 +107,8 @@ export interface ShardsInfo {
 
 export interface GeneratorWorker {
   index: number;
+  /** In a merged report: the shard this worker belonged to. */
+  shard?: number;
   devices: number;
   /** Share of the stages' time this worker's event loop was busy (0–1). */
   eventLoopUtilization: number;
@@ -116,6 +134,15 @@ export interface GeneratorSection {
   reasons: string[];
   workers: GeneratorWorker[];
   process: GeneratorProcess;
+  /** A stage ran more than 5% behind its plan (stages[].pace says which and by how much). */
+  behindPlan?: boolean;
+  /** In a merged report: every shard's own section (its process figures are that shard's alone). */
+  shards?: ShardGenerator[];
+}
+
+/** One shard's generator section, as that shard reported it. */
+export interface ShardGenerator extends Omit<GeneratorSection, 'shards'> {
+  shard: number;
 }
 
 export interface EnvironmentInfo {
@@ -151,7 +178,10 @@ export interface RunResult {
   broker: BrokerSection;
   timeline: TimelinePoint[];
   thresholds: ThresholdOutcome[];
-  /** The harness watching itself (absent from merged reports: each shard has its own). */
+  /**
+   * The harness watching itself. In a merged report: saturated if any shard was, reasons prefixed
+   * with their shard, process figures summed over the shards, and each shard's own in `shards`.
+   */
   generator?: GeneratorSection;
   /** Set on a report that is one shard of a larger run. */
   shard?: ShardId;

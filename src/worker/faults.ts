@@ -2,7 +2,9 @@
  * Faults injected into a worker on purpose, to prove that the harness notices them. Set by the
  * coordinator from MQTT_JWT_BENCH_FAULTS, comma-separated: `block-loop=200` (every second of a
  * stage, block this worker's event loop for 200 ms), `hang=60000` (worker 0 stops answering for
- * 60 s when the first stage starts), `crash` (worker 0 throws when the first stage starts).
+ * 60 s when the first stage starts), `crash` (worker 0 throws when the first stage starts),
+ * `slow-action=5` (every worker busy-waits 5 ms before each planned action: a generator too
+ * slow for its plan).
  * Never set in a real run.
  */
 export interface WorkerFaults {
@@ -10,6 +12,8 @@ export interface WorkerFaults {
   blockLoopMs?: number;
   hangMs?: number;
   crash?: boolean;
+  /** Busy-wait this many ms before each planned action. */
+  slowActionMs?: number;
 }
 
 export function parseFaults(text: string | undefined): WorkerFaults {
@@ -19,6 +23,7 @@ export function parseFaults(text: string | undefined): WorkerFaults {
     if (name === 'block-loop' && Number(value) > 0) faults.blockLoopMs = Number(value);
     if (name === 'hang' && Number(value) > 0) faults.hangMs = Math.min(Number(value), 600_000);
     if (name === 'crash') faults.crash = true;
+    if (name === 'slow-action' && Number(value) > 0) faults.slowActionMs = Math.min(Number(value), 1000);
   }
   return faults;
 }
@@ -46,4 +51,16 @@ export function startFaults(faults: WorkerFaults | undefined): () => void {
     }
   }, 1000);
   return () => clearInterval(timer);
+}
+
+/** The per-action fault, if one is set: a busy-wait before each planned action. */
+export function actionFault(faults: WorkerFaults | undefined): (() => void) | undefined {
+  const ms = faults?.slowActionMs;
+  if (ms === undefined) return undefined;
+  return () => {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // Deliberately slow: this is the fault.
+    }
+  };
 }

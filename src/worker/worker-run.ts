@@ -11,7 +11,8 @@ import { downlinkPayload, downlinkRoutes } from './stages/downlink.js';
 import type { Clock } from './clock.js';
 import { prepareKeys, presignTokens, type DeviceKey, type PreparedDevice } from './devices.js';
 import { METRIC, type CoordinatorToWorker, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
-import { firstStageFaults, startFaults } from './faults.js';
+import { actionFault, firstStageFaults, startFaults } from './faults.js';
+import { PaceMeter } from './pace.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import { publishTimes, runPlanned } from './schedule.js';
 import { createEngine, type SessionEngine } from './engine.js';
@@ -64,8 +65,10 @@ export class WorkerRun {
   readonly #refreshing = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
   readonly #lost: LostConnections;
+  readonly #pace: PaceMeter;
 
   constructor(task: WorkerTask, clock: Clock) {
+    this.#pace = new PaceMeter(actionFault(task.faults));
     this.#task = task;
     this.#plan = task.plan;
     this.#clock = clock;
@@ -101,6 +104,7 @@ export class WorkerRun {
         this.#stageIndex = i;
         firstStageFaults(this.#task.faults, this.#task.workerIndex, i);
         await this.#runStage(this.#plan.stages[i] as StagePlan, startAtMs);
+        this.#pace.endStage(this.#harness);
         this.#post({ type: 'snapshot', snapshot: this.#snapshot(false) });
         this.#post({ type: 'stage-done', workerIndex: this.#task.workerIndex, stageIndex: i });
       }
@@ -175,7 +179,7 @@ export class WorkerRun {
     const { indices, positions, total } = this.#stageDevices(stage);
     switch (stage.type) {
       case 'connect':
-        return runArrivals(startAtMs, stage, positions, this.#clock, (i) => this.#connectOne(indices[i] as number, startAtMs), () => this.#stopping);
+        return runArrivals(startAtMs, stage, positions, this.#clock, (i) => this.#connectOne(indices[i] as number, startAtMs), () => this.#stopping, this.#pace);
       case 'publish':
         return this.#publish(stage, indices, positions, total, startAtMs);
       case 'subscribe':
@@ -186,14 +190,14 @@ export class WorkerRun {
         return this.#sleepUnlessStopped(startAtMs + stage.durationMs - this.#clock.nowMs());
       case 'disconnect':
         if (stage.ratePerSec === null) return this.#disconnectAll(indices);
-        return runArrivals(startAtMs, { ratePerSec: stage.ratePerSec, ramp: null }, positions, this.#clock, (i) => this.#disconnectAll([indices[i] as number]), () => this.#stopping);
+        return runArrivals(startAtMs, { ratePerSec: stage.ratePerSec, ramp: null }, positions, this.#clock, (i) => this.#disconnectAll([indices[i] as number]), () => this.#stopping, this.#pace);
       case 'downlink': {
         const routes = downlinkRoutes(this.#plan, stage, this.#devices);
         const message: MessageOf = (route, seq, sentMs) => ({ topic: renderTemplate(stage.topicTemplate, { deviceId: routes.targetIds[route] as string }), payload: downlinkPayload(seq, sentMs) });
         return this.#publish(stage, routes.senders, routes.positions, routes.total, startAtMs, message);
       }
       case 'reconnect-storm':
-        return runReconnectStorm(stage, indices, positions, startAtMs, this.#stormHost, this.#clock, () => this.#stopping);
+        return runReconnectStorm(stage, indices, positions, startAtMs, this.#stormHost, this.#clock, () => this.#stopping, this.#pace);
     }
   }
 
@@ -320,6 +324,7 @@ export class WorkerRun {
         void promise.finally(() => pending.delete(promise));
       },
       () => this.#stopping,
+      this.#pace,
     );
     await this.#drain(pending);
   }

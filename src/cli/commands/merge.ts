@@ -4,8 +4,7 @@ import { formatSummary } from '../../report/console.js';
 import { mergeResults } from '../../report/merge.js';
 import { readRunResult } from '../../report/read.js';
 import { writeHtmlBeside, writeTextFile } from '../../report/write.js';
-import { EXIT_OK, EXIT_THRESHOLDS, EXIT_WORKER } from '../../errors.js';
-import { anyCrossed } from '../../report/thresholds.js';
+import { runExitCode } from '../exit-code.js';
 import { handle } from '../errors.js';
 
 export interface MergeCommandArgs {
@@ -28,7 +27,7 @@ export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
   handler: handle(mergeCommand),
 };
 
-/** 4 if any shard failed, 99 if a threshold is crossed on the whole; an interrupted shard shows in the report. */
+/** 4 if any shard failed, 6 if any shard's generator was saturated or a stage ran behind plan, 99 if a threshold is crossed on the whole. */
 export async function mergeCommand(args: MergeCommandArgs): Promise<number> {
   const inputs = await Promise.all(args.files.map(async (file) => ({ file, result: await readRunResult(file) })));
   const merged = mergeResults(inputs);
@@ -37,6 +36,5 @@ export async function mergeCommand(args: MergeCommandArgs): Promise<number> {
   if (args.html) written.push(await writeHtmlBeside(merged, args.output));
   if (!args.quiet) process.stdout.write(`${formatSummary(merged)}\n\n`);
   process.stdout.write(`merged ${inputs.length} reports: ${written.join(', ')}\n`);
-  if (merged.status === 'failed') return EXIT_WORKER;
-  return anyCrossed(merged.thresholds) ? EXIT_THRESHOLDS : EXIT_OK;
+  return runExitCode(merged, false);
 }
