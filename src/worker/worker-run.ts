@@ -66,6 +66,8 @@ export class WorkerRun {
   #wake: (() => void) | undefined;
   readonly #lost: LostConnections;
   readonly #pace: PaceMeter;
+  /** Devices between the DISCONNECT and the CONNACK of a token refresh: already counted as not connected. */
+  readonly #inRefresh = new Set<number>();
 
   constructor(task: WorkerTask, clock: Clock) {
     this.#pace = new PaceMeter(actionFault(task.faults));
@@ -399,7 +401,7 @@ export class WorkerRun {
         if (session === undefined) return;
         this.#sessions.delete(index);
         this.#subscriptions.forget(index);
-        const wasConnected = session.connected;
+        const wasConnected = session.connected && !this.#inRefresh.has(index);
         await session.disconnect();
         if (wasConnected) {
           this.#connected--;
@@ -444,7 +446,8 @@ export class WorkerRun {
     if (this.#finished || this.#sessions.get(entry.device) !== session || !session.connected) return;
     const startMs = this.#clock.nowMs();
     this.#connected--;
-    const outcome = await session.refresh(this.#task.target, this.#plan.mqtt, token);
+    this.#inRefresh.add(entry.device);
+    const outcome = await session.refresh(this.#task.target, this.#plan.mqtt, token).finally(() => this.#inRefresh.delete(entry.device));
     if (this.#sessions.get(entry.device) !== session) {
       // A disconnect stage took the device meanwhile: no failure, and nothing left open.
       if (outcome.ok) await session.disconnect();

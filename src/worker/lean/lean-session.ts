@@ -146,16 +146,31 @@ export class LeanSession implements Session, Swept {
     const socket = this.#socket;
     if (socket === undefined || socket.destroyed) return;
     this.#closing = true;
-    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+    const closed = this.#whenClosed();
     socket.resetAndDestroy();
     await closed;
+  }
+
+  /**
+   * Resolves when the socket has closed. A second waiter (a disconnect stage reaching a device in
+   * the middle of its token refresh) joins the first instead of replacing it, which would leave
+   * the refresh waiting for ever.
+   */
+  #whenClosed(): Promise<void> {
+    const earlier = this.#closed;
+    return new Promise<void>((resolve) => {
+      this.#closed = () => {
+        earlier?.();
+        resolve();
+      };
+    });
   }
 
   async disconnect(): Promise<void> {
     const socket = this.#socket;
     if (socket === undefined || socket.destroyed) return;
     this.#closing = true;
-    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+    const closed = this.#whenClosed();
     if (this.#up) socket.end(DISCONNECT);
     else socket.destroy();
     await closed;
