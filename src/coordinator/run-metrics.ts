@@ -54,11 +54,14 @@ export class RunMetrics {
     return sectionsByGroup(this.#plan, this.#run);
   }
 
-  stageRecords(timings: StageTiming[]): StageRecord[] {
-    return timings.map((timing) => {
-      const totals = this.#stages.get(timing.index) ?? this.#emptyTotals();
-      return { ...timing, total: metricsSection(sumOf(totals)), groups: sectionsByGroup(this.#plan, totals) };
-    });
+  stageRecords(timings: readonly StageTiming[]): StageRecord[] {
+    return timings.map((timing) => this.stageRecord(timing));
+  }
+
+  /** What was recorded while one stage ran, so far. */
+  stageRecord(timing: StageTiming): StageRecord {
+    const totals = this.#stages.get(timing.index) ?? this.#emptyTotals();
+    return { ...timing, total: metricsSection(sumOf(totals)), groups: sectionsByGroup(this.#plan, totals) };
   }
 
   finishTimeline(): ReturnType<TimelineBuilder['finish']> {

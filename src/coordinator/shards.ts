@@ -42,12 +42,6 @@ export function shardDeviceCount(plan: Pick<RunPlan, 'groups'>, shard: ShardSpec
   return Math.floor(total / shard.count) + (shard.index < total % shard.count ? 1 : 0);
 }
 
-/** The part of the plan's devices a shard holds (1 for the whole run). */
-export function shardShare(plan: Pick<RunPlan, 'groups'>, shard: ShardSpec): number {
-  const total = totalDevices(plan);
-  return total === 0 ? 1 : shardDeviceCount(plan, shard) / total;
-}
-
 /** Parses `i/N` (0-based i). */
 export function parseShard(text: string): ShardSpec | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());

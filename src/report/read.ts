@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import type { RunResult } from './run-result.js';
 import { runResultSchema } from './run-result-schema.js';
-import { SCHEMA_VERSION } from './run-result.js';
+import { SCHEMA_VERSION } from './run-result-schema.js';
 
 export async function readRunResult(file: string): Promise<RunResult> {
   let text: string;
@@ -33,6 +33,5 @@ export function parseRunResult(text: string, file: string): RunResult {
     const where = issue?.path.join('.') ?? '';
     throw new ConfigError(`${file}: ${where === '' ? '' : `${where}: `}${issue?.message ?? 'invalid report'}${parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : ''}`);
   }
-  // The validator checks the plan only as far as merging needs; the rest is what the run wrote.
-  return data as RunResult;
+  return parsed.data;
 }

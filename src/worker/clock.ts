@@ -11,3 +11,9 @@ export const systemClock: Clock = {
   nowMs: () => performance.timeOrigin + performance.now(),
   sleepMs: (ms) => sleep(ms),
 };
+
+/** Whole epoch milliseconds (Date.now()): the coordinator's clock, whose times go into reports. */
+export const wallClock: Clock = {
+  nowMs: () => Date.now(),
+  sleepMs: (ms) => sleep(ms),
+};

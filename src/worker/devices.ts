@@ -7,6 +7,7 @@ import { importPrivateJwk } from '../identity/keys.js';
 import { signTokenSync } from '../identity/token.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { tokenSpec, type GroupPlan } from '../scenario/plan.js';
+import { itemAt } from '../util/item-at.js';
 import type { Clock } from './clock.js';
 import { generateKeys, type KeygenItem } from './keygen.js';
 import { METRIC, type DeviceAssignment, type GeneratedKey } from './messages.js';
@@ -33,9 +34,14 @@ export interface KeygenOptions {
 /**
  * Parses each device's key (a PEM shared by many devices is parsed once) and generates the
  * missing ones off the event loop, reporting them in batches so the keystore grows on disk
- * as they come and an interrupted generation resumes.
+ * as they come and an interrupted generation resumes. Undefined when a stop cut the generation short.
  */
-export async function prepareKeys(devices: readonly DeviceAssignment[], groups: readonly GroupPlan[], recorders: readonly Recorder[], options: KeygenOptions): Promise<(DeviceKey | undefined)[]> {
+export async function prepareKeys(
+  devices: readonly DeviceAssignment[],
+  groups: readonly GroupPlan[],
+  recorders: readonly Recorder[],
+  options: KeygenOptions,
+): Promise<DeviceKey[] | undefined> {
   // Devices that share a key (shared and pool modes) import it once: keyed by its kid.
   const imported = new Map<string, KeyObject>();
   const keys: (DeviceKey | undefined)[] = devices.map((device) => {
@@ -51,19 +57,21 @@ export async function prepareKeys(devices: readonly DeviceAssignment[], groups: 
   const indexOf = new Map<string, number>();
   devices.forEach((device, i) => {
     if (keys[i] !== undefined) return;
-    const group = groups[device.groupIndex] as GroupPlan;
+    const group = itemAt(groups, device.groupIndex);
     missing.push({ deviceId: device.deviceId, alg: group.alg, rsaBits: group.rsaBits, tag: device.groupIndex });
     indexOf.set(device.deviceId, i);
   });
   await generateKeys(missing, {
     onKey: (item, pair) => {
-      keys[indexOf.get(item.deviceId) as number] = { privateKey: pair.privateKey, kid: pair.kid };
-      (recorders[item.tag] as Recorder).count(METRIC.keysGenerated);
+      const index = indexOf.get(item.deviceId);
+      if (index !== undefined) keys[index] = { privateKey: pair.privateKey, kid: pair.kid };
+      itemAt(recorders, item.tag).count(METRIC.keysGenerated);
     },
     onBatch: options.onGenerated,
     shouldStop: options.shouldStop,
   });
-  return keys;
+  const complete = keys.filter((key): key is DeviceKey => key !== undefined);
+  return complete.length === keys.length ? complete : undefined;
 }
 
 /** How long signing may hold the event loop before it yields, so snapshots and stops get through. */
@@ -79,13 +87,13 @@ export async function presignTokens(devices: readonly DeviceAssignment[], groups
   const prepared: PreparedDevice[] = [];
   let sliceStartMs = clock.nowMs();
   for (let i = 0; i < devices.length; i++) {
-    const assignment = devices[i] as DeviceAssignment;
-    const group = groups[assignment.groupIndex] as GroupPlan;
-    const key = keys[i] as DeviceKey;
+    const assignment = itemAt(devices, i);
+    const group = itemAt(groups, assignment.groupIndex);
+    const key = itemAt(keys, i);
     const startMs = clock.nowMs();
-    const token = signTokenSync(specs[assignment.groupIndex]!, assignment.deviceId, key.privateKey, key.kid, nowSec);
+    const token = signTokenSync(itemAt(specs, assignment.groupIndex), assignment.deviceId, key.privateKey, key.kid, nowSec);
     const endMs = clock.nowMs();
-    const recorder = recorders[assignment.groupIndex] as Recorder;
+    const recorder = itemAt(recorders, assignment.groupIndex);
     recorder.record(METRIC.signUs, (endMs - startMs) * 1000);
     recorder.count(METRIC.tokensSigned);
     prepared.push({ assignment, group, key, token, expSec: Math.floor(nowSec) + group.token.lifetimeSec });

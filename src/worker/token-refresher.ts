@@ -1,0 +1,124 @@
+/**
+ * Fresh tokens for a worker's devices. `renewToken` is the one place a token is signed after
+ * preparation (for a planned refresh, a reconnect after a lost connection, or after a storm).
+ * The refresher runs for the whole task: it signs a little ahead of each device's planned
+ * refresh (refresh.ts) and reconnects the device with the new token.
+ */
+import { signTokenAsync } from '../identity/token.js';
+import { tokenSpec } from '../scenario/plan.js';
+import type { Clock } from './clock.js';
+import { groupPosition, type FleetDevice } from './fleet.js';
+import { METRIC } from './messages.js';
+import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
+import type { WorkerContext } from './worker-context.js';
+
+/**
+ * How often the refresh loop looks at its queue, and how far ahead of a reconnect it signs (at
+ * most a quarter of refreshBefore: a token signed early expires early too).
+ */
+const REFRESH_TICK_MS = 250;
+const REFRESH_SIGN_LEAD_MS = 5000;
+
+/** A token signed now and its `exp`, epoch seconds. */
+export interface FreshToken {
+  token: string;
+  expSec: number;
+}
+
+/** Signs a new token for `device` now and counts it; the device keeps its old one until `adoptToken`. */
+export async function renewToken(device: FleetDevice, clock: Clock): Promise<FreshToken> {
+  const nowSec = clock.nowMs() / 1000;
+  const token = await signTokenAsync(tokenSpec(device.group), device.assignment.deviceId, device.key.privateKey, device.key.kid, nowSec);
+  device.recorder.count(METRIC.tokensSigned);
+  return { token, expSec: Math.floor(nowSec) + device.group.token.lifetimeSec };
+}
+
+/** The device connects with `fresh` from now on. */
+export function adoptToken(device: FleetDevice, fresh: FreshToken): void {
+  device.token = fresh.token;
+  device.expSec = fresh.expSec;
+}
+
+/** When the device's current token should be replaced, epoch ms. */
+export function refreshDueMs(device: FleetDevice): number {
+  return refreshAtMs(device.expSec, device.group.token.refreshBeforeSec, groupPosition(device), device.group.count);
+}
+
+export class TokenRefresher {
+  readonly #ctx: WorkerContext;
+  readonly #queue = new RefreshQueue();
+  readonly #running = new Set<Promise<void>>();
+  readonly #signLeadMs: number;
+
+  constructor(ctx: WorkerContext) {
+    this.#ctx = ctx;
+    const shortest = Math.min(...ctx.plan.groups.map((g) => g.token.refreshBeforeSec));
+    this.#signLeadMs = Math.min(REFRESH_SIGN_LEAD_MS, (shortest * 1000) / 4);
+  }
+
+  /** Plans the next refresh of device `index`, from its current token's expiry. */
+  schedule(index: number): void {
+    this.#queue.add({ device: index, atMs: refreshDueMs(this.#ctx.fleet.device(index)) });
+  }
+
+  /** Drops the device's planned refresh (its connection went). */
+  forget(index: number): void {
+    this.#queue.remove(index);
+  }
+
+  /** Runs until the task is finished, then waits for the refreshes under way. */
+  async run(): Promise<void> {
+    const { clock } = this.#ctx;
+    while (!this.#ctx.finished()) {
+      await clock.sleepMs(REFRESH_TICK_MS);
+      for (const entry of this.#queue.takeDue(clock.nowMs() + this.#signLeadMs)) {
+        const promise = this.#refreshOne(entry);
+        this.#running.add(promise);
+        void promise.finally(() => this.#running.delete(promise));
+      }
+    }
+    await Promise.all(this.#running);
+  }
+
+  /**
+   * The token a dropped device comes back with: its own while its refresh is still ahead in the
+   * queue (that refresh will find the new session); else a fresh one, which needs a new place in
+   * the queue, since a refresh that fell into the downtime found no session and was let go.
+   */
+  async tokenForReconnect(device: FleetDevice): Promise<{ token: string; fresh: boolean }> {
+    const { clock } = this.#ctx;
+    if (clock.nowMs() + this.#signLeadMs < refreshDueMs(device)) return { token: device.token, fresh: false };
+    const fresh = await renewToken(device, clock);
+    adoptToken(device, fresh);
+    return { token: fresh.token, fresh: true };
+  }
+
+  async #refreshOne(entry: RefreshEntry): Promise<void> {
+    const { clock, fleet, target, plan } = this.#ctx;
+    const device = fleet.device(entry.device);
+    const session = fleet.sessions.get(entry.device);
+    if (session === undefined || !session.connected) return;
+    const fresh = await renewToken(device, clock);
+    await clock.sleepMs(Math.max(0, entry.atMs - clock.nowMs()));
+    if (this.#ctx.finished() || fleet.sessions.get(entry.device) !== session || !session.connected) return;
+    const startMs = clock.nowMs();
+    fleet.connected--;
+    fleet.inRefresh.add(entry.device);
+    const outcome = await session.refresh(target, plan.mqtt, fresh.token).finally(() => fleet.inRefresh.delete(entry.device));
+    if (fleet.sessions.get(entry.device) !== session) {
+      // A disconnect stage took the device meanwhile: no failure, and nothing left open.
+      if (outcome.ok) await session.disconnect();
+      return;
+    }
+    if (outcome.ok) {
+      fleet.connected++;
+      device.recorder.count(METRIC.refreshes);
+      device.recorder.record(METRIC.refreshUs, (clock.nowMs() - startMs) * 1000);
+      adoptToken(device, fresh);
+      this.schedule(entry.device);
+    } else {
+      fleet.sessions.delete(entry.device);
+      device.recorder.count(METRIC.errorsBy + `refresh-failed.${outcome.reason}`);
+    }
+  }
+}

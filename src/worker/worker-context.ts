@@ -1,0 +1,19 @@
+/** What every part of a worker's run shares: its clock, plan, broker target and devices, and whether to stop. */
+import type { RunPlan } from '../scenario/plan.js';
+import type { Clock } from './clock.js';
+import type { Fleet } from './fleet.js';
+import type { BrokerTarget } from './messages.js';
+import type { PaceMeter } from './pace.js';
+
+export interface WorkerContext {
+  readonly clock: Clock;
+  readonly plan: RunPlan;
+  readonly target: BrokerTarget;
+  readonly fleet: Fleet;
+  /** The coordinator said stop: stages end early. */
+  stopping(): boolean;
+  /** The task is over: background work (refreshes, reconnects) ends. */
+  finished(): boolean;
+  /** Counts planned actions and how late the last went out (absent in unit tests of single parts). */
+  readonly pace?: PaceMeter;
+}

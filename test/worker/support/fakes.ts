@@ -1,0 +1,159 @@
+/**
+ * Stand-ins for a worker's outside world in unit tests: a clock whose sleeps advance its own time
+ * at once, sessions that answer as a broker told them to, and a context holding prepared devices
+ * with real keys (tokens are really signed; nothing connects).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import type { MqttPlan, RunPlan } from '../../../src/scenario/plan.js';
+import { parseScenario } from '../../../src/scenario/load.js';
+import type { Clock } from '../../../src/worker/clock.js';
+import type { PreparedDevice } from '../../../src/worker/devices.js';
+import type { SessionEngine } from '../../../src/worker/engine.js';
+import type { DeviceEndpoint } from '../../../src/worker/endpoint.js';
+import { Fleet } from '../../../src/worker/fleet.js';
+import type { BrokerTarget } from '../../../src/worker/messages.js';
+import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from '../../../src/worker/session-api.js';
+import type { WorkerContext } from '../../../src/worker/worker-context.js';
+
+/** Each sleep moves time forward by its length at once, then yields to the event loop. */
+export class FakeClock implements Clock {
+  now: number;
+  constructor(startMs = 1_700_000_000_000) {
+    this.now = startMs;
+  }
+  nowMs(): number {
+    return this.now;
+  }
+  async sleepMs(ms: number): Promise<void> {
+    this.now += Math.max(0, ms);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** How the fake broker answers: per CONNECT (or refresh) and per publish. */
+export interface FakeBroker {
+  connect?: (session: FakeSession, password: string) => ConnectOutcome;
+  /** Resolves (ack) or rejects; default: acked at once. */
+  publish?: (session: FakeSession, topic: string, payload: string) => Promise<void>;
+  subscribe?: (filter: string) => SubscribeOutcome;
+}
+
+export class FakeSession implements Session {
+  connected = false;
+  usable = false;
+  readonly lastConnectBytes: ConnectBytes = { connectBytes: 100, connackBytes: 4 };
+  /** Every password sent, CONNECT or refresh, in order. */
+  readonly passwords: string[] = [];
+  readonly refreshes: { atMs: number; password: string }[] = [];
+  readonly published: { topic: string; payload: string; qos: number }[] = [];
+  readonly filters: string[] = [];
+  disconnects = 0;
+  drops = 0;
+  listener: MessageListener | undefined;
+
+  constructor(
+    readonly deviceId: string,
+    readonly onLost: (reason: string) => void,
+    readonly endpoint: DeviceEndpoint,
+    readonly broker: FakeBroker,
+    readonly clock: Clock,
+  ) {}
+
+  async connect(_target: BrokerTarget, _plan: MqttPlan, password: string): Promise<ConnectOutcome> {
+    this.passwords.push(password);
+    const outcome = this.broker.connect?.(this, password) ?? { ok: true };
+    this.connected = this.usable = outcome.ok;
+    return outcome;
+  }
+
+  async refresh(target: BrokerTarget, plan: MqttPlan, password: string): Promise<ConnectOutcome> {
+    this.refreshes.push({ atMs: this.clock.nowMs(), password });
+    return this.connect(target, plan, password);
+  }
+
+  async publish(topic: string, payload: string, qos: 0 | 1 | 2): Promise<void> {
+    if (!this.connected) throw new Error('not-connected');
+    this.published.push({ topic, payload, qos });
+    await this.broker.publish?.(this, topic, payload);
+  }
+
+  async subscribe(filter: string): Promise<SubscribeOutcome> {
+    this.filters.push(filter);
+    return this.broker.subscribe?.(filter) ?? { ok: true };
+  }
+
+  onMessage(listener: MessageListener): void {
+    this.listener = listener;
+  }
+
+  async disconnect(): Promise<void> {
+    this.disconnects++;
+    this.connected = this.usable = false;
+  }
+
+  async drop(): Promise<void> {
+    this.drops++;
+    this.connected = this.usable = false;
+  }
+
+  /** The connection goes away, as a broker that closed it. */
+  lose(reason: string): void {
+    this.connected = this.usable = false;
+    this.onLost(reason);
+  }
+}
+
+export class FakeEngine implements SessionEngine {
+  readonly sessions: FakeSession[] = [];
+  closed = false;
+  constructor(
+    readonly broker: FakeBroker,
+    readonly clock: Clock,
+  ) {}
+  session(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint): FakeSession {
+    const session = new FakeSession(deviceId, onLost, endpoint, this.broker, this.clock);
+    this.sessions.push(session);
+    return session;
+  }
+  close(): void {
+    this.closed = true;
+  }
+  /** The sessions of one device, oldest first. */
+  of(deviceId: string): FakeSession[] {
+    return this.sessions.filter((s) => s.deviceId === deviceId);
+  }
+}
+
+export function planOf(yaml: string): RunPlan {
+  const { plan } = parseScenario(yaml, 'unit.yaml');
+  return plan;
+}
+
+export const TARGET: BrokerTarget = { url: 'mqtt://127.0.0.1:1883' };
+
+/** A context whose devices (every device of `plan`, in order) hold real ES256 keys and a first token. */
+export function contextOf(plan: RunPlan, clock: Clock, flags: { stopping?: () => boolean; finished?: () => boolean } = {}): WorkerContext {
+  const fleet = new Fleet(plan.groups);
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const devices: PreparedDevice[] = [];
+  plan.groups.forEach((group, groupIndex) => {
+    for (let local = 0; local < group.count; local++) {
+      const globalIndex = group.firstIndex + local;
+      devices.push({
+        assignment: { globalIndex, groupIndex, deviceId: `${group.name}-${local}` },
+        group,
+        key: { privateKey, kid: 'unit-kid' },
+        token: `first-token-${globalIndex}`,
+        expSec: Math.floor(clock.nowMs() / 1000) + group.token.lifetimeSec,
+      });
+    }
+  });
+  fleet.setDevices(devices);
+  return { clock, plan, target: TARGET, fleet, stopping: flags.stopping ?? (() => false), finished: flags.finished ?? (() => false) };
+}
+
+/** The claims of a compact JWS, unverified (the tests check what was signed, not who signed it). */
+export function claimsOf(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}

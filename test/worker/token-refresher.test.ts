@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DeviceLifecycle } from '../../src/worker/device-lifecycle.js';
+import { adoptToken, refreshDueMs, renewToken, TokenRefresher } from '../../src/worker/token-refresher.js';
+import { claimsOf, contextOf, FakeClock, FakeEngine, planOf } from './support/fakes.js';
+
+const PLAN = planOf(`
+groups:
+  - { name: s, count: 3, idPattern: "s-{index}", token: { lifetime: 10m, refreshBefore: 1m } }
+stages:
+  - type: connect
+`);
+
+describe('renewToken', () => {
+  it('signs a token dated now, counts it, and leaves the device its old token until adopted', async () => {
+    const clock = new FakeClock(1_700_000_000_500);
+    const ctx = contextOf(PLAN, clock);
+    const device = ctx.fleet.device(1);
+    const fresh = await renewToken(device, clock);
+    const claims = claimsOf(fresh.token);
+    assert.equal(claims['iat'], 1_700_000_000);
+    assert.equal(claims['exp'], 1_700_000_600);
+    assert.equal(fresh.expSec, 1_700_000_600);
+    assert.equal(device.token, 'first-token-1');
+    assert.deepEqual(ctx.fleet.recorder(0).takeInterval().counters, { tokensSigned: 1 });
+    adoptToken(device, fresh);
+    assert.equal(device.token, fresh.token);
+    assert.equal(device.expSec, fresh.expSec);
+  });
+});
+
+describe('TokenRefresher', () => {
+  it('reconnects each connected device once with a fresh token at its planned time, then stops with the task', async () => {
+    const clock = new FakeClock();
+    let finished = false;
+    const ctx = contextOf(PLAN, clock, { finished: () => finished });
+    const engine = new FakeEngine({}, clock);
+    const refresher = new TokenRefresher(ctx);
+    const lifecycle = new DeviceLifecycle(ctx, refresher, engine);
+    for (const index of [0, 1, 2]) await lifecycle.connect(index, clock.nowMs());
+    const planned = [0, 1, 2].map((i) => refreshDueMs(ctx.fleet.device(i)));
+    const firstExp = ctx.fleet.device(0).expSec;
+    const running = refresher.run();
+    // Bounded: the loop runs in 250 ms steps of its own clock until every device has refreshed once.
+    for (let i = 0; i < 10_000 && engine.sessions.some((s) => s.refreshes.length === 0); i++) await clock.sleepMs(0);
+    finished = true;
+    await running;
+    assert.equal(ctx.fleet.connected, 3);
+    engine.sessions.forEach((session, i) => {
+      assert.equal(session.refreshes.length, 1, `device ${i} refreshed once`);
+      const refresh = session.refreshes[0];
+      assert.ok(refresh !== undefined && refresh.atMs >= (planned[i] ?? Infinity), `device ${i} refreshed no earlier than planned`);
+      assert.equal(ctx.fleet.device(i).token, refresh?.password);
+      assert.ok(ctx.fleet.device(i).expSec > firstExp);
+    });
+    const counters = ctx.fleet.recorder(0).takeInterval();
+    assert.equal(counters.counters['refreshes'], 3);
+    assert.equal(counters.counters['tokensSigned'], 3);
+    assert.ok(counters.histograms['refreshUs'] !== undefined);
+  });
+
+  it('counts a refused refresh as an error and lets the device go', async () => {
+    const clock = new FakeClock();
+    let finished = false;
+    const ctx = contextOf(PLAN, clock, { finished: () => finished });
+    const engine = new FakeEngine({ connect: (session) => (session.refreshes.length > 0 ? { ok: false, reason: 'not-authorized' } : { ok: true }) }, clock);
+    const refresher = new TokenRefresher(ctx);
+    const lifecycle = new DeviceLifecycle(ctx, refresher, engine);
+    await lifecycle.connect(0, clock.nowMs());
+    const running = refresher.run();
+    for (let i = 0; i < 10_000 && ctx.fleet.sessions.size > 0; i++) await clock.sleepMs(0);
+    finished = true;
+    await running;
+    assert.equal(ctx.fleet.sessions.size, 0);
+    assert.equal(ctx.fleet.connected, 0);
+    assert.equal(ctx.fleet.device(0).token, 'first-token-0');
+    assert.equal(ctx.fleet.recorder(0).takeInterval().counters['errors.refresh-failed.not-authorized'], 1);
+  });
+
+  it('gives a dropped device its own token while its refresh is ahead, else a fresh one', async () => {
+    const clock = new FakeClock();
+    const ctx = contextOf(PLAN, clock);
+    const refresher = new TokenRefresher(ctx);
+    const device = ctx.fleet.device(0);
+    assert.deepEqual(await refresher.tokenForReconnect(device), { token: 'first-token-0', fresh: false });
+    clock.now = refreshDueMs(device);
+    const late = await refresher.tokenForReconnect(device);
+    assert.equal(late.fresh, true);
+    assert.notEqual(late.token, 'first-token-0');
+    assert.equal(device.token, late.token);
+  });
+});
