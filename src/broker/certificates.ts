@@ -77,7 +77,7 @@ interface Issued {
 }
 
 async function makeCa(x509: X509, nowMs: number): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: 'CN=mqtt-jwt-bench local CA',
@@ -96,7 +96,7 @@ async function makeCa(x509: X509, nowMs: number): Promise<Issued> {
 }
 
 async function makeServerCertificate(x509: X509, ca: Issued, nowMs: number): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: 'CN=localhost',

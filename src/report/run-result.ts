@@ -2,7 +2,7 @@
  * The RunResult: one versioned JSON document holds everything a run measured. Every other
  * format (console, html, csv) is rendered from it, and can be rendered again later.
  */
-import { summarizeHistogram, type HistogramSummary } from '../metrics/histogram.js';
+import { summarizeHistogram } from '../metrics/histogram.js';
 import { MetricsTotals, type MetricsSnapshot } from '../metrics/snapshot.js';
 import type { z } from 'zod';
 import type {

@@ -40,8 +40,9 @@ class FakeRunner implements TaskRunner {
       if (task.workerIndex === 0 || this.second !== 'silent') post({ type: 'ready', workerIndex: task.workerIndex });
     });
   }
-  async destroy(): Promise<void> {
+  destroy(): Promise<void> {
     this.destroyed = true;
+    return Promise.resolve();
   }
 }
 

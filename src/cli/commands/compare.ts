@@ -24,7 +24,7 @@ export const compareCommandModule: CommandModule<object, CompareCommandArgs> = {
     y
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'RunResult JSON files' })
       .option('groups', { type: 'boolean', default: false, describe: "Compare the groups of one report (such as RSA against EC)" })
-      .option('html', { type: 'string', describe: 'Also write the comparison as an HTML page to FILE' }) as unknown as Argv<CompareCommandArgs>,
+      .option('html', { type: 'string', describe: 'Also write the comparison as an HTML page to FILE' }),
   handler: handle(compareCommand),
 };
 

@@ -23,7 +23,7 @@ export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'RunResult JSON files of one scenario' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Where the merged JSON report is written' })
       .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside it (--no-html: do not)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }) as unknown as Argv<MergeCommandArgs>,
+      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }),
   handler: handle(mergeCommand),
 };
 

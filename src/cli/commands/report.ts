@@ -32,7 +32,7 @@ export const reportCommandModule: CommandModule<object, ReportCommandArgs> = {
       .option('hgrm', { type: 'string', describe: 'Write one HdrHistogram .hgrm file per histogram into DIR' })
       .option('csv', { type: 'string', describe: 'Write the per-second timeline as CSV to FILE' })
       .option('threshold', { type: 'string', array: true, describe: 'Check the report against a threshold (repeatable); any crossed: exit 99' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }) as unknown as Argv<ReportCommandArgs>,
+      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }),
   handler: handle(reportCommand),
 };
 

@@ -10,7 +10,7 @@ interface SchemaArgs {
 export const schemaCommandModule: CommandModule<object, SchemaArgs> = {
   command: 'schema',
   describe: 'Print the JSON Schema of the scenario format (scenarios/schema.json) or, with --of report, of the report (docs/run-result.schema.json)',
-  builder: (y: Argv) => y.option('of', { choices: ['scenario', 'report'] as const, default: 'scenario' as const, describe: 'Which format' }) as unknown as Argv<SchemaArgs>,
+  builder: (y: Argv) => y.option('of', { choices: ['scenario', 'report'] as const, default: 'scenario' as const, describe: 'Which format' }),
   handler: (args) => {
     process.stdout.write(args.of === 'report' ? runResultJsonSchemaText() : scenarioJsonSchemaText());
   },
