@@ -88,7 +88,12 @@ try {
   process.stdout.write(`uptime before: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
   timer = sampleBrokers(brokers, brokerSamples);
   const brokerBefore = procStatSum(brokers);
-  const run = await runHarness(scenario(ports, addresses(0)), { args: ['--processes', String(PROCESSES)], sampleAfter: 1, settleMs: SETTLE_MS, sampleEveryMs: 250 });
+  const run = await runHarness(scenario(ports, addresses(0)), {
+    args: ['--processes', String(PROCESSES)],
+    sampleAfter: 1,
+    settleMs: SETTLE_MS,
+    sampleEveryMs: 250,
+  });
   const r = run.result;
   const connect = r.stages[0];
   const hold = r.stages[1];
@@ -104,35 +109,49 @@ try {
   const pace = connect.pace;
   const connected = r.total.counters['connected'] ?? 0;
   process.stdout.write(`uptime after harness: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n\n`);
-  process.stdout.write(`exit code ${run.code}; connected ${connected} of ${N}; connect failures ${JSON.stringify(r.total.connectFailures)}; errors ${JSON.stringify(r.total.errors)}\n`);
-  process.stdout.write(`connect stage: planned ${pace?.planned.actions} at ${pace?.planned.ratePerSec}/s over ${((pace?.planned.durationMs ?? 0) / 1000).toFixed(1)} s; ` +
-    `achieved ${pace?.achieved.actions} at ${pace?.achieved.ratePerSec}/s (${Math.round((pace?.achievedRatio ?? 0) * 100)}% of plan), last action ${pace?.lastActionLateMs} ms late, ` +
-    `stage took ${(connect.durationMs / 1000).toFixed(1)} s (CONNACKs: ${(connected / (connect.durationMs / 1000)).toFixed(0)}/s); behind plan: ${pace?.behindPlan}\n`);
-  process.stdout.write(`connect p50/p99: ${((r.total.histograms['connectUs']?.summary.p50 ?? 0) / 1000).toFixed(1)} / ${((r.total.histograms['connectUs']?.summary.p99 ?? 0) / 1000).toFixed(1)} ms\n`);
+  process.stdout.write(
+    `exit code ${run.code}; connected ${connected} of ${N}; connect failures ${JSON.stringify(r.total.connectFailures)}; errors ${JSON.stringify(r.total.errors)}\n`,
+  );
+  process.stdout.write(
+    `connect stage: planned ${pace?.planned.actions} at ${pace?.planned.ratePerSec}/s over ${((pace?.planned.durationMs ?? 0) / 1000).toFixed(1)} s; ` +
+      `achieved ${pace?.achieved.actions} at ${pace?.achieved.ratePerSec}/s (${Math.round((pace?.achievedRatio ?? 0) * 100)}% of plan), last action ${pace?.lastActionLateMs} ms late, ` +
+      `stage took ${(connect.durationMs / 1000).toFixed(1)} s (CONNACKs: ${(connected / (connect.durationMs / 1000)).toFixed(0)}/s); behind plan: ${pace?.behindPlan}\n`,
+  );
+  process.stdout.write(
+    `connect p50/p99: ${((r.total.histograms['connectUs']?.summary.p50 ?? 0) / 1000).toFixed(1)} / ${((r.total.histograms['connectUs']?.summary.p99 ?? 0) / 1000).toFixed(1)} ms\n`,
+  );
   process.stdout.write(`generator: saturated ${r.generator?.saturated} (${(r.generator?.reasons ?? []).join('; ')})\n`);
   if (harnessHeld !== undefined && harnessAtConnect !== undefined && harnessAtHold !== undefined) {
-    process.stdout.write(`harness (all ${PROCESSES + 1} processes): RSS ${mib(harnessAtConnect.rssBytes)} at the connect stage's start, ${mib(harnessHeld.rssBytes)} holding ${connected} ` +
-      `(${((harnessHeld.rssBytes - harnessAtConnect.rssBytes) / connected / 1024).toFixed(1)} KiB per connection); CPU over the connect stage ${(harnessAtHold.cpuSec - harnessAtConnect.cpuSec).toFixed(1)} s ` +
-      `(${(((harnessAtHold.cpuSec - harnessAtConnect.cpuSec) * 1e6) / connected).toFixed(0)} µs per connect)\n`);
+    process.stdout.write(
+      `harness (all ${PROCESSES + 1} processes): RSS ${mib(harnessAtConnect.rssBytes)} at the connect stage's start, ${mib(harnessHeld.rssBytes)} holding ${connected} ` +
+        `(${((harnessHeld.rssBytes - harnessAtConnect.rssBytes) / connected / 1024).toFixed(1)} KiB per connection); CPU over the connect stage ${(harnessAtHold.cpuSec - harnessAtConnect.cpuSec).toFixed(1)} s ` +
+        `(${(((harnessAtHold.cpuSec - harnessAtConnect.cpuSec) * 1e6) / connected).toFixed(0)} µs per connect)\n`,
+    );
   }
   if (brokerHeld !== undefined && brokerAtHold !== undefined) {
-    process.stdout.write(`mosquitto (all ${BROKERS}): RSS ${mib(brokerAtConnect.rssBytes)} before, ${mib(brokerHeld.rssBytes)} holding (${((brokerHeld.rssBytes - brokerAtConnect.rssBytes) / connected / 1024).toFixed(1)} KiB per connection); ` +
-      `CPU over the connect stage ${(brokerAtHold.cpuSec - brokerAtConnect.cpuSec).toFixed(1)} s (${(((brokerAtHold.cpuSec - brokerAtConnect.cpuSec) * 1e6) / connected).toFixed(0)} µs per connect)\n`);
+    process.stdout.write(
+      `mosquitto (all ${BROKERS}): RSS ${mib(brokerAtConnect.rssBytes)} before, ${mib(brokerHeld.rssBytes)} holding (${((brokerHeld.rssBytes - brokerAtConnect.rssBytes) / connected / 1024).toFixed(1)} KiB per connection); ` +
+        `CPU over the connect stage ${(brokerAtHold.cpuSec - brokerAtConnect.cpuSec).toFixed(1)} s (${(((brokerAtHold.cpuSec - brokerAtConnect.cpuSec) * 1e6) / connected).toFixed(0)} µs per connect)\n`,
+    );
   }
   if (env['BENCH_SKIP_FLOOR'] !== '1') {
     // The floor from other source addresses, so the harness's ports in TIME_WAIT do not count against it.
     const per = Math.ceil(N / PROCESSES);
     const floorBroker = procStatSum(brokers);
     const results = await Promise.all(
-      Array.from({ length: PROCESSES }, (_, p) => floorProcess({ ports, first: p * per, count: Math.min(per, N - p * per), localAddresses: addresses(ADDRESSES), settleMs: SETTLE_MS })),
+      Array.from({ length: PROCESSES }, (_, p) =>
+        floorProcess({ ports, first: p * per, count: Math.min(per, N - p * per), localAddresses: addresses(ADDRESSES), settleMs: SETTLE_MS }),
+      ),
     );
     const floorBrokerAfter = procStatSum(brokers);
     const floorConnected = results.reduce((n, x) => n + x.connected, 0);
     const connectMs = Math.max(...results.map((x) => x.connectMs));
-    process.stdout.write(`floor (${PROCESSES} processes, all at once): connected ${floorConnected}; ${((floorConnected * 1000) / connectMs).toFixed(0)} connects/s unthrottled; ` +
-      `RSS ${mib(results.reduce((n, x) => n + x.heldRssBytes, 0))} holding (${(results.reduce((n, x) => n + x.heldRssBytes - x.baselineRssBytes, 0) / floorConnected / 1024).toFixed(1)} KiB per connection); ` +
-      `CPU ${(results.reduce((n, x) => n + x.cpuUsPerConnect * (x.connected + x.failed), 0) / 1e6).toFixed(1)} s (${(results.reduce((n, x) => n + x.cpuUsPerConnect * (x.connected + x.failed), 0) / N).toFixed(0)} µs per connect); ` +
-      `mosquitto CPU meanwhile ${(floorBrokerAfter.cpuSec - floorBroker.cpuSec).toFixed(1)} s\n`);
+    process.stdout.write(
+      `floor (${PROCESSES} processes, all at once): connected ${floorConnected}; ${((floorConnected * 1000) / connectMs).toFixed(0)} connects/s unthrottled; ` +
+        `RSS ${mib(results.reduce((n, x) => n + x.heldRssBytes, 0))} holding (${(results.reduce((n, x) => n + x.heldRssBytes - x.baselineRssBytes, 0) / floorConnected / 1024).toFixed(1)} KiB per connection); ` +
+        `CPU ${(results.reduce((n, x) => n + x.cpuUsPerConnect * (x.connected + x.failed), 0) / 1e6).toFixed(1)} s (${(results.reduce((n, x) => n + x.cpuUsPerConnect * (x.connected + x.failed), 0) / N).toFixed(0)} µs per connect); ` +
+        `mosquitto CPU meanwhile ${(floorBrokerAfter.cpuSec - floorBroker.cpuSec).toFixed(1)} s\n`,
+    );
   }
   process.stdout.write(`uptime at the end: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
 } finally {

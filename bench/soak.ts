@@ -46,7 +46,9 @@ stages:
 const brokers: MosquittoProcess[] = [];
 try {
   for (let i = 0; i < BROKERS; i++) brokers.push(await startMosquitto());
-  process.stdout.write(`## Soak: ${N} connections held ${HOLD_S} s, tokens of ${LIFETIME} refreshed ${REFRESH_BEFORE} before expiry; run --processes ${PROCESSES}, ${BROKERS} mosquittos, ${ADDRESSES} source addresses\n\n`);
+  process.stdout.write(
+    `## Soak: ${N} connections held ${HOLD_S} s, tokens of ${LIFETIME} refreshed ${REFRESH_BEFORE} before expiry; run --processes ${PROCESSES}, ${BROKERS} mosquittos, ${ADDRESSES} source addresses\n\n`,
+  );
   process.stdout.write(`uptime before: ${uptime()}\n`);
   const run = await runHarness(scenario(brokers.map((b) => b.port)), { args: ['--processes', String(PROCESSES)], sampleEveryMs: 1000 });
   process.stdout.write(`uptime after: ${uptime()}\n\n`);
@@ -70,13 +72,21 @@ try {
   const signed = (c['tokensSigned'] ?? 0) - N;
   const heldSeconds = r.timeline.filter((p) => p.second * 1000 + Date.parse(r.startedAt) >= holdStart && p.second * 1000 + Date.parse(r.startedAt) < holdEnd);
   const connectedMin = Math.min(...heldSeconds.map((p) => p.connected));
-  process.stdout.write(`exit code ${run.code}; status ${r.status}; connected ${c['connected']} of ${N}; connect failures ${JSON.stringify(r.total.connectFailures)}; errors ${JSON.stringify(r.total.errors)} (${errors} in all)\n`);
+  process.stdout.write(
+    `exit code ${run.code}; status ${r.status}; connected ${c['connected']} of ${N}; connect failures ${JSON.stringify(r.total.connectFailures)}; errors ${JSON.stringify(r.total.errors)} (${errors} in all)\n`,
+  );
   process.stdout.write(`connect stage: ${JSON.stringify(r.stages[0]?.pace)}\n`);
   process.stdout.write(`hold: ${(hold.durationMs / 1000).toFixed(0)} s; fewest connected in any second of it ${connectedMin}\n`);
-  process.stdout.write(`harness RSS over the hold (all ${PROCESSES + 1} processes, ${rss.length} samples): mean ${mib(mean)}, min ${mib(min)}, max ${mib(max)}, largest deviation from the mean ${(deviation * 100).toFixed(1)}% (target ≤ 5%)\n`);
+  process.stdout.write(
+    `harness RSS over the hold (all ${PROCESSES + 1} processes, ${rss.length} samples): mean ${mib(mean)}, min ${mib(min)}, max ${mib(max)}, largest deviation from the mean ${(deviation * 100).toFixed(1)}% (target ≤ 5%)\n`,
+  );
   process.stdout.write(`  at minute 0/2/4/6/8/10 of the hold: ${[0, 2, 4, 6, 8, 10].map(minute).join(' / ')}\n`);
-  process.stdout.write(`refreshes ${refreshes} (${(refreshes / N).toFixed(2)} per device); tokens signed after the first ${signed}; refresh latency p50/p99 ${((r.total.histograms['refreshUs']?.summary.p50 ?? 0) / 1000).toFixed(1)} / ${((r.total.histograms['refreshUs']?.summary.p99 ?? 0) / 1000).toFixed(1)} ms\n`);
-  process.stdout.write(`generator: saturated ${r.generator?.saturated} (${(r.generator?.reasons ?? []).join('; ')}); CPU ${(((r.generator?.process.cpuUserMs ?? 0) + (r.generator?.process.cpuSystemMs ?? 0)) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(
+    `refreshes ${refreshes} (${(refreshes / N).toFixed(2)} per device); tokens signed after the first ${signed}; refresh latency p50/p99 ${((r.total.histograms['refreshUs']?.summary.p50 ?? 0) / 1000).toFixed(1)} / ${((r.total.histograms['refreshUs']?.summary.p99 ?? 0) / 1000).toFixed(1)} ms\n`,
+  );
+  process.stdout.write(
+    `generator: saturated ${r.generator?.saturated} (${(r.generator?.reasons ?? []).join('; ')}); CPU ${(((r.generator?.process.cpuUserMs ?? 0) + (r.generator?.process.cpuSystemMs ?? 0)) / 1000).toFixed(0)} s\n`,
+  );
 } finally {
   for (const broker of brokers) await broker.stop();
 }

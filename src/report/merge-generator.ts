@@ -11,9 +11,7 @@ export interface ShardGeneratorInput {
 }
 
 export function mergeGenerators(inputs: readonly ShardGeneratorInput[]): GeneratorSection | undefined {
-  const shards: ShardGenerator[] = inputs
-    .flatMap((i) => (i.generator === undefined ? [] : [shardOf(i.shard, i.generator)]))
-    .sort((a, b) => a.shard - b.shard);
+  const shards: ShardGenerator[] = inputs.flatMap((i) => (i.generator === undefined ? [] : [shardOf(i.shard, i.generator)])).sort((a, b) => a.shard - b.shard);
   if (shards.length === 0) return undefined;
   const sum = (pick: (g: ShardGenerator) => number): number => shards.reduce((n, g) => n + pick(g), 0);
   const peakConnected = sum((g) => g.process.peakConnected);
@@ -36,5 +34,12 @@ export function mergeGenerators(inputs: readonly ShardGeneratorInput[]): Generat
 }
 
 function shardOf(shard: number, g: GeneratorSection): ShardGenerator {
-  return { shard, saturated: g.saturated, reasons: g.reasons, workers: g.workers, process: g.process, ...(g.behindPlan === undefined ? {} : { behindPlan: g.behindPlan }) };
+  return {
+    shard,
+    saturated: g.saturated,
+    reasons: g.reasons,
+    workers: g.workers,
+    process: g.process,
+    ...(g.behindPlan === undefined ? {} : { behindPlan: g.behindPlan }),
+  };
 }

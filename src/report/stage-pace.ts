@@ -31,7 +31,11 @@ export function stagePace(plan: Pick<RunPlan, 'groups' | 'stages'>, record: Omit
   const paced = planned.paced && lastActionLateMs !== null;
   const achievedRatio = paced && planned.durationMs > 0 ? round(planned.durationMs / spanMs) : null;
   return {
-    planned: { actions: Math.round(planned.actions * share), durationMs: Math.round(planned.durationMs), ratePerSec: planned.ratePerSec === null ? null : round(planned.ratePerSec * share) },
+    planned: {
+      actions: Math.round(planned.actions * share),
+      durationMs: Math.round(planned.durationMs),
+      ratePerSec: planned.ratePerSec === null ? null : round(planned.ratePerSec * share),
+    },
     achieved: { actions, durationMs: record.durationMs, ratePerSec: paced && spanMs > 0 ? round(actions / (spanMs / 1000)) : null },
     lastActionLateMs,
     achievedRatio,

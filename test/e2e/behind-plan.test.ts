@@ -54,7 +54,10 @@ describe('a generator behind its plan, in a merged run', () => {
     const g = result.generator!;
     assert.equal(g.saturated, true);
     assert.equal(g.behindPlan, true);
-    assert.deepEqual(g.shards?.map((s) => s.shard), [0, 1]);
+    assert.deepEqual(
+      g.shards?.map((s) => s.shard),
+      [0, 1],
+    );
     assert.ok(g.shards?.every((s) => s.saturated));
     assert.ok(g.reasons.some((r) => r.startsWith('shard 0: ')) && g.reasons.some((r) => r.startsWith('shard 1: ')), g.reasons.join('; '));
 
@@ -72,7 +75,9 @@ describe('a generator behind its plan, in a merged run', () => {
     assert.match(html, /<b>saturated<\/b>/);
 
     const shardDir = readdirSync(reports).find((f) => f.includes('-shards-')) as string;
-    const shardFiles = readdirSync(join(reports, shardDir)).filter((f) => f.endsWith('.json')).map((f) => join(reports, shardDir, f));
+    const shardFiles = readdirSync(join(reports, shardDir))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(reports, shardDir, f));
     assert.equal(shardFiles.length, 2);
     const merged = await runCli(['merge', ...shardFiles, '-o', join(dir, 'merged.json'), '--no-html']);
     assert.equal(merged.code, 6, merged.stderr);

@@ -60,7 +60,10 @@ describe('planned against achieved', () => {
   });
 
   it('late by more than 5% but under a second is not called behind (timer noise); the ratio still shows it', () => {
-    const { plan: short } = parseScenario('groups:\n  - { name: g, count: 100, keys: { mode: pool, size: 1 } }\nstages:\n  - { type: connect, rate: 100/s }\n', 's.yaml');
+    const { plan: short } = parseScenario(
+      'groups:\n  - { name: g, count: 100, keys: { mode: pool, size: 1 } }\nstages:\n  - { type: connect, rate: 100/s }\n',
+      's.yaml',
+    );
     const pace = stagePace(short, record(0, 1900, section(100, [800])), 1);
     assert.equal(pace.achievedRatio, 0.556);
     assert.equal(pace.behindPlan, false);
@@ -78,10 +81,26 @@ describe('planned against achieved', () => {
   });
 
   it('stage.<type|number>.achievedRatio thresholds judge the worst stage named', () => {
-    const stages = [0, 1].map((i) => ({ ...record(i, 10_000, section(1000, [i === 0 ? 5000 : 0])), pace: stagePace(plan, record(i, 10_000, section(1000, [i === 0 ? 5000 : 0])), 1) }));
+    const stages = [0, 1].map((i) => ({
+      ...record(i, 10_000, section(1000, [i === 0 ? 5000 : 0])),
+      pace: stagePace(plan, record(i, 10_000, section(1000, [i === 0 ? 5000 : 0])), 1),
+    }));
     const view = viewOfResult({ total: section(0, []), groups: {}, durationMs: 20_000, stages });
-    const outcomes = evaluateThresholds(['stage.connect.achievedRatio>0.95', 'stage.2.achievedRatio>=95%', 'stage.hold.achievedRatio>0.5', 'stage.9.achievedRatio>0.5'].map((t) => parseThreshold(t)), view);
-    assert.deepEqual(outcomes.map((o) => [o.passed, o.actual]), [[false, 0.667], [true, 1], [false, null], [false, null]]);
+    const outcomes = evaluateThresholds(
+      ['stage.connect.achievedRatio>0.95', 'stage.2.achievedRatio>=95%', 'stage.hold.achievedRatio>0.5', 'stage.9.achievedRatio>0.5'].map((t) =>
+        parseThreshold(t),
+      ),
+      view,
+    );
+    assert.deepEqual(
+      outcomes.map((o) => [o.passed, o.actual]),
+      [
+        [false, 0.667],
+        [true, 1],
+        [false, null],
+        [false, null],
+      ],
+    );
     assert.match(outcomes[2]!.note ?? '', /no stage of type hold ran/);
     assert.throws(() => parseThreshold('stage.connect.rate>5'), { message: /unknown stage figure "rate"; expected achievedRatio/ });
     assert.throws(() => parseThreshold('stage.connect.achievedRatio>5ms'), { message: /not a ratio like 0.95 or 95%/ });
@@ -107,8 +126,17 @@ describe('merged generator sections', () => {
     assert.equal(merged.process.cpuUserMs, 30);
     assert.equal(merged.process.peakConnected, 20);
     assert.equal(merged.process.rssPerConnectionBytes, 100);
-    assert.deepEqual(merged.shards?.map((s) => [s.shard, s.saturated]), [[0, false], [1, true]]);
-    assert.deepEqual(merged.workers.map((w) => w.shard), [0, 1]);
+    assert.deepEqual(
+      merged.shards?.map((s) => [s.shard, s.saturated]),
+      [
+        [0, false],
+        [1, true],
+      ],
+    );
+    assert.deepEqual(
+      merged.workers.map((w) => w.shard),
+      [0, 1],
+    );
     assert.equal(mergeGenerators([{ shard: 0, generator: undefined }]), undefined);
   });
 });
