@@ -57,7 +57,7 @@ export const stagePaceSchema = z
     /** Actions fired; the stage's measured duration; actions ÷ the span over which they went out (null: not a paced stage). */
     achieved: z.strictObject({ actions: count, durationMs: z.number().min(0), ratePerSec: z.number().min(0).nullable() }),
     lastActionLateMs: z.number().min(0).nullable().describe('How late against its plan the last action went out (the latest worker); null when the stage fires none.'),
-    achievedRatio: z.number().min(0).nullable().describe('Achieved ÷ planned rate: planned duration ÷ (planned duration + lastActionLateMs); null when not paced.'),
+    achievedRatio: z.number().min(0).nullable().describe('Achieved ÷ planned rate: (actions fired ÷ planned) × planned duration ÷ (planned duration + lastActionLateMs); null when not paced.'),
     behindPlan: z.boolean().describe('achievedRatio < 0.95 and the last action more than 1 s late.'),
   })
   .describe("Planned against achieved: this report's part of the plan beside what happened.");

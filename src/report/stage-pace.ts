@@ -29,7 +29,11 @@ export function stagePace(plan: Pick<RunPlan, 'groups' | 'stages'>, record: Omit
   // The span over which the actions really went out: the plan's, stretched by the last one's lateness.
   const spanMs = planned.durationMs + (lastActionLateMs ?? 0);
   const paced = planned.paced && lastActionLateMs !== null;
-  const achievedRatio = paced && planned.durationMs > 0 ? round(planned.durationMs / spanMs) : null;
+  // Achieved ÷ planned rate: actions ÷ span against planned actions ÷ planned duration. Actions
+  // never fired (a stage stopped, a shard that failed in it) count against the ratio too.
+  const plannedActions = planned.actions * share;
+  const fired = plannedActions > 0 ? Math.min(1, actions / plannedActions) : 1;
+  const achievedRatio = paced && planned.durationMs > 0 ? round(fired * (planned.durationMs / spanMs)) : null;
   return {
     planned: {
       actions: Math.round(planned.actions * share),

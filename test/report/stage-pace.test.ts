@@ -80,10 +80,16 @@ describe('planned against achieved', () => {
     assert.equal(disconnect.achievedRatio, null);
   });
 
+  it('actions never fired count against the ratio (a stage stopped, a shard that failed in it)', () => {
+    const pace = stagePace(plan, record(0, 10_000, section(400, [10])), 1);
+    assert.equal(pace.achievedRatio, 0.4);
+    assert.equal(pace.achieved.actions, 400);
+  });
+
   it('stage.<type|number>.achievedRatio thresholds judge the worst stage named', () => {
     const stages = [0, 1].map((i) => ({
-      ...record(i, 10_000, section(1000, [i === 0 ? 5000 : 0])),
-      pace: stagePace(plan, record(i, 10_000, section(1000, [i === 0 ? 5000 : 0])), 1),
+      ...record(i, 10_000, section(i === 0 ? 1000 : 10_000, [i === 0 ? 5000 : 0])),
+      pace: stagePace(plan, record(i, 10_000, section(i === 0 ? 1000 : 10_000, [i === 0 ? 5000 : 0])), 1),
     }));
     const view = viewOfResult({ total: section(0, []), groups: {}, durationMs: 20_000, stages });
     const outcomes = evaluateThresholds(
