@@ -40,7 +40,8 @@ export function stagePace(plan: Pick<RunPlan, 'groups' | 'stages'>, record: Omit
       durationMs: Math.round(planned.durationMs),
       ratePerSec: planned.ratePerSec === null ? null : round(planned.ratePerSec * share),
     },
-    achieved: { actions, durationMs: record.durationMs, ratePerSec: paced && spanMs > 0 ? round(actions / (spanMs / 1000)) : null },
+    // A stage can end before its planned start (stopped at once): its measured duration is then negative.
+    achieved: { actions, durationMs: Math.max(0, record.durationMs), ratePerSec: paced && spanMs > 0 ? round(actions / (spanMs / 1000)) : null },
     lastActionLateMs,
     achievedRatio,
     behindPlan: achievedRatio !== null && achievedRatio < BEHIND_PLAN.minRatio && (lastActionLateMs ?? 0) > BEHIND_PLAN.minLateMs,
