@@ -26,12 +26,17 @@ export interface HarnessRun {
   atStage: Sample[];
   /** Taken settleMs after stage `sampleAfter` started. */
   settled: Sample | undefined;
+  /** The run's exit code: 0, or 6 (generator saturated or behind plan) or 99 (a threshold), which still wrote a report. */
+  code: number;
+  /** Every sample of the process tree, for benches that watch it over time. */
+  timeline: (Sample & { atMs: number })[];
 }
 
 const SAMPLE_EVERY_MS = 100;
 
-export async function runHarness(scenarioYaml: string, options: { args?: string[]; sampleAfter?: number; settleMs?: number } = {}): Promise<HarnessRun> {
+export async function runHarness(scenarioYaml: string, options: { args?: string[]; sampleAfter?: number; settleMs?: number; sampleEveryMs?: number } = {}): Promise<HarnessRun> {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-harness-'));
+  let keep = false;
   try {
     writeFileSync(join(dir, 'bench.yaml'), scenarioYaml);
     const child = spawn(process.execPath, [CLI, 'run', join(dir, 'bench.yaml'), '--report-dir', dir, '--no-html', '--progress', 'none', ...(options.args ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -44,20 +49,26 @@ export async function runHarness(scenarioYaml: string, options: { args?: string[
       } catch {
         // Exited between two samples.
       }
-    }, SAMPLE_EVERY_MS);
+    }, options.sampleEveryMs ?? SAMPLE_EVERY_MS);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearInterval(timer);
     const report = readdirSync(dir).find((f) => f.endsWith('.json'));
-    if (code !== 0 || report === undefined) throw new Error(`run exited ${code}: ${stderr.slice(-2000)}`);
+    // 6 and 99 are verdicts on a run that happened: the bench reports them beside its figures.
+    if ((code !== 0 && code !== 6 && code !== 99) || report === undefined) {
+      const reason = report === undefined ? '' : ` (${String((JSON.parse(readFileSync(join(dir, report), 'utf8')) as RunResult).statusReason)})`;
+      // Kept for a look at the shard reports: the error names the folder.
+      keep = true;
+      throw new Error(`run exited ${code}${reason} (reports kept in ${dir}): ${stderr.slice(-2000)}`);
+    }
     const result = JSON.parse(readFileSync(join(dir, report), 'utf8')) as RunResult;
     const at = (ms: number): Sample | undefined => timeline.filter((s) => s.atMs <= ms).at(-1);
     const atStage = result.stages.map((stage) => at(Date.parse(stage.startedAt))).filter((s): s is Sample => s !== undefined);
     const after = options.sampleAfter === undefined ? undefined : result.stages[options.sampleAfter];
     const settled = after === undefined ? undefined : at(Date.parse(after.startedAt) + (options.settleMs ?? 3000));
-    return { result, atStage, settled };
+    return { result, atStage, settled, code: code ?? -1, timeline };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -27,6 +27,8 @@ export const EXIT_WORKER = 4;
 export const EXIT_NOT_RUN = 5;
 /** The run finished, but a threshold was crossed (k6 uses 99 too). */
 export const EXIT_THRESHOLDS = 99;
+/** The generator was saturated, or a stage ran more than 5% behind plan (in any shard): the latencies partly measure the harness. */
+export const EXIT_GENERATOR = 6;
 /** The run was interrupted (Ctrl-C / SIGTERM); a report marked `interrupted` was written. */
 export const EXIT_INTERRUPTED = 130;
 

@@ -17,7 +17,7 @@ import { deviceId, type RunPlan, totalDevices } from '../scenario/plan.js';
 import { deviceRecords, resolveCredentials } from './credentials.js';
 import { generateKeystore } from './keygen.js';
 import { readMachineFacts } from './machine-facts.js';
-import { preflight } from './preflight.js';
+import { planFit } from './plan-fit.js';
 import type { ProgressListener } from './progress.js';
 
 export interface ProcessesOptions {
@@ -39,9 +39,9 @@ const MAIN_JS = new URL('../cli/main.js', import.meta.url);
 
 export async function runProcesses(plan: RunPlan, options: ProcessesOptions): Promise<RunResult> {
   if (plan.broker.kind === 'embedded' && plan.embedded.tls) throw new ConfigError('--processes: an embedded broker with embedded.tls is not supported across processes yet; use one process, or a TLS broker URL');
-  // The parent's embedded broker holds one side of every connection of every shard.
-  const fit = preflight({ connections: totalDevices(plan), embeddedBroker: false, addressPairs: options.processes, facts: await readMachineFacts() });
-  if (plan.broker.kind === 'embedded' && fit.problems.length > 0) throw new ConfigError(`preflight (the embedded broker of --processes): ${fit.problems[0]}`);
+  // Every shard process on this one machine: descriptors per process, ports for the machine.
+  const fit = planFit(plan, { processes: options.processes }, await readMachineFacts());
+  if (fit.problems.length > 0) throw new ConfigError(`preflight: ${fit.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
   await generateMissingKeys(plan, options.onProgress);
   const broker = plan.broker.kind === 'embedded' ? await (await import('./embedded-broker.js')).startEmbeddedBroker(plan) : undefined;
   try {

@@ -9,8 +9,8 @@ import { KeystoreWriter } from '../identity/keystore-writer.js';
 import { deviceId, type RunPlan } from '../scenario/plan.js';
 import { resolveCredentials, type GroupCredentials } from './credentials.js';
 import { readMachineFacts } from './machine-facts.js';
-import { preflight } from './preflight.js';
-import { shardDeviceCount, type ShardSpec } from './shards.js';
+import { planFit } from './plan-fit.js';
+import type { ShardSpec } from './shards.js';
 
 export interface RunCredentials {
   /** Per group, in plan order. */
@@ -56,8 +56,7 @@ export function keygenEstimate(plan: RunPlan, credentials: readonly GroupCredent
 
 /** Stops a plan that cannot fit this machine before the first connection, with the numbers. */
 export async function checkPreflight(plan: RunPlan, shard: ShardSpec): Promise<void> {
-  const connections = shardDeviceCount(plan, shard);
-  const outcome = preflight({ connections, embeddedBroker: plan.broker.kind === 'embedded', addressPairs: 1, facts: await readMachineFacts() });
+  const outcome = planFit(plan, { shard }, await readMachineFacts());
   if (outcome.problems.length > 0) {
     throw new ConfigError(`preflight: ${outcome.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
   }

@@ -10,6 +10,17 @@ import type { CoordinatorToWorker, DeviceAssignment, WorkerResult, WorkerTask, W
 
 /** Workers send a snapshot every second and yield while signing: 15 s of silence is a hang. */
 export const WORKER_SILENCE_MS = 15_000;
+/**
+ * Checks this far apart mean the coordinator itself did not run (a machine so loaded that the
+ * main thread was not scheduled): the workers' messages may be queued behind the check, so the
+ * silence is timed afresh instead of blaming them.
+ */
+export const COORDINATOR_STALL_MS = 5000;
+/**
+ * Until its first message a worker is booting (a thread, its modules, its keys): on a machine
+ * loaded many times over that took over 15 s (docs/benchmarks.md), so it gets longer.
+ */
+export const WORKER_BOOT_SILENCE_MS = 60_000;
 
 /** What the pool needs of piscina: run a task (its port transferred), and shut down. */
 export interface TaskRunner {
@@ -47,6 +58,9 @@ export class WorkerPool {
   readonly #finals: (WorkerResult | undefined)[] = [];
   /** When each worker was last heard from (any message), for the watchdog. */
   readonly #lastHeardMs = new Map<number, number>();
+  #lastCheckMs: number | undefined;
+  /** Workers heard from at least once. */
+  readonly #spoken = new Set<number>();
 
   constructor(runner: TaskRunner, clock: Clock) {
     this.#runner = runner;
@@ -81,9 +95,16 @@ export class WorkerPool {
 
   /** Workers silent for longer than WORKER_SILENCE_MS at `nowMs`. */
   silent(nowMs: number): SilentWorker[] {
+    const stalled = this.#lastCheckMs !== undefined && nowMs - this.#lastCheckMs > COORDINATOR_STALL_MS;
+    this.#lastCheckMs = nowMs;
+    if (stalled) {
+      for (const workerIndex of this.#lastHeardMs.keys()) this.#lastHeardMs.set(workerIndex, nowMs);
+      return [];
+    }
     const silent: SilentWorker[] = [];
     for (const [workerIndex, lastMs] of this.#lastHeardMs) {
-      if (nowMs - lastMs > WORKER_SILENCE_MS) silent.push({ workerIndex, silentMs: nowMs - lastMs });
+      const limitMs = this.#spoken.has(workerIndex) ? WORKER_SILENCE_MS : WORKER_BOOT_SILENCE_MS;
+      if (nowMs - lastMs > limitMs) silent.push({ workerIndex, silentMs: nowMs - lastMs });
     }
     return silent;
   }
@@ -105,7 +126,9 @@ export class WorkerPool {
 
   #heardFrom(message: WorkerToCoordinator): void {
     const workerIndex = 'workerIndex' in message ? message.workerIndex : message.type === 'snapshot' ? message.snapshot.workerIndex : undefined;
-    if (workerIndex !== undefined) this.#lastHeardMs.set(workerIndex, this.#clock.nowMs());
+    if (workerIndex === undefined) return;
+    this.#lastHeardMs.set(workerIndex, this.#clock.nowMs());
+    this.#spoken.add(workerIndex);
   }
 }
 

@@ -26,6 +26,9 @@ import { evaluateThresholds, viewOfResult } from './thresholds.js';
 import { thresholdFields } from './slice-thresholds.js';
 import { lossesField, type SilentEntry } from './subscription-losses.js';
 import { planShareOf } from './plan-share.js';
+import { withPace } from './stage-pace.js';
+import { withBehindPlan } from './trust.js';
+import { shardShare } from '../scenario/shard-share.js';
 
 export interface RunFacts {
   plan: RunPlan;
@@ -63,6 +66,8 @@ export function assembleRunResult(facts: RunFacts): RunResult {
   const { plan, total, groups } = facts;
   const durationMs = facts.endedMs - facts.startedMs;
   const shard = shardField(facts);
+  // A shard's planned actions and rate are its share of the plan's.
+  const stages = withPace(plan, facts.stages, facts.shard === undefined ? 1 : shardShare(plan, facts.shard));
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: facts.runId,
@@ -71,11 +76,11 @@ export function assembleRunResult(facts: RunFacts): RunResult {
     scenario: { name: plan.scenarioName, file: facts.file, plan },
     environment: facts.environment,
     ...(shard === undefined ? {} : { shard }),
-    ...(facts.generator === undefined ? {} : { generator: assessGenerator(total, facts.generator.workers, facts.generator.process) }),
+    ...(facts.generator === undefined ? {} : { generator: withBehindPlan(assessGenerator(total, facts.generator.workers, facts.generator.process), stages) }),
     startedAt: new Date(facts.startedMs).toISOString(),
     endedAt: new Date(facts.endedMs).toISOString(),
     durationMs,
-    stages: facts.stages,
+    stages,
     total,
     groups,
     broker: {
@@ -86,7 +91,7 @@ export function assembleRunResult(facts: RunFacts): RunResult {
     timeline: facts.timeline,
     ...(plan.capacity === null ? {} : { capacity: capacityVerdict(facts.capacitySteps) }),
     ...thresholdFields(facts.thresholds, facts.shard, () =>
-      evaluateThresholds(facts.thresholds, viewOfResult({ total, groups, durationMs })).map((o) =>
+      evaluateThresholds(facts.thresholds, viewOfResult({ total, groups, durationMs, stages })).map((o) =>
         o.expression === facts.abortedBy ? { ...o, note: 'crossed during the run; stopped it (abortOnFail)' } : o,
       ),
     ),

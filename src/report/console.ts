@@ -5,6 +5,8 @@ import { histogramLabel, orderedHistogramNames } from './labels.js';
 import type { HistogramReport, MetricsSection, RunResult, ThresholdOutcome } from './run-result.js';
 import { formatTable } from './table.js';
 import { caveatLines, planShareLine, statusWords } from './verdict-text.js';
+import { paceLines } from './console-pace.js';
+import { trustInWords, trustOf } from './trust.js';
 import { formatThresholdValue } from './threshold-format.js';
 
 export function formatSummary(result: RunResult): string {
@@ -37,7 +39,11 @@ export function formatSummary(result: RunResult): string {
     const rejected = Object.entries(c).filter(([k]) => k.startsWith('auth.rejected.'));
     lines.push(`auth accepted ${c['auth.accepted'] ?? 0}, rejected ${rejected.reduce((n, [, v]) => n + v, 0)}${rejected.length ? ` (${rejected.map(([k, v]) => `${k.slice(14)} ${v}`).join(', ')})` : ''} · messages in ${c['messagesIn'] ?? 0}`);
   }
+  const pace = paceLines(result.stages);
+  if (pace.length > 0) lines.push('', ...pace);
   if (result.generator !== undefined) lines.push('', ...generatorLines(result.generator));
+  const trust = trustInWords(trustOf(result));
+  if (trust.length > 0) lines.push(...(result.generator === undefined ? [''] : []), ...trust);
   if (result.shards !== undefined) {
     const { present, count, missing } = result.shards;
     lines.push('', `merged from ${present.length} of ${count} shards${missing.length > 0 ? `; missing shards ${missing.join(', ')}` : ''}`);
@@ -54,8 +60,8 @@ export function generatorLines(generator: NonNullable<RunResult['generator']>): 
   const perConnection = p.rssPerConnectionBytes === null || p.peakConnected < 1000 ? '' : ` · ${(p.rssPerConnectionBytes / 1024).toFixed(1)} KiB RSS per connection`;
   const loops = generator.workers.map((w) => `${(w.eventLoopUtilization * 100).toFixed(0)}%`).join(' ');
   const lines = [`harness: CPU ${((p.cpuUserMs + p.cpuSystemMs) / 1000).toFixed(1)} s · peak RSS ${(p.peakRssBytes / 1048576).toFixed(0)} MiB${perConnection} · worker loops busy ${loops}`];
-  if (generator.saturated) {
-    lines.push(`GENERATOR SATURATED: the harness, not only the broker, limited this run, so its latencies overstate the broker's (${generator.reasons.join('; ')}). Use more workers, processes or machines.`);
+  for (const shard of generator.shards ?? []) {
+    lines.push(`  shard ${shard.shard}: ${shard.saturated ? `SATURATED (${shard.reasons.join('; ')})` : 'not saturated'} · CPU ${((shard.process.cpuUserMs + shard.process.cpuSystemMs) / 1000).toFixed(1)} s · peak RSS ${(shard.process.peakRssBytes / 1048576).toFixed(0)} MiB`);
   }
   return lines;
 }

@@ -10,11 +10,14 @@ import type { MetricsSection, RunResult, ThresholdOutcome } from './run-result.j
 import { renderChart } from './svg-chart.js';
 import { formatThresholdValue } from './threshold-format.js';
 import { caveatLines, planShareLine, statusWords } from './verdict-text.js';
+import { trustSection } from './html-trust.js';
+import { trustOf } from './trust.js';
 
 export function renderRunHtml(result: RunResult): string {
   const body = [
     header(result),
     cards(result),
+    trustSection(result),
     errorsSection(result),
     thresholdsSection(result.thresholds),
     result.capacity === undefined ? '' : capacitySection(result.capacity),
@@ -40,7 +43,7 @@ function header(r: RunResult): string {
   const reason = r.statusReason === undefined ? '' : ` (${escapeHtml(r.statusReason)})`;
   const faults = describeFaults(r.total);
   const shards = r.shards === undefined ? '' : ` · merged from ${r.shards.present.length} of ${r.shards.count} shards${r.shards.missing.length > 0 ? `, missing ${r.shards.missing.join(', ')}` : ''}`;
-  const caveats = (r.caveats ?? []).length > 0 ? ' caveat' : '';
+  const caveats = (r.caveats ?? []).length > 0 || trustOf(r).untrustworthy ? ' caveat' : '';
   const share = planShareLine(r);
   const notes = [...(share === undefined ? [] : [share]), ...caveatLines(r)].map((l) => `<br>${escapeHtml(l)}`).join('');
   return `<h1>${escapeHtml(r.scenario.name)} <span class="badge ${r.status}${caveats}">${escapeHtml(statusWords(r))}</span></h1>

@@ -12,6 +12,7 @@ export const HISTOGRAM_LABELS: Record<string, string> = {
   refreshUs: 'token refresh reconnect',
   reconnectUs: 'reconnect downtime (after a storm drop or a lost connection)',
   eventLoopDelayUs: 'event-loop delay (harness)',
+  lastActionLateUs: "stage's last action behind plan (one per worker)",
 };
 
 /** Histograms measured from the plan, each with its twin measured from the actual send. */

@@ -15,6 +15,9 @@ import { checkOneRun } from './merge-checks.js';
 import { didNotRun, planShareOf } from './plan-share.js';
 import { concludeRun } from './verdict.js';
 import { entriesOf, lossesField } from './subscription-losses.js';
+import { mergeGenerators } from './merge-generator.js';
+import { withPace } from './stage-pace.js';
+import { withBehindPlan } from './trust.js';
 
 export interface MergeInput {
   /** Names the input in errors and in `shards.sources`. */
@@ -38,6 +41,8 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
   const reasons = inputs.filter((i) => i.result.statusReason !== undefined).map((i) => `${i.file}: ${i.result.statusReason}`);
   const brokerSections = results.flatMap((r) => (r.broker.metrics === undefined ? [] : [{ ...r.broker.metrics, connectFailures: {}, errors: {} }]));
   const broker = brokerSections.length === 0 ? undefined : addSections(brokerSections);
+  const stages = withPace(first.scenario.plan, mergeStages(results), mergedShare(first, total));
+  const generator = withBehindPlan(mergeGenerators(inputs.map((input, i) => ({ shard: input.result.shard?.index ?? i, generator: input.result.generator }))), stages);
   const merged: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     ...(first.runId === undefined ? {} : { runId: first.runId }),
@@ -45,10 +50,11 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
     ...(reasons.length > 0 ? { statusReason: reasons.join('; ') } : {}),
     scenario: first.scenario,
     environment: first.environment,
+    ...(generator === undefined ? {} : { generator }),
     startedAt: new Date(startMs).toISOString(),
     endedAt: new Date(endMs).toISOString(),
     durationMs: endMs - startMs,
-    stages: mergeStages(results),
+    stages,
     total,
     groups,
     broker: { kind: first.broker.kind, url: first.broker.url, ...(broker === undefined ? {} : { metrics: { counters: broker.counters, histograms: broker.histograms } }) },
@@ -64,6 +70,13 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
   merged.planShare = planShareOf(first.scenario.plan, total);
   Object.assign(merged, lossesField(results.flatMap((r) => entriesOf(r.subscriptionLosses ?? []))));
   return concludeRun(merged, { slice: false });
+}
+
+/** The part of the plan's devices the merged shards held (1 when every shard is present). */
+function mergedShare(first: RunResult, total: MetricsSection): number {
+  const planned = first.scenario.plan.groups.reduce((n, g) => n + g.count, 0);
+  const held = total.counters['devices'] ?? planned;
+  return planned === 0 ? 1 : Math.min(1, held / planned);
 }
 
 function checkCompatible(inputs: readonly MergeInput[]): void {
@@ -131,7 +144,7 @@ function mapGroups(all: readonly Record<string, MetricsSection>[]): Record<strin
   return Object.fromEntries(names.map((name) => [name, addSections(all.flatMap((groups) => (groups[name] === undefined ? [] : [groups[name]])))]));
 }
 
-function mergeStages(results: readonly RunResult[]): StageRecord[] {
+function mergeStages(results: readonly RunResult[]): Omit<StageRecord, 'pace'>[] {
   const byIndex = new Map<number, StageRecord[]>();
   for (const r of results) for (const s of r.stages) byIndex.set(s.index, [...(byIndex.get(s.index) ?? []), s]);
   return [...byIndex.entries()]

@@ -55,6 +55,19 @@ export const timelinePointSchema = z.strictObject({
   refreshes: count.optional(),
 });
 
+/** A stage's plan beside what happened (src/report/stage-pace.ts). */
+export const stagePaceSchema = z
+  .strictObject({
+    /** This report's part of the plan: the whole run, or a shard's share of actions and rate. */
+    planned: z.strictObject({ actions: count, durationMs: z.number().min(0), ratePerSec: z.number().min(0).nullable() }),
+    /** Actions fired; the stage's measured duration; actions ÷ the span over which they went out (null: not a paced stage). */
+    achieved: z.strictObject({ actions: count, durationMs: z.number().min(0), ratePerSec: z.number().min(0).nullable() }),
+    lastActionLateMs: z.number().min(0).nullable().describe('How late against its plan the last action went out (the latest worker); null when the stage fires none.'),
+    achievedRatio: z.number().min(0).nullable().describe('Achieved ÷ planned rate: (actions fired ÷ planned) × planned duration ÷ (planned duration + lastActionLateMs); null when not paced.'),
+    behindPlan: z.boolean().describe('achievedRatio < 0.95 and the last action more than 1 s late.'),
+  })
+  .describe("Planned against achieved: this report's part of the plan beside what happened.");
+
 export const stageRecordSchema = z.strictObject({
   index: count,
   type: z.string(),
@@ -64,6 +77,8 @@ export const stageRecordSchema = z.strictObject({
   /** What was recorded while this stage ran, over all groups. */
   total: metricsSectionSchema,
   groups: z.record(z.string(), metricsSectionSchema),
+  /** Planned against achieved (absent from reports written before it was recorded). */
+  pace: stagePaceSchema.optional(),
 });
 
 const aggregate = z.union([
@@ -169,6 +184,8 @@ export const environmentSchema = z.strictObject({
 
 export const generatorWorkerSchema = z.strictObject({
   index: count,
+  /** In a merged report: the shard this worker belonged to. */
+  shard: count.optional(),
   devices: count,
   /** Share of the stages' time this worker's event loop was busy (0–1). */
   eventLoopUtilization: z.number().min(0),
@@ -187,13 +204,25 @@ export const generatorProcessSchema = z.strictObject({
   rssPerConnectionBytes: z.number().int().nullable(),
 });
 
-/** The harness's own load: whether it, rather than the broker, was the bottleneck. */
-export const generatorSectionSchema = z.strictObject({
+const generatorFields = {
   saturated: z.boolean(),
-  /** Why it is called saturated, in words (empty when it is not). */
+  /** Why it is called saturated, in words (empty when it is not); in a merged report each names its shard. */
   reasons: z.array(z.string()),
   workers: z.array(generatorWorkerSchema),
+  /** In a merged report: summed over the shards. */
   process: generatorProcessSchema,
+  /** A stage ran more than 5% behind its plan (stages[].pace says which and by how much). */
+  behindPlan: z.boolean().optional(),
+};
+
+/** One shard's generator section, as that shard reported it. */
+export const shardGeneratorSchema = z.strictObject({ shard: count, ...generatorFields });
+
+/** The harness's own load: whether it, rather than the broker, was the bottleneck. */
+export const generatorSectionSchema = z.strictObject({
+  ...generatorFields,
+  /** In a merged report: every shard's own section. Saturated if any shard was. */
+  shards: z.array(shardGeneratorSchema).optional().describe("Merged reports: each shard's own section."),
 });
 
 export const brokerSectionSchema = z.strictObject({

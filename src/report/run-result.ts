@@ -14,6 +14,8 @@ import type {
   environmentSchema,
   generatorProcessSchema,
   generatorSectionSchema,
+  shardGeneratorSchema,
+  stagePaceSchema,
   generatorWorkerSchema,
   histogramReportSchema,
   metricsSectionSchema,
@@ -43,6 +45,8 @@ export type ShardsInfo = z.infer<typeof shardsInfoSchema>;
 export type GeneratorWorker = z.infer<typeof generatorWorkerSchema>;
 export type GeneratorProcess = z.infer<typeof generatorProcessSchema>;
 export type GeneratorSection = z.infer<typeof generatorSectionSchema>;
+export type ShardGenerator = z.infer<typeof shardGeneratorSchema>;
+export type StagePace = z.infer<typeof stagePaceSchema>;
 export type EnvironmentInfo = z.infer<typeof environmentSchema>;
 export type BrokerSection = z.infer<typeof brokerSectionSchema>;
 export type CapacityStep = z.infer<typeof capacityStepSchema>;

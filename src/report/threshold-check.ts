@@ -18,6 +18,7 @@ export function thresholdProblem(t: Threshold, plan: Pick<RunPlan, 'stages' | 'g
     return `no group named "${t.group}"${didYouMean(t.group, names)} (groups: ${names.join(', ')})`;
   }
   if (t.metric === null) return undefined;
+  if (t.metric.startsWith('stage.')) return stageProblem(t.metric, plan);
   if (t.aggregate.kind === 'error_rate') {
     return ERROR_RATE_METRICS.includes(t.metric)
       ? undefined
@@ -54,6 +55,17 @@ export function assertThresholdsJudgeable(plan: Pick<RunPlan, 'stages' | 'groups
   throw new ConfigError(problems.join('\n'), {
     hint: 'Thresholds name a metric of docs/report-format.md (connect, publishAck, acked, …); see "Thresholds" in docs/scenarios.md.',
   });
+}
+
+/** `stage.<type|number>.<figure>` must name a stage the plan has (numbers count from 1, as `validate` lists them). */
+function stageProblem(metric: string, plan: Pick<RunPlan, 'stages'>): string | undefined {
+  const which = metric.split('.')[1] ?? '';
+  if (/^\d+$/.test(which)) {
+    const number = Number(which);
+    return number >= 1 && number <= plan.stages.length ? undefined : `no stage number ${which}: the plan has stages 1 to ${plan.stages.length}`;
+  }
+  const types = [...new Set(plan.stages.map((s) => s.type))];
+  return types.includes(which as (typeof types)[number]) ? undefined : `no stage of type "${which}"${didYouMean(which, types)} (stages: ${types.join(', ')})`;
 }
 
 function didYouMean(name: string, allowed: readonly string[]): string {

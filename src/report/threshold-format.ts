@@ -1,8 +1,10 @@
 /** A threshold's measured value in the unit its limit was written in. */
 import type { ThresholdOutcome } from './run-result.js';
 
-export function formatThresholdValue(o: Pick<ThresholdOutcome, 'actual' | 'aggregate' | 'limit'>): string {
+export function formatThresholdValue(o: Pick<ThresholdOutcome, 'actual' | 'aggregate' | 'limit'> & Partial<Pick<ThresholdOutcome, 'metric'>>): string {
   if (o.actual === null) return 'no data';
+  // Stage figures are ratios (stage.connect.achievedRatio).
+  if (o.metric?.startsWith('stage.') === true) return `${o.actual.toFixed(3)} (limit ${o.limit})`;
   return `${formatOne(o.actual, o.aggregate.kind)} (limit ${formatOne(o.limit, o.aggregate.kind)})`;
 }
 

@@ -6,7 +6,7 @@
 import { decodeHistogram, type Histogram } from '../metrics/histogram.js';
 import { compareWith, type Threshold } from '../scenario/threshold.js';
 import type { RunPlan } from '../scenario/plan.js';
-import type { MetricsSection, RunResult, ThresholdOutcome } from './run-result.js';
+import type { MetricsSection, RunResult, StageRecord, ThresholdOutcome } from './run-result.js';
 
 /** One section's figures: counters by their flat names (`errors.x`, `connectFailed.y`). */
 export interface SectionView {
@@ -19,11 +19,18 @@ export interface MetricsView {
   /** `null` is the total over all groups. */
   section(group: string | null): SectionView | undefined;
   durationSec: number;
+  /** The finished stages (absent while a run is going: stage figures have no value yet). */
+  stages?: readonly Pick<StageRecord, 'index' | 'type' | 'pace'>[];
 }
 
 export function evaluateThresholds(thresholds: readonly Threshold[], view: MetricsView): ThresholdOutcome[] {
   return thresholds.map((t) => {
     const base = { expression: t.expression, source: t.source, metric: t.metric, group: t.group, aggregate: t.aggregate, op: t.op, limit: t.limit, abortOnFail: t.abortOnFail };
+    if (t.metric?.startsWith('stage.') === true) {
+      const actual = stageFigure(t.metric, view.stages);
+      if (typeof actual === 'string') return { ...base, passed: false, actual: null, note: actual };
+      return { ...base, passed: compareWith(actual, t.op, t.limit), actual };
+    }
     const section = view.section(t.group);
     if (section === undefined) return { ...base, passed: false, actual: null, note: `no group named "${t.group}"` };
     const actual = measure(t, section, view.durationSec);
@@ -123,11 +130,30 @@ function errorRate(metric: string | null, s: SectionView): number | string {
   return attempts > 0 ? errors / attempts : 0;
 }
 
+/**
+ * `stage.<type|number>.achievedRatio`: the ratio of the stage with that number (1 is the first,
+ * as `validate`, the console and the HTML count; `stages[0]` in the JSON), or the lowest of the
+ * stages of that type (the worst one decides).
+ */
+function stageFigure(metric: string, stages: MetricsView['stages']): number | string {
+  const [, which] = metric.split('.');
+  if (stages === undefined) return 'stage figures are known once a stage has ended';
+  const named = stages.filter((s) => (/^\d+$/.test(which ?? '') ? s.index + 1 === Number(which) : s.type === which));
+  if (named.length === 0) return `no stage ${/^\d+$/.test(which ?? '') ? `number ${which}` : `of type ${which}`} ran`;
+  const ratios = named.flatMap((s) => (s.pace?.achievedRatio === null || s.pace?.achievedRatio === undefined ? [] : [s.pace.achievedRatio]));
+  if (ratios.length === 0) return `stage ${which} has no planned rate to achieve`;
+  return Math.min(...ratios);
+}
+
+/** The names a threshold may use besides counters and histograms: `stage.<type|index>.<figure>`. */
+export { STAGE_FIGURES } from '../scenario/threshold.js';
+
 /** A view over a saved report; histograms are decoded on first use. */
-export function viewOfResult(result: Pick<RunResult, 'total' | 'groups' | 'durationMs'>): MetricsView {
+export function viewOfResult(result: Pick<RunResult, 'total' | 'groups' | 'durationMs'> & Partial<Pick<RunResult, 'stages'>>): MetricsView {
   const views = new Map<string | null, SectionView>();
   return {
     durationSec: result.durationMs / 1000,
+    ...(result.stages === undefined ? {} : { stages: result.stages }),
     section(group) {
       const section = group === null ? result.total : result.groups[group];
       if (section === undefined) return undefined;

@@ -1,13 +1,17 @@
 /** The status in words for the summary's first line and the HTML badge: status, then caveats. */
 import { caveatBadge } from './caveats.js';
 import { sharePhrase } from './plan-share.js';
+import { trustOf } from './trust.js';
 import type { RunResult } from './run-result.js';
 
 /** `COMPLETE`, `FAILED: DID NOT RUN`, `COMPLETE · CONNECTIONS LOST · 1 SHARD MISSING`. */
-export function statusWords(result: Pick<RunResult, 'status' | 'planShare' | 'caveats'>): string {
+export function statusWords(result: Pick<RunResult, 'status' | 'planShare' | 'caveats' | 'generator' | 'stages'>): string {
   const status = result.planShare?.notRun !== undefined ? `${result.status}: did not run` : result.status;
-  const caveats = caveatBadge(result.caveats ?? []);
-  return caveats === '' ? status : `${status} · ${caveats}`;
+  // The headline itself says when the generator was the bottleneck: a saturated run never reads clean.
+  const trust = trustOf(result);
+  const generator = [...(trust.saturated ? ['generator saturated'] : []), ...(trust.behindPlan.length > 0 ? ['behind plan'] : [])];
+  const badges = [...generator, ...(caveatBadge(result.caveats ?? []) === '' ? [] : [caveatBadge(result.caveats ?? [])])];
+  return badges.length === 0 ? status : `${status} · ${badges.join(' · ')}`;
 }
 
 /** One line: how much of the plan ran; undefined for reports without the figures. */

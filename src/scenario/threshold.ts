@@ -38,10 +38,19 @@ const SHAPE = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\{group=([A-Za-z0-9][A-Za-z0-9_.-]
 const NUMBER = /^(\d+(?:\.\d+)?|\.\d+)(us|µs|ms|s|%|\/s|\/min)?$/;
 const LATENCY_US: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000 };
 
-export const THRESHOLD_EXAMPLE = "a threshold like connect.p(99)<250ms, publishAck{group=rsa}.avg<20ms or error_rate<1%";
+export const THRESHOLD_EXAMPLE = "a threshold like connect.p(99)<250ms, publishAck{group=rsa}.avg<20ms, error_rate<1% or stage.connect.achievedRatio>0.95";
 
 /** Parses one threshold; throws a ConfigError whose message says what was expected. */
+/**
+ * `stage.<type|number>.<figure>`: a figure of the stages of one type (the worst of them) or of one
+ * stage by its number (1 is the first, as `validate` lists them). The figures are STAGE_FIGURES.
+ */
+const STAGE_SHAPE = /^\s*stage\.([a-z][a-z-]*|\d+)\.([A-Za-z_]+)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/;
+export const STAGE_FIGURES = ['achievedRatio'] as const;
+
 export function parseThreshold(text: string, options: { abortOnFail?: boolean; source?: ThresholdSource } = {}): Threshold {
+  const stage = STAGE_SHAPE.exec(text);
+  if (stage !== null) return parseStageThreshold(text, stage as unknown as [string, string, string, ThresholdOp, string], options);
   const m = SHAPE.exec(text);
   if (m === null) throw new ConfigError(`"${text}" is not ${THRESHOLD_EXAMPLE}`);
   const [, name, group, aggregateText, op, valueText] = m as unknown as [string, string, string | undefined, string | undefined, ThresholdOp, string];
@@ -57,6 +66,23 @@ export function parseThreshold(text: string, options: { abortOnFail?: boolean; s
     aggregate,
     op,
     limit: parseLimit(valueText, aggregate, text),
+    abortOnFail: options.abortOnFail ?? false,
+    source: options.source ?? 'scenario',
+  };
+}
+
+function parseStageThreshold(text: string, [, stage, figure, op, valueText]: [string, string, string, ThresholdOp, string], options: { abortOnFail?: boolean; source?: ThresholdSource }): Threshold {
+  if (!(STAGE_FIGURES as readonly string[]).includes(figure)) throw new ConfigError(`"${text}": unknown stage figure "${figure}"; expected ${STAGE_FIGURES.join(', ')}, like stage.connect.achievedRatio>0.95`);
+  const m = /^(\d+(?:\.\d+)?|\.\d+)(%)?$/.exec(valueText);
+  if (m === null) throw new ConfigError(`"${text}": "${valueText}" is not a ratio like 0.95 or 95%`);
+  // The worst of the stages named: a ratio is judged on its minimum.
+  return {
+    expression: text.trim(),
+    metric: `stage.${stage}.${figure}`,
+    group: null,
+    aggregate: { kind: 'min' },
+    op,
+    limit: m[2] === '%' ? Number(m[1]) / 100 : Number(m[1]),
     abortOnFail: options.abortOnFail ?? false,
     source: options.source ?? 'scenario',
   };

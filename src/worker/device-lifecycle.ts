@@ -96,11 +96,11 @@ export class DeviceLifecycle {
         fleet.sessions.delete(index);
         this.#subscriptions.forget(index);
         const wasConnected = session.connected;
+        // A device in the middle of a token refresh was taken off `connected` when it began.
+        const counted = wasConnected && !fleet.inRefresh.has(index);
         await session.disconnect();
-        if (wasConnected) {
-          fleet.connected--;
-          fleet.device(index).recorder.count(METRIC.disconnected);
-        }
+        if (counted) fleet.connected--;
+        if (wasConnected) fleet.device(index).recorder.count(METRIC.disconnected);
       }),
     );
   }
@@ -112,8 +112,9 @@ export class DeviceLifecycle {
       const session = fleet.sessions.get(index);
       if (session === undefined || !session.connected) return false;
       fleet.sessions.delete(index);
+      const counted = !fleet.inRefresh.has(index);
       await session.drop();
-      fleet.connected--;
+      if (counted) fleet.connected--;
       fleet.device(index).recorder.count(METRIC.dropped);
       return true;
     },

@@ -5,6 +5,8 @@
  * 60 s when the first stage starts), `crash` (worker 0 throws when the first stage starts),
  * `deaf-after=2000` (worker 0's first subscribing device stops taking in messages 2 s after its
  * subscription was granted, as if the broker had dropped it: the lost-subscription check must see it).
+ * `slow-action=5` (every worker busy-waits 5 ms before each planned action: a generator too
+ * slow for its plan).
  * Never set in a real run.
  */
 export interface WorkerFaults {
@@ -13,6 +15,8 @@ export interface WorkerFaults {
   hangMs?: number;
   crash?: boolean;
   deafAfterMs?: number;
+  /** Busy-wait this many ms before each planned action. */
+  slowActionMs?: number;
 }
 
 export function parseFaults(text: string | undefined): WorkerFaults {
@@ -23,6 +27,7 @@ export function parseFaults(text: string | undefined): WorkerFaults {
     if (name === 'hang' && Number(value) > 0) faults.hangMs = Math.min(Number(value), 600_000);
     if (name === 'crash') faults.crash = true;
     if (name === 'deaf-after' && Number(value) >= 0) faults.deafAfterMs = Math.min(Number(value), 600_000);
+    if (name === 'slow-action' && Number(value) > 0) faults.slowActionMs = Math.min(Number(value), 1000);
   }
   return faults;
 }
@@ -50,4 +55,16 @@ export function startFaults(faults: WorkerFaults | undefined): () => void {
     }
   }, 1000);
   return () => clearInterval(timer);
+}
+
+/** The per-action fault, if one is set: a busy-wait before each planned action. */
+export function actionFault(faults: WorkerFaults | undefined): (() => void) | undefined {
+  const ms = faults?.slowActionMs;
+  if (ms === undefined) return undefined;
+  return () => {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // Deliberately slow: this is the fault.
+    }
+  };
 }

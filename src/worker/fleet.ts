@@ -20,6 +20,8 @@ export class Fleet {
   readonly sessions = new Map<number, Session>();
   /** Connections held right now. */
   connected = 0;
+  /** Devices between the DISCONNECT and the CONNACK of a token refresh: already taken off `connected`. */
+  readonly inRefresh = new Set<number>();
   #devices: FleetDevice[] = [];
 
   constructor(groups: readonly GroupPlan[]) {

@@ -134,6 +134,10 @@ export const METRIC = {
   /** Devices that used up their reconnect attempts and stayed down. */
   reconnectGaveUp: 'reconnectGaveUp',
   eventLoopDelayUs: 'eventLoopDelayUs',
+  /** Planned actions a worker fired in a stage (connects, disconnects, comebacks, messages). */
+  actionsFired: 'actionsFired',
+  /** How late against its plan a worker's last action of a stage went out: one sample per worker and stage. */
+  lastActionLateUs: 'lastActionLateUs',
   /** Payload timestamp to arrival at a subscriber: uplink (device → backend) or downlink. */
   uplinkUs: 'uplinkUs',
   downlinkUs: 'downlinkUs',

@@ -79,6 +79,7 @@ export class Publisher {
         });
       },
       () => this.#ctx.stopping(),
+      this.#ctx.pace,
     );
     await this.#drain(pending);
   }

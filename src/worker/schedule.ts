@@ -4,6 +4,7 @@
  * latency is measured from the planned time.
  */
 import type { Clock } from './clock.js';
+import type { PaceMeter } from './pace.js';
 
 /**
  * Connect times: the stage's devices, in global order, at `ratePerSec` across all workers.
@@ -61,6 +62,7 @@ export async function runPlanned(
   clock: Clock,
   fire: (event: PlannedEvent) => void,
   shouldStop: () => boolean,
+  pace?: PaceMeter,
 ): Promise<number> {
   let fired = 0;
   let backToBack = 0;
@@ -75,6 +77,7 @@ export async function runPlanned(
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (shouldStop()) break;
+    pace?.fire(event.atMs, clock.nowMs());
     fire(event);
     fired++;
   }

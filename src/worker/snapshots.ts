@@ -34,6 +34,11 @@ export class SnapshotTaker {
     this.#clock = clock;
   }
 
+  /** The worker's own figures (not any group's): event-loop delay, the stages' pace. */
+  get harness(): Recorder {
+    return this.#harness;
+  }
+
   /** Hands over everything recorded since the last snapshot; `final` marks the task's result. */
   take(final: boolean, state: WorkerState): WorkerSnapshot {
     const groups: Record<string, MetricsSnapshot> = {};

@@ -27,7 +27,7 @@ export async function dispatchStage(stage: StagePlan, startAtMs: number, parts: 
   const { indices, positions, total } = devicesOfStage(ctx, stage);
   switch (stage.type) {
     case 'connect':
-      return runArrivals(startAtMs, stage, positions, clock, (i) => lifecycle.connect(itemAt(indices, i), startAtMs), stopping);
+      return runArrivals(startAtMs, stage, positions, clock, (i) => lifecycle.connect(itemAt(indices, i), startAtMs), stopping, ctx.pace);
     case 'publish':
       return publisher.publish(stage, { senders: indices, positions, total }, startAtMs);
     case 'subscribe':
@@ -38,7 +38,7 @@ export async function dispatchStage(stage: StagePlan, startAtMs: number, parts: 
       return sleepUnlessStopped(ctx, startAtMs + stage.durationMs - clock.nowMs());
     case 'disconnect':
       if (stage.ratePerSec === null) return lifecycle.disconnect(indices);
-      return runArrivals(startAtMs, { ratePerSec: stage.ratePerSec, ramp: null }, positions, clock, (i) => lifecycle.disconnect([itemAt(indices, i)]), stopping);
+      return runArrivals(startAtMs, { ratePerSec: stage.ratePerSec, ramp: null }, positions, clock, (i) => lifecycle.disconnect([itemAt(indices, i)]), stopping, ctx.pace);
     case 'downlink': {
       const routes = downlinkRoutes(plan, stage, ctx.fleet.devices);
       const message: MessageOf = (route, seq, sentMs) => ({
@@ -48,7 +48,7 @@ export async function dispatchStage(stage: StagePlan, startAtMs: number, parts: 
       return publisher.publish(stage, routes, startAtMs, message);
     }
     case 'reconnect-storm':
-      return runReconnectStorm(stage, indices, positions, startAtMs, lifecycle.storm, clock, stopping);
+      return runReconnectStorm(stage, indices, positions, startAtMs, lifecycle.storm, clock, stopping, ctx.pace);
   }
 }
 

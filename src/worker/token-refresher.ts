@@ -110,7 +110,8 @@ export class TokenRefresher {
     if (this.#ctx.finished() || fleet.sessions.get(entry.device) !== session || !session.connected) return;
     const startMs = clock.nowMs();
     fleet.connected--;
-    const outcome = await session.refresh(target, plan.mqtt, fresh.token);
+    fleet.inRefresh.add(entry.device);
+    const outcome = await session.refresh(target, plan.mqtt, fresh.token).finally(() => fleet.inRefresh.delete(entry.device));
     if (fleet.sessions.get(entry.device) !== session) {
       // A disconnect stage took the device meanwhile: no failure, and nothing left open.
       if (outcome.ok) await session.disconnect();

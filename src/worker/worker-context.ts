@@ -3,6 +3,7 @@ import type { RunPlan } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
 import type { Fleet } from './fleet.js';
 import type { BrokerTarget } from './messages.js';
+import type { PaceMeter } from './pace.js';
 
 export interface WorkerContext {
   readonly clock: Clock;
@@ -13,4 +14,6 @@ export interface WorkerContext {
   stopping(): boolean;
   /** The task is over: background work (refreshes, reconnects) ends. */
   finished(): boolean;
+  /** Counts planned actions and how late the last went out (absent in unit tests of single parts). */
+  readonly pace?: PaceMeter;
 }

@@ -9,7 +9,8 @@ import type { Clock } from './clock.js';
 import { DeviceLifecycle } from './device-lifecycle.js';
 import type { SessionEngine } from './engine.js';
 import { prepareKeys, presignTokens } from './devices.js';
-import { firstStageFaults, startFaults } from './faults.js';
+import { actionFault, firstStageFaults, startFaults } from './faults.js';
+import { PaceMeter } from './pace.js';
 import { Fleet } from './fleet.js';
 import { METRIC, type CoordinatorToWorker, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
 import { Publisher } from './publisher.js';
@@ -46,6 +47,7 @@ export class WorkerRun {
       fleet: this.#fleet,
       stopping: () => this.#stopping,
       finished: () => this.#finished,
+      pace: new PaceMeter(actionFault(task.faults)),
     };
     this.#refresher = new TokenRefresher(this.#ctx);
     this.#lifecycle = new DeviceLifecycle(this.#ctx, this.#refresher, engine);
@@ -71,6 +73,7 @@ export class WorkerRun {
         this.#stageIndex = i;
         firstStageFaults(this.#task.faults, workerIndex, i);
         await this.#runStage(stage, startAtMs);
+        this.#ctx.pace?.endStage(this.#snapshots.harness);
         this.#post({ type: 'snapshot', snapshot: this.#snapshot(false) });
         this.#post({ type: 'stage-done', workerIndex, stageIndex: i });
       }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repoPath } from '../helpers.js';
-import { runCli } from '../e2e/cli.js';
+import { runCli, finishedRun } from '../e2e/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-prom-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +27,7 @@ describe('--metrics-port', () => {
       },
     );
     await fetching;
-    assert.equal(cli.code, 0, cli.stderr);
+    assert.ok(finishedRun(cli.code), `exit ${cli.code}: ${cli.stderr}`);
     assert.match(scraped, /^mqtt_jwt_bench_connected\{scenario="quickstart"\} 20$/m);
     assert.match(scraped, /^mqtt_jwt_bench_target_devices\{scenario="quickstart"\} 20$/m);
     const acked = Number(/^mqtt_jwt_bench_acked_total\{scenario="quickstart"\} (\d+)$/m.exec(scraped)?.[1]);

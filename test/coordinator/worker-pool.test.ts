@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MessagePort, TransferListItem } from 'node:worker_threads';
-import { WORKER_SILENCE_MS, WorkerPool, type TaskRunner } from '../../src/coordinator/worker-pool.js';
+import { WORKER_BOOT_SILENCE_MS, WORKER_SILENCE_MS, WorkerPool, type TaskRunner } from '../../src/coordinator/worker-pool.js';
 import type { CoordinatorToWorker, WorkerResult, WorkerTask, WorkerToCoordinator } from '../../src/worker/messages.js';
 import { FakeClock, planOf, TARGET } from '../worker/support/fakes.js';
 
@@ -83,13 +83,35 @@ describe('WorkerPool', () => {
     await pool.close();
   });
 
+  it('does not blame the workers for its own stall: after checks 20 s apart the silence is timed afresh', async () => {
+    const { clock, pool } = await started('silent');
+    assert.deepEqual(pool.silent(clock.nowMs()), []);
+    clock.now += 20_000;
+    assert.deepEqual(pool.silent(clock.nowMs()), [], 'the coordinator did not run for 20 s: its workers may have spoken meanwhile');
+    clock.now += WORKER_SILENCE_MS + 1;
+    assert.deepEqual(pool.silent(clock.nowMs()), [], 'and again a stall');
+    for (let i = 0; i <= WORKER_SILENCE_MS / 1000; i++) {
+      clock.now += 1000;
+      pool.silent(clock.nowMs());
+    }
+    clock.now += 1;
+    assert.deepEqual(pool.silent(clock.nowMs()).map((s) => s.workerIndex), [0], 'a silence timed by a running coordinator still counts');
+    pool.broadcast({ type: 'stop' });
+    await pool.settle(50);
+    await pool.close();
+  });
+
   it('names a worker silent for longer than the watchdog allows, by its own clock, and stops waiting at the grace', async () => {
     const { clock, pool } = await started('silent');
     assert.deepEqual(pool.silent(clock.nowMs() + WORKER_SILENCE_MS), []);
     clock.now = WORKER_SILENCE_MS + 1;
+    // Worker 1 never spoke: it is still booting, which may take longer on a loaded machine.
+    assert.deepEqual(pool.silent(clock.nowMs()), [{ workerIndex: 0, silentMs: WORKER_SILENCE_MS + 1 }]);
+    for (let ms = 1000; ms <= WORKER_BOOT_SILENCE_MS; ms += 1000) pool.silent(ms);
+    clock.now = WORKER_BOOT_SILENCE_MS + 1;
     assert.deepEqual(pool.silent(clock.nowMs()), [
-      { workerIndex: 0, silentMs: WORKER_SILENCE_MS + 1 },
-      { workerIndex: 1, silentMs: WORKER_SILENCE_MS + 1 },
+      { workerIndex: 0, silentMs: WORKER_BOOT_SILENCE_MS + 1 },
+      { workerIndex: 1, silentMs: WORKER_BOOT_SILENCE_MS + 1 },
     ]);
     const before = Date.now();
     pool.broadcast({ type: 'stop' });

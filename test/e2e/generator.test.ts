@@ -21,14 +21,18 @@ stages:
   - type: disconnect
 `;
 
-async function runWith(name: string, env: Record<string, string>): Promise<{ result: RunResult; stdout: string }> {
+async function runWith(name: string, env: Record<string, string>): Promise<{ result: RunResult; stdout: string; code: number | null }> {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, scenario(join(dir, 'keys.json')));
   const reports = join(dir, name);
   const cli = await runCli(['run', file, '--report-dir', reports, '--quiet', '--no-html'], { env });
-  assert.equal(cli.code, 0, cli.stderr);
-  const report = readdirSync(reports).find((f) => f.endsWith('.json')) as string;
-  return { result: JSON.parse(readFileSync(join(reports, report), 'utf8')) as RunResult, stdout: cli.stdout };
+  const report = readdirSync(reports).find((f) => f.endsWith('.json'));
+  assert.ok(report !== undefined, cli.stderr);
+  const result = JSON.parse(readFileSync(join(reports, report), 'utf8')) as RunResult;
+  // Exit 6 exactly when the report says the generator cannot be trusted (saturated or behind plan).
+  const untrusted = result.generator?.saturated === true || result.stages.some((s) => s.pace?.behindPlan === true);
+  assert.equal(cli.code, untrusted ? 6 : 0, cli.stderr);
+  return { result, stdout: cli.stdout, code: cli.code };
 }
 
 describe('the generator watches itself', () => {
@@ -44,9 +48,11 @@ describe('the generator watches itself', () => {
   });
 
   it('raises the saturation flag, in words, when a worker event loop is blocked on purpose', async () => {
-    const { result, stdout } = await runWith('blocked', { MQTT_JWT_BENCH_FAULTS: 'block-loop=300' });
+    const { result, stdout, code } = await runWith('blocked', { MQTT_JWT_BENCH_FAULTS: 'block-loop=300' });
     const g = result.generator!;
     assert.equal(g.saturated, true);
+    assert.equal(code, 6);
+    assert.match(stdout, /these latencies partly measure the generator, not the broker/);
     assert.ok(g.reasons.some((r) => /event loops ran late|sends lagged/.test(r)), g.reasons.join('; '));
     assert.match(stdout, /GENERATOR SATURATED: the harness, not only the broker, limited this run/);
     assert.ok(result.total.histograms['sendLagUs']!.summary.max >= 200_000);

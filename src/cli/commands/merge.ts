@@ -31,7 +31,7 @@ export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
   handler: handle(mergeCommand),
 };
 
-/** Exit codes as `run`'s (README "Exit codes"), judged once on the merged whole. */
+/** Exit codes as `run`'s (README "Exit codes"), judged once on the merged whole: 4 if a shard failed, 5 if the run did not happen, 6 if any shard's generator was saturated or a stage ran behind plan, 99 if a threshold is crossed. */
 export async function mergeCommand(args: MergeCommandArgs): Promise<number> {
   const inputs = await Promise.all(args.files.map(async (file) => ({ file, result: await readRunResult(file) })));
   const merged = mergeResults(inputs);

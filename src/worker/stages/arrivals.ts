@@ -5,6 +5,7 @@
  */
 import { arrivalOffsetMs, type ArrivalPlan } from '../../scenario/arrival.js';
 import type { Clock } from '../clock.js';
+import type { PaceMeter } from '../pace.js';
 import { runPlanned, type PlannedEvent } from '../schedule.js';
 
 /** Planned times of this worker's devices, whose places in the stage's global order are `positions`. */
@@ -20,8 +21,9 @@ export async function runArrivals(
   clock: Clock,
   act: (device: number) => Promise<void>,
   shouldStop: () => boolean,
+  pace?: PaceMeter,
 ): Promise<void> {
   const pending: Promise<void>[] = [];
-  await runPlanned(arrivalTimes(startMs, arrival, positions), clock, (event) => pending.push(act(event.device)), shouldStop);
+  await runPlanned(arrivalTimes(startMs, arrival, positions), clock, (event) => pending.push(act(event.device)), shouldStop, pace);
   await Promise.all(pending);
 }

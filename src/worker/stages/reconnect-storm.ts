@@ -7,6 +7,7 @@
 import type { StagePlan } from '../../scenario/plan.js';
 import { isDropped } from '../../scenario/plan-stages.js';
 import type { Clock } from '../clock.js';
+import type { PaceMeter } from '../pace.js';
 import { runArrivals } from './arrivals.js';
 
 export type ReconnectStormStage = Extract<StagePlan, { type: 'reconnect-storm' }>;
@@ -35,6 +36,7 @@ export async function runReconnectStorm(
   host: StormHost,
   clock: Clock,
   shouldStop: () => boolean,
+  pace?: PaceMeter,
 ): Promise<void> {
   const chosen = indices.map((index, i) => ({ index, position: positions[i] as number })).filter((d) => isDropped(d.position, stage.percent));
   const droppedAt = new Map<number, number>();
@@ -54,5 +56,6 @@ export async function runReconnectStorm(
       return host.reconnect(index, droppedAt.get(index) as number);
     },
     shouldStop,
+    pace,
   );
 }
