@@ -6,7 +6,7 @@
  * the generator, not the broker. Pure: the coordinator and `merge` both call it.
  */
 import { plannedPace } from '../scenario/planned-pace.js';
-import type { RunPlan, StagePlan } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/plan.js';
 import type { StagePace, StageRecord } from './run-result.js';
 
 export const BEHIND_PLAN = {
@@ -21,7 +21,7 @@ export const BEHIND_PLAN = {
  * planned actions and rate are its own.
  */
 export function stagePace(plan: Pick<RunPlan, 'groups' | 'stages'>, record: Omit<StageRecord, 'pace'>, share: number): StagePace {
-  const stage = plan.stages[record.index] as StagePlan | undefined;
+  const stage = plan.stages[record.index];
   const planned = stage === undefined ? { actions: 0, durationMs: 0, ratePerSec: null, paced: false } : plannedPace(plan, stage);
   const actions = record.total.counters['actionsFired'] ?? 0;
   const late = record.total.histograms['lastActionLateUs']?.summary;
