@@ -69,3 +69,14 @@ export class ReportError extends HarnessError {
     super('ERR_REPORT', EXIT_INTERNAL, message, options);
   }
 }
+
+/** The message of anything thrown (an Error's message, else its text). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The `code` of a Node system error (ENOENT, EACCES, ...), if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
