@@ -4,7 +4,8 @@
  */
 import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
 import type { TimelinePoint } from '../report/run-result.js';
-import { METRIC, type WorkerSnapshot } from '../worker/messages.js';
+import { type WorkerSnapshot } from '../worker/messages.js';
+import { METRIC, isErrorCounter } from '../metrics/metric-names.js';
 
 const OPEN_SECONDS = 3;
 
@@ -36,7 +37,7 @@ export class TimelineBuilder {
       open.point.connectFailures += c[METRIC.connectFailed] ?? 0;
       open.point.published += c[METRIC.published] ?? 0;
       open.point.acked += c[METRIC.acked] ?? 0;
-      for (const [name, value] of Object.entries(c)) if (name.startsWith(METRIC.errorsBy)) open.point.errors += value;
+      for (const [name, value] of Object.entries(c)) if (isErrorCounter(name)) open.point.errors += value;
       const encoded = group.histograms[METRIC.publishAckUs];
       if (encoded !== undefined) {
         const histogram = decodeHistogram(encoded);

@@ -6,6 +6,7 @@ import { escapeHtml } from './html-escape.js';
 import { htmlPage, htmlTable } from './html-page.js';
 import { histogramLabel, orderedHistogramNames } from './labels.js';
 import { renderChart, type ChartSpec } from './svg-chart.js';
+import { ERRORS_PREFIX } from '../metrics/metric-names.js';
 
 const PALETTE = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f'];
 
@@ -31,7 +32,7 @@ export function renderCompareHtml(title: string, comparison: Comparison, columns
 function judge(row: CompareRow, i: number): string {
   const ratio = row.ratios[i] ?? null;
   if (ratio === null || Math.abs(ratio - 1) < 0.05) return '';
-  const higherIsWorse = row.unit === 'us' || row.metric.startsWith('errors.') || row.metric.startsWith('connectFailures.');
+  const higherIsWorse = row.unit === 'us' || row.metric.startsWith(ERRORS_PREFIX) || row.metric.startsWith('connectFailures.');
   const higherIsBetter = row.unit === 'per_sec';
   if (!higherIsWorse && !higherIsBetter) return '';
   return ratio > 1 === higherIsWorse ? 'worse' : 'better';

@@ -11,6 +11,7 @@ import { metricsSection, SCHEMA_VERSION, type MetricsSection, type RunResult, ty
 import { evaluateThresholds, viewOfResult } from './thresholds.js';
 import { capacityVerdict, judgeStep } from './capacity.js';
 import { mergeTimelines } from './merge-timeline.js';
+import { ERRORS_PREFIX } from '../metrics/metric-names.js';
 
 export interface MergeInput {
   /** Names the input in errors and in `shards.sources`. */
@@ -104,7 +105,7 @@ export function addSections(sections: readonly MetricsSection[]): MetricsSection
 function sectionSnapshot(section: MetricsSection): MetricsSnapshot {
   const counters: Record<string, number> = { ...section.counters };
   for (const [k, v] of Object.entries(section.connectFailures)) counters[`connectFailed.${k}`] = v;
-  for (const [k, v] of Object.entries(section.errors)) counters[`errors.${k}`] = v;
+  for (const [k, v] of Object.entries(section.errors)) counters[`${ERRORS_PREFIX}${k}`] = v;
   const histograms: Record<string, string> = {};
   for (const [name, h] of Object.entries(section.histograms)) histograms[name] = h.encoded;
   return { counters, histograms };

@@ -7,12 +7,12 @@ import { createEngine, type SessionEngine } from './engine.js';
 import { deviceEndpoint } from './endpoint.js';
 import type { FleetDevice } from './fleet.js';
 import { LostConnections } from './lost-connections.js';
-import { METRIC } from './messages.js';
 import type { ConnectOutcome, Session } from './session-api.js';
 import type { StormHost } from './stages/reconnect-storm.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 import { adoptToken, renewToken, type TokenRefresher } from './token-refresher.js';
 import type { WorkerContext } from './worker-context.js';
+import { METRIC, errorCounter, sessionErrorCounter, connectFailedCounter } from '../metrics/metric-names.js';
 
 export class DeviceLifecycle {
   readonly #ctx: WorkerContext;
@@ -62,7 +62,7 @@ export class DeviceLifecycle {
     } else {
       fleet.sessions.delete(index);
       recorder.count(METRIC.connectFailed);
-      recorder.count(METRIC.connectFailedBy + outcome.reason);
+      recorder.count(connectFailedCounter(outcome.reason));
     }
   }
 
@@ -70,7 +70,7 @@ export class DeviceLifecycle {
     const device = this.#ctx.fleet.device(index);
     const session = this.#ctx.fleet.sessions.get(index);
     if (session === undefined || !session.connected) {
-      device.recorder.count(METRIC.errorsBy + 'not-connected');
+      device.recorder.count(errorCounter('not-connected'));
       return;
     }
     await this.#subscriptions.subscribe(index, session, device.recorder, stage, { deviceId: device.assignment.deviceId, group: device.group.name });
@@ -128,7 +128,7 @@ export class DeviceLifecycle {
       device.assignment.deviceId,
       (reason) => {
         fleet.connected--;
-        device.recorder.count(METRIC.errorsBy + reason);
+        device.recorder.count(sessionErrorCounter(reason));
         this.#refresher.forget(index);
         this.#lost.lost(index, session, device.recorder);
       },
@@ -156,7 +156,7 @@ export class DeviceLifecycle {
     const outcome = await session.connect(target, plan.mqtt, token);
     if (!outcome.ok) {
       fleet.sessions.delete(index);
-      recorder.count(METRIC.errorsBy + `reconnect-failed.${outcome.reason}`);
+      recorder.count(errorCounter(`reconnect-failed.${outcome.reason}`));
       return;
     }
     recorder.record(METRIC.reconnectUs, (clock.nowMs() - droppedAtMs) * 1000);

@@ -88,52 +88,5 @@ export type CoordinatorToWorker =
 /** What the task resolves to: the last interval's snapshot. */
 export type WorkerResult = WorkerSnapshot;
 
-/** Histogram and counter names a worker records, per group. */
-export const METRIC = {
-  signUs: 'signUs',
-  connectUs: 'connectUs',
-  /** When a device's CONNACK came, from its connect stage's start: max is when its group was all in. */
-  connectDoneUs: 'connectDoneUs',
-  /** Sums of the CONNECT packets sent and CONNACKs received in connect stages, as on the wire. */
-  connectBytes: 'connectBytes',
-  connackBytes: 'connackBytes',
-  publishAckUs: 'publishAckUs',
-  publishAckUncorrectedUs: 'publishAckUncorrectedUs',
-  sendLagUs: 'sendLagUs',
-  /** Downtime of a token-refresh reconnect: DISCONNECT sent until the new CONNACK. */
-  refreshUs: 'refreshUs',
-  refreshes: 'refreshes',
-  /** Downtime of a device that came back: after a reconnect storm dropped it, or after a lost connection (the drop or loss until the new CONNACK). */
-  reconnectUs: 'reconnectUs',
-  /** Connections a reconnect storm dropped. */
-  dropped: 'dropped',
-  /** Devices back after a storm drop or a lost connection. */
-  reconnects: 'reconnects',
-  /** CONNECTs sent to come back after a lost connection (not token refreshes). */
-  reconnectAttempts: 'reconnectAttempts',
-  /** Devices that used up their reconnect attempts and stayed down. */
-  reconnectGaveUp: 'reconnectGaveUp',
-  eventLoopDelayUs: 'eventLoopDelayUs',
-  /** Payload timestamp to arrival at a subscriber: uplink (device → backend) or downlink. */
-  uplinkUs: 'uplinkUs',
-  downlinkUs: 'downlinkUs',
-  devices: 'devices',
-  tokensSigned: 'tokensSigned',
-  keysGenerated: 'keysGenerated',
-  connectAttempts: 'connectAttempts',
-  connected: 'connected',
-  connectFailed: 'connectFailed',
-  published: 'published',
-  acked: 'acked',
-  disconnected: 'disconnected',
-  subscribed: 'subscribed',
-  received: 'received',
-  /** Received messages whose payload had no usable timestamp, so gave no latency. */
-  receivedWithoutTimestamp: 'receivedWithoutTimestamp',
-  missedSlots: 'missedSlots',
-  /** Acks that came after their stage stopped waiting (already counted as errors.ack-timeout). */
-  ackedLate: 'ackedLate',
-  /** Prefixes: a reason or kind follows after a dot. */
-  connectFailedBy: 'connectFailed.',
-  errorsBy: 'errors.',
-} as const;
+/** Moved to metrics/metric-names.ts; still exported here for callers of this module. */
+export { METRIC } from '../metrics/metric-names.js';

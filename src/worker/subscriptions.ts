@@ -7,9 +7,9 @@ import type { Recorder } from '../metrics/recorder.js';
 import type { StagePlan } from '../scenario/plan.js';
 import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
-import { METRIC } from './messages.js';
 import { recordReceived, type Subscription } from './receive.js';
 import type { Session } from './session-api.js';
+import { METRIC, sessionErrorCounter } from '../metrics/metric-names.js';
 
 export type SubscribeStage = Extract<StagePlan, { type: 'subscribe' }>;
 
@@ -35,7 +35,7 @@ export class DeviceSubscriptions {
     list.push({ filter, measure: stage.measure, timestampField: stage.timestampField });
     const outcome = await session.subscribe(filter, stage.qos);
     if (outcome.ok) recorder.count(METRIC.subscribed);
-    else recorder.count(METRIC.errorsBy + outcome.reason);
+    else recorder.count(sessionErrorCounter(outcome.reason));
   }
 
   /** Forgets a device whose session has ended. */

@@ -10,12 +10,13 @@ import { DeviceLifecycle } from './device-lifecycle.js';
 import { prepareKeys, presignTokens } from './devices.js';
 import { firstStageFaults, startFaults } from './faults.js';
 import { Fleet } from './fleet.js';
-import { METRIC, type CoordinatorToWorker, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
+import { type CoordinatorToWorker, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
 import { Publisher } from './publisher.js';
 import { SnapshotTaker } from './snapshots.js';
 import { dispatchStage } from './stage-dispatch.js';
 import { TokenRefresher } from './token-refresher.js';
 import type { WorkerContext } from './worker-context.js';
+import { METRIC } from '../metrics/metric-names.js';
 
 const SNAPSHOT_INTERVAL_MS = 1000;
 
