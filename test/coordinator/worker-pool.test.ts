@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MessagePort, TransferListItem } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
 import { WORKER_SILENCE_MS, WorkerPool, type TaskRunner } from '../../src/coordinator/worker-pool.js';
 import type { CoordinatorToWorker, WorkerResult, WorkerTask, WorkerToCoordinator } from '../../src/worker/messages.js';
+import { workerPort } from '../../src/worker/typed-port.js';
 import { FakeClock, planOf, TARGET } from '../worker/support/fakes.js';
 
 const PLAN = planOf(`
@@ -27,10 +28,10 @@ class FakeRunner implements TaskRunner {
   constructor(readonly second: 'crash' | 'silent' | 'finish') {}
   run(task: WorkerTask, options: { transferList: TransferListItem[] }): Promise<WorkerResult> {
     assert.deepEqual(options.transferList, [task.port]);
-    const port: MessagePort = task.port;
-    const post = (message: WorkerToCoordinator): void => port.postMessage(message);
+    const port = workerPort(task.port);
+    const post = (message: WorkerToCoordinator): void => port.post(message);
     return new Promise((resolve, reject) => {
-      port.on('message', (message: CoordinatorToWorker) => {
+      port.onMessage((message) => {
         this.seen[task.workerIndex]?.push(message);
         if (message.type !== 'stop') return;
         port.close();
