@@ -5,7 +5,6 @@
 import type { PlanProblem } from './plan.js';
 import { jsonTemplateText, payloadTemplateProblems, type PayloadPlan } from './payload.js';
 import type { GroupInput } from './schema.js';
-import { parseSizeBytes } from './units.js';
 
 export const DEFAULT_ID_PATTERN = 'device-{index:05}';
 
@@ -69,7 +68,7 @@ function readIdFile(file: string, path: (string | number)[], readIds: IdListRead
 
 /** The payload plan, or problems with the template's placeholders. */
 export function planPayload(payload: GroupInput['payload'], path: (string | number)[], problems: PlanProblem[]): PayloadPlan {
-  if (typeof payload === 'object' && 'size' in payload) return { kind: 'size', bytes: parseSizeBytes(payload.size) as number };
+  if (typeof payload === 'object' && 'size' in payload) return { kind: 'size', bytes: payload.size };
   const json = typeof payload === 'object';
   const template = json ? jsonTemplateText(payload.json) : payload;
   for (const problem of payloadTemplateProblems(template)) problems.push({ path: [...path, 'payload'], message: problem });

@@ -12,11 +12,11 @@ import { parseThreshold, type Threshold } from './threshold.js';
 import { expandLocalAddresses } from './local-addresses.js';
 import { planTls, type TlsPlan } from './tls-plan.js';
 import { stageLayout, type StageLayout, type StageOrder } from './stage-layout.js';
-import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
 import type { RampPlan } from './arrival.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
 import type { PayloadPlan } from './payload.js';
 import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, type ExtraStagePlan } from './plan-stages.js';
+import { formatDurationMs, formatRatePerSec } from './units.js';
 
 export type { TlsPlan } from './tls-plan.js';
 
@@ -133,9 +133,6 @@ export interface PlanContext {
 }
 
 /** Turns text already checked by the schema into a number (the regexes guarantee it parses). */
-const ms = (text: string): number => parseDurationMs(text) as number;
-const perSec = (text: string): number => parseRatePerSec(text) as number;
-const bytes = (text: string): number => parseSizeBytes(text) as number;
 
 export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'> & { ids?: string[] | null }, localIndex: number): string {
   const listed = group.ids?.[localIndex];
@@ -173,14 +170,14 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     workers: scenario.workers ?? Math.max(1, context.availableCores),
     mqtt: {
       protocolVersion: scenario.mqtt.protocolVersion,
-      keepaliveSec: Math.round(ms(scenario.mqtt.keepalive) / 1000),
-      connectTimeoutMs: ms(scenario.mqtt.connectTimeout),
+      keepaliveSec: Math.round(scenario.mqtt.keepalive / 1000),
+      connectTimeoutMs: scenario.mqtt.connectTimeout,
       clean: scenario.mqtt.clean,
-      sessionExpirySec: scenario.mqtt.sessionExpiry === undefined ? null : ms(scenario.mqtt.sessionExpiry) / 1000,
+      sessionExpirySec: scenario.mqtt.sessionExpiry === undefined ? null : scenario.mqtt.sessionExpiry / 1000,
       reconnect: {
         enabled: scenario.mqtt.reconnect.enabled,
-        initialDelayMs: ms(scenario.mqtt.reconnect.initialDelay),
-        maxDelayMs: ms(scenario.mqtt.reconnect.maxDelay),
+        initialDelayMs: scenario.mqtt.reconnect.initialDelay,
+        maxDelayMs: scenario.mqtt.reconnect.maxDelay,
         maxAttempts: scenario.mqtt.reconnect.maxAttempts,
       },
       engine: scenario.mqtt.engine,
@@ -237,16 +234,16 @@ function planThresholds(entries: Scenario['thresholds'], path: string[], problem
 
 function planEmbedded(e: Scenario['embedded']): EmbeddedBrokerPlan {
   return {
-    skewSec: ms(e.skew) / 1000,
-    maxLifetimeSec: ms(e.maxLifetime) / 1000,
+    skewSec: e.skew / 1000,
+    maxLifetimeSec: e.maxLifetime / 1000,
     requireKid: e.requireKid,
-    maxTokenBytes: bytes(e.maxTokenSize),
+    maxTokenBytes: e.maxTokenSize,
     tls: e.tls,
     expiryDisconnect: e.expiryDisconnect,
     maxQos: e.maxQos,
-    connectTimeoutMs: ms(e.connectTimeout),
-    maxPacketBytes: bytes(e.maxPacketSize),
-    downlink: e.downlink === undefined ? null : { intervalMs: ms(e.downlink.interval), qos: e.downlink.qos },
+    connectTimeoutMs: e.connectTimeout,
+    maxPacketBytes: e.maxPacketSize,
+    downlink: e.downlink === undefined ? null : { intervalMs: e.downlink.interval, qos: e.downlink.qos },
   };
 }
 
@@ -276,8 +273,8 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
       problems.push({ path: ['groups', i, 'idPattern'], message: `gives the same device ids as group "${other}"; client ids must be unique` });
     }
     seenPatterns.set(idPattern, g.name);
-    if (g.token.refreshBefore !== undefined && ms(g.token.refreshBefore) >= ms(g.token.lifetime)) {
-      problems.push({ path: ['groups', i, 'token', 'refreshBefore'], message: `${g.token.refreshBefore} must be shorter than the token lifetime ${g.token.lifetime}` });
+    if (g.token.refreshBefore !== undefined && g.token.refreshBefore >= g.token.lifetime) {
+      problems.push({ path: ['groups', i, 'token', 'refreshBefore'], message: `${formatDurationMs(g.token.refreshBefore)} must be shorter than the token lifetime ${formatDurationMs(g.token.lifetime)}` });
     }
     if (ids === null && !idPattern.includes('{index') && count > 1) {
       problems.push({ path: ['groups', i, 'idPattern'], message: `must contain {index} to give ${count} devices distinct ids` });
@@ -293,10 +290,10 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
       rsaBits: g.rsaBits,
       keys: planKeys(g, scenarioName),
       token: {
-        lifetimeSec: ms(g.token.lifetime) / 1000,
+        lifetimeSec: g.token.lifetime / 1000,
         audienceTemplate: g.token.audience,
         includeKid: g.token.kid,
-        refreshBeforeSec: ms(g.token.refreshBefore) / 1000,
+        refreshBeforeSec: g.token.refreshBefore / 1000,
         claims: g.token.claims ?? {},
         headers: g.token.headers ?? {},
       },
@@ -342,14 +339,14 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
       return {
         type: 'connect',
         groups: applies,
-        ratePerSec: stage.rate === undefined ? null : perSec(stage.rate),
-        ramp: stage.ramp === undefined ? null : { fromPerSec: perSec(stage.ramp.from), toPerSec: perSec(stage.ramp.to), overMs: ms(stage.ramp.over) },
+        ratePerSec: stage.rate === undefined ? null : stage.rate,
+        ramp: stage.ramp === undefined ? null : { fromPerSec: stage.ramp.from, toPerSec: stage.ramp.to, overMs: stage.ramp.over },
         order: stage.order,
       };
     case 'hold':
-      return { type: 'hold', groups: applies, durationMs: ms(stage.duration) };
+      return { type: 'hold', groups: applies, durationMs: stage.duration };
     case 'disconnect':
-      return { type: 'disconnect', groups: applies, ratePerSec: stage.rate === undefined ? null : perSec(stage.rate) };
+      return { type: 'disconnect', groups: applies, ratePerSec: stage.rate === undefined ? null : stage.rate };
     case 'reconnect-storm':
     case 'pause':
       return planExtraStage(stage, applies);
@@ -366,9 +363,9 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
       if ((stage.count === undefined) === (stage.duration === undefined)) {
         problems.push({ path: ['stages', index], message: 'a publish stage needs exactly one of duration or count' });
       } else if (stage.duration !== undefined) {
-        count = Math.floor((ms(stage.duration) / 1000) * rate + 1e-9);
+        count = Math.floor((stage.duration / 1000) * rate + 1e-9);
         if (count < 1) {
-          problems.push({ path: ['stages', index, 'duration'], message: `${stage.duration} is shorter than one interval at ${stage.rate ?? stage.totalRate} (${(1000 / rate).toFixed(0)}ms per device)` });
+          problems.push({ path: ['stages', index, 'duration'], message: `${formatDurationMs(stage.duration)} is shorter than one interval at ${formatRatePerSec(stage.rate ?? stage.totalRate ?? rate)} (${(1000 / rate).toFixed(0)}ms per device)` });
         }
       }
       return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain, order: stage.order };
