@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The CLI: yargs commands, argv, printing and exit codes. Each command lives in commands/. */
-import yargs, { type CommandModule } from 'yargs';
+import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_CONFIG } from '../errors.js';
 import { keysCommandModule } from './commands/keys.js';
@@ -18,25 +18,21 @@ import { printError } from './errors.js';
 const argv = hideBin(process.argv);
 const verbose = argv.includes('--verbose');
 
-/** One line per command family; help and usage come from yargs alone. */
-const commands: CommandModule<object, never>[] = [
-  runCommandModule as CommandModule<object, never>,
-  validateCommandModule as CommandModule<object, never>,
-  reportCommandModule as CommandModule<object, never>,
-  compareCommandModule as CommandModule<object, never>,
-  mergeCommandModule as CommandModule<object, never>,
-  schemaCommandModule as CommandModule<object, never>,
-  keysCommandModule as CommandModule<object, never>,
-  tokenCommandModule as CommandModule<object, never>,
-  brokerCommandModule as CommandModule<object, never>,
-  signBenchCommandModule as CommandModule<object, never>,
-];
-
 await yargs(argv)
   .scriptName('mqtt-jwt-bench')
   .usage('$0 <command> [options]\n\nLoad-test MQTT brokers whose devices log in with JSON Web Tokens.')
   .option('verbose', { type: 'boolean', default: false, describe: 'Print stack traces with errors' })
-  .command(commands)
+  // One line per command family; help and usage come from yargs alone.
+  .command(runCommandModule)
+  .command(validateCommandModule)
+  .command(reportCommandModule)
+  .command(compareCommandModule)
+  .command(mergeCommandModule)
+  .command(schemaCommandModule)
+  .command(keysCommandModule)
+  .command(tokenCommandModule)
+  .command(brokerCommandModule)
+  .command(signBenchCommandModule)
   .demandCommand(1, 'name a command')
   .strict()
   .fail((message, error) => {

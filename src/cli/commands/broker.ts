@@ -14,62 +14,43 @@ import type { DeviceRecord } from '../../identity/registry-file.js';
 import { MetricsTotals } from '../../metrics/snapshot.js';
 import { formatBrokerStats } from '../../report/broker-stats.js';
 import { parseDurationMs } from '../../scenario/units.js';
+import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { handle } from '../errors.js';
 
-export interface BrokerCommandArgs {
-  host: string;
-  port: number;
-  tlsPort?: number;
-  wsPort?: number;
-  keys?: string;
-  registry?: string;
-  publicKey?: string;
-  device?: string;
-  alg?: Algorithm;
-  audience: string;
-  cert?: string;
-  key?: string;
-  certDir: string;
-  skew: string;
-  maxLifetime: string;
-  requireKid: boolean;
-  expiryDisconnect: boolean;
-  maxQos: 1 | 2;
-  downlinkInterval?: string;
-  statsInterval?: string;
-  verbose?: boolean;
-}
+const builder = (y: Argv) =>
+  y
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+    .option('port', { type: 'number', default: 1883, describe: 'MQTT over TCP (0: a free port)' })
+    .option('tls-port', { type: 'number', describe: 'Also MQTT over TLS on this port (TLS 1.2+)' })
+    .option('ws-port', { type: 'number', describe: 'Also MQTT over WebSocket on this port' })
+    .option('keys', { type: 'string', describe: 'Register every device of the *.json keystores in this folder' })
+    .option('registry', { type: 'string', describe: 'Register the devices of a registry file (JSON or CSV, as `keys export` writes)' })
+    .option('public-key', { type: 'string', describe: 'Register one device by its public key or certificate PEM (with --device)' })
+    .option('device', { type: 'string', describe: 'The device id for --public-key' })
+    .option('alg', { type: 'string', choices: ALGORITHMS, describe: 'The algorithm for --public-key (default: from the key)' })
+    .option('audience', { type: 'string', default: DEFAULT_VERIFY_POLICY.audienceTemplate, describe: 'aud template; {deviceId} is replaced' })
+    .option('cert', { type: 'string', describe: 'Server certificate PEM for --tls-port (default: a local CA makes one)' })
+    .option('key', { type: 'string', describe: 'Private key PEM of --cert' })
+    .option('cert-dir', { type: 'string', default: DEFAULT_CERT_DIR, describe: 'Where the local CA and server certificate are kept' })
+    .option('skew', { type: 'string', default: `${DEFAULT_VERIFY_POLICY.skewSec}s`, describe: 'Allowed clock skew for exp and iat' })
+    .option('max-lifetime', { type: 'string', default: `${DEFAULT_VERIFY_POLICY.maxLifetimeSec / 3600}h`, describe: 'Longest exp − iat accepted' })
+    .option('require-kid', { type: 'boolean', default: DEFAULT_VERIFY_POLICY.requireKid, describe: 'Refuse tokens without kid' })
+    .option('expiry-disconnect', { type: 'boolean', default: BROKER_DEFAULTS.expiryDisconnect, describe: 'Disconnect sessions whose token expired (after the skew)' })
+    .option('max-qos', { type: 'number', choices: [1, 2] as const, default: BROKER_DEFAULTS.maxQos, describe: 'Highest QoS devices may publish with' })
+    .option('downlink-interval', { type: 'string', describe: 'Send each connected device a timestamped downlink this often (e.g. 10s)' })
+    .option('stats-interval', { type: 'string', describe: 'Print the metrics this often when they change (e.g. 5s)' })
+    .conflicts('keys', ['registry', 'public-key'])
+    .conflicts('registry', 'public-key')
+    .implies('public-key', 'device')
+    .implies('cert', 'key')
+    .implies('key', 'cert');
 
-export const brokerCommandModule: CommandModule<object, BrokerCommandArgs> = {
+export type BrokerCommandArgs = ArgsOf<typeof builder>;
+
+export const brokerCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
   command: 'broker',
   describe: 'Run the embedded JWT-verifying broker on its own until Ctrl-C',
-  builder: (y: Argv) =>
-    y
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
-      .option('port', { type: 'number', default: 1883, describe: 'MQTT over TCP (0: a free port)' })
-      .option('tls-port', { type: 'number', describe: 'Also MQTT over TLS on this port (TLS 1.2+)' })
-      .option('ws-port', { type: 'number', describe: 'Also MQTT over WebSocket on this port' })
-      .option('keys', { type: 'string', describe: 'Register every device of the *.json keystores in this folder' })
-      .option('registry', { type: 'string', describe: 'Register the devices of a registry file (JSON or CSV, as `keys export` writes)' })
-      .option('public-key', { type: 'string', describe: 'Register one device by its public key or certificate PEM (with --device)' })
-      .option('device', { type: 'string', describe: 'The device id for --public-key' })
-      .option('alg', { type: 'string', choices: ALGORITHMS, describe: 'The algorithm for --public-key (default: from the key)' })
-      .option('audience', { type: 'string', default: DEFAULT_VERIFY_POLICY.audienceTemplate, describe: 'aud template; {deviceId} is replaced' })
-      .option('cert', { type: 'string', describe: 'Server certificate PEM for --tls-port (default: a local CA makes one)' })
-      .option('key', { type: 'string', describe: 'Private key PEM of --cert' })
-      .option('cert-dir', { type: 'string', default: DEFAULT_CERT_DIR, describe: 'Where the local CA and server certificate are kept' })
-      .option('skew', { type: 'string', default: `${DEFAULT_VERIFY_POLICY.skewSec}s`, describe: 'Allowed clock skew for exp and iat' })
-      .option('max-lifetime', { type: 'string', default: `${DEFAULT_VERIFY_POLICY.maxLifetimeSec / 3600}h`, describe: 'Longest exp − iat accepted' })
-      .option('require-kid', { type: 'boolean', default: DEFAULT_VERIFY_POLICY.requireKid, describe: 'Refuse tokens without kid' })
-      .option('expiry-disconnect', { type: 'boolean', default: BROKER_DEFAULTS.expiryDisconnect, describe: 'Disconnect sessions whose token expired (after the skew)' })
-      .option('max-qos', { type: 'number', choices: [1, 2], default: BROKER_DEFAULTS.maxQos, describe: 'Highest QoS devices may publish with' })
-      .option('downlink-interval', { type: 'string', describe: 'Send each connected device a timestamped downlink this often (e.g. 10s)' })
-      .option('stats-interval', { type: 'string', describe: 'Print the metrics this often when they change (e.g. 5s)' })
-      .conflicts('keys', ['registry', 'public-key'])
-      .conflicts('registry', 'public-key')
-      .implies('public-key', 'device')
-      .implies('cert', 'key')
-      .implies('key', 'cert') as unknown as Argv<BrokerCommandArgs>,
+  builder,
   handler: handle(brokerCommand),
 };
 

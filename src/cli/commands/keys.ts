@@ -12,16 +12,18 @@ import { formatRegistry, type DeviceRecord } from '../../identity/registry-file.
 import { writeTextFile } from '../../report/write.js';
 import { renderTemplate } from '../../util/template.js';
 import { handle } from '../errors.js';
+import type { ArgsOf } from '../command-args.js';
 
-interface GenerateArgs {
-  alg: string;
-  count: number;
-  out: string;
-  idPattern: string;
-  rsaBits: number;
-  workers: number;
-  verbose?: boolean;
-}
+const generateBuilder = (g: Argv) =>
+  g
+    .option('alg', { type: 'string', default: 'ES256', describe: `Algorithm: ${ALGORITHMS.join(', ')}` })
+    .option('count', { type: 'number', demandOption: true, describe: 'Number of devices' })
+    .option('out', { type: 'string', demandOption: true, describe: 'Keystore folder (writes <out>/<alg>.json) or .json file' })
+    .option('id-pattern', { type: 'string', default: 'device-{index:05}', describe: 'Device ids; {index} counts from 1' })
+    .option('rsa-bits', { type: 'number', default: 2048, describe: 'RSA modulus: 2048, 3072 or 4096' })
+    .option('workers', { type: 'number', default: availableParallelism(), describe: 'Worker threads' });
+
+type GenerateArgs = ArgsOf<typeof generateBuilder>;
 
 /** `--out keys/fleet-a` writes `keys/fleet-a/<alg>.json`; a path ending in .json is the file itself. */
 export function keystoreFileFor(out: string, alg: Algorithm): string {
@@ -68,12 +70,13 @@ async function generate(args: GenerateArgs): Promise<number> {
   }
 }
 
-interface ExportArgs {
-  keys: string;
-  format: string;
-  output?: string;
-  verbose?: boolean;
-}
+const exportBuilder = (e: Argv) =>
+  e
+    .option('keys', { type: 'string', demandOption: true, describe: 'A keystore file, or a folder of them (keys/<scenario>/, shard keystores included)' })
+    .option('format', { type: 'string', default: 'csv', describe: 'csv (RFC 4180, header deviceId,alg,kid,publicKey) or json' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' });
+
+type ExportArgs = ArgsOf<typeof exportBuilder>;
 
 /** Every device of a keystore file, or of every keystore in a folder (a fleet's shards too). */
 async function exportKeys(args: ExportArgs): Promise<number> {
@@ -104,25 +107,14 @@ export const keysCommandModule: CommandModule = {
       .command({
         command: 'generate',
         describe: 'Generate one key pair per device into a keystore (resumes where it stopped)',
-        builder: (g: Argv) =>
-          g
-            .option('alg', { type: 'string', default: 'ES256', describe: `Algorithm: ${ALGORITHMS.join(', ')}` })
-            .option('count', { type: 'number', demandOption: true, describe: 'Number of devices' })
-            .option('out', { type: 'string', demandOption: true, describe: 'Keystore folder (writes <out>/<alg>.json) or .json file' })
-            .option('id-pattern', { type: 'string', default: 'device-{index:05}', describe: 'Device ids; {index} counts from 1' })
-            .option('rsa-bits', { type: 'number', default: 2048, describe: 'RSA modulus: 2048, 3072 or 4096' })
-            .option('workers', { type: 'number', default: availableParallelism(), describe: 'Worker threads' }),
-        handler: handle(generate as (args: unknown) => Promise<number>) as CommandModule['handler'],
+        builder: generateBuilder,
+        handler: handle(generate),
       })
       .command({
         command: 'export',
         describe: 'Write deviceId, alg, kid and public key of every device, for a platform\'s bulk registration',
-        builder: (e: Argv) =>
-          e
-            .option('keys', { type: 'string', demandOption: true, describe: 'A keystore file, or a folder of them (keys/<scenario>/, shard keystores included)' })
-            .option('format', { type: 'string', default: 'csv', describe: 'csv (RFC 4180, header deviceId,alg,kid,publicKey) or json' })
-            .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
-        handler: handle(exportKeys as (args: unknown) => Promise<number>) as CommandModule['handler'],
+        builder: exportBuilder,
+        handler: handle(exportKeys),
       })
       .demandCommand(1, 'name an action: generate, export'),
   handler: () => {},

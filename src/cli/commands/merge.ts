@@ -6,25 +6,22 @@ import { readRunResult } from '../../report/read.js';
 import { writeHtmlBeside, writeTextFile } from '../../report/write.js';
 import { EXIT_OK, EXIT_THRESHOLDS, EXIT_WORKER } from '../../errors.js';
 import { anyCrossed } from '../../report/thresholds.js';
+import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { handle } from '../errors.js';
 
-export interface MergeCommandArgs {
-  files: string[];
-  output: string;
-  html: boolean;
-  quiet: boolean;
-  verbose?: boolean;
-}
+const builder = (y: Argv) =>
+  y
+    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'RunResult JSON files of one scenario' })
+    .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Where the merged JSON report is written' })
+    .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside it (--no-html: do not)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' });
 
-export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
+export type MergeCommandArgs = ArgsOf<typeof builder>;
+
+export const mergeCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
   command: 'merge <files..>',
   describe: 'Merge the reports of one scenario (shards of a run) into one report',
-  builder: (y: Argv) =>
-    y
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'RunResult JSON files of one scenario' })
-      .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Where the merged JSON report is written' })
-      .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside it (--no-html: do not)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }) as unknown as Argv<MergeCommandArgs>,
+  builder,
   handler: handle(mergeCommand),
 };
 

@@ -8,6 +8,7 @@ import { formatSummary } from '../../report/console.js';
 import { writeHtmlBeside, writeReport } from '../../report/write.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { tlsWarnings } from '../../scenario/tls-plan.js';
+import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
 import { startMetricsEndpoint } from '../prometheus.js';
@@ -17,39 +18,27 @@ import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-
 import { shardFrom, startAtFrom } from '../shard-args.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
 
-export interface RunCommandArgs extends ScenarioFlags {
-  scenario: string;
-  reportDir: string;
-  quiet: boolean;
-  progress: string;
-  html: boolean;
-  threshold?: string[];
-  shard?: string;
-  startAt?: string;
-  jsonLine: boolean;
-  processes: number;
-  metricsPort?: number;
-  metricsHost: string;
-  verbose?: boolean;
-}
+const builder = (y: Argv) =>
+  withScenarioFlags(y)
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
+    .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
+    .option('progress', { type: 'string', default: 'auto', describe: 'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr) or none' })
+    .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
+    .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
+    .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
+    .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
+    .option('metrics-port', { type: 'number', describe: 'Serve live Prometheus metrics on this port during the run (0: any free port)' })
+    .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on' })
+    .option('processes', { type: 'number', default: 1, describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports' })
+    .option('json-line', { type: 'boolean', default: false, describe: 'Also print the whole report as one last JSON line on stdout (for log collectors)' });
 
-export const runCommandModule: CommandModule<object, RunCommandArgs> = {
+export type RunCommandArgs = ArgsOf<typeof builder>;
+
+export const runCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
   command: 'run <scenario>',
   describe: 'Run a scenario file and write a report',
-  builder: (y: Argv) =>
-    withScenarioFlags(y)
-      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
-      .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
-      .option('progress', { type: 'string', default: 'auto', describe: 'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr) or none' })
-      .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
-      .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
-      .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
-      .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
-      .option('metrics-port', { type: 'number', describe: 'Serve live Prometheus metrics on this port during the run (0: any free port)' })
-      .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on' })
-      .option('processes', { type: 'number', default: 1, describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports' })
-      .option('json-line', { type: 'boolean', default: false, describe: 'Also print the whole report as one last JSON line on stdout (for log collectors)' }) as unknown as Argv<RunCommandArgs>,
+  builder,
   handler: handle(runCommand),
 };
 

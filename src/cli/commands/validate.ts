@@ -6,13 +6,13 @@ import { ConfigError, EXIT_OK } from '../../errors.js';
 import { describePlan } from '../../scenario/describe.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
-import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
+import type { ArgsOf, FlagsOf } from '../command-args.js';
+import { overridesOf, withScenarioFlags } from '../scenario-options.js';
 import { totalDevices } from '../../scenario/plan.js';
 
-interface ValidateArgs extends ScenarioFlags {
-  scenario: string;
-  verbose?: boolean;
-}
+const builder = (y: Argv) => withScenarioFlags(y.positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' }));
+
+type ValidateArgs = ArgsOf<typeof builder>;
 
 async function validate(args: ValidateArgs): Promise<number> {
   const { plan } = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
@@ -23,9 +23,9 @@ async function validate(args: ValidateArgs): Promise<number> {
   return EXIT_OK;
 }
 
-export const validateCommandModule: CommandModule = {
+export const validateCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
   command: 'validate <scenario>',
   describe: 'Check a scenario without connecting, and print the plan in words with estimates',
-  builder: (y: Argv) => withScenarioFlags(y.positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })),
-  handler: handle(validate as (args: unknown) => Promise<number>) as CommandModule['handler'],
+  builder,
+  handler: handle(validate),
 };
