@@ -2,13 +2,11 @@
 # Build: docker build -t mqtt-jwt-bench .
 FROM node:20-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+# --ignore-scripts: `prepare` would build the tests too; the image compiles only src/.
+RUN npm ci --ignore-scripts
 COPY src ./src
-COPY test ./test
-COPY bench ./bench
-COPY examples ./examples
-COPY scenarios ./scenarios
-RUN npm ci && npm run build
+RUN npm run build:src
 
 FROM node:20-slim
 ENV NODE_ENV=production
@@ -18,7 +16,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 COPY scenarios ./scenarios
-RUN mkdir -p /reports /app/keys && chown -R node:node /reports /app/keys
+# /app/reports is where `run` writes by default (--report-dir reports); /reports is what deploy/kubernetes mounts.
+RUN mkdir -p /reports /app/reports /app/keys && chown -R node:node /reports /app/reports /app/keys
 USER node
 ENTRYPOINT ["node", "dist/src/cli/main.js"]
 CMD ["--help"]

@@ -63,5 +63,5 @@ function authenticate(context: AuthContext, client: Client, password: Readonly<B
 }
 
 function refusal(reason: RejectReason): AuthenticateError {
-  return Object.assign(new Error(`authentication refused: ${reason}`), { returnCode: returnCodeFor(reason) }) as AuthenticateError;
+  return Object.assign(new Error(`authentication refused: ${reason}`), { returnCode: returnCodeFor(reason) });
 }

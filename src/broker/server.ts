@@ -92,15 +92,15 @@ interface AedesParts {
 /** Aedes with akenza's hooks, the recursion guard, and its events counted. */
 async function createAedes(options: BrokerOptions, { registry, metrics, nowMs, count, expiry }: AedesParts): Promise<Aedes> {
   const expiryOn = options.expiryDisconnect ?? BROKER_DEFAULTS.expiryDisconnect;
-  let aedes: Aedes | undefined;
-  aedes = await Aedes.createBroker({
+  // isConnected runs only on a client's CONNECT, after createBroker has resolved.
+  const aedes: Aedes = await Aedes.createBroker({
     connectTimeout: options.connectTimeoutMs ?? BROKER_DEFAULTS.connectTimeoutMs,
     authenticate: createAuthenticate({
       registry,
       policy: options.policy,
       metrics,
       nowMs,
-      isConnected: (id) => aedes !== undefined && clientsOf(aedes)[id] !== undefined,
+      isConnected: (id) => clientsOf(aedes)[id] !== undefined,
       ...(expiryOn ? { onAccepted: (client: Client, expSec: number) => expiry.accepted(client, expSec) } : {}),
     }),
     authorizePublish: createAuthorizePublish(metrics, options.maxQos ?? BROKER_DEFAULTS.maxQos),

@@ -31,7 +31,10 @@ export async function startMetricsEndpoint(host: string, port: number, scenario:
   const seen: Record<string, number> = {};
   const advance = (c: Counter, key: string, value: number, labels?: Record<string, string>): void => {
     const delta = value - (seen[key] ?? 0);
-    if (delta > 0) (labels === undefined ? c.inc(delta) : c.inc(labels, delta));
+    if (delta > 0) {
+      if (labels === undefined) c.inc(delta);
+      else c.inc(labels, delta);
+    }
     seen[key] = value;
   };
   const listener = (event: ProgressEvent): void => {

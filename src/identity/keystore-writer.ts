@@ -11,7 +11,7 @@ export class KeystoreWriter {
   #dirty = false;
   #lastSaveMs = 0;
   #saving: Promise<void> = Promise.resolve();
-  #error: unknown;
+  #error: Error | undefined;
 
   constructor(path: string, store: Keystore, intervalMs = 2000) {
     this.#path = path;
@@ -38,7 +38,7 @@ export class KeystoreWriter {
     this.#saving = this.#saving
       .then(() => saveKeystore(this.#path, this.#store))
       .catch((error: unknown) => {
-        this.#error ??= error;
+        this.#error ??= error instanceof Error ? error : new Error(String(error));
       });
     return this.#saving;
   }

@@ -73,7 +73,7 @@ function checkRecord({ line, fields }: RawRecord, file: string): DeviceRecord {
     throw new ConfigError(`${where} ${(error as Error).message}`, { cause: error });
   }
   if (kid !== undefined && kid !== '' && kid !== computed) {
-    throw new ConfigError(`${where} kid of device ${deviceId} is not the SHA-256 of its public key (expected ${computed}, got ${String(kid)})`);
+    throw new ConfigError(`${where} kid of device ${deviceId} is not the SHA-256 of its public key (expected ${computed}, got ${JSON.stringify(kid)})`);
   }
   return { deviceId, alg, kid: computed, publicKey };
 }

@@ -72,7 +72,7 @@ export function compareColumns(columns: readonly CompareColumn[]): Comparison {
 function addConnectRows(columns: readonly CompareColumn[], add: (metric: string, unit: CompareUnit, values: (number | null)[]) => void): void {
   const perConnect = (c: CompareColumn, name: string): number | null => {
     const attempts = c.section.counters['connectAttempts'] ?? 0;
-    return attempts > 0 && c.section.counters[name] !== undefined ? (c.section.counters[name] as number) / attempts : null;
+    return attempts > 0 && c.section.counters[name] !== undefined ? c.section.counters[name] / attempts : null;
   };
   if (columns.some((c) => c.section.counters['connectBytes'] !== undefined)) {
     add('connectBytes.perConnect', 'bytes', columns.map((c) => perConnect(c, 'connectBytes')));

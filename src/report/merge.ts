@@ -61,8 +61,10 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
 function checkCompatible(inputs: readonly MergeInput[]): void {
   const first = inputs[0] as MergeInput;
   for (const input of inputs) {
-    if (input.result.schemaVersion !== SCHEMA_VERSION) {
-      throw new ConfigError(`${input.file}: schemaVersion ${String(input.result.schemaVersion)}, but this version of mqtt-jwt-bench merges ${SCHEMA_VERSION}`, {
+    // Widened to number: the file may hold any version, whatever the type of a current report says.
+    const version: number = input.result.schemaVersion;
+    if (version !== SCHEMA_VERSION) {
+      throw new ConfigError(`${input.file}: schemaVersion ${version}, but this version of mqtt-jwt-bench merges ${SCHEMA_VERSION}`, {
         hint: 'Merge reports written by the same version of mqtt-jwt-bench.',
       });
     }

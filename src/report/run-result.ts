@@ -3,7 +3,7 @@
  * format (console, html, csv) is rendered from it, and can be rendered again later.
  */
 import { CONNECT_FAILED_PREFIX, ERRORS_PREFIX } from '../metrics/metric-names.js';
-import { summarizeHistogram, type HistogramSummary } from '../metrics/histogram.js';
+import { summarizeHistogram } from '../metrics/histogram.js';
 import { MetricsTotals, type MetricsSnapshot } from '../metrics/snapshot.js';
 import type { z } from 'zod';
 import type {

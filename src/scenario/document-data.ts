@@ -35,7 +35,8 @@ function hasCycle(root: unknown): boolean {
   if (enter(root)) return true;
   while (stack.length > 0) {
     const top = stack[stack.length - 1] as { node: object; children: unknown[] | undefined };
-    top.children ??= Array.isArray(top.node) ? [...top.node] : top.node instanceof Map ? [...top.node.values()] : Object.values(top.node);
+    // Object.values also lists an array's elements, in order.
+    top.children ??= top.node instanceof Map ? [...top.node.values()] : Object.values(top.node);
     if (top.children.length === 0) {
       onPath.delete(top.node);
       stack.pop();

@@ -17,5 +17,5 @@ export function deviceEndpoint(target: Pick<BrokerTarget, 'url' | 'urls' | 'loca
   const url = urls[globalIndex % urls.length] as string;
   const addresses = target.localAddresses ?? [];
   if (addresses.length === 0) return { url };
-  return { url, localAddress: addresses[Math.floor(globalIndex / urls.length) % addresses.length] as string };
+  return { url, localAddress: addresses[Math.floor(globalIndex / urls.length) % addresses.length] };
 }

@@ -28,8 +28,8 @@ export function openClient(endpoint: DeviceEndpoint, options: DeviceClientOption
     const name = servername ?? (isIP(host) === 0 ? host : undefined);
     const tls: ConnectionOptions = { minVersion, rejectUnauthorized, ...(name === undefined ? {} : { servername: name }) };
     // client-options.ts sets these from PEM strings only.
-    if (ca !== undefined) tls.ca = ca as string;
-    if (cert !== undefined) tls.cert = cert as string;
+    if (ca !== undefined) tls.ca = ca;
+    if (cert !== undefined) tls.cert = cert;
     if (key !== undefined) tls.key = key as string;
     return new MqttClient(() => tlsConnect({ ...tls, host, port, localAddress } as ConnectionOptions), { ...options, protocol: 'mqtts' });
   }

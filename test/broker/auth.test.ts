@@ -178,7 +178,7 @@ describe('embedded broker authentication', () => {
     }
   });
 
-  it('records one verify time per signature checked', async () => {
+  it('records one verify time per signature checked', () => {
     const totals = new MetricsTotals();
     totals.add(broker.metrics.snapshot());
     assert.ok(totals.histogram('verifyUs.ES256').totalCount >= 4);

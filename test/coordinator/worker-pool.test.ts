@@ -41,8 +41,9 @@ class FakeRunner implements TaskRunner {
       if (task.workerIndex === 0 || this.second !== 'silent') post({ type: 'ready', workerIndex: task.workerIndex });
     });
   }
-  async destroy(): Promise<void> {
+  destroy(): Promise<void> {
     this.destroyed = true;
+    return Promise.resolve();
   }
 }
 

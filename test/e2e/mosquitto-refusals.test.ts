@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { MosquittoBroker, type Transport } from '../mosquitto/broker.js';

@@ -54,7 +54,10 @@ describe('a mosquitto stopped (SIGSTOP) in the middle of a publish stage', () =>
           if (event.type !== 'stage') return;
           // One second into the first publish stage; continued as soon as the hold begins.
           if (event.index === 1) stopTimer = setTimeout(() => (process.kill(broker.pid, 'SIGSTOP'), signals.push('STOP')), 1000);
-          if (event.index === 2 && signals.includes('STOP')) (process.kill(broker.pid, 'SIGCONT'), signals.push('CONT'));
+          if (event.index === 2 && signals.includes('STOP')) {
+            process.kill(broker.pid, 'SIGCONT');
+            signals.push('CONT');
+          }
         },
       });
       assert.deepEqual(signals, ['STOP', 'CONT']);

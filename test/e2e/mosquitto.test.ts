@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { RunResult } from '../../src/report/run-result.js';

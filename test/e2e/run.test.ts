@@ -103,7 +103,7 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     const before = readFileSync(keystore, 'utf8');
     const run = await runCli(['run', file, '--report-dir', reportDir, '--quiet', '--no-html', '--threshold', 'acked.count==200', '--threshold', 'acked.count<200']);
     assert.equal(run.code, 99, run.stderr);
-    assert.match(run.stdout, /thresholds: 1 passed, 1 failed\n  ✓ acked.count==200  200 \(limit 200\)\n  ✗ acked.count<200  200 \(limit 200\)/);
+    assert.match(run.stdout, /thresholds: 1 passed, 1 failed\n {2}✓ acked.count==200 {2}200 \(limit 200\)\n {2}✗ acked.count<200 {2}200 \(limit 200\)/);
     const { result } = readReport(reportDir);
     assert.deepEqual(readdirSync(reportDir).filter((f) => f.endsWith('.html')), []);
     assert.deepEqual(result.thresholds.map((t) => [t.expression, t.source, t.actual, t.passed]), [['acked.count==200', 'cli', 200, true], ['acked.count<200', 'cli', 200, false]]);

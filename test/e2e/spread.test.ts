@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
 import { MosquittoBroker } from '../mosquitto/broker.js';
 import { brokerOptions, brokerUrl, connectScenario, scenarioTls } from '../mosquitto/scenario.js';

@@ -41,9 +41,9 @@ describe('device tokens against the PyJWT vectors', () => {
       });
     }
 
-    it(`${c.name}: the vector token passes our verifier`, async () => {
+    it(`${c.name}: the vector token passes our verifier`, () => {
       const registration = { deviceId: vectors.deviceId, alg: c.alg, publicKey, kid: c.kid, audienceTemplate: c.aud.replace(vectors.deviceId, '{deviceId}') };
-      const outcome = await verifyDeviceToken(c.token, registration, policy, Date.now() / 1000);
+      const outcome = verifyDeviceToken(c.token, registration, policy, Date.now() / 1000);
       assert.deepEqual(outcome, { ok: true, expSec: vectors.exp, signatureChecked: true });
       assert.equal(decodeProtectedHeader(c.token).kid, c.kid);
     });
@@ -54,7 +54,7 @@ describe('device tokens against the PyJWT vectors', () => {
     const privateKey = parsePrivateKey(vectorFile(c.privateKey), c.privateKey);
     const token = await new SignJWT({ aud: c.aud }).setProtectedHeader({ alg: 'ES256', kid: c.kid }).setIssuedAt().setExpirationTime('20m').sign(privateKey);
     const registration = { deviceId: vectors.deviceId, alg: 'ES256' as const, publicKey: parsePublicKey(vectorFile(c.publicKey), 'pub'), kid: c.kid };
-    assert.equal((await verifyDeviceToken(token, registration, policy, Date.now() / 1000)).ok, true);
+    assert.equal(verifyDeviceToken(token, registration, policy, Date.now() / 1000).ok, true);
   });
 });
 
@@ -73,7 +73,7 @@ describe('every algorithm: our signer against jose', () => {
         assert.deepEqual(protectedHeader, { alg, kid, typ: 'JWT', 'x-fleet': 'a' });
       }
       const joseToken = await new SignJWT({ aud: 'dev-1@test' }).setProtectedHeader({ alg, kid }).setIssuedAt().setExpirationTime('1m').sign(privateKey);
-      const outcome = await verifyDeviceToken(joseToken, { deviceId: 'dev-1', alg, publicKey, kid }, { ...policy, audienceTemplate: '{deviceId}@test' }, Date.now() / 1000);
+      const outcome = verifyDeviceToken(joseToken, { deviceId: 'dev-1', alg, publicKey, kid }, { ...policy, audienceTemplate: '{deviceId}@test' }, Date.now() / 1000);
       assert.equal(outcome.ok, true);
     });
   }

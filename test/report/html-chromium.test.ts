@@ -69,7 +69,7 @@ async function openInChromium(file: string, screenshot: string): Promise<{ check
       return route.abort();
     });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    const check = (await page.evaluate(INSPECT)) as PageCheck;
+    const check = await page.evaluate<PageCheck>(INSPECT);
     await page.screenshot({ path: screenshot, fullPage: true });
     return { check, errors, requests };
   } finally {

@@ -37,7 +37,7 @@ function loadsOrConfigError(text: string, sets: string[] = []): void {
 
 /** Values that have broken parsers elsewhere: NaN, infinities, huge and tiny numbers, odd text. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 1e309, Number.MAX_SAFE_INTEGER + 2, 2 ** 64, -1, 0.5, 1e-320, '', '0x1F', '1e999/s', '-5s', '∞', null, true, [], {}),
+  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, Number.MAX_SAFE_INTEGER + 2, 2 ** 64, -1, 0.5, 1e-320, '', '0x1F', '1e999/s', '-5s', '∞', null, true, [], {}),
   fc.double(),
   fc.bigInt().map((n) => Number(n)),
   fc.string({ unit: 'grapheme', maxLength: 30 }),

@@ -10,8 +10,9 @@ class FakeClock implements Clock {
   nowMs(): number {
     return this.nowMsValue;
   }
-  async sleepMs(ms: number): Promise<void> {
+  sleepMs(ms: number): Promise<void> {
     this.nowMsValue += ms;
+    return Promise.resolve();
   }
 }
 
@@ -27,18 +28,26 @@ describe('reconnect backoff', () => {
     const clock = new FakeClock();
     const times: number[] = [];
     const outcomes: ConnectOutcome[] = [{ ok: false, reason: 'ECONNREFUSED' }, { ok: false, reason: 'ECONNREFUSED' }, { ok: true }];
-    const outcome = await reconnectWithBackoff(plan, { clock, shouldStop: () => false, random: () => 1, attempt: async () => (times.push(clock.nowMs()), outcomes.shift() as ConnectOutcome) });
+    const attempt = (): Promise<ConnectOutcome> => {
+      times.push(clock.nowMs());
+      return Promise.resolve(outcomes.shift() as ConnectOutcome);
+    };
+    const outcome = await reconnectWithBackoff(plan, { clock, shouldStop: () => false, random: () => 1, attempt });
     assert.deepEqual(outcome, { ok: true, attempts: 3 });
     assert.deepEqual(times, [100, 300, 700]);
   });
 
   it('gives up after maxAttempts with the last reason, and stops at once when told', async () => {
-    const refused = async (): Promise<ConnectOutcome> => ({ ok: false, reason: 'ECONNREFUSED' });
+    const refused = (): Promise<ConnectOutcome> => Promise.resolve({ ok: false, reason: 'ECONNREFUSED' });
     const gaveUp = await reconnectWithBackoff(plan, { clock: new FakeClock(), shouldStop: () => false, attempt: refused });
     assert.deepEqual(gaveUp, { ok: false, attempts: 6, reason: 'gave-up', lastReason: 'ECONNREFUSED' });
     let calls = 0;
     const clock = new FakeClock();
-    const stopped = await reconnectWithBackoff(plan, { clock, shouldStop: () => clock.nowMs() >= 250, random: () => 1, attempt: async () => (calls++, { ok: false, reason: 'ECONNREFUSED' }) });
+    const countedRefusal = (): Promise<ConnectOutcome> => {
+      calls++;
+      return refused();
+    };
+    const stopped = await reconnectWithBackoff(plan, { clock, shouldStop: () => clock.nowMs() >= 250, random: () => 1, attempt: countedRefusal });
     assert.deepEqual(stopped, { ok: false, attempts: 1, reason: 'stopped', lastReason: 'ECONNREFUSED' });
     assert.equal(calls, 1);
   });

@@ -9,9 +9,10 @@ class FakeClock implements Clock {
   nowMs(): number {
     return this.nowMsValue;
   }
-  async sleepMs(ms: number): Promise<void> {
+  sleepMs(ms: number): Promise<void> {
     this.sleeps.push(ms);
     this.nowMsValue += ms;
+    return Promise.resolve();
   }
 }
 

@@ -59,11 +59,11 @@ export class FakeSession implements Session {
     readonly clock: Clock,
   ) {}
 
-  async connect(_target: BrokerTarget, _plan: MqttPlan, password: string): Promise<ConnectOutcome> {
+  connect(_target: BrokerTarget, _plan: MqttPlan, password: string): Promise<ConnectOutcome> {
     this.passwords.push(password);
     const outcome = this.broker.connect?.(this, password) ?? { ok: true };
     this.connected = this.usable = outcome.ok;
-    return outcome;
+    return Promise.resolve(outcome);
   }
 
   async refresh(target: BrokerTarget, plan: MqttPlan, password: string): Promise<ConnectOutcome> {
@@ -77,23 +77,25 @@ export class FakeSession implements Session {
     await this.broker.publish?.(this, topic, payload);
   }
 
-  async subscribe(filter: string): Promise<SubscribeOutcome> {
+  subscribe(filter: string): Promise<SubscribeOutcome> {
     this.filters.push(filter);
-    return this.broker.subscribe?.(filter) ?? { ok: true };
+    return Promise.resolve(this.broker.subscribe?.(filter) ?? { ok: true });
   }
 
   onMessage(listener: MessageListener): void {
     this.listener = listener;
   }
 
-  async disconnect(): Promise<void> {
+  disconnect(): Promise<void> {
     this.disconnects++;
     this.connected = this.usable = false;
+    return Promise.resolve();
   }
 
-  async drop(): Promise<void> {
+  drop(): Promise<void> {
     this.drops++;
     this.connected = this.usable = false;
+    return Promise.resolve();
   }
 
   /** The connection goes away, as a broker that closed it. */
