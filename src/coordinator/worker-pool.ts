@@ -55,7 +55,11 @@ export class WorkerPool {
   }
 
   /** Starts one task per shard of devices; `taskOf` fills in the rest of each task. */
-  start(shards: readonly DeviceAssignment[][], taskOf: (workerIndex: number, devices: DeviceAssignment[], port: MessagePort) => WorkerTask, events: WorkerPoolEvents): void {
+  start(
+    shards: readonly DeviceAssignment[][],
+    taskOf: (workerIndex: number, devices: DeviceAssignment[], port: MessagePort) => WorkerTask,
+    events: WorkerPoolEvents,
+  ): void {
     shards.forEach((devices, workerIndex) => {
       const { port1, port2 } = new MessageChannel();
       const port = coordinatorPort(port1);

@@ -15,7 +15,17 @@ stages:
 `);
 
 function snapshotOf(workerIndex: number): WorkerResult {
-  return { workerIndex, atMs: 0, final: true, stageIndex: 0, connected: 0, inFlight: 0, groups: {}, harness: { counters: {}, histograms: {} }, loop: { activeMs: 0, idleMs: 0 } };
+  return {
+    workerIndex,
+    atMs: 0,
+    final: true,
+    stageIndex: 0,
+    connected: 0,
+    inFlight: 0,
+    groups: {},
+    harness: { counters: {}, histograms: {} },
+    loop: { activeMs: 0, idleMs: 0 },
+  };
 }
 
 /**
@@ -69,8 +79,14 @@ describe('WorkerPool', () => {
     pool.broadcast({ type: 'start-stage', stageIndex: 0, startAtMs: 10 });
     pool.broadcast({ type: 'stop' });
     await pool.settle(5000);
-    assert.deepEqual(runner.seen, [[{ type: 'start-stage', stageIndex: 0, startAtMs: 10 }, { type: 'stop' }], [{ type: 'start-stage', stageIndex: 0, startAtMs: 10 }, { type: 'stop' }]]);
-    assert.deepEqual(pool.finals().map((f) => f?.workerIndex), [0, 1]);
+    assert.deepEqual(runner.seen, [
+      [{ type: 'start-stage', stageIndex: 0, startAtMs: 10 }, { type: 'stop' }],
+      [{ type: 'start-stage', stageIndex: 0, startAtMs: 10 }, { type: 'stop' }],
+    ]);
+    assert.deepEqual(
+      pool.finals().map((f) => f?.workerIndex),
+      [0, 1],
+    );
     await pool.close();
     assert.equal(runner.destroyed, true);
   });
@@ -80,7 +96,10 @@ describe('WorkerPool', () => {
     pool.broadcast({ type: 'stop' });
     await pool.settle(5000);
     assert.deepEqual(crashes, ['1: injected']);
-    assert.deepEqual(pool.finals().map((f) => f?.workerIndex), [0, undefined]);
+    assert.deepEqual(
+      pool.finals().map((f) => f?.workerIndex),
+      [0, undefined],
+    );
     await pool.close();
   });
 
@@ -96,7 +115,10 @@ describe('WorkerPool', () => {
     pool.broadcast({ type: 'stop' });
     await pool.settle(50);
     assert.ok(Date.now() - before < 5000);
-    assert.deepEqual(pool.finals().map((f) => f?.workerIndex), [0, undefined]);
+    assert.deepEqual(
+      pool.finals().map((f) => f?.workerIndex),
+      [0, undefined],
+    );
     await pool.close();
   });
 });

@@ -7,7 +7,12 @@ import { metricsSection } from '../../src/report/run-result.js';
 describe('metric names', () => {
   it('name failures with the prefixes the report splits its sections by', () => {
     const totals = new MetricsTotals();
-    const counters = { [METRIC.published]: 3, [errorCounter('ack-timeout')]: 1, [sessionErrorCounter('suback-128')]: 2, [connectFailedCounter('not-authorized')]: 4 };
+    const counters = {
+      [METRIC.published]: 3,
+      [errorCounter('ack-timeout')]: 1,
+      [sessionErrorCounter('suback-128')]: 2,
+      [connectFailedCounter('not-authorized')]: 4,
+    };
     totals.add({ counters, histograms: {} });
     const section = metricsSection(totals);
     assert.deepEqual(section.counters, { published: 3 });

@@ -9,7 +9,7 @@ import { DEFAULT_CERT_DIR, ensureLocalCertificates } from '../../broker/certific
 import { deviceFromPublicKeyFile, devicesFromKeysDir, devicesFromRegistryFile } from '../../broker/device-sources.js';
 import { startBroker, type RunningBroker } from '../../broker/server.js';
 import { BrokerError, ConfigError, EXIT_INTERRUPTED, EXIT_OK, HarnessError } from '../../errors.js';
-import { ALGORITHMS, type Algorithm } from '../../identity/algorithms.js';
+import { ALGORITHMS } from '../../identity/algorithms.js';
 import type { DeviceRecord } from '../../identity/registry-file.js';
 import { MetricsTotals } from '../../metrics/snapshot.js';
 import { formatBrokerStats } from '../../report/broker-stats.js';

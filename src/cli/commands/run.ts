@@ -14,7 +14,7 @@ import { progressListener } from '../progress/index.js';
 import { startMetricsEndpoint } from '../prometheus.js';
 import type { ProgressListener } from '../../coordinator/progress.js';
 import { runExitCode } from '../exit-code.js';
-import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
+import { overridesOf, withScenarioFlags } from '../scenario-options.js';
 import { shardFrom, startAtFrom } from '../shard-args.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
 
