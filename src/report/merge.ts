@@ -12,6 +12,7 @@ import { evaluateThresholds, viewOfResult } from './thresholds.js';
 import { capacityVerdict, judgeStep } from './capacity.js';
 import { mergeTimelines } from './merge-timeline.js';
 import { ERRORS_PREFIX } from '../metrics/metric-names.js';
+import { itemAt } from '../util/item-at.js';
 
 export interface MergeInput {
   /** Names the input in errors and in `shards.sources`. */
@@ -23,7 +24,7 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
   if (inputs.length === 0) throw new ConfigError('merge: name at least one report');
   checkCompatible(inputs);
   const results = inputs.map((i) => i.result);
-  const first = results[0] as RunResult;
+  const first = itemAt(results, 0);
   const startMs = Math.min(...results.map((r) => Date.parse(r.startedAt)));
   const endMs = Math.max(...results.map((r) => Date.parse(r.endedAt)));
   const total = addSections(results.map((r) => r.total));
@@ -59,7 +60,7 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
 }
 
 function checkCompatible(inputs: readonly MergeInput[]): void {
-  const first = inputs[0] as MergeInput;
+  const first = itemAt(inputs, 0);
   for (const input of inputs) {
     // Widened to number: the file may hold any version, whatever the type of a current report says.
     const version: number = input.result.schemaVersion;
@@ -128,7 +129,7 @@ function mergeStages(results: readonly RunResult[]): StageRecord[] {
       const endMs = Math.max(...parts.map((p) => Date.parse(p.endedAt)));
       return {
         index,
-        type: (parts[0] as StageRecord).type,
+        type: itemAt(parts, 0).type,
         startedAt: new Date(startMs).toISOString(),
         endedAt: new Date(endMs).toISOString(),
         durationMs: endMs - startMs,

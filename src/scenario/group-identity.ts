@@ -5,6 +5,7 @@
 import type { PlanProblem } from './plan.js';
 import { jsonTemplateText, payloadTemplateProblems, type PayloadPlan } from './payload.js';
 import type { GroupInput } from './schema.js';
+import { errorCode, errorMessage } from '../errors.js';
 
 export const DEFAULT_ID_PATTERN = 'device-{index:05}';
 
@@ -52,7 +53,7 @@ function readIdFile(file: string, path: (string | number)[], readIds: IdListRead
   try {
     ids = parseIdList(readIds(file));
   } catch (error) {
-    problems.push({ path: [...path, 'ids'], message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    problems.push({ path: [...path, 'ids'], message: `cannot read ${file}: ${errorCode(error) ?? errorMessage(error)}` });
     return [];
   }
   if (ids.length === 0) problems.push({ path: [...path, 'ids'], message: `${file} holds no device ids` });

@@ -17,6 +17,8 @@ import { planGroupIdentity, planPayload, type IdListReader } from './group-ident
 import type { PayloadPlan } from './payload.js';
 import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, type ExtraStagePlan } from './plan-stages.js';
 import { formatDurationMs, formatRatePerSec } from './units.js';
+import { errorMessage } from '../errors.js';
+import { itemAt } from '../util/item-at.js';
 
 export type { TlsPlan } from './tls-plan.js';
 
@@ -195,7 +197,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
 function planBroker(broker: Scenario['broker']): BrokerPlan {
   if (broker === 'embedded') return { kind: 'embedded' };
   const urls = typeof broker === 'string' ? [broker] : broker;
-  return { kind: 'url', url: urls[0] as string, urls };
+  return { kind: 'url', url: itemAt(urls, 0), urls };
 }
 
 /** The lean engine speaks MQTT over TCP and TLS, not over WebSocket. */
@@ -226,7 +228,7 @@ function planThresholds(entries: Scenario['thresholds'], path: string[], problem
       }
       thresholds.push(threshold);
     } catch (error) {
-      problems.push({ path: [...path, i], message: (error as Error).message });
+      problems.push({ path: [...path, i], message: errorMessage(error) });
     }
   });
   return thresholds;
