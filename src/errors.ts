@@ -17,8 +17,10 @@ export const EXIT_INTERNAL = 1;
 export const EXIT_CONFIG = 2;
 /** The broker could not be reached or refused the whole run. */
 export const EXIT_BROKER = 3;
-/** A worker thread crashed or hung; a partial report marked `failed` was written. */
-export const EXIT_WORKER = 4;
+/** The run failed (a worker crashed or hung, the broker failed); a partial report marked `failed` was written. */
+export const EXIT_FAILED = 4;
+/** @deprecated The old name of EXIT_FAILED, which covers any failed run, not only a worker's. */
+export const EXIT_WORKER = EXIT_FAILED;
 /** The run finished, but a threshold was crossed (k6 uses 99 too). */
 export const EXIT_THRESHOLDS = 99;
 /** The run was interrupted (Ctrl-C / SIGTERM); a report marked `interrupted` was written. */
@@ -60,7 +62,7 @@ export class BrokerError extends HarnessError {
 
 export class WorkerError extends HarnessError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
-    super('ERR_WORKER', EXIT_WORKER, message, options);
+    super('ERR_WORKER', EXIT_FAILED, message, options);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { PlanProblem } from './plan.js';
 import { jsonTemplateText, payloadTemplateProblems, type PayloadPlan } from './payload.js';
-import type { GroupInput } from './schema.js';
+import type { ScenarioGroup } from './schema.js';
 import { errorCode, errorMessage } from '../errors.js';
 
 export const DEFAULT_ID_PATTERN = 'device-{index:05}';
@@ -30,7 +30,7 @@ export interface GroupIdentity {
   ids: string[] | null;
 }
 
-export function planGroupIdentity(g: GroupInput, path: (string | number)[], readIds: IdListReader | undefined, problems: PlanProblem[]): GroupIdentity {
+export function planGroupIdentity(g: ScenarioGroup, path: (string | number)[], readIds: IdListReader | undefined, problems: PlanProblem[]): GroupIdentity {
   if (g.ids === undefined) {
     if (g.count === undefined) problems.push({ path: [...path, 'count'], message: 'required: the number of devices (or ids: a file of device ids)' });
     return { count: g.count ?? 1, idPattern: g.idPattern ?? DEFAULT_ID_PATTERN, ids: null };
@@ -68,7 +68,7 @@ function readIdFile(file: string, path: (string | number)[], readIds: IdListRead
 }
 
 /** The payload plan, or problems with the template's placeholders. */
-export function planPayload(payload: GroupInput['payload'], path: (string | number)[], problems: PlanProblem[]): PayloadPlan {
+export function planPayload(payload: ScenarioGroup['payload'], path: (string | number)[], problems: PlanProblem[]): PayloadPlan {
   if (typeof payload === 'object' && 'size' in payload) return { kind: 'size', bytes: payload.size };
   const json = typeof payload === 'object';
   const template = json ? jsonTemplateText(payload.json) : payload;

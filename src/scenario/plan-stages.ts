@@ -3,26 +3,39 @@
  * fields that stages must keep. Kept apart from plan.ts so each file holds one idea.
  */
 import type { GroupPlan, PlanProblem, StagePlan } from './plan.js';
-import type { Scenario, StageInput } from './schema.js';
+import type { Scenario, ScenarioStage } from './schema.js';
 import { formatDurationMs } from './units.js';
 
-export type ExtraStagePlan =
-  | { type: 'reconnect-storm'; groups: string[]; percent: number; ratePerSec: number | null }
-  | {
-      type: 'downlink';
-      /** The receiving groups. */
-      groups: string[];
-      /** The sending (backend) group. */
-      from: string;
-      ratePerDevicePerSec: number;
-      countPerDevice: number;
-      qos: 0 | 1 | 2;
-      retain: false;
-      topicTemplate: string;
-    }
-  | { type: 'pause'; groups: string[]; durationMs: number };
+/** A reconnect storm: a share of the connected devices dropped abruptly, then back at a rate. */
+export interface ReconnectStormPlan {
+  type: 'reconnect-storm';
+  groups: string[];
+  percent: number;
+  ratePerSec: number | null;
+}
 
-export function planExtraStage(stage: Extract<StageInput, { type: 'reconnect-storm' | 'pause' }>, applies: string[]): ExtraStagePlan {
+/** Downlinks from a backend group to every device of the receiving groups. */
+export interface DownlinkPlan {
+  type: 'downlink';
+  /** The receiving groups. */
+  groups: string[];
+  /** The sending (backend) group. */
+  from: string;
+  ratePerDevicePerSec: number;
+  countPerDevice: number;
+  qos: 0 | 1 | 2;
+  retain: false;
+  topicTemplate: string;
+}
+
+/** Nothing happens for a while; no connection is needed. */
+export interface PausePlan {
+  type: 'pause';
+  groups: string[];
+  durationMs: number;
+}
+
+export function planExtraStage(stage: Extract<ScenarioStage, { type: 'reconnect-storm' | 'pause' }>, applies: string[]): ReconnectStormPlan | PausePlan {
   if (stage.type === 'pause') return { type: 'pause', groups: [], durationMs: stage.duration };
   return { type: 'reconnect-storm', groups: applies, percent: stage.percent, ratePerSec: stage.rate ?? null };
 }
@@ -42,7 +55,7 @@ export function planPublishRate(stage: { rate?: number | undefined; totalRate?: 
 }
 
 /** A downlink stage: a backend group sends to every device of the receiving groups at a rate each. */
-export function planDownlinkStage(stage: Extract<StageInput, { type: 'downlink' }>, index: number, groups: GroupPlan[], problems: PlanProblem[]): ExtraStagePlan {
+export function planDownlinkStage(stage: Extract<ScenarioStage, { type: 'downlink' }>, index: number, groups: GroupPlan[], problems: PlanProblem[]): DownlinkPlan {
   const known = groups.map((g) => g.name);
   if (!known.includes(stage.from)) problems.push({ path: ['stages', index, 'from'], message: `no group named "${stage.from}" (groups: ${known.join(', ')})` });
   const receivers = stage.groups ?? known.filter((g) => g !== stage.from);

@@ -7,7 +7,7 @@ import type { Algorithm } from '../identity/algorithms.js';
 import type { ExtraValue, TokenSpec } from '../identity/token.js';
 import { topicFilterProblem } from '../util/topic-filter.js';
 import { renderTemplate } from '../util/template.js';
-import type { GroupInput, Scenario, StageInput } from './schema.js';
+import type { ScenarioGroup, Scenario, ScenarioStage } from './schema.js';
 import { parseThreshold, type Threshold } from './threshold.js';
 import { expandLocalAddresses } from './local-addresses.js';
 import { planTls, type TlsPlan } from './tls-plan.js';
@@ -15,7 +15,7 @@ import { stageLayout, type StageLayout, type StageOrder } from './stage-layout.j
 import type { RampPlan } from './arrival.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
 import type { PayloadPlan } from './payload.js';
-import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, type ExtraStagePlan } from './plan-stages.js';
+import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, type DownlinkPlan, type PausePlan, type ReconnectStormPlan } from './plan-stages.js';
 import { formatDurationMs, formatRatePerSec } from './units.js';
 import { errorMessage } from '../errors.js';
 import { itemAt } from '../util/item-at.js';
@@ -96,7 +96,9 @@ export type StagePlan =
   | { type: 'subscribe'; groups: string[]; topicTemplate: string; qos: 0 | 1 | 2; measure: 'uplink' | 'downlink'; timestampField: string }
   | { type: 'hold'; groups: string[]; durationMs: number }
   | { type: 'disconnect'; groups: string[]; ratePerSec: number | null }
-  | ExtraStagePlan;
+  | ReconnectStormPlan
+  | DownlinkPlan
+  | PausePlan;
 
 export interface CapacityPlan {
   /** Checked on each connect stage's own figures as soon as it ends. */
@@ -308,7 +310,7 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
   });
 }
 
-function planKeys(g: GroupInput, scenarioName: string): KeySourcePlan {
+function planKeys(g: ScenarioGroup, scenarioName: string): KeySourcePlan {
   const keys = g.keys;
   switch (keys.mode) {
     case 'per-device':
@@ -328,7 +330,7 @@ export function tokenSpec(group: Pick<GroupPlan, 'alg' | 'token'>): TokenSpec {
   return { alg: group.alg, audienceTemplate: t.audienceTemplate, lifetimeSec: t.lifetimeSec, includeKid: t.includeKid, claims: t.claims, headers: t.headers };
 }
 
-function planStage(stage: StageInput, index: number, groups: GroupPlan[], problems: PlanProblem[]): StagePlan {
+function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], problems: PlanProblem[]): StagePlan {
   const known = new Set(groups.map((g) => g.name));
   const listed = 'groups' in stage ? stage.groups : undefined;
   (listed ?? []).forEach((name, j) => {

@@ -290,5 +290,7 @@ export const scenarioSchema = z
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** The file after validation, defaults applied. */
 export type Scenario = z.output<typeof scenarioSchema>;
-export type GroupInput = z.output<typeof groupSchema>;
-export type StageInput = z.output<typeof stageSchema>;
+/** One group of a validated Scenario (zod output: defaults applied, units as numbers). */
+export type ScenarioGroup = z.output<typeof groupSchema>;
+/** One stage of a validated Scenario. */
+export type ScenarioStage = z.output<typeof stageSchema>;

@@ -4,7 +4,7 @@ import { formatSummary } from '../../report/console.js';
 import { mergeResults } from '../../report/merge.js';
 import { readRunResult } from '../../report/read.js';
 import { writeHtmlBeside, writeTextFile } from '../../report/write.js';
-import { EXIT_OK, EXIT_THRESHOLDS, EXIT_WORKER } from '../../errors.js';
+import { EXIT_OK, EXIT_THRESHOLDS, EXIT_FAILED } from '../../errors.js';
 import { anyCrossed } from '../../report/thresholds.js';
 import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { handle } from '../errors.js';
@@ -34,6 +34,6 @@ export async function mergeCommand(args: MergeCommandArgs): Promise<number> {
   if (args.html) written.push(await writeHtmlBeside(merged, args.output));
   if (!args.quiet) process.stdout.write(`${formatSummary(merged)}\n\n`);
   process.stdout.write(`merged ${inputs.length} reports: ${written.join(', ')}\n`);
-  if (merged.status === 'failed') return EXIT_WORKER;
+  if (merged.status === 'failed') return EXIT_FAILED;
   return anyCrossed(merged.thresholds) ? EXIT_THRESHOLDS : EXIT_OK;
 }
