@@ -7,7 +7,7 @@ import type { DeviceEndpoint } from './endpoint.js';
 import { KeepaliveSweep } from './lean/keepalive-sweep.js';
 import { LeanSession } from './lean/lean-session.js';
 import type { Session } from './session-api.js';
-import { DeviceSession } from './session.js';
+import { MqttJsSession } from './mqttjs-session.js';
 
 export interface SessionEngine {
   session(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint): Session;
@@ -15,7 +15,7 @@ export interface SessionEngine {
 }
 
 export function createEngine(mqttPlan: Pick<MqttPlan, 'engine'>): SessionEngine {
-  if (mqttPlan.engine === 'mqttjs') return { session: (deviceId, onLost, endpoint) => new DeviceSession(deviceId, onLost, endpoint), close: () => {} };
+  if (mqttPlan.engine === 'mqttjs') return { session: (deviceId, onLost, endpoint) => new MqttJsSession(deviceId, onLost, endpoint), close: () => {} };
   const sweep = new KeepaliveSweep();
   return { session: (deviceId, onLost, endpoint) => new LeanSession(deviceId, onLost, endpoint, sweep), close: () => sweep.stop() };
 }

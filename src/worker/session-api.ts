@@ -1,6 +1,6 @@
 /**
  * What the worker needs of one device's session, whichever engine holds it: MQTT.js
- * (session.ts, the default and the reference) or the lean engine (lean/lean-session.ts).
+ * (mqttjs-session.ts, the default and the reference) or the lean engine (lean/lean-session.ts).
  */
 import type { MqttPlan } from '../scenario/plan.js';
 import type { BrokerTarget } from './messages.js';

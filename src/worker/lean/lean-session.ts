@@ -11,7 +11,7 @@ import type { DeviceEndpoint } from '../endpoint.js';
 import type { BrokerTarget } from '../messages.js';
 import { receivedPacketBytes } from '../packet-bytes.js';
 import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from '../session-api.js';
-import { connackReason } from '../session.js';
+import { connackReason } from '../mqttjs-session.js';
 import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PINGREQ, splitFrames, subackCodes, type Frame } from './frames.js';
 import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
 import { openSocket } from './lean-socket.js';

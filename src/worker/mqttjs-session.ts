@@ -1,6 +1,7 @@
 /**
- * One simulated device: an MQTT.js client with every option set explicitly (its defaults would
- * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
+ * The MQTT.js engine's session (MqttJsSession): one simulated device as an MQTT.js client with
+ * every option set explicitly (its defaults would reconnect silently and hide failures).
+ * Failures are returned as reasons to count, never thrown.
  */
 import type { MqttClient, Packet } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
@@ -42,7 +43,7 @@ export function connackReason(code: number, protocolVersion: 4 | 5): string {
   return (protocolVersion === 5 ? CONNACK_V5[code] : CONNACK_V3[code]) ?? `connack-${code}`;
 }
 
-export class DeviceSession implements Session {
+export class MqttJsSession implements Session {
   readonly deviceId: string;
   #client: MqttClient | undefined;
   #onLost: (reason: string) => void;
