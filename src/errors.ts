@@ -21,6 +21,12 @@ export const EXIT_BROKER = 3;
 export const EXIT_FAILED = 4;
 /** @deprecated The old name of EXIT_FAILED, which covers any failed run, not only a worker's. */
 export const EXIT_WORKER = EXIT_FAILED;
+/**
+ * The run did not happen: no device connected, or it sent under its minimum share of the plan
+ * (`minSentPercent`, default 95%), or a shard started later than `--max-late`. Its report is
+ * marked `failed` with `planShare.notRun`. `expect: refusals` says refusals were the point.
+ */
+export const EXIT_NOT_RUN = 5;
 /** The run finished, but a threshold was crossed (k6 uses 99 too). */
 export const EXIT_THRESHOLDS = 99;
 /** The run was interrupted (Ctrl-C / SIGTERM); a report marked `interrupted` was written. */

@@ -8,6 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ProgressEvent, ProgressListener } from '../coordinator/progress.js';
 
+const PREFIX = 'mqtt_jwt_bench_';
+/** Error reasons exported as 0 from the first scrape (src/report/faults.ts and docs/report-format.md name them). */
+const USUAL_ERROR_REASONS: readonly string[] = ['connection-lost', 'not-connected', 'lost-in-flight', 'publish-failed', 'ack-timeout', 'not-authorized', 'connect-timeout'];
+
 export interface MetricsEndpoint {
   url: string;
   listener: ProgressListener;
@@ -17,9 +21,10 @@ export interface MetricsEndpoint {
 export async function startMetricsEndpoint(host: string, port: number, scenario: string): Promise<MetricsEndpoint> {
   const registry = new Registry();
   registry.setDefaultLabels({ scenario });
-  collectDefaultMetrics({ register: registry, prefix: 'mqtt_jwt_bench_process_' });
-  const gauge = (name: string, help: string, labelNames: string[] = []): Gauge => new Gauge({ name: `mqtt_jwt_bench_${name}`, help, labelNames, registers: [registry] });
-  const counter = (name: string, help: string, labelNames: string[] = []): Counter => new Counter({ name: `mqtt_jwt_bench_${name}`, help, labelNames, registers: [registry] });
+  // prom-client's default names already carry `process_` / `nodejs_`: the prefix is only ours.
+  collectDefaultMetrics({ register: registry, prefix: PREFIX });
+  const gauge = (name: string, help: string, labelNames: string[] = []): Gauge => new Gauge({ name: `${PREFIX}${name}`, help, labelNames, registers: [registry] });
+  const counter = (name: string, help: string, labelNames: string[] = []): Counter => new Counter({ name: `${PREFIX}${name}`, help, labelNames, registers: [registry] });
   const connected = gauge('connected', 'Connections held now');
   const target = gauge('target_devices', 'Devices of this run (or shard)');
   const stage = gauge('stage', 'The stage running (0-based; -1 while preparing)');
@@ -29,8 +34,18 @@ export async function startMetricsEndpoint(host: string, port: number, scenario:
   const acked = counter('acked_total', 'Messages acknowledged (QoS 1 and 2)');
   const errors = counter('errors_total', 'Connect failures and errors by reason', ['reason']);
   const seen: Record<string, number> = {};
+  // Every series starts at zero, so rate() and increase() see its first step: the usual reasons
+  // are exported as 0 from the start, and a reason first met is exported as 0 for one scrape
+  // interval (one tick) before its count catches up.
+  for (const reason of USUAL_ERROR_REASONS) errors.inc({ reason }, 0);
   const advance = (c: Counter, key: string, value: number, labels?: Record<string, string>): void => {
-    const delta = value - (seen[key] ?? 0);
+    const last = seen[key];
+    if (last === undefined && labels !== undefined && !USUAL_ERROR_REASONS.includes(labels['reason'] ?? '')) {
+      c.inc(labels, 0);
+      seen[key] = 0;
+      return;
+    }
+    const delta = value - (last ?? 0);
     if (delta > 0) {
       if (labels === undefined) c.inc(delta);
       else c.inc(labels, delta);

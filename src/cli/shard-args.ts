@@ -23,6 +23,15 @@ export function shardFrom(flag: string | undefined, env: NodeJS.ProcessEnv): Sha
   return shard;
 }
 
+/** `--max-late 10s`: only with --start-at; as ms. */
+export function maxLateFrom(flag: string | undefined, startAtMs: number | undefined): number | undefined {
+  if (flag === undefined) return undefined;
+  if (startAtMs === undefined) throw new ConfigError('--max-late: only with --start-at (it is measured from that moment)');
+  const ms = parseDurationMs(flag);
+  if (ms === undefined) throw new ConfigError(`--max-late: expected ${DURATION_EXAMPLE} (got "${flag}")`);
+  return ms;
+}
+
 /** `--start-at 2026-11-28T10:00:00Z` or `--start-at +30s` (from now), as epoch ms. */
 export function startAtFrom(flag: string | undefined, nowMs: number): number | undefined {
   if (flag === undefined) return undefined;

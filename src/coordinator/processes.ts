@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, WorkerError } from '../errors.js';
+import { ConfigError, EXIT_INTERRUPTED, EXIT_NOT_RUN, WorkerError } from '../errors.js';
 import { estimateSignMs } from '../identity/costs.js';
 import { mergeResults } from '../report/merge.js';
 import { readRunResult } from '../report/read.js';
@@ -26,10 +26,12 @@ export interface ProcessesOptions {
   processes: number;
   /** `--set` overrides, passed on to every shard. */
   sets: readonly string[];
-  /** `--threshold` flags, passed on to every shard (and so evaluated again on the merged whole). */
+  /** `--threshold` flags, passed on to every shard, which records them unjudged: they are judged once, on the merged whole. */
   thresholds: readonly string[];
-  /** Where the shards write their own reports. */
-  shardDir: string;
+  /** The report folder; the shards write theirs into `<reportDir>/<runId>/`. */
+  reportDir: string;
+  /** The run's id, given to every shard. */
+  runId: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -49,13 +51,13 @@ export async function runProcesses(plan: RunPlan, options: ProcessesOptions): Pr
     const prepareMs = plan.groups.reduce((ms, g) => ms + estimateSignMs(g.alg, g.count / options.processes, plan.workers), 0);
     const startAtMs = Date.now() + 3000 + 2 * prepareMs + devicesPerProcess / 20;
     options.onProgress?.({ type: 'phase', message: `${options.processes} shard processes, first stage at ${new Date(startAtMs).toISOString()}` });
-    await mkdir(options.shardDir, { recursive: true });
+    await mkdir(join(options.reportDir, options.runId), { recursive: true });
     const brokerArgs = broker === undefined ? [] : ['--broker', broker.target.url];
     const exits = await Promise.all(
       Array.from({ length: options.processes }, (_, i) => runShard(i, options, [...brokerArgs, '--start-at', new Date(startAtMs).toISOString()])),
     );
     const brokerMetrics = await broker?.close();
-    const merged = await mergeShardReports(options, exits);
+    const merged = withCrashedShards(await mergeShardReports(options, exits), exits);
     merged.scenario = { ...merged.scenario, plan };
     if (broker !== undefined) {
       merged.broker = { kind: 'embedded', url: broker.target.url, ...(brokerMetrics === undefined ? {} : { metrics: brokerMetricsOf(brokerMetrics) }) };
@@ -87,7 +89,7 @@ function runShard(index: number, options: ProcessesOptions, extra: string[]): Pr
     ...options.sets.flatMap((s) => ['--set', s]),
     ...options.thresholds.flatMap((t) => ['--threshold', t]),
     '--shard', `${index}/${options.processes}`,
-    '--report-dir', options.shardDir, '--quiet', '--no-html', ...extra,
+    '--report-dir', options.reportDir, '--run-id', options.runId, '--quiet', '--no-html', ...extra,
   ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -104,12 +106,24 @@ function runShard(index: number, options: ProcessesOptions, extra: string[]): Pr
   });
 }
 
+/** A shard process that crashed without a report makes the run `failed` (exit 4), not merely short. */
+function withCrashedShards(merged: RunResult, exits: readonly ShardExit[]): RunResult {
+  const present = merged.shards?.present ?? [];
+  const crashed = exits.filter((e) => !present.includes(e.index) && e.code !== 0 && e.code !== EXIT_NOT_RUN && e.code !== EXIT_INTERRUPTED);
+  if (crashed.length === 0 || (merged.status === 'failed' && merged.planShare?.notRun === undefined)) return merged;
+  const reason = crashed.map((e) => `shard ${e.index} exited ${e.code ?? 'on a signal'}${e.lastError === '' ? '' : ` (${e.lastError.replace(/^error: /, '')})`}`).join('; ');
+  const share = merged.planShare === undefined ? undefined : { ...merged.planShare };
+  if (share !== undefined) delete share.notRun;
+  return { ...merged, status: 'failed', statusReason: reason, ...(share === undefined ? {} : { planShare: share }) };
+}
+
 async function mergeShardReports(options: ProcessesOptions, exits: ShardExit[]): Promise<RunResult> {
-  const files = (await readdir(options.shardDir)).filter((f) => new RegExp(`-shard-\\d+-of-${options.processes}\\.json$`).test(f));
+  const runDir = join(options.reportDir, options.runId);
+  const files = (await readdir(runDir)).filter((f) => new RegExp(`-shard-\\d+-of-${options.processes}\\.json$`).test(f));
   if (files.length === 0) {
     const reason = exits.find((e) => e.lastError !== '')?.lastError.replace(/^error: /, '') ?? `every shard exited without a report (codes ${exits.map((e) => e.code).join(', ')})`;
     throw exits.every((e) => e.code === 2) ? new ConfigError(reason) : new WorkerError(`--processes: ${reason}`);
   }
-  const inputs = await Promise.all(files.map(async (f) => ({ file: join(options.shardDir, f), result: await readRunResult(join(options.shardDir, f)) })));
+  const inputs = await Promise.all(files.map(async (f) => ({ file: join(runDir, f), result: await readRunResult(join(runDir, f)) })));
   return mergeResults(inputs);
 }

@@ -9,6 +9,7 @@ import type { RunPlan } from '../scenario/plan.js';
 import type { WorkerSnapshot } from '../worker/messages.js';
 import { TimelineBuilder } from './timeline.js';
 import { itemAt } from '../util/item-at.js';
+import type { SilentEntry } from '../report/subscription-losses.js';
 
 interface Totals {
   groups: MetricsTotals[];
@@ -22,6 +23,7 @@ export class RunMetrics {
   readonly #run: Totals;
   readonly #stages = new Map<number, Totals>();
   readonly #timeline: TimelineBuilder;
+  readonly #silent: SilentEntry[] = [];
 
   constructor(plan: RunPlan, startMs: number) {
     this.#plan = plan;
@@ -40,6 +42,12 @@ export class RunMetrics {
       totals.harness.add(snapshot.harness);
     }
     this.#timeline.add(snapshot);
+    for (const s of snapshot.silentSubscribers ?? []) this.#silent.push({ group: s.group, filter: s.filter, devices: 1, silentFromMs: s.silentFromMs, missed: s.missed, deviceIds: [s.deviceId] });
+  }
+
+  /** Subscribers that went silent while their filters' traffic went on. */
+  silentSubscribers(): readonly SilentEntry[] {
+    return this.#silent;
   }
 
   /** The run so far over all groups, with the workers' own figures. */

@@ -8,6 +8,11 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { assembleRunResult } from '../report/assemble.js';
+import { assertThresholdsJudgeable } from '../report/threshold-check.js';
+import { isSlice } from '../report/slice-thresholds.js';
+import { concludeRun } from '../report/verdict.js';
+import { lateStartReason } from './late-start.js';
+import { runIdFor } from './run-id.js';
 import type { RunResult } from '../report/run-result.js';
 import { estimateStageDurationsMs } from '../scenario/describe.js';
 import type { BrokerPlan, RunPlan } from '../scenario/plan.js';
@@ -48,6 +53,10 @@ export interface RunOptions {
   shard?: ShardSpec;
   /** Epoch ms at which the first stage begins (every shard the same moment); default: when ready. */
   startAtMs?: number;
+  /** The run's id, the same in every shard (src/coordinator/run-id.ts); default: made here. */
+  runId?: string;
+  /** A shard ready later than `startAtMs` + this does not run (src/coordinator/late-start.ts). */
+  maxLateMs?: number;
 }
 
 /** How long to let workers finish after a stop before giving up on them. */
@@ -77,6 +86,8 @@ class RunCoordinator {
   #keygenStartMs = 0;
   /** The abortOnFail threshold that stopped the run, if one did. */
   #abortedBy: string | undefined;
+  /** Why this run did not happen though nothing crashed (a shard too late for --start-at). */
+  #notRun: string | undefined;
   /** Each worker's latest count of held connections. */
   readonly #connectedByWorker = new Map<number, number>();
   /** Set when the watchdog found a hung worker: there is no point waiting long for it to stop. */
@@ -100,6 +111,7 @@ class RunCoordinator {
 
   async run(): Promise<RunResult> {
     const plan = this.#plan;
+    assertThresholdsJudgeable(plan, this.#options.thresholds ?? [], this.#options.file);
     const shard = this.#options.shard ?? WHOLE_RUN;
     const credentials = await prepareCredentials(plan, shard);
     this.#credentials = credentials;
@@ -152,6 +164,8 @@ class RunCoordinator {
       await this.#control.allReady();
       await this.#persistKeys(broker);
       this.#watch.markBaseline();
+      const late = lateStartReason(this.#options, this.#clock.nowMs() + STAGE_LEAD_MS);
+      if (late !== undefined) this.#control.end('failed', (this.#notRun = late));
       for (let i = 0; i < plan.stages.length && !this.#control.ended; i++) {
         const timing = await this.#runStage(i);
         stages.push(timing);
@@ -177,7 +191,7 @@ class RunCoordinator {
     for (const final of finals) if (final !== undefined) this.#addSnapshot(final);
     const brokerMetrics = await broker?.close();
     if (broker?.failure !== undefined && !this.#control.ended) this.#control.end('failed', broker.failure.message);
-    return this.#result(stages, (target.urls ?? [target.url]).join(','), brokerMetrics);
+    return concludeRun(this.#result(stages, (target.urls ?? [target.url]).join(','), brokerMetrics), { slice: isSlice(shard) });
   }
 
   /** Saves the last generated keys (0600, atomically) and registers every device with the broker. */
@@ -251,7 +265,7 @@ class RunCoordinator {
   /** Once a second: abortOnFail thresholds, the watchdog, and a progress tick. */
   #emitTick(): void {
     const nowMs = this.#clock.nowMs();
-    if (!this.#control.ended) {
+    if (!this.#control.ended && !isSlice(this.#options.shard)) {
       const crossed = crossedAbortThreshold(this.#thresholds, () => this.#metrics.liveView(nowMs - this.#startedMs));
       if (crossed !== undefined) {
         this.#abortedBy = crossed;
@@ -291,6 +305,9 @@ class RunCoordinator {
       capacitySteps: this.#capacity.steps,
       thresholds: this.#thresholds,
       abortedBy: this.#abortedBy,
+      runId: runIdFor(this.#options, this.#startedMs),
+      notRun: this.#notRun,
+      silentSubscribers: this.#metrics.silentSubscribers(),
     });
   }
 }

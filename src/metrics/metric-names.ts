@@ -43,6 +43,8 @@ export const METRIC = {
   acked: 'acked',
   disconnected: 'disconnected',
   subscribed: 'subscribed',
+  /** Filters subscribed again on a device's new connection (after a refresh, a lost connection or a storm). */
+  resubscribed: 'resubscribed',
   received: 'received',
   /** Received messages whose payload had no usable timestamp, so gave no latency. */
   receivedWithoutTimestamp: 'receivedWithoutTimestamp',
@@ -64,7 +66,8 @@ export type WorkerErrorReason =
   | 'publish-failed'
   | `refresh-failed.${string}`
   | `reconnect-failed.${string}`
-  | `reconnect-gave-up.${string}`;
+  | `reconnect-gave-up.${string}`
+  | `resubscribe-failed.${string}`;
 
 export type ErrorCounter = `${typeof ERRORS_PREFIX}${string}`;
 

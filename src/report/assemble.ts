@@ -23,6 +23,9 @@ import {
   type TimelinePoint,
 } from './run-result.js';
 import { evaluateThresholds, viewOfResult } from './thresholds.js';
+import { thresholdFields } from './slice-thresholds.js';
+import { lossesField, type SilentEntry } from './subscription-losses.js';
+import { planShareOf } from './plan-share.js';
 
 export interface RunFacts {
   plan: RunPlan;
@@ -48,6 +51,12 @@ export interface RunFacts {
   thresholds: readonly Threshold[];
   /** The abortOnFail threshold that stopped the run, if one did. */
   abortedBy: string | undefined;
+  /** The run's id (src/coordinator/run-id.ts). */
+  runId: string;
+  /** Why the run did not happen though nothing crashed (a shard too late for --start-at). */
+  notRun: string | undefined;
+  /** Subscribers that went silent while their filters' traffic went on. */
+  silentSubscribers: readonly SilentEntry[];
 }
 
 export function assembleRunResult(facts: RunFacts): RunResult {
@@ -56,6 +65,7 @@ export function assembleRunResult(facts: RunFacts): RunResult {
   const shard = shardField(facts);
   return {
     schemaVersion: SCHEMA_VERSION,
+    runId: facts.runId,
     status: facts.status,
     ...(facts.statusReason === undefined ? {} : { statusReason: facts.statusReason }),
     scenario: { name: plan.scenarioName, file: facts.file, plan },
@@ -75,9 +85,13 @@ export function assembleRunResult(facts: RunFacts): RunResult {
     },
     timeline: facts.timeline,
     ...(plan.capacity === null ? {} : { capacity: capacityVerdict(facts.capacitySteps) }),
-    thresholds: evaluateThresholds(facts.thresholds, viewOfResult({ total, groups, durationMs })).map((o) =>
-      o.expression === facts.abortedBy ? { ...o, note: 'crossed during the run; stopped it (abortOnFail)' } : o,
+    ...thresholdFields(facts.thresholds, facts.shard, () =>
+      evaluateThresholds(facts.thresholds, viewOfResult({ total, groups, durationMs })).map((o) =>
+        o.expression === facts.abortedBy ? { ...o, note: 'crossed during the run; stopped it (abortOnFail)' } : o,
+      ),
     ),
+    ...lossesField(facts.silentSubscribers),
+    planShare: { ...planShareOf(plan, total, facts.shard), ...(facts.notRun === undefined ? {} : { notRun: facts.notRun }) },
   };
 }
 

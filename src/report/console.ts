@@ -4,13 +4,17 @@ import { describeFaults } from './faults.js';
 import { histogramLabel, orderedHistogramNames } from './labels.js';
 import type { HistogramReport, MetricsSection, RunResult, ThresholdOutcome } from './run-result.js';
 import { formatTable } from './table.js';
+import { caveatLines, planShareLine, statusWords } from './verdict-text.js';
 import { formatThresholdValue } from './threshold-format.js';
 
 export function formatSummary(result: RunResult): string {
   const lines: string[] = [];
   const plan = result.scenario.plan;
-  lines.push(`mqtt-jwt-bench ${result.environment.harnessVersion} · ${result.scenario.name} · ${result.status.toUpperCase()}${result.statusReason ? ` (${result.statusReason})` : ''}`);
-  lines.push(`broker ${result.broker.url} · ${plan.workers} workers · ${(result.durationMs / 1000).toFixed(1)} s`);
+  lines.push(`mqtt-jwt-bench ${result.environment.harnessVersion} · ${result.scenario.name} · ${statusWords(result).toUpperCase()}${result.statusReason ? ` (${result.statusReason})` : ''}`);
+  lines.push(`broker ${result.broker.url} · ${plan.workers} workers · ${(result.durationMs / 1000).toFixed(1)} s${result.runId === undefined ? '' : ` · run ${result.runId}`}`);
+  const share = planShareLine(result);
+  if (share !== undefined) lines.push(share);
+  lines.push(...caveatLines(result));
   lines.push('');
   lines.push(counterLine(result.total));
   const failures = Object.entries(result.total.connectFailures);

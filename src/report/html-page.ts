@@ -9,7 +9,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px;border-bot
 h3{font-size:15px;margin:18px 0 6px}
 .sub{color:#5b6475;margin:0 0 16px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;vertical-align:middle;color:#fff}
-.complete,.pass{background:#2e7d32}.interrupted{background:#b26a00}.failed,.fail{background:#c62828}
+.complete,.pass{background:#2e7d32}.interrupted,.complete.caveat{background:#b26a00}.failed,.fail{background:#c62828}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px}
 .card{background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:10px 12px}
 .card b{display:block;font-size:20px}.card span{color:#5b6475;font-size:12px}

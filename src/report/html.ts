@@ -8,6 +8,7 @@ import { histogramLabel, orderedHistogramNames } from './labels.js';
 import type { MetricsSection, RunResult, ThresholdOutcome } from './run-result.js';
 import { renderChart } from './svg-chart.js';
 import { formatThresholdValue } from './threshold-format.js';
+import { caveatLines, planShareLine, statusWords } from './verdict-text.js';
 
 export function renderRunHtml(result: RunResult): string {
   const body = [
@@ -29,8 +30,11 @@ function header(r: RunResult): string {
   const reason = r.statusReason === undefined ? '' : ` (${escapeHtml(r.statusReason)})`;
   const faults = describeFaults(r.total);
   const shards = r.shards === undefined ? '' : ` · merged from ${r.shards.present.length} of ${r.shards.count} shards${r.shards.missing.length > 0 ? `, missing ${r.shards.missing.join(', ')}` : ''}`;
-  return `<h1>${escapeHtml(r.scenario.name)} <span class="badge ${r.status}">${r.status}</span></h1>
-<p class="sub">${escapeHtml(r.startedAt)} · ${(r.durationMs / 1000).toFixed(1)} s · broker ${escapeHtml(r.broker.url)} (${r.broker.kind}) · ${r.scenario.plan.workers} workers · mqtt-jwt-bench ${escapeHtml(r.environment.harnessVersion)}${reason}${escapeHtml(shards)}</p>${faults === undefined ? '' : `\n<p class="sub"><b>${escapeHtml(faults)}</b></p>`}`;
+  const caveats = (r.caveats ?? []).length > 0 ? ' caveat' : '';
+  const share = planShareLine(r);
+  const notes = [...(share === undefined ? [] : [share]), ...caveatLines(r)].map((l) => `<br>${escapeHtml(l)}`).join('');
+  return `<h1>${escapeHtml(r.scenario.name)} <span class="badge ${r.status}${caveats}">${escapeHtml(statusWords(r))}</span></h1>
+<p class="sub">${r.runId === undefined ? '' : `run ${escapeHtml(r.runId)} · `}${escapeHtml(r.startedAt)} · ${(r.durationMs / 1000).toFixed(1)} s · broker ${escapeHtml(r.broker.url)} (${r.broker.kind}) · ${r.scenario.plan.workers} workers · mqtt-jwt-bench ${escapeHtml(r.environment.harnessVersion)}${reason}${escapeHtml(shards)}${notes}</p>${faults === undefined ? '' : `\n<p class="sub"><b>${escapeHtml(faults)}</b></p>`}`;
 }
 
 function cards(r: RunResult): string {

@@ -13,6 +13,10 @@ import { capacityVerdict, judgeStep } from './capacity.js';
 import { mergeTimelines } from './merge-timeline.js';
 import { ERRORS_PREFIX } from '../metrics/metric-names.js';
 import { itemAt } from '../util/item-at.js';
+import { checkOneRun } from './merge-checks.js';
+import { didNotRun, planShareOf } from './plan-share.js';
+import { concludeRun } from './verdict.js';
+import { entriesOf, lossesField } from './subscription-losses.js';
 
 export interface MergeInput {
   /** Names the input in errors and in `shards.sources`. */
@@ -29,13 +33,16 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
   const endMs = Math.max(...results.map((r) => Date.parse(r.endedAt)));
   const total = addSections(results.map((r) => r.total));
   const groups = mapGroups(results.map((r) => r.groups));
-  const statuses = results.map((r) => r.status);
+  // A shard that did not happen (too late for --start-at, nothing connected) is no crash: the whole
+  // run is judged again on the share of its plan that ran.
+  const statuses = results.map((r) => (r.status === 'failed' && didNotRun(r) ? 'complete' : r.status));
   const status: RunStatus = statuses.includes('failed') ? 'failed' : statuses.includes('interrupted') ? 'interrupted' : 'complete';
   const reasons = inputs.filter((i) => i.result.statusReason !== undefined).map((i) => `${i.file}: ${i.result.statusReason}`);
   const brokerSections = results.flatMap((r) => (r.broker.metrics === undefined ? [] : [{ ...r.broker.metrics, connectFailures: {}, errors: {} }]));
   const broker = brokerSections.length === 0 ? undefined : addSections(brokerSections);
   const merged: RunResult = {
     schemaVersion: SCHEMA_VERSION,
+    ...(first.runId === undefined ? {} : { runId: first.runId }),
     status,
     ...(reasons.length > 0 ? { statusReason: reasons.join('; ') } : {}),
     scenario: first.scenario,
@@ -56,11 +63,18 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
   if (first.capacity !== undefined && (first.scenario.plan.capacity ?? null) !== null) {
     merged.capacity = capacityVerdict(merged.stages.flatMap((record) => judgeStep(first.scenario.plan, record) ?? []));
   }
-  return merged;
+  merged.planShare = planShareOf(first.scenario.plan, total);
+  Object.assign(merged, lossesField(results.flatMap((r) => entriesOf(r.subscriptionLosses ?? []))));
+  return concludeRun(merged, { slice: false });
 }
 
 function checkCompatible(inputs: readonly MergeInput[]): void {
   const first = itemAt(inputs, 0);
+  checkScenarios(inputs, first);
+  checkOneRun(inputs);
+}
+
+function checkScenarios(inputs: readonly MergeInput[], first: MergeInput): void {
   for (const input of inputs) {
     // Widened to number: the file may hold any version, whatever the type of a current report says.
     const version: number = input.result.schemaVersion;
@@ -142,7 +156,8 @@ function mergeStages(results: readonly RunResult[]): StageRecord[] {
 function uniqueThresholds(results: readonly RunResult[]): Threshold[] {
   const seen = new Map<string, Threshold>();
   for (const r of results) {
-    for (const o of r.thresholds) {
+    // A shard records its thresholds unjudged; reports of older versions judged them on their slice.
+    for (const o of [...(r.unjudgedThresholds ?? []), ...r.thresholds]) {
       const key = `${o.source}\u0000${o.expression}`;
       if (!seen.has(key)) seen.set(key, { expression: o.expression, source: o.source, metric: o.metric, group: o.group, aggregate: o.aggregate, op: o.op, limit: o.limit, abortOnFail: o.abortOnFail });
     }

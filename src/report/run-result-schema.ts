@@ -81,6 +81,56 @@ export const thresholdOutcomeSchema = z.strictObject({
   note: z.string().optional(),
 });
 
+/** A threshold as parsed, not yet judged: what a shard records for `merge` to judge on the whole. */
+export const unjudgedThresholdSchema = z.strictObject({
+  expression: z.string(),
+  source: z.enum(['scenario', 'cli']),
+  metric: z.string().nullable(),
+  group: z.string().nullable(),
+  aggregate,
+  op: z.enum(['<', '<=', '>', '>=', '==', '!=']),
+  limit: z.number().describe('µs for latencies, per second for rates, a fraction for error rates, else a count.'),
+  abortOnFail: z.boolean(),
+});
+
+/** How much of its plan a run carried out; `notRun` when it counts as not having happened (exit 5). */
+export const planShareSchema = z.strictObject({
+  devicesPlanned: count,
+  devicesConnected: count,
+  /** Messages the publish stages plan for these devices. */
+  messagesPlanned: count,
+  /** Messages sent (`published`). */
+  messagesSent: count,
+  minSentPercent: z.number().min(0).max(100),
+  expect: z.enum(['delivery', 'refusals']),
+  /** Why the run did not happen: no device connected, too little sent, or a shard that started too late. */
+  notRun: z.string().optional(),
+});
+
+export const caveatKindSchema = z.enum(['missing-shards', 'interrupted', 'connections-lost', 'subscription-lost']);
+/** What a reader must know beside the status: shown in the summary's first line and the HTML badge. */
+export const caveatSchema = z.strictObject({
+  kind: caveatKindSchema,
+  /** A few words for the badge: `1 shard missing`, `33% of the plan ran`, `connections lost`. */
+  label: z.string(),
+  /** In words, with the figures. */
+  message: z.string(),
+});
+
+/** Subscribers of one group and filter that went silent while their filter's traffic went on. */
+export const subscriptionLossSchema = z.strictObject({
+  group: z.string(),
+  /** The subscribe stage's filter template. */
+  filter: z.string(),
+  devices: count,
+  /** When the first of them last received (or was granted its subscription). */
+  silentFrom: time,
+  /** Messages their filters covered after they went silent, from the plan's rates (an estimate). */
+  missedMessages: count,
+  /** The first few such devices. */
+  deviceIds: z.array(z.string()),
+});
+
 const planShape = z.looseObject({
   scenarioName: z.string(),
   workers: z.number(),
@@ -193,6 +243,8 @@ export const shardsInfoSchema = z.strictObject({
 export const runResultSchema = z
   .strictObject({
     schemaVersion: z.literal(SCHEMA_VERSION),
+    /** One id per run, the same in every shard of it (`--run-id`); absent from reports of older versions. */
+    runId: z.string().optional().describe('One id per run, the same in every shard of it.'),
     status: runStatusSchema,
     /** Why the run was interrupted or failed. */
     statusReason: z.string().optional(),
@@ -207,6 +259,8 @@ export const runResultSchema = z
     broker: brokerSectionSchema,
     timeline: z.array(timelinePointSchema),
     thresholds: z.array(thresholdOutcomeSchema),
+    /** A shard's thresholds, recorded for `merge` to judge on the whole run (a shard never judges its slice). */
+    unjudgedThresholds: z.array(unjudgedThresholdSchema).optional().describe("A shard's thresholds, for merge to judge on the whole run."),
     /** The harness watching itself (absent from merged reports: each shard has its own). */
     generator: generatorSectionSchema.optional().describe('The harness watching itself: whether it, not the broker, was the bottleneck.'),
     /** Set on a report that is one shard of a larger run. */
@@ -215,6 +269,10 @@ export const runResultSchema = z
     capacity: capacitySectionSchema.optional().describe('Capacity search: each connect stage judged on its own figures; the last rate that held.'),
     /** Set by `merge`. */
     shards: shardsInfoSchema.optional(),
+    /** How much of its plan the run (or this shard's slice) carried out. */
+    planShare: planShareSchema.optional().describe('How much of its plan the run (or this shard) carried out; notRun says why it counts as not having happened (exit 5).'),
+    caveats: z.array(caveatSchema).optional().describe('What a reader must know beside the status; shown in the summary line and the HTML badge.'),
+    subscriptionLosses: z.array(subscriptionLossSchema).optional().describe('Subscribers that stopped receiving what their filter covers while it was still published.'),
   })
   .describe(`An mqtt-jwt-bench RunResult (schemaVersion ${SCHEMA_VERSION}). Times are ISO 8601 UTC; latencies microseconds.`);
 

@@ -10,17 +10,21 @@ import type {
   brokerSectionSchema,
   capacitySectionSchema,
   capacityStepSchema,
+  caveatKindSchema,
+  caveatSchema,
   environmentSchema,
   generatorProcessSchema,
   generatorSectionSchema,
   generatorWorkerSchema,
   histogramReportSchema,
   metricsSectionSchema,
+  planShareSchema,
   runResultSchema,
   runStatusSchema,
   shardIdSchema,
   shardsInfoSchema,
   stageRecordSchema,
+  subscriptionLossSchema,
   thresholdOutcomeSchema,
   timelinePointSchema,
 } from './run-result-schema.js';
@@ -44,6 +48,10 @@ export type EnvironmentInfo = z.infer<typeof environmentSchema>;
 export type BrokerSection = z.infer<typeof brokerSectionSchema>;
 export type CapacityStep = z.infer<typeof capacityStepSchema>;
 export type CapacitySection = z.infer<typeof capacitySectionSchema>;
+export type PlanShare = z.infer<typeof planShareSchema>;
+export type CaveatKind = z.infer<typeof caveatKindSchema>;
+export type Caveat = z.infer<typeof caveatSchema>;
+export type SubscriptionLoss = z.infer<typeof subscriptionLossSchema>;
 
 
 /** Shapes accumulated metrics into a report section (flat counters split by prefix). */

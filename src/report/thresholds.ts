@@ -5,6 +5,7 @@
  */
 import { decodeHistogram, type Histogram } from '../metrics/histogram.js';
 import { compareWith, type Threshold } from '../scenario/threshold.js';
+import type { RunPlan } from '../scenario/plan.js';
 import type { MetricsSection, RunResult, ThresholdOutcome } from './run-result.js';
 import { ERRORS_PREFIX, isErrorCounter, METRIC, errorCounter } from '../metrics/metric-names.js';
 
@@ -68,6 +69,43 @@ function countOf(metric: string, s: SectionView): number | undefined {
 }
 
 const KNOWN_COUNTERS = new Set(['devices', 'connectAttempts', 'connected', 'connectFailed', 'published', 'acked', 'disconnected', 'missedSlots', 'tokensSigned', 'keysGenerated']);
+
+export type ThresholdMetricKind = 'counter' | 'histogram';
+
+/** A metric a threshold may name, and why this plan would give it no samples (a histogram only). */
+export interface ThresholdMetric {
+  kind: ThresholdMetricKind;
+  /** Set when the plan will produce no samples of this histogram, saying why. */
+  absentBecause?: string;
+}
+
+/**
+ * Every metric a threshold may name for this plan, by the name thresholds use (`connect` for the
+ * histogram `connectUs`). The one list (docs/coord SEAMS §4): `run` checks thresholds against it
+ * before anything connects, and evaluation reads the same names.
+ */
+export function thresholdMetrics(plan: Pick<RunPlan, 'stages'>): Map<string, ThresholdMetric> {
+  const publish = plan.stages.filter((s) => s.type === 'publish');
+  const subscribes = plan.stages.flatMap((s) => (s.type === 'subscribe' ? [s.measure] : []));
+  const noPublish = publish.length === 0 ? 'the plan has no publish stage' : undefined;
+  const noAcks = noPublish ?? (publish.every((s) => s.type === 'publish' && s.qos === 0) ? 'every publish stage is QoS 0, which has no acks' : undefined);
+  const none = (reason: string | undefined): ThresholdMetric => ({ kind: 'histogram', ...(reason === undefined ? {} : { absentBecause: reason }) });
+  const histograms: [string, string | undefined][] = [
+    ['sign', undefined],
+    ['connect', undefined],
+    ['connectDone', undefined],
+    ['publishAck', noAcks],
+    ['publishAckUncorrected', noAcks],
+    ['sendLag', noPublish],
+    ['refresh', undefined],
+    ['reconnect', undefined],
+    ['eventLoopDelay', undefined],
+    ['uplink', subscribes.includes('uplink') ? undefined : 'no subscribe stage measures uplink'],
+    ['downlink', subscribes.includes('downlink') ? undefined : 'no subscribe stage measures downlink'],
+  ];
+  const counters = [...KNOWN_COUNTERS, 'ackedLate', 'connectBytes', 'connackBytes', 'subscribed', 'received', 'receivedWithoutTimestamp', 'refreshes', 'dropped', 'reconnects', 'reconnectAttempts', 'reconnectGaveUp'];
+  return new Map<string, ThresholdMetric>([...histograms.map(([name, reason]) => [name, none(reason)] as const), ...counters.map((name) => [name, { kind: 'counter' }] as const)]);
+}
 const PUBLISH_ERRORS = [errorCounter('publish-failed'), errorCounter('ack-timeout'), errorCounter('not-connected')];
 
 /**

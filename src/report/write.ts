@@ -15,8 +15,14 @@ export function reportFileName(result: Pick<RunResult, 'scenario' | 'startedAt' 
   return `${result.scenario.name}-${stamp}${shard}.json`;
 }
 
+/** A shard's report goes to its run's folder (`<dir>/<run-id>/`), so the shards of one run sit together. */
+export function reportPath(result: Pick<RunResult, 'scenario' | 'startedAt' | 'shard' | 'runId'>, dir: string): string {
+  const runFolder = result.shard !== undefined && result.shard.count > 1 && result.runId !== undefined ? result.runId : '';
+  return join(dir, runFolder, reportFileName(result));
+}
+
 export async function writeReport(result: RunResult, dir: string): Promise<string> {
-  const path = join(dir, reportFileName(result));
+  const path = reportPath(result, dir);
   await writeTextFile(path, `${JSON.stringify(result, null, 2)}\n`);
   return path;
 }

@@ -11,11 +11,15 @@ export function suggestKey(unknownKey: string, schema: z.ZodType, path: (string 
     json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     cache.set(schema, json);
   }
-  const allowed = allowedKeys(json, path, input);
+  return nearestName(unknownKey, allowedKeys(json, path, input));
+}
+
+/** The allowed name nearest to `unknown` (case aside), if one is close enough to be a typo. */
+export function nearestName(unknown: string, allowed: Iterable<string>): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(unknownKey.length / 3)) + 1;
+  let bestDistance = Math.max(2, Math.floor(unknown.length / 3)) + 1;
   for (const key of allowed) {
-    const d = distance(unknownKey.toLowerCase(), key.toLowerCase());
+    const d = distance(unknown.toLowerCase(), key.toLowerCase());
     if (d < bestDistance) {
       best = key;
       bestDistance = d;

@@ -126,6 +126,10 @@ export interface RunPlan {
   thresholds: Threshold[];
   /** Capacity search over connect stages at rising rates; null: none. */
   capacity: CapacityPlan | null;
+  /** `refusals`: refused connections are what the run is for (no exit 5 for a run that did not happen). */
+  expect: 'delivery' | 'refusals';
+  /** A run that sent under this share of its planned messages did not happen (exit 5); 0: no minimum. */
+  minSentPercent: number;
 }
 
 export interface PlanProblem {
@@ -169,7 +173,6 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
   if (scenario.broker === 'embedded') checkEmbeddedFits(scenario, stages, problems);
   const tls = planTls(scenario, problems);
   const localAddresses = planLocalAddresses(scenario, problems);
-  checkEngine(scenario, problems);
   if (problems.length > 0) return { plan: undefined, problems };
   const plan: RunPlan = {
     scenarioName: context.scenarioName,
@@ -196,6 +199,8 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     stages,
     thresholds,
     capacity,
+    expect: scenario.expect,
+    minSentPercent: scenario.minSentPercent,
   };
   return { plan, problems: [] };
 }
@@ -204,13 +209,6 @@ function planBroker(broker: Scenario['broker']): BrokerPlan {
   if (broker === 'embedded') return { kind: 'embedded' };
   const urls = typeof broker === 'string' ? [broker] : broker;
   return { kind: 'url', url: itemAt(urls, 0), urls };
-}
-
-/** The lean engine speaks MQTT over TCP and TLS, not over WebSocket. */
-function checkEngine(scenario: Scenario, problems: PlanProblem[]): void {
-  if (scenario.mqtt.engine !== 'lean' || scenario.broker === 'embedded') return;
-  const ws = (typeof scenario.broker === 'string' ? [scenario.broker] : scenario.broker).find((url) => /^wss?:/.test(url));
-  if (ws !== undefined) problems.push({ path: ['mqtt', 'engine'], message: `the lean engine speaks mqtt:// and mqtts:// only, not ${ws}; use engine: mqttjs for WebSocket` });
 }
 
 function planLocalAddresses(scenario: Scenario, problems: PlanProblem[]): string[] {

@@ -200,17 +200,19 @@ const pauseStage = z.strictObject({ type: z.literal('pause'), duration }).descri
 
 export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, subscribeStage, holdStage, disconnectStage, reconnectStormStage, downlinkStage, pauseStage]);
 
+/** The `mqtt:` defaults, the one place they live. */
+export const MQTT_DEFAULTS = { protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, engine: 'lean' } as const;
 const mqtt = z.strictObject({
-  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4).describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),
-  keepalive: duration.prefault('60s'),
-  connectTimeout: duration.prefault('30s'),
-  clean: z.boolean().default(true).describe('Clean session (3.1.1) or clean start (5).'),
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(MQTT_DEFAULTS.protocolVersion).describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),
+  keepalive: duration.prefault(MQTT_DEFAULTS.keepalive),
+  connectTimeout: duration.prefault(MQTT_DEFAULTS.connectTimeout),
+  clean: z.boolean().default(MQTT_DEFAULTS.clean).describe('Clean session (3.1.1) or clean start (5).'),
   sessionExpiry: duration.optional().describe('MQTT 5 only: how long the broker keeps the session after the connection ends (default 0).'),
-  reconnect: reconnect.prefault(RECONNECT_DEFAULTS),
+  reconnect: reconnect.prefault(MQTT_DEFAULTS.reconnect),
   engine: z
-    .enum(['mqttjs', 'lean'])
-    .default('mqttjs')
-    .describe('mqttjs: MQTT.js, the reference. lean: bare sockets and mqtt-packet, a fifth to a third of the memory per connection; mqtt:// and mqtts:// only.'),
+    .enum(['lean', 'mqttjs'])
+    .default(MQTT_DEFAULTS.engine)
+    .describe('lean: bare sockets (or WebSocket streams) and mqtt-packet, a fifth to a third of the memory per connection. mqttjs: MQTT.js, the reference; both behave alike.'),
 });
 
 const threshold = z.string().min(1).describe('A threshold, like connect.p(99)<250ms or error_rate<1% (docs/scenarios.md#thresholds).');
@@ -276,13 +278,18 @@ export const scenarioSchema = z
     broker: brokerList.default('embedded').describe('embedded, a broker URL, or a list of URLs that devices are spread across (device k: URL k mod n).'),
     localAddress,
     workers: z.int().min(1).max(64).optional().describe('Worker threads; default: one per available core.'),
-    mqtt: mqtt.prefault({ protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, engine: 'mqttjs' }),
+    mqtt: mqtt.prefault(MQTT_DEFAULTS),
     tls: tls.optional().describe('TLS settings of the client, for mqtts:// and wss:// brokers.'),
     embedded: embedded.prefault(EMBEDDED_DEFAULTS).describe('Settings of the embedded broker.'),
     groups: z.array(groupSchema).min(1),
     stages: z.array(stageSchema).min(1),
     thresholds,
     capacity: capacity.optional(),
+    expect: z
+      .enum(['delivery', 'refusals'])
+      .default('delivery')
+      .describe('delivery: a run where no device connected, or that sent under minSentPercent of its plan, failed (exit 5). refusals: the broker is expected to refuse (a refusal test), so neither is a failure.'),
+    minSentPercent: z.number().min(0).max(100).default(95).describe('The share of the planned messages a run must send, in percent (0: no minimum). Not checked in a capacity search, which stops where the broker breaks.'),
   })
   .describe('An mqtt-jwt-bench scenario.');
 

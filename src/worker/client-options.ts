@@ -36,7 +36,7 @@ export function deviceClientOptions(target: BrokerTarget, mqttPlan: MqttPlan, cl
 }
 
 /** Node TLS options from the target; verification stays on unless the scenario turned it off. */
-function tlsOptions(tls: TlsTarget | undefined): Pick<DeviceClientOptions, 'ca' | 'cert' | 'key' | 'servername' | 'minVersion' | 'rejectUnauthorized'> {
+export function tlsOptions(tls: TlsTarget | undefined): Pick<DeviceClientOptions, 'ca' | 'cert' | 'key' | 'servername' | 'minVersion' | 'rejectUnauthorized'> {
   if (tls === undefined) return { minVersion: 'TLSv1.2', rejectUnauthorized: true };
   return {
     ...(tls.ca === undefined ? {} : { ca: tls.ca }),
@@ -50,9 +50,10 @@ function tlsOptions(tls: TlsTarget | undefined): Pick<DeviceClientOptions, 'ca' 
 
 /**
  * The `ws` client's options. MQTT.js copies only ca, cert, key and rejectUnauthorized into them
- * for wss (lib/connect/ws.ts, WSS_OPTIONS), so servername and minVersion are passed here.
+ * for wss (lib/connect/ws.ts, WSS_OPTIONS), so servername and minVersion are passed here. The lean
+ * engine's WebSocket (lean/lean-websocket.ts) takes the same options.
  */
-function webSocketOptions(scheme: 'ws' | 'wss', mqttPlan: MqttPlan, tls: ReturnType<typeof tlsOptions>): WsClientOptions {
+export function webSocketOptions(scheme: 'ws' | 'wss', mqttPlan: MqttPlan, tls: ReturnType<typeof tlsOptions>): WsClientOptions {
   return {
     handshakeTimeout: mqttPlan.connectTimeoutMs,
     // MQTT over WebSocket needs no compression, and brokers rarely offer it (mosquitto does not).

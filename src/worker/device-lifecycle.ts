@@ -1,6 +1,8 @@
 /**
  * A worker's devices coming and going: connect, subscribe, disconnect, a lost connection handed
  * to the reconnect policy (lost-connections.ts), and the drops and returns of a reconnect storm.
+ * A device that is back (after a storm, a lost connection or a token refresh) subscribes again
+ * (subscriptions.ts).
  * Every change of a held connection is counted here, in the fleet's `connected`.
  */
 import { createEngine, type SessionEngine } from './engine.js';
@@ -21,11 +23,16 @@ export class DeviceLifecycle {
   readonly #subscriptions: DeviceSubscriptions;
   readonly #lost: LostConnections;
 
+  /** The devices' subscriptions, and the watch for subscribers gone silent. */
+  get subscriptions(): DeviceSubscriptions {
+    return this.#subscriptions;
+  }
+
   constructor(ctx: WorkerContext, refresher: TokenRefresher, engine: SessionEngine = createEngine(ctx.plan.mqtt)) {
     this.#ctx = ctx;
     this.#refresher = refresher;
     this.#engine = engine;
-    this.#subscriptions = new DeviceSubscriptions(ctx.clock);
+    this.#subscriptions = new DeviceSubscriptions(ctx.clock, ctx.plan);
     const { fleet } = ctx;
     this.#lost = new LostConnections(ctx.plan.mqtt.reconnect, {
       clock: ctx.clock,
@@ -36,7 +43,9 @@ export class DeviceLifecycle {
         refresher.schedule(index);
       },
       onGaveUp: (index) => fleet.sessions.delete(index),
+      resubscribe: (index, session) => this.#subscriptions.restore(index, session),
     });
+    refresher.afterRefresh((index, session) => this.#subscriptions.restore(index, session));
   }
 
   /** One device's connect; `stageStartMs` dates its CONNACK within the stage, for the rate each group sustains. */
@@ -69,7 +78,8 @@ export class DeviceLifecycle {
   async subscribe(stage: SubscribeStage, index: number): Promise<void> {
     const device = this.#ctx.fleet.device(index);
     const session = this.#ctx.fleet.sessions.get(index);
-    if (session === undefined || !session.connected) {
+    // A device in the middle of a token refresh subscribes on its new connection (mqttjs-session.ts, lean-session.ts).
+    if (session === undefined || !session.usable) {
       device.recorder.count(errorCounter('not-connected'));
       return;
     }
@@ -102,7 +112,6 @@ export class DeviceLifecycle {
       const session = fleet.sessions.get(index);
       if (session === undefined || !session.connected) return false;
       fleet.sessions.delete(index);
-      this.#subscriptions.forget(index);
       await session.drop();
       fleet.connected--;
       fleet.device(index).recorder.count(METRIC.dropped);
@@ -163,5 +172,6 @@ export class DeviceLifecycle {
     recorder.count(METRIC.reconnects);
     fleet.connected++;
     if (fresh) this.#refresher.schedule(index);
+    await this.#subscriptions.restore(index, session);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The session engine a scenario chose (`mqtt.engine`): MQTT.js, the default and the reference,
- * or the lean engine on mqtt-packet, for many connections per process. One per worker.
+ * The session engine a scenario chose (`mqtt.engine`): the lean engine on mqtt-packet, the
+ * default, for many connections per process, or MQTT.js, the reference. Both pass the same
+ * behaviour matrix (test/e2e/behaviour-matrix.test.ts). One per worker.
  */
 import type { MqttPlan } from '../scenario/plan.js';
 import type { DeviceEndpoint } from './endpoint.js';

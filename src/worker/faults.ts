@@ -2,7 +2,9 @@
  * Faults injected into a worker on purpose, to prove that the harness notices them. Set by the
  * coordinator from MQTT_JWT_BENCH_FAULTS, comma-separated: `block-loop=200` (every second of a
  * stage, block this worker's event loop for 200 ms), `hang=60000` (worker 0 stops answering for
- * 60 s when the first stage starts), `crash` (worker 0 throws when the first stage starts).
+ * 60 s when the first stage starts), `crash` (worker 0 throws when the first stage starts),
+ * `deaf-after=2000` (worker 0's first subscribing device stops taking in messages 2 s after its
+ * subscription was granted, as if the broker had dropped it: the lost-subscription check must see it).
  * Never set in a real run.
  */
 export interface WorkerFaults {
@@ -10,6 +12,7 @@ export interface WorkerFaults {
   blockLoopMs?: number;
   hangMs?: number;
   crash?: boolean;
+  deafAfterMs?: number;
 }
 
 export function parseFaults(text: string | undefined): WorkerFaults {
@@ -19,6 +22,7 @@ export function parseFaults(text: string | undefined): WorkerFaults {
     if (name === 'block-loop' && Number(value) > 0) faults.blockLoopMs = Number(value);
     if (name === 'hang' && Number(value) > 0) faults.hangMs = Math.min(Number(value), 600_000);
     if (name === 'crash') faults.crash = true;
+    if (name === 'deaf-after' && Number(value) >= 0) faults.deafAfterMs = Math.min(Number(value), 600_000);
   }
   return faults;
 }

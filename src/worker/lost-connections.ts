@@ -1,7 +1,7 @@
 /**
  * What a worker does when a device's connection is lost: reconnect it with backoff (reconnect.ts)
  * and count what happened: attempts, devices back, devices that gave up, and each device's
- * downtime as a histogram. Token refreshes are planned reconnects and are counted apart.
+ * downtime as a histogram. A device that is back subscribes again. Token refreshes are planned reconnects and are counted apart.
  */
 import type { Recorder } from '../metrics/recorder.js';
 import type { ReconnectPlan } from '../scenario/plan.js';
@@ -17,6 +17,8 @@ export interface LostConnectionHost {
   /** A CONNECT with a freshly signed token: the old one may be near its expiry by now. */
   connectAgain(index: number, session: Session): Promise<ConnectOutcome>;
   onBack(index: number): void;
+  /** Once back: the device subscribes again to what it had subscribed (subscriptions.ts). */
+  resubscribe(index: number, session: Session): Promise<void>;
   onGaveUp(index: number): void;
 }
 
@@ -58,6 +60,7 @@ export class LostConnections {
       recorder.count(METRIC.reconnects);
       recorder.record(METRIC.reconnectUs, (clock.nowMs() - lostMs) * 1000);
       this.#host.onBack(index);
+      await this.#host.resubscribe(index, session);
     } else if (!outcome.ok && outcome.reason === 'gave-up') {
       recorder.count(METRIC.reconnectGaveUp);
       recorder.count(errorCounter(`reconnect-gave-up.${outcome.lastReason ?? 'unknown'}`));

@@ -73,6 +73,20 @@ export interface WorkerSnapshot {
   harness: MetricsSnapshot;
   /** This worker's event loop over the interval: busy and idle time (performance.eventLoopUtilization). */
   loop: { activeMs: number; idleMs: number };
+  /** Subscribers whose session ended in this interval after going silent while their filters' traffic went on. */
+  silentSubscribers?: SilentSubscriber[];
+}
+
+/** One subscriber that stopped receiving what its filter covers (src/worker/subscriptions.ts). */
+export interface SilentSubscriber {
+  group: string;
+  /** The subscribe stage's filter template. */
+  filter: string;
+  deviceId: string;
+  /** When it last received (or was granted its subscription), epoch ms. */
+  silentFromMs: number;
+  /** Messages its filter covered since then, by the plan's rates. */
+  missed: number;
 }
 
 export type WorkerToCoordinator =

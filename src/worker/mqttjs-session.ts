@@ -1,7 +1,7 @@
 /**
- * The MQTT.js engine's session (MqttJsSession): one simulated device as an MQTT.js client with
- * every option set explicitly (its defaults would reconnect silently and hide failures).
- * Failures are returned as reasons to count, never thrown.
+ * The MQTT.js engine's session (MqttJsSession), the reference engine (`engine: mqttjs`): one
+ * simulated device as an MQTT.js client with every option set explicitly (its defaults would
+ * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
  */
 import type { MqttClient, Packet } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
@@ -50,9 +50,9 @@ export class MqttJsSession implements Session {
   /** Set while the session reconnects with a fresh token; publishes wait for it. */
   #refreshing: Promise<ConnectOutcome> | undefined;
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
-  /** Kept so that a refresh's new connection receives and subscribes as the old one did. */
+  #sessionPresent = false;
+  /** Kept so that every new connection (a refresh, a reconnect) delivers as the first one did. */
   readonly #listeners: MessageListener[] = [];
-  readonly #filters: { filter: string; qos: 0 | 1 | 2 }[] = [];
 
   /** Absent: the target's URL, the kernel's choice of source address. */
   readonly #endpoint: DeviceEndpoint | undefined;
@@ -66,6 +66,10 @@ export class MqttJsSession implements Session {
   /** The wire size of the last CONNECT this session sent and of the CONNACK it got. */
   get lastConnectBytes(): ConnectBytes {
     return this.#lastConnectBytes;
+  }
+
+  get sessionPresent(): boolean {
+    return this.#sessionPresent;
   }
 
   get connected(): boolean {
@@ -87,9 +91,11 @@ export class MqttJsSession implements Session {
       // clears `disconnecting` again before that close arrives (reconnectPeriod 0, end()'s closeStores).
       let up = false;
       const client = openClient(endpoint, options);
+      for (const listener of this.#listeners) client.on('message', listener);
+      this.#sessionPresent = false;
       // MQTT.js writes its CONNECT as it opens, before any listener could see it, so it is sized
       // from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
-      const bytes: ConnectBytes = (this.#lastConnectBytes = { connectBytes: connectPacketBytes({ clientId: this.deviceId, password, protocolVersion: mqttPlan.protocolVersion, keepaliveSec: mqttPlan.keepaliveSec, clean: mqttPlan.clean }), connackBytes: 0 });
+      const bytes: ConnectBytes = (this.#lastConnectBytes = { connectBytes: connectPacketBytes({ clientId: this.deviceId, password, protocolVersion: mqttPlan.protocolVersion, keepaliveSec: mqttPlan.keepaliveSec, clean: mqttPlan.clean, sessionExpirySec: mqttPlan.sessionExpirySec }), connackBytes: 0 });
       const onReceive = (packet: Packet): void => {
         if (packet.cmd === 'connack') bytes.connackBytes = receivedPacketBytes(packet.length ?? 2);
       };
@@ -102,8 +108,9 @@ export class MqttJsSession implements Session {
         resolve(outcome);
       };
       this.#client = client;
-      client.once('connect', () => {
+      client.once('connect', (connack) => {
         up = true;
+        this.#sessionPresent = connack.sessionPresent;
         settle({ ok: true });
       });
       client.on('error', (error: Error & { code?: unknown }) => {
@@ -132,16 +139,15 @@ export class MqttJsSession implements Session {
 
   /**
    * Reconnects with a fresh token: DISCONNECT once in-flight messages are acknowledged, then a new
-   * CONNECT with the same client id. Publishes issued meanwhile wait and then go out.
+   * CONNECT with the same client id. Publishes issued meanwhile wait and then go out. Listeners
+   * carry over; the worker subscribes again (subscriptions.ts).
    */
   async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
     const old = this.#client;
     this.#client = undefined;
     const refreshing = (async (): Promise<ConnectOutcome> => {
       if (old !== undefined) await endGracefully(old, mqttPlan.connectTimeoutMs);
-      const outcome = await this.connect(target, mqttPlan, password);
-      if (outcome.ok) await this.#restoreSubscriptions();
-      return outcome;
+      return this.connect(target, mqttPlan, password);
     })();
     this.#refreshing = refreshing;
     try {
@@ -163,17 +169,16 @@ export class MqttJsSession implements Session {
 
   /**
    * Subscribes and resolves once SUBACK grants the filter; a refusal (SUBACK 0x80 in 3.1.1
-   * §3.9.3, a reason code of 0x80 or more in MQTT 5 §3.9.3) is returned as a reason.
+   * §3.9.3, a reason code of 0x80 or more in MQTT 5 §3.9.3) is returned as a reason. During a
+   * refresh it waits, as a publish does, and goes out on the new connection.
    */
-  subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome> {
+  async subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome> {
+    if (this.#refreshing !== undefined) await this.#refreshing;
     const client = this.#client;
-    if (client === undefined || !client.connected) return Promise.resolve({ ok: false, reason: 'not-connected' });
+    if (client === undefined || !client.connected) return { ok: false, reason: 'not-connected' };
     return new Promise((resolve) => {
       client.subscribe(filter, { qos }, (error) => {
-        if (error === null) {
-          if (!this.#filters.some((f) => f.filter === filter)) this.#filters.push({ filter, qos });
-          return resolve({ ok: true });
-        }
+        if (error === null) return resolve({ ok: true });
         // MQTT.js rejects with the SUBACK packet attached (ErrorWithSubackPacket).
         const refused = (error as Error & { packet?: { granted?: number[] } }).packet?.granted?.find((code) => code >= 0x80);
         resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : `suback-${refused}` });
@@ -185,16 +190,6 @@ export class MqttJsSession implements Session {
   onMessage(listener: MessageListener): void {
     this.#listeners.push(listener);
     this.#client?.on('message', listener);
-  }
-
-  /**
-   * After a refresh: the new connection gets the listeners and, since a clean session dropped
-   * them at the broker, the subscriptions again. Messages sent in between are lost, as for a
-   * real device that reconnects.
-   */
-  async #restoreSubscriptions(): Promise<void> {
-    for (const listener of this.#listeners) this.#client?.on('message', listener);
-    for (const { filter, qos } of [...this.#filters]) await this.subscribe(filter, qos);
   }
 
   /**

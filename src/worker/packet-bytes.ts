@@ -11,6 +11,8 @@ export interface ConnectFields {
   protocolVersion: 4 | 5;
   keepaliveSec: number;
   clean: boolean;
+  /** MQTT 5 only; absent or null: not sent. */
+  sessionExpirySec?: number | null;
 }
 
 /** Bytes of `packet` as MQTT.js writes it (`writeToStream` with the same protocol version). */
@@ -29,7 +31,12 @@ export function receivedPacketBytes(remainingLength: number): number {
 }
 
 export function connectPacketBytes(fields: ConnectFields): number {
-  const packet: mqttPacket.IConnectPacket = {
+  return packetBytes(connectPacket(fields), fields.protocolVersion);
+}
+
+/** The CONNECT a device sends, in either engine: the fields client-options.ts gives MQTT.js. */
+export function connectPacket(fields: ConnectFields): mqttPacket.IConnectPacket {
+  return {
     cmd: 'connect',
     protocolId: 'MQTT',
     protocolVersion: fields.protocolVersion,
@@ -38,6 +45,7 @@ export function connectPacketBytes(fields: ConnectFields): number {
     keepalive: fields.keepaliveSec,
     username: 'unused',
     password: Buffer.from(fields.password),
+    // MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection.
+    ...(fields.protocolVersion === 5 && typeof fields.sessionExpirySec === 'number' ? { properties: { sessionExpiryInterval: fields.sessionExpirySec } } : {}),
   };
-  return packetBytes(packet, fields.protocolVersion);
 }

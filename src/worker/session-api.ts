@@ -1,6 +1,7 @@
 /**
- * What the worker needs of one device's session, whichever engine holds it: MQTT.js
- * (mqttjs-session.ts, the default and the reference) or the lean engine (lean/lean-session.ts).
+ * What the worker needs of one device's session, whichever engine holds it: the lean
+ * engine (lean/lean-session.ts, the default) or MQTT.js (mqttjs-session.ts, the reference). What a device does
+ * beyond one connection (reconnecting, subscribing again) is the worker's, the same for both.
  */
 import type { MqttPlan } from '../scenario/plan.js';
 import type { BrokerTarget } from './messages.js';
@@ -26,7 +27,12 @@ export interface Session {
   refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
   /** Resolves when acknowledged (QoS 1/2) or written (QoS 0); rejects 'not-connected' or 'Connection closed'. */
   publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void>;
+  /**
+   * One SUBSCRIBE, on the current connection or, during a refresh, on the new one; making it again
+   * on a later connection is the worker's (subscriptions.ts).
+   */
   subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome>;
+  /** Every PUBLISH delivered to this session goes to `listener`, on this and every later connection. */
   onMessage(listener: MessageListener): void;
   /** Sends DISCONNECT and closes; resolves when the socket is gone. */
   disconnect(): Promise<void>;
@@ -34,4 +40,6 @@ export interface Session {
   drop(): Promise<void>;
   /** The wire size of the last CONNECT sent and of the CONNACK received. */
   readonly lastConnectBytes: ConnectBytes;
+  /** The last CONNACK's Session Present flag: the broker kept the session, subscriptions included (MQTT 3.1.1 §3.2.2.2, MQTT 5 §3.2.2.1.1). */
+  readonly sessionPresent: boolean;
 }

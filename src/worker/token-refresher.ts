@@ -9,6 +9,7 @@ import { tokenSpec } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
 import { groupPosition, type FleetDevice } from './fleet.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
+import type { Session } from './session-api.js';
 import type { WorkerContext } from './worker-context.js';
 import { METRIC, errorCounter } from '../metrics/metric-names.js';
 
@@ -49,11 +50,17 @@ export class TokenRefresher {
   readonly #queue = new RefreshQueue();
   readonly #running = new Set<Promise<void>>();
   readonly #signLeadMs: number;
+  #afterRefresh: (index: number, session: Session) => Promise<void> = () => Promise.resolve();
 
   constructor(ctx: WorkerContext) {
     this.#ctx = ctx;
     const shortest = Math.min(...ctx.plan.groups.map((g) => g.token.refreshBeforeSec));
     this.#signLeadMs = Math.min(REFRESH_SIGN_LEAD_MS, (shortest * 1000) / 4);
+  }
+
+  /** What a device does once a refresh brought it back (device-lifecycle.ts: it subscribes again). */
+  afterRefresh(hook: (index: number, session: Session) => Promise<void>): void {
+    this.#afterRefresh = hook;
   }
 
   /** Plans the next refresh of device `index`, from its current token's expiry. */
@@ -115,6 +122,7 @@ export class TokenRefresher {
       device.recorder.record(METRIC.refreshUs, (clock.nowMs() - startMs) * 1000);
       adoptToken(device, fresh);
       this.schedule(entry.device);
+      await this.#afterRefresh(entry.device, session);
     } else {
       fleet.sessions.delete(entry.device);
       device.recorder.count(errorCounter(`refresh-failed.${outcome.reason}`));

@@ -16,6 +16,7 @@ import { SnapshotTaker } from './snapshots.js';
 import { dispatchStage } from './stage-dispatch.js';
 import { TokenRefresher } from './token-refresher.js';
 import { workerPort, type WorkerPort } from './typed-port.js';
+import { silentField } from './silent-field.js';
 import type { WorkerContext } from './worker-context.js';
 import { METRIC } from '../metrics/metric-names.js';
 
@@ -51,6 +52,7 @@ export class WorkerRun {
     };
     this.#refresher = new TokenRefresher(this.#ctx);
     this.#lifecycle = new DeviceLifecycle(this.#ctx, this.#refresher);
+    this.#lifecycle.subscriptions.injectFaults(task.faults, task.workerIndex);
     this.#publisher = new Publisher(this.#ctx);
     this.#snapshots = new SnapshotTaker(task.workerIndex, task.plan.groups, this.#fleet, clock);
   }
@@ -128,14 +130,17 @@ export class WorkerRun {
 
   async #runStage(stage: StagePlan, startAtMs: number): Promise<void> {
     const stopFaults = startFaults(this.#task.faults);
+    this.#lifecycle.subscriptions.traffic.stageStarted(stage, startAtMs);
     try {
       await dispatchStage(stage, startAtMs, { ctx: this.#ctx, lifecycle: this.#lifecycle, publisher: this.#publisher });
     } finally {
+      this.#lifecycle.subscriptions.traffic.stageEnded(this.#ctx.clock.nowMs());
       stopFaults();
     }
   }
 
   #snapshot(final: boolean): WorkerSnapshot {
-    return this.#snapshots.take(final, { stageIndex: this.#stageIndex, connected: this.#fleet.connected, inFlight: this.#publisher.inFlight });
+    const snapshot = this.#snapshots.take(final, { stageIndex: this.#stageIndex, connected: this.#fleet.connected, inFlight: this.#publisher.inFlight });
+    return { ...snapshot, ...silentField(this.#lifecycle.subscriptions.takeSilent()) };
   }
 }

@@ -33,7 +33,15 @@ describe('--metrics-port', () => {
     const acked = Number(/^mqtt_jwt_bench_acked_total\{scenario="quickstart"\} (\d+)$/m.exec(scraped)?.[1]);
     assert.ok(acked > 0 && acked <= 80, `acked ${acked}`);
     assert.match(scraped, /^mqtt_jwt_bench_publish_ack_seconds\{quantile="0\.99",scenario="quickstart"\} [\d.e-]+$/m);
-    assert.match(scraped, /^mqtt_jwt_bench_process_process_resident_memory_bytes/m);
+    // Prometheus conventions: our prefix once, then prom-client's own `process_` / `nodejs_` names.
+    assert.match(scraped, /^mqtt_jwt_bench_process_resident_memory_bytes/m);
+    assert.match(scraped, /^mqtt_jwt_bench_process_cpu_seconds_total/m);
+    assert.doesNotMatch(scraped, /process_process_/);
+    // Every counter is exported from zero: each declared counter has a series, the usual error reasons too.
+    const counters = [...scraped.matchAll(/^# TYPE (\S+) counter$/gm)].map((m) => m[1]!);
+    assert.ok(counters.includes('mqtt_jwt_bench_errors_total'), counters.join(', '));
+    for (const name of counters) assert.match(scraped, new RegExp(`^${name}(\\{[^}]*\\})? \\d`, 'm'), `${name} has a value`);
+    assert.match(scraped, /^mqtt_jwt_bench_errors_total\{reason="connection-lost",scenario="quickstart"\} 0$/m);
     const dashboard = readFileSync(repoPath('deploy/grafana/mqtt-jwt-bench.json'), 'utf8');
     const asked = new Set([...dashboard.matchAll(/mqtt_jwt_bench_[a-z_]+/g)].map((m) => m[0]));
     for (const name of asked) assert.match(scraped, new RegExp(`^(# HELP )?${name}`, 'm'), `the dashboard asks for ${name}`);

@@ -130,7 +130,7 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     assert.equal(bad.stderr, '--threshold "connect.p99<soon": "soon" is not a number with an optional unit (us, ms, s, %, /s, /min)\nhint: See "Thresholds" in docs/scenarios.md for the grammar.\n'.replace(/^/, 'error: '));
   });
 
-  it('compares two runs and merges them into one report with the sum of both', async () => {
+  it('compares two runs, and refuses to merge them: two runs are not the shards of one', async () => {
     const [a, b] = ['reports-1', 'reports-2'].map((d) => join(dir, d, readdirSync(join(dir, d)).find((f) => f.endsWith('.json'))!));
     const compare = await runCli(['compare', a!, b!, '--html', join(dir, 'compare.html')]);
     assert.equal(compare.code, 0, compare.stderr);
@@ -138,16 +138,12 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     assert.match(readFileSync(join(dir, 'compare.html'), 'utf8'), /id="compare-publishAckUs"/);
     const merged = join(dir, 'merged', 'all.json');
     const merge = await runCli(['merge', a!, b!, '-o', merged, '--quiet']);
-    // The second run's thresholds are evaluated again on the whole: acked.count<200 is still crossed.
-    assert.equal(merge.code, 99, merge.stderr);
-    const result = JSON.parse(readFileSync(merged, 'utf8')) as RunResult;
-    assert.equal(result.total.counters['acked'], 400);
-    assert.equal(count(result, 'publishAckUs'), 400);
-    assert.deepEqual(result.shards?.present, [0, 1]);
-    assert.ok(readdirSync(join(dir, 'merged')).includes('all.html'));
+    assert.equal(merge.code, 2, merge.stderr);
+    assert.match(merge.stderr, /^error: merge: .*reports-2.* is of run \S+, but .*reports-1.* is of run \S+; only the shards of one run merge$/m);
+    const result = JSON.parse(readFileSync(a!, 'utf8')) as RunResult;
     const other = scenario('other', twenty('x.json').replace('e2e-twenty', 'e2e-other'));
     const otherReport = join(dir, 'other.json');
-    writeFileSync(otherReport, JSON.stringify({ ...result, shards: undefined, scenario: { ...result.scenario, name: 'e2e-other', file: other } }));
+    writeFileSync(otherReport, JSON.stringify({ ...result, scenario: { ...result.scenario, name: 'e2e-other', file: other } }));
     const refused = await runCli(['merge', a!, otherReport, '-o', join(dir, 'x.json')]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /^error: .*other\.json: a different scenario from .*; only shards of one scenario merge\n$/);

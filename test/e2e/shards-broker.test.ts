@@ -45,7 +45,10 @@ async function runShards(brokerUrl: string, reportDir: string, prefix: (i: numbe
     Array.from({ length: SHARDS }, (_, i) => runCli(['run', file, '--shard', `${i}/${SHARDS}`, '--broker', brokerUrl, '--start-at', startAt, '--report-dir', reportDir, '--quiet', '--no-html'], { prefix: prefix(i) })),
   );
   runs.forEach((r, i) => assert.equal(r.code, 0, `shard ${i}: ${r.stderr}`));
-  return readdirSync(reportDir).map((f) => JSON.parse(readFileSync(join(reportDir, f), 'utf8')) as RunResult);
+  // Shards of one run write into its folder: <report-dir>/<run-id>/ (the run id derived from --start-at).
+  const [runDir, ...others] = readdirSync(reportDir);
+  assert.deepEqual(others, [], 'one run folder');
+  return readdirSync(join(reportDir, runDir!)).map((f) => JSON.parse(readFileSync(join(reportDir, runDir!, f), 'utf8')) as RunResult);
 }
 
 function checkShards(shards: RunResult[]): void {

@@ -37,6 +37,9 @@ function facts(overrides: Partial<RunFacts> = {}): RunFacts {
     capacitySteps: [],
     thresholds: [],
     abortedBy: undefined,
+    runId: 'unit-run',
+    notRun: undefined,
+    silentSubscribers: [],
     ...overrides,
   };
 }

@@ -38,6 +38,8 @@ export const PLAN: RunPlan = {
   ],
   thresholds: [],
   capacity: null,
+  expect: 'delivery',
+  minSentPercent: 95,
 };
 
 export interface FixtureOptions {

@@ -83,6 +83,68 @@ describe('DeviceLifecycle', () => {
     assert.equal(counters['reconnects'], 1);
   });
 
+  const DOWN: SubscribeStage = { type: 'subscribe', groups: ['a'], topicTemplate: 'down/{deviceId}', qos: 1, measure: 'downlink', timestampField: 'ts' };
+
+  it('a device that subscribed subscribes again when a lost connection comes back, and hears there', async () => {
+    const { clock, ctx, engine, lifecycle } = setUp();
+    await lifecycle.connect(0, 0);
+    await lifecycle.subscribe(DOWN, 0);
+    const session = engine.sessions[0];
+    assert.ok(session !== undefined);
+    session.lose('connection-lost');
+    for (let i = 0; i < 1000 && session.filters.length < 2; i++) await clock.sleepMs(0);
+    assert.deepEqual(session.filters, ['down/a-0', 'down/a-0']);
+    session.listener?.('down/a-0', Buffer.from('{}'));
+    await lifecycle.close();
+    const counters = ctx.fleet.recorder(0).takeInterval().counters;
+    assert.equal(counters['subscribed'], 1);
+    assert.equal(counters['resubscribed'], 1);
+    assert.equal(counters['received'], 1);
+  });
+
+  it('a device a storm dropped subscribes again on its new session, which gets the listener', async () => {
+    const { ctx, engine, lifecycle } = setUp();
+    await lifecycle.connect(0, 0);
+    await lifecycle.subscribe(DOWN, 0);
+    await lifecycle.storm.drop(0);
+    await lifecycle.storm.reconnect(0, 0);
+    const [first, second] = engine.sessions;
+    assert.deepEqual(first?.filters, ['down/a-0']);
+    assert.deepEqual(second?.filters, ['down/a-0']);
+    second?.listener?.('down/a-0', Buffer.from('{}'));
+    const counters = ctx.fleet.recorder(0).takeInterval().counters;
+    assert.equal(counters['resubscribed'], 1);
+    assert.equal(counters['received'], 1);
+  });
+
+  it('subscribes nothing again when the broker kept the session', async () => {
+    let present = false;
+    const { ctx, engine, lifecycle } = setUp({ sessionPresent: () => present });
+    await lifecycle.connect(0, 0);
+    await lifecycle.subscribe(DOWN, 0);
+    present = true;
+    await lifecycle.storm.drop(0);
+    await lifecycle.storm.reconnect(0, 0);
+    assert.deepEqual(engine.sessions[1]?.filters, [], 'Session Present: the broker still holds the subscription');
+    engine.sessions[1]?.listener?.('down/a-0', Buffer.from('{}'));
+    const counters = ctx.fleet.recorder(0).takeInterval().counters;
+    assert.equal(counters['resubscribed'], undefined);
+    assert.equal(counters['received'], 1, 'the new session still gets the listener');
+  });
+
+  it('counts a filter refused on the new connection as resubscribe-failed', async () => {
+    let refuse = false;
+    const { ctx, lifecycle } = setUp({ subscribe: () => (refuse ? { ok: false, reason: 'suback-128' } : { ok: true }) });
+    await lifecycle.connect(0, 0);
+    await lifecycle.subscribe(DOWN, 0);
+    refuse = true;
+    await lifecycle.storm.drop(0);
+    await lifecycle.storm.reconnect(0, 0);
+    const counters = ctx.fleet.recorder(0).takeInterval().counters;
+    assert.equal(counters['subscribed'], 1);
+    assert.equal(counters['errors.resubscribe-failed.suback-128'], 1);
+  });
+
   it('subscribes only connected devices, disconnects each held session once, and closes the engine', async () => {
     const { ctx, engine, lifecycle } = setUp();
     await lifecycle.connect(0, 0);

@@ -59,6 +59,25 @@ describe('TokenRefresher', () => {
     assert.ok(counters.histograms['refreshUs'] !== undefined);
   });
 
+  it('a device that subscribed subscribes again on the connection its refresh made', async () => {
+    const clock = new FakeClock();
+    let finished = false;
+    const ctx = contextOf(PLAN, clock, { finished: () => finished });
+    const engine = new FakeEngine({}, clock);
+    const refresher = new TokenRefresher(ctx);
+    const lifecycle = new DeviceLifecycle(ctx, refresher, engine);
+    await lifecycle.connect(0, clock.nowMs());
+    await lifecycle.subscribe({ type: 'subscribe', groups: ['s'], topicTemplate: 'down/{deviceId}', qos: 1, measure: 'downlink', timestampField: 'ts' }, 0);
+    const running = refresher.run();
+    const session = engine.sessions[0];
+    for (let i = 0; i < 10_000 && (session?.filters.length ?? 0) < 2; i++) await clock.sleepMs(0);
+    finished = true;
+    await running;
+    assert.equal(session?.refreshes.length, 1);
+    assert.deepEqual(session?.filters, ['down/s-0', 'down/s-0']);
+    assert.equal(ctx.fleet.recorder(0).takeInterval().counters['resubscribed'], 1);
+  });
+
   it('counts a refused refresh as an error and lets the device go', async () => {
     const clock = new FakeClock();
     let finished = false;

@@ -1,39 +1,72 @@
-/** `mqtt-jwt-bench merge shard-*.json -o all.json`: one RunResult from the shards of a run. */
+/** `mqtt-jwt-bench merge reports/<run-id>/*-shard-*.json`: one RunResult from the shards of a run. */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { ConfigError } from '../../errors.js';
 import { formatSummary } from '../../report/console.js';
 import { mergeResults } from '../../report/merge.js';
 import { readRunResult } from '../../report/read.js';
+import type { RunResult } from '../../report/run-result.js';
 import { writeHtmlBeside, writeTextFile } from '../../report/write.js';
-import { EXIT_OK, EXIT_THRESHOLDS, EXIT_FAILED } from '../../errors.js';
-import { anyCrossed } from '../../report/thresholds.js';
-import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { handle } from '../errors.js';
+import { runExitCode } from '../exit-code.js';
 
-const builder = (y: Argv) =>
-  y
-    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'RunResult JSON files of one scenario' })
-    .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Where the merged JSON report is written' })
-    .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside it (--no-html: do not)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' });
+export interface MergeCommandArgs {
+  files: string[];
+  output?: string;
+  html: boolean;
+  quiet: boolean;
+  verbose?: boolean;
+}
 
-export type MergeCommandArgs = ArgsOf<typeof builder>;
-
-export const mergeCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
+export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
   command: 'merge <files..>',
-  describe: 'Merge the reports of one scenario (shards of a run) into one report',
-  builder,
+  describe: 'Merge the shard reports of one run into one report, and judge the whole',
+  builder: (y: Argv) =>
+    y
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'The shard reports of one run (reports/<run-id>/*-shard-*.json)' })
+      .option('output', { alias: 'o', type: 'string', describe: 'Where the merged JSON report is written (default: <run-id>-merged.json beside the shards); never over a report of another run' })
+      .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside it (--no-html: do not)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }),
   handler: handle(mergeCommand),
 };
 
-/** 4 if any shard failed, 99 if a threshold is crossed on the whole; an interrupted shard shows in the report. */
+/** Exit codes as `run`'s (README "Exit codes"), judged once on the merged whole. */
 export async function mergeCommand(args: MergeCommandArgs): Promise<number> {
   const inputs = await Promise.all(args.files.map(async (file) => ({ file, result: await readRunResult(file) })));
   const merged = mergeResults(inputs);
-  await writeTextFile(args.output, `${JSON.stringify(merged, null, 2)}\n`);
-  const written = [args.output];
-  if (args.html) written.push(await writeHtmlBeside(merged, args.output));
+  const output = args.output ?? defaultOutput(merged, args.files[0] ?? '.');
+  const replaced = await checkOverwrite(output, merged);
+  await writeTextFile(output, `${JSON.stringify(merged, null, 2)}\n`);
+  const written = [output];
+  if (args.html) written.push(await writeHtmlBeside(merged, output));
   if (!args.quiet) process.stdout.write(`${formatSummary(merged)}\n\n`);
-  process.stdout.write(`merged ${inputs.length} reports: ${written.join(', ')}\n`);
-  if (merged.status === 'failed') return EXIT_FAILED;
-  return anyCrossed(merged.thresholds) ? EXIT_THRESHOLDS : EXIT_OK;
+  process.stdout.write(`merged ${inputs.length} reports${replaced ? ' (replacing the earlier merge of this run)' : ''}: ${written.join(', ')}\n`);
+  return runExitCode(merged, false);
+}
+
+function defaultOutput(merged: RunResult, firstFile: string): string {
+  if (merged.runId === undefined) throw new ConfigError('merge: these reports carry no run id (written by an older version): name the output with -o');
+  return join(dirname(firstFile), `${merged.runId}-merged.json`);
+}
+
+/**
+ * A merged report is never silently replaced by another run's: an existing file of the same run is
+ * replaced (a merge again, say after a late shard arrived); anything else is refused.
+ */
+async function checkOverwrite(output: string, merged: RunResult): Promise<boolean> {
+  let text: string;
+  try {
+    text = await readFile(output, 'utf8');
+  } catch {
+    return false;
+  }
+  let runId: unknown;
+  try {
+    runId = (JSON.parse(text) as { runId?: unknown }).runId;
+  } catch {
+    runId = undefined;
+  }
+  if (runId !== undefined && runId === merged.runId) return true;
+  throw new ConfigError(`merge: ${output} already exists and holds ${typeof runId === 'string' ? `run ${runId}` : 'another file'}; not overwritten`, { hint: 'Name another output with -o, or remove that file first.' });
 }

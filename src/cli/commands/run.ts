@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 /** `mqtt-jwt-bench run <scenario>`: load, run, write the report, print the summary. */
 import type { Argv, CommandModule } from 'yargs';
 import { runProcesses } from '../../coordinator/processes.js';
@@ -8,64 +7,96 @@ import { formatSummary } from '../../report/console.js';
 import { writeHtmlBeside, writeReport } from '../../report/write.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { tlsWarnings } from '../../scenario/tls-plan.js';
-import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
 import { startMetricsEndpoint } from '../prometheus.js';
 import type { ProgressListener } from '../../coordinator/progress.js';
 import { runExitCode } from '../exit-code.js';
-import { overridesOf, withScenarioFlags } from '../scenario-options.js';
-import { shardFrom, startAtFrom } from '../shard-args.js';
+import { runOutput, type RunOutput } from '../run-output.js';
+import { assertThresholdsJudgeable } from '../../report/threshold-check.js';
+import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
+import { maxLateFrom, shardFrom, startAtFrom } from '../shard-args.js';
+import { checkRunId, newRunId } from '../../coordinator/run-id.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
 
-const builder = (y: Argv) =>
-  withScenarioFlags(y)
-    .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
-    .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
-    .option('progress', { type: 'string', default: 'auto', describe: 'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr) or none' })
-    .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
-    .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
-    .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
-    .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
-    .option('metrics-port', { type: 'number', describe: 'Serve live Prometheus metrics on this port during the run (0: any free port)' })
-    .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on' })
-    .option('processes', { type: 'number', default: 1, describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports' })
-    .option('json-line', { type: 'boolean', default: false, describe: 'Also print the whole report as one last JSON line on stdout (for log collectors)' });
+export interface RunCommandArgs extends ScenarioFlags {
+  scenario: string;
+  reportDir: string;
+  quiet: boolean;
+  progress: string;
+  html: boolean;
+  threshold?: string[];
+  shard?: string;
+  startAt?: string;
+  runId?: string;
+  maxLate?: string;
+  jsonLine: boolean;
+  processes: number;
+  metricsPort?: number;
+  metricsHost: string;
+  verbose?: boolean;
+}
 
-export type RunCommandArgs = ArgsOf<typeof builder>;
-
-export const runCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
+export const runCommandModule: CommandModule<object, RunCommandArgs> = {
   command: 'run <scenario>',
   describe: 'Run a scenario file and write a report',
-  builder,
+  builder: (y: Argv) =>
+    withScenarioFlags(y)
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
+      .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
+      .option('progress', { type: 'string', default: 'auto', describe: 'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr, ending with a done event naming the reports) or none' })
+      .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
+      .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
+      .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
+      .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
+      .option('run-id', { type: 'string', describe: 'The id of the run this shard belongs to: the same for every shard (default: made up; a shard with --start-at derives it from that moment)' })
+      .option('max-late', { type: 'string', describe: 'With --start-at: a shard ready later than this after it does not run (failed, exit 5), e.g. 10s' })
+      .option('metrics-port', { type: 'number', describe: 'Serve live Prometheus metrics on this port during the run (0: any free port)' })
+      .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on' })
+      .option('processes', { type: 'number', default: 1, describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports' })
+      .option('json-line', { type: 'boolean', default: false, describe: 'Print the whole report as one JSON line on stdout, and nothing else there (the summary goes to stderr; none with --quiet)' }) as unknown as Argv<RunCommandArgs>,
   handler: handle(runCommand),
 };
 
 export async function runCommand(args: RunCommandArgs): Promise<number> {
+  const output = runOutput(args);
+  try {
+    return await runAndReport(args, output);
+  } catch (error) {
+    // In NDJSON mode an error is one more event, so stderr stays JSON from start to end.
+    if (output.json) return output.error(error);
+    throw error;
+  }
+}
+
+async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<number> {
   const loaded = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
   const thresholds = thresholdsFromArgs(args.threshold);
+  assertThresholdsJudgeable(loaded.plan, thresholds, args.scenario);
   const shard = shardFrom(args.shard, process.env);
   const startAtMs = startAtFrom(args.startAt, Date.now());
+  const runId = args.runId === undefined ? undefined : checkRunId(args.runId);
+  const maxLateMs = maxLateFrom(args.maxLate, startAtMs);
   const printer = progressListener(args.progress, args.quiet);
   const metrics = args.metricsPort === undefined ? undefined : await startMetricsEndpoint(args.metricsHost, args.metricsPort, loaded.plan.scenarioName);
-  if (metrics !== undefined) process.stderr.write(`metrics: ${metrics.url}\n`);
+  if (metrics !== undefined) output.emit({ type: 'metrics', url: metrics.url });
   const progress = fanOut(printer, metrics?.listener);
   // Unsafe settings are announced even with --quiet: they change what the numbers mean.
-  for (const warning of tlsWarnings(loaded.plan.tls)) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of tlsWarnings(loaded.plan.tls)) output.emit({ type: 'warning', message: warning });
   const controller = new AbortController();
   let signals = 0;
   const force = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
     if (signals === 1) {
-      process.stderr.write(`\n${signal}: stopping gracefully (again to force)\n`);
+      output.emit({ type: 'signal', signal, count: 1, message: `\n${signal}: stopping gracefully (again to force)` });
       controller.abort();
     } else if (signals === 2) {
-      process.stderr.write(`${signal}: forcing: not waiting for the workers; writing what arrived (again to exit at once)\n`);
+      output.emit({ type: 'signal', signal, count: 2, message: `${signal}: forcing: not waiting for the workers; writing what arrived (again to exit at once)` });
       force.abort();
     } else {
-      process.stderr.write(`${signal}: exit without a report\n`);
+      output.emit({ type: 'signal', signal, count: signals, message: `${signal}: exit without a report` });
       process.exit(EXIT_INTERRUPTED);
     }
   };
@@ -80,7 +111,8 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
           processes: args.processes,
           sets: overridesOf(args),
           thresholds: args.threshold ?? [],
-          shardDir: join(args.reportDir, `${loaded.plan.scenarioName}-shards-${new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`),
+          reportDir: args.reportDir,
+          runId: runId ?? newRunId(Date.now()),
           signal: controller.signal,
           ...(progress === undefined ? {} : { onProgress: progress }),
         })
@@ -92,6 +124,8 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
       thresholds,
       ...(shard === undefined ? {} : { shard }),
       ...(startAtMs === undefined ? {} : { startAtMs }),
+      ...(runId === undefined ? {} : { runId }),
+      ...(maxLateMs === undefined ? {} : { maxLateMs }),
         });
     const written: string[] = [];
     let writeError: Error | undefined;
@@ -102,11 +136,11 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
     } catch (error) {
       writeError = error as Error;
     }
-    process.stdout.write(`${formatSummary(result)}\n`);
-    if (written.length > 0) process.stdout.write(`\nreport: ${written.join(', ')}\n`);
-    if (args.jsonLine) process.stdout.write(`${JSON.stringify(result)}\n`);
+    output.finish(formatSummary(result), written, JSON.stringify(result));
     if (writeError !== undefined) throw writeError;
-    return runExitCode(result, signals > 0);
+    const exitCode = runExitCode(result, signals > 0);
+    output.emit({ type: 'done', status: result.status, exitCode, reports: written });
+    return exitCode;
   } finally {
     await metrics?.close();
     process.off('SIGINT', onSignal);

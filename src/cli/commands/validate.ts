@@ -6,6 +6,7 @@ import { ConfigError, EXIT_OK } from '../../errors.js';
 import { describePlan } from '../../scenario/describe.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
+import { assertThresholdsJudgeable } from '../../report/threshold-check.js';
 import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { overridesOf, withScenarioFlags } from '../scenario-options.js';
 import { totalDevices } from '../../scenario/plan.js';
@@ -16,6 +17,7 @@ type ValidateArgs = ArgsOf<typeof builder>;
 
 async function validate(args: ValidateArgs): Promise<number> {
   const { plan } = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
+  assertThresholdsJudgeable(plan, [], args.scenario);
   process.stdout.write(`${args.scenario}: valid\n${describePlan(plan).lines.join('\n')}\n`);
   const fit = preflight({ connections: totalDevices(plan), embeddedBroker: plan.broker.kind === 'embedded', addressPairs: 1, facts: await readMachineFacts() });
   for (const note of fit.notes) process.stdout.write(`this machine: ${note}\n`);

@@ -1,20 +1,21 @@
 /**
- * One device on the lean engine: a bare socket, packets encoded by mqtt-packet (MQTT.js's own
- * codec) and decoded by lean/frames.ts, no stores, streams or timers of its own (keepalive is one
- * sweep per worker). It behaves as the MQTT.js session does, at a fraction of its memory per
+ * One device on the lean engine: a bare socket (or, for ws:// and wss://, ws's WebSocket stream),
+ * packets encoded by mqtt-packet (MQTT.js's own codec) and decoded by lean/frames.ts, no stores or
+ * timers of its own (keepalive is one sweep per worker). It behaves as the MQTT.js session does, at a fraction of its memory per
  * connection (docs/benchmarks.md). Failures are returned as reasons, never thrown.
  */
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import mqttPacket from 'mqtt-packet';
 import type { MqttPlan } from '../../scenario/plan.js';
 import type { DeviceEndpoint } from '../endpoint.js';
 import type { BrokerTarget } from '../messages.js';
-import { receivedPacketBytes } from '../packet-bytes.js';
+import { connectPacket, receivedPacketBytes } from '../packet-bytes.js';
 import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from '../session-api.js';
 import { connackReason } from '../mqttjs-session.js';
 import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PINGREQ, splitFrames, subackCodes, type Frame } from './frames.js';
 import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
-import { openSocket } from './lean-socket.js';
+import { openTransport } from './open-transport.js';
 import { PendingAcks } from './pending-acks.js';
 
 const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
@@ -24,7 +25,7 @@ export class LeanSession implements Session, Swept {
   readonly #onLost: (reason: string) => void;
   readonly #endpoint: DeviceEndpoint;
   readonly #sweep: KeepaliveSweep;
-  #socket: Socket | undefined;
+  #socket: Duplex | undefined;
   #up = false;
   /** We close this socket ourselves: its close is no loss. */
   #closing = false;
@@ -35,11 +36,13 @@ export class LeanSession implements Session, Swept {
   #lastReadMs = 0;
   #pingSentMs = 0;
   #settle: ((outcome: ConnectOutcome) => void) | undefined;
-  #closed: (() => void) | undefined;
+  /** Resolves when the current socket has closed; one for every caller (a refresh and a disconnect stage may both wait). */
+  #closed: { promise: Promise<void>; resolve: () => void } | undefined;
   readonly #acks = new PendingAcks();
   #listener: MessageListener | undefined;
   #refreshing: Promise<ConnectOutcome> | undefined;
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
+  #sessionPresent = false;
 
   constructor(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint, sweep: KeepaliveSweep) {
     this.deviceId = deviceId;
@@ -56,15 +59,19 @@ export class LeanSession implements Session, Swept {
     return this.#lastConnectBytes;
   }
 
+  get sessionPresent(): boolean {
+    return this.#sessionPresent;
+  }
+
   get usable(): boolean {
     return this.#up || this.#refreshing !== undefined;
   }
 
   connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
     return new Promise((resolve) => {
-      let socket: Socket;
+      let socket: Duplex;
       try {
-        socket = openSocket(this.#endpoint, target.tls, mqttPlan);
+        socket = openTransport(this.#endpoint, target.tls, mqttPlan);
       } catch {
         return resolve({ ok: false, reason: 'client-error' });
       }
@@ -74,6 +81,7 @@ export class LeanSession implements Session, Swept {
       this.#rest = undefined;
       this.#version = mqttPlan.protocolVersion;
       this.#pingSentMs = 0;
+      this.#sessionPresent = false;
       this.#keepaliveMs = mqttPlan.keepaliveSec * 1000;
       const timer = setTimeout(() => this.#settle?.({ ok: false, reason: 'connect-timeout' }), mqttPlan.connectTimeoutMs);
       this.#settle = (outcome) => {
@@ -91,8 +99,8 @@ export class LeanSession implements Session, Swept {
       socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk));
       socket.on('error', (error: NodeJS.ErrnoException) => this.#settle?.({ ok: false, reason: error.code ?? 'client-error' }));
       socket.on('close', () => this.#onClose(socket));
-      const { clean, keepaliveSec, protocolVersion } = mqttPlan;
-      const connect = mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion, clean, keepalive: keepaliveSec, clientId: this.deviceId, username: 'unused', password: Buffer.from(password) }, GENERATE[protocolVersion]);
+      const { clean, keepaliveSec, protocolVersion, sessionExpirySec } = mqttPlan;
+      const connect = mqttPacket.generate(connectPacket({ clientId: this.deviceId, password, protocolVersion, keepaliveSec, clean, sessionExpirySec }), GENERATE[protocolVersion]);
       this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
       this.#write(connect);
     });
@@ -124,7 +132,9 @@ export class LeanSession implements Session, Swept {
     return acked;
   }
 
+  /** As a publish, a subscribe issued during a refresh waits and goes out on the new connection. */
   async subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome> {
+    if (this.#refreshing !== undefined) await this.#refreshing;
     if (!this.#up) return { ok: false, reason: 'not-connected' };
     const { id, acked } = this.#acks.openSubscribe();
     this.#write(mqttPacket.generate({ cmd: 'subscribe', messageId: id, subscriptions: [{ topic: filter, qos }] }, GENERATE[this.#version]));
@@ -145,17 +155,23 @@ export class LeanSession implements Session, Swept {
   async drop(): Promise<void> {
     const socket = this.#socket;
     if (socket === undefined || socket.destroyed) return;
+    // Already closing (a refresh and a disconnect stage at once): wait for the same close.
+    if (this.#closed !== undefined) return this.#closed.promise;
     this.#closing = true;
-    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
-    socket.resetAndDestroy();
+    const closed = this.#whenClosed();
+    // A TCP reset where there is a TCP socket of our own; a WebSocket is terminated (destroyed).
+    if (socket instanceof Socket) socket.resetAndDestroy();
+    else socket.destroy();
     await closed;
   }
 
   async disconnect(): Promise<void> {
     const socket = this.#socket;
     if (socket === undefined || socket.destroyed) return;
+    // Already closing (a refresh and a disconnect stage at once): wait for the same close.
+    if (this.#closed !== undefined) return this.#closed.promise;
     this.#closing = true;
-    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+    const closed = this.#whenClosed();
     if (this.#up) socket.end(DISCONNECT);
     else socket.destroy();
     await closed;
@@ -176,12 +192,21 @@ export class LeanSession implements Session, Swept {
     }
   }
 
+  #whenClosed(): Promise<void> {
+    if (this.#closed === undefined) {
+      let resolve = (): void => {};
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.#closed = { promise, resolve };
+    }
+    return this.#closed.promise;
+  }
+
   #write(packet: Buffer): void {
     this.#lastWriteMs = performance.now();
     this.#socket?.write(packet);
   }
 
-  #onData(socket: Socket, chunk: Buffer): void {
+  #onData(socket: Duplex, chunk: Buffer): void {
     if (socket !== this.#socket) return;
     this.#lastReadMs = performance.now();
     let frames: Frame[];
@@ -202,6 +227,8 @@ export class LeanSession implements Session, Swept {
       case PACKET.connack: {
         this.#lastConnectBytes = { ...this.#lastConnectBytes, connackBytes: receivedPacketBytes(body.length) };
         const code = connackCode(body);
+        // Connect Acknowledge Flags, bit 0: Session Present (3.1.1 §3.2.2.2, MQTT 5 §3.2.2.1.1).
+        this.#sessionPresent = code === 0 && ((body[0] ?? 0) & 0x01) === 1;
         this.#settle?.(code === 0 ? { ok: true } : { ok: false, reason: connackReason(code, this.#version) });
         return;
       }
@@ -226,7 +253,7 @@ export class LeanSession implements Session, Swept {
     this.#listener?.(message.topic, message.payload);
   }
 
-  #onClose(socket: Socket): void {
+  #onClose(socket: Duplex): void {
     if (socket !== this.#socket) return;
     this.#sweep.delete(this);
     const wasUp = this.#up;
@@ -236,7 +263,7 @@ export class LeanSession implements Session, Swept {
     // The same words MQTT.js uses, so the worker counts these as lost in flight either way.
     this.#acks.failAll(new Error('Connection closed'));
     this.#settle?.({ ok: false, reason: 'closed-before-connack' });
-    this.#closed?.();
+    this.#closed?.resolve();
     this.#closed = undefined;
     if (wasUp && !this.#closing) this.#onLost('connection-lost');
   }

@@ -36,11 +36,14 @@ export interface FakeBroker {
   /** Resolves (ack) or rejects; default: acked at once. */
   publish?: (session: FakeSession, topic: string, payload: string) => Promise<void>;
   subscribe?: (filter: string) => SubscribeOutcome;
+  /** The CONNACK's Session Present flag; default false (a clean session). */
+  sessionPresent?: (session: FakeSession) => boolean;
 }
 
 export class FakeSession implements Session {
   connected = false;
   usable = false;
+  sessionPresent = false;
   readonly lastConnectBytes: ConnectBytes = { connectBytes: 100, connackBytes: 4 };
   /** Every password sent, CONNECT or refresh, in order. */
   readonly passwords: string[] = [];
@@ -63,6 +66,7 @@ export class FakeSession implements Session {
     this.passwords.push(password);
     const outcome = this.broker.connect?.(this, password) ?? { ok: true };
     this.connected = this.usable = outcome.ok;
+    this.sessionPresent = outcome.ok && (this.broker.sessionPresent?.(this) ?? false);
     return Promise.resolve(outcome);
   }
 

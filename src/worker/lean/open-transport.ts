@@ -1,0 +1,11 @@
+/** The lean engine's byte stream to the broker: TCP or TLS (lean-socket.ts), or WebSocket (lean-websocket.ts). */
+import type { Duplex } from 'node:stream';
+import type { MqttPlan } from '../../scenario/plan.js';
+import type { DeviceEndpoint } from '../endpoint.js';
+import type { TlsTarget } from '../messages.js';
+import { openSocket } from './lean-socket.js';
+import { openWebSocket } from './lean-websocket.js';
+
+export function openTransport(endpoint: DeviceEndpoint, tls: TlsTarget | undefined, mqttPlan: MqttPlan): Duplex {
+  return /^wss?:/.test(endpoint.url) ? openWebSocket(endpoint, tls, mqttPlan) : openSocket(endpoint, tls, mqttPlan);
+}

@@ -1,0 +1,80 @@
+/**
+ * One device's session on each engine, against a real embedded broker: what a token refresh does
+ * to calls that arrive while it is under way. The whole-run view of both engines is
+ * test/e2e/behaviour-matrix.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunningBroker } from '../../src/broker/server.js';
+import type { MqttPlan } from '../../src/scenario/plan.js';
+import { createEngine } from '../../src/worker/engine.js';
+import type { Session } from '../../src/worker/session-api.js';
+import { ecToken, registerEc, startTestBroker } from '../broker/helpers.js';
+
+const ENGINES = ['lean', 'mqttjs'] as const;
+const plan = (engine: MqttPlan['engine']): MqttPlan => ({
+  protocolVersion: 4,
+  keepaliveSec: 30,
+  connectTimeoutMs: 5000,
+  clean: true,
+  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
+  engine,
+  sessionExpirySec: null,
+});
+
+/** Rejects when `promise` has not settled within `ms`: a hang, named. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms)));
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+describe('a session during its token refresh, on both engines', () => {
+  let broker: RunningBroker;
+  before(async () => {
+    // Downlinks every 100 ms to every connected device, so a listener can be heard.
+    broker = await startTestBroker({ downlink: { intervalMs: 100, qos: 1 } });
+    registerEc(broker, ...ENGINES.flatMap((e) => [`${e}-a`, `${e}-b`]));
+  });
+  after(() => broker.close());
+
+  for (const engine of ENGINES) {
+    async function open(deviceId: string): Promise<{ session: Session; close: () => void }> {
+      const sessions = createEngine({ engine });
+      const target = { url: `mqtt://127.0.0.1:${broker.port}` };
+      const session = sessions.session(deviceId, () => {}, target);
+      assert.deepEqual(await session.connect(target, plan(engine), await ecToken(deviceId)), { ok: true });
+      return { session, close: () => sessions.close() };
+    }
+
+    it(`a disconnect while a refresh is under way: both end, and the device is gone (${engine})`, async () => {
+      const { session, close } = await open(`${engine}-a`);
+      const target = { url: `mqtt://127.0.0.1:${broker.port}` };
+      const refresh = session.refresh(target, plan(engine), await ecToken(`${engine}-a`));
+      const disconnect = session.disconnect();
+      await within(Promise.all([refresh, disconnect]), 5000, 'refresh and disconnect');
+      // The refresh may have connected again after the disconnect; the worker closes that (worker-run.ts).
+      await within(session.disconnect(), 5000, 'the last disconnect');
+      assert.equal(session.connected, false);
+      close();
+    });
+
+    it(`a subscribe issued during a refresh goes out on the new connection, whose listener hears downlinks (${engine})`, async () => {
+      const { session, close } = await open(`${engine}-b`);
+      let received = 0;
+      session.onMessage(() => received++);
+      const target = { url: `mqtt://127.0.0.1:${broker.port}` };
+      const refresh = session.refresh(target, plan(engine), await ecToken(`${engine}-b`));
+      assert.equal(session.usable, true);
+      const subscribed = session.subscribe(`/down/device/id/${engine}-b`, 1);
+      assert.deepEqual(await refresh, { ok: true });
+      assert.deepEqual(await subscribed, { ok: true });
+      assert.equal(session.sessionPresent, false);
+      const deadline = Date.now() + 5000;
+      while (received < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(received >= 3, `received ${received}`);
+      await session.disconnect();
+      close();
+    });
+  }
+});
