@@ -17,8 +17,10 @@ export const EXIT_INTERNAL = 1;
 export const EXIT_CONFIG = 2;
 /** The broker could not be reached or refused the whole run. */
 export const EXIT_BROKER = 3;
-/** A worker thread crashed or hung; a partial report marked `failed` was written. */
-export const EXIT_WORKER = 4;
+/** The run failed (a worker crashed or hung, the broker failed); a partial report marked `failed` was written. */
+export const EXIT_FAILED = 4;
+/** @deprecated The old name of EXIT_FAILED, which covers any failed run, not only a worker's. */
+export const EXIT_WORKER = EXIT_FAILED;
 /**
  * The run did not happen: no device connected, or it sent under its minimum share of the plan
  * (`minSentPercent`, default 95%), or a shard started later than `--max-late`. Its report is
@@ -68,7 +70,7 @@ export class BrokerError extends HarnessError {
 
 export class WorkerError extends HarnessError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
-    super('ERR_WORKER', EXIT_WORKER, message, options);
+    super('ERR_WORKER', EXIT_FAILED, message, options);
   }
 }
 
@@ -76,4 +78,15 @@ export class ReportError extends HarnessError {
   constructor(message: string, options?: { hint?: string; cause?: unknown }) {
     super('ERR_REPORT', EXIT_INTERNAL, message, options);
   }
+}
+
+/** The message of anything thrown (an Error's message, else its text). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The `code` of a Node system error (ENOENT, EACCES, ...), if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
 }

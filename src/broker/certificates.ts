@@ -13,6 +13,7 @@ type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError, errorCode } from '../errors.js';
 
 export const DEFAULT_CERT_DIR = '.certs';
 
@@ -40,15 +41,36 @@ export async function ensureLocalCertificates(dir = DEFAULT_CERT_DIR, nowMs = Da
   return { caPath: join(dir, FILES.ca), caPem: made.caPem, certPem: made.certPem, keyPem: made.keyPem };
 }
 
+/** The set in `dir` if complete and fresh; undefined when a file is missing or the set is stale. */
 async function readExisting(dir: string, nowMs: number): Promise<LocalCertificates | undefined> {
+  const [caPem, certPem, keyPem] = await Promise.all([readPem(dir, FILES.ca), readPem(dir, FILES.cert), readPem(dir, FILES.key)]);
+  if (caPem === undefined || certPem === undefined || keyPem === undefined) return undefined;
   try {
-    const [caPem, certPem, keyPem] = await Promise.all([FILES.ca, FILES.cert, FILES.key].map((f) => readFile(join(dir, f), 'utf8')));
-    const cert = new X509Certificate(certPem as string);
+    const cert = new X509Certificate(certPem);
     // Remake a day before expiry, or when the files no longer belong together.
-    const fresh = Date.parse(cert.validTo) - DAY_MS > nowMs && cert.checkIssued(new X509Certificate(caPem as string)) && cert.checkPrivateKey(createPrivateKey(keyPem as string));
-    return fresh ? { caPath: join(dir, FILES.ca), caPem: caPem as string, certPem: certPem as string, keyPem: keyPem as string } : undefined;
+    const fresh = Date.parse(cert.validTo) - DAY_MS > nowMs && cert.checkIssued(new X509Certificate(caPem)) && cert.checkPrivateKey(createPrivateKey(keyPem));
+    return fresh ? { caPath: join(dir, FILES.ca), caPem, certPem, keyPem } : undefined;
   } catch {
+    // Not PEM we can parse (a write cut short): made again, like a stale set.
     return undefined;
+  }
+}
+
+/**
+ * One file of the set; undefined only when it does not exist. Any other failure (permissions, a
+ * folder in its place) is the user's to fix: making new certificates over it would hide it.
+ */
+async function readPem(dir: string, file: string): Promise<string | undefined> {
+  const path = join(dir, file);
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return undefined;
+    throw new ConfigError(`${path}: cannot read the local TLS certificates (${code ?? String(error)})`, {
+      hint: `Fix its permissions, or remove ${dir} to have new certificates made.`,
+      cause: error,
+    });
   }
 }
 
@@ -60,7 +82,7 @@ async function writeSecret(path: string, pem: string): Promise<void> {
 }
 
 type X509 = typeof import('@peculiar/x509');
-const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+const ALG: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
 async function makeCertificates(nowMs: number): Promise<{ caPem: string; caKeyPem: string; certPem: string; keyPem: string }> {
   await import('reflect-metadata');
@@ -125,12 +147,12 @@ async function makeServerCertificate(x509: X509, ca: Issued, nowMs: number): Pro
 
 async function pkcs8Pem(key: CryptoKey): Promise<string> {
   const keyObject: KeyObject = createPrivateKey({ key: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key)), format: 'der', type: 'pkcs8' });
-  return keyObject.export({ type: 'pkcs8', format: 'pem' }) as string;
+  return keyObject.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
 /** RFC 5280 §4.1.2.2: a positive serial of up to 20 octets; 16 random bytes, top bit clear. */
 function serial(): string {
   const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = (bytes[0] as number) & 0x7f;
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
   return Buffer.from(bytes).toString('hex');
 }

@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorCode, errorMessage } from '../errors.js';
 import type { Algorithm } from '../identity/algorithms.js';
 import { parsePublicKey } from '../identity/keys.js';
 import { loadKeystore } from '../identity/keystore.js';
@@ -20,7 +20,7 @@ export async function devicesFromKeysDir(dir: string, sameIdsAllowed = false): P
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
   } catch (error) {
-    throw new ConfigError(`--keys ${dir}: cannot read the folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(`--keys ${dir}: cannot read the folder: ${errorCode(error) ?? errorMessage(error)}`);
   }
   if (names.length === 0) throw new ConfigError(`--keys ${dir}: no *.json keystore files in it`, { hint: 'Point --keys at a folder like keys/<scenario>/ that a run created.' });
   const records = new Map<string, DeviceRecord>();
@@ -43,7 +43,7 @@ export async function devicesFromRegistryFile(file: string): Promise<DeviceRecor
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`--registry ${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(`--registry ${file}: cannot read it: ${errorCode(error) ?? errorMessage(error)}`);
   }
   return parseRegistryFile(text, file);
 }
@@ -54,7 +54,7 @@ export async function deviceFromPublicKeyFile(file: string, deviceId: string, al
   try {
     pem = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`--public-key ${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(`--public-key ${file}: cannot read it: ${errorCode(error) ?? errorMessage(error)}`);
   }
   const key = parsePublicKey(pem, file);
   const chosen = alg ?? algorithmForKey(key.asymmetricKeyType, key.asymmetricKeyDetails?.namedCurve);

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ensureLocalCertificates } from './certificates.js';
 import { startBroker } from './server.js';
 import type { BrokerThreadData, FromBrokerThread, ToBrokerThread } from './thread-messages.js';
+import { errorMessage } from '../errors.js';
 
 const port = parentPort;
 if (port === null) throw new Error('broker/thread.js must run as a worker thread');
@@ -42,9 +43,9 @@ try {
           break;
       }
     } catch (error) {
-      post({ type: 'error', id: message.id, message: (error as Error).message });
+      post({ type: 'error', id: message.id, message: errorMessage(error) });
     }
   });
 } catch (error) {
-  post({ type: 'failed', message: (error as Error).message });
+  post({ type: 'failed', message: errorMessage(error) });
 }

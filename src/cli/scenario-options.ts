@@ -9,7 +9,7 @@ export interface ScenarioFlags {
   minSentPercent?: number;
 }
 
-export function withScenarioFlags<T>(y: Argv<T>): Argv<T & ScenarioFlags> {
+export function withScenarioFlags<T>(y: Argv<T>) {
   return y
     .option('set', { type: 'string', array: true, describe: 'Override a scenario field: --set groups.0.count=5000 (repeatable)' })
     .option('broker', { type: 'string', describe: 'Override the broker: embedded or mqtt[s]://host:port, ws[s]://host:port/path; a comma list spreads devices over several' })

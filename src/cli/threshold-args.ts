@@ -1,5 +1,5 @@
 /** `--threshold` flags: the scenario grammar, marked as coming from the command line. */
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import { parseThreshold, type Threshold } from '../scenario/threshold.js';
 
 export function thresholdsFromArgs(values: readonly string[] | undefined): Threshold[] {
@@ -7,7 +7,7 @@ export function thresholdsFromArgs(values: readonly string[] | undefined): Thres
     try {
       return parseThreshold(text, { source: 'cli' });
     } catch (error) {
-      throw new ConfigError(`--threshold ${(error as Error).message}`, { hint: 'See "Thresholds" in docs/scenarios.md for the grammar.' });
+      throw new ConfigError(`--threshold ${errorMessage(error)}`, { hint: 'See "Thresholds" in docs/scenarios.md for the grammar.' });
     }
   });
 }

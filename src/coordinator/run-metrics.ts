@@ -8,6 +8,7 @@ import type { MetricsView, SectionView } from '../report/thresholds.js';
 import type { RunPlan } from '../scenario/plan.js';
 import type { WorkerSnapshot } from '../worker/messages.js';
 import { TimelineBuilder } from './timeline.js';
+import { itemAt } from '../util/item-at.js';
 import type { SilentEntry } from '../report/subscription-losses.js';
 
 interface Totals {
@@ -89,7 +90,7 @@ export class RunMetrics {
       section: (group) => {
         if (group === null) return viewOfTotals(total);
         const g = this.#plan.groups.findIndex((p) => p.name === group);
-        return g < 0 ? undefined : viewOfTotals(this.#run.groups[g] as MetricsTotals);
+        return g < 0 ? undefined : viewOfTotals(itemAt(this.#run.groups, g));
       },
     };
   }
@@ -109,7 +110,7 @@ function sumOf(totals: Totals): MetricsTotals {
 function sectionsByGroup(plan: RunPlan, totals: Totals): Record<string, MetricsSection> {
   const sections: Record<string, MetricsSection> = {};
   plan.groups.forEach((group, g) => {
-    sections[group.name] = metricsSection(totals.groups[g] as MetricsTotals);
+    sections[group.name] = metricsSection(itemAt(totals.groups, g));
   });
   return sections;
 }

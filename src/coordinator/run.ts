@@ -25,9 +25,10 @@ import type { EmbeddedBroker } from './embedded-broker.js';
 import { environmentInfo } from './environment.js';
 import { GeneratorWatch } from './generator-watch.js';
 import { probeBroker } from './probe.js';
-import type { ProgressEvent, ProgressListener } from './progress.js';
+import type { ProgressEvent } from './progress.js';
 import { ProgressTicks } from './progress-ticks.js';
 import { TickPacer } from './tick-pacer.js';
+import type { RunOptions } from './run-options.js';
 import { RunControl } from './run-control.js';
 import { CapacitySteps, crossedAbortThreshold } from './run-judges.js';
 import { RunMetrics, type StageTiming } from './run-metrics.js';
@@ -37,28 +38,9 @@ import { withSpread } from './target-spread.js';
 import { readTlsTarget } from './tls-files.js';
 import { piscinaRunner, WorkerPool } from './worker-pool.js';
 
-/** Moved to run-setup.ts; still exported here for callers of this module. */
+/** Moved to run-setup.ts and run-options.ts; still exported here for callers of this module. */
 export { checkPreflight } from './run-setup.js';
-
-export interface RunOptions {
-  /** The scenario file, recorded in the report. */
-  file: string;
-  /** Aborting stops the run gracefully; the result is marked `interrupted`. */
-  signal?: AbortSignal;
-  /** Aborting after `signal` stops waiting for the workers: the report holds what arrived. */
-  force?: AbortSignal;
-  onProgress?: ProgressListener;
-  /** Thresholds beyond the scenario's own (`--threshold`). */
-  thresholds?: Threshold[];
-  /** Run only slice `index` of `count` (a shard of a distributed run). */
-  shard?: ShardSpec;
-  /** Epoch ms at which the first stage begins (every shard the same moment); default: when ready. */
-  startAtMs?: number;
-  /** The run's id, the same in every shard (src/coordinator/run-id.ts); default: made here. */
-  runId?: string;
-  /** A shard ready later than `startAtMs` + this does not run (src/coordinator/late-start.ts). */
-  maxLateMs?: number;
-}
+export type { RunOptions } from './run-options.js';
 
 /** How long to let workers finish after a stop before giving up on them. */
 const STOP_GRACE_MS = 30_000;

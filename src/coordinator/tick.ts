@@ -1,4 +1,5 @@
 /** The once-a-second progress figures, from the run's totals so far. Pure: the coordinator calls it. */
+import { CONNECT_FAILED_PREFIX, ERRORS_PREFIX, METRIC } from '../metrics/metric-names.js';
 import type { MetricsTotals } from '../metrics/snapshot.js';
 import type { ProgressTick } from './progress.js';
 
@@ -20,9 +21,9 @@ export function buildTick(input: TickInput): ProgressTick {
   const { total, previous } = input;
   const errorsByReason: Record<string, number> = {};
   for (const [name, value] of Object.entries(total.counters)) {
-    if (name.startsWith('errors.') || name.startsWith('connectFailed.')) errorsByReason[name.slice(name.indexOf('.') + 1)] = value;
+    if (name.startsWith(ERRORS_PREFIX) || name.startsWith(CONNECT_FAILED_PREFIX)) errorsByReason[name.slice(name.indexOf('.') + 1)] = value;
   }
-  const ack = total.histogram('publishAckUs');
+  const ack = total.histogram(METRIC.publishAckUs);
   return {
     elapsedMs: input.nowMs - input.startedMs,
     stageIndex: input.stage?.index ?? -1,
@@ -30,10 +31,10 @@ export function buildTick(input: TickInput): ProgressTick {
     stageCount: input.stageCount,
     connected: input.connected,
     targetConnected: input.targetConnected,
-    published: total.counter('published'),
-    acked: total.counter('acked'),
-    publishedPerSec: total.counter('published') - (previous['published'] ?? 0),
-    ackedPerSec: total.counter('acked') - (previous['acked'] ?? 0),
+    published: total.counter(METRIC.published),
+    acked: total.counter(METRIC.acked),
+    publishedPerSec: total.counter(METRIC.published) - (previous[METRIC.published] ?? 0),
+    ackedPerSec: total.counter(METRIC.acked) - (previous[METRIC.acked] ?? 0),
     errors: Object.values(errorsByReason).reduce((a, b) => a + b, 0),
     errorsByReason,
     publishAckP50Us: ack.totalCount > 0 ? ack.getValueAtPercentile(50) : null,

@@ -4,7 +4,8 @@
  */
 import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
 import type { TimelinePoint } from '../report/run-result.js';
-import { METRIC, type WorkerSnapshot } from '../worker/messages.js';
+import { type WorkerSnapshot } from '../worker/messages.js';
+import { METRIC, isErrorCounter, sessionErrorCounter } from '../metrics/metric-names.js';
 
 const OPEN_SECONDS = 3;
 
@@ -36,7 +37,7 @@ export class TimelineBuilder {
       open.point.connectFailures += c[METRIC.connectFailed] ?? 0;
       open.point.published += c[METRIC.published] ?? 0;
       open.point.acked += c[METRIC.acked] ?? 0;
-      for (const [name, value] of Object.entries(c)) if (name.startsWith(METRIC.errorsBy)) open.point.errors += value;
+      for (const [name, value] of Object.entries(c)) if (isErrorCounter(name)) open.point.errors += value;
       addEvents(open.point, c);
       const encoded = group.histograms[METRIC.publishAckUs];
       if (encoded !== undefined) {
@@ -91,7 +92,7 @@ function addEvents(point: TimelinePoint, c: Readonly<Record<string, number>>): v
   const add = (field: 'lost' | 'reconnects' | 'refreshes', n: number): void => {
     if (n > 0) point[field] = (point[field] ?? 0) + n;
   };
-  add('lost', (c[`${METRIC.errorsBy}connection-lost`] ?? 0) + (c[METRIC.dropped] ?? 0));
+  add('lost', (c[sessionErrorCounter('connection-lost')] ?? 0) + (c[METRIC.dropped] ?? 0));
   add('reconnects', c[METRIC.reconnects] ?? 0);
   add('refreshes', c[METRIC.refreshes] ?? 0);
 }

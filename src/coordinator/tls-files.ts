@@ -3,7 +3,7 @@
  * the contents (through BrokerTarget) and never read the scenario's files themselves.
  */
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorCode, errorMessage } from '../errors.js';
 import type { TlsPlan } from '../scenario/plan.js';
 import type { TlsTarget } from '../worker/messages.js';
 
@@ -31,7 +31,7 @@ async function readPem(file: string | null, field: string, kind: 'CERTIFICATE' |
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${field}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new ConfigError(`${field}: cannot read ${file}: ${errorCode(error) ?? errorMessage(error)}`, { cause: error });
   }
   const pattern = kind === 'CERTIFICATE' ? /-----BEGIN CERTIFICATE-----/ : /-----BEGIN (?:[A-Z]+ )?(?:ENCRYPTED )?PRIVATE KEY-----/;
   if (!pattern.test(text)) throw new ConfigError(`${field}: ${file} holds no PEM ${kind === 'CERTIFICATE' ? 'certificate' : 'private key'} (expected -----BEGIN ${kind}-----)`);

@@ -7,6 +7,7 @@ import { MessageChannel, type MessagePort, type TransferListItem } from 'node:wo
 import { Piscina } from 'piscina';
 import type { Clock } from '../worker/clock.js';
 import type { CoordinatorToWorker, DeviceAssignment, WorkerResult, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
+import { coordinatorPort, type CoordinatorPort } from '../worker/typed-port.js';
 
 /** Workers send a snapshot every second and yield while signing: 15 s of silence is a hang. */
 export const WORKER_SILENCE_MS = 15_000;
@@ -53,7 +54,7 @@ export function piscinaRunner(workers: number): TaskRunner {
 export class WorkerPool {
   readonly #runner: TaskRunner;
   readonly #clock: Clock;
-  readonly #ports: MessagePort[] = [];
+  readonly #ports: CoordinatorPort[] = [];
   readonly #tasks: Promise<void>[] = [];
   readonly #finals: (WorkerResult | undefined)[] = [];
   /** When each worker was last heard from (any message), for the watchdog. */
@@ -68,15 +69,20 @@ export class WorkerPool {
   }
 
   /** Starts one task per shard of devices; `taskOf` fills in the rest of each task. */
-  start(shards: readonly DeviceAssignment[][], taskOf: (workerIndex: number, devices: DeviceAssignment[], port: MessagePort) => WorkerTask, events: WorkerPoolEvents): void {
+  start(
+    shards: readonly DeviceAssignment[][],
+    taskOf: (workerIndex: number, devices: DeviceAssignment[], port: MessagePort) => WorkerTask,
+    events: WorkerPoolEvents,
+  ): void {
     shards.forEach((devices, workerIndex) => {
       const { port1, port2 } = new MessageChannel();
-      port1.on('message', (message: WorkerToCoordinator) => {
+      const port = coordinatorPort(port1);
+      port.onMessage((message) => {
         this.#heardFrom(message);
         events.onMessage(message);
       });
       this.#lastHeardMs.set(workerIndex, this.#clock.nowMs());
-      this.#ports.push(port1);
+      this.#ports.push(port);
       const task = taskOf(workerIndex, devices, port2);
       this.#tasks.push(
         this.#runner.run(task, { transferList: [port2] }).then(
@@ -90,7 +96,7 @@ export class WorkerPool {
   }
 
   broadcast(message: CoordinatorToWorker): void {
-    for (const port of this.#ports) port.postMessage(message);
+    for (const port of this.#ports) port.post(message);
   }
 
   /** Workers silent for longer than WORKER_SILENCE_MS at `nowMs`. */

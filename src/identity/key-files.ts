@@ -4,7 +4,7 @@
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { KeyError } from '../errors.js';
+import { KeyError, errorCode, errorMessage } from '../errors.js';
 import type { Algorithm } from './algorithms.js';
 import { assertKeyFitsAlgorithm, assertKeysMatch, fingerprint, parsePrivateKey, parsePublicKey } from './keys.js';
 
@@ -22,8 +22,8 @@ export async function readKeyFile(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KeyError(`${path}: cannot read ${what}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`, { cause: error });
+    const code = errorCode(error);
+    throw new KeyError(`${path}: cannot read ${what}: ${code === 'ENOENT' ? 'no such file' : (code ?? errorMessage(error))}`, { cause: error });
   }
 }
 

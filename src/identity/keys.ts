@@ -4,7 +4,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { KeyError } from '../errors.js';
+import { KeyError, errorMessage } from '../errors.js';
 import { algorithmInfo, type Algorithm } from './algorithms.js';
 
 export const DEFAULT_RSA_BITS = 2048;
@@ -46,7 +46,7 @@ export function parsePrivateKey(pem: string, source: string, passphrase?: string
     throw new KeyError(
       encrypted && passphrase === undefined
         ? `${source}: the private key is encrypted and no passphrase was given`
-        : `${source}: not a private key in PEM (PKCS#8, PKCS#1 or SEC1): ${(cause as Error).message}`,
+        : `${source}: not a private key in PEM (PKCS#8, PKCS#1 or SEC1): ${errorMessage(cause)}`,
       { cause },
     );
   }
@@ -57,7 +57,7 @@ export function importPrivateJwk(jwk: JsonWebKey, source: string): KeyObject {
   try {
     return createPrivateKey({ key: jwk, format: 'jwk' });
   } catch (cause) {
-    throw new KeyError(`${source}: not a private JWK: ${(cause as Error).message}`, { cause });
+    throw new KeyError(`${source}: not a private JWK: ${errorMessage(cause)}`, { cause });
   }
 }
 
@@ -66,7 +66,7 @@ export function parsePublicKey(pem: string, source: string): KeyObject {
   try {
     return createPublicKey({ key: pem, format: 'pem' });
   } catch (cause) {
-    throw new KeyError(`${source}: not a public key, certificate or private key in PEM: ${(cause as Error).message}`, { cause });
+    throw new KeyError(`${source}: not a public key, certificate or private key in PEM: ${errorMessage(cause)}`, { cause });
   }
 }
 

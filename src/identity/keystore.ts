@@ -5,7 +5,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { KeyError } from '../errors.js';
+import { KeyError, errorCode, errorMessage } from '../errors.js';
 import { isAlgorithm, type Algorithm } from './algorithms.js';
 
 export const KEYSTORE_FORMAT = 'mqtt-jwt-bench-keystore';
@@ -40,8 +40,8 @@ export async function loadKeystore(path: string, alg?: Algorithm): Promise<Keyst
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && alg !== undefined) return { alg, devices: {} };
-    throw new KeyError(`${path}: cannot read keystore: ${(error as Error).message}`, { cause: error });
+    if (errorCode(error) === 'ENOENT' && alg !== undefined) return { alg, devices: {} };
+    throw new KeyError(`${path}: cannot read keystore: ${errorMessage(error)}`, { cause: error });
   }
   let data: unknown;
   try {

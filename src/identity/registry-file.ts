@@ -7,7 +7,7 @@
  * `publicKey` is an SPKI PEM or an X.509 certificate PEM. The reader never takes a kid on trust:
  * it recomputes every one from the key and refuses a record whose kid differs.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import { isAlgorithm, type Algorithm } from './algorithms.js';
 import { parseCsv, formatCsvRow } from './csv.js';
 import { assertKeyFitsAlgorithm, fingerprint, parsePublicKey } from './keys.js';
@@ -70,7 +70,7 @@ function checkRecord({ line, fields }: RawRecord, file: string): DeviceRecord {
     assertKeyFitsAlgorithm(key, alg, `device ${deviceId}`);
     computed = fingerprint(key);
   } catch (error) {
-    throw new ConfigError(`${where} ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(`${where} ${errorMessage(error)}`, { cause: error });
   }
   if (kid !== undefined && kid !== '' && kid !== computed) {
     throw new ConfigError(`${where} kid of device ${deviceId} is not the SHA-256 of its public key (expected ${computed}, got ${JSON.stringify(kid)})`);
@@ -83,7 +83,7 @@ function rawFromJson(text: string, file: string): RawRecord[] {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`${file} is not valid JSON: ${errorMessage(error)}`);
   }
   const devices = (data as { devices?: unknown } | null)?.devices;
   if (!Array.isArray(devices)) throw new ConfigError(`${file} must hold {"devices":[...]}`);

@@ -8,6 +8,7 @@
 import type { RunPlan, StagePlan } from '../scenario/plan.js';
 import type { CapacitySection, CapacityStep, StageRecord, ThresholdOutcome } from './run-result.js';
 import { evaluateThresholds, viewOfResult } from './thresholds.js';
+import { itemAt } from '../util/item-at.js';
 
 type ConnectStage = Extract<StagePlan, { type: 'connect' }>;
 
@@ -31,8 +32,8 @@ export function judgeStep(plan: RunPlan, record: StageRecord): CapacityStep | un
 export function capacityVerdict(steps: readonly CapacityStep[]): CapacitySection {
   const broken = steps.findIndex((s) => !s.held);
   const held = broken < 0 ? steps : steps.slice(0, broken);
-  const lastHeld = held.length === 0 ? null : (held[held.length - 1] as CapacityStep).ratePerSec;
-  const firstBroken = broken < 0 ? null : (steps[broken] as CapacityStep);
+  const lastHeld = held.length === 0 ? null : itemAt(held, held.length - 1).ratePerSec;
+  const firstBroken = broken < 0 ? null : itemAt(steps, broken);
   return { lastHeldPerSec: lastHeld, firstBrokenPerSec: firstBroken?.ratePerSec ?? null, verdict: verdictText(lastHeld, firstBroken, steps.length), steps: [...steps] };
 }
 

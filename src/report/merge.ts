@@ -11,6 +11,8 @@ import { metricsSection, SCHEMA_VERSION, type MetricsSection, type RunResult, ty
 import { evaluateThresholds, viewOfResult } from './thresholds.js';
 import { capacityVerdict, judgeStep } from './capacity.js';
 import { mergeTimelines } from './merge-timeline.js';
+import { ERRORS_PREFIX } from '../metrics/metric-names.js';
+import { itemAt } from '../util/item-at.js';
 import { checkOneRun } from './merge-checks.js';
 import { didNotRun, planShareOf } from './plan-share.js';
 import { concludeRun } from './verdict.js';
@@ -29,7 +31,7 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
   if (inputs.length === 0) throw new ConfigError('merge: name at least one report');
   checkCompatible(inputs);
   const results = inputs.map((i) => i.result);
-  const first = results[0] as RunResult;
+  const first = itemAt(results, 0);
   const startMs = Math.min(...results.map((r) => Date.parse(r.startedAt)));
   const endMs = Math.max(...results.map((r) => Date.parse(r.endedAt)));
   const total = addSections(results.map((r) => r.total));
@@ -80,7 +82,7 @@ function mergedShare(first: RunResult, total: MetricsSection): number {
 }
 
 function checkCompatible(inputs: readonly MergeInput[]): void {
-  const first = inputs[0] as MergeInput;
+  const first = itemAt(inputs, 0);
   checkScenarios(inputs, first);
   checkOneRun(inputs);
 }
@@ -133,7 +135,7 @@ export function addSections(sections: readonly MetricsSection[]): MetricsSection
 function sectionSnapshot(section: MetricsSection): MetricsSnapshot {
   const counters: Record<string, number> = { ...section.counters };
   for (const [k, v] of Object.entries(section.connectFailures)) counters[`connectFailed.${k}`] = v;
-  for (const [k, v] of Object.entries(section.errors)) counters[`errors.${k}`] = v;
+  for (const [k, v] of Object.entries(section.errors)) counters[`${ERRORS_PREFIX}${k}`] = v;
   const histograms: Record<string, string> = {};
   for (const [name, h] of Object.entries(section.histograms)) histograms[name] = h.encoded;
   return { counters, histograms };
@@ -154,7 +156,7 @@ function mergeStages(results: readonly RunResult[]): Omit<StageRecord, 'pace'>[]
       const endMs = Math.max(...parts.map((p) => Date.parse(p.endedAt)));
       return {
         index,
-        type: (parts[0] as StageRecord).type,
+        type: itemAt(parts, 0).type,
         startedAt: new Date(startMs).toISOString(),
         endedAt: new Date(endMs).toISOString(),
         durationMs: endMs - startMs,

@@ -1,6 +1,6 @@
 /** Reads a saved RunResult and checks it against the schema; a bad file is a ConfigError (exit 2). */
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorCode, errorMessage } from '../errors.js';
 import type { RunResult } from './run-result.js';
 import { runResultSchema } from './run-result-schema.js';
 import { SCHEMA_VERSION } from './run-result-schema.js';
@@ -10,7 +10,7 @@ export async function readRunResult(file: string): Promise<RunResult> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${file}: cannot read report: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new ConfigError(`${file}: cannot read report: ${errorCode(error) ?? errorMessage(error)}`, { cause: error });
   }
   return parseRunResult(text, file);
 }
@@ -20,7 +20,7 @@ export function parseRunResult(text: string, file: string): RunResult {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${file}: not JSON: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(`${file}: not JSON: ${errorMessage(error)}`, { cause: error });
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof data !== 'object' || data === null || version === undefined) throw new ConfigError(`${file}: not an mqtt-jwt-bench report (no schemaVersion)`);

@@ -2,6 +2,7 @@
  * The RunResult: one versioned JSON document holds everything a run measured. Every other
  * format (console, html, csv) is rendered from it, and can be rendered again later.
  */
+import { CONNECT_FAILED_PREFIX, ERRORS_PREFIX } from '../metrics/metric-names.js';
 import { summarizeHistogram } from '../metrics/histogram.js';
 import { MetricsTotals, type MetricsSnapshot } from '../metrics/snapshot.js';
 import type { z } from 'zod';
@@ -56,8 +57,6 @@ export type CaveatKind = z.infer<typeof caveatKindSchema>;
 export type Caveat = z.infer<typeof caveatSchema>;
 export type SubscriptionLoss = z.infer<typeof subscriptionLossSchema>;
 
-const CONNECT_FAILED_PREFIX = 'connectFailed.';
-const ERRORS_PREFIX = 'errors.';
 
 /** Shapes accumulated metrics into a report section (flat counters split by prefix). */
 export function metricsSection(totals: MetricsTotals): MetricsSection {

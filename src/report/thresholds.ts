@@ -7,6 +7,7 @@ import { decodeHistogram, type Histogram } from '../metrics/histogram.js';
 import { compareWith, type Threshold } from '../scenario/threshold.js';
 import type { RunPlan } from '../scenario/plan.js';
 import type { MetricsSection, RunResult, StageRecord, ThresholdOutcome } from './run-result.js';
+import { ERRORS_PREFIX, isErrorCounter, METRIC, errorCounter } from '../metrics/metric-names.js';
 
 /** One section's figures: counters by their flat names (`errors.x`, `connectFailed.y`). */
 export interface SectionView {
@@ -112,7 +113,7 @@ export function thresholdMetrics(plan: Pick<RunPlan, 'stages'>): Map<string, Thr
   const counters = [...KNOWN_COUNTERS, 'ackedLate', 'connectBytes', 'connackBytes', 'subscribed', 'received', 'receivedWithoutTimestamp', 'refreshes', 'dropped', 'reconnects', 'reconnectAttempts', 'reconnectGaveUp'];
   return new Map<string, ThresholdMetric>([...histograms.map(([name, reason]) => [name, none(reason)] as const), ...counters.map((name) => [name, { kind: 'counter' }] as const)]);
 }
-const PUBLISH_ERRORS = ['errors.publish-failed', 'errors.ack-timeout', 'errors.not-connected'];
+const PUBLISH_ERRORS = [errorCounter('publish-failed'), errorCounter('ack-timeout'), errorCounter('not-connected')];
 
 /**
  * connect: failed connects ÷ attempts. publish: failed, unacknowledged or unsendable messages
@@ -121,11 +122,11 @@ const PUBLISH_ERRORS = ['errors.publish-failed', 'errors.ack-timeout', 'errors.n
 function errorRate(metric: string | null, s: SectionView): number | string {
   const sum = (names: string[]): number => names.reduce((n, name) => n + s.counter(name), 0);
   const connectAttempts = s.counter('connectAttempts');
-  const publishDue = s.counter('published') + s.counter('errors.not-connected');
+  const publishDue = s.counter(METRIC.published) + s.counter(errorCounter('not-connected'));
   if (metric === 'connect') return connectAttempts > 0 ? s.counter('connectFailed') / connectAttempts : 'no connect attempts';
   if (metric === 'publish') return publishDue > 0 ? sum(PUBLISH_ERRORS) / publishDue : 'no messages due';
   if (metric !== null) return `error_rate is defined for connect, publish and the whole run, not "${metric}"`;
-  const errors = s.counter('connectFailed') + sum(s.counterNames().filter((n) => n.startsWith('errors.')));
+  const errors = s.counter('connectFailed') + sum(s.counterNames().filter(isErrorCounter));
   const attempts = connectAttempts + publishDue;
   return attempts > 0 ? errors / attempts : 0;
 }
@@ -167,7 +168,7 @@ export function viewOfResult(result: Pick<RunResult, 'total' | 'groups' | 'durat
 function viewOfSection(section: MetricsSection): SectionView {
   const counters: Record<string, number> = { ...section.counters };
   for (const [k, v] of Object.entries(section.connectFailures)) counters[`connectFailed.${k}`] = v;
-  for (const [k, v] of Object.entries(section.errors)) counters[`errors.${k}`] = v;
+  for (const [k, v] of Object.entries(section.errors)) counters[`${ERRORS_PREFIX}${k}`] = v;
   const decoded = new Map<string, Histogram>();
   return {
     counter: (name) => counters[name] ?? 0,

@@ -1,7 +1,7 @@
 /** Writes reports atomically (temp file, then rename), so a report is whole or absent. */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ReportError } from '../errors.js';
+import { ReportError, errorMessage } from '../errors.js';
 import type { RunResult } from './run-result.js';
 
 /**
@@ -44,6 +44,6 @@ export async function writeTextFile(path: string, text: string): Promise<void> {
     await writeFile(temp, text);
     await rename(temp, path);
   } catch (error) {
-    throw new ReportError(`${path}: cannot write: ${(error as Error).message}`, { cause: error });
+    throw new ReportError(`${path}: cannot write: ${errorMessage(error)}`, { cause: error });
   }
 }

@@ -5,7 +5,7 @@
  * until the stack overflows. A scenario is a tree, so a cycle is refused here, by name.
  */
 import type { Document } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 
 /** Aliases allowed in one scenario; yaml's own default, stated here so it is a decision. */
 const MAX_ALIAS_COUNT = 100;
@@ -15,7 +15,7 @@ export function documentData(doc: Document, file: string): unknown {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new ConfigError(`${file}: not valid YAML: ${errorMessage(error).split('\n')[0]}`, { cause: error });
   }
   if (hasCycle(data)) throw new ConfigError(`${file}: not valid as a scenario: an anchor contains an alias of itself (a scenario must be a tree)`);
   return data;

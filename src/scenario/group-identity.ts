@@ -4,8 +4,8 @@
  */
 import type { PlanProblem } from './plan.js';
 import { jsonTemplateText, payloadTemplateProblems, type PayloadPlan } from './payload.js';
-import type { GroupInput } from './schema.js';
-import { parseSizeBytes } from './units.js';
+import type { ScenarioGroup } from './schema.js';
+import { errorCode, errorMessage } from '../errors.js';
 
 export const DEFAULT_ID_PATTERN = 'device-{index:05}';
 
@@ -30,7 +30,7 @@ export interface GroupIdentity {
   ids: string[] | null;
 }
 
-export function planGroupIdentity(g: GroupInput, path: (string | number)[], readIds: IdListReader | undefined, problems: PlanProblem[]): GroupIdentity {
+export function planGroupIdentity(g: ScenarioGroup, path: (string | number)[], readIds: IdListReader | undefined, problems: PlanProblem[]): GroupIdentity {
   if (g.ids === undefined) {
     if (g.count === undefined) problems.push({ path: [...path, 'count'], message: 'required: the number of devices (or ids: a file of device ids)' });
     return { count: g.count ?? 1, idPattern: g.idPattern ?? DEFAULT_ID_PATTERN, ids: null };
@@ -53,7 +53,7 @@ function readIdFile(file: string, path: (string | number)[], readIds: IdListRead
   try {
     ids = parseIdList(readIds(file));
   } catch (error) {
-    problems.push({ path: [...path, 'ids'], message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    problems.push({ path: [...path, 'ids'], message: `cannot read ${file}: ${errorCode(error) ?? errorMessage(error)}` });
     return [];
   }
   if (ids.length === 0) problems.push({ path: [...path, 'ids'], message: `${file} holds no device ids` });
@@ -68,8 +68,8 @@ function readIdFile(file: string, path: (string | number)[], readIds: IdListRead
 }
 
 /** The payload plan, or problems with the template's placeholders. */
-export function planPayload(payload: GroupInput['payload'], path: (string | number)[], problems: PlanProblem[]): PayloadPlan {
-  if (typeof payload === 'object' && 'size' in payload) return { kind: 'size', bytes: parseSizeBytes(payload.size) as number };
+export function planPayload(payload: ScenarioGroup['payload'], path: (string | number)[], problems: PlanProblem[]): PayloadPlan {
+  if (typeof payload === 'object' && 'size' in payload) return { kind: 'size', bytes: payload.size };
   const json = typeof payload === 'object';
   const template = json ? jsonTemplateText(payload.json) : payload;
   for (const problem of payloadTemplateProblems(template)) problems.push({ path: [...path, 'payload'], message: problem });

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorCode, errorMessage } from '../errors.js';
 import { suggestKey } from './did-you-mean.js';
 import { documentData } from './document-data.js';
 import { scenarioText } from './scenario-text.js';
@@ -37,7 +37,7 @@ export async function loadScenarioFile(file: string, options: LoadOptions = {}):
     bytes = await readFile(file);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`${file}: cannot read scenario: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new ConfigError(`${file}: cannot read scenario: ${errorCode(error) ?? errorMessage(error)}`, { cause: error });
   }
   return parseScenario(scenarioText(bytes, file), file, options);
 }

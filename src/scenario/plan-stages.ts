@@ -3,46 +3,59 @@
  * fields that stages must keep. Kept apart from plan.ts so each file holds one idea.
  */
 import type { GroupPlan, PlanProblem, StagePlan } from './plan.js';
-import type { Scenario, StageInput } from './schema.js';
-import { parseDurationMs, parseRatePerSec } from './units.js';
+import type { Scenario, ScenarioStage } from './schema.js';
+import { formatDurationMs } from './units.js';
 
-export type ExtraStagePlan =
-  | { type: 'reconnect-storm'; groups: string[]; percent: number; ratePerSec: number | null }
-  | {
-      type: 'downlink';
-      /** The receiving groups. */
-      groups: string[];
-      /** The sending (backend) group. */
-      from: string;
-      ratePerDevicePerSec: number;
-      countPerDevice: number;
-      qos: 0 | 1 | 2;
-      retain: false;
-      topicTemplate: string;
-    }
-  | { type: 'pause'; groups: string[]; durationMs: number };
+/** A reconnect storm: a share of the connected devices dropped abruptly, then back at a rate. */
+export interface ReconnectStormPlan {
+  type: 'reconnect-storm';
+  groups: string[];
+  percent: number;
+  ratePerSec: number | null;
+}
 
-export function planExtraStage(stage: Extract<StageInput, { type: 'reconnect-storm' | 'pause' }>, applies: string[]): ExtraStagePlan {
-  if (stage.type === 'pause') return { type: 'pause', groups: [], durationMs: parseDurationMs(stage.duration) as number };
-  return { type: 'reconnect-storm', groups: applies, percent: stage.percent, ratePerSec: stage.rate === undefined ? null : (parseRatePerSec(stage.rate) as number) };
+/** Downlinks from a backend group to every device of the receiving groups. */
+export interface DownlinkPlan {
+  type: 'downlink';
+  /** The receiving groups. */
+  groups: string[];
+  /** The sending (backend) group. */
+  from: string;
+  ratePerDevicePerSec: number;
+  countPerDevice: number;
+  qos: 0 | 1 | 2;
+  retain: false;
+  topicTemplate: string;
+}
+
+/** Nothing happens for a while; no connection is needed. */
+export interface PausePlan {
+  type: 'pause';
+  groups: string[];
+  durationMs: number;
+}
+
+export function planExtraStage(stage: Extract<ScenarioStage, { type: 'reconnect-storm' | 'pause' }>, applies: string[]): ReconnectStormPlan | PausePlan {
+  if (stage.type === 'pause') return { type: 'pause', groups: [], durationMs: stage.duration };
+  return { type: 'reconnect-storm', groups: applies, percent: stage.percent, ratePerSec: stage.rate ?? null };
 }
 
 /**
  * A publish stage's rate per device: `rate` as written, or `totalRate` shared by the stage's
  * devices. Exactly one must be given.
  */
-export function planPublishRate(stage: { rate?: string | undefined; totalRate?: string | undefined }, index: number, groups: GroupPlan[], applies: string[], problems: PlanProblem[]): number {
+export function planPublishRate(stage: { rate?: number | undefined; totalRate?: number | undefined }, index: number, groups: GroupPlan[], applies: string[], problems: PlanProblem[]): number {
   if ((stage.rate === undefined) === (stage.totalRate === undefined)) {
     problems.push({ path: ['stages', index], message: 'a publish stage needs exactly one of rate (per device) or totalRate (across its devices)' });
     return 1;
   }
-  if (stage.rate !== undefined) return parseRatePerSec(stage.rate) as number;
+  if (stage.rate !== undefined) return stage.rate;
   const devices = groups.filter((g) => applies.includes(g.name)).reduce((n, g) => n + g.count, 0);
-  return (parseRatePerSec(stage.totalRate as string) as number) / Math.max(1, devices);
+  return (stage.totalRate ?? 1) / Math.max(1, devices);
 }
 
 /** A downlink stage: a backend group sends to every device of the receiving groups at a rate each. */
-export function planDownlinkStage(stage: Extract<StageInput, { type: 'downlink' }>, index: number, groups: GroupPlan[], problems: PlanProblem[]): ExtraStagePlan {
+export function planDownlinkStage(stage: Extract<ScenarioStage, { type: 'downlink' }>, index: number, groups: GroupPlan[], problems: PlanProblem[]): DownlinkPlan {
   const known = groups.map((g) => g.name);
   if (!known.includes(stage.from)) problems.push({ path: ['stages', index, 'from'], message: `no group named "${stage.from}" (groups: ${known.join(', ')})` });
   const receivers = stage.groups ?? known.filter((g) => g !== stage.from);
@@ -52,8 +65,8 @@ export function planDownlinkStage(stage: Extract<StageInput, { type: 'downlink' 
   if ((stage.count === undefined) === (stage.duration === undefined)) {
     problems.push({ path: ['stages', index], message: 'a downlink stage needs exactly one of duration or count' });
   } else if (stage.duration !== undefined) {
-    count = Math.floor(((parseDurationMs(stage.duration) as number) / 1000) * rate + 1e-9);
-    if (count < 1) problems.push({ path: ['stages', index, 'duration'], message: `${stage.duration} is shorter than one interval (${(1000 / rate).toFixed(0)}ms per device)` });
+    count = Math.floor((stage.duration / 1000) * rate + 1e-9);
+    if (count < 1) problems.push({ path: ['stages', index, 'duration'], message: `${formatDurationMs(stage.duration)} is shorter than one interval (${(1000 / rate).toFixed(0)}ms per device)` });
   }
   return { type: 'downlink', groups: receivers, from: stage.from, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: false, topicTemplate: stage.topic };
 }

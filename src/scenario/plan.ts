@@ -2,21 +2,27 @@
  * The RunPlan: what the code runs. Plain, serialisable data with every default applied, built
  * from a validated Scenario by a pure function. Cross-field rules live here too, and report
  * problems with their paths exactly like the schema does.
+ *
+ * Longer than 300 lines on purpose: a third of it is the RunPlan's type declarations, which every
+ * other module imports from here, and the rest is one pure function (buildPlan) with its group and
+ * stage helpers. Stages beyond the basic five already live in plan-stages.ts.
  */
 import type { Algorithm } from '../identity/algorithms.js';
 import type { ExtraValue, TokenSpec } from '../identity/token.js';
 import { topicFilterProblem } from '../util/topic-filter.js';
 import { renderTemplate } from '../util/template.js';
-import type { GroupInput, Scenario, StageInput } from './schema.js';
+import type { ScenarioGroup, Scenario, ScenarioStage } from './schema.js';
 import { parseThreshold, type Threshold } from './threshold.js';
 import { expandLocalAddresses } from './local-addresses.js';
 import { planTls, type TlsPlan } from './tls-plan.js';
 import { stageLayout, type StageLayout, type StageOrder } from './stage-layout.js';
-import { parseDurationMs, parseRatePerSec, parseSizeBytes } from './units.js';
 import type { RampPlan } from './arrival.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
 import type { PayloadPlan } from './payload.js';
-import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, type ExtraStagePlan } from './plan-stages.js';
+import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, type DownlinkPlan, type PausePlan, type ReconnectStormPlan } from './plan-stages.js';
+import { formatDurationMs, formatRatePerSec } from './units.js';
+import { errorMessage } from '../errors.js';
+import { itemAt } from '../util/item-at.js';
 
 export type { TlsPlan } from './tls-plan.js';
 
@@ -96,7 +102,9 @@ export type StagePlan =
   | { type: 'subscribe'; groups: string[]; topicTemplate: string; qos: 0 | 1 | 2; measure: 'uplink' | 'downlink'; timestampField: string }
   | { type: 'hold'; groups: string[]; durationMs: number }
   | { type: 'disconnect'; groups: string[]; ratePerSec: number | null }
-  | ExtraStagePlan;
+  | ReconnectStormPlan
+  | DownlinkPlan
+  | PausePlan;
 
 export interface CapacityPlan {
   /** Checked on each connect stage's own figures as soon as it ends. */
@@ -139,9 +147,6 @@ export interface PlanContext {
 }
 
 /** Turns text already checked by the schema into a number (the regexes guarantee it parses). */
-const ms = (text: string): number => parseDurationMs(text) as number;
-const perSec = (text: string): number => parseRatePerSec(text) as number;
-const bytes = (text: string): number => parseSizeBytes(text) as number;
 
 export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'> & { ids?: string[] | null }, localIndex: number): string {
   const listed = group.ids?.[localIndex];
@@ -178,14 +183,14 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     workers: scenario.workers ?? Math.max(1, context.availableCores),
     mqtt: {
       protocolVersion: scenario.mqtt.protocolVersion,
-      keepaliveSec: Math.round(ms(scenario.mqtt.keepalive) / 1000),
-      connectTimeoutMs: ms(scenario.mqtt.connectTimeout),
+      keepaliveSec: Math.round(scenario.mqtt.keepalive / 1000),
+      connectTimeoutMs: scenario.mqtt.connectTimeout,
       clean: scenario.mqtt.clean,
-      sessionExpirySec: scenario.mqtt.sessionExpiry === undefined ? null : ms(scenario.mqtt.sessionExpiry) / 1000,
+      sessionExpirySec: scenario.mqtt.sessionExpiry === undefined ? null : scenario.mqtt.sessionExpiry / 1000,
       reconnect: {
         enabled: scenario.mqtt.reconnect.enabled,
-        initialDelayMs: ms(scenario.mqtt.reconnect.initialDelay),
-        maxDelayMs: ms(scenario.mqtt.reconnect.maxDelay),
+        initialDelayMs: scenario.mqtt.reconnect.initialDelay,
+        maxDelayMs: scenario.mqtt.reconnect.maxDelay,
         maxAttempts: scenario.mqtt.reconnect.maxAttempts,
       },
       engine: scenario.mqtt.engine,
@@ -206,7 +211,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
 function planBroker(broker: Scenario['broker']): BrokerPlan {
   if (broker === 'embedded') return { kind: 'embedded' };
   const urls = typeof broker === 'string' ? [broker] : broker;
-  return { kind: 'url', url: urls[0] as string, urls };
+  return { kind: 'url', url: itemAt(urls, 0), urls };
 }
 
 function planLocalAddresses(scenario: Scenario, problems: PlanProblem[]): string[] {
@@ -230,7 +235,7 @@ function planThresholds(entries: Scenario['thresholds'], path: string[], problem
       }
       thresholds.push(threshold);
     } catch (error) {
-      problems.push({ path: [...path, i], message: (error as Error).message });
+      problems.push({ path: [...path, i], message: errorMessage(error) });
     }
   });
   return thresholds;
@@ -238,16 +243,16 @@ function planThresholds(entries: Scenario['thresholds'], path: string[], problem
 
 function planEmbedded(e: Scenario['embedded']): EmbeddedBrokerPlan {
   return {
-    skewSec: ms(e.skew) / 1000,
-    maxLifetimeSec: ms(e.maxLifetime) / 1000,
+    skewSec: e.skew / 1000,
+    maxLifetimeSec: e.maxLifetime / 1000,
     requireKid: e.requireKid,
-    maxTokenBytes: bytes(e.maxTokenSize),
+    maxTokenBytes: e.maxTokenSize,
     tls: e.tls,
     expiryDisconnect: e.expiryDisconnect,
     maxQos: e.maxQos,
-    connectTimeoutMs: ms(e.connectTimeout),
-    maxPacketBytes: bytes(e.maxPacketSize),
-    downlink: e.downlink === undefined ? null : { intervalMs: ms(e.downlink.interval), qos: e.downlink.qos },
+    connectTimeoutMs: e.connectTimeout,
+    maxPacketBytes: e.maxPacketSize,
+    downlink: e.downlink === undefined ? null : { intervalMs: e.downlink.interval, qos: e.downlink.qos },
   };
 }
 
@@ -277,8 +282,8 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
       problems.push({ path: ['groups', i, 'idPattern'], message: `gives the same device ids as group "${other}"; client ids must be unique` });
     }
     seenPatterns.set(idPattern, g.name);
-    if (g.token.refreshBefore !== undefined && ms(g.token.refreshBefore) >= ms(g.token.lifetime)) {
-      problems.push({ path: ['groups', i, 'token', 'refreshBefore'], message: `${g.token.refreshBefore} must be shorter than the token lifetime ${g.token.lifetime}` });
+    if (g.token.refreshBefore !== undefined && g.token.refreshBefore >= g.token.lifetime) {
+      problems.push({ path: ['groups', i, 'token', 'refreshBefore'], message: `${formatDurationMs(g.token.refreshBefore)} must be shorter than the token lifetime ${formatDurationMs(g.token.lifetime)}` });
     }
     if (ids === null && !idPattern.includes('{index') && count > 1) {
       problems.push({ path: ['groups', i, 'idPattern'], message: `must contain {index} to give ${count} devices distinct ids` });
@@ -294,10 +299,10 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
       rsaBits: g.rsaBits,
       keys: planKeys(g, scenarioName),
       token: {
-        lifetimeSec: ms(g.token.lifetime) / 1000,
+        lifetimeSec: g.token.lifetime / 1000,
         audienceTemplate: g.token.audience,
         includeKid: g.token.kid,
-        refreshBeforeSec: ms(g.token.refreshBefore) / 1000,
+        refreshBeforeSec: g.token.refreshBefore / 1000,
         claims: g.token.claims ?? {},
         headers: g.token.headers ?? {},
       },
@@ -310,7 +315,7 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
   });
 }
 
-function planKeys(g: GroupInput, scenarioName: string): KeySourcePlan {
+function planKeys(g: ScenarioGroup, scenarioName: string): KeySourcePlan {
   const keys = g.keys;
   switch (keys.mode) {
     case 'per-device':
@@ -330,7 +335,7 @@ export function tokenSpec(group: Pick<GroupPlan, 'alg' | 'token'>): TokenSpec {
   return { alg: group.alg, audienceTemplate: t.audienceTemplate, lifetimeSec: t.lifetimeSec, includeKid: t.includeKid, claims: t.claims, headers: t.headers };
 }
 
-function planStage(stage: StageInput, index: number, groups: GroupPlan[], problems: PlanProblem[]): StagePlan {
+function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], problems: PlanProblem[]): StagePlan {
   const known = new Set(groups.map((g) => g.name));
   const listed = 'groups' in stage ? stage.groups : undefined;
   (listed ?? []).forEach((name, j) => {
@@ -343,14 +348,14 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
       return {
         type: 'connect',
         groups: applies,
-        ratePerSec: stage.rate === undefined ? null : perSec(stage.rate),
-        ramp: stage.ramp === undefined ? null : { fromPerSec: perSec(stage.ramp.from), toPerSec: perSec(stage.ramp.to), overMs: ms(stage.ramp.over) },
+        ratePerSec: stage.rate === undefined ? null : stage.rate,
+        ramp: stage.ramp === undefined ? null : { fromPerSec: stage.ramp.from, toPerSec: stage.ramp.to, overMs: stage.ramp.over },
         order: stage.order,
       };
     case 'hold':
-      return { type: 'hold', groups: applies, durationMs: ms(stage.duration) };
+      return { type: 'hold', groups: applies, durationMs: stage.duration };
     case 'disconnect':
-      return { type: 'disconnect', groups: applies, ratePerSec: stage.rate === undefined ? null : perSec(stage.rate) };
+      return { type: 'disconnect', groups: applies, ratePerSec: stage.rate === undefined ? null : stage.rate };
     case 'reconnect-storm':
     case 'pause':
       return planExtraStage(stage, applies);
@@ -367,9 +372,9 @@ function planStage(stage: StageInput, index: number, groups: GroupPlan[], proble
       if ((stage.count === undefined) === (stage.duration === undefined)) {
         problems.push({ path: ['stages', index], message: 'a publish stage needs exactly one of duration or count' });
       } else if (stage.duration !== undefined) {
-        count = Math.floor((ms(stage.duration) / 1000) * rate + 1e-9);
+        count = Math.floor((stage.duration / 1000) * rate + 1e-9);
         if (count < 1) {
-          problems.push({ path: ['stages', index, 'duration'], message: `${stage.duration} is shorter than one interval at ${stage.rate ?? stage.totalRate} (${(1000 / rate).toFixed(0)}ms per device)` });
+          problems.push({ path: ['stages', index, 'duration'], message: `${formatDurationMs(stage.duration)} is shorter than one interval at ${formatRatePerSec(stage.rate ?? stage.totalRate ?? rate)} (${(1000 / rate).toFixed(0)}ms per device)` });
         }
       }
       return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain, order: stage.order };

@@ -6,13 +6,28 @@
 import { z } from 'zod';
 import { ALGORITHMS } from '../identity/algorithms.js';
 import { DEFAULT_AUDIENCE_TEMPLATE, RESERVED_CLAIMS, RESERVED_HEADERS } from '../identity/token.js';
-import { DURATION_EXAMPLE, DURATION_PATTERN, parseRatePerSec, RATE_EXAMPLE, RATE_PATTERN, SIZE_EXAMPLE, SIZE_PATTERN } from './units.js';
+import { DURATION_EXAMPLE, DURATION_PATTERN, parseDurationMs, parseRatePerSec, parseSizeBytes, RATE_EXAMPLE, RATE_PATTERN, SIZE_EXAMPLE, SIZE_PATTERN } from './units.js';
 
-const duration = z.string().regex(new RegExp(DURATION_PATTERN), { error: `expected ${DURATION_EXAMPLE}` });
-const rate = z
-  .string()
-  .regex(new RegExp(RATE_PATTERN), { error: `expected ${RATE_EXAMPLE}`, abort: true })
-  .refine((text) => parseRatePerSec(text) !== undefined, { error: 'expected a rate above zero' });
+/**
+ * Text with a unit, checked against its pattern and turned into a number (ms, per second, bytes),
+ * so the plan never parses it again. Defaults of these fields are prefaults: written as text, as
+ * users write them, and parsed like any other value.
+ */
+function withUnit(pattern: string, example: string, parse: (text: string) => number | undefined, refused: string) {
+  return z
+    .string()
+    .regex(new RegExp(pattern), { error: `expected ${example}`, abort: true })
+    .transform((text, ctx) => {
+      const value = parse(text);
+      if (value !== undefined) return value;
+      ctx.issues.push({ code: 'custom', message: refused, input: text });
+      return z.NEVER;
+    });
+}
+/** Milliseconds. */
+const duration = withUnit(DURATION_PATTERN, DURATION_EXAMPLE, parseDurationMs, `expected ${DURATION_EXAMPLE}`);
+/** Per second. */
+const rate = withUnit(RATE_PATTERN, RATE_EXAMPLE, parseRatePerSec, 'expected a rate above zero');
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'expected a name of letters, digits, ".", "_" or "-"' });
 const groupNames = z.array(name).min(1).optional().describe('Groups this stage applies to (default: all).');
 const order = z
@@ -43,8 +58,8 @@ export const RECONNECT_DEFAULTS = { enabled: true, initialDelay: '250ms', maxDel
 const reconnect = z
   .strictObject({
     enabled: z.boolean().default(RECONNECT_DEFAULTS.enabled).describe('Reconnect a device whose connection was lost (not one the harness closed).'),
-    initialDelay: duration.default(RECONNECT_DEFAULTS.initialDelay).describe('Backoff before the first attempt; doubles each attempt.'),
-    maxDelay: duration.default(RECONNECT_DEFAULTS.maxDelay).describe('Longest backoff between attempts.'),
+    initialDelay: duration.prefault(RECONNECT_DEFAULTS.initialDelay).describe('Backoff before the first attempt; doubles each attempt.'),
+    maxDelay: duration.prefault(RECONNECT_DEFAULTS.maxDelay).describe('Longest backoff between attempts.'),
     maxAttempts: z.int().min(1).max(1000).default(RECONNECT_DEFAULTS.maxAttempts).describe('Attempts before the device gives up.'),
   })
   .describe('Reconnects after a lost connection: exponential backoff, each delay jittered to 50-100%.');
@@ -92,16 +107,17 @@ const extras = (reserved: readonly string[], what: string) =>
 
 const token = z
   .strictObject({
-    lifetime: duration.default('20m').describe('exp − iat.'),
+    lifetime: duration.prefault('20m').describe('exp − iat.'),
     audience: z.string().min(1).default(DEFAULT_AUDIENCE_TEMPLATE).describe('The aud claim; {deviceId} is replaced.'),
     kid: z.boolean().default(true).describe('Put the key fingerprint in the header as kid.'),
-    refreshBefore: duration.default('1m').describe('In runs longer than the lifetime, reconnect with a fresh token this long before exp.'),
+    refreshBefore: duration.prefault('1m').describe('In runs longer than the lifetime, reconnect with a fresh token this long before exp.'),
     claims: extras(RESERVED_CLAIMS, 'token.claims').describe('Extra claims; string values are templates ({deviceId}).'),
     headers: extras(RESERVED_HEADERS, 'token.headers').describe('Extra protected headers; string values are templates.'),
   })
   .describe('Claims of each device token.');
 
-const size = z.string().regex(new RegExp(SIZE_PATTERN), { error: `expected ${SIZE_EXAMPLE}` });
+/** Bytes. */
+const size = withUnit(SIZE_PATTERN, SIZE_EXAMPLE, parseSizeBytes, `expected ${SIZE_EXAMPLE}`);
 
 const payload = z
   .union([
@@ -120,9 +136,9 @@ export const groupSchema = z
     alg: z.enum(ALGORITHMS).default('ES256'),
     rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
     keys: keys.default({ mode: 'per-device' }),
-    token: token.default({ lifetime: '20m', audience: DEFAULT_AUDIENCE_TEMPLATE, kid: true, refreshBefore: '1m' }),
+    token: token.prefault({ lifetime: '20m', audience: DEFAULT_AUDIENCE_TEMPLATE, kid: true, refreshBefore: '1m' }),
     topic: z.string().min(1).default(DEFAULT_UPLINK_TOPIC).describe('Uplink topic; {deviceId}, {group}, {seq}.'),
-    payload: payload.default(DEFAULT_PAYLOAD_TEMPLATE),
+    payload: payload.prefault(DEFAULT_PAYLOAD_TEMPLATE),
   })
   .describe('A group of devices that share credentials, topic and payload.');
 
@@ -188,11 +204,11 @@ export const stageSchema = z.discriminatedUnion('type', [connectStage, publishSt
 export const MQTT_DEFAULTS = { protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, tlsResumption: false, engine: 'lean' } as const;
 const mqtt = z.strictObject({
   protocolVersion: z.union([z.literal(4), z.literal(5)]).default(MQTT_DEFAULTS.protocolVersion).describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),
-  keepalive: duration.default(MQTT_DEFAULTS.keepalive),
-  connectTimeout: duration.default(MQTT_DEFAULTS.connectTimeout),
+  keepalive: duration.prefault(MQTT_DEFAULTS.keepalive),
+  connectTimeout: duration.prefault(MQTT_DEFAULTS.connectTimeout),
   clean: z.boolean().default(MQTT_DEFAULTS.clean).describe('Clean session (3.1.1) or clean start (5).'),
   sessionExpiry: duration.optional().describe('MQTT 5 only: how long the broker keeps the session after the connection ends (default 0).'),
-  reconnect: reconnect.default(MQTT_DEFAULTS.reconnect),
+  reconnect: reconnect.prefault(MQTT_DEFAULTS.reconnect),
   tlsResumption: z
     .boolean()
     .default(false)
@@ -239,15 +255,15 @@ const tls = z.strictObject({
 });
 
 const embedded = z.strictObject({
-  skew: duration.default(EMBEDDED_DEFAULTS.skew).describe('Allowed clock skew for exp and iat.'),
-  maxLifetime: duration.default(EMBEDDED_DEFAULTS.maxLifetime).describe('Longest token lifetime the broker accepts.'),
+  skew: duration.prefault(EMBEDDED_DEFAULTS.skew).describe('Allowed clock skew for exp and iat.'),
+  maxLifetime: duration.prefault(EMBEDDED_DEFAULTS.maxLifetime).describe('Longest token lifetime the broker accepts.'),
   requireKid: z.boolean().default(EMBEDDED_DEFAULTS.requireKid),
   tls: z.boolean().default(EMBEDDED_DEFAULTS.tls).describe('Devices connect over TLS, trusting a local CA made once in .certs/, verification on.'),
   expiryDisconnect: z.boolean().default(EMBEDDED_DEFAULTS.expiryDisconnect).describe('Disconnect a session once its token has expired for longer than the skew.'),
   maxQos: z.union([z.literal(1), z.literal(2)]).default(EMBEDDED_DEFAULTS.maxQos).describe('Highest QoS devices may publish with; 2 must be allowed explicitly.'),
-  connectTimeout: duration.default(EMBEDDED_DEFAULTS.connectTimeout).describe('Drop a connection that sends no CONNECT within this time.'),
-  maxPacketSize: size.default(EMBEDDED_DEFAULTS.maxPacketSize).describe('Largest MQTT packet accepted; a larger one closes the connection.'),
-  maxTokenSize: size.default(EMBEDDED_DEFAULTS.maxTokenSize).describe('Largest token accepted.'),
+  connectTimeout: duration.prefault(EMBEDDED_DEFAULTS.connectTimeout).describe('Drop a connection that sends no CONNECT within this time.'),
+  maxPacketSize: size.prefault(EMBEDDED_DEFAULTS.maxPacketSize).describe('Largest MQTT packet accepted; a larger one closes the connection.'),
+  maxTokenSize: size.prefault(EMBEDDED_DEFAULTS.maxTokenSize).describe('Largest token accepted.'),
   downlink: downlink.optional(),
 });
 
@@ -266,9 +282,9 @@ export const scenarioSchema = z
     broker: brokerList.default('embedded').describe('embedded, a broker URL, or a list of URLs that devices are spread across (device k: URL k mod n).'),
     localAddress,
     workers: z.int().min(1).max(64).optional().describe('Worker threads; default: one per available core.'),
-    mqtt: mqtt.default(MQTT_DEFAULTS),
+    mqtt: mqtt.prefault(MQTT_DEFAULTS),
     tls: tls.optional().describe('TLS settings of the client, for mqtts:// and wss:// brokers.'),
-    embedded: embedded.default(EMBEDDED_DEFAULTS).describe('Settings of the embedded broker.'),
+    embedded: embedded.prefault(EMBEDDED_DEFAULTS).describe('Settings of the embedded broker.'),
     groups: z.array(groupSchema).min(1),
     stages: z.array(stageSchema).min(1),
     thresholds,
@@ -285,5 +301,7 @@ export const scenarioSchema = z
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** The file after validation, defaults applied. */
 export type Scenario = z.output<typeof scenarioSchema>;
-export type GroupInput = z.output<typeof groupSchema>;
-export type StageInput = z.output<typeof stageSchema>;
+/** One group of a validated Scenario (zod output: defaults applied, units as numbers). */
+export type ScenarioGroup = z.output<typeof groupSchema>;
+/** One stage of a validated Scenario. */
+export type ScenarioStage = z.output<typeof stageSchema>;

@@ -41,3 +41,10 @@ export function formatDurationMs(ms: number): string {
   if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }
+
+/** A rate as users write it: whole per second when it is, else per minute, else per second with decimals. */
+export function formatRatePerSec(perSec: number): string {
+  if (Number.isInteger(perSec)) return `${perSec}/s`;
+  const perMin = perSec * 60;
+  return Math.abs(perMin - Math.round(perMin)) < 1e-9 ? `${Math.round(perMin)}/min` : `${perSec}/s`;
+}

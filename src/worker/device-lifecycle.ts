@@ -9,12 +9,12 @@ import type { SessionEngine } from './engine.js';
 import { deviceEndpoint } from './endpoint.js';
 import type { FleetDevice } from './fleet.js';
 import { LostConnections } from './lost-connections.js';
-import { METRIC } from './messages.js';
 import type { ConnectOutcome, Session } from './session-api.js';
 import type { StormHost } from './stages/reconnect-storm.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 import { adoptToken, renewToken, type TokenRefresher } from './token-refresher.js';
 import type { WorkerContext } from './worker-context.js';
+import { METRIC, errorCounter, sessionErrorCounter, connectFailedCounter } from '../metrics/metric-names.js';
 
 export class DeviceLifecycle {
   readonly #ctx: WorkerContext;
@@ -71,16 +71,16 @@ export class DeviceLifecycle {
     } else {
       fleet.sessions.delete(index);
       recorder.count(METRIC.connectFailed);
-      recorder.count(METRIC.connectFailedBy + outcome.reason);
+      recorder.count(connectFailedCounter(outcome.reason));
     }
   }
 
   async subscribe(stage: SubscribeStage, index: number): Promise<void> {
     const device = this.#ctx.fleet.device(index);
     const session = this.#ctx.fleet.sessions.get(index);
-    // A device in the middle of a token refresh subscribes on its new connection (session.ts).
+    // A device in the middle of a token refresh subscribes on its new connection (mqttjs-session.ts, lean-session.ts).
     if (session === undefined || !session.usable) {
-      device.recorder.count(METRIC.errorsBy + 'not-connected');
+      device.recorder.count(errorCounter('not-connected'));
       return;
     }
     await this.#subscriptions.subscribe(index, session, device.recorder, stage, { deviceId: device.assignment.deviceId, group: device.group.name });
@@ -138,7 +138,7 @@ export class DeviceLifecycle {
       device.assignment.deviceId,
       (reason) => {
         fleet.connected--;
-        device.recorder.count(METRIC.errorsBy + reason);
+        device.recorder.count(sessionErrorCounter(reason));
         this.#refresher.forget(index);
         this.#lost.lost(index, session, device.recorder);
       },
@@ -166,7 +166,7 @@ export class DeviceLifecycle {
     const outcome = await session.connect(target, plan.mqtt, token);
     if (!outcome.ok) {
       fleet.sessions.delete(index);
-      recorder.count(METRIC.errorsBy + `reconnect-failed.${outcome.reason}`);
+      recorder.count(errorCounter(`reconnect-failed.${outcome.reason}`));
       return;
     }
     recorder.record(METRIC.reconnectUs, (clock.nowMs() - droppedAtMs) * 1000);

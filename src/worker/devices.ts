@@ -10,7 +10,8 @@ import { tokenSpec, type GroupPlan } from '../scenario/plan.js';
 import { itemAt } from '../util/item-at.js';
 import type { Clock } from './clock.js';
 import { generateKeys, type KeygenItem } from './keygen.js';
-import { METRIC, type DeviceAssignment, type GeneratedKey } from './messages.js';
+import { type DeviceAssignment, type GeneratedKey } from './messages.js';
+import { METRIC } from '../metrics/metric-names.js';
 
 export interface DeviceKey {
   privateKey: KeyObject;

@@ -15,8 +15,8 @@ export interface SessionEngine {
 
 export async function loadEngine(mqttPlan: Pick<MqttPlan, 'engine'>): Promise<SessionEngine> {
   if (mqttPlan.engine === 'mqttjs') {
-    const { DeviceSession } = await import('./session.js');
-    return { session: (deviceId, onLost, endpoint) => new DeviceSession(deviceId, onLost, endpoint), close: () => {} };
+    const { MqttJsSession } = await import('./mqttjs-session.js');
+    return { session: (deviceId, onLost, endpoint) => new MqttJsSession(deviceId, onLost, endpoint), close: () => {} };
   }
   const [{ KeepaliveSweep }, { LeanSession }] = await Promise.all([import('./lean/keepalive-sweep.js'), import('./lean/lean-session.js')]);
   const sweep = new KeepaliveSweep();

@@ -6,9 +6,9 @@
 import type { Recorder } from '../metrics/recorder.js';
 import type { ReconnectPlan } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
-import { METRIC } from './messages.js';
 import { reconnectWithBackoff } from './reconnect.js';
 import type { ConnectOutcome, Session } from './session-api.js';
+import { METRIC, errorCounter } from '../metrics/metric-names.js';
 
 export interface LostConnectionHost {
   clock: Clock;
@@ -63,7 +63,7 @@ export class LostConnections {
       await this.#host.resubscribe(index, session);
     } else if (!outcome.ok && outcome.reason === 'gave-up') {
       recorder.count(METRIC.reconnectGaveUp);
-      recorder.count(METRIC.errorsBy + `reconnect-gave-up.${outcome.lastReason ?? 'unknown'}`);
+      recorder.count(errorCounter(`reconnect-gave-up.${outcome.lastReason ?? 'unknown'}`));
       this.#host.onGaveUp(index);
     } else if (outcome.ok) {
       // Disconnected on purpose while the CONNECT was under way: close what just opened.

@@ -7,9 +7,9 @@ import { compilePayload, type CompiledPayload } from '../scenario/payload.js';
 import type { StagePlan } from '../scenario/plan.js';
 import { itemAt } from '../util/item-at.js';
 import { renderTemplate } from '../util/template.js';
-import { METRIC } from './messages.js';
 import { publishTimes, runPlanned } from './schedule.js';
 import type { WorkerContext } from './worker-context.js';
+import { METRIC, errorCounter, type WorkerErrorReason } from '../metrics/metric-names.js';
 
 export type PlannedPublish = Pick<Extract<StagePlan, { type: 'publish' | 'downlink' }>, 'ratePerDevicePerSec' | 'countPerDevice' | 'qos' | 'retain'>;
 
@@ -98,7 +98,7 @@ export class Publisher {
     const { recorder } = device;
     const session = fleet.sessions.get(index);
     if (session === undefined || !session.usable) {
-      recorder.count(METRIC.errorsBy + 'not-connected');
+      recorder.count(errorCounter('not-connected'));
       return;
     }
     const deviceId = device.assignment.deviceId;
@@ -116,7 +116,7 @@ export class Publisher {
       await session.publish(topic, payload, stage.qos, stage.retain);
     } catch (error) {
       // Already counted as an ack-timeout: a later failure is not a second outcome.
-      if (!entry.timedOut) recorder.count(METRIC.errorsBy + publishErrorKind(error));
+      if (!entry.timedOut) recorder.count(errorCounter(publishErrorKind(error)));
       return;
     } finally {
       this.#inFlight--;
@@ -144,13 +144,13 @@ export class Publisher {
     pending.onEmpty = undefined;
     for (const entry of pending.entries) {
       entry.timedOut = true;
-      fleet.recorder(entry.groupIndex).count(METRIC.errorsBy + 'ack-timeout');
+      fleet.recorder(entry.groupIndex).count(errorCounter('ack-timeout'));
     }
   }
 }
 
 /** 'Connection closed' is MQTT.js failing a message still unacknowledged when its connection went. */
-export function publishErrorKind(error: unknown): string {
+export function publishErrorKind(error: unknown): Extract<WorkerErrorReason, 'not-connected' | 'lost-in-flight' | 'publish-failed'> {
   const message = error instanceof Error ? error.message : '';
   if (message === 'not-connected') return 'not-connected';
   return message === 'Connection closed' ? 'lost-in-flight' : 'publish-failed';

@@ -4,7 +4,7 @@
  */
 import type { Recorder } from '../metrics/recorder.js';
 import { topicMatches } from '../util/topic-filter.js';
-import { METRIC } from './messages.js';
+import { METRIC } from '../metrics/metric-names.js';
 
 export interface Subscription {
   filter: string;

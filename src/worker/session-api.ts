@@ -1,6 +1,6 @@
 /**
  * What the worker needs of one device's session, whichever engine holds it: the lean
- * engine (lean/lean-session.ts, the default) or MQTT.js (session.ts, the reference). What a device does
+ * engine (lean/lean-session.ts, the default) or MQTT.js (mqttjs-session.ts, the reference). What a device does
  * beyond one connection (reconnecting, subscribing again) is the worker's, the same for both.
  */
 import type { MqttPlan } from '../scenario/plan.js';

@@ -8,7 +8,8 @@ import type { GroupPlan } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import type { Fleet } from './fleet.js';
-import { METRIC, type WorkerSnapshot } from './messages.js';
+import { type WorkerSnapshot } from './messages.js';
+import { METRIC } from '../metrics/metric-names.js';
 
 /** What the worker is doing when a snapshot is taken. */
 export interface WorkerState {

@@ -18,7 +18,8 @@ import { renderTemplate } from '../util/template.js';
 import type { Clock } from './clock.js';
 import { CoveredTraffic } from './covered-traffic.js';
 import type { WorkerFaults } from './faults.js';
-import { METRIC, type SilentSubscriber } from './messages.js';
+import type { SilentSubscriber } from './messages.js';
+import { METRIC, errorCounter, sessionErrorCounter } from '../metrics/metric-names.js';
 import { recordReceived, type Subscription } from './receive.js';
 import type { MessageListener, Session } from './session-api.js';
 
@@ -80,7 +81,7 @@ export class DeviceSubscriptions {
     state.subscriptions.push({ filter, measure: stage.measure, timestampField: stage.timestampField });
     const outcome = await session.subscribe(filter, stage.qos);
     if (!outcome.ok) {
-      recorder.count(METRIC.errorsBy + outcome.reason);
+      recorder.count(sessionErrorCounter(outcome.reason));
       return;
     }
     recorder.count(METRIC.subscribed);
@@ -109,7 +110,7 @@ export class DeviceSubscriptions {
         if (outcome.ok) state.recorder.count(METRIC.resubscribed);
         // A connection that went away meanwhile is counted as what it was (lost, or closed on
         // purpose) and restored again when it comes back; a refusal on a live one is an error.
-        else if (session.connected) state.recorder.count(METRIC.errorsBy + `resubscribe-failed.${outcome.reason}`);
+        else if (session.connected) state.recorder.count(errorCounter(`resubscribe-failed.${outcome.reason}`));
         return outcome.ok;
       }),
     );

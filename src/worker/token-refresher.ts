@@ -8,10 +8,10 @@ import { signTokenAsync } from '../identity/token.js';
 import { tokenSpec } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
 import { groupPosition, type FleetDevice } from './fleet.js';
-import { METRIC } from './messages.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import type { Session } from './session-api.js';
 import type { WorkerContext } from './worker-context.js';
+import { METRIC, errorCounter } from '../metrics/metric-names.js';
 
 /**
  * How often the refresh loop looks at its queue, and how far ahead of a reconnect it signs (at
@@ -126,7 +126,7 @@ export class TokenRefresher {
       await this.#afterRefresh(entry.device, session);
     } else {
       fleet.sessions.delete(entry.device);
-      device.recorder.count(METRIC.errorsBy + `refresh-failed.${outcome.reason}`);
+      device.recorder.count(errorCounter(`refresh-failed.${outcome.reason}`));
     }
   }
 }

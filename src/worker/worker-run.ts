@@ -12,18 +12,21 @@ import { prepareKeys, presignTokens } from './devices.js';
 import { actionFault, firstStageFaults, startFaults } from './faults.js';
 import { PaceMeter } from './pace.js';
 import { Fleet } from './fleet.js';
-import { METRIC, type CoordinatorToWorker, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
+import { type CoordinatorToWorker, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
 import { Publisher } from './publisher.js';
 import { SnapshotTaker } from './snapshots.js';
 import { dispatchStage } from './stage-dispatch.js';
 import { TokenRefresher } from './token-refresher.js';
+import { workerPort, type WorkerPort } from './typed-port.js';
 import { silentField } from './silent-field.js';
 import type { WorkerContext } from './worker-context.js';
+import { METRIC } from '../metrics/metric-names.js';
 
 const SNAPSHOT_INTERVAL_MS = 1000;
 
 export class WorkerRun {
   readonly #task: WorkerTask;
+  readonly #port: WorkerPort;
   readonly #ctx: WorkerContext;
   readonly #fleet: Fleet;
   readonly #refresher: TokenRefresher;
@@ -39,6 +42,7 @@ export class WorkerRun {
 
   constructor(task: WorkerTask, clock: Clock, engine: SessionEngine) {
     this.#task = task;
+    this.#port = workerPort(task.port);
     this.#fleet = new Fleet(task.plan.groups);
     this.#ctx = {
       clock,
@@ -57,8 +61,8 @@ export class WorkerRun {
   }
 
   async execute(): Promise<WorkerResult> {
-    const { port, plan, workerIndex } = this.#task;
-    port.on('message', (message: CoordinatorToWorker) => this.#onMessage(message));
+    const { plan, workerIndex } = this.#task;
+    this.#port.onMessage((message) => this.#onMessage(message));
     const timer = setInterval(() => this.#post({ type: 'snapshot', snapshot: this.#snapshot(false) }), SNAPSHOT_INTERVAL_MS);
     const refreshing = this.#refresher.run();
     try {
@@ -85,7 +89,7 @@ export class WorkerRun {
       this.#snapshots.stop();
     }
     const result = this.#snapshot(true);
-    port.close();
+    this.#port.close();
     return result;
   }
 
@@ -96,7 +100,7 @@ export class WorkerRun {
   }
 
   #post(message: WorkerToCoordinator): void {
-    this.#task.port.postMessage(message);
+    this.#port.post(message);
   }
 
   #waitForStart(stageIndex: number): Promise<number | undefined> {

@@ -6,7 +6,7 @@ import { startBroker, type RunningBroker } from '../../src/broker/server.js';
 import { parsePrivateKey } from '../../src/identity/keys.js';
 import { MetricsTotals } from '../../src/metrics/snapshot.js';
 import type { MqttPlan } from '../../src/scenario/plan.js';
-import { DeviceSession, type ConnectOutcome } from '../../src/worker/session.js';
+import { MqttJsSession, type ConnectOutcome } from '../../src/worker/mqttjs-session.js';
 import { vectorFile, vectors } from '../helpers.js';
 
 const mqtt: MqttPlan = { protocolVersion: 4, keepaliveSec: 30, connectTimeoutMs: 5000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', tlsResumption: false, sessionExpirySec: null };
@@ -18,7 +18,7 @@ const rsa = vectors.cases.find((c) => c.name === 'rsa')!;
 let broker: RunningBroker;
 
 async function connect(password: string, clientId = DEVICE): Promise<ConnectOutcome> {
-  const session = new DeviceSession(clientId, () => {});
+  const session = new MqttJsSession(clientId, () => {});
   const outcome = await session.connect({ url: `mqtt://127.0.0.1:${broker.port}` }, mqtt, password);
   await session.disconnect();
   return outcome;
@@ -166,7 +166,7 @@ describe('embedded broker authentication', () => {
     const strict = await startBroker({ host: '127.0.0.1', port: 0, policy: { audienceTemplate: AUD, skewSec: 60, maxLifetimeSec: 24 * 3600, maxTokenBytes: 8192, requireKid: true } });
     try {
       strict.registry.add([{ deviceId: DEVICE, alg: 'ES256', publicKey: vectorFile('ec_public.pem') }]);
-      const session = new DeviceSession(DEVICE, () => {});
+      const session = new MqttJsSession(DEVICE, () => {});
       const outcome = await session.connect({ url: `mqtt://127.0.0.1:${strict.port}` }, mqtt, await ecToken({ iat: now(), exp: now() + 25 * 3600, aud }));
       await session.disconnect();
       assert.deepEqual(outcome, { ok: false, reason: 'not-authorized' });

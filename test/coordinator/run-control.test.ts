@@ -7,7 +7,15 @@ import type { CoordinatorToWorker } from '../../src/worker/messages.js';
 function control() {
   const events: ProgressEvent[] = [];
   const sent: CoordinatorToWorker[] = [];
-  return { events, sent, control: new RunControl(2, (e) => events.push(e), (m) => sent.push(m)) };
+  return {
+    events,
+    sent,
+    control: new RunControl(
+      2,
+      (e) => events.push(e),
+      (m) => sent.push(m),
+    ),
+  };
 }
 
 /** Whether `promise` has settled once pending callbacks have run. */

@@ -18,9 +18,18 @@ describe('crossedAbortThreshold', () => {
   it('names the first abortOnFail threshold crossed, ignores the others, and builds no view when none is watched', () => {
     const watched = parseThreshold('connectFailed.count<5', { abortOnFail: true });
     const unwatched = parseThreshold('published.count>1000');
-    assert.equal(crossedAbortThreshold([unwatched, watched], () => viewWith({ connectFailed: 9, published: 0 })), 'connectFailed.count<5');
-    assert.equal(crossedAbortThreshold([unwatched, watched], () => viewWith({ connectFailed: 1, published: 0 })), undefined);
-    assert.equal(crossedAbortThreshold([unwatched], () => assert.fail('no view is needed')), undefined);
+    assert.equal(
+      crossedAbortThreshold([unwatched, watched], () => viewWith({ connectFailed: 9, published: 0 })),
+      'connectFailed.count<5',
+    );
+    assert.equal(
+      crossedAbortThreshold([unwatched, watched], () => viewWith({ connectFailed: 1, published: 0 })),
+      undefined,
+    );
+    assert.equal(
+      crossedAbortThreshold([unwatched], () => assert.fail('no view is needed')),
+      undefined,
+    );
   });
 });
 
@@ -39,16 +48,36 @@ stages:
     const totals = new MetricsTotals();
     totals.add({ counters: { connected: 100, connectFailed }, histograms: {} });
     const section = metricsSection(totals);
-    return { index, type, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:10.000Z', durationMs: 10_000, total: section, groups: { s: section } };
+    return {
+      index,
+      type,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:00:10.000Z',
+      durationMs: 10_000,
+      total: section,
+      groups: { s: section },
+    };
   }
 
   it('judges connect stages only, and says stop at the first that broke', () => {
     const steps = new CapacitySteps(plan);
     const seen: number[] = [];
-    assert.equal(steps.broke(record(0, 'connect', 0), (s) => seen.push(s.ratePerSec)), false);
-    assert.equal(steps.broke(record(1, 'disconnect', 0), (s) => seen.push(s.ratePerSec)), false);
-    assert.equal(steps.broke(record(2, 'connect', 3), (s) => seen.push(s.ratePerSec)), true);
+    assert.equal(
+      steps.broke(record(0, 'connect', 0), (s) => seen.push(s.ratePerSec)),
+      false,
+    );
+    assert.equal(
+      steps.broke(record(1, 'disconnect', 0), (s) => seen.push(s.ratePerSec)),
+      false,
+    );
+    assert.equal(
+      steps.broke(record(2, 'connect', 3), (s) => seen.push(s.ratePerSec)),
+      true,
+    );
     assert.deepEqual(seen, [10, 20]);
-    assert.deepEqual(steps.steps.map((s) => s.held), [true, false]);
+    assert.deepEqual(
+      steps.steps.map((s) => s.held),
+      [true, false],
+    );
   });
 });

@@ -13,7 +13,8 @@ const none: GroupCredentials = { keyFor: () => undefined, warnings: [] };
 
 describe('keygenEstimate', () => {
   it('warns only when the missing per-device keys take 10 s or more on the workers', () => {
-    const plan = (count: number) => planOf(`
+    const plan = (count: number) =>
+      planOf(`
 workers: 2
 groups:
   - { name: r, count: ${count}, idPattern: "r-{index}", alg: RS256, rsaBits: 2048, keys: { mode: per-device } }
@@ -62,7 +63,10 @@ groups:
 stages:
   - type: connect
 `);
-      await assert.rejects(prepareCredentials(plan, WHOLE_RUN, {}), (error: unknown) => error instanceof KeyError && /embedded broker refuses/.test(error.message));
+      await assert.rejects(
+        prepareCredentials(plan, WHOLE_RUN, {}),
+        (error: unknown) => error instanceof KeyError && /embedded broker refuses/.test(error.message),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MessagePort, TransferListItem } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
 import { WORKER_BOOT_SILENCE_MS, WORKER_SILENCE_MS, WorkerPool, type TaskRunner } from '../../src/coordinator/worker-pool.js';
 import type { CoordinatorToWorker, WorkerResult, WorkerTask, WorkerToCoordinator } from '../../src/worker/messages.js';
+import { workerPort } from '../../src/worker/typed-port.js';
 import { FakeClock, planOf, TARGET } from '../worker/support/fakes.js';
 
 const PLAN = planOf(`
@@ -14,7 +15,17 @@ stages:
 `);
 
 function snapshotOf(workerIndex: number): WorkerResult {
-  return { workerIndex, atMs: 0, final: true, stageIndex: 0, connected: 0, inFlight: 0, groups: {}, harness: { counters: {}, histograms: {} }, loop: { activeMs: 0, idleMs: 0 } };
+  return {
+    workerIndex,
+    atMs: 0,
+    final: true,
+    stageIndex: 0,
+    connected: 0,
+    inFlight: 0,
+    groups: {},
+    harness: { counters: {}, histograms: {} },
+    loop: { activeMs: 0, idleMs: 0 },
+  };
 }
 
 /**
@@ -27,10 +38,10 @@ class FakeRunner implements TaskRunner {
   constructor(readonly second: 'crash' | 'silent' | 'finish') {}
   run(task: WorkerTask, options: { transferList: TransferListItem[] }): Promise<WorkerResult> {
     assert.deepEqual(options.transferList, [task.port]);
-    const port: MessagePort = task.port;
-    const post = (message: WorkerToCoordinator): void => port.postMessage(message);
+    const port = workerPort(task.port);
+    const post = (message: WorkerToCoordinator): void => port.post(message);
     return new Promise((resolve, reject) => {
-      port.on('message', (message: CoordinatorToWorker) => {
+      port.onMessage((message) => {
         this.seen[task.workerIndex]?.push(message);
         if (message.type !== 'stop') return;
         port.close();
@@ -68,8 +79,14 @@ describe('WorkerPool', () => {
     pool.broadcast({ type: 'start-stage', stageIndex: 0, startAtMs: 10 });
     pool.broadcast({ type: 'stop' });
     await pool.settle(5000);
-    assert.deepEqual(runner.seen, [[{ type: 'start-stage', stageIndex: 0, startAtMs: 10 }, { type: 'stop' }], [{ type: 'start-stage', stageIndex: 0, startAtMs: 10 }, { type: 'stop' }]]);
-    assert.deepEqual(pool.finals().map((f) => f?.workerIndex), [0, 1]);
+    assert.deepEqual(runner.seen, [
+      [{ type: 'start-stage', stageIndex: 0, startAtMs: 10 }, { type: 'stop' }],
+      [{ type: 'start-stage', stageIndex: 0, startAtMs: 10 }, { type: 'stop' }],
+    ]);
+    assert.deepEqual(
+      pool.finals().map((f) => f?.workerIndex),
+      [0, 1],
+    );
     await pool.close();
     assert.equal(runner.destroyed, true);
   });
@@ -79,7 +96,10 @@ describe('WorkerPool', () => {
     pool.broadcast({ type: 'stop' });
     await pool.settle(5000);
     assert.deepEqual(crashes, ['1: injected']);
-    assert.deepEqual(pool.finals().map((f) => f?.workerIndex), [0, undefined]);
+    assert.deepEqual(
+      pool.finals().map((f) => f?.workerIndex),
+      [0, undefined],
+    );
     await pool.close();
   });
 
@@ -117,7 +137,10 @@ describe('WorkerPool', () => {
     pool.broadcast({ type: 'stop' });
     await pool.settle(50);
     assert.ok(Date.now() - before < 5000);
-    assert.deepEqual(pool.finals().map((f) => f?.workerIndex), [0, undefined]);
+    assert.deepEqual(
+      pool.finals().map((f) => f?.workerIndex),
+      [0, undefined],
+    );
     await pool.close();
   });
 });

@@ -25,7 +25,9 @@ function setUp(engineBroker: ConstructorParameters<typeof FakeEngine>[0] = {}) {
 
 describe('DeviceLifecycle', () => {
   it('connects with the pre-signed token and counts attempts, bytes, successes and failures by reason per group', async () => {
-    const { ctx, engine, lifecycle } = setUp({ connect: (session) => (session.deviceId === 'b-1' ? { ok: false, reason: 'bad-username-or-password' } : { ok: true }) });
+    const { ctx, engine, lifecycle } = setUp({
+      connect: (session) => (session.deviceId === 'b-1' ? { ok: false, reason: 'bad-username-or-password' } : { ok: true }),
+    });
     for (const index of [0, 1, 2, 3]) await lifecycle.connect(index, 0);
     assert.deepEqual(
       engine.sessions.map((s) => s.passwords),
@@ -36,7 +38,14 @@ describe('DeviceLifecycle', () => {
     const a = ctx.fleet.recorder(0).takeInterval();
     const b = ctx.fleet.recorder(1).takeInterval();
     assert.deepEqual(a.counters, { connectAttempts: 2, connectBytes: 200, connackBytes: 8, connected: 2 });
-    assert.deepEqual(b.counters, { connectAttempts: 2, connectBytes: 200, connackBytes: 8, connected: 1, connectFailed: 1, 'connectFailed.bad-username-or-password': 1 });
+    assert.deepEqual(b.counters, {
+      connectAttempts: 2,
+      connectBytes: 200,
+      connackBytes: 8,
+      connected: 1,
+      connectFailed: 1,
+      'connectFailed.bad-username-or-password': 1,
+    });
     assert.ok(a.histograms['connectUs'] !== undefined && a.histograms['connectDoneUs'] !== undefined);
   });
 

@@ -21,7 +21,14 @@ describe('SnapshotTaker', () => {
     fleet.recorder(1).count('acked');
     const first = snapshots.take(false, { stageIndex: 1, connected: 7, inFlight: 2 });
     assert.deepEqual(
-      { workerIndex: first.workerIndex, atMs: first.atMs, final: first.final, stageIndex: first.stageIndex, connected: first.connected, inFlight: first.inFlight },
+      {
+        workerIndex: first.workerIndex,
+        atMs: first.atMs,
+        final: first.final,
+        stageIndex: first.stageIndex,
+        connected: first.connected,
+        inFlight: first.inFlight,
+      },
       { workerIndex: 3, atMs: 5000, final: false, stageIndex: 1, connected: 7, inFlight: 2 },
     );
     assert.deepEqual(first.groups['a']?.counters, { published: 2 });

@@ -31,10 +31,7 @@ describe('dispatchStage', () => {
     const start = clock.nowMs();
     await dispatchStage(itemAt(PLAN.stages, 0), start, parts);
     // Interleaved at 10/s: a-0, b-0, a-1, b-1, 100 ms apart.
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(connectedAt).map(([id, at]) => [id, at - start])),
-      { 'a-0': 0, 'b-0': 100, 'a-1': 200, 'b-1': 300 },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(connectedAt).map(([id, at]) => [id, at - start])), { 'a-0': 0, 'b-0': 100, 'a-1': 200, 'b-1': 300 });
     assert.equal(ctx.fleet.connected, 4);
 
     const holdStart = clock.nowMs();
@@ -42,7 +39,11 @@ describe('dispatchStage', () => {
     assert.equal(clock.nowMs() - holdStart, 5000);
 
     await dispatchStage(itemAt(PLAN.stages, 2), clock.nowMs(), parts);
-    assert.equal(engine.sessions.reduce((n, s) => n + s.drops, 0), 2, 'half of the devices dropped');
+    assert.equal(
+      engine.sessions.reduce((n, s) => n + s.drops, 0),
+      2,
+      'half of the devices dropped',
+    );
     assert.equal(engine.sessions.length, 6, 'and came back on new sessions');
     assert.equal(ctx.fleet.connected, 4);
 

@@ -126,7 +126,7 @@ export const keysCommandModule: CommandModule = {
             .option('id-pattern', { type: 'string', default: 'device-{index:05}', describe: 'Device ids; {index} counts from 1' })
             .option('rsa-bits', { type: 'number', default: 2048, describe: 'RSA modulus: 2048, 3072 or 4096' })
             .option('workers', { type: 'number', default: availableParallelism(), describe: 'Worker threads' }),
-        handler: handle(generate as (args: unknown) => Promise<number>) as CommandModule['handler'],
+        handler: handle(generate as (args: unknown) => Promise<number>),
       })
       .command({
         command: 'export',
@@ -141,7 +141,7 @@ export const keysCommandModule: CommandModule = {
             })
             .option('resource-server-id', { type: 'string', default: DEFAULT_RESOURCE_SERVER_ID, describe: "With --format rabbitmq: the resource_server_id, which is the tokens' aud" })
             .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
-        handler: handle(exportKeys as (args: unknown) => Promise<number>) as CommandModule['handler'],
+        handler: handle(exportKeys as (args: unknown) => Promise<number>),
       })
       .demandCommand(1, 'name an action: generate, export'),
   handler: () => {},

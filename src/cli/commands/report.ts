@@ -9,30 +9,25 @@ import { renderRunHtml } from '../../report/html.js';
 import { readRunResult } from '../../report/read.js';
 import { anyCrossed, evaluateThresholds, viewOfResult } from '../../report/thresholds.js';
 import { writeTextFile } from '../../report/write.js';
+import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { handle } from '../errors.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
 
-export interface ReportCommandArgs {
-  file: string;
-  html?: string;
-  hgrm?: string;
-  csv?: string;
-  threshold?: string[];
-  quiet: boolean;
-  verbose?: boolean;
-}
+const builder = (y: Argv) =>
+  y
+    .positional('file', { type: 'string', demandOption: true, describe: 'A RunResult JSON file' })
+    .option('html', { type: 'string', describe: 'Write the HTML report to FILE' })
+    .option('hgrm', { type: 'string', describe: 'Write one HdrHistogram .hgrm file per histogram into DIR' })
+    .option('csv', { type: 'string', describe: 'Write the per-second timeline as CSV to FILE' })
+    .option('threshold', { type: 'string', array: true, describe: 'Check the report against a threshold (repeatable); any crossed: exit 99' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' });
 
-export const reportCommandModule: CommandModule<object, ReportCommandArgs> = {
+export type ReportCommandArgs = ArgsOf<typeof builder>;
+
+export const reportCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
   command: 'report <file>',
   describe: 'Render a saved report again: console summary, HTML, .hgrm files, timeline CSV',
-  builder: (y: Argv) =>
-    y
-      .positional('file', { type: 'string', demandOption: true, describe: 'A RunResult JSON file' })
-      .option('html', { type: 'string', describe: 'Write the HTML report to FILE' })
-      .option('hgrm', { type: 'string', describe: 'Write one HdrHistogram .hgrm file per histogram into DIR' })
-      .option('csv', { type: 'string', describe: 'Write the per-second timeline as CSV to FILE' })
-      .option('threshold', { type: 'string', array: true, describe: 'Check the report against a threshold (repeatable); any crossed: exit 99' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }),
+  builder,
   handler: handle(reportCommand),
 };
 

@@ -7,20 +7,22 @@ import { DURATION_EXAMPLE, parseDurationMs } from '../../scenario/units.js';
 import { runSignBench, type SignBenchOptions } from '../../sign-bench/run-sign-bench.js';
 import { formatSignBench } from '../../sign-bench/sign-bench-console.js';
 import { renderSignBenchHtml } from '../../sign-bench/sign-bench-html.js';
+import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { handle } from '../errors.js';
 import { checkAlgorithm } from './keys.js';
 
-export interface SignBenchArgs {
-  algs: string;
-  rsaBits: string;
-  workers: string;
-  duration: string;
-  json?: string;
-  html?: string;
-  openssl: boolean;
-  quiet: boolean;
-  verbose?: boolean;
-}
+const builder = (y: Argv) =>
+  y
+    .option('algs', { type: 'string', default: 'RS256,PS256,ES256,ES384,ES512,EdDSA', describe: 'Algorithms, comma-separated' })
+    .option('rsa-bits', { type: 'string', default: '2048', describe: 'RSA key sizes, comma-separated (2048, 3072, 4096)' })
+    .option('workers', { type: 'string', default: '1,2', describe: 'Worker-thread counts to sign on, comma-separated' })
+    .option('duration', { type: 'string', default: '5s', describe: 'How long each figure is measured' })
+    .option('json', { type: 'string', describe: 'Write the result as JSON to FILE (docs/sign-bench.md)' })
+    .option('html', { type: 'string', describe: 'Write the result as an HTML page to FILE' })
+    .option('openssl', { type: 'boolean', default: true, describe: 'Run openssl speed for the same primitives when openssl is on the PATH (--no-openssl: do not)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' });
+
+export type SignBenchArgs = ArgsOf<typeof builder>;
 
 const RSA_BITS = [2048, 3072, 4096];
 /** A figure longer than this is a typo, not a measurement. */
@@ -66,18 +68,9 @@ async function signBench(args: SignBenchArgs): Promise<number> {
   return EXIT_OK;
 }
 
-export const signBenchCommandModule: CommandModule<object, SignBenchArgs> = {
+export const signBenchCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
   command: 'sign-bench',
   describe: 'Measure each algorithm: key generation, signs/s on 1…N threads, verifies/s, token and CONNECT bytes, beside openssl speed',
-  builder: (y: Argv) =>
-    y
-      .option('algs', { type: 'string', default: 'RS256,PS256,ES256,ES384,ES512,EdDSA', describe: 'Algorithms, comma-separated' })
-      .option('rsa-bits', { type: 'string', default: '2048', describe: 'RSA key sizes, comma-separated (2048, 3072, 4096)' })
-      .option('workers', { type: 'string', default: '1,2', describe: 'Worker-thread counts to sign on, comma-separated' })
-      .option('duration', { type: 'string', default: '5s', describe: 'How long each figure is measured' })
-      .option('json', { type: 'string', describe: 'Write the result as JSON to FILE (docs/sign-bench.md)' })
-      .option('html', { type: 'string', describe: 'Write the result as an HTML page to FILE' })
-      .option('openssl', { type: 'boolean', default: true, describe: 'Run openssl speed for the same primitives when openssl is on the PATH (--no-openssl: do not)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' }) as unknown as Argv<SignBenchArgs>,
+  builder,
   handler: handle(signBench),
 };

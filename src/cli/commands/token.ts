@@ -9,18 +9,20 @@ import { DEFAULT_AUDIENCE_TEMPLATE, signTokenSync, tokenParts } from '../../iden
 import { parseDurationMs, DURATION_EXAMPLE } from '../../scenario/units.js';
 import { handle } from '../errors.js';
 import { checkAlgorithm } from './keys.js';
+import type { ArgsOf, FlagsOf } from '../command-args.js';
 
-interface TokenArgs {
-  key: string;
-  device: string;
-  alg?: string;
-  lifetime: string;
-  aud: string;
-  publicKey?: string;
-  passphraseEnv?: string;
-  decode: boolean;
-  verbose?: boolean;
-}
+const builder = (y: Argv) =>
+  y
+    .option('key', { type: 'string', demandOption: true, describe: 'Private key PEM (PKCS#8, PKCS#1, SEC1, encrypted PKCS#8)' })
+    .option('device', { type: 'string', demandOption: true, describe: 'Device id (the aud is built from it)' })
+    .option('alg', { type: 'string', describe: 'Algorithm (default: RS256 for RSA keys, ES256/384/512 by curve, EdDSA)' })
+    .option('lifetime', { type: 'string', default: '20m', describe: 'exp − iat' })
+    .option('aud', { type: 'string', default: DEFAULT_AUDIENCE_TEMPLATE, describe: 'Audience template; {deviceId} is replaced' })
+    .option('public-key', { type: 'string', describe: 'SPKI PEM or X.509 certificate: the kid is its fingerprint' })
+    .option('passphrase-env', { type: 'string', describe: 'Environment variable holding the key passphrase' })
+    .option('decode', { type: 'boolean', default: false, describe: 'Also print the header and claims' });
+
+type TokenArgs = ArgsOf<typeof builder>;
 
 /** The algorithm a key signs with when none is named: RS256 for RSA, by curve for EC. */
 function defaultAlgorithm(key: KeyObject): Algorithm {
@@ -56,18 +58,9 @@ async function token(args: TokenArgs): Promise<number> {
   return EXIT_OK;
 }
 
-export const tokenCommandModule: CommandModule = {
+export const tokenCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
   command: 'token',
   describe: 'Print one device token (the akenza examples\' create_jwt as a command)',
-  builder: (y: Argv) =>
-    y
-      .option('key', { type: 'string', demandOption: true, describe: 'Private key PEM (PKCS#8, PKCS#1, SEC1, encrypted PKCS#8)' })
-      .option('device', { type: 'string', demandOption: true, describe: 'Device id (the aud is built from it)' })
-      .option('alg', { type: 'string', describe: 'Algorithm (default: RS256 for RSA keys, ES256/384/512 by curve, EdDSA)' })
-      .option('lifetime', { type: 'string', default: '20m', describe: 'exp − iat' })
-      .option('aud', { type: 'string', default: DEFAULT_AUDIENCE_TEMPLATE, describe: 'Audience template; {deviceId} is replaced' })
-      .option('public-key', { type: 'string', describe: 'SPKI PEM or X.509 certificate: the kid is its fingerprint' })
-      .option('passphrase-env', { type: 'string', describe: 'Environment variable holding the key passphrase' })
-      .option('decode', { type: 'boolean', default: false, describe: 'Also print the header and claims' }),
-  handler: handle(token as (args: unknown) => Promise<number>) as CommandModule['handler'],
+  builder,
+  handler: handle(token),
 };

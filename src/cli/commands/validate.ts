@@ -36,5 +36,5 @@ export const validateCommandModule: CommandModule = {
     withScenarioFlags(y.positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' }))
       .option('processes', { type: 'number', describe: 'Check the plan as run --processes N would run it (descriptors per process, ports for the machine)' })
       .option('shard', { type: 'string', describe: 'Check only slice i of N (0-based), as run --shard i/N would run it on a machine of its own' }),
-  handler: handle(validate as (args: unknown) => Promise<number>) as CommandModule['handler'],
+  handler: handle(validate as (args: unknown) => Promise<number>),
 };

@@ -1,7 +1,7 @@
 /**
- * One simulated device on the reference engine (`engine: mqttjs`): an MQTT.js client with every
- * option set explicitly (its defaults would reconnect silently and hide failures). Failures are
- * returned as reasons to count, never thrown.
+ * The MQTT.js engine's session (MqttJsSession), the reference engine (`engine: mqttjs`): one
+ * simulated device as an MQTT.js client with every option set explicitly (its defaults would
+ * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
  */
 import type { MqttClient, Packet } from 'mqtt';
 import type { MqttPlan } from '../scenario/plan.js';
@@ -20,7 +20,7 @@ export type { ConnectBytes, ConnectOutcome, MessageListener, SubscribeOutcome } 
 
 export { connackReason } from './connack-reason.js';
 
-export class DeviceSession implements Session {
+export class MqttJsSession implements Session {
   readonly deviceId: string;
   #client: MqttClient | undefined;
   #onLost: (reason: string) => void;

@@ -1,0 +1,99 @@
+/**
+ * The names of what a worker records, in one place: counters and histograms (METRIC), and the
+ * counted failures, `connectFailed.<reason>` and `errors.<kind>`. The report splits counters by
+ * these prefixes into its `connectFailures` and `errors` sections (report/run-result.ts).
+ */
+
+/** Histogram and counter names a worker records, per group. */
+export const METRIC = {
+  signUs: 'signUs',
+  connectUs: 'connectUs',
+  /** When a device's CONNACK came, from its connect stage's start: max is when its group was all in. */
+  connectDoneUs: 'connectDoneUs',
+  /** Sums of the CONNECT packets sent and CONNACKs received in connect stages, as on the wire. */
+  connectBytes: 'connectBytes',
+  connackBytes: 'connackBytes',
+  publishAckUs: 'publishAckUs',
+  publishAckUncorrectedUs: 'publishAckUncorrectedUs',
+  sendLagUs: 'sendLagUs',
+  /** Downtime of a token-refresh reconnect: DISCONNECT sent until the new CONNACK. */
+  refreshUs: 'refreshUs',
+  refreshes: 'refreshes',
+  /** Downtime of a device that came back: after a reconnect storm dropped it, or after a lost connection (the drop or loss until the new CONNACK). */
+  reconnectUs: 'reconnectUs',
+  /** Connections a reconnect storm dropped. */
+  dropped: 'dropped',
+  /** Devices back after a storm drop or a lost connection. */
+  reconnects: 'reconnects',
+  /** CONNECTs sent to come back after a lost connection (not token refreshes). */
+  reconnectAttempts: 'reconnectAttempts',
+  /** Devices that used up their reconnect attempts and stayed down. */
+  reconnectGaveUp: 'reconnectGaveUp',
+  eventLoopDelayUs: 'eventLoopDelayUs',
+  /** Planned actions a worker fired in a stage (connects, disconnects, comebacks, messages). */
+  actionsFired: 'actionsFired',
+  /** How late against its plan a worker's last action of a stage went out: one sample per worker and stage. */
+  lastActionLateUs: 'lastActionLateUs',
+  /** Payload timestamp to arrival at a subscriber: uplink (device → backend) or downlink. */
+  uplinkUs: 'uplinkUs',
+  downlinkUs: 'downlinkUs',
+  devices: 'devices',
+  tokensSigned: 'tokensSigned',
+  /** Bytes of the tokens pre-signed before the first stage, one per device (÷ devices: bytes per token). */
+  presignedTokenBytes: 'presignedTokenBytes',
+  keysGenerated: 'keysGenerated',
+  connectAttempts: 'connectAttempts',
+  connected: 'connected',
+  connectFailed: 'connectFailed',
+  published: 'published',
+  acked: 'acked',
+  disconnected: 'disconnected',
+  subscribed: 'subscribed',
+  /** Filters subscribed again on a device's new connection (after a refresh, a lost connection or a storm). */
+  resubscribed: 'resubscribed',
+  received: 'received',
+  /** Received messages whose payload had no usable timestamp, so gave no latency. */
+  receivedWithoutTimestamp: 'receivedWithoutTimestamp',
+  missedSlots: 'missedSlots',
+  /** Acks that came after their stage stopped waiting (already counted as errors.ack-timeout). */
+  ackedLate: 'ackedLate',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+export const CONNECT_FAILED_PREFIX = 'connectFailed.';
+export const ERRORS_PREFIX = 'errors.';
+
+/** The kinds of error the worker names itself (a session's own reasons come through sessionErrorCounter). */
+export type WorkerErrorReason =
+  | 'not-connected'
+  | 'ack-timeout'
+  | 'lost-in-flight'
+  | 'publish-failed'
+  | `refresh-failed.${string}`
+  | `reconnect-failed.${string}`
+  | `reconnect-gave-up.${string}`
+  | `resubscribe-failed.${string}`;
+
+export type ErrorCounter = `${typeof ERRORS_PREFIX}${string}`;
+
+export function errorCounter(reason: WorkerErrorReason): ErrorCounter {
+  return `${ERRORS_PREFIX}${reason}`;
+}
+
+/**
+ * An error a session reported in its own words (a lost connection, a refused subscription): the
+ * engines name these (worker/session-api.ts), and they are counted as they come.
+ */
+export function sessionErrorCounter(reason: string): ErrorCounter {
+  return `${ERRORS_PREFIX}${reason}`;
+}
+
+/** A refused or failed CONNECT, by reason: the CONNACK code's name or the socket error code. */
+export function connectFailedCounter(reason: string): `${typeof CONNECT_FAILED_PREFIX}${string}` {
+  return `${CONNECT_FAILED_PREFIX}${reason}`;
+}
+
+export function isErrorCounter(name: string): name is ErrorCounter {
+  return name.startsWith(ERRORS_PREFIX);
+}
