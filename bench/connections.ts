@@ -41,10 +41,15 @@ function floorProcess(job: FloorJob): Promise<FloorResult> {
 }
 
 /** The floor across as many processes as the harness uses, each holding its slice. */
-async function floor(ports: number[], source: string[]): Promise<{ connected: number; connectsPerSec: number; rssPerConnection: number; cpuUsPerConnect: number }> {
+async function floor(
+  ports: number[],
+  source: string[],
+): Promise<{ connected: number; connectsPerSec: number; rssPerConnection: number; cpuUsPerConnect: number }> {
   const per = Math.ceil(N / PROCESSES);
   const results = await Promise.all(
-    Array.from({ length: PROCESSES }, (_, p) => floorProcess({ ports, first: p * per, count: Math.min(per, N - p * per), localAddresses: source, settleMs: SETTLE_MS })),
+    Array.from({ length: PROCESSES }, (_, p) =>
+      floorProcess({ ports, first: p * per, count: Math.min(per, N - p * per), localAddresses: source, settleMs: SETTLE_MS }),
+    ),
   );
   const connected = results.reduce((n, r) => n + r.connected, 0);
   return {
@@ -70,8 +75,16 @@ stages:
 `;
 }
 
-async function harness(ports: number[], source: string[], engine: string): Promise<{ connected: number; connectsPerSec: number; rssPerConnection: number; cpuUsPerConnect: number }> {
-  const run = await runHarness(scenario(ports, N, '{ type: connect }', source, engine), { sampleAfter: 1, settleMs: SETTLE_MS, args: PROCESSES > 1 ? ['--processes', String(PROCESSES)] : [] });
+async function harness(
+  ports: number[],
+  source: string[],
+  engine: string,
+): Promise<{ connected: number; connectsPerSec: number; rssPerConnection: number; cpuUsPerConnect: number }> {
+  const run = await runHarness(scenario(ports, N, '{ type: connect }', source, engine), {
+    sampleAfter: 1,
+    settleMs: SETTLE_MS,
+    args: PROCESSES > 1 ? ['--processes', String(PROCESSES)] : [],
+  });
   const connected = run.result.total.counters['connected'] ?? 0;
   const stage = run.result.stages[0];
   const before = run.atStage[0];
@@ -102,19 +115,29 @@ try {
   const ports = brokers.map((b) => b.port);
   // `mosquitto -h` prints its version and exits 3.
   const version = spawnSync('/usr/sbin/mosquitto', ['-h'], { encoding: 'utf8' }).stdout.split('\n')[0];
-  process.stdout.write(`## Holding ${N} connections: harness (engines ${ENGINES.join(', ')}; ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}) and floor, ${BROKERS} × ${version}, ${ADDRESSES} source addresses each\n\n`);
+  process.stdout.write(
+    `## Holding ${N} connections: harness (engines ${ENGINES.join(', ')}; ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}) and floor, ${BROKERS} × ${version}, ${ADDRESSES} source addresses each\n\n`,
+  );
   // Each client from its own addresses, so closed sockets in TIME_WAIT cannot crowd the next one's ports.
   const f = await floor(ports, addresses(2));
   const results = [];
   for (const [i, engine] of ENGINES.entries()) results.push({ engine, r: await harness(ports, addresses(2 + (i + 1) * ADDRESSES), engine) });
-  process.stdout.write('| client | connected | unthrottled connects/s | CPU µs per connect | RSS per held connection | RSS ÷ floor (≤ 1.6×) | rate ÷ floor (≥ 80%) |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write(
+    '| client | connected | unthrottled connects/s | CPU µs per connect | RSS per held connection | RSS ÷ floor (≤ 1.6×) | rate ÷ floor (≥ 80%) |\n|---|---:|---:|---:|---:|---:|---:|\n',
+  );
   for (const { engine, r } of [{ engine: 'floor (net.Socket + mqtt-packet)', r: f }, ...results.map((x) => ({ engine: `harness (${x.engine})`, r: x.r }))]) {
-    const ratios = r === f ? '| — | — |' : `| ${(r.rssPerConnection / f.rssPerConnection).toFixed(2)}× | ${((r.connectsPerSec / f.connectsPerSec) * 100).toFixed(0)}% |`;
-    process.stdout.write(`| ${engine} | ${r.connected} | ${r.connectsPerSec.toFixed(0)} | ${r.cpuUsPerConnect.toFixed(0)} | ${kib(r.rssPerConnection)} ${ratios}\n`);
+    const ratios =
+      r === f ? '| — | — |' : `| ${(r.rssPerConnection / f.rssPerConnection).toFixed(2)}× | ${((r.connectsPerSec / f.connectsPerSec) * 100).toFixed(0)}% |`;
+    process.stdout.write(
+      `| ${engine} | ${r.connected} | ${r.connectsPerSec.toFixed(0)} | ${r.cpuUsPerConnect.toFixed(0)} | ${kib(r.rssPerConnection)} ${ratios}\n`,
+    );
   }
   if (env['BENCH_SKIP_RATE'] !== '1') {
-    process.stdout.write(`\n| engine | planned connects/s | devices | connected | stage duration | achieved connects/s | deviation | connect p99 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n`);
-    for (const [i, engine] of ENGINES.entries()) process.stdout.write(`${await plannedRate(ports, addresses(2 + (ENGINES.length + 1 + i) * ADDRESSES), engine)}\n`);
+    process.stdout.write(
+      `\n| engine | planned connects/s | devices | connected | stage duration | achieved connects/s | deviation | connect p99 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n`,
+    );
+    for (const [i, engine] of ENGINES.entries())
+      process.stdout.write(`${await plannedRate(ports, addresses(2 + (ENGINES.length + 1 + i) * ADDRESSES), engine)}\n`);
   }
 } finally {
   for (const broker of brokers) await broker.stop();

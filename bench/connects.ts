@@ -39,10 +39,21 @@ async function tokensFor(alg: 'RS256' | 'ES256', count: number): Promise<{ regis
   const now = Math.floor(Date.now() / 1000);
   const packets = await Promise.all(
     ids.map(async (id) =>
-      connectPacket(id, await new SignJWT({ iat: now, exp: now + 1200, aud: `https://akenza.io/devices/${id}` }).setProtectedHeader({ alg, kid, typ: 'JWT' }).sign(pair.privateKey)),
+      connectPacket(
+        id,
+        await new SignJWT({ iat: now, exp: now + 1200, aud: `https://akenza.io/devices/${id}` })
+          .setProtectedHeader({ alg, kid, typ: 'JWT' })
+          .sign(pair.privateKey),
+      ),
     ),
   );
-  return { registry: formatRegistry(ids.map((deviceId) => ({ deviceId, alg, kid, publicKey })), 'json'), packets };
+  return {
+    registry: formatRegistry(
+      ids.map((deviceId) => ({ deviceId, alg, kid, publicKey })),
+      'json',
+    ),
+    packets,
+  };
 }
 
 export function connectOne(port: number, packet: Buffer): Promise<{ socket: Socket; accepted: boolean }> {
@@ -103,9 +114,13 @@ export async function benchConnects(alg: 'RS256' | 'ES256', connects = CONNECTS,
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.stdout.write(`## Connects per second, embedded broker as its own process (${CONNECTS} connects, ${IN_FLIGHT} in flight, connections held)\n\n`);
-  process.stdout.write('| alg | accepted | refused | connects/s | broker CPU µs per connect | broker RSS per connection | broker exit |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write(
+    '| alg | accepted | refused | connects/s | broker CPU µs per connect | broker RSS per connection | broker exit |\n|---|---:|---:|---:|---:|---:|---:|\n',
+  );
   for (const alg of ['RS256', 'ES256'] as const) {
     const r = await benchConnects(alg);
-    process.stdout.write(`| ${r.alg} | ${r.accepted} | ${r.refused} | ${Math.round(r.connectsPerSec)} | ${Math.round(r.brokerCpuUsPerConnect)} | ${(r.brokerRssBytesPerConnection / 1024).toFixed(1)} KiB | ${r.brokerExit} |\n`);
+    process.stdout.write(
+      `| ${r.alg} | ${r.accepted} | ${r.refused} | ${Math.round(r.connectsPerSec)} | ${Math.round(r.brokerCpuUsPerConnect)} | ${(r.brokerRssBytesPerConnection / 1024).toFixed(1)} KiB | ${r.brokerExit} |\n`,
+    );
   }
 }

@@ -26,15 +26,25 @@ const ids = Array.from({ length: 100 }, (_, i) => `victim-${i}`);
 /** Half the attempts use a registered id with a token signed by another key (a full verify), half an unknown id. */
 const packets = await Promise.all(
   ids.map(async (id, i) => {
-    const token = await new SignJWT({ iat: now, exp: now + 600, aud: `https://akenza.io/devices/${id}` }).setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' }).sign(other.privateKey);
+    const token = await new SignJWT({ iat: now, exp: now + 600, aud: `https://akenza.io/devices/${id}` })
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+      .sign(other.privateKey);
     return connectPacket(i % 2 === 0 ? id : `intruder-${i}`, token);
   }),
 );
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-failed-'));
 try {
-  writeFileSync(join(dir, 'devices.json'), formatRegistry(ids.map((deviceId) => ({ deviceId, alg: 'ES256' as const, kid, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string })), 'json'));
+  writeFileSync(
+    join(dir, 'devices.json'),
+    formatRegistry(
+      ids.map((deviceId) => ({ deviceId, alg: 'ES256' as const, kid, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string })),
+      'json',
+    ),
+  );
   const broker = await startBrokerProcess(['--registry', join(dir, 'devices.json')]);
-  process.stdout.write(`## Failed logins (${ROUNDS} rounds of ${ROUND}, ${IN_FLIGHT} in flight; half bad signatures, half unknown ids)\n\n| after round | refused so far | broker RSS |\n|---:|---:|---:|\n`);
+  process.stdout.write(
+    `## Failed logins (${ROUNDS} rounds of ${ROUND}, ${IN_FLIGHT} in flight; half bad signatures, half unknown ids)\n\n| after round | refused so far | broker RSS |\n|---:|---:|---:|\n`,
+  );
   let refused = 0;
   for (let round = 1; round <= ROUNDS; round++) {
     let next = 0;

@@ -45,8 +45,21 @@ export async function packets(first: number, count: number): Promise<Buffer[]> {
   const out: Buffer[] = [];
   for (let k = first; k < first + count; k++) {
     const clientId = `floor-${k}`;
-    const token = await new SignJWT({ iat: now, exp: now + 1200, aud: `https://akenza.io/devices/${clientId}` }).setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'f'.repeat(64) }).sign(privateKey);
-    out.push(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 60, clientId, username: 'unused', password: Buffer.from(token) }));
+    const token = await new SignJWT({ iat: now, exp: now + 1200, aud: `https://akenza.io/devices/${clientId}` })
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'f'.repeat(64) })
+      .sign(privateKey);
+    out.push(
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        keepalive: 60,
+        clientId,
+        username: 'unused',
+        password: Buffer.from(token),
+      }),
+    );
   }
   return out;
 }

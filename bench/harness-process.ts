@@ -34,12 +34,19 @@ export interface HarnessRun {
 
 const SAMPLE_EVERY_MS = 100;
 
-export async function runHarness(scenarioYaml: string, options: { args?: string[]; sampleAfter?: number; settleMs?: number; sampleEveryMs?: number } = {}): Promise<HarnessRun> {
+export async function runHarness(
+  scenarioYaml: string,
+  options: { args?: string[]; sampleAfter?: number; settleMs?: number; sampleEveryMs?: number } = {},
+): Promise<HarnessRun> {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-harness-'));
   let keep = false;
   try {
     writeFileSync(join(dir, 'bench.yaml'), scenarioYaml);
-    const child = spawn(process.execPath, [CLI, 'run', join(dir, 'bench.yaml'), '--report-dir', dir, '--no-html', '--progress', 'none', ...(options.args ?? [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', join(dir, 'bench.yaml'), '--report-dir', dir, '--no-html', '--progress', 'none', ...(options.args ?? [])],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     // A timeline of the whole process tree (shard processes of --processes included), read against
     // the report's stage times afterwards: the same way whether or not the run has shards.
     const timeline: (Sample & { atMs: number })[] = [];

@@ -29,7 +29,15 @@ export async function freePort(): Promise<number> {
 export async function startMosquitto(binary = '/usr/sbin/mosquitto', tls?: { certPem: string; keyPem: string }): Promise<MosquittoProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-mosq-'));
   const port = await freePort();
-  const config = [`user ${userInfo().username}`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', 'max_connections -1', `listener ${port} 127.0.0.1`];
+  const config = [
+    `user ${userInfo().username}`,
+    'allow_anonymous true',
+    'persistence false',
+    'log_dest stderr',
+    'log_type error',
+    'max_connections -1',
+    `listener ${port} 127.0.0.1`,
+  ];
   if (tls !== undefined) {
     writeFileSync(join(dir, 'server.pem'), tls.certPem);
     writeFileSync(join(dir, 'server-key.pem'), tls.keyPem, { mode: 0o600 });

@@ -43,7 +43,9 @@ function floorRun(port: number): Promise<FloorResult> {
 
 function scenario(port: number, engine: string, address: string): string {
   // A flat-out stage is a planned one so fast that every send is already due: the same code path, never waiting.
-  const stages = PHASES.map((p) => `  - { type: publish, rate: ${p.ratePerSec === null ? 100_000 : p.ratePerSec}/s, count: ${p.countPerDevice}, qos: ${p.qos} }`);
+  const stages = PHASES.map(
+    (p) => `  - { type: publish, rate: ${p.ratePerSec === null ? 100_000 : p.ratePerSec}/s, count: ${p.countPerDevice}, qos: ${p.qos} }`,
+  );
   return `name: bench-publish
 broker: mqtt://127.0.0.1:${port}
 localAddress: ${address}
@@ -66,7 +68,13 @@ async function harness(port: number, engine: string, address: string): Promise<P
     const [from, to] = [run.atStage[i + 2], run.atStage[i + 3]];
     if (stage === undefined || from === undefined || to === undefined) throw new Error(`no samples for stage ${i + 2}`);
     const c = stage.total.counters;
-    return { messages: c['published'] ?? 0, acked: c['acked'] ?? 0, cpuUs: (to.cpuSec - from.cpuSec) * 1e6, missedSlots: phase.ratePerSec === null ? 0 : (c['missedSlots'] ?? 0), durationMs: stage.durationMs };
+    return {
+      messages: c['published'] ?? 0,
+      acked: c['acked'] ?? 0,
+      cpuUs: (to.cpuSec - from.cpuSec) * 1e6,
+      missedSlots: phase.ratePerSec === null ? 0 : (c['missedSlots'] ?? 0),
+      durationMs: stage.durationMs,
+    };
   });
 }
 
@@ -82,7 +90,9 @@ function rows(name: string, results: PhaseResult[]): string[] {
 const broker = await startMosquitto();
 try {
   process.stdout.write(`## Publishing: planned rate against flat out, ${DEVICES} devices, harness on 2 workers, mosquitto\n\n`);
-  process.stdout.write('| client | phase | messages | acked | msg/s | CPU µs per message | missed slots | planned ÷ flat CPU |\n|---|---|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write(
+    '| client | phase | messages | acked | msg/s | CPU µs per message | missed slots | planned ÷ flat CPU |\n|---|---|---:|---:|---:|---:|---:|---:|\n',
+  );
   const floor = await floorRun(broker.port);
   const lines = rows('floor', floor.phases);
   for (const [i, engine] of ENGINES.entries()) lines.push(...rows(`harness (${engine})`, await harness(broker.port, engine, `127.0.0.${21 + i}`)));

@@ -22,7 +22,9 @@ async function rate(alg: Algorithm, privateKeyPem: string, mode: SignMode, inFli
 const fmt = (n: number): string => n.toFixed(0).padStart(8);
 const pct = (n: number): string => `${(n * 100).toFixed(0)}%`.padStart(9);
 
-console.log(`signers compared · ${cpus()[0]?.model ?? 'cpu'} · ${availableParallelism()} cores · node ${process.version} · ${seconds} s per figure · UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '4 (default)'}`);
+console.log(
+  `signers compared · ${cpus()[0]?.model ?? 'cpu'} · ${availableParallelism()} cores · node ${process.version} · ${seconds} s per figure · UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '4 (default)'}`,
+);
 console.log('alg      sync/s   jose(8)/s  jose÷sync  async(1)÷sync  async(4)÷sync  async(16)÷sync');
 for (const alg of ALGS) {
   const pem = generateKeyPair(alg).privateKeyPem;
@@ -31,5 +33,7 @@ for (const alg of ALGS) {
   const async1 = await rate(alg, pem, 'async', 1);
   const async4 = await rate(alg, pem, 'async', 4);
   const async16 = await rate(alg, pem, 'async', 16);
-  console.log(`${alg.padEnd(6)} ${fmt(sync)}   ${fmt(jose)}  ${pct(jose / sync)}      ${pct(async1 / sync)}      ${pct(async4 / sync)}       ${pct(async16 / sync)}`);
+  console.log(
+    `${alg.padEnd(6)} ${fmt(sync)}   ${fmt(jose)}  ${pct(jose / sync)}      ${pct(async1 / sync)}      ${pct(async4 / sync)}       ${pct(async16 / sync)}`,
+  );
 }

@@ -49,7 +49,9 @@ const socket = connect({ host: '127.0.0.1', port });
 await new Promise((resolve) => socket.once('connect', resolve));
 socket.write(connectPacket('flooder', 'unused'));
 await new Promise((resolve) => setTimeout(resolve, 100));
-socket.write(Buffer.concat([...Array.from({ length: 200 }, () => publishPacket('busy')), ...Array.from({ length: QUEUED }, () => publishPacket('nobody/listens'))]));
+socket.write(
+  Buffer.concat([...Array.from({ length: 200 }, () => publishPacket('busy')), ...Array.from({ length: QUEUED }, () => publishPacket('nobody/listens'))]),
+);
 await new Promise((resolve) => setTimeout(resolve, 3000));
 process.stdout.write(`${guarded ? 'guarded' : 'plain Aedes'}: survived; ${received} of ${200 + QUEUED} messages handled\n`);
 process.exit(0);

@@ -17,8 +17,16 @@ type Variant = { name: string; run: (token: string, key: KeyObject) => Promise<b
 function variants(alg: Algorithm): Variant[] {
   return [
     { name: 'jose compactVerify', run: async (token, key) => (await compactVerify(token, key, { algorithms: [alg] })).payload.length > 0 },
-    { name: 'crypto.verify sync', run: (token, key) => verifyJwsSignature(alg, key, token.slice(0, token.lastIndexOf('.')), Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url')) },
-    { name: 'crypto.verify async', run: (token, key) => verifyJwsSignatureAsync(alg, key, token.slice(0, token.lastIndexOf('.')), Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url')) },
+    {
+      name: 'crypto.verify sync',
+      run: (token, key) =>
+        verifyJwsSignature(alg, key, token.slice(0, token.lastIndexOf('.')), Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url')),
+    },
+    {
+      name: 'crypto.verify async',
+      run: (token, key) =>
+        verifyJwsSignatureAsync(alg, key, token.slice(0, token.lastIndexOf('.')), Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url')),
+    },
   ];
 }
 
@@ -48,7 +56,9 @@ async function measure(variant: Variant, token: string, key: KeyObject, inFlight
 async function benchAlg(alg: 'RS256' | 'ES256'): Promise<string[]> {
   const pair = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ iat: now, exp: now + 1200, aud: 'https://akenza.io/devices/bench' }).setProtectedHeader({ alg, typ: 'JWT' }).sign(pair.privateKey);
+  const token = await new SignJWT({ iat: now, exp: now + 1200, aud: 'https://akenza.io/devices/bench' })
+    .setProtectedHeader({ alg, typ: 'JWT' })
+    .sign(pair.privateKey);
   const rows: string[] = [];
   let jose: Measured | undefined;
   for (const variant of variants(alg)) {
@@ -57,10 +67,14 @@ async function benchAlg(alg: 'RS256' | 'ES256'): Promise<string[]> {
     const many = await measure(variant, token, pair.publicKey, IN_FLIGHT);
     jose ??= many;
     const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-    rows.push(`| ${alg} | ${variant.name} | ${fmt(one.ratePerSec)} | ${fmt(many.ratePerSec)} | ${(many.ratePerSec / jose.ratePerSec).toFixed(2)}× | ${many.cpuUsPerVerify.toFixed(0)} | ${(jose.cpuUsPerVerify / many.cpuUsPerVerify).toFixed(2)}× |`);
+    rows.push(
+      `| ${alg} | ${variant.name} | ${fmt(one.ratePerSec)} | ${fmt(many.ratePerSec)} | ${(many.ratePerSec / jose.ratePerSec).toFixed(2)}× | ${many.cpuUsPerVerify.toFixed(0)} | ${(jose.cpuUsPerVerify / many.cpuUsPerVerify).toFixed(2)}× |`,
+    );
   }
   return rows;
 }
 
-process.stdout.write(`## Verifications per second from one event loop (${DURATION_MS} ms each)\n\n| alg | how | verifies/s, 1 at a time | verifies/s, ${IN_FLIGHT} in flight | rate ÷ jose | CPU µs per verify | jose CPU ÷ this |\n|---|---|---:|---:|---:|---:|---:|\n`);
+process.stdout.write(
+  `## Verifications per second from one event loop (${DURATION_MS} ms each)\n\n| alg | how | verifies/s, 1 at a time | verifies/s, ${IN_FLIGHT} in flight | rate ÷ jose | CPU µs per verify | jose CPU ÷ this |\n|---|---|---:|---:|---:|---:|---:|\n`,
+);
 for (const alg of ['RS256', 'ES256'] as const) process.stdout.write(`${(await benchAlg(alg)).join('\n')}\n`);

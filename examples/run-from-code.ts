@@ -21,11 +21,7 @@ export async function runExample(keysDir = 'keys/library-example'): Promise<RunR
         payload: { json: { temperature: '{random:18.0..26.0}', seq: '{seq}', ts: '{timestamp}' } },
       },
     ],
-    stages: [
-      { type: 'connect', rate: '50/s' },
-      { type: 'publish', rate: '2/s', count: 4, qos: 1 },
-      { type: 'disconnect' },
-    ],
+    stages: [{ type: 'connect', rate: '50/s' }, { type: 'publish', rate: '2/s', count: 4, qos: 1 }, { type: 'disconnect' }],
     thresholds: ['connect.error_rate<1%', 'publish.error_rate<1%'],
   };
   // Throws a ConfigError listing every problem, exactly as `validate` prints them.

@@ -3,12 +3,7 @@
  * `src/util/errors.ts`. Failures of single connections or messages are never thrown: they are
  * counted. These errors are for whole-run problems the user must fix.
  */
-export type ErrorCode =
-  | 'ERR_CONFIG'
-  | 'ERR_KEY'
-  | 'ERR_BROKER'
-  | 'ERR_WORKER'
-  | 'ERR_REPORT';
+export type ErrorCode = 'ERR_CONFIG' | 'ERR_KEY' | 'ERR_BROKER' | 'ERR_WORKER' | 'ERR_REPORT';
 
 export const EXIT_OK = 0;
 /** Anything unexpected: a bug, or an I/O failure we did not classify. */

@@ -6,7 +6,19 @@ import { loadScenarioFile, validateScenario, type LoadedScenario, type LoadOptio
 export { ConfigError, HarnessError, KeyError, BrokerError, WorkerError, ReportError } from './errors.js';
 export type { RunResult, MetricsSection, TimelinePoint, RunStatus, StageRecord, ThresholdOutcome, ShardId, ShardsInfo } from './report/run-result.js';
 export type { Threshold } from './scenario/threshold.js';
-export type { RunPlan, GroupPlan, StagePlan, TlsPlan, MqttPlan, BrokerPlan, EmbeddedBrokerPlan, KeySourcePlan, TokenPlan, CapacityPlan, PlanProblem } from './scenario/plan.js';
+export type {
+  RunPlan,
+  GroupPlan,
+  StagePlan,
+  TlsPlan,
+  MqttPlan,
+  BrokerPlan,
+  EmbeddedBrokerPlan,
+  KeySourcePlan,
+  TokenPlan,
+  CapacityPlan,
+  PlanProblem,
+} from './scenario/plan.js';
 export type { RampPlan, ArrivalPlan } from './scenario/arrival.js';
 export type { PayloadPlan, PayloadValues } from './scenario/payload.js';
 export type { ScenarioInput, Scenario } from './scenario/schema.js';

@@ -41,7 +41,13 @@ export function createAuthenticate(context: AuthContext) {
   return (client: Client, _username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done: Done): void => {
     const refusalReason = authenticate(context, client, password);
     if (refusalReason === null) return done(null, true);
-    context.onDenial?.({ kind: 'refused', clientId: client.id, remoteAddress: remoteAddressOf(client), reason: refusalReason, returnCode: returnCodeFor(refusalReason) });
+    context.onDenial?.({
+      kind: 'refused',
+      clientId: client.id,
+      remoteAddress: remoteAddressOf(client),
+      reason: refusalReason,
+      returnCode: returnCodeFor(refusalReason),
+    });
     done(refusal(refusalReason), false);
   };
 }
@@ -53,7 +59,8 @@ function authenticate(context: AuthContext, client: Client, password: Readonly<B
   const registration = registry.resolve(client.id, token);
   const startMs = performance.now();
   const outcome = verifyDeviceToken(token, registration, policy, context.nowMs() / 1000);
-  if (registration !== undefined && outcome.signatureChecked) metrics.recorder.record(BROKER_METRIC.verifyUsPrefix + registration.alg, (performance.now() - startMs) * 1000);
+  if (registration !== undefined && outcome.signatureChecked)
+    metrics.recorder.record(BROKER_METRIC.verifyUsPrefix + registration.alg, (performance.now() - startMs) * 1000);
   if (!outcome.ok) {
     metrics.recorder.count(BROKER_METRIC.authRejectedPrefix + outcome.reason);
     return outcome.reason;

@@ -90,7 +90,12 @@ async function makeCertificates(nowMs: number): Promise<{ caPem: string; caKeyPe
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const ca = await makeCa(x509, nowMs);
   const server = await makeServerCertificate(x509, ca, nowMs);
-  return { caPem: ca.cert.toString('pem'), caKeyPem: await pkcs8Pem(ca.keys.privateKey), certPem: server.cert.toString('pem'), keyPem: await pkcs8Pem(server.keys.privateKey) };
+  return {
+    caPem: ca.cert.toString('pem'),
+    caKeyPem: await pkcs8Pem(ca.keys.privateKey),
+    certPem: server.cert.toString('pem'),
+    keyPem: await pkcs8Pem(server.keys.privateKey),
+  };
 }
 
 interface Issued {

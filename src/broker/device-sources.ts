@@ -22,7 +22,8 @@ export async function devicesFromKeysDir(dir: string, sameIdsAllowed = false): P
   } catch (error) {
     throw new ConfigError(`--keys ${dir}: cannot read the folder: ${errorCode(error) ?? errorMessage(error)}`);
   }
-  if (names.length === 0) throw new ConfigError(`--keys ${dir}: no *.json keystore files in it`, { hint: 'Point --keys at a folder like keys/<scenario>/ that a run created.' });
+  if (names.length === 0)
+    throw new ConfigError(`--keys ${dir}: no *.json keystore files in it`, { hint: 'Point --keys at a folder like keys/<scenario>/ that a run created.' });
   const records = new Map<string, DeviceRecord>();
   const keyed: DeviceRecord[] = [];
   for (const name of names) {
@@ -58,7 +59,8 @@ export async function deviceFromPublicKeyFile(file: string, deviceId: string, al
   }
   const key = parsePublicKey(pem, file);
   const chosen = alg ?? algorithmForKey(key.asymmetricKeyType, key.asymmetricKeyDetails?.namedCurve);
-  if (chosen === undefined) throw new ConfigError(`--public-key ${file}: cannot tell the algorithm of a ${key.asymmetricKeyType ?? 'unknown'} key`, { hint: 'Name it with --alg.' });
+  if (chosen === undefined)
+    throw new ConfigError(`--public-key ${file}: cannot tell the algorithm of a ${key.asymmetricKeyType ?? 'unknown'} key`, { hint: 'Name it with --alg.' });
   return { deviceId, alg: chosen, publicKey: pem };
 }
 

@@ -8,7 +8,13 @@ import { downlinkTopic } from './acl.js';
 import type { DownlinkOptions } from './broker-options.js';
 import { BROKER_METRIC } from './broker-metrics.js';
 
-export function startDownlinks(aedes: Aedes, clientIds: () => string[], options: DownlinkOptions, nowMs: () => number, count: (name: string, n?: number) => void): { stop(): void } {
+export function startDownlinks(
+  aedes: Aedes,
+  clientIds: () => string[],
+  options: DownlinkOptions,
+  nowMs: () => number,
+  count: (name: string, n?: number) => void,
+): { stop(): void } {
   let seq = 0;
   const timer = setInterval(() => {
     seq++;

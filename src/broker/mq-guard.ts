@@ -28,7 +28,13 @@ interface MqEmitterInternals {
 
 function isMqEmitter(mq: unknown): mq is MqEmitterInternals {
   const m = mq as Partial<MqEmitterInternals> | null;
-  return typeof m?._do === 'function' && typeof m._released === 'function' && Array.isArray(m._messageQueue) && Array.isArray(m._messageCallbacks) && typeof m.current === 'number';
+  return (
+    typeof m?._do === 'function' &&
+    typeof m._released === 'function' &&
+    Array.isArray(m._messageQueue) &&
+    Array.isArray(m._messageCallbacks) &&
+    typeof m.current === 'number'
+  );
 }
 
 /** Installs the guard on an Aedes broker's `mq`; throws if mqemitter's shape is not the known one. */

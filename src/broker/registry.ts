@@ -72,5 +72,6 @@ export class DeviceRegistry {
 
 function checkRsaBits(publicKey: KeyObject, source: string): void {
   const bits = publicKey.asymmetricKeyDetails?.modulusLength;
-  if (bits !== undefined && bits < MIN_RSA_BITS) throw new KeyError(`${source}: a ${bits}-bit RSA key is too short for JWS (RFC 7518 §3.3: ${MIN_RSA_BITS} or more)`);
+  if (bits !== undefined && bits < MIN_RSA_BITS)
+    throw new KeyError(`${source}: a ${bits}-bit RSA key is too short for JWS (RFC 7518 §3.3: ${MIN_RSA_BITS} or more)`);
 }

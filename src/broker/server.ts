@@ -153,7 +153,8 @@ async function openListeners(options: BrokerOptions, handle: StreamHandler, onSo
       if (options.tls === undefined) throw new Error('a TLS port needs a certificate and key');
       opened.push(await listenTls(options.host, options.tlsPort, options.tls, handle, onSocket));
     }
-    if (options.wsPort !== undefined && options.wsPort !== null) opened.push(await listenWs(options.host, options.wsPort, options.maxPacketBytes ?? BROKER_DEFAULTS.maxPacketBytes, handle, onSocket));
+    if (options.wsPort !== undefined && options.wsPort !== null)
+      opened.push(await listenWs(options.host, options.wsPort, options.maxPacketBytes ?? BROKER_DEFAULTS.maxPacketBytes, handle, onSocket));
   } catch (error) {
     await Promise.all(opened.map((l) => l.close()));
     throw error;

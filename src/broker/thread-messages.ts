@@ -9,10 +9,7 @@ import type { DeviceRecord } from './registry.js';
  */
 export type BrokerThreadData = Omit<BrokerOptions, 'devices' | 'nowMs'> & { localCertDir?: string };
 
-export type ToBrokerThread =
-  | { type: 'register'; id: number; devices: DeviceRecord[] }
-  | { type: 'metrics'; id: number }
-  | { type: 'close'; id: number };
+export type ToBrokerThread = { type: 'register'; id: number; devices: DeviceRecord[] } | { type: 'metrics'; id: number } | { type: 'close'; id: number };
 
 export type FromBrokerThread =
   | { type: 'listening'; host: string; port: number; tlsPort?: number; wsPort?: number; caPem?: string }

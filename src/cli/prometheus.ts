@@ -10,7 +10,15 @@ import type { ProgressEvent, ProgressListener } from '../coordinator/progress.js
 
 const PREFIX = 'mqtt_jwt_bench_';
 /** Error reasons exported as 0 from the first scrape (src/report/faults.ts and docs/report-format.md name them). */
-const USUAL_ERROR_REASONS: readonly string[] = ['connection-lost', 'not-connected', 'lost-in-flight', 'publish-failed', 'ack-timeout', 'not-authorized', 'connect-timeout'];
+const USUAL_ERROR_REASONS: readonly string[] = [
+  'connection-lost',
+  'not-connected',
+  'lost-in-flight',
+  'publish-failed',
+  'ack-timeout',
+  'not-authorized',
+  'connect-timeout',
+];
 
 export interface MetricsEndpoint {
   url: string;
@@ -23,8 +31,10 @@ export async function startMetricsEndpoint(host: string, port: number, scenario:
   registry.setDefaultLabels({ scenario });
   // prom-client's default names already carry `process_` / `nodejs_`: the prefix is only ours.
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
-  const gauge = (name: string, help: string, labelNames: string[] = []): Gauge => new Gauge({ name: `${PREFIX}${name}`, help, labelNames, registers: [registry] });
-  const counter = (name: string, help: string, labelNames: string[] = []): Counter => new Counter({ name: `${PREFIX}${name}`, help, labelNames, registers: [registry] });
+  const gauge = (name: string, help: string, labelNames: string[] = []): Gauge =>
+    new Gauge({ name: `${PREFIX}${name}`, help, labelNames, registers: [registry] });
+  const counter = (name: string, help: string, labelNames: string[] = []): Counter =>
+    new Counter({ name: `${PREFIX}${name}`, help, labelNames, registers: [registry] });
   const connected = gauge('connected', 'Connections held now');
   const target = gauge('target_devices', 'Devices of this run (or shard)');
   const stage = gauge('stage', 'The stage running (0-based; -1 while preparing)');

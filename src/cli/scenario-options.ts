@@ -12,10 +12,19 @@ export interface ScenarioFlags {
 export function withScenarioFlags<T>(y: Argv<T>) {
   return y
     .option('set', { type: 'string', array: true, describe: 'Override a scenario field: --set groups.0.count=5000 (repeatable)' })
-    .option('broker', { type: 'string', describe: 'Override the broker: embedded or mqtt[s]://host:port, ws[s]://host:port/path; a comma list spreads devices over several' })
+    .option('broker', {
+      type: 'string',
+      describe: 'Override the broker: embedded or mqtt[s]://host:port, ws[s]://host:port/path; a comma list spreads devices over several',
+    })
     .option('local-address', { type: 'string', describe: 'Spread devices over source addresses: 127.0.0.2,127.0.0.3 or a range 127.0.0.2-127.0.0.9' })
-    .option('expect', { type: 'string', describe: 'refusals: the broker is expected to refuse the devices (a refusal test): a run where none connected is not a failure (scenario field expect)' })
-    .option('min-sent-percent', { type: 'number', describe: 'A run that sends under this share of its planned messages failed, exit 5 (default 95; 0: no minimum; scenario field minSentPercent)' });
+    .option('expect', {
+      type: 'string',
+      describe: 'refusals: the broker is expected to refuse the devices (a refusal test): a run where none connected is not a failure (scenario field expect)',
+    })
+    .option('min-sent-percent', {
+      type: 'number',
+      describe: 'A run that sends under this share of its planned messages failed, exit 5 (default 95; 0: no minimum; scenario field minSentPercent)',
+    });
 }
 
 /** The overrides in the order they apply: --set first, then --broker and --local-address. */

@@ -16,7 +16,9 @@ export function shardFrom(flag: string | undefined, env: NodeJS.ProcessEnv): Sha
   const count = env['MQTT_JWT_BENCH_SHARDS'];
   if (index === undefined && count === undefined) return undefined;
   if (index === undefined || count === undefined) {
-    throw new ConfigError(`${index === undefined ? 'JOB_COMPLETION_INDEX' : 'MQTT_JWT_BENCH_SHARDS'} is not set, but ${index === undefined ? 'MQTT_JWT_BENCH_SHARDS' : 'JOB_COMPLETION_INDEX'} is: a sharded run needs both`);
+    throw new ConfigError(
+      `${index === undefined ? 'JOB_COMPLETION_INDEX' : 'MQTT_JWT_BENCH_SHARDS'} is not set, but ${index === undefined ? 'MQTT_JWT_BENCH_SHARDS' : 'JOB_COMPLETION_INDEX'} is: a sharded run needs both`,
+    );
   }
   const shard = parseShard(`${index}/${count}`);
   if (shard === undefined) throw new ConfigError(`JOB_COMPLETION_INDEX=${index}, MQTT_JWT_BENCH_SHARDS=${count}: expected 0 ≤ index < shards`);
@@ -41,6 +43,7 @@ export function startAtFrom(flag: string | undefined, nowMs: number): number | u
     return nowMs + ms;
   }
   const ms = Date.parse(flag);
-  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(flag)) throw new ConfigError(`--start-at: expected an ISO time like 2026-11-28T10:00:00Z or +30s (got "${flag}")`);
+  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(flag))
+    throw new ConfigError(`--start-at: expected an ISO time like 2026-11-28T10:00:00Z or +30s (got "${flag}")`);
   return ms;
 }

@@ -90,7 +90,12 @@ async function loadFolder(group: GroupPlan, dir: string, passphrase: string | un
       if (/no such file/.test(error.message)) return undefined;
       throw error;
     });
-    const key = checkedPair(group.alg, privateKey, privatePath, publicPem === undefined ? undefined : { key: parsePublicKey(publicPem, publicPath), path: publicPath });
+    const key = checkedPair(
+      group.alg,
+      privateKey,
+      privatePath,
+      publicPem === undefined ? undefined : { key: parsePublicKey(publicPem, publicPath), path: publicPath },
+    );
     if (warnings.length === 0) warnings.push(...smallKeyWarning(key, privatePath));
     byId.set(id, key);
   }

@@ -28,7 +28,10 @@ export class EmbeddedBroker {
     this.target =
       listening.tlsPort === undefined
         ? { url: `mqtt://${listening.host}:${listening.port}` }
-        : { url: `mqtts://${listening.host}:${listening.tlsPort}`, tls: { ...(listening.caPem === undefined ? {} : { ca: listening.caPem }), minVersion: 'TLSv1.2', rejectUnauthorized: true } };
+        : {
+            url: `mqtts://${listening.host}:${listening.tlsPort}`,
+            tls: { ...(listening.caPem === undefined ? {} : { ca: listening.caPem }), minVersion: 'TLSv1.2', rejectUnauthorized: true },
+          };
     worker.on('message', (message: FromBrokerThread) => {
       if (!('id' in message)) return;
       const waiter = this.#pending.get(message.id);

@@ -60,7 +60,12 @@ export class GeneratorWatch {
     return this.#devices.map((devices, index) => {
       const loop = this.#workers.get(index);
       const elapsed = (loop?.activeMs ?? 0) + (loop?.idleMs ?? 0);
-      return { index, devices, eventLoopUtilization: elapsed > 0 ? round((loop?.activeMs ?? 0) / elapsed) : 0, peakEventLoopUtilization: round(loop?.peak ?? 0) };
+      return {
+        index,
+        devices,
+        eventLoopUtilization: elapsed > 0 ? round((loop?.activeMs ?? 0) / elapsed) : 0,
+        peakEventLoopUtilization: round(loop?.peak ?? 0),
+      };
     });
   }
 

@@ -13,7 +13,10 @@ export interface MachineFacts {
 }
 
 export async function readMachineFacts(): Promise<MachineFacts> {
-  const [limits, range] = await Promise.all([readFile('/proc/self/limits', 'utf8').catch(() => ''), readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '')]);
+  const [limits, range] = await Promise.all([
+    readFile('/proc/self/limits', 'utf8').catch(() => ''),
+    readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => ''),
+  ]);
   const files = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(limits);
   const number = (text: string | undefined): number | null => (text === undefined ? null : text === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(text));
   const ports = range.trim().split(/\s+/).map(Number);

@@ -58,9 +58,13 @@ export function preflight(input: PreflightInput): PreflightOutcome {
   if (portProblem !== undefined) problems.push(portProblem);
   const bytesNeeded = connections * (CLIENT_BYTES + KERNEL_SOCKET_BYTES + (input.embeddedBroker ? EMBEDDED_BROKER_BYTES + KERNEL_SOCKET_BYTES : 0));
   if (bytesNeeded > facts.freeMemoryBytes * 0.9) {
-    problems.push(`${connections} connections need about ${mib(bytesNeeded)} MiB, and ${mib(facts.freeMemoryBytes)} MiB are free: use fewer devices per machine, or more machines (--shard)`);
+    problems.push(
+      `${connections} connections need about ${mib(bytesNeeded)} MiB, and ${mib(facts.freeMemoryBytes)} MiB are free: use fewer devices per machine, or more machines (--shard)`,
+    );
   } else if (connections > 0) {
-    notes.push(`${connections} connections: about ${fdsNeeded} open files of ${facts.openFilesSoft ?? '?'}, ${mib(bytesNeeded)} MiB of ${mib(facts.freeMemoryBytes)} MiB free`);
+    notes.push(
+      `${connections} connections: about ${fdsNeeded} open files of ${facts.openFilesSoft ?? '?'}, ${mib(bytesNeeded)} MiB of ${mib(facts.freeMemoryBytes)} MiB free`,
+    );
   }
   return { problems, notes };
 }

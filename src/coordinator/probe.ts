@@ -16,7 +16,11 @@ export async function probeBroker(url: string, timeoutMs = 5000): Promise<void> 
     });
     const fail = (why: string): void => {
       socket.destroy();
-      reject(new BrokerError(`broker ${url} is not reachable: ${why}`, { hint: 'Start the broker, or check the host and port in the scenario (or use broker: embedded).' }));
+      reject(
+        new BrokerError(`broker ${url} is not reachable: ${why}`, {
+          hint: 'Start the broker, or check the host and port in the scenario (or use broker: embedded).',
+        }),
+      );
     };
     socket.once('timeout', () => fail(`no answer within ${timeoutMs} ms`));
     socket.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));

@@ -38,10 +38,12 @@ export interface ProcessesOptions {
 const MAIN_JS = new URL('../cli/main.js', import.meta.url);
 
 export async function runProcesses(plan: RunPlan, options: ProcessesOptions): Promise<RunResult> {
-  if (plan.broker.kind === 'embedded' && plan.embedded.tls) throw new ConfigError('--processes: an embedded broker with embedded.tls is not supported across processes yet; use one process, or a TLS broker URL');
+  if (plan.broker.kind === 'embedded' && plan.embedded.tls)
+    throw new ConfigError('--processes: an embedded broker with embedded.tls is not supported across processes yet; use one process, or a TLS broker URL');
   // Every shard process on this one machine: descriptors per process, ports for the machine.
   const fit = planFit(plan, { processes: options.processes }, await readMachineFacts());
-  if (fit.problems.length > 0) throw new ConfigError(`preflight: ${fit.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
+  if (fit.problems.length > 0)
+    throw new ConfigError(`preflight: ${fit.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
   await generateMissingKeys(plan, options.onProgress);
   const broker = plan.broker.kind === 'embedded' ? await (await import('./embedded-broker.js')).startEmbeddedBroker(plan) : undefined;
   try {
@@ -72,7 +74,14 @@ async function generateMissingKeys(plan: RunPlan, onProgress: ProgressListener |
   for (const group of plan.groups) {
     if (group.keys.mode !== 'per-device') continue;
     const ids = Array.from({ length: group.count }, (_, i) => deviceId(group, i));
-    await generateKeystore({ path: group.keys.storePath, alg: group.alg, rsaBits: group.rsaBits, deviceIds: ids, workers: availableParallelism(), ...(onProgress === undefined ? {} : { onProgress }) });
+    await generateKeystore({
+      path: group.keys.storePath,
+      alg: group.alg,
+      rsaBits: group.rsaBits,
+      deviceIds: ids,
+      workers: availableParallelism(),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
   }
 }
 
@@ -84,11 +93,20 @@ interface ShardExit {
 
 function runShard(index: number, options: ProcessesOptions, extra: string[]): Promise<ShardExit> {
   const args = [
-    MAIN_JS.pathname, 'run', options.file,
+    MAIN_JS.pathname,
+    'run',
+    options.file,
     ...options.sets.flatMap((s) => ['--set', s]),
     ...options.thresholds.flatMap((t) => ['--threshold', t]),
-    '--shard', `${index}/${options.processes}`,
-    '--report-dir', options.reportDir, '--run-id', options.runId, '--quiet', '--no-html', ...extra,
+    '--shard',
+    `${index}/${options.processes}`,
+    '--report-dir',
+    options.reportDir,
+    '--run-id',
+    options.runId,
+    '--quiet',
+    '--no-html',
+    ...extra,
   ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -98,7 +116,11 @@ function runShard(index: number, options: ProcessesOptions, extra: string[]): Pr
     options.signal?.addEventListener('abort', stop, { once: true });
     child.on('close', (code) => {
       options.signal?.removeEventListener('abort', stop);
-      const lastError = stderr.split('\n').filter((l) => l.startsWith('error:')).pop() ?? '';
+      const lastError =
+        stderr
+          .split('\n')
+          .filter((l) => l.startsWith('error:'))
+          .pop() ?? '';
       options.onProgress?.({ type: 'phase', message: `shard ${index}/${options.processes} exited ${code}${lastError ? `: ${lastError}` : ''}` });
       resolve({ index, code, lastError });
     });
@@ -110,7 +132,9 @@ function withCrashedShards(merged: RunResult, exits: readonly ShardExit[]): RunR
   const present = merged.shards?.present ?? [];
   const crashed = exits.filter((e) => !present.includes(e.index) && e.code !== 0 && e.code !== EXIT_NOT_RUN && e.code !== EXIT_INTERRUPTED);
   if (crashed.length === 0 || (merged.status === 'failed' && merged.planShare?.notRun === undefined)) return merged;
-  const reason = crashed.map((e) => `shard ${e.index} exited ${e.code ?? 'on a signal'}${e.lastError === '' ? '' : ` (${e.lastError.replace(/^error: /, '')})`}`).join('; ');
+  const reason = crashed
+    .map((e) => `shard ${e.index} exited ${e.code ?? 'on a signal'}${e.lastError === '' ? '' : ` (${e.lastError.replace(/^error: /, '')})`}`)
+    .join('; ');
   const share = merged.planShare === undefined ? undefined : { ...merged.planShare };
   if (share !== undefined) delete share.notRun;
   return { ...merged, status: 'failed', statusReason: reason, ...(share === undefined ? {} : { planShare: share }) };
@@ -120,7 +144,9 @@ async function mergeShardReports(options: ProcessesOptions, exits: ShardExit[]):
   const runDir = join(options.reportDir, options.runId);
   const files = (await readdir(runDir)).filter((f) => new RegExp(`-shard-\\d+-of-${options.processes}\\.json$`).test(f));
   if (files.length === 0) {
-    const reason = exits.find((e) => e.lastError !== '')?.lastError.replace(/^error: /, '') ?? `every shard exited without a report (codes ${exits.map((e) => e.code).join(', ')})`;
+    const reason =
+      exits.find((e) => e.lastError !== '')?.lastError.replace(/^error: /, '') ??
+      `every shard exited without a report (codes ${exits.map((e) => e.code).join(', ')})`;
     throw exits.every((e) => e.code === 2) ? new ConfigError(reason) : new WorkerError(`--processes: ${reason}`);
   }
   const inputs = await Promise.all(files.map(async (f) => ({ file: join(runDir, f), result: await readRunResult(join(runDir, f)) })));

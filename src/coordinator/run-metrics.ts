@@ -42,7 +42,8 @@ export class RunMetrics {
       totals.harness.add(snapshot.harness);
     }
     this.#timeline.add(snapshot);
-    for (const s of snapshot.silentSubscribers ?? []) this.#silent.push({ group: s.group, filter: s.filter, devices: 1, silentFromMs: s.silentFromMs, missed: s.missed, deviceIds: [s.deviceId] });
+    for (const s of snapshot.silentSubscribers ?? [])
+      this.#silent.push({ group: s.group, filter: s.filter, devices: 1, silentFromMs: s.silentFromMs, missed: s.missed, deviceIds: [s.deviceId] });
   }
 
   /** Subscribers that went silent while their filters' traffic went on. */

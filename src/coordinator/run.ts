@@ -90,7 +90,11 @@ class RunCoordinator {
     this.#startedMs = clock.nowMs();
     this.#metrics = new RunMetrics(plan, this.#startedMs);
     this.#thresholds = [...plan.thresholds, ...(options.thresholds ?? [])];
-    this.#control = new RunControl(plan.workers, (event) => this.#progress(event), (message) => this.#pool?.broadcast(message));
+    this.#control = new RunControl(
+      plan.workers,
+      (event) => this.#progress(event),
+      (message) => this.#pool?.broadcast(message),
+    );
     this.#capacity = new CapacitySteps(plan);
     this.#ticks = new ProgressTicks(this.#startedMs, estimateStageDurationsMs(plan));
   }

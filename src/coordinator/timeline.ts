@@ -58,7 +58,18 @@ export class TimelineBuilder {
     let open = this.#open.get(second);
     if (open === undefined) {
       open = {
-        point: { second, connects: 0, connectFailures: 0, published: 0, acked: 0, errors: 0, connected: 0, inFlight: 0, publishAckP50Us: 0, publishAckP99Us: 0 },
+        point: {
+          second,
+          connects: 0,
+          connectFailures: 0,
+          published: 0,
+          acked: 0,
+          errors: 0,
+          connected: 0,
+          inFlight: 0,
+          publishAckP50Us: 0,
+          publishAckP99Us: 0,
+        },
         publishAck: createHistogram(),
         gaugesByWorker: new Map(),
       };

@@ -34,6 +34,7 @@ async function readPem(file: string | null, field: string, kind: 'CERTIFICATE' |
     throw new ConfigError(`${field}: cannot read ${file}: ${errorCode(error) ?? errorMessage(error)}`, { cause: error });
   }
   const pattern = kind === 'CERTIFICATE' ? /-----BEGIN CERTIFICATE-----/ : /-----BEGIN (?:[A-Z]+ )?(?:ENCRYPTED )?PRIVATE KEY-----/;
-  if (!pattern.test(text)) throw new ConfigError(`${field}: ${file} holds no PEM ${kind === 'CERTIFICATE' ? 'certificate' : 'private key'} (expected -----BEGIN ${kind}-----)`);
+  if (!pattern.test(text))
+    throw new ConfigError(`${field}: ${file} holds no PEM ${kind === 'CERTIFICATE' ? 'certificate' : 'private key'} (expected -----BEGIN ${kind}-----)`);
   return text;
 }

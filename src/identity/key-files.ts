@@ -38,7 +38,12 @@ export function passphraseFrom(envName: string | null, env: NodeJS.ProcessEnv, s
 /** Loads a private key file (and optionally its public key or certificate) for `alg`. */
 export async function loadKeyPairFiles(alg: Algorithm, privatePath: string, publicPath: string | null, passphrase: string | undefined): Promise<LoadedKey> {
   const privateKey = parsePrivateKey(await readKeyFile(privatePath, 'private key'), privatePath, passphrase);
-  return checkedPair(alg, privateKey, privatePath, publicPath === null ? undefined : { key: parsePublicKey(await readKeyFile(publicPath, 'public key'), publicPath), path: publicPath });
+  return checkedPair(
+    alg,
+    privateKey,
+    privatePath,
+    publicPath === null ? undefined : { key: parsePublicKey(await readKeyFile(publicPath, 'public key'), publicPath), path: publicPath },
+  );
 }
 
 export function checkedPair(alg: Algorithm, privateKey: KeyObject, privatePath: string, given?: { key: KeyObject; path: string }): LoadedKey {

@@ -2,7 +2,15 @@
  * Key loading, generation and the `kid` fingerprint. PEM in PKCS#8, PKCS#1 and SEC1 all load
  * through node:crypto; the `kid` is computed the way PyCryptodome's export does it.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair as generateKeyPairCb,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 import { KeyError, errorMessage } from '../errors.js';
 import { algorithmInfo, type Algorithm } from './algorithms.js';

@@ -54,7 +54,9 @@ export async function loadKeystore(path: string, alg?: Algorithm): Promise<Keyst
     throw new KeyError(`${path}: not a ${KEYSTORE_FORMAT} v${KEYSTORE_VERSION} file`);
   }
   if (file.version !== KEYSTORE_VERSION) {
-    throw new KeyError(`${path}: keystore version ${String(file.version)}, this harness reads v${KEYSTORE_VERSION}`, { hint: 'Delete the file to generate new keys.' });
+    throw new KeyError(`${path}: keystore version ${String(file.version)}, this harness reads v${KEYSTORE_VERSION}`, {
+      hint: 'Delete the file to generate new keys.',
+    });
   }
   if (!isAlgorithm(file.alg) || typeof file.devices !== 'object' || file.devices === null) {
     throw new KeyError(`${path}: keystore has no valid alg or devices`);

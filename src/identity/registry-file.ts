@@ -30,7 +30,12 @@ const CSV_HEADER = ['deviceId', 'alg', 'kid', 'publicKey'] as const;
 
 /** Writes records in the registry format; the kid is computed where a record has none. */
 export function formatRegistry(records: Iterable<DeviceRecord>, format: RegistryFormat): string {
-  const rows = [...records].map((r) => ({ deviceId: r.deviceId, alg: r.alg, kid: r.kid ?? fingerprint(parsePublicKey(r.publicKey, `device ${r.deviceId}`)), publicKey: r.publicKey }));
+  const rows = [...records].map((r) => ({
+    deviceId: r.deviceId,
+    alg: r.alg,
+    kid: r.kid ?? fingerprint(parsePublicKey(r.publicKey, `device ${r.deviceId}`)),
+    publicKey: r.publicKey,
+  }));
   if (format === 'json') return `${JSON.stringify({ devices: rows }, null, 2)}\n`;
   return [formatCsvRow([...CSV_HEADER]), ...rows.map((r) => formatCsvRow([r.deviceId, r.alg, r.kid, r.publicKey]))].join('\r\n') + '\r\n';
 }
@@ -62,7 +67,8 @@ function checkRecord({ line, fields }: RawRecord, file: string): DeviceRecord {
   const where = `${file}:${line}`;
   const { deviceId, alg, kid, publicKey } = fields;
   if (typeof deviceId !== 'string' || deviceId.length === 0) throw new ConfigError(`${where} deviceId must be a non-empty string`);
-  if (!isAlgorithm(alg)) throw new ConfigError(`${where} alg must be one of RS256, ES256, RS384, RS512, PS256, ES384, ES512, EdDSA (got ${JSON.stringify(alg)})`);
+  if (!isAlgorithm(alg))
+    throw new ConfigError(`${where} alg must be one of RS256, ES256, RS384, RS512, PS256, ES384, ES512, EdDSA (got ${JSON.stringify(alg)})`);
   if (typeof publicKey !== 'string') throw new ConfigError(`${where} publicKey must be an SPKI or X.509 certificate PEM`);
   let computed: string;
   try {

@@ -52,10 +52,17 @@ function rendered(extra: Readonly<Record<string, ExtraValue>> | undefined, devic
 }
 
 /** The header and claims of one device's token; `iat` is whole seconds (RFC 7519 §2 NumericDate). */
-export function tokenParts(spec: TokenSpec, deviceId: string, kid: string, nowSec: number): { header: object; payload: { iat: number; exp: number; aud: string } } {
+export function tokenParts(
+  spec: TokenSpec,
+  deviceId: string,
+  kid: string,
+  nowSec: number,
+): { header: object; payload: { iat: number; exp: number; aud: string } } {
   const iat = Math.floor(nowSec);
   const payload = { iat, exp: iat + spec.lifetimeSec, aud: audienceFor(spec.audienceTemplate, deviceId), ...rendered(spec.claims, deviceId) };
-  const header = spec.includeKid ? { alg: spec.alg, kid, typ: 'JWT', ...rendered(spec.headers, deviceId) } : { alg: spec.alg, typ: 'JWT', ...rendered(spec.headers, deviceId) };
+  const header = spec.includeKid
+    ? { alg: spec.alg, kid, typ: 'JWT', ...rendered(spec.headers, deviceId) }
+    : { alg: spec.alg, typ: 'JWT', ...rendered(spec.headers, deviceId) };
   return { header, payload };
 }
 

@@ -25,7 +25,13 @@ export function judgeStep(plan: RunPlan, record: StageRecord): CapacityStep | un
   const rate = stepRatePerSec(stage);
   if (rate === null) return undefined;
   const outcomes: ThresholdOutcome[] = evaluateThresholds(plan.capacity.thresholds, viewOfResult(record));
-  return { stageIndex: record.index, ratePerSec: rate, devices: record.total.counters['connectAttempts'] ?? 0, held: outcomes.every((o) => o.passed), outcomes };
+  return {
+    stageIndex: record.index,
+    ratePerSec: rate,
+    devices: record.total.counters['connectAttempts'] ?? 0,
+    held: outcomes.every((o) => o.passed),
+    outcomes,
+  };
 }
 
 /** The capacity verdict from the steps judged so far, in stage order. */
@@ -34,7 +40,12 @@ export function capacityVerdict(steps: readonly CapacityStep[]): CapacitySection
   const held = broken < 0 ? steps : steps.slice(0, broken);
   const lastHeld = held.length === 0 ? null : itemAt(held, held.length - 1).ratePerSec;
   const firstBroken = broken < 0 ? null : itemAt(steps, broken);
-  return { lastHeldPerSec: lastHeld, firstBrokenPerSec: firstBroken?.ratePerSec ?? null, verdict: verdictText(lastHeld, firstBroken, steps.length), steps: [...steps] };
+  return {
+    lastHeldPerSec: lastHeld,
+    firstBrokenPerSec: firstBroken?.ratePerSec ?? null,
+    verdict: verdictText(lastHeld, firstBroken, steps.length),
+    steps: [...steps],
+  };
 }
 
 function verdictText(lastHeld: number | null, firstBroken: CapacityStep | null, judged: number): string {

@@ -32,7 +32,8 @@ export function formatComparison(comparison: Comparison, format: ComparisonForma
     for (const label of comparison.labels.slice(1)) header.push(label, 'Δ', '×');
     const cells = rows.map((row) => {
       const line = [row.label, formatValue(row.values[0] ?? null, row)];
-      for (let i = 1; i < comparison.labels.length; i++) line.push(formatValue(row.values[i] ?? null, row), formatDelta(row.deltas[i] ?? null, row), formatRatio(row.ratios[i] ?? null));
+      for (let i = 1; i < comparison.labels.length; i++)
+        line.push(formatValue(row.values[i] ?? null, row), formatDelta(row.deltas[i] ?? null, row), formatRatio(row.ratios[i] ?? null));
       return line;
     });
     const style = (line: string, index: number): string => {

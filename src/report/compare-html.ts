@@ -17,7 +17,10 @@ export interface CompareHtmlOptions {
 
 export function renderCompareHtml(title: string, comparison: Comparison, columns: readonly CompareColumn[], options: CompareHtmlOptions = {}): string {
   const verdict = options.groups === true ? groupsVerdict(comparison) : runsVerdict(comparison);
-  const paragraphs = verdict.split('\n\n').map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
+  const paragraphs = verdict
+    .split('\n\n')
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .join('\n');
   const shown = shownRows(comparison, true);
   const tables = COMPARE_GROUPS.map((group) => {
     const rows = shown.filter((r) => r.group === group);
@@ -39,7 +42,11 @@ function groupTable(comparison: Comparison, rows: readonly CompareRow[]): string
   const body = rows.map((row) => {
     const cells = [`<td class="${worst(row)}">${escapeHtml(row.label)}</td>`, formatValue(row.values[0] ?? null, row)];
     for (let i = 1; i < comparison.labels.length; i++) {
-      cells.push(formatValue(row.values[i] ?? null, row), formatDelta(row.deltas[i] ?? null, row), `<td class="${row.judgements[i] ?? ''}">${formatRatio(row.ratios[i] ?? null)}</td>`);
+      cells.push(
+        formatValue(row.values[i] ?? null, row),
+        formatDelta(row.deltas[i] ?? null, row),
+        `<td class="${row.judgements[i] ?? ''}">${formatRatio(row.ratios[i] ?? null)}</td>`,
+      );
     }
     return cells;
   });
@@ -53,6 +60,8 @@ function overlayCharts(columns: readonly CompareColumn[]): ChartSpec[] {
       const h = c.section.histograms[name];
       return h === undefined || h.summary.count === 0 ? [] : [percentileSeries(c.label, h, PALETTE[i % PALETTE.length] as string)];
     });
-    return series.length === 0 ? [] : [{ id: `compare-${name}`, title: `${histogramLabel(name)}: latency by percentile`, xAxis: 'percentile' as const, yLabel: 'ms', series }];
+    return series.length === 0
+      ? []
+      : [{ id: `compare-${name}`, title: `${histogramLabel(name)}: latency by percentile`, xAxis: 'percentile' as const, yLabel: 'ms', series }];
   });
 }

@@ -101,7 +101,10 @@ const COUNTERS: readonly (readonly [string, string, CompareGroup, Better, boolea
 ];
 
 export function compareRuns(inputs: readonly { label: string; result: RunResult }[], options: CompareOptions = {}): Comparison {
-  return compareColumns(inputs.map(({ label, result }) => runColumn(label, result)), options);
+  return compareColumns(
+    inputs.map(({ label, result }) => runColumn(label, result)),
+    options,
+  );
 }
 
 /** One run as a column: its totals, and a caveat when its generator was saturated. */
@@ -117,7 +120,7 @@ export function compareGroups(result: RunResult, options: CompareOptions = {}): 
 
 /** The groups of one run as columns, each carrying the run's caveat when its generator was saturated. */
 export function groupComparisonColumns(result: RunResult): CompareColumn[] {
-  const caveats = result.generator?.saturated === true ? ['the generator was saturated in this run, so its latencies overstate the broker\'s'] : [];
+  const caveats = result.generator?.saturated === true ? ["the generator was saturated in this run, so its latencies overstate the broker's"] : [];
   return groupColumns(result).map((c) => ({ ...c, caveats }));
 }
 
@@ -142,10 +145,21 @@ export function compareColumns(columns: readonly CompareColumn[], options: Compa
     add({ metric: `counters.${name}`, label, unit: 'count', group, better, headline, values: columns.map((c) => c.section.counters[name] ?? 0) });
   }
   addPerConnectRows(columns, add);
-  for (const [field, prefix, what] of [['connectFailures', 'connectFailures', 'connect failed'], ['errors', 'errors', 'error']] as const) {
+  for (const [field, prefix, what] of [
+    ['connectFailures', 'connectFailures', 'connect failed'],
+    ['errors', 'errors', 'error'],
+  ] as const) {
     const names = [...new Set(columns.flatMap((c) => Object.keys(c.section[field])))].sort();
     for (const name of names) {
-      add({ metric: `${prefix}.${name}`, label: `${what}: ${name}`, unit: 'count', group: 'errors', better: 'lower', headline: true, values: columns.map((c) => c.section[field][name] ?? 0) });
+      add({
+        metric: `${prefix}.${name}`,
+        label: `${what}: ${name}`,
+        unit: 'count',
+        group: 'errors',
+        better: 'lower',
+        headline: true,
+        values: columns.map((c) => c.section[field][name] ?? 0),
+      });
     }
   }
   const order = (r: CompareRow): number => COMPARE_GROUPS.indexOf(r.group);
@@ -163,13 +177,45 @@ function addPerConnectRows(columns: readonly CompareColumn[], add: (row: Omit<Co
     const v = c.section.counters[name];
     return n > 0 && v !== undefined ? v / n : null;
   };
-  add({ metric: 'connect.rate', label: 'connects per second achieved', unit: 'per_sec', group: 'throughput', better: 'higher', headline: true, values: columns.map((c) => {
-    const done = c.section.histograms['connectDoneUs']?.summary;
-    return done === undefined || done.max <= 0 ? null : (done.count * 1_000_000) / done.max;
-  }) });
-  add({ metric: 'tokenBytes.perToken', label: 'token size (bytes)', unit: 'bytes', group: 'cost', better: 'lower', headline: true, values: columns.map((c) => per(c, 'presignedTokenBytes', 'devices')) });
-  add({ metric: 'connectBytes.perConnect', label: 'CONNECT size (bytes)', unit: 'bytes', group: 'cost', better: 'lower', headline: true, values: columns.map((c) => per(c, 'connectBytes', 'connectAttempts')) });
-  add({ metric: 'connackBytes.perConnect', label: 'CONNACK size (bytes)', unit: 'bytes', group: 'cost', better: 'neither', headline: false, values: columns.map((c) => per(c, 'connackBytes', 'connectAttempts')) });
+  add({
+    metric: 'connect.rate',
+    label: 'connects per second achieved',
+    unit: 'per_sec',
+    group: 'throughput',
+    better: 'higher',
+    headline: true,
+    values: columns.map((c) => {
+      const done = c.section.histograms['connectDoneUs']?.summary;
+      return done === undefined || done.max <= 0 ? null : (done.count * 1_000_000) / done.max;
+    }),
+  });
+  add({
+    metric: 'tokenBytes.perToken',
+    label: 'token size (bytes)',
+    unit: 'bytes',
+    group: 'cost',
+    better: 'lower',
+    headline: true,
+    values: columns.map((c) => per(c, 'presignedTokenBytes', 'devices')),
+  });
+  add({
+    metric: 'connectBytes.perConnect',
+    label: 'CONNECT size (bytes)',
+    unit: 'bytes',
+    group: 'cost',
+    better: 'lower',
+    headline: true,
+    values: columns.map((c) => per(c, 'connectBytes', 'connectAttempts')),
+  });
+  add({
+    metric: 'connackBytes.perConnect',
+    label: 'CONNACK size (bytes)',
+    unit: 'bytes',
+    group: 'cost',
+    better: 'neither',
+    headline: false,
+    values: columns.map((c) => per(c, 'connackBytes', 'connectAttempts')),
+  });
 }
 
 /** Deltas and ratios against the first value; null where either side is missing (or ÷ 0). */
@@ -196,7 +242,7 @@ function judge(row: Pick<CompareRow, 'unit' | 'better'>, deltas: readonly (numbe
     if (delta === null) return 'missing';
     if (!isBeyondNoise(row, delta, ratios[i] ?? null, noise)) return 'same';
     if (row.better === 'neither') return 'changed';
-    return (delta < 0) === (row.better === 'lower') ? 'better' : 'worse';
+    return delta < 0 === (row.better === 'lower') ? 'better' : 'worse';
   });
 }
 

@@ -28,7 +28,18 @@ export function formatGroups(result: RunResult): string | undefined {
       done === undefined || done.max <= 0 ? '—' : ((done.count * 1_000_000) / done.max).toFixed(0),
     ];
   });
-  const header = ['group', 'alg', 'connected', 'sign p50 µs', 'broker verify p50 µs', 'connect p50 ms', 'connect p99 ms', 'CONNECT B', 'CONNACK B', 'connects/s'];
+  const header = [
+    'group',
+    'alg',
+    'connected',
+    'sign p50 µs',
+    'broker verify p50 µs',
+    'connect p50 ms',
+    'connect p99 ms',
+    'CONNECT B',
+    'CONNACK B',
+    'connects/s',
+  ];
   return `groups\n${formatTable([header, ...rows])}`;
 }
 

@@ -12,8 +12,12 @@ import { formatThresholdValue } from './threshold-format.js';
 export function formatSummary(result: RunResult): string {
   const lines: string[] = [];
   const plan = result.scenario.plan;
-  lines.push(`mqtt-jwt-bench ${result.environment.harnessVersion} · ${result.scenario.name} · ${statusWords(result).toUpperCase()}${result.statusReason ? ` (${result.statusReason})` : ''}`);
-  lines.push(`broker ${result.broker.url} · ${plan.workers} workers · ${(result.durationMs / 1000).toFixed(1)} s${result.runId === undefined ? '' : ` · run ${result.runId}`}`);
+  lines.push(
+    `mqtt-jwt-bench ${result.environment.harnessVersion} · ${result.scenario.name} · ${statusWords(result).toUpperCase()}${result.statusReason ? ` (${result.statusReason})` : ''}`,
+  );
+  lines.push(
+    `broker ${result.broker.url} · ${plan.workers} workers · ${(result.durationMs / 1000).toFixed(1)} s${result.runId === undefined ? '' : ` · run ${result.runId}`}`,
+  );
   const share = planShareLine(result);
   if (share !== undefined) lines.push(share);
   lines.push(...caveatLines(result));
@@ -37,7 +41,9 @@ export function formatSummary(result: RunResult): string {
     lines.push(table(verify.flatMap(([name, h]) => row(`verify ${name.slice('verifyUs.'.length)}`, h))));
     const c = result.broker.metrics?.counters ?? {};
     const rejected = Object.entries(c).filter(([k]) => k.startsWith('auth.rejected.'));
-    lines.push(`auth accepted ${c['auth.accepted'] ?? 0}, rejected ${rejected.reduce((n, [, v]) => n + v, 0)}${rejected.length ? ` (${rejected.map(([k, v]) => `${k.slice(14)} ${v}`).join(', ')})` : ''} · messages in ${c['messagesIn'] ?? 0}`);
+    lines.push(
+      `auth accepted ${c['auth.accepted'] ?? 0}, rejected ${rejected.reduce((n, [, v]) => n + v, 0)}${rejected.length ? ` (${rejected.map(([k, v]) => `${k.slice(14)} ${v}`).join(', ')})` : ''} · messages in ${c['messagesIn'] ?? 0}`,
+    );
   }
   const pace = paceLines(result.stages);
   if (pace.length > 0) lines.push('', ...pace);
@@ -57,11 +63,16 @@ export function formatSummary(result: RunResult): string {
 export function generatorLines(generator: NonNullable<RunResult['generator']>): string[] {
   const p = generator.process;
   // Below a thousand connections, heap growth and buffers swamp the per-connection figure.
-  const perConnection = p.rssPerConnectionBytes === null || p.peakConnected < 1000 ? '' : ` · ${(p.rssPerConnectionBytes / 1024).toFixed(1)} KiB RSS per connection`;
+  const perConnection =
+    p.rssPerConnectionBytes === null || p.peakConnected < 1000 ? '' : ` · ${(p.rssPerConnectionBytes / 1024).toFixed(1)} KiB RSS per connection`;
   const loops = generator.workers.map((w) => `${(w.eventLoopUtilization * 100).toFixed(0)}%`).join(' ');
-  const lines = [`harness: CPU ${((p.cpuUserMs + p.cpuSystemMs) / 1000).toFixed(1)} s · peak RSS ${(p.peakRssBytes / 1048576).toFixed(0)} MiB${perConnection} · worker loops busy ${loops}`];
+  const lines = [
+    `harness: CPU ${((p.cpuUserMs + p.cpuSystemMs) / 1000).toFixed(1)} s · peak RSS ${(p.peakRssBytes / 1048576).toFixed(0)} MiB${perConnection} · worker loops busy ${loops}`,
+  ];
   for (const shard of generator.shards ?? []) {
-    lines.push(`  shard ${shard.shard}: ${shard.saturated ? `SATURATED (${shard.reasons.join('; ')})` : 'not saturated'} · CPU ${((shard.process.cpuUserMs + shard.process.cpuSystemMs) / 1000).toFixed(1)} s · peak RSS ${(shard.process.peakRssBytes / 1048576).toFixed(0)} MiB`);
+    lines.push(
+      `  shard ${shard.shard}: ${shard.saturated ? `SATURATED (${shard.reasons.join('; ')})` : 'not saturated'} · CPU ${((shard.process.cpuUserMs + shard.process.cpuSystemMs) / 1000).toFixed(1)} s · peak RSS ${(shard.process.peakRssBytes / 1048576).toFixed(0)} MiB`,
+    );
   }
   return lines;
 }

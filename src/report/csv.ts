@@ -6,7 +6,20 @@ import type { RunResult } from './run-result.js';
 import { runTimeline, type TimelineRow } from './run-timeline.js';
 
 const COLUMNS = [
-  'second', 'stage', 'connects', 'connectFailures', 'published', 'acked', 'errors', 'connected', 'inFlight', 'publishAckP50Us', 'publishAckP99Us', 'lost', 'reconnects', 'refreshes',
+  'second',
+  'stage',
+  'connects',
+  'connectFailures',
+  'published',
+  'acked',
+  'errors',
+  'connected',
+  'inFlight',
+  'publishAckP50Us',
+  'publishAckP99Us',
+  'lost',
+  'reconnects',
+  'refreshes',
 ] as const satisfies readonly (keyof TimelineRow)[];
 
 export function renderTimelineCsv(result: Pick<RunResult, 'startedAt' | 'timeline' | 'stages'>): string {

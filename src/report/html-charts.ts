@@ -37,7 +37,13 @@ export function latencyCharts(result: RunResult): ChartSpec[] {
   for (const [name, report] of Object.entries(result.broker.metrics?.histograms ?? {})) {
     if (report.summary.count === 0) continue;
     const label = `embedded broker ${name.replace(/^verifyUs\./, 'verify ')}`;
-    charts.push({ id: `broker-${name}`, title: `${label}: latency by percentile`, xAxis: 'percentile', yLabel: 'ms', series: [percentileSeries(label, report, PALETTE[3] as string)] });
+    charts.push({
+      id: `broker-${name}`,
+      title: `${label}: latency by percentile`,
+      xAxis: 'percentile',
+      yLabel: 'ms',
+      series: [percentileSeries(label, report, PALETTE[3] as string)],
+    });
   }
   return charts;
 }
@@ -49,12 +55,48 @@ export function timelineCharts(result: RunResult): ChartSpec[] {
   const timeline = runTimeline(result);
   const t = timeline.rows;
   if (t.length === 0) return [];
-  const markers: ChartMarker[] = timelineMarkers(result, timeline).map((m) => ({ kind: m.kind, from: m.second, to: m.untilSecond, label: m.label, color: MARKER_COLORS[m.kind] }));
-  const line = (name: string, i: number, pick: (p: (typeof t)[number]) => number): Series => ({ name, color: PALETTE[i % PALETTE.length] as string, points: t.map((p) => [p.second, pick(p)] as const) });
+  const markers: ChartMarker[] = timelineMarkers(result, timeline).map((m) => ({
+    kind: m.kind,
+    from: m.second,
+    to: m.untilSecond,
+    label: m.label,
+    color: MARKER_COLORS[m.kind],
+  }));
+  const line = (name: string, i: number, pick: (p: (typeof t)[number]) => number): Series => ({
+    name,
+    color: PALETTE[i % PALETTE.length] as string,
+    points: t.map((p) => [p.second, pick(p)] as const),
+  });
   return [
-    { id: 'timeline-rates', title: 'per second', xAxis: 'seconds', yLabel: 'per second', markers, series: [line('connects/s', 0, (p) => p.connects), line('publishes/s', 1, (p) => p.published), line('acks/s', 3, (p) => p.acked), line('errors/s', 2, (p) => p.errors + p.connectFailures)] },
-    { id: 'timeline-gauges', title: 'connected and in flight', xAxis: 'seconds', yLabel: 'count', markers, series: [line('connected', 0, (p) => p.connected), line('in flight', 4, (p) => p.inFlight)] },
-    { id: 'timeline-latency', title: 'publish → ack per second (from plan)', xAxis: 'seconds', yLabel: 'ms', markers, series: [line('p50', 1, (p) => p.publishAckP50Us / 1000), line('p99', 2, (p) => p.publishAckP99Us / 1000)] },
+    {
+      id: 'timeline-rates',
+      title: 'per second',
+      xAxis: 'seconds',
+      yLabel: 'per second',
+      markers,
+      series: [
+        line('connects/s', 0, (p) => p.connects),
+        line('publishes/s', 1, (p) => p.published),
+        line('acks/s', 3, (p) => p.acked),
+        line('errors/s', 2, (p) => p.errors + p.connectFailures),
+      ],
+    },
+    {
+      id: 'timeline-gauges',
+      title: 'connected and in flight',
+      xAxis: 'seconds',
+      yLabel: 'count',
+      markers,
+      series: [line('connected', 0, (p) => p.connected), line('in flight', 4, (p) => p.inFlight)],
+    },
+    {
+      id: 'timeline-latency',
+      title: 'publish → ack per second (from plan)',
+      xAxis: 'seconds',
+      yLabel: 'ms',
+      markers,
+      series: [line('p50', 1, (p) => p.publishAckP50Us / 1000), line('p99', 2, (p) => p.publishAckP99Us / 1000)],
+    },
   ];
 }
 
@@ -65,7 +107,14 @@ export function scheduleChart(result: RunResult): ChartSpec | undefined {
   const series = [percentileSeries('all devices', report, PALETTE[0] as string)];
   Object.entries(result.groups).forEach(([name, section], i) => {
     const h = section.histograms[SCHEDULE_HISTOGRAM];
-    if (Object.keys(result.groups).length > 1 && h !== undefined && h.summary.count > 0) series.push(percentileSeries(`group ${name}`, h, PALETTE[(i + 1) % PALETTE.length] as string, true));
+    if (Object.keys(result.groups).length > 1 && h !== undefined && h.summary.count > 0)
+      series.push(percentileSeries(`group ${name}`, h, PALETTE[(i + 1) % PALETTE.length] as string, true));
   });
-  return { id: 'schedule-connectDoneUs', title: `${histogramLabel(SCHEDULE_HISTOGRAM)}: share of devices in, over time`, xAxis: 'percentile', yLabel: 'ms', series };
+  return {
+    id: 'schedule-connectDoneUs',
+    title: `${histogramLabel(SCHEDULE_HISTOGRAM)}: share of devices in, over time`,
+    xAxis: 'percentile',
+    yLabel: 'ms',
+    series,
+  };
 }

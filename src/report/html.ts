@@ -23,7 +23,9 @@ export function renderRunHtml(result: RunResult): string {
     result.capacity === undefined ? '' : capacitySection(result.capacity),
     `<h2>Latency by percentile</h2>\n<p class="sub">HdrHistogram's percentile axis; publish → ack is drawn corrected for coordinated omission (from the planned send time) beside uncorrected (from the actual send).</p>\n<div class="charts">${latencyCharts(result).map(renderChart).join('\n')}</div>`,
     timelineSection(result),
-    `<h2>Groups</h2>\n${groupColumns(result).map((c) => `<h3>${escapeHtml(c.label)}</h3>\n${sectionTables(c.section)}`).join('\n')}`,
+    `<h2>Groups</h2>\n${groupColumns(result)
+      .map((c) => `<h3>${escapeHtml(c.label)}</h3>\n${sectionTables(c.section)}`)
+      .join('\n')}`,
     stagesSection(result),
     brokerSection(result),
     `<h2>Run</h2>\n<details><summary>environment</summary><pre>${escapeHtml(JSON.stringify(result.environment, null, 2))}</pre></details>\n<details><summary>resolved scenario</summary><pre>${escapeHtml(JSON.stringify(result.scenario, null, 2))}</pre></details>`,
@@ -35,14 +37,20 @@ function timelineSection(result: RunResult): string {
   const schedule = scheduleChart(result);
   const prepared = result.stages[0] === undefined ? '' : ((Date.parse(result.stages[0].startedAt) - Date.parse(result.startedAt)) / 1000).toFixed(1);
   const note = `<p class="sub">seconds from the first stage's start${prepared === '' ? '' : ` (keys and tokens were prepared in the ${prepared} s before it)`}; dashed lines mark stage starts, shaded bands lost connections, reconnects and token refreshes</p>`;
-  const scheduleHtml = schedule === undefined ? '' : `\n<h3>Connect schedule</h3>\n<p class="sub">when the devices got their CONNACK, counted from their connect stage's start: the schedule as it happened, not a latency</p>\n<div class="charts">${renderChart(schedule)}</div>`;
+  const scheduleHtml =
+    schedule === undefined
+      ? ''
+      : `\n<h3>Connect schedule</h3>\n<p class="sub">when the devices got their CONNACK, counted from their connect stage's start: the schedule as it happened, not a latency</p>\n<div class="charts">${renderChart(schedule)}</div>`;
   return `<h2>Timeline</h2>\n${note}\n<div class="charts">${timelineCharts(result).map(renderChart).join('\n')}</div>${scheduleHtml}`;
 }
 
 function header(r: RunResult): string {
   const reason = r.statusReason === undefined ? '' : ` (${escapeHtml(r.statusReason)})`;
   const faults = describeFaults(r.total);
-  const shards = r.shards === undefined ? '' : ` · merged from ${r.shards.present.length} of ${r.shards.count} shards${r.shards.missing.length > 0 ? `, missing ${r.shards.missing.join(', ')}` : ''}`;
+  const shards =
+    r.shards === undefined
+      ? ''
+      : ` · merged from ${r.shards.present.length} of ${r.shards.count} shards${r.shards.missing.length > 0 ? `, missing ${r.shards.missing.join(', ')}` : ''}`;
   const caveats = (r.caveats ?? []).length > 0 || trustOf(r).untrustworthy ? ' caveat' : '';
   const share = planShareLine(r);
   const notes = [...(share === undefined ? [] : [share]), ...caveatLines(r)].map((l) => `<br>${escapeHtml(l)}`).join('');
@@ -96,7 +104,10 @@ export function sectionTables(s: MetricsSection): string {
     return [escapeHtml(histogramLabel(n)), String(h.count), ms(h.mean), ms(h.p50), ms(h.p90), ms(h.p99), ms(h.p999), ms(h.max)];
   });
   const counters = Object.entries({ ...s.counters, ...prefixed('connect failed: ', s.connectFailures), ...prefixed('error: ', s.errors) });
-  return `${htmlTable(['latency (ms)', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], rows)}\n${htmlTable(['counter', 'value'], counters.map(([k, v]) => [escapeHtml(k), String(v)]))}`;
+  return `${htmlTable(['latency (ms)', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], rows)}\n${htmlTable(
+    ['counter', 'value'],
+    counters.map(([k, v]) => [escapeHtml(k), String(v)]),
+  )}`;
 }
 
 function stagesSection(r: RunResult): string {
@@ -104,7 +115,16 @@ function stagesSection(r: RunResult): string {
     const c = s.total.counters;
     const p99 = s.total.histograms['publishAckUs'];
     const errs = Object.values(s.total.errors).reduce((a, b) => a + b, 0) + (c['connectFailed'] ?? 0);
-    return [String(s.index + 1), escapeHtml(s.type), (s.durationMs / 1000).toFixed(1), String(c['connected'] ?? 0), String(c['published'] ?? 0), String(c['acked'] ?? 0), String(errs), p99 === undefined ? '—' : ms(p99.summary.p99)];
+    return [
+      String(s.index + 1),
+      escapeHtml(s.type),
+      (s.durationMs / 1000).toFixed(1),
+      String(c['connected'] ?? 0),
+      String(c['published'] ?? 0),
+      String(c['acked'] ?? 0),
+      String(errs),
+      p99 === undefined ? '—' : ms(p99.summary.p99),
+    ];
   });
   return `<h2>Stages</h2>\n${htmlTable(['stage', 'type', 'seconds', 'connected', 'published', 'acked', 'errors', 'publish → ack p99 (ms)'], rows)}`;
 }

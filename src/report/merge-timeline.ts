@@ -21,7 +21,21 @@ export function mergeTimelines(inputs: readonly TimelineInput[], mergedStartMs: 
       const second = p.second + offsetSec;
       let entry = points.get(second);
       if (entry === undefined) {
-        entry = { point: { second, connects: 0, connectFailures: 0, published: 0, acked: 0, errors: 0, connected: 0, inFlight: 0, publishAckP50Us: 0, publishAckP99Us: 0 }, histogram: undefined };
+        entry = {
+          point: {
+            second,
+            connects: 0,
+            connectFailures: 0,
+            published: 0,
+            acked: 0,
+            errors: 0,
+            connected: 0,
+            inFlight: 0,
+            publishAckP50Us: 0,
+            publishAckP99Us: 0,
+          },
+          histogram: undefined,
+        };
         points.set(second, entry);
       }
       const q = entry.point;

@@ -44,7 +44,10 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
   const brokerSections = results.flatMap((r) => (r.broker.metrics === undefined ? [] : [{ ...r.broker.metrics, connectFailures: {}, errors: {} }]));
   const broker = brokerSections.length === 0 ? undefined : addSections(brokerSections);
   const stages = withPace(first.scenario.plan, mergeStages(results), mergedShare(first, total));
-  const generator = withBehindPlan(mergeGenerators(inputs.map((input, i) => ({ shard: input.result.shard?.index ?? i, generator: input.result.generator }))), stages);
+  const generator = withBehindPlan(
+    mergeGenerators(inputs.map((input, i) => ({ shard: input.result.shard?.index ?? i, generator: input.result.generator }))),
+    stages,
+  );
   const merged: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     ...(first.runId === undefined ? {} : { runId: first.runId }),
@@ -59,8 +62,15 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
     stages,
     total,
     groups,
-    broker: { kind: first.broker.kind, url: first.broker.url, ...(broker === undefined ? {} : { metrics: { counters: broker.counters, histograms: broker.histograms } }) },
-    timeline: mergeTimelines(results.map((r) => ({ startedAt: r.startedAt, timeline: r.timeline })), startMs),
+    broker: {
+      kind: first.broker.kind,
+      url: first.broker.url,
+      ...(broker === undefined ? {} : { metrics: { counters: broker.counters, histograms: broker.histograms } }),
+    },
+    timeline: mergeTimelines(
+      results.map((r) => ({ startedAt: r.startedAt, timeline: r.timeline })),
+      startMs,
+    ),
     thresholds: [],
     shards: shardsInfo(inputs),
   };
@@ -115,7 +125,13 @@ function shardsInfo(inputs: readonly MergeInput[]): ShardsInfo {
   const count = Math.max(...withIds.map((w) => w.shard.count));
   const present = withIds.map((w) => w.shard.index);
   const duplicate = present.find((index, i) => present.indexOf(index) !== i);
-  if (duplicate !== undefined) throw new ConfigError(`merge: shard ${duplicate} is given twice (${withIds.filter((w) => w.shard.index === duplicate).map((w) => w.input.file).join(', ')})`);
+  if (duplicate !== undefined)
+    throw new ConfigError(
+      `merge: shard ${duplicate} is given twice (${withIds
+        .filter((w) => w.shard.index === duplicate)
+        .map((w) => w.input.file)
+        .join(', ')})`,
+    );
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !present.includes(i));
   return {
     count,
@@ -172,7 +188,17 @@ function uniqueThresholds(results: readonly RunResult[]): Threshold[] {
     // A shard records its thresholds unjudged; reports of older versions judged them on their slice.
     for (const o of [...(r.unjudgedThresholds ?? []), ...r.thresholds]) {
       const key = `${o.source}\u0000${o.expression}`;
-      if (!seen.has(key)) seen.set(key, { expression: o.expression, source: o.source, metric: o.metric, group: o.group, aggregate: o.aggregate, op: o.op, limit: o.limit, abortOnFail: o.abortOnFail });
+      if (!seen.has(key))
+        seen.set(key, {
+          expression: o.expression,
+          source: o.source,
+          metric: o.metric,
+          group: o.group,
+          aggregate: o.aggregate,
+          op: o.op,
+          limit: o.limit,
+          abortOnFail: o.abortOnFail,
+        });
     }
   }
   return [...seen.values()];

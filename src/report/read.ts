@@ -25,13 +25,17 @@ export function parseRunResult(text: string, file: string): RunResult {
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof data !== 'object' || data === null || version === undefined) throw new ConfigError(`${file}: not an mqtt-jwt-bench report (no schemaVersion)`);
   if (version !== SCHEMA_VERSION) {
-    throw new ConfigError(`${file}: schemaVersion ${JSON.stringify(version)}, but this version of mqtt-jwt-bench reads ${SCHEMA_VERSION}`, { hint: 'Render it with the version of mqtt-jwt-bench that wrote it.' });
+    throw new ConfigError(`${file}: schemaVersion ${JSON.stringify(version)}, but this version of mqtt-jwt-bench reads ${SCHEMA_VERSION}`, {
+      hint: 'Render it with the version of mqtt-jwt-bench that wrote it.',
+    });
   }
   const parsed = runResultSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') ?? '';
-    throw new ConfigError(`${file}: ${where === '' ? '' : `${where}: `}${issue?.message ?? 'invalid report'}${parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : ''}`);
+    throw new ConfigError(
+      `${file}: ${where === '' ? '' : `${where}: `}${issue?.message ?? 'invalid report'}${parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : ''}`,
+    );
   }
   return parsed.data;
 }

@@ -14,7 +14,16 @@ export const SCHEMA_VERSION = 2;
 
 const count = z.number().int().min(0);
 const counts = z.record(z.string(), count);
-export const histogramSummarySchema = z.strictObject({ count, min: z.number(), mean: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), p999: z.number(), max: z.number() });
+export const histogramSummarySchema = z.strictObject({
+  count,
+  min: z.number(),
+  mean: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+});
 export const histogramReportSchema = z.strictObject({
   summary: histogramSummarySchema.describe('Microseconds, except count.'),
   encoded: z.string().describe('HdrHistogram compressed V2 encoding, base64; microseconds.'),
@@ -62,8 +71,16 @@ export const stagePaceSchema = z
     planned: z.strictObject({ actions: count, durationMs: z.number().min(0), ratePerSec: z.number().min(0).nullable() }),
     /** Actions fired; the stage's measured duration; actions ÷ the span over which they went out (null: not a paced stage). */
     achieved: z.strictObject({ actions: count, durationMs: z.number().min(0), ratePerSec: z.number().min(0).nullable() }),
-    lastActionLateMs: z.number().min(0).nullable().describe('How late against its plan the last action went out (the latest worker); null when the stage fires none.'),
-    achievedRatio: z.number().min(0).nullable().describe('Achieved ÷ planned rate: (actions fired ÷ planned) × planned duration ÷ (planned duration + lastActionLateMs); null when not paced.'),
+    lastActionLateMs: z
+      .number()
+      .min(0)
+      .nullable()
+      .describe('How late against its plan the last action went out (the latest worker); null when the stage fires none.'),
+    achievedRatio: z
+      .number()
+      .min(0)
+      .nullable()
+      .describe('Achieved ÷ planned rate: (actions fired ÷ planned) × planned duration ÷ (planned duration + lastActionLateMs); null when not paced.'),
     behindPlan: z.boolean().describe('achievedRatio < 0.95 and the last action more than 1 s late.'),
   })
   .describe("Planned against achieved: this report's part of the plan beside what happened.");
@@ -305,9 +322,14 @@ export const runResultSchema = z
     /** Set by `merge`. */
     shards: shardsInfoSchema.optional(),
     /** How much of its plan the run (or this shard's slice) carried out. */
-    planShare: planShareSchema.optional().describe('How much of its plan the run (or this shard) carried out; notRun says why it counts as not having happened (exit 5).'),
+    planShare: planShareSchema
+      .optional()
+      .describe('How much of its plan the run (or this shard) carried out; notRun says why it counts as not having happened (exit 5).'),
     caveats: z.array(caveatSchema).optional().describe('What a reader must know beside the status; shown in the summary line and the HTML badge.'),
-    subscriptionLosses: z.array(subscriptionLossSchema).optional().describe('Subscribers that stopped receiving what their filter covers while it was still published.'),
+    subscriptionLosses: z
+      .array(subscriptionLossSchema)
+      .optional()
+      .describe('Subscribers that stopped receiving what their filter covers while it was still published.'),
   })
   .describe(`An mqtt-jwt-bench RunResult (schemaVersion ${SCHEMA_VERSION}). Times are ISO 8601 UTC; latencies microseconds.`);
 

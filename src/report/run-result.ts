@@ -57,7 +57,6 @@ export type CaveatKind = z.infer<typeof caveatKindSchema>;
 export type Caveat = z.infer<typeof caveatSchema>;
 export type SubscriptionLoss = z.infer<typeof subscriptionLossSchema>;
 
-
 /** Shapes accumulated metrics into a report section (flat counters split by prefix). */
 export function metricsSection(totals: MetricsTotals): MetricsSection {
   const counters: Record<string, number> = {};

@@ -65,11 +65,15 @@ export function renderBarChart(spec: BarChartSpec): string {
       const value = s.values[c] ?? null;
       if (value === null) return;
       const y = sy(axis.fraction(value));
-      parts.push(`<rect class="bar" data-series="${escapeHtml(s.name)}" data-category="${escapeHtml(category)}" data-value="${value}" x="${f(x0 + i * barW)}" y="${f(y)}" width="${f(barW * 0.92)}" height="${f(PAD.top + PLOT_H - y)}" fill="${s.color}"><title>${escapeHtml(`${category} · ${s.name}: ${formatTick(value)}`)}</title></rect>`);
+      parts.push(
+        `<rect class="bar" data-series="${escapeHtml(s.name)}" data-category="${escapeHtml(category)}" data-value="${value}" x="${f(x0 + i * barW)}" y="${f(y)}" width="${f(barW * 0.92)}" height="${f(PAD.top + PLOT_H - y)}" fill="${s.color}"><title>${escapeHtml(`${category} · ${s.name}: ${formatTick(value)}`)}</title></rect>`,
+      );
     });
     parts.push(`<text class="tick" x="${f(PAD.left + c * slot + slot / 2)}" y="${PAD.top + PLOT_H + 14}" text-anchor="middle">${escapeHtml(category)}</text>`);
   });
-  parts.push(`<text class="axis" transform="translate(12 ${PAD.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}${spec.yScale === 'log' ? ' (log)' : ''}</text>`);
+  parts.push(
+    `<text class="axis" transform="translate(12 ${PAD.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}${spec.yScale === 'log' ? ' (log)' : ''}</text>`,
+  );
   const legend = spec.series.map((s) => `<span><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`).join('');
   const bars = spec.series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0);
   return `<figure class="chart" id="${escapeHtml(spec.id)}" data-bars="${bars}">

@@ -66,13 +66,17 @@ export function renderChart(spec: ChartSpec): string {
   parts.push(`<text class="axis" transform="translate(12 ${PAD.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`);
   for (const s of mapped) {
     const points = s.points.map(([x, y]) => `${f(sx(x))},${f(sy(y))}`).join(' ');
-    parts.push(`<polyline class="series" data-series="${escapeHtml(s.name)}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${points}"/>`);
+    parts.push(
+      `<polyline class="series" data-series="${escapeHtml(s.name)}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${points}"/>`,
+    );
   }
   parts.push(...(spec.markers ?? []).map((m) => markerSvg(m, sx, xMax)));
   const kinds = [...new Map((spec.markers ?? []).filter((m) => m.kind !== 'stage').map((m) => [m.kind, m])).values()];
   const legend = [
     ...mapped.map((s) => `<span><i style="background:${s.color}"></i>${escapeHtml(s.name)}</span>`),
-    ...kinds.map((m) => `<span class="marker-key"><i style="background:${m.color};height:10px;opacity:.5"></i>${escapeHtml(MARKER_NAMES[m.kind] ?? m.kind)}</span>`),
+    ...kinds.map(
+      (m) => `<span class="marker-key"><i style="background:${m.color};height:10px;opacity:.5"></i>${escapeHtml(MARKER_NAMES[m.kind] ?? m.kind)}</span>`,
+    ),
   ].join('');
   return `<figure class="chart" id="${escapeHtml(spec.id)}" data-points="${mapped.reduce((n, s) => n + s.points.length, 0)}">
 <figcaption>${escapeHtml(spec.title)}</figcaption>
@@ -88,8 +92,10 @@ function markerSvg(m: ChartMarker, sx: (x: number) => number, xMax: number): str
   const x1 = sx(Math.max(0, Math.min(m.from, xMax)));
   const title = `<title>${escapeHtml(m.label)}</title>`;
   if (m.kind === 'stage') {
-    return `<g class="marker marker-stage">${title}<line x1="${f(x1)}" x2="${f(x1)}" y1="${PAD.top}" y2="${PAD.top + PLOT_H}" stroke="${m.color}" stroke-dasharray="3 3"/>` +
-      `<text class="tick" x="${f(x1 + 3)}" y="${PAD.top + 10}">${escapeHtml(m.label)}</text></g>`;
+    return (
+      `<g class="marker marker-stage">${title}<line x1="${f(x1)}" x2="${f(x1)}" y1="${PAD.top}" y2="${PAD.top + PLOT_H}" stroke="${m.color}" stroke-dasharray="3 3"/>` +
+      `<text class="tick" x="${f(x1 + 3)}" y="${PAD.top + 10}">${escapeHtml(m.label)}</text></g>`
+    );
   }
   const x2 = sx(Math.max(0, Math.min(m.to + 1, xMax)));
   return `<g class="marker marker-${escapeHtml(m.kind)}">${title}<rect x="${f(x1)}" y="${PAD.top}" width="${f(Math.max(2, x2 - x1))}" height="${PLOT_H}" fill="${m.color}" opacity="0.18"/></g>`;
@@ -111,7 +117,9 @@ function xTicks(axis: ChartSpec['xAxis'], xMax: number): [number, string][] {
     const labels = ['0%', '90%', '99%', '99.9%', '99.99%', '99.999%', '99.9999%'];
     return labels.slice(0, xMax + 1).map((label, i) => [i, label]);
   }
-  return niceTicks(xMax).filter((t) => t <= xMax).map((t) => [t, `${t}`]);
+  return niceTicks(xMax)
+    .filter((t) => t <= xMax)
+    .map((t) => [t, `${t}`]);
 }
 
 function formatTick(value: number): string {

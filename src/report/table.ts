@@ -5,7 +5,10 @@ export function formatTable(rows: readonly (readonly string[])[], style?: (line:
   // Styled after padding, so colour codes never count as columns.
   return rows
     .map((r, index) => {
-      const line = r.map((cell, i) => pad(cell, widths[i] ?? 0, i === 0)).join('  ').trimEnd();
+      const line = r
+        .map((cell, i) => pad(cell, widths[i] ?? 0, i === 0))
+        .join('  ')
+        .trimEnd();
       return style === undefined ? line : style(line, index);
     })
     .join('\n');

@@ -26,7 +26,16 @@ export interface MetricsView {
 
 export function evaluateThresholds(thresholds: readonly Threshold[], view: MetricsView): ThresholdOutcome[] {
   return thresholds.map((t) => {
-    const base = { expression: t.expression, source: t.source, metric: t.metric, group: t.group, aggregate: t.aggregate, op: t.op, limit: t.limit, abortOnFail: t.abortOnFail };
+    const base = {
+      expression: t.expression,
+      source: t.source,
+      metric: t.metric,
+      group: t.group,
+      aggregate: t.aggregate,
+      op: t.op,
+      limit: t.limit,
+      abortOnFail: t.abortOnFail,
+    };
     if (t.metric?.startsWith('stage.') === true) {
       const actual = stageFigure(t.metric, view.stages);
       if (typeof actual === 'string') return { ...base, passed: false, actual: null, note: actual };
@@ -75,7 +84,18 @@ function countOf(metric: string, s: SectionView): number | undefined {
   return KNOWN_COUNTERS.has(metric) ? 0 : undefined;
 }
 
-const KNOWN_COUNTERS = new Set(['devices', 'connectAttempts', 'connected', 'connectFailed', 'published', 'acked', 'disconnected', 'missedSlots', 'tokensSigned', 'keysGenerated']);
+const KNOWN_COUNTERS = new Set([
+  'devices',
+  'connectAttempts',
+  'connected',
+  'connectFailed',
+  'published',
+  'acked',
+  'disconnected',
+  'missedSlots',
+  'tokensSigned',
+  'keysGenerated',
+]);
 
 export type ThresholdMetricKind = 'counter' | 'histogram';
 
@@ -110,8 +130,24 @@ export function thresholdMetrics(plan: Pick<RunPlan, 'stages'>): Map<string, Thr
     ['uplink', subscribes.includes('uplink') ? undefined : 'no subscribe stage measures uplink'],
     ['downlink', subscribes.includes('downlink') ? undefined : 'no subscribe stage measures downlink'],
   ];
-  const counters = [...KNOWN_COUNTERS, 'ackedLate', 'connectBytes', 'connackBytes', 'subscribed', 'received', 'receivedWithoutTimestamp', 'refreshes', 'dropped', 'reconnects', 'reconnectAttempts', 'reconnectGaveUp'];
-  return new Map<string, ThresholdMetric>([...histograms.map(([name, reason]) => [name, none(reason)] as const), ...counters.map((name) => [name, { kind: 'counter' }] as const)]);
+  const counters = [
+    ...KNOWN_COUNTERS,
+    'ackedLate',
+    'connectBytes',
+    'connackBytes',
+    'subscribed',
+    'received',
+    'receivedWithoutTimestamp',
+    'refreshes',
+    'dropped',
+    'reconnects',
+    'reconnectAttempts',
+    'reconnectGaveUp',
+  ];
+  return new Map<string, ThresholdMetric>([
+    ...histograms.map(([name, reason]) => [name, none(reason)] as const),
+    ...counters.map((name) => [name, { kind: 'counter' }] as const),
+  ]);
 }
 const PUBLISH_ERRORS = [errorCounter('publish-failed'), errorCounter('ack-timeout'), errorCounter('not-connected')];
 

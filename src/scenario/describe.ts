@@ -22,8 +22,13 @@ export interface PlanDescription {
 export function describePlan(plan: RunPlan): PlanDescription {
   const lines: string[] = [];
   const devices = totalDevices(plan);
-  lines.push(`${devices} devices in ${plan.groups.length} group${plan.groups.length === 1 ? '' : 's'} on ${plan.workers} workers, broker ${plan.broker.kind === 'embedded' ? 'embedded' : plan.broker.urls.join(', ')}${plan.localAddresses.length > 0 ? ` from ${plan.localAddresses.length} source addresses` : ''}:`);
-  for (const group of plan.groups) lines.push(`  ${group.name}: ${group.count} ${group.alg} devices (${group.ids === null ? group.idPattern : `ids from ${group.idPattern}`}), ${keysInWords(group)}, tokens of ${formatDurationMs(group.token.lifetimeSec * 1000)}, ${payloadInWords(group)}`);
+  lines.push(
+    `${devices} devices in ${plan.groups.length} group${plan.groups.length === 1 ? '' : 's'} on ${plan.workers} workers, broker ${plan.broker.kind === 'embedded' ? 'embedded' : plan.broker.urls.join(', ')}${plan.localAddresses.length > 0 ? ` from ${plan.localAddresses.length} source addresses` : ''}:`,
+  );
+  for (const group of plan.groups)
+    lines.push(
+      `  ${group.name}: ${group.count} ${group.alg} devices (${group.ids === null ? group.idPattern : `ids from ${group.idPattern}`}), ${keysInWords(group)}, tokens of ${formatDurationMs(group.token.lifetimeSec * 1000)}, ${payloadInWords(group)}`,
+    );
   let totalMs = 0;
   let peak = 0;
   plan.stages.forEach((stage, i) => {
@@ -41,7 +46,9 @@ export function describePlan(plan: RunPlan): PlanDescription {
   const keygenMs = plan.groups.reduce((ms, g) => ms + (g.keys.mode === 'per-device' ? estimateKeygenMs(g.alg, g.rsaBits, g.count, plan.workers) : 0), 0);
   const perWorker = Math.ceil(devices / plan.workers);
   lines.push(`estimated duration ${seconds(totalMs)}, up to ${perWorker} connections per worker, peak ${round(peak)} msg/s`);
-  lines.push(`${devices} tokens to pre-sign, about ${seconds(signMs)}; generating per-device keys the first time, about ${seconds(keygenMs)} (kept for later runs)`);
+  lines.push(
+    `${devices} tokens to pre-sign, about ${seconds(signMs)}; generating per-device keys the first time, about ${seconds(keygenMs)} (kept for later runs)`,
+  );
   return { lines, estimatedDurationMs: totalMs, peakMessagesPerSec: peak, maxConnectionsPerWorker: perWorker };
 }
 
@@ -91,7 +98,11 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
       return { text: `${who} hold their connections`, durationMs: stage.durationMs, messagesPerSec: 0 };
     case 'disconnect': {
       const arrival = { ratePerSec: stage.ratePerSec, ramp: null };
-      return { text: `${who} disconnect ${arrivalInWords(arrival, rate, formatDurationMs)}`, durationMs: arrivalDurationMs(devices, arrival), messagesPerSec: 0 };
+      return {
+        text: `${who} disconnect ${arrivalInWords(arrival, rate, formatDurationMs)}`,
+        durationMs: arrivalDurationMs(devices, arrival),
+        messagesPerSec: 0,
+      };
     }
     case 'reconnect-storm': {
       const dropped = droppedCount(devices, stage.percent);

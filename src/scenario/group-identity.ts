@@ -59,7 +59,8 @@ function readIdFile(file: string, path: (string | number)[], readIds: IdListRead
   if (ids.length === 0) problems.push({ path: [...path, 'ids'], message: `${file} holds no device ids` });
   const seen = new Set<string>();
   for (const [i, id] of ids.entries()) {
-    if (BAD_ID.test(id) || Buffer.byteLength(id) > 65535) problems.push({ path: [...path, 'ids'], message: `${file}:${i + 1}: "${id}" cannot be a client id (no spaces, /, + or #)` });
+    if (BAD_ID.test(id) || Buffer.byteLength(id) > 65535)
+      problems.push({ path: [...path, 'ids'], message: `${file}:${i + 1}: "${id}" cannot be a client id (no spaces, /, + or #)` });
     else if (seen.has(id)) problems.push({ path: [...path, 'ids'], message: `${file}: "${id}" is listed twice; client ids must be unique` });
     seen.add(id);
     if (problems.length > 20) break;

@@ -91,7 +91,8 @@ function formatIssue(issue: z.core.$ZodIssue, where: (path: (string | number)[],
     });
   }
   const got = 'input' in issue && issue.input !== undefined ? ` (got ${show(issue.input)})` : '';
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? `required: ${issue.message.replace(/, received undefined$/, '')}` : issue.message;
+  const message =
+    issue.code === 'invalid_type' && issue.input === undefined ? `required: ${issue.message.replace(/, received undefined$/, '')}` : issue.message;
   return [`${where(path)} ${pathText(path) || '(top level)'}: ${message}${got}`];
 }
 

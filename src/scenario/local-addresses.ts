@@ -14,7 +14,10 @@ export type AddressesOutcome = { ok: true; addresses: string[] } | { ok: false; 
 /** Expands `entries` (each an address, a comma list, or an IPv4 range a-b) into addresses, in order. */
 export function expandLocalAddresses(entries: readonly string[]): AddressesOutcome {
   const addresses: string[] = [];
-  for (const part of entries.flatMap((e) => e.split(',')).map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of entries
+    .flatMap((e) => e.split(','))
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const dash = part.indexOf('-');
     if (dash < 0) {
       if (isIP(part) === 0) return { ok: false, problem: `"${part}" is not an IP address` };
@@ -34,7 +37,8 @@ function expandRange(from: string, to: string): AddressesOutcome {
   const first = toNumber(from);
   const last = toNumber(to);
   if (last < first) return { ok: false, problem: `"${from}-${to}": the range ends before it starts` };
-  if (last - first + 1 > MAX_RANGE_ADDRESSES) return { ok: false, problem: `"${from}-${to}" holds ${last - first + 1} addresses; at most ${MAX_RANGE_ADDRESSES}` };
+  if (last - first + 1 > MAX_RANGE_ADDRESSES)
+    return { ok: false, problem: `"${from}-${to}" holds ${last - first + 1} addresses; at most ${MAX_RANGE_ADDRESSES}` };
   return { ok: true, addresses: Array.from({ length: last - first + 1 }, (_, i) => toText(first + i)) };
 }
 

@@ -44,7 +44,13 @@ export function planExtraStage(stage: Extract<ScenarioStage, { type: 'reconnect-
  * A publish stage's rate per device: `rate` as written, or `totalRate` shared by the stage's
  * devices. Exactly one must be given.
  */
-export function planPublishRate(stage: { rate?: number | undefined; totalRate?: number | undefined }, index: number, groups: GroupPlan[], applies: string[], problems: PlanProblem[]): number {
+export function planPublishRate(
+  stage: { rate?: number | undefined; totalRate?: number | undefined },
+  index: number,
+  groups: GroupPlan[],
+  applies: string[],
+  problems: PlanProblem[],
+): number {
   if ((stage.rate === undefined) === (stage.totalRate === undefined)) {
     problems.push({ path: ['stages', index], message: 'a publish stage needs exactly one of rate (per device) or totalRate (across its devices)' });
     return 1;
@@ -55,7 +61,12 @@ export function planPublishRate(stage: { rate?: number | undefined; totalRate?: 
 }
 
 /** A downlink stage: a backend group sends to every device of the receiving groups at a rate each. */
-export function planDownlinkStage(stage: Extract<ScenarioStage, { type: 'downlink' }>, index: number, groups: GroupPlan[], problems: PlanProblem[]): DownlinkPlan {
+export function planDownlinkStage(
+  stage: Extract<ScenarioStage, { type: 'downlink' }>,
+  index: number,
+  groups: GroupPlan[],
+  problems: PlanProblem[],
+): DownlinkPlan {
   const known = groups.map((g) => g.name);
   if (!known.includes(stage.from)) problems.push({ path: ['stages', index, 'from'], message: `no group named "${stage.from}" (groups: ${known.join(', ')})` });
   const receivers = stage.groups ?? known.filter((g) => g !== stage.from);
@@ -66,9 +77,22 @@ export function planDownlinkStage(stage: Extract<ScenarioStage, { type: 'downlin
     problems.push({ path: ['stages', index], message: 'a downlink stage needs exactly one of duration or count' });
   } else if (stage.duration !== undefined) {
     count = Math.floor((stage.duration / 1000) * rate + 1e-9);
-    if (count < 1) problems.push({ path: ['stages', index, 'duration'], message: `${formatDurationMs(stage.duration)} is shorter than one interval (${(1000 / rate).toFixed(0)}ms per device)` });
+    if (count < 1)
+      problems.push({
+        path: ['stages', index, 'duration'],
+        message: `${formatDurationMs(stage.duration)} is shorter than one interval (${(1000 / rate).toFixed(0)}ms per device)`,
+      });
   }
-  return { type: 'downlink', groups: receivers, from: stage.from, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: false, topicTemplate: stage.topic };
+  return {
+    type: 'downlink',
+    groups: receivers,
+    from: stage.from,
+    ratePerDevicePerSec: rate,
+    countPerDevice: count,
+    qos: stage.qos,
+    retain: false,
+    topicTemplate: stage.topic,
+  };
 }
 
 /** Which devices of a stage a reconnect storm drops: those whose position crosses a whole share. Spread evenly, the same on every worker and shard. */
@@ -79,11 +103,15 @@ export function isDropped(position: number, percent: number): boolean {
 /** Rules across fields that the schema alone cannot see. */
 export function checkStageRules(scenario: Scenario, stages: StagePlan[], problems: PlanProblem[]): void {
   if (scenario.mqtt.sessionExpiry !== undefined && scenario.mqtt.protocolVersion !== 5) {
-    problems.push({ path: ['mqtt', 'sessionExpiry'], message: 'session expiry is an MQTT 5 property; set protocolVersion: 5 (3.1.1 has only clean: true/false)' });
+    problems.push({
+      path: ['mqtt', 'sessionExpiry'],
+      message: 'session expiry is an MQTT 5 property; set protocolVersion: 5 (3.1.1 has only clean: true/false)',
+    });
   }
   if (scenario.capacity !== undefined) {
     const rated = stages.filter((s) => s.type === 'connect' && (s.ratePerSec !== null || s.ramp !== null));
-    if (rated.length < 2) problems.push({ path: ['capacity'], message: `a capacity search needs at least two connect stages with a rate, one per step (found ${rated.length})` });
+    if (rated.length < 2)
+      problems.push({ path: ['capacity'], message: `a capacity search needs at least two connect stages with a rate, one per step (found ${rated.length})` });
   }
   checkUplinkTimestamps(scenario, stages, problems);
   checkDownlinks(scenario, stages, problems);
@@ -98,11 +126,19 @@ function checkDownlinks(scenario: Scenario, stages: StagePlan[], problems: PlanP
     if (stage.type === 'disconnect') stage.groups.forEach((g) => (connected.delete(g), subscribed.delete(g)));
     if (stage.type === 'subscribe') stage.groups.forEach((g) => subscribed.add(g));
     if (stage.type !== 'downlink') return;
-    if (!connected.has(stage.from)) problems.push({ path: ['stages', i, 'from'], message: `group "${stage.from}" must be connected by an earlier connect stage to send downlinks` });
+    if (!connected.has(stage.from))
+      problems.push({ path: ['stages', i, 'from'], message: `group "${stage.from}" must be connected by an earlier connect stage to send downlinks` });
     const deaf = stage.groups.filter((g) => !subscribed.has(g));
-    if (deaf.length > 0) problems.push({ path: ['stages', i, 'groups'], message: `${deaf.join(', ')} must subscribe (a subscribe stage before this one) to receive and time downlinks` });
+    if (deaf.length > 0)
+      problems.push({
+        path: ['stages', i, 'groups'],
+        message: `${deaf.join(', ')} must subscribe (a subscribe stage before this one) to receive and time downlinks`,
+      });
     if (scenario.broker === 'embedded') {
-      problems.push({ path: ['stages', i], message: 'the embedded broker lets a device publish only to its own uplink topic; it sends downlinks itself with embedded.downlink' });
+      problems.push({
+        path: ['stages', i],
+        message: 'the embedded broker lets a device publish only to its own uplink topic; it sends downlinks itself with embedded.downlink',
+      });
     }
   });
 }
@@ -117,7 +153,10 @@ function checkUplinkTimestamps(scenario: Scenario, stages: StagePlan[], problems
   });
   stages.forEach((stage, i) => {
     if (stage.type === 'subscribe' && stage.measure === 'uplink' && publishing.size > 0 && !carriesTime) {
-      problems.push({ path: ['stages', i, 'measure'], message: 'uplink latency needs a publishing group whose payload carries {timestamp} (or a sized payload)' });
+      problems.push({
+        path: ['stages', i, 'measure'],
+        message: 'uplink latency needs a publishing group whose payload carries {timestamp} (or a sized payload)',
+      });
     }
   });
 }

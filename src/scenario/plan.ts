@@ -19,7 +19,15 @@ import { stageLayout, type StageLayout, type StageOrder } from './stage-layout.j
 import type { RampPlan } from './arrival.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
 import type { PayloadPlan } from './payload.js';
-import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate, type DownlinkPlan, type PausePlan, type ReconnectStormPlan } from './plan-stages.js';
+import {
+  checkStageRules,
+  planDownlinkStage,
+  planExtraStage,
+  planPublishRate,
+  type DownlinkPlan,
+  type PausePlan,
+  type ReconnectStormPlan,
+} from './plan-stages.js';
 import { formatDurationMs, formatRatePerSec } from './units.js';
 import { errorMessage } from '../errors.js';
 import { itemAt } from '../util/item-at.js';
@@ -171,7 +179,10 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
   checkStageOrder(stages, problems);
   checkStageRules(scenario, stages, problems);
   const thresholds = planThresholds(scenario.thresholds, ['thresholds'], problems);
-  const capacity = scenario.capacity === undefined ? null : { thresholds: planThresholds(scenario.capacity.thresholds, ['capacity', 'thresholds'], problems), stopAtBreak: scenario.capacity.stopAtBreak };
+  const capacity =
+    scenario.capacity === undefined
+      ? null
+      : { thresholds: planThresholds(scenario.capacity.thresholds, ['capacity', 'thresholds'], problems), stopAtBreak: scenario.capacity.stopAtBreak };
   if (scenario.broker === 'embedded') checkEmbeddedFits(scenario, stages, problems);
   const tls = planTls(scenario, problems);
   const localAddresses = planLocalAddresses(scenario, problems);
@@ -223,7 +234,6 @@ function planLocalAddresses(scenario: Scenario, problems: PlanProblem[]): string
 }
 
 function planThresholds(entries: Scenario['thresholds'], path: string[], problems: PlanProblem[]): Threshold[] {
-
   const thresholds: Threshold[] = [];
   entries.forEach((entry, i) => {
     const text = typeof entry === 'string' ? entry : entry.threshold;
@@ -231,7 +241,10 @@ function planThresholds(entries: Scenario['thresholds'], path: string[], problem
       const threshold = parseThreshold(text, { abortOnFail: typeof entry === 'string' ? false : entry.abortOnFail, source: 'scenario' });
       // Checked every second from the start, a lower bound on a growing count would stop the run at once.
       if (threshold.abortOnFail && (threshold.aggregate.kind === 'count' || threshold.aggregate.kind === 'rate') && !threshold.op.startsWith('<')) {
-        problems.push({ path: [...path, i, 'abortOnFail'], message: `cannot stop a run on "${text}": it is crossed until enough has happened; only < and <= limits on counts and rates can abort` });
+        problems.push({
+          path: [...path, i, 'abortOnFail'],
+          message: `cannot stop a run on "${text}": it is crossed until enough has happened; only < and <= limits on counts and rates can abort`,
+        });
       }
       thresholds.push(threshold);
     } catch (error) {
@@ -259,7 +272,10 @@ function planEmbedded(e: Scenario['embedded']): EmbeddedBrokerPlan {
 /** What the embedded broker cannot do, said before anything connects. */
 function checkEmbeddedFits(scenario: Scenario, stages: StagePlan[], problems: PlanProblem[]): void {
   if (scenario.mqtt.protocolVersion === 5) {
-    problems.push({ path: ['mqtt', 'protocolVersion'], message: 'the embedded broker (Aedes 1.x) speaks MQTT 3.1.1 only; use 4, or an external broker for MQTT 5' });
+    problems.push({
+      path: ['mqtt', 'protocolVersion'],
+      message: 'the embedded broker (Aedes 1.x) speaks MQTT 3.1.1 only; use 4, or an external broker for MQTT 5',
+    });
   }
   stages.forEach((stage, i) => {
     if (stage.type === 'publish' && stage.qos > scenario.embedded.maxQos) {
@@ -283,7 +299,10 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
     }
     seenPatterns.set(idPattern, g.name);
     if (g.token.refreshBefore !== undefined && g.token.refreshBefore >= g.token.lifetime) {
-      problems.push({ path: ['groups', i, 'token', 'refreshBefore'], message: `${formatDurationMs(g.token.refreshBefore)} must be shorter than the token lifetime ${formatDurationMs(g.token.lifetime)}` });
+      problems.push({
+        path: ['groups', i, 'token', 'refreshBefore'],
+        message: `${formatDurationMs(g.token.refreshBefore)} must be shorter than the token lifetime ${formatDurationMs(g.token.lifetime)}`,
+      });
     }
     if (ids === null && !idPattern.includes('{index') && count > 1) {
       problems.push({ path: ['groups', i, 'idPattern'], message: `must contain {index} to give ${count} devices distinct ids` });
@@ -374,7 +393,10 @@ function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], pro
       } else if (stage.duration !== undefined) {
         count = Math.floor((stage.duration / 1000) * rate + 1e-9);
         if (count < 1) {
-          problems.push({ path: ['stages', index, 'duration'], message: `${formatDurationMs(stage.duration)} is shorter than one interval at ${formatRatePerSec(stage.rate ?? stage.totalRate ?? rate)} (${(1000 / rate).toFixed(0)}ms per device)` });
+          problems.push({
+            path: ['stages', index, 'duration'],
+            message: `${formatDurationMs(stage.duration)} is shorter than one interval at ${formatRatePerSec(stage.rate ?? stage.totalRate ?? rate)} (${(1000 / rate).toFixed(0)}ms per device)`,
+          });
         }
       }
       return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain, order: stage.order };
@@ -390,10 +412,10 @@ function checkStageOrder(stages: StagePlan[], problems: PlanProblem[]): void {
       if (stage.type === 'connect') connected.add(group);
       else if (stage.type === 'pause') continue;
       else if (stage.type === 'disconnect') {
-        if (!connected.has(group)) problems.push({ path: ['stages', i], message: `disconnect stage needs group "${group}" connected by an earlier connect stage` });
+        if (!connected.has(group))
+          problems.push({ path: ['stages', i], message: `disconnect stage needs group "${group}" connected by an earlier connect stage` });
         connected.delete(group);
-      }
-      else if (!connected.has(group)) {
+      } else if (!connected.has(group)) {
         problems.push({ path: ['stages', i], message: `${stage.type} stage needs group "${group}" connected by an earlier connect stage` });
       }
     }

@@ -6,7 +6,17 @@
 import { z } from 'zod';
 import { ALGORITHMS } from '../identity/algorithms.js';
 import { DEFAULT_AUDIENCE_TEMPLATE, RESERVED_CLAIMS, RESERVED_HEADERS } from '../identity/token.js';
-import { DURATION_EXAMPLE, DURATION_PATTERN, parseDurationMs, parseRatePerSec, parseSizeBytes, RATE_EXAMPLE, RATE_PATTERN, SIZE_EXAMPLE, SIZE_PATTERN } from './units.js';
+import {
+  DURATION_EXAMPLE,
+  DURATION_PATTERN,
+  parseDurationMs,
+  parseRatePerSec,
+  parseSizeBytes,
+  RATE_EXAMPLE,
+  RATE_PATTERN,
+  SIZE_EXAMPLE,
+  SIZE_PATTERN,
+} from './units.js';
 
 /**
  * Text with a unit, checked against its pattern and turned into a number (ms, per second, bytes),
@@ -33,7 +43,9 @@ const groupNames = z.array(name).min(1).optional().describe('Groups this stage a
 const order = z
   .enum(['grouped', 'interleaved'])
   .default('grouped')
-  .describe("How the stage orders its groups' devices: grouped (each group after the other) or interleaved (one device of each group in turn, so all groups meet the same conditions).");
+  .describe(
+    "How the stage orders its groups' devices: grouped (each group after the other) or interleaved (one device of each group in turn, so all groups meet the same conditions).",
+  );
 
 export const DEFAULT_PAYLOAD_TEMPLATE = '{"temperature":21.5,"seq":{seq},"ts":{timestamp}}';
 export const DEFAULT_UPLINK_TOPIC = '/up/device/id/{deviceId}';
@@ -52,7 +64,7 @@ const brokerList = z.preprocess(
 const localAddress = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
   .optional()
-  .describe('Source addresses of the devices\' sockets: 127.0.0.2,127.0.0.3 or a range 127.0.0.2-127.0.0.9 (or a list of either).');
+  .describe("Source addresses of the devices' sockets: 127.0.0.2,127.0.0.3 or a range 127.0.0.2-127.0.0.9 (or a list of either).");
 
 export const RECONNECT_DEFAULTS = { enabled: true, initialDelay: '250ms', maxDelay: '5s', maxAttempts: 10 } as const;
 const reconnect = z
@@ -122,7 +134,9 @@ const size = withUnit(SIZE_PATTERN, SIZE_EXAMPLE, parseSizeBytes, `expected ${SI
 const payload = z
   .union([
     z.string().describe('Text template: {deviceId}, {group}, {seq}, {timestamp} (ms), {random:18..25}, {random:18.0..25.5}, {choice:a|b|c}.'),
-    z.strictObject({ json: z.record(z.string(), z.unknown()).describe('A JSON object; string values are templates, and one numeric placeholder alone gives a number.') }),
+    z.strictObject({
+      json: z.record(z.string(), z.unknown()).describe('A JSON object; string values are templates, and one numeric placeholder alone gives a number.'),
+    }),
     z.strictObject({ size: size.describe('A payload of exactly this many bytes.') }),
   ])
   .describe('What each message carries: a text template, { json: {...} } or { size: 256B }.');
@@ -155,7 +169,7 @@ const connectStage = z.strictObject({
 const publishStage = z.strictObject({
   type: z.literal('publish'),
   rate: rate.optional().describe('Messages per second per device.'),
-  totalRate: rate.optional().describe('Messages per second across the stage\'s devices (instead of rate).'),
+  totalRate: rate.optional().describe("Messages per second across the stage's devices (instead of rate)."),
   duration: duration.optional().describe('How long to publish.'),
   count: z.int().min(1).optional().describe('Messages per device (instead of duration).'),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
@@ -198,12 +212,32 @@ const downlinkStage = z
   .describe('A backend client publishes to the devices\' downlink topics on a planned schedule; payload {"ts": epoch ms, "seq": n}.');
 const pauseStage = z.strictObject({ type: z.literal('pause'), duration }).describe('Nothing happens for a while; no connection is needed.');
 
-export const stageSchema = z.discriminatedUnion('type', [connectStage, publishStage, subscribeStage, holdStage, disconnectStage, reconnectStormStage, downlinkStage, pauseStage]);
+export const stageSchema = z.discriminatedUnion('type', [
+  connectStage,
+  publishStage,
+  subscribeStage,
+  holdStage,
+  disconnectStage,
+  reconnectStormStage,
+  downlinkStage,
+  pauseStage,
+]);
 
 /** The `mqtt:` defaults, the one place they live. */
-export const MQTT_DEFAULTS = { protocolVersion: 4, keepalive: '60s', connectTimeout: '30s', clean: true, reconnect: RECONNECT_DEFAULTS, tlsResumption: false, engine: 'lean' } as const;
+export const MQTT_DEFAULTS = {
+  protocolVersion: 4,
+  keepalive: '60s',
+  connectTimeout: '30s',
+  clean: true,
+  reconnect: RECONNECT_DEFAULTS,
+  tlsResumption: false,
+  engine: 'lean',
+} as const;
 const mqtt = z.strictObject({
-  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(MQTT_DEFAULTS.protocolVersion).describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),
+  protocolVersion: z
+    .union([z.literal(4), z.literal(5)])
+    .default(MQTT_DEFAULTS.protocolVersion)
+    .describe('4 = MQTT 3.1.1, 5 = MQTT 5.'),
   keepalive: duration.prefault(MQTT_DEFAULTS.keepalive),
   connectTimeout: duration.prefault(MQTT_DEFAULTS.connectTimeout),
   clean: z.boolean().default(MQTT_DEFAULTS.clean).describe('Clean session (3.1.1) or clean start (5).'),
@@ -216,12 +250,16 @@ const mqtt = z.strictObject({
   engine: z
     .enum(['lean', 'mqttjs'])
     .default(MQTT_DEFAULTS.engine)
-    .describe('lean: bare sockets (or WebSocket streams) and mqtt-packet, a fifth to a third of the memory per connection. mqttjs: MQTT.js, the reference; both behave alike.'),
+    .describe(
+      'lean: bare sockets (or WebSocket streams) and mqtt-packet, a fifth to a third of the memory per connection. mqttjs: MQTT.js, the reference; both behave alike.',
+    ),
 });
 
 const threshold = z.string().min(1).describe('A threshold, like connect.p(99)<250ms or error_rate<1% (docs/scenarios.md#thresholds).');
 const thresholds = z
-  .array(z.union([threshold, z.strictObject({ threshold, abortOnFail: z.boolean().default(false).describe('Stop the run as soon as this threshold is crossed.') })]))
+  .array(
+    z.union([threshold, z.strictObject({ threshold, abortOnFail: z.boolean().default(false).describe('Stop the run as soon as this threshold is crossed.') })]),
+  )
   .default([])
   .describe('Pass/fail criteria, checked at the end of the run (or during it, with abortOnFail); any crossed: exit 99.');
 
@@ -259,8 +297,14 @@ const embedded = z.strictObject({
   maxLifetime: duration.prefault(EMBEDDED_DEFAULTS.maxLifetime).describe('Longest token lifetime the broker accepts.'),
   requireKid: z.boolean().default(EMBEDDED_DEFAULTS.requireKid),
   tls: z.boolean().default(EMBEDDED_DEFAULTS.tls).describe('Devices connect over TLS, trusting a local CA made once in .certs/, verification on.'),
-  expiryDisconnect: z.boolean().default(EMBEDDED_DEFAULTS.expiryDisconnect).describe('Disconnect a session once its token has expired for longer than the skew.'),
-  maxQos: z.union([z.literal(1), z.literal(2)]).default(EMBEDDED_DEFAULTS.maxQos).describe('Highest QoS devices may publish with; 2 must be allowed explicitly.'),
+  expiryDisconnect: z
+    .boolean()
+    .default(EMBEDDED_DEFAULTS.expiryDisconnect)
+    .describe('Disconnect a session once its token has expired for longer than the skew.'),
+  maxQos: z
+    .union([z.literal(1), z.literal(2)])
+    .default(EMBEDDED_DEFAULTS.maxQos)
+    .describe('Highest QoS devices may publish with; 2 must be allowed explicitly.'),
   connectTimeout: duration.prefault(EMBEDDED_DEFAULTS.connectTimeout).describe('Drop a connection that sends no CONNECT within this time.'),
   maxPacketSize: size.prefault(EMBEDDED_DEFAULTS.maxPacketSize).describe('Largest MQTT packet accepted; a larger one closes the connection.'),
   maxTokenSize: size.prefault(EMBEDDED_DEFAULTS.maxTokenSize).describe('Largest token accepted.'),
@@ -292,8 +336,17 @@ export const scenarioSchema = z
     expect: z
       .enum(['delivery', 'refusals'])
       .default('delivery')
-      .describe('delivery: a run where no device connected, or that sent under minSentPercent of its plan, failed (exit 5). refusals: the broker is expected to refuse (a refusal test), so neither is a failure.'),
-    minSentPercent: z.number().min(0).max(100).default(95).describe('The share of the planned messages a run must send, in percent (0: no minimum). Not checked in a capacity search, which stops where the broker breaks.'),
+      .describe(
+        'delivery: a run where no device connected, or that sent under minSentPercent of its plan, failed (exit 5). refusals: the broker is expected to refuse (a refusal test), so neither is a failure.',
+      ),
+    minSentPercent: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(95)
+      .describe(
+        'The share of the planned messages a run must send, in percent (0: no minimum). Not checked in a capacity search, which stops where the broker breaks.',
+      ),
   })
   .describe('An mqtt-jwt-bench scenario.');
 

@@ -14,9 +14,7 @@ import { ConfigError } from '../errors.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
-export type ThresholdAggregate =
-  | { kind: 'percentile'; percentile: number }
-  | { kind: 'avg' | 'min' | 'max' | 'count' | 'rate' | 'error_rate' };
+export type ThresholdAggregate = { kind: 'percentile'; percentile: number } | { kind: 'avg' | 'min' | 'max' | 'count' | 'rate' | 'error_rate' };
 
 export type ThresholdSource = 'scenario' | 'cli';
 
@@ -38,7 +36,7 @@ const SHAPE = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\{group=([A-Za-z0-9][A-Za-z0-9_.-]
 const NUMBER = /^(\d+(?:\.\d+)?|\.\d+)(us|µs|ms|s|%|\/s|\/min)?$/;
 const LATENCY_US: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000 };
 
-export const THRESHOLD_EXAMPLE = "a threshold like connect.p(99)<250ms, publishAck{group=rsa}.avg<20ms, error_rate<1% or stage.connect.achievedRatio>0.95";
+export const THRESHOLD_EXAMPLE = 'a threshold like connect.p(99)<250ms, publishAck{group=rsa}.avg<20ms, error_rate<1% or stage.connect.achievedRatio>0.95';
 
 /** Parses one threshold; throws a ConfigError whose message says what was expected. */
 /**
@@ -71,8 +69,13 @@ export function parseThreshold(text: string, options: { abortOnFail?: boolean; s
   };
 }
 
-function parseStageThreshold(text: string, [, stage, figure, op, valueText]: [string, string, string, ThresholdOp, string], options: { abortOnFail?: boolean; source?: ThresholdSource }): Threshold {
-  if (!(STAGE_FIGURES as readonly string[]).includes(figure)) throw new ConfigError(`"${text}": unknown stage figure "${figure}"; expected ${STAGE_FIGURES.join(', ')}, like stage.connect.achievedRatio>0.95`);
+function parseStageThreshold(
+  text: string,
+  [, stage, figure, op, valueText]: [string, string, string, ThresholdOp, string],
+  options: { abortOnFail?: boolean; source?: ThresholdSource },
+): Threshold {
+  if (!(STAGE_FIGURES as readonly string[]).includes(figure))
+    throw new ConfigError(`"${text}": unknown stage figure "${figure}"; expected ${STAGE_FIGURES.join(', ')}, like stage.connect.achievedRatio>0.95`);
   const m = /^(\d+(?:\.\d+)?|\.\d+)(%)?$/.exec(valueText);
   if (m === null) throw new ConfigError(`"${text}": "${valueText}" is not a ratio like 0.95 or 95%`);
   // The worst of the stages named: a ratio is judged on its minimum.

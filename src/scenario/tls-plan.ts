@@ -43,5 +43,5 @@ export function planTls(scenario: Scenario, problems: PlanProblem[]): TlsPlan | 
 /** Warnings the CLI prints even with --quiet: settings that are allowed but unsafe. */
 export function tlsWarnings(tls: TlsPlan | null): string[] {
   if (tls === null || tls.rejectUnauthorized) return [];
-  return ['tls.rejectUnauthorized is false: the broker\'s certificate is NOT verified, so anyone on the path can read the tokens'];
+  return ["tls.rejectUnauthorized is false: the broker's certificate is NOT verified, so anyone on the path can read the tokens"];
 }

@@ -10,7 +10,8 @@ const VARIABLE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 export function substituteVariables(data: unknown, env: NodeJS.ProcessEnv): { data: unknown; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
   const walk = (value: unknown, path: (string | number)[]): unknown => {
-    if (typeof value === 'string') return substituteString(value, env, (name) => problems.push({ path, message: `\${${name}} is not set and has no default (write \${${name}:-default})` }));
+    if (typeof value === 'string')
+      return substituteString(value, env, (name) => problems.push({ path, message: `\${${name}} is not set and has no default (write \${${name}:-default})` }));
     if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i]));
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, [...path, key])]));

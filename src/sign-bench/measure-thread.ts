@@ -45,7 +45,11 @@ async function measure(job: MeasureJob): Promise<Measured> {
   if (job.kind === 'keygen') {
     const info = algorithmInfo(job.alg);
     const generate = (): unknown =>
-      info.kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: job.rsaBits }) : info.kind === 'ec' ? generateKeyPairSync('ec', { namedCurve: info.curve ?? 'prime256v1' }) : generateKeyPairSync('ed25519');
+      info.kind === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: job.rsaBits })
+        : info.kind === 'ec'
+          ? generateKeyPairSync('ec', { namedCurve: info.curve ?? 'prime256v1' })
+          : generateKeyPairSync('ed25519');
     for (; more(); ops++) timed(histogram, generate);
   } else {
     const key = parsePrivateKey(job.privateKeyPem, 'sign-bench key');
@@ -66,7 +70,11 @@ async function measure(job: MeasureJob): Promise<Measured> {
       const signOnce = (n: number): Promise<unknown> =>
         job.mode === 'async'
           ? signTokenAsync(spec, `${BENCH_DEVICE_ID}-${n}`, key, kid, nowSec)
-          : new SignJWT({ aud: `https://akenza.io/devices/${BENCH_DEVICE_ID}-${n}` }).setProtectedHeader({ alg: job.alg, kid, typ: 'JWT' }).setIssuedAt().setExpirationTime('20m').sign(key);
+          : new SignJWT({ aud: `https://akenza.io/devices/${BENCH_DEVICE_ID}-${n}` })
+              .setProtectedHeader({ alg: job.alg, kid, typ: 'JWT' })
+              .setIssuedAt()
+              .setExpirationTime('20m')
+              .sign(key);
       const lane = async (): Promise<void> => {
         while (more()) {
           const opStartMs = performance.now();

@@ -39,7 +39,11 @@ export function opensslPrimitive(alg: Algorithm, rsaBits: number): { name: strin
  */
 export function parseOpensslSpeed(output: string, line: RegExp): { signPerSec: number; verifyPerSec: number } | undefined {
   const found = output.split('\n').find((l) => line.test(l));
-  const numbers = found?.trim().split(/\s+/).map(Number).filter((n) => Number.isFinite(n));
+  const numbers = found
+    ?.trim()
+    .split(/\s+/)
+    .map(Number)
+    .filter((n) => Number.isFinite(n));
   if (numbers === undefined || numbers.length < 2) return undefined;
   return { signPerSec: numbers[numbers.length - 2] as number, verifyPerSec: numbers[numbers.length - 1] as number };
 }
@@ -49,7 +53,10 @@ export async function opensslSpeed(alg: Algorithm, rsaBits: number, seconds: num
   const primitive = opensslPrimitive(alg, rsaBits);
   let stdout: string;
   try {
-    ({ stdout } = await execFileAsync('openssl', ['speed', '-elapsed', '-seconds', String(Math.max(1, Math.round(seconds))), primitive.name], { encoding: 'utf8', timeout: (seconds * 4 + 30) * 1000 }));
+    ({ stdout } = await execFileAsync('openssl', ['speed', '-elapsed', '-seconds', String(Math.max(1, Math.round(seconds))), primitive.name], {
+      encoding: 'utf8',
+      timeout: (seconds * 4 + 30) * 1000,
+    }));
   } catch {
     return undefined;
   }

@@ -83,7 +83,13 @@ export async function runSignBench(options: SignBenchOptions): Promise<SignBench
     startedAt: new Date(startedMs).toISOString(),
     durationMs: Math.max(1, Date.now() - startedMs),
     environment: { ...env, nodeOpenssl: process.versions.openssl, platform: `${env.platform} ${release()}` },
-    settings: { algs: [...options.algs], rsaBits: [...options.rsaBits], workers: [...options.workers], durationMs: options.durationMs, openssl: options.openssl },
+    settings: {
+      algs: [...options.algs],
+      rsaBits: [...options.rsaBits],
+      workers: [...options.workers],
+      durationMs: options.durationMs,
+      openssl: options.openssl,
+    },
     entries,
   };
 }
@@ -100,7 +106,9 @@ async function benchOne(target: BenchTarget, options: SignBenchOptions): Promise
   const sign: SignRow[] = [];
   for (const workers of [...options.workers].sort((a, b) => a - b)) {
     say(`signing on ${workers} thread${workers === 1 ? '' : 's'}`);
-    const figure = combine(await runThreads(workers, { kind: 'sign', alg, privateKeyPem, mode: 'sync', inFlight: 1, durationMs: duration, maxOps: MAX_OPS.sign }));
+    const figure = combine(
+      await runThreads(workers, { kind: 'sign', alg, privateKeyPem, mode: 'sync', inFlight: 1, durationMs: duration, maxOps: MAX_OPS.sign }),
+    );
     sign.push({ ...figure, workers, scaling: figure.opsPerSec / (sign[0]?.opsPerSec ?? figure.opsPerSec) });
   }
   say('verifying');

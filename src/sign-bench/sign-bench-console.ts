@@ -8,7 +8,18 @@ const msPerKey = (us: number): string => (us >= 100_000 ? (us / 1000).toFixed(0)
 
 export function formatSignBench(result: SignBenchResult): string {
   const workers = [...result.settings.workers].sort((a, b) => a - b);
-  const header = ['alg', 'keygen ms/key', ...workers.map((w) => `sign/s ×${w}`), 'scaling', 'sign p50 µs', 'sign p99 µs', 'verify/s', 'verify p50 µs', 'token B', 'CONNECT B'];
+  const header = [
+    'alg',
+    'keygen ms/key',
+    ...workers.map((w) => `sign/s ×${w}`),
+    'scaling',
+    'sign p50 µs',
+    'sign p99 µs',
+    'verify/s',
+    'verify p50 µs',
+    'token B',
+    'CONNECT B',
+  ];
   if (result.settings.openssl) header.push('ossl sign/s', 'ours÷ossl', 'ossl verify/s', 'ours÷ossl');
   const rows = result.entries.map((e) => {
     const first = e.sign[0];
@@ -26,7 +37,11 @@ export function formatSignBench(result: SignBenchResult): string {
       String(e.connectBytes),
     ];
     if (result.settings.openssl) {
-      row.push(...(e.openssl === null ? ['n/a', '—', 'n/a', '—'] : [int(e.openssl.signPerSec), share(e.openssl.signShare), int(e.openssl.verifyPerSec), share(e.openssl.verifyShare)]));
+      row.push(
+        ...(e.openssl === null
+          ? ['n/a', '—', 'n/a', '—']
+          : [int(e.openssl.signPerSec), share(e.openssl.signShare), int(e.openssl.verifyPerSec), share(e.openssl.verifyShare)]),
+      );
     }
     return row;
   });

@@ -44,7 +44,11 @@ function barCharts(result: SignBenchResult): BarChartSpec[] {
       categories,
       yLabel: 'per second',
       yScale: 'log',
-      series: workers.map((w, i) => ({ name: `${w} thread${w === 1 ? '' : 's'}`, color: color(i + 4), values: entries.map((e) => e.sign.find((r) => r.workers === w)?.opsPerSec ?? null) })),
+      series: workers.map((w, i) => ({
+        name: `${w} thread${w === 1 ? '' : 's'}`,
+        color: color(i + 4),
+        values: entries.map((e) => e.sign.find((r) => r.workers === w)?.opsPerSec ?? null),
+      })),
     },
     {
       id: 'bars-bytes',
@@ -57,7 +61,14 @@ function barCharts(result: SignBenchResult): BarChartSpec[] {
         { name: 'CONNECT packet', color: color(6), values: entries.map((e) => e.connectBytes) },
       ],
     },
-    { id: 'bars-keygen', title: 'key generation, ms per key pair', categories, yLabel: 'ms', yScale: 'log', series: [{ name: 'mean ms per key', color: color(7), values: entries.map((e) => e.keygen.histogram.summary.mean / 1000) }] },
+    {
+      id: 'bars-keygen',
+      title: 'key generation, ms per key pair',
+      categories,
+      yLabel: 'ms',
+      yScale: 'log',
+      series: [{ name: 'mean ms per key', color: color(7), values: entries.map((e) => e.keygen.histogram.summary.mean / 1000) }],
+    },
   ];
 }
 
@@ -68,14 +79,34 @@ function latencyCharts(entries: readonly SignBenchEntry[]): ChartSpec[] {
       return figure === undefined ? [] : [percentileSeries(e.label, figure.histogram, color(i))];
     });
   return [
-    { id: 'latency-sign', title: 'sign (one thread): latency by percentile', xAxis: 'percentile', yLabel: 'ms', series: series((e) => e.sign.find((r) => r.workers === 1) ?? e.sign[0]) },
+    {
+      id: 'latency-sign',
+      title: 'sign (one thread): latency by percentile',
+      xAxis: 'percentile',
+      yLabel: 'ms',
+      series: series((e) => e.sign.find((r) => r.workers === 1) ?? e.sign[0]),
+    },
     { id: 'latency-verify', title: 'verify (broker check): latency by percentile', xAxis: 'percentile', yLabel: 'ms', series: series((e) => e.verify) },
   ];
 }
 
 function figuresTable(result: SignBenchResult): string {
   const workers = [...result.settings.workers].sort((a, b) => a - b);
-  const header = ['alg', 'keygen ms/key', ...workers.map((w) => `sign/s ×${w}`), 'scaling', 'sign p50 / p99 µs', 'verify/s', 'verify p50 / p99 µs', 'token bytes', 'CONNECT bytes', 'openssl sign/s', 'ours ÷ openssl', 'openssl verify/s', 'ours ÷ openssl'];
+  const header = [
+    'alg',
+    'keygen ms/key',
+    ...workers.map((w) => `sign/s ×${w}`),
+    'scaling',
+    'sign p50 / p99 µs',
+    'verify/s',
+    'verify p50 / p99 µs',
+    'token bytes',
+    'CONNECT bytes',
+    'openssl sign/s',
+    'ours ÷ openssl',
+    'openssl verify/s',
+    'ours ÷ openssl',
+  ];
   const rows = result.entries.map((e) => {
     const first = e.sign[0];
     const last = e.sign[e.sign.length - 1];

@@ -11,9 +11,21 @@ export const SIGN_BENCH_VERSION = 1;
 
 const count = z.number().int().min(0);
 const positive = z.number().positive();
-const summary = z.strictObject({ count, min: z.number(), mean: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), p999: z.number(), max: z.number() });
+const summary = z.strictObject({
+  count,
+  min: z.number(),
+  mean: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+});
 const histogram = z
-  .strictObject({ summary: summary.describe('Microseconds, except count.'), encoded: z.string().describe('HdrHistogram compressed V2 encoding, base64; microseconds.') })
+  .strictObject({
+    summary: summary.describe('Microseconds, except count.'),
+    encoded: z.string().describe('HdrHistogram compressed V2 encoding, base64; microseconds.'),
+  })
   .describe('Time of each operation.');
 
 const measured = z.strictObject({
@@ -60,7 +72,7 @@ export const signBenchResultSchema = z.strictObject({
   environment: z.strictObject({
     harnessVersion: z.string(),
     node: z.string(),
-    nodeOpenssl: z.string().describe("The OpenSSL inside node, which our figures measure; `openssl speed` may be another build."),
+    nodeOpenssl: z.string().describe('The OpenSSL inside node, which our figures measure; `openssl speed` may be another build.'),
     platform: z.string(),
     arch: z.string(),
     cpuModel: z.string(),

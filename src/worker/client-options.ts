@@ -39,11 +39,18 @@ export function deviceClientOptions(target: BrokerTarget, mqttPlan: MqttPlan, cl
  * Node TLS options from the target; verification stays on unless the scenario turned it off. With
  * the worker's shared context (src/worker/tls-client.ts) the PEMs are in it, parsed once.
  */
-export function tlsOptions(tls: TlsTarget | undefined): Pick<DeviceClientOptions, 'ca' | 'cert' | 'key' | 'servername' | 'minVersion' | 'rejectUnauthorized' | 'secureContext'> {
+export function tlsOptions(
+  tls: TlsTarget | undefined,
+): Pick<DeviceClientOptions, 'ca' | 'cert' | 'key' | 'servername' | 'minVersion' | 'rejectUnauthorized' | 'secureContext'> {
   if (tls === undefined) return { minVersion: 'TLSv1.2', rejectUnauthorized: true };
   if (tls.client !== undefined) {
     const { secureContext } = tls.client;
-    return { secureContext, ...(tls.servername === undefined ? {} : { servername: tls.servername }), minVersion: tls.minVersion, rejectUnauthorized: tls.rejectUnauthorized };
+    return {
+      secureContext,
+      ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+      minVersion: tls.minVersion,
+      rejectUnauthorized: tls.rejectUnauthorized,
+    };
   }
   return {
     ...(tls.ca === undefined ? {} : { ca: tls.ca }),

@@ -86,7 +86,13 @@ const SIGN_SLICE_MS = 50;
  * Signs every device's token on this thread (the fastest path), timing each signature, in
  * slices that yield to the event loop.
  */
-export async function presignTokens(devices: readonly DeviceAssignment[], groups: readonly GroupPlan[], keys: readonly DeviceKey[], recorders: readonly Recorder[], clock: Clock): Promise<PreparedDevice[]> {
+export async function presignTokens(
+  devices: readonly DeviceAssignment[],
+  groups: readonly GroupPlan[],
+  keys: readonly DeviceKey[],
+  recorders: readonly Recorder[],
+  clock: Clock,
+): Promise<PreparedDevice[]> {
   const specs = groups.map(tokenSpec);
   const nowSec = clock.nowMs() / 1000;
   const prepared: PreparedDevice[] = [];

@@ -101,9 +101,7 @@ export type WorkerToCoordinator =
   | { type: 'snapshot'; snapshot: WorkerSnapshot }
   | { type: 'stage-done'; workerIndex: number; stageIndex: number };
 
-export type CoordinatorToWorker =
-  | { type: 'start-stage'; stageIndex: number; startAtMs: number }
-  | { type: 'stop' };
+export type CoordinatorToWorker = { type: 'start-stage'; stageIndex: number; startAtMs: number } | { type: 'stop' };
 
 /** What the task resolves to: the last interval's snapshot. */
 export type WorkerResult = WorkerSnapshot;

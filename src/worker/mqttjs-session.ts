@@ -72,7 +72,17 @@ export class MqttJsSession implements Session {
       this.#sessionPresent = false;
       // MQTT.js writes its CONNECT as it opens, before any listener could see it, so it is sized
       // from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
-      const bytes: ConnectBytes = (this.#lastConnectBytes = { connectBytes: connectPacketBytes({ clientId: this.deviceId, password, protocolVersion: mqttPlan.protocolVersion, keepaliveSec: mqttPlan.keepaliveSec, clean: mqttPlan.clean, sessionExpirySec: mqttPlan.sessionExpirySec }), connackBytes: 0 });
+      const bytes: ConnectBytes = (this.#lastConnectBytes = {
+        connectBytes: connectPacketBytes({
+          clientId: this.deviceId,
+          password,
+          protocolVersion: mqttPlan.protocolVersion,
+          keepaliveSec: mqttPlan.keepaliveSec,
+          clean: mqttPlan.clean,
+          sessionExpirySec: mqttPlan.sessionExpirySec,
+        }),
+        connackBytes: 0,
+      });
       const onReceive = (packet: Packet): void => {
         if (packet.cmd === 'connack') bytes.connackBytes = receivedPacketBytes(packet.length ?? 2);
       };

@@ -34,11 +34,14 @@ export function openClient(endpoint: DeviceEndpoint, options: DeviceClientOption
     const tls: ConnectionOptions = { minVersion, rejectUnauthorized, ...(name === undefined ? {} : { servername: name }) };
     if (tlsClient !== undefined) {
       const deviceId = options.clientId ?? '';
-      return new MqttClient(() => {
-        const socket = tlsConnect({ ...tls, ...tlsClient.connectOptions(deviceId), host, port, ...bindOptions(endpoint) });
-        tlsClient.remember(deviceId, socket);
-        return socket;
-      }, { ...options, protocol: 'mqtts' });
+      return new MqttClient(
+        () => {
+          const socket = tlsConnect({ ...tls, ...tlsClient.connectOptions(deviceId), host, port, ...bindOptions(endpoint) });
+          tlsClient.remember(deviceId, socket);
+          return socket;
+        },
+        { ...options, protocol: 'mqtts' },
+      );
     }
     // client-options.ts sets these from PEM strings only.
     if (ca !== undefined) tls.ca = ca;

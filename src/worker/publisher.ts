@@ -73,10 +73,12 @@ export class Publisher {
         const index = itemAt(routes.senders, route);
         const entry: PendingPublish = { groupIndex: fleet.device(index).assignment.groupIndex, timedOut: false };
         pending.entries.add(entry);
-        void this.#publishOne(stage, index, event.seq, event.atMs, intervalMs, entry, message && ((sentMs) => message(route, event.seq, sentMs))).finally(() => {
-          pending.entries.delete(entry);
-          if (pending.entries.size === 0) pending.onEmpty?.();
-        });
+        void this.#publishOne(stage, index, event.seq, event.atMs, intervalMs, entry, message && ((sentMs) => message(route, event.seq, sentMs))).finally(
+          () => {
+            pending.entries.delete(entry);
+            if (pending.entries.size === 0) pending.onEmpty?.();
+          },
+        );
       },
       () => this.#ctx.stopping(),
       this.#ctx.pace,

@@ -29,9 +29,7 @@ export interface ReconnectSteps {
   random?: () => number;
 }
 
-export type ReconnectOutcome =
-  | { ok: true; attempts: number }
-  | { ok: false; attempts: number; reason: 'stopped' | 'gave-up'; lastReason?: string };
+export type ReconnectOutcome = { ok: true; attempts: number } | { ok: false; attempts: number; reason: 'stopped' | 'gave-up'; lastReason?: string };
 
 export async function reconnectWithBackoff(plan: ReconnectPlan, steps: ReconnectSteps): Promise<ReconnectOutcome> {
   const random = steps.random ?? Math.random;

@@ -33,13 +33,7 @@ export function* connectTimes(startMs: number, ratePerSec: number | null, positi
  * evenly over one interval by its position among `totalDevices`, so the aggregate flow is
  * smooth. Yields events in time order.
  */
-export function* publishTimes(
-  startMs: number,
-  ratePerSec: number,
-  count: number,
-  positions: readonly number[],
-  totalDevices: number,
-): Generator<PlannedEvent> {
+export function* publishTimes(startMs: number, ratePerSec: number, count: number, positions: readonly number[], totalDevices: number): Generator<PlannedEvent> {
   const intervalMs = 1000 / ratePerSec;
   for (let seq = 0; seq < count; seq++) {
     for (let i = 0; i < positions.length; i++) {

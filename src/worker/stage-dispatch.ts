@@ -38,7 +38,15 @@ export async function dispatchStage(stage: StagePlan, startAtMs: number, parts: 
       return sleepUnlessStopped(ctx, startAtMs + stage.durationMs - clock.nowMs());
     case 'disconnect':
       if (stage.ratePerSec === null) return lifecycle.disconnect(indices);
-      return runArrivals(startAtMs, { ratePerSec: stage.ratePerSec, ramp: null }, positions, clock, (i) => lifecycle.disconnect([itemAt(indices, i)]), stopping, ctx.pace);
+      return runArrivals(
+        startAtMs,
+        { ratePerSec: stage.ratePerSec, ramp: null },
+        positions,
+        clock,
+        (i) => lifecycle.disconnect([itemAt(indices, i)]),
+        stopping,
+        ctx.pace,
+      );
     case 'downlink': {
       const routes = downlinkRoutes(plan, stage, ctx.fleet.devices);
       const message: MessageOf = (route, seq, sentMs) => ({

@@ -9,7 +9,16 @@ import type { MqttPlan } from '../../src/scenario/plan.js';
 import { MqttJsSession, type ConnectOutcome } from '../../src/worker/mqttjs-session.js';
 import { vectorFile, vectors } from '../helpers.js';
 
-const mqtt: MqttPlan = { protocolVersion: 4, keepaliveSec: 30, connectTimeoutMs: 5000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', tlsResumption: false, sessionExpirySec: null };
+const mqtt: MqttPlan = {
+  protocolVersion: 4,
+  keepaliveSec: 30,
+  connectTimeoutMs: 5000,
+  clean: true,
+  reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 },
+  engine: 'mqttjs',
+  tlsResumption: false,
+  sessionExpirySec: null,
+};
 const AUD = 'https://akenza.io/devices/{deviceId}';
 const DEVICE = vectors.deviceId;
 const ec = vectors.cases.find((c) => c.name === 'ec')!;
@@ -43,7 +52,11 @@ const aud = `https://akenza.io/devices/${DEVICE}`;
 
 describe('embedded broker authentication', () => {
   before(async () => {
-    broker = await startBroker({ host: '127.0.0.1', port: 0, policy: { audienceTemplate: AUD, skewSec: 60, maxLifetimeSec: 200 * 365 * 86400, maxTokenBytes: 8192, requireKid: true } });
+    broker = await startBroker({
+      host: '127.0.0.1',
+      port: 0,
+      policy: { audienceTemplate: AUD, skewSec: 60, maxLifetimeSec: 200 * 365 * 86400, maxTokenBytes: 8192, requireKid: true },
+    });
   });
   after(() => broker.close());
 
@@ -151,7 +164,10 @@ describe('embedded broker authentication', () => {
   it('refuses a token without kid when kid is required', async () => {
     register('ES256', 'ec_public.pem');
     const before = rejected('kid-missing');
-    assert.deepEqual(await connect(await ecToken({ iat: now(), exp: now() + 600, aud }, { alg: 'ES256', typ: 'JWT' })), { ok: false, reason: 'not-authorized' });
+    assert.deepEqual(await connect(await ecToken({ iat: now(), exp: now() + 600, aud }, { alg: 'ES256', typ: 'JWT' })), {
+      ok: false,
+      reason: 'not-authorized',
+    });
     assert.equal(rejected('kid-missing'), before + 1);
   });
 
@@ -163,7 +179,11 @@ describe('embedded broker authentication', () => {
   });
 
   it('refuses a lifetime over the maximum (24 h by default)', async () => {
-    const strict = await startBroker({ host: '127.0.0.1', port: 0, policy: { audienceTemplate: AUD, skewSec: 60, maxLifetimeSec: 24 * 3600, maxTokenBytes: 8192, requireKid: true } });
+    const strict = await startBroker({
+      host: '127.0.0.1',
+      port: 0,
+      policy: { audienceTemplate: AUD, skewSec: 60, maxLifetimeSec: 24 * 3600, maxTokenBytes: 8192, requireKid: true },
+    });
     try {
       strict.registry.add([{ deviceId: DEVICE, alg: 'ES256', publicKey: vectorFile('ec_public.pem') }]);
       const session = new MqttJsSession(DEVICE, () => {});

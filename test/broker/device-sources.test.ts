@@ -18,8 +18,14 @@ describe('device sources of the broker command', () => {
     const keys = join(dir, 'keys');
     const ec = generateKeyPair('ES256');
     const ed = generateKeyPair('EdDSA');
-    await saveKeystore(join(keys, 'a-ES256.json'), { alg: 'ES256', devices: { 'dev-1': { privateKey: jwkOf(ec.privateKeyPem), publicKey: ec.publicKeyPem, kid: 'x' } } });
-    await saveKeystore(join(keys, 'b-EdDSA.json'), { alg: 'EdDSA', devices: { 'dev-2': { privateKey: jwkOf(ed.privateKeyPem), publicKey: ed.publicKeyPem, kid: 'y' } } });
+    await saveKeystore(join(keys, 'a-ES256.json'), {
+      alg: 'ES256',
+      devices: { 'dev-1': { privateKey: jwkOf(ec.privateKeyPem), publicKey: ec.publicKeyPem, kid: 'x' } },
+    });
+    await saveKeystore(join(keys, 'b-EdDSA.json'), {
+      alg: 'EdDSA',
+      devices: { 'dev-2': { privateKey: jwkOf(ed.privateKeyPem), publicKey: ed.publicKeyPem, kid: 'y' } },
+    });
     writeFileSync(join(keys, 'notes.txt'), 'not a keystore');
     const records = await devicesFromKeysDir(keys);
     assert.deepEqual(

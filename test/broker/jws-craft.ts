@@ -6,7 +6,8 @@ import { createHmac, sign, type KeyObject } from 'node:crypto';
 
 export type Part = Record<string, unknown> | string | Buffer;
 
-export const b64 = (part: Part): string => (Buffer.isBuffer(part) ? part : Buffer.from(typeof part === 'string' ? part : JSON.stringify(part))).toString('base64url');
+export const b64 = (part: Part): string =>
+  (Buffer.isBuffer(part) ? part : Buffer.from(typeof part === 'string' ? part : JSON.stringify(part))).toString('base64url');
 
 /** ES256 (R‖S, RFC 7518 §3.4), RS256, HS256 with `secret`, or no signature at all. */
 export function craft(header: Part, payload: Part, by: { es256: KeyObject } | { rs256: KeyObject } | { hs256: string } | 'unsigned'): string {

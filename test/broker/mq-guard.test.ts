@@ -55,7 +55,11 @@ broker.mq.on('busy/topic', (p, done) => setImmediate(done));
 for (let i = 0; i < 100; i++) broker.mq.emit({ topic: 'busy/topic', payload: 'x' });
 for (let i = 0; i < 50000; i++) broker.mq.emit({ topic: 'nobody/listens', payload: 'x' });
 setTimeout(() => broker.close(), 1000);`;
-    const child = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { cwd: repoPath('.'), encoding: 'utf8', timeout: 30_000 });
+    const child = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+      cwd: repoPath('.'),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.notEqual(child.status, 0);
     assert.match(child.stderr, /RangeError: Maximum call stack size exceeded/);
   });

@@ -10,7 +10,16 @@ describe('PacketSizeFramer', () => {
     { name: 'one byte over the limit', chunks: [[0x30, 0x09]], max: 10, want: 'too-large' },
     { name: 'a two-byte length (200) over a limit of 100', chunks: [[0x10, 0xc8, 0x01]], max: 100, want: 'too-large' },
     { name: 'a header split across chunks', chunks: [[0x10], [0xc8], [0x01]], max: 1000, want: 'ok' },
-    { name: 'a body split across chunks, then the next packet', chunks: [[0x30, 0x04, 1], [2, 3], [4, 0xc0, 0x00]], max: 10, want: 'ok' },
+    {
+      name: 'a body split across chunks, then the next packet',
+      chunks: [
+        [0x30, 0x04, 1],
+        [2, 3],
+        [4, 0xc0, 0x00],
+      ],
+      max: 10,
+      want: 'ok',
+    },
     { name: 'a second packet over the limit', chunks: [[0xc0, 0x00, 0x30, 0x7f]], max: 100, want: 'too-large' },
     { name: 'a five-byte Remaining Length (MQTT 3.1.1 §2.2.3)', chunks: [[0x30, 0xff, 0xff, 0xff, 0xff]], max: 1 << 30, want: 'malformed' },
   ];

@@ -14,7 +14,6 @@ function varint(length: number): number[] {
   return out;
 }
 
-
 /** Just a fixed header announcing `length` bytes of body. */
 export function fixedHeader(type: number, length: number): Buffer {
   return Buffer.from([type, ...varint(length)]);

@@ -44,10 +44,18 @@ interface Attack {
 
 const matrix: Attack[] = [
   { name: 'alg none, no signature', token: () => craft({ alg: 'none', kid: EC_KID }, claims(), 'unsigned'), reason: 'alg-not-allowed' },
-  { name: 'HS256 keyed with the public key PEM (key confusion)', token: () => craft({ ...HEADER, alg: 'HS256' }, claims(), { hs256: EC_PUBLIC_PEM }), reason: 'alg-not-allowed' },
+  {
+    name: 'HS256 keyed with the public key PEM (key confusion)',
+    token: () => craft({ ...HEADER, alg: 'HS256' }, claims(), { hs256: EC_PUBLIC_PEM }),
+    reason: 'alg-not-allowed',
+  },
   { name: 'RS256 presented for an EC device', token: () => craft({ ...HEADER, alg: 'RS256' }, claims(), { rs256: RSA_PRIVATE }), reason: 'alg-not-allowed' },
   { name: 'kid of another registered device, signed with our key', token: () => craft({ ...HEADER, kid: OTHER_KID }, claims(), es), reason: 'kid-mismatch' },
-  { name: "another registered device's own valid token under our client id", token: () => craft({ ...HEADER, kid: OTHER_KID }, claims(), { es256: other.privateKey }), reason: 'kid-mismatch' },
+  {
+    name: "another registered device's own valid token under our client id",
+    token: () => craft({ ...HEADER, kid: OTHER_KID }, claims(), { es256: other.privateKey }),
+    reason: 'kid-mismatch',
+  },
   { name: 'kid with a path', token: () => craft({ ...HEADER, kid: '../../../../etc/passwd' }, claims(), es), reason: 'kid-mismatch' },
   { name: 'kid with SQL', token: () => craft({ ...HEADER, kid: "x' OR '1'='1' --" }, claims(), es), reason: 'kid-mismatch' },
   { name: 'kid as an object', token: () => craft({ ...HEADER, kid: { $ne: null } }, claims(), es), reason: 'kid-mismatch' },
@@ -60,18 +68,30 @@ const matrix: Attack[] = [
   { name: 'five segments, shaped like a JWE', token: () => `${b64(HEADER)}..${b64('iv')}.${b64('ct')}.${b64('tag')}`, reason: 'not-jwt' },
   { name: 'an empty payload segment', token: () => `${b64(HEADER)}..${valid().split('.')[2]}`, reason: 'not-jwt' },
   { name: 'base64 padding on the signature', token: () => `${valid()}==`, reason: 'not-jwt' },
-  { name: 'standard base64 (+ and /) in the header', token: () => `${Buffer.from(JSON.stringify({ ...HEADER, x: '>>>???' })).toString('base64')}.${b64(claims())}.AAAA`, reason: 'not-jwt' },
+  {
+    name: 'standard base64 (+ and /) in the header',
+    token: () => `${Buffer.from(JSON.stringify({ ...HEADER, x: '>>>???' })).toString('base64')}.${b64(claims())}.AAAA`,
+    reason: 'not-jwt',
+  },
   { name: 'an illegal character in the payload', token: () => valid().replace('.', '.*'), reason: 'not-jwt' },
   { name: 'whitespace inside the token', token: () => valid().replace('.', ' .'), reason: 'not-jwt' },
   { name: 'the signature respelled with non-zero pad bits (same bytes)', token: () => valid().replace(/[^.]+$/, (s) => respell(s)), reason: 'not-jwt' },
   { name: 'duplicate alg in the header, none first', token: () => craft(`{"alg":"none","alg":"ES256","kid":"${EC_KID}"}`, claims(), es), reason: 'not-jwt' },
-  { name: 'duplicate aud in the claims, escaped', token: () => craft(HEADER, `{"iat":${nowSec()},"exp":${nowSec() + 600},"aud":"https://evil","\\u0061ud":"${AUD}"}`, es), reason: 'not-jwt' },
+  {
+    name: 'duplicate aud in the claims, escaped',
+    token: () => craft(HEADER, `{"iat":${nowSec()},"exp":${nowSec() + 600},"aud":"https://evil","\\u0061ud":"${AUD}"}`, es),
+    reason: 'not-jwt',
+  },
   { name: 'a crit header', token: () => craft({ ...HEADER, crit: ['exp'] }, claims(), es), reason: 'not-jwt' },
   { name: 'exp as a string', token: () => craft(HEADER, claims({ exp: String(nowSec() + 600) }), es), reason: 'bad-claims' },
   { name: 'exp as 1e400 (Infinity in JSON.parse)', token: () => craft(HEADER, `{"iat":${nowSec()},"exp":1e400,"aud":"${AUD}"}`, es), reason: 'bad-claims' },
   { name: 'exp as a float in the distant future', token: () => craft(HEADER, claims({ exp: 253402300799.5 }), es), reason: 'lifetime-too-long' },
   { name: 'iat missing', token: () => craft(HEADER, { exp: nowSec() + 600, aud: AUD }, es), reason: 'bad-claims' },
-  { name: 'aud as an array holding the right value among others', token: () => craft(HEADER, claims({ aud: ['https://evil', AUD] }), es), reason: 'bad-audience' },
+  {
+    name: 'aud as an array holding the right value among others',
+    token: () => craft(HEADER, claims({ aud: ['https://evil', AUD] }), es),
+    reason: 'bad-audience',
+  },
   { name: 'aud as an array holding only the right value', token: () => craft(HEADER, claims({ aud: [AUD] }), es), reason: 'bad-audience' },
   { name: 'nbf in the future', token: () => craft(HEADER, claims({ nbf: nowSec() + 3600 }), es), reason: 'nbf-in-future' },
   { name: 'nbf as a string', token: () => craft(HEADER, claims({ nbf: 'now' }), es), reason: 'bad-claims' },
@@ -98,7 +118,14 @@ describe('token attacks on the embedded broker: each refused, counted by reason,
 
   it('the matrix is not vacuous: the unaltered token and the other device are accepted', async () => {
     assert.equal(await connackCode(broker.port, DEVICE, valid()), 0);
-    assert.equal(await connackCode(broker.port, 'dev-b', craft({ ...HEADER, kid: OTHER_KID }, { ...claims(), aud: 'https://akenza.io/devices/dev-b' }, { es256: other.privateKey })), 0);
+    assert.equal(
+      await connackCode(
+        broker.port,
+        'dev-b',
+        craft({ ...HEADER, kid: OTHER_KID }, { ...claims(), aud: 'https://akenza.io/devices/dev-b' }, { es256: other.privateKey }),
+      ),
+      0,
+    );
   });
 
   for (const attack of matrix) {

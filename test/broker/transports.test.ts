@@ -40,13 +40,21 @@ describe('TLS and WebSocket', () => {
   }
 
   it('is refused by a client that does not trust the CA (verification is really on)', async () => {
-    await assert.rejects(connectClient(`mqtts://127.0.0.1:${broker.tlsPort}`, 'dev-t', await ecToken('dev-t'), { rejectUnauthorized: true }), /self-signed|unable to verify|closed before CONNACK/);
+    await assert.rejects(
+      connectClient(`mqtts://127.0.0.1:${broker.tlsPort}`, 'dev-t', await ecToken('dev-t'), { rejectUnauthorized: true }),
+      /self-signed|unable to verify|closed before CONNACK/,
+    );
   });
 
   it('refuses TLS 1.1 and below', async () => {
     await assert.rejects(
       // SECLEVEL=0 lets this client offer TLS 1.1 at all; the refusal must come from the server.
-      connectClient(`mqtts://127.0.0.1:${broker.tlsPort}`, 'dev-t', await ecToken('dev-t'), { ca: certs.caPem, maxVersion: 'TLSv1.1', minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' } as object),
+      connectClient(`mqtts://127.0.0.1:${broker.tlsPort}`, 'dev-t', await ecToken('dev-t'), {
+        ca: certs.caPem,
+        maxVersion: 'TLSv1.1',
+        minVersion: 'TLSv1',
+        ciphers: 'DEFAULT:@SECLEVEL=0',
+      } as object),
       /alert protocol version/,
     );
   });

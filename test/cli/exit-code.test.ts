@@ -3,10 +3,21 @@ import { describe, it } from 'node:test';
 import { runExitCode } from '../../src/cli/exit-code.js';
 import type { GeneratorSection, RunResult, StageRecord, ThresholdOutcome } from '../../src/report/run-result.js';
 
-const outcome = (passed: boolean): ThresholdOutcome => ({ expression: 'x.count<1', source: 'cli', metric: 'x', group: null, aggregate: { kind: 'count' }, op: '<', limit: 1, abortOnFail: false, passed, actual: 0 });
+const outcome = (passed: boolean): ThresholdOutcome => ({
+  expression: 'x.count<1',
+  source: 'cli',
+  metric: 'x',
+  group: null,
+  aggregate: { kind: 'count' },
+  op: '<',
+  limit: 1,
+  abortOnFail: false,
+  passed,
+  actual: 0,
+});
 const generator = (saturated: boolean): GeneratorSection => ({
   saturated,
-  reasons: saturated ? ['worker 0 was busy 99% of the stages\' time'] : [],
+  reasons: saturated ? ["worker 0 was busy 99% of the stages' time"] : [],
   workers: [],
   process: { cpuUserMs: 0, cpuSystemMs: 0, baselineRssBytes: 0, peakRssBytes: 0, peakConnected: 0, rssPerConnectionBytes: null },
 });

@@ -77,7 +77,9 @@ describe('keys export', () => {
     const jwks = await runCli(['keys', 'export', '--keys', out, '--format', 'jwks']);
     assert.equal(jwks.code, 0, jwks.stderr);
     const store = await loadKeystore(join(out, 'ES256.json'), 'ES256');
-    const kids = Object.values(store.devices).map((d) => d.kid).sort();
+    const kids = Object.values(store.devices)
+      .map((d) => d.kid)
+      .sort();
     assert.deepEqual((JSON.parse(jwks.stdout) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort(), kids);
     assert.doesNotMatch(jwks.stdout, /PRIVATE|"d":/);
     const rabbit = await runCli(['keys', 'export', '--keys', out, '--format', 'rabbitmq', '--resource-server-id', 'fleet-a']);
@@ -91,7 +93,17 @@ describe('keys export', () => {
 describe('token', () => {
   for (const c of vectors.cases.filter((v) => ['rsa-pkcs1', 'ec', 'ec-compressed-public'].includes(v.name))) {
     it(`${c.name}: prints a token that jose verifies under the vector public key, with the vector kid`, async () => {
-      const cli = await runCli(['token', '--key', repoPath(`test/fixtures/vectors/${c.privateKey}`), '--public-key', repoPath(`test/fixtures/vectors/${c.publicKey}`), '--device', vectors.deviceId, '--lifetime', '5m']);
+      const cli = await runCli([
+        'token',
+        '--key',
+        repoPath(`test/fixtures/vectors/${c.privateKey}`),
+        '--public-key',
+        repoPath(`test/fixtures/vectors/${c.publicKey}`),
+        '--device',
+        vectors.deviceId,
+        '--lifetime',
+        '5m',
+      ]);
       assert.equal(cli.code, 0, cli.stderr);
       const token = cli.stdout.trim();
       const { payload, protectedHeader } = await jwtVerify(token, await importSPKI(vectorFile(c.publicKey), c.alg), { audience: c.aud, algorithms: [c.alg] });
@@ -102,7 +114,21 @@ describe('token', () => {
   }
 
   it('--decode prints the header and claims after the token', async () => {
-    const cli = await runCli(['token', '--key', repoPath('test/fixtures/keys/ec_private_encrypted.pem'), '--passphrase-env', 'PASS', '--device', 'd-1', '--aud', '{deviceId}', '--decode'], { env: { PASS: 'test-passphrase' } });
+    const cli = await runCli(
+      [
+        'token',
+        '--key',
+        repoPath('test/fixtures/keys/ec_private_encrypted.pem'),
+        '--passphrase-env',
+        'PASS',
+        '--device',
+        'd-1',
+        '--aud',
+        '{deviceId}',
+        '--decode',
+      ],
+      { env: { PASS: 'test-passphrase' } },
+    );
     assert.equal(cli.code, 0, cli.stderr);
     const [token, ...rest] = cli.stdout.trim().split('\n');
     assert.match(token!, /^ey[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -135,4 +161,3 @@ describe('token', () => {
     assert.match(cli.stderr, /warning: .*RSA key of 1024 bits/);
   });
 });
-

@@ -14,7 +14,24 @@ describe('--metrics-port', () => {
     let scraped = '';
     let fetching: Promise<void> | undefined;
     const cli = await runCli(
-      ['run', 'scenarios/quickstart.yaml', '--set', 'groups.0.count=20', '--set', 'stages.0.rate=200/s', '--set', 'stages.1.duration=4s', '--set', `groups.0.keys.store=${join(dir, 'keys.json')}`, '--metrics-port', '0', '--progress', 'lines', '--report-dir', join(dir, 'reports')],
+      [
+        'run',
+        'scenarios/quickstart.yaml',
+        '--set',
+        'groups.0.count=20',
+        '--set',
+        'stages.0.rate=200/s',
+        '--set',
+        'stages.1.duration=4s',
+        '--set',
+        `groups.0.keys.store=${join(dir, 'keys.json')}`,
+        '--metrics-port',
+        '0',
+        '--progress',
+        'lines',
+        '--report-dir',
+        join(dir, 'reports'),
+      ],
       {
         onStderr: (text) => {
           const url = /metrics: (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(text)?.[1];

@@ -10,7 +10,13 @@ import { parseScenario } from '../../src/scenario/load.js';
 import { deviceEndpoint } from '../../src/worker/endpoint.js';
 import { runCli } from '../e2e/cli.js';
 
-const facts: MachineFacts = { openFilesSoft: 20_000, openFilesHard: 20_000, ephemeralPorts: 28_232, freeMemoryBytes: 16 * 2 ** 30, totalMemoryBytes: 24 * 2 ** 30 };
+const facts: MachineFacts = {
+  openFilesSoft: 20_000,
+  openFilesHard: 20_000,
+  ephemeralPorts: 28_232,
+  freeMemoryBytes: 16 * 2 ** 30,
+  totalMemoryBytes: 24 * 2 ** 30,
+};
 const oneSource = (connections: number): Parameters<typeof preflight>[0]['machine'] => ({
   connections,
   pairs: [{ source: 'default', broker: '127.0.0.1:1883', connections }],
@@ -21,7 +27,10 @@ const oneSource = (connections: number): Parameters<typeof preflight>[0]['machin
 function planOf(devices: number, ports: number, addresses: number): ReturnType<typeof parseScenario>['plan'] {
   const broker = `[${Array.from({ length: ports }, (_, i) => `mqtt://127.0.0.1:${1883 + i}`).join(', ')}]`;
   const source = addresses === 0 ? '' : `localAddress: 127.0.0.2-127.0.0.${1 + addresses}\n`;
-  return parseScenario(`broker: ${broker}\n${source}workers: 2\ngroups:\n  - { name: g, count: ${devices}, keys: { mode: pool, size: 1 } }\nstages:\n  - type: connect\n`, 't.yaml').plan;
+  return parseScenario(
+    `broker: ${broker}\n${source}workers: 2\ngroups:\n  - { name: g, count: ${devices}, keys: { mode: pool, size: 1 } }\nstages:\n  - type: connect\n`,
+    't.yaml',
+  ).plan;
 }
 
 describe('preflight', () => {
@@ -51,7 +60,15 @@ describe('preflight', () => {
   });
 
   it('stops an impossible run before its first connection, exit 2', async () => {
-    const cli = await runCli(['run', 'scenarios/quickstart.yaml', '--set', 'groups.0.count=30000', '--set', 'groups.0.keys.store=/nonexistent/never-written.json', '--quiet']);
+    const cli = await runCli([
+      'run',
+      'scenarios/quickstart.yaml',
+      '--set',
+      'groups.0.count=30000',
+      '--set',
+      'groups.0.keys.store=/nonexistent/never-written.json',
+      '--quiet',
+    ]);
     assert.equal(cli.code, 2, cli.stderr);
     assert.match(cli.stderr, /^error: preflight: 30000 connections need 60200 open files/);
     assert.equal(cli.stdout, '');
@@ -61,19 +78,77 @@ describe('preflight', () => {
 describe('address pairs: counted where the devices really go', () => {
   // devices, broker ports, source addresses, layout → the busiest source address, the busiest pair,
   // the busiest process's connections, and what preflight says.
-  const table: { devices: number; ports: number; addresses: number; processes?: number; shard?: [number, number]; busiestSource: number; busiestPair: number; pairs: number; perProcess: number; problem?: RegExp }[] = [
+  const table: {
+    devices: number;
+    ports: number;
+    addresses: number;
+    processes?: number;
+    shard?: [number, number];
+    busiestSource: number;
+    busiestPair: number;
+    pairs: number;
+    perProcess: number;
+    problem?: RegExp;
+  }[] = [
     { devices: 15_000, ports: 1, addresses: 4, busiestSource: 3750, busiestPair: 3750, pairs: 4, perProcess: 15_000 },
-    { devices: 15_000, ports: 1, addresses: 0, busiestSource: 15_000, busiestPair: 15_000, pairs: 1, perProcess: 15_000, problem: /15000 connections from the one source address the kernel picks.*over 3 or more/ },
-    { devices: 15_000, ports: 3, addresses: 0, busiestSource: 15_000, busiestPair: 5000, pairs: 3, perProcess: 15_000, problem: /to 3 broker addresses.*more broker addresses do not help/ },
-    { devices: 15_000, ports: 1, addresses: 2, busiestSource: 7500, busiestPair: 7500, pairs: 2, perProcess: 15_000, problem: /7500 connections from source address 127\.0\.0\.[23] .*past about 7058/ },
+    {
+      devices: 15_000,
+      ports: 1,
+      addresses: 0,
+      busiestSource: 15_000,
+      busiestPair: 15_000,
+      pairs: 1,
+      perProcess: 15_000,
+      problem: /15000 connections from the one source address the kernel picks.*over 3 or more/,
+    },
+    {
+      devices: 15_000,
+      ports: 3,
+      addresses: 0,
+      busiestSource: 15_000,
+      busiestPair: 5000,
+      pairs: 3,
+      perProcess: 15_000,
+      problem: /to 3 broker addresses.*more broker addresses do not help/,
+    },
+    {
+      devices: 15_000,
+      ports: 1,
+      addresses: 2,
+      busiestSource: 7500,
+      busiestPair: 7500,
+      pairs: 2,
+      perProcess: 15_000,
+      problem: /7500 connections from source address 127\.0\.0\.[23] .*past about 7058/,
+    },
     { devices: 12, ports: 3, addresses: 2, busiestSource: 6, busiestPair: 2, pairs: 6, perProcess: 12 },
     // Shard 0 of 2 holds the even devices: with 2 broker URLs they all go to the first one.
     { devices: 12, ports: 2, addresses: 2, shard: [0, 2], busiestSource: 3, busiestPair: 3, pairs: 2, perProcess: 6 },
     { devices: 13, ports: 2, addresses: 3, shard: [1, 3], busiestSource: 2, busiestPair: 2, pairs: 2, perProcess: 4 },
-    { devices: 40_000, ports: 2, addresses: 8, processes: 2, busiestSource: 5000, busiestPair: 2500, pairs: 16, perProcess: 20_000, problem: /20000 connections need 20200 open files.*run --processes 3/ },
+    {
+      devices: 40_000,
+      ports: 2,
+      addresses: 8,
+      processes: 2,
+      busiestSource: 5000,
+      busiestPair: 2500,
+      pairs: 16,
+      perProcess: 20_000,
+      problem: /20000 connections need 20200 open files.*run --processes 3/,
+    },
     { devices: 40_000, ports: 2, addresses: 8, processes: 3, busiestSource: 5000, busiestPair: 2500, pairs: 16, perProcess: 13_334 },
     { devices: 100_000, ports: 5, addresses: 20, processes: 6, busiestSource: 5000, busiestPair: 1000, pairs: 100, perProcess: 16_667 },
-    { devices: 100_000, ports: 5, addresses: 10, processes: 6, busiestSource: 10_000, busiestPair: 2000, pairs: 50, perProcess: 16_667, problem: /10000 connections from source address .*15 or more source addresses/ },
+    {
+      devices: 100_000,
+      ports: 5,
+      addresses: 10,
+      processes: 6,
+      busiestSource: 10_000,
+      busiestPair: 2000,
+      pairs: 50,
+      perProcess: 16_667,
+      problem: /10000 connections from source address .*15 or more source addresses/,
+    },
   ];
   for (const row of table) {
     const layout = `${row.devices} devices, ${row.ports} broker URL(s), ${row.addresses} source address(es)${row.processes ? `, --processes ${row.processes}` : ''}${row.shard ? `, --shard ${row.shard.join('/')}` : ''}`;
@@ -86,13 +161,23 @@ describe('address pairs: counted where the devices really go', () => {
       assert.equal(load.pairs.length, row.pairs);
       const fit = planFit(plan, { ...(row.processes === undefined ? {} : { processes: row.processes }), ...(shard === undefined ? {} : { shard }) }, facts);
       if (row.problem === undefined) assert.deepEqual(fit.problems, []);
-      else assert.ok(fit.problems.some((p) => row.problem!.test(p)), fit.problems.join('\n'));
+      else
+        assert.ok(
+          fit.problems.some((p) => row.problem!.test(p)),
+          fit.problems.join('\n'),
+        );
       if (row.problem === undefined) assert.match(fit.notes[0] ?? '', new RegExp(`^${row.perProcess} connections`));
     });
   }
 
   it('agrees with where the workers really connect each device (endpoint.ts over shards.ts)', () => {
-    for (const [devices, ports, addresses, count] of [[97, 3, 4, 1], [97, 3, 4, 3], [50, 1, 3, 2], [64, 4, 0, 4], [31, 2, 5, 5]] as const) {
+    for (const [devices, ports, addresses, count] of [
+      [97, 3, 4, 1],
+      [97, 3, 4, 3],
+      [50, 1, 3, 2],
+      [64, 4, 0, 4],
+      [31, 2, 5, 5],
+    ] as const) {
       const plan = planOf(devices, ports, addresses);
       const target = withSpread({ url: plan.broker.kind === 'url' ? (plan.broker.urls[0] as string) : '' }, plan);
       for (let index = 0; index < count; index++) {

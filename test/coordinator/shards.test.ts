@@ -18,17 +18,33 @@ const none = plan.groups.map(() => ({ keyFor: () => undefined, warnings: [] }));
 
 describe('shards', () => {
   it('slices every group disjointly; the slices together are exactly the whole', () => {
-    const whole = assignDevices(plan, none).flat().map((d) => d.deviceId).sort();
+    const whole = assignDevices(plan, none)
+      .flat()
+      .map((d) => d.deviceId)
+      .sort();
     assert.equal(whole.length, 12);
-    const slices = [0, 1, 2].map((index) => assignDevices(plan, none, { index, count: 3 }).flat().map((d) => d.deviceId));
+    const slices = [0, 1, 2].map((index) =>
+      assignDevices(plan, none, { index, count: 3 })
+        .flat()
+        .map((d) => d.deviceId),
+    );
     assert.deepEqual(slices.flat().sort(), whole);
     assert.equal(new Set(slices.flat()).size, 12);
-    assert.deepEqual(slices.map((s) => s.length), [4, 4, 4]);
+    assert.deepEqual(
+      slices.map((s) => s.length),
+      [4, 4, 4],
+    );
   });
 
   it('spreads a shard evenly over its workers, keeping global positions', () => {
     const workers = assignDevices(plan, none, { index: 1, count: 3 });
-    assert.deepEqual(workers.map((w) => w.map((d) => d.globalIndex)), [[1, 7], [4, 10]]);
+    assert.deepEqual(
+      workers.map((w) => w.map((d) => d.globalIndex)),
+      [
+        [1, 7],
+        [4, 10],
+      ],
+    );
   });
 
   it('parses i/N, and the Indexed Job variables', () => {

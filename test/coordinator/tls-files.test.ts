@@ -9,7 +9,15 @@ import { vectorFile } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-tls-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const plan = (over: Partial<TlsPlan>): TlsPlan => ({ caFile: null, certFile: null, keyFile: null, servername: null, minVersion: 'TLSv1.2', rejectUnauthorized: true, ...over });
+const plan = (over: Partial<TlsPlan>): TlsPlan => ({
+  caFile: null,
+  certFile: null,
+  keyFile: null,
+  servername: null,
+  minVersion: 'TLSv1.2',
+  rejectUnauthorized: true,
+  ...over,
+});
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 describe('reading the TLS files on the coordinator', () => {
@@ -19,12 +27,22 @@ describe('reading the TLS files on the coordinator', () => {
     writeFileSync(ca, CERT);
     writeFileSync(key, vectorFile('ec_private.pem'), { mode: 0o600 });
     const target = await readTlsTarget(plan({ caFile: ca, certFile: ca, keyFile: key, servername: 'broker.local' }));
-    assert.deepEqual(target, { ca: CERT, cert: CERT, key: vectorFile('ec_private.pem'), servername: 'broker.local', minVersion: 'TLSv1.2', rejectUnauthorized: true });
+    assert.deepEqual(target, {
+      ca: CERT,
+      cert: CERT,
+      key: vectorFile('ec_private.pem'),
+      servername: 'broker.local',
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: true,
+    });
     assert.equal(await readTlsTarget(null), undefined);
   });
 
   it('names the field and the file when one cannot be read or holds no PEM', async () => {
-    await assert.rejects(readTlsTarget(plan({ caFile: join(dir, 'missing.pem') })), { code: 'ERR_CONFIG', message: /^tls\.ca: cannot read .*missing\.pem: ENOENT$/ });
+    await assert.rejects(readTlsTarget(plan({ caFile: join(dir, 'missing.pem') })), {
+      code: 'ERR_CONFIG',
+      message: /^tls\.ca: cannot read .*missing\.pem: ENOENT$/,
+    });
     const notPem = join(dir, 'not.pem');
     writeFileSync(notPem, 'hello');
     await assert.rejects(readTlsTarget(plan({ keyFile: notPem })), { code: 'ERR_CONFIG', message: /^tls\.key: .*not\.pem holds no PEM private key/ });

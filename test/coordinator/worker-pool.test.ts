@@ -115,7 +115,11 @@ describe('WorkerPool', () => {
       pool.silent(clock.nowMs());
     }
     clock.now += 1;
-    assert.deepEqual(pool.silent(clock.nowMs()).map((s) => s.workerIndex), [0], 'a silence timed by a running coordinator still counts');
+    assert.deepEqual(
+      pool.silent(clock.nowMs()).map((s) => s.workerIndex),
+      [0],
+      'a silence timed by a running coordinator still counts',
+    );
     pool.broadcast({ type: 'stop' });
     await pool.settle(50);
     await pool.close();

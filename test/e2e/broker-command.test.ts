@@ -34,9 +34,11 @@ function startBrokerProcess(args: string[]): Promise<Started> {
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString();
-      const port = (scheme: string): number | undefined => Number(new RegExp(`listening ${scheme}://127\\.0\\.0\\.1:(\\d+)`).exec(stdout)?.[1] ?? NaN) || undefined;
+      const port = (scheme: string): number | undefined =>
+        Number(new RegExp(`listening ${scheme}://127\\.0\\.0\\.1:(\\d+)`).exec(stdout)?.[1] ?? NaN) || undefined;
       const [mqtt, mqtts, ws] = [port('mqtt'), port('mqtts'), port('ws')];
-      if (mqtt !== undefined && mqtts !== undefined && ws !== undefined && /Ctrl-C/.test(stdout)) resolve({ child, stdout: () => stdout, ports: { mqtt, mqtts, ws }, exited });
+      if (mqtt !== undefined && mqtts !== undefined && ws !== undefined && /Ctrl-C/.test(stdout))
+        resolve({ child, stdout: () => stdout, ports: { mqtt, mqtts, ws }, exited });
     });
     void exited.then((code) => reject(new Error(`broker exited ${code}: ${stderr}`)));
   });
@@ -47,7 +49,20 @@ describe('the broker command, as a process', () => {
     const registry = join(dir, 'devices.csv');
     writeFileSync(registry, formatRegistry([{ deviceId: 'dev-cli', alg: 'ES256', publicKey: EC_PUBLIC_PEM }], 'csv'));
     const certDir = join(dir, 'certs');
-    const broker = await startBrokerProcess(['--port', '0', '--tls-port', '0', '--ws-port', '0', '--registry', registry, '--cert-dir', certDir, '--stats-interval', '100ms']);
+    const broker = await startBrokerProcess([
+      '--port',
+      '0',
+      '--tls-port',
+      '0',
+      '--ws-port',
+      '0',
+      '--registry',
+      registry,
+      '--cert-dir',
+      certDir,
+      '--stats-interval',
+      '100ms',
+    ]);
     assert.match(broker.stdout(), /1 devices registered/);
     assert.match(broker.stdout(), new RegExp(`clients trust ${certDir}/ca\\.pem`));
     const ca = readFileSync(join(certDir, 'ca.pem'), 'utf8');

@@ -9,10 +9,17 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number; env?: Record<string, string>; prefix?: string[] } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number; env?: Record<string, string>; prefix?: string[] } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const prefix = options.prefix ?? [];
-    const child = spawn(prefix[0] ?? process.execPath, [...prefix.slice(1), ...(prefix.length > 0 ? [process.execPath] : []), repoPath('dist/src/cli/main.js'), ...args], { cwd: repoPath('.'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    const child = spawn(
+      prefix[0] ?? process.execPath,
+      [...prefix.slice(1), ...(prefix.length > 0 ? [process.execPath] : []), repoPath('dist/src/cli/main.js'), ...args],
+      { cwd: repoPath('.'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+    );
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);

@@ -42,7 +42,10 @@ describe('the generator watches itself', () => {
     // Whether a light run is saturated depends on what else this machine is doing; the verdict
     // and its reasons must agree either way.
     assert.equal(g.saturated, g.reasons.length > 0);
-    assert.deepEqual(g.workers.map((w) => w.devices), [5, 5]);
+    assert.deepEqual(
+      g.workers.map((w) => w.devices),
+      [5, 5],
+    );
     assert.equal(g.process.peakConnected, 10);
     assert.ok(g.process.cpuUserMs > 0);
   });
@@ -53,7 +56,10 @@ describe('the generator watches itself', () => {
     assert.equal(g.saturated, true);
     assert.equal(code, 6);
     assert.match(stdout, /these latencies partly measure the generator, not the broker/);
-    assert.ok(g.reasons.some((r) => /event loops ran late|sends lagged/.test(r)), g.reasons.join('; '));
+    assert.ok(
+      g.reasons.some((r) => /event loops ran late|sends lagged/.test(r)),
+      g.reasons.join('; '),
+    );
     assert.match(stdout, /GENERATOR SATURATED: the harness, not only the broker, limited this run/);
     assert.ok(result.total.histograms['sendLagUs']!.summary.max >= 200_000);
   });

@@ -63,7 +63,12 @@ ${stages}`,
     );
     const result = await run(await loadScenario(file));
     assert.equal(result.status, 'complete');
-    for (const [group, count] of [['rsa-pkcs1', 3], ['ec-encrypted', 3], ['files', 3], ['pool', 4]] as const) {
+    for (const [group, count] of [
+      ['rsa-pkcs1', 3],
+      ['ec-encrypted', 3],
+      ['files', 3],
+      ['pool', 4],
+    ] as const) {
       const section = result.groups[group]!;
       assert.equal(section.counters['connected'], count, `${group}: ${JSON.stringify(section.connectFailures)}`);
       assert.equal(section.counters['acked'], count * 2, group);
@@ -80,9 +85,21 @@ ${stages}`,
 describe('bad keys in a scenario exit 2 with one line naming the file', () => {
   const cases: [string, string, RegExp][] = [
     ['a missing key file', `keys: { mode: shared, privateKey: ${join(dir, 'nope.pem')} }`, /nope\.pem: cannot read private key: no such file$/],
-    ['an encrypted key with no passphrase', `keys: { mode: shared, privateKey: ${fixture('keys/ec_private_encrypted.pem')} }`, /ec_private_encrypted\.pem: the private key is encrypted and no passphrase was given$/],
-    ['keys that do not match', `keys: { mode: shared, privateKey: ${fixture('vectors/ec_private.pem')}, publicKey: ${fixture('vectors/rsa_public.pem')} }`, /the public key does not belong to the private key$/],
-    ['an EC key used with RS256', `alg: RS256\n    keys: { mode: shared, privateKey: ${fixture('vectors/ec_private.pem')} }`, /ec_private\.pem: an EC key cannot sign RS256 \(expected RSA\)$/],
+    [
+      'an encrypted key with no passphrase',
+      `keys: { mode: shared, privateKey: ${fixture('keys/ec_private_encrypted.pem')} }`,
+      /ec_private_encrypted\.pem: the private key is encrypted and no passphrase was given$/,
+    ],
+    [
+      'keys that do not match',
+      `keys: { mode: shared, privateKey: ${fixture('vectors/ec_private.pem')}, publicKey: ${fixture('vectors/rsa_public.pem')} }`,
+      /the public key does not belong to the private key$/,
+    ],
+    [
+      'an EC key used with RS256',
+      `alg: RS256\n    keys: { mode: shared, privateKey: ${fixture('vectors/ec_private.pem')} }`,
+      /ec_private\.pem: an EC key cannot sign RS256 \(expected RSA\)$/,
+    ],
     ['an unknown algorithm', 'alg: HS256', /groups\.0\.alg: Invalid option: expected one of "RS256"\|/],
   ];
   for (const [name, keys, expected] of cases) {
@@ -97,9 +114,15 @@ describe('bad keys in a scenario exit 2 with one line naming the file', () => {
   }
 
   it('refuses an RSA key under 2048 bits up front when the embedded broker would refuse it', async () => {
-    const file = write('small.yaml', `groups:\n  - name: g\n    count: 1\n    alg: RS256\n    keys: { mode: shared, privateKey: ${fixture('keys/rsa1024_private.pem')} }\n${stages}`);
+    const file = write(
+      'small.yaml',
+      `groups:\n  - name: g\n    count: 1\n    alg: RS256\n    keys: { mode: shared, privateKey: ${fixture('keys/rsa1024_private.pem')} }\n${stages}`,
+    );
     const cli = await runCli(['run', file, '--report-dir', join(dir, 'r-small')]);
     assert.equal(cli.code, 2, cli.stderr);
-    assert.match(cli.stderr, /^error: .*rsa1024_private\.pem: RSA key of 1024 bits; 2048 is the least that RFC 7518 §3\.3 allows; the embedded broker refuses such keys\n$/);
+    assert.match(
+      cli.stderr,
+      /^error: .*rsa1024_private\.pem: RSA key of 1024 bits; 2048 is the least that RFC 7518 §3\.3 allows; the embedded broker refuses such keys\n$/,
+    );
   });
 });

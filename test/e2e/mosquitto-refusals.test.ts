@@ -23,10 +23,23 @@ describe('against mosquitto: who gets in', () => {
   const suite = mosquittoSuite('refusals', skip);
   const { dir } = suite;
 
-  async function attempt(transport: Transport, allowAnonymous: boolean, version: 4 | 5, tls: (pki: TestPki) => ScenarioInput['tls'], engine: 'mqttjs' | 'lean'): Promise<RunResult> {
+  async function attempt(
+    transport: Transport,
+    allowAnonymous: boolean,
+    version: 4 | 5,
+    tls: (pki: TestPki) => ScenarioInput['tls'],
+    engine: 'mqttjs' | 'lean',
+  ): Promise<RunResult> {
     const broker = await MosquittoBroker.start(suite.tools.mosquitto, brokerOptions(transport, dir, suite.pki, allowAnonymous));
     try {
-      const base = connectScenario({ name: `refusal-${transport}`, url: brokerUrl(transport, broker.port), tls: tls(suite.pki), version, devices: DEVICES, keyDir: join(dir, 'keys') });
+      const base = connectScenario({
+        name: `refusal-${transport}`,
+        url: brokerUrl(transport, broker.port),
+        tls: tls(suite.pki),
+        version,
+        devices: DEVICES,
+        keyDir: join(dir, 'keys'),
+      });
       // Refusals are what these runs are for: without `expect: refusals` each would be failed, exit 5.
       const scenario = { ...base, mqtt: { ...base.mqtt, engine }, expect: 'refusals' as const };
       return await run(scenarioFromObject(scenario, scenario.name));
@@ -44,37 +57,44 @@ describe('against mosquitto: who gets in', () => {
 
   // The same refusals, the same reasons, whichever engine holds the devices.
   for (const engine of ['mqttjs', 'lean'] as const) {
-  for (const version of [4, 5] as const) {
-    it(`allow_anonymous false refuses every JWT device, MQTT ${version === 4 ? '3.1.1' : '5'}: mosquitto has no user "unused" (${engine})`, { skip }, async () => {
-      const result = await attempt('tcp', false, version, () => undefined, engine);
-      assert.deepEqual(refusedBy(result), { 'not-authorized': DEVICES });
+    for (const version of [4, 5] as const) {
+      it(
+        `allow_anonymous false refuses every JWT device, MQTT ${version === 4 ? '3.1.1' : '5'}: mosquitto has no user "unused" (${engine})`,
+        { skip },
+        async () => {
+          const result = await attempt('tcp', false, version, () => undefined, engine);
+          assert.deepEqual(refusedBy(result), { 'not-authorized': DEVICES });
+        },
+      );
+    }
+
+    // mosquitto sends its cafile along with the server certificate, so Node sees a chain that
+    // ends in a self-signed CA it does not trust.
+    it(`TLS without our CA fails verification (the system store does not know it) (${engine})`, { skip }, async () => {
+      const result = await attempt('tls', true, 4, () => ({ minVersion: 'TLSv1.2', rejectUnauthorized: true }), engine);
+      assert.deepEqual(refusedBy(result), { SELF_SIGNED_CERT_IN_CHAIN: DEVICES });
     });
-  }
 
-  // mosquitto sends its cafile along with the server certificate, so Node sees a chain that
-  // ends in a self-signed CA it does not trust.
-  it(`TLS without our CA fails verification (the system store does not know it) (${engine})`, { skip }, async () => {
-    const result = await attempt('tls', true, 4, () => ({ minVersion: 'TLSv1.2', rejectUnauthorized: true }), engine);
-    assert.deepEqual(refusedBy(result), { SELF_SIGNED_CERT_IN_CHAIN: DEVICES });
-  });
+    it(`TLS trusting another CA fails verification (${engine})`, { skip }, async () => {
+      const result = await attempt('tls', true, 4, (p) => ({ ca: p.otherCaFile }), engine);
+      assert.deepEqual(refusedBy(result), { SELF_SIGNED_CERT_IN_CHAIN: DEVICES });
+    });
 
-  it(`TLS trusting another CA fails verification (${engine})`, { skip }, async () => {
-    const result = await attempt('tls', true, 4, (p) => ({ ca: p.otherCaFile }), engine);
-    assert.deepEqual(refusedBy(result), { SELF_SIGNED_CERT_IN_CHAIN: DEVICES });
-  });
+    it(`TLS with a servername the certificate does not name fails the host check (${engine})`, { skip }, async () => {
+      const result = await attempt('tls', true, 4, (p) => ({ ca: p.caFile, servername: 'broker.example.com' }), engine);
+      assert.deepEqual(refusedBy(result), { ERR_TLS_CERT_ALTNAME_INVALID: DEVICES });
+    });
 
-  it(`TLS with a servername the certificate does not name fails the host check (${engine})`, { skip }, async () => {
-    const result = await attempt('tls', true, 4, (p) => ({ ca: p.caFile, servername: 'broker.example.com' }), engine);
-    assert.deepEqual(refusedBy(result), { ERR_TLS_CERT_ALTNAME_INVALID: DEVICES });
-  });
-
-  it(`mutual TLS without a client certificate is refused by mosquitto (${engine})`, { skip }, async () => {
-    const result = await attempt('mtls', true, 4, (p) => ({ ca: p.caFile }), engine);
-    // TLS 1.3's certificate_required alert (RFC 8446 §6.2, alert 116); should the socket reset
-    // before the alert is read, ECONNRESET is the only other honest outcome.
-    const reasons = refusedBy(result);
-    assert.ok(Object.keys(reasons).every((r) => r === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' || r === 'ECONNRESET'), JSON.stringify(reasons));
-  });
+    it(`mutual TLS without a client certificate is refused by mosquitto (${engine})`, { skip }, async () => {
+      const result = await attempt('mtls', true, 4, (p) => ({ ca: p.caFile }), engine);
+      // TLS 1.3's certificate_required alert (RFC 8446 §6.2, alert 116); should the socket reset
+      // before the alert is read, ECONNRESET is the only other honest outcome.
+      const reasons = refusedBy(result);
+      assert.ok(
+        Object.keys(reasons).every((r) => r === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' || r === 'ECONNRESET'),
+        JSON.stringify(reasons),
+      );
+    });
   }
 
   it('rejectUnauthorized: false connects without the CA, and the CLI warns about it', { skip }, async () => {

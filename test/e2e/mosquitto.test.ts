@@ -34,7 +34,8 @@ describe('against mosquitto: the report agrees with the broker, counted from out
   // MQTT.js everywhere; the lean engine (the default) on TCP throughout, on mutual TLS and on both
   // WebSockets. Both engines side by side, count for count, are test/e2e/behaviour-matrix.test.ts.
   const cases: { transport: Transport; version: 4 | 5; qos: 0 | 1 | 2; engine: 'mqttjs' | 'lean' }[] = [];
-  for (const transport of transports) for (const version of [4, 5] as const) for (const qos of [0, 1, 2] as const) cases.push({ transport, version, qos, engine: 'mqttjs' });
+  for (const transport of transports)
+    for (const version of [4, 5] as const) for (const qos of [0, 1, 2] as const) cases.push({ transport, version, qos, engine: 'mqttjs' });
   for (const version of [4, 5] as const) for (const qos of [0, 1, 2] as const) cases.push({ transport: 'tcp', version, qos, engine: 'lean' });
   for (const qos of [1, 2] as const) cases.push({ transport: 'mtls', version: 5, qos, engine: 'lean' });
   cases.push({ transport: 'ws', version: 4, qos: 1, engine: 'lean' }, { transport: 'wss', version: 5, qos: 2, engine: 'lean' });

@@ -62,15 +62,18 @@ async function runUnderFaults(name: string, faults: Fault[]): Promise<{ result: 
     const reportDir = join(dir, `reports-${name}`);
     let scheduled = false;
     try {
-      const run = await runCli(['run', scenario(name), '--broker', `mqtt://${BROKER_ADDRESS}:1883`, '--report-dir', reportDir, '--no-html', '--progress', 'lines'], {
-        prefix: net.on('devices'),
-        timeoutMs: 90_000,
-        onStderr: (text) => {
-          if (scheduled || !/stage 2\/3: publish/.test(text)) return;
-          scheduled = true;
-          for (const fault of faults) timers.push(setTimeout(() => fault.apply(net), fault.afterMs));
+      const run = await runCli(
+        ['run', scenario(name), '--broker', `mqtt://${BROKER_ADDRESS}:1883`, '--report-dir', reportDir, '--no-html', '--progress', 'lines'],
+        {
+          prefix: net.on('devices'),
+          timeoutMs: 90_000,
+          onStderr: (text) => {
+            if (scheduled || !/stage 2\/3: publish/.test(text)) return;
+            scheduled = true;
+            for (const fault of faults) timers.push(setTimeout(() => fault.apply(net), fault.afterMs));
+          },
         },
-      });
+      );
       assert.ok(finishedRun(run.code), `exit ${run.code}: ${run.stderr}`);
       assert.ok(scheduled, 'the publish stage never began');
     } finally {
@@ -95,10 +98,17 @@ function checkAccounting(result: RunResult, brokerMessagesIn: number): string {
   // Every planned message either went out or was counted as not sent.
   assert.equal(published + (errors['not-connected'] ?? 0), PLANNED, JSON.stringify({ counters, errors }));
   // Every message sent has one outcome: acked, given up on, failed, or lost in flight with its connection.
-  assert.equal(acked + (errors['ack-timeout'] ?? 0) + (errors['publish-failed'] ?? 0) + (errors['lost-in-flight'] ?? 0), published, JSON.stringify({ counters, errors }));
+  assert.equal(
+    acked + (errors['ack-timeout'] ?? 0) + (errors['publish-failed'] ?? 0) + (errors['lost-in-flight'] ?? 0),
+    published,
+    JSON.stringify({ counters, errors }),
+  );
   // The report says what happened: sessions lost to the outage, errors in the timeline.
   assert.ok((errors['connection-lost'] ?? 0) > 0, JSON.stringify(errors));
-  assert.ok(result.timeline.some((point) => point.errors > 0), 'no errors in the timeline');
+  assert.ok(
+    result.timeline.some((point) => point.errors > 0),
+    'no errors in the timeline',
+  );
   // With reconnects (issue 7) the devices come back after the outage.
   assert.equal(counters['reconnects'], counters['connected'], JSON.stringify(counters));
   // Seen from outside: the broker received every acked message, and no more than were sent.
@@ -128,13 +138,21 @@ describe('network faults under a run, in namespaces the test makes', () => {
     assert.equal(keygen.code, 0, keygen.stderr);
   });
 
-  it(`a slow link (tc tbf 256 kbit/s), then the link down for 5 s and up again mid-publish${noTbf ? ` — skipped: ${noTbf}` : ''}`, { skip: noTbf ?? false, timeout: 120_000 }, async (t) => {
-    const { result, brokerMessagesIn } = await runUnderFaults('slow', [shape('tbf', ...tbf), ...linkDownAndUp]);
-    t.diagnostic(checkAccounting(result, brokerMessagesIn));
-  });
+  it(
+    `a slow link (tc tbf 256 kbit/s), then the link down for 5 s and up again mid-publish${noTbf ? ` — skipped: ${noTbf}` : ''}`,
+    { skip: noTbf ?? false, timeout: 120_000 },
+    async (t) => {
+      const { result, brokerMessagesIn } = await runUnderFaults('slow', [shape('tbf', ...tbf), ...linkDownAndUp]);
+      t.diagnostic(checkAccounting(result, brokerMessagesIn));
+    },
+  );
 
-  it(`tc netem loss 10% and delay 40 ms, then the link down for 5 s and up again mid-publish${noNetem ? ` — skipped: ${noNetem}` : ''}`, { skip: noNetem ?? false, timeout: 120_000 }, async (t) => {
-    const { result, brokerMessagesIn } = await runUnderFaults('lossy', [shape('netem', ...netem), ...linkDownAndUp]);
-    t.diagnostic(checkAccounting(result, brokerMessagesIn));
-  });
+  it(
+    `tc netem loss 10% and delay 40 ms, then the link down for 5 s and up again mid-publish${noNetem ? ` — skipped: ${noNetem}` : ''}`,
+    { skip: noNetem ?? false, timeout: 120_000 },
+    async (t) => {
+      const { result, brokerMessagesIn } = await runUnderFaults('lossy', [shape('netem', ...netem), ...linkDownAndUp]);
+      t.diagnostic(checkAccounting(result, brokerMessagesIn));
+    },
+  );
 });

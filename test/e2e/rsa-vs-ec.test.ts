@@ -38,7 +38,10 @@ describe('scenarios/rsa-vs-ec.yaml, small', () => {
     const result = JSON.parse(readFileSync(file, 'utf8')) as RunResult;
     assert.equal(runResultSchema.safeParse(result).success, true);
     assert.deepEqual(Object.keys(result.groups), ['rsa', 'ec']);
-    assert.deepEqual(result.scenario.plan.stages.map((s) => ('order' in s ? s.order : '-')), ['interleaved', 'interleaved', '-']);
+    assert.deepEqual(
+      result.scenario.plan.stages.map((s) => ('order' in s ? s.order : '-')),
+      ['interleaved', 'interleaved', '-'],
+    );
 
     const broker = result.broker.metrics?.histograms ?? {};
     assert.equal(broker['verifyUs.RS256']?.summary.count, DEVICES);
@@ -65,12 +68,25 @@ describe('scenarios/rsa-vs-ec.yaml, small', () => {
 
     const compare = await runCli(['compare', file, '--groups', '--all', '--html', join(dir, 'groups.html')]);
     assert.equal(compare.code, 0, compare.stderr);
-    for (const label of ['sign (token) p50', 'broker verify (embedded) p50', 'connect → CONNACK p99', 'CONNECT size (bytes)', 'CONNACK size (bytes)', 'token size (bytes)', 'connects per second achieved']) {
+    for (const label of [
+      'sign (token) p50',
+      'broker verify (embedded) p50',
+      'connect → CONNACK p99',
+      'CONNECT size (bytes)',
+      'CONNACK size (bytes)',
+      'token size (bytes)',
+      'connects per second achieved',
+    ]) {
       assert.match(compare.stdout, new RegExp(`^${label.replace(/[()]/g, '\\$&')}  `, 'm'), label);
     }
     // The finding in words, first: sign and verify cost, token and CONNECT bytes, connect latency.
-    assert.match(compare.stdout.replace(/\n/g, ' '), /^ec against rsa in one run \(noise band ±10%\): signing a token takes rsa [\d.]+ ms and ec [\d.]+ ms at p50 \(/);
-    const tokens = /a token is (\d+) B and (\d+) B \(ec [\d.]+× smaller\); a CONNECT \d+ B and \d+ B \(ec [\d.]+× smaller\)/.exec(compare.stdout.replace(/\n/g, ' '));
+    assert.match(
+      compare.stdout.replace(/\n/g, ' '),
+      /^ec against rsa in one run \(noise band ±10%\): signing a token takes rsa [\d.]+ ms and ec [\d.]+ ms at p50 \(/,
+    );
+    const tokens = /a token is (\d+) B and (\d+) B \(ec [\d.]+× smaller\); a CONNECT \d+ B and \d+ B \(ec [\d.]+× smaller\)/.exec(
+      compare.stdout.replace(/\n/g, ' '),
+    );
     assert.ok(tokens !== null, compare.stdout);
     const tokenDiff = Number(tokens[1]) - Number(tokens[2]);
     assert.ok(tokenDiff >= 342 - 86 && tokenDiff <= 342 - 86 + 2, `token bytes differ by the signatures (and an id's character): ${tokenDiff}`);

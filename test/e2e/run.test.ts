@@ -75,10 +75,19 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     assert.equal(broker.counters['messagesIn'], 200);
     assert.equal(decodeHistogram(broker.histograms['verifyUs.ES256']!.encoded).totalCount, 20);
     // Timeline seconds add up to the totals.
-    assert.equal(result.timeline.reduce((n, p) => n + p.acked, 0), 200);
-    assert.equal(result.timeline.reduce((n, p) => n + p.connects, 0), 20);
+    assert.equal(
+      result.timeline.reduce((n, p) => n + p.acked, 0),
+      200,
+    );
+    assert.equal(
+      result.timeline.reduce((n, p) => n + p.connects, 0),
+      20,
+    );
     // Each stage's section holds exactly its own work, and the stages add up to the run.
-    assert.deepEqual(result.stages.map((s) => s.type), ['connect', 'publish', 'disconnect']);
+    assert.deepEqual(
+      result.stages.map((s) => s.type),
+      ['connect', 'publish', 'disconnect'],
+    );
     const [connect, publish, disconnect] = result.stages;
     assert.deepEqual([connect?.total.counters['connected'], connect?.total.counters['published']], [20, undefined]);
     assert.deepEqual([publish?.total.counters['published'], publish?.total.counters['acked'], publish?.groups['sensors']?.counters['acked']], [200, 200, 200]);
@@ -89,7 +98,13 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     assert.equal(result.groups['sensors']?.histograms['eventLoopDelayUs'], undefined);
     assert.deepEqual(result.thresholds, []);
     // The HTML report sits beside the JSON.
-    const html = readFileSync(join(reportDir, readdirSync(reportDir).find((f) => f.endsWith('.html'))!), 'utf8');
+    const html = readFileSync(
+      join(
+        reportDir,
+        readdirSync(reportDir).find((f) => f.endsWith('.html'))!,
+      ),
+      'utf8',
+    );
     assert.match(html, /<figure class="chart" id="latency-publishAckUs"/);
     assert.doesNotMatch(html, /PRIVATE KEY|<script/);
     // The summary reached stdout; no secret reached the report.
@@ -101,12 +116,32 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
   it('reuses the keystore on the next run, and exits 99 when a --threshold is crossed', async () => {
     const reportDir = join(dir, 'reports-2');
     const before = readFileSync(keystore, 'utf8');
-    const run = await runCli(['run', file, '--report-dir', reportDir, '--quiet', '--no-html', '--threshold', 'acked.count==200', '--threshold', 'acked.count<200']);
+    const run = await runCli([
+      'run',
+      file,
+      '--report-dir',
+      reportDir,
+      '--quiet',
+      '--no-html',
+      '--threshold',
+      'acked.count==200',
+      '--threshold',
+      'acked.count<200',
+    ]);
     assert.equal(run.code, 99, run.stderr);
     assert.match(run.stdout, /thresholds: 1 passed, 1 failed\n {2}✓ acked.count==200 {2}200 \(limit 200\)\n {2}✗ acked.count<200 {2}200 \(limit 200\)/);
     const { result } = readReport(reportDir);
-    assert.deepEqual(readdirSync(reportDir).filter((f) => f.endsWith('.html')), []);
-    assert.deepEqual(result.thresholds.map((t) => [t.expression, t.source, t.actual, t.passed]), [['acked.count==200', 'cli', 200, true], ['acked.count<200', 'cli', 200, false]]);
+    assert.deepEqual(
+      readdirSync(reportDir).filter((f) => f.endsWith('.html')),
+      [],
+    );
+    assert.deepEqual(
+      result.thresholds.map((t) => [t.expression, t.source, t.actual, t.passed]),
+      [
+        ['acked.count==200', 'cli', 200, true],
+        ['acked.count<200', 'cli', 200, false],
+      ],
+    );
     assert.equal(result.total.counters['keysGenerated'], undefined);
     assert.equal(result.total.counters['acked'], 200);
     assert.equal(readFileSync(keystore, 'utf8'), before);
@@ -114,28 +149,62 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
 
   it('renders a saved report again: summary, HTML, .hgrm, CSV, and thresholds checked later', async () => {
     const reportDir = join(dir, 'reports-1');
-    const json = join(reportDir, readdirSync(reportDir).find((f) => f.endsWith('.json'))!);
+    const json = join(
+      reportDir,
+      readdirSync(reportDir).find((f) => f.endsWith('.json'))!,
+    );
     const out = join(dir, 'rendered');
-    const run = await runCli(['report', json, '--html', join(out, 'r.html'), '--hgrm', join(out, 'hgrm'), '--csv', join(out, 't.csv'), '--threshold', 'publishAck.p(99)<3600s']);
+    const run = await runCli([
+      'report',
+      json,
+      '--html',
+      join(out, 'r.html'),
+      '--hgrm',
+      join(out, 'hgrm'),
+      '--csv',
+      join(out, 't.csv'),
+      '--threshold',
+      'publishAck.p(99)<3600s',
+    ]);
     assert.ok(finishedRun(run.code), `exit ${run.code}: ${run.stderr}`);
     assert.match(run.stdout, /published 200 · acked 200/);
     assert.match(run.stdout, /✓ publishAck\.p\(99\)<3600s/);
     assert.match(readFileSync(join(out, 'r.html'), 'utf8'), /<svg viewBox/);
     assert.ok(readdirSync(join(out, 'hgrm')).includes('total.publishAckUs.hgrm'));
     // The CSV starts when the load does: second 0 is the first stage's, and no second is missing.
-    const csv = readFileSync(join(out, 't.csv'), 'utf8').split('\r\n').filter((l) => l !== '');
+    const csv = readFileSync(join(out, 't.csv'), 'utf8')
+      .split('\r\n')
+      .filter((l) => l !== '');
     assert.match(csv[1] ?? '', /^0,1 connect,/);
-    assert.deepEqual(csv.slice(1).map((l) => Number(l.split(',')[0])), csv.slice(1).map((_, i) => i));
-    assert.equal(csv[0], 'second,stage,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us,lost,reconnects,refreshes');
+    assert.deepEqual(
+      csv.slice(1).map((l) => Number(l.split(',')[0])),
+      csv.slice(1).map((_, i) => i),
+    );
+    assert.equal(
+      csv[0],
+      'second,stage,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us,lost,reconnects,refreshes',
+    );
     const crossed = await runCli(['report', json, '--quiet', '--threshold', 'connect.p99<1us']);
     assert.equal(crossed.code, 99);
     const bad = await runCli(['report', json, '--threshold', 'connect.p99<soon']);
     assert.equal(bad.code, 2);
-    assert.equal(bad.stderr, '--threshold "connect.p99<soon": "soon" is not a number with an optional unit (us, ms, s, %, /s, /min)\nhint: See "Thresholds" in docs/scenarios.md for the grammar.\n'.replace(/^/, 'error: '));
+    assert.equal(
+      bad.stderr,
+      '--threshold "connect.p99<soon": "soon" is not a number with an optional unit (us, ms, s, %, /s, /min)\nhint: See "Thresholds" in docs/scenarios.md for the grammar.\n'.replace(
+        /^/,
+        'error: ',
+      ),
+    );
   });
 
   it('compares two runs, and refuses to merge them: two runs are not the shards of one', async () => {
-    const [a, b] = ['reports-1', 'reports-2'].map((d) => join(dir, d, readdirSync(join(dir, d)).find((f) => f.endsWith('.json'))!));
+    const [a, b] = ['reports-1', 'reports-2'].map((d) =>
+      join(
+        dir,
+        d,
+        readdirSync(join(dir, d)).find((f) => f.endsWith('.json'))!,
+      ),
+    );
     const compare = await runCli(['compare', a!, b!, '--html', join(dir, 'compare.html')]);
     assert.equal(compare.code, 0, compare.stderr);
     assert.match(compare.stdout, /^messages acked\s+200\s+200\s+0\s+1\.00×$/m);
@@ -156,7 +225,8 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
 
   it('stops a run as soon as an abortOnFail threshold is crossed, and exits 99', async () => {
     const reportDir = join(dir, 'reports-abort');
-    const body = twenty(join(dir, 'keys', 'abort.json')).replace('count: 10', 'count: 600') + 'thresholds:\n  - threshold: acked.count<50\n    abortOnFail: true\n';
+    const body =
+      twenty(join(dir, 'keys', 'abort.json')).replace('count: 10', 'count: 600') + 'thresholds:\n  - threshold: acked.count<50\n    abortOnFail: true\n';
     const run = await runCli(['run', scenario('abort', body), '--report-dir', reportDir, '--quiet']);
     assert.equal(run.code, 99, run.stderr);
     const { result } = readReport(reportDir);
@@ -220,7 +290,10 @@ describe('an external broker that is down', () => {
     const file = scenario('down', twenty(join(dir, 'keys', 'down.json')).replace('workers: 2', `workers: 2\nbroker: mqtt://127.0.0.1:${port}`));
     const run = await runCli(['run', file, '--quiet']);
     assert.equal(run.code, 3);
-    assert.equal(run.stderr, `error: broker mqtt://127.0.0.1:${port} is not reachable: ECONNREFUSED\nhint: Start the broker, or check the host and port in the scenario (or use broker: embedded).\n`);
+    assert.equal(
+      run.stderr,
+      `error: broker mqtt://127.0.0.1:${port} is not reachable: ECONNREFUSED\nhint: Start the broker, or check the host and port in the scenario (or use broker: embedded).\n`,
+    );
   });
 });
 

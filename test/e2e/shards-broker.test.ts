@@ -42,7 +42,11 @@ async function runShards(brokerUrl: string, reportDir: string, prefix: (i: numbe
   const file = scenario();
   const startAt = new Date(Date.now() + 6000).toISOString();
   const runs = await Promise.all(
-    Array.from({ length: SHARDS }, (_, i) => runCli(['run', file, '--shard', `${i}/${SHARDS}`, '--broker', brokerUrl, '--start-at', startAt, '--report-dir', reportDir, '--quiet', '--no-html'], { prefix: prefix(i) })),
+    Array.from({ length: SHARDS }, (_, i) =>
+      runCli(['run', file, '--shard', `${i}/${SHARDS}`, '--broker', brokerUrl, '--start-at', startAt, '--report-dir', reportDir, '--quiet', '--no-html'], {
+        prefix: prefix(i),
+      }),
+    ),
   );
   runs.forEach((r, i) => assert.ok(finishedRun(r.code), `shard ${i}: exit ${r.code}: ${r.stderr}`));
   // Shards of one run write into its folder: <report-dir>/<run-id>/ (the run id derived from --start-at).
@@ -60,7 +64,10 @@ function checkShards(shards: RunResult[]): void {
   assert.equal(merged.total.counters['connected'], DEVICES);
   assert.equal(merged.total.counters['acked'], DEVICES * 8);
   assert.equal(decodeHistogram(merged.total.histograms['publishAckUs']!.encoded).totalCount, DEVICES * 8);
-  assert.deepEqual(shards.map((s) => s.total.counters['devices']), [5, 5, 5]);
+  assert.deepEqual(
+    shards.map((s) => s.total.counters['devices']),
+    [5, 5, 5],
+  );
 }
 
 describe('shards against one standalone embedded broker', () => {
@@ -124,7 +131,12 @@ describe('shards as hosts of their own, in network namespaces the test makes', (
   it('three shard hosts against a broker host: the same exact counts', { skip: why === undefined ? false : `needs network namespaces: ${why}` }, async () => {
     makeNetwork();
     try {
-      const broker = await startCli(['broker', '--host', `${NET}.1`, '--port', '1883', '--keys', join(dir, 'keys')], /listening mqtt:/, ['ip', 'netns', 'exec', ns('broker')]);
+      const broker = await startCli(['broker', '--host', `${NET}.1`, '--port', '1883', '--keys', join(dir, 'keys')], /listening mqtt:/, [
+        'ip',
+        'netns',
+        'exec',
+        ns('broker'),
+      ]);
       try {
         const shards = await runShards(`mqtt://${NET}.1:1883`, join(dir, 'reports-netns'), (i) => ['ip', 'netns', 'exec', ns(`shard${i}`)]);
         checkShards(shards);

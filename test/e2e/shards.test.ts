@@ -75,7 +75,15 @@ stages:
     const reports = join(dir, 'proc-reports');
     const cli = await runCli(['run', file, '--processes', '3', '--report-dir', reports, '--no-html']);
     assert.ok(finishedRun(cli.code), `exit ${cli.code}: ${cli.stderr}`);
-    const merged = JSON.parse(readFileSync(join(reports, readdirSync(reports).find((f) => f.endsWith('.json'))!), 'utf8')) as RunResult;
+    const merged = JSON.parse(
+      readFileSync(
+        join(
+          reports,
+          readdirSync(reports).find((f) => f.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    ) as RunResult;
     assert.deepEqual(merged.shards?.present.sort(), [0, 1, 2]);
     assert.equal(merged.total.counters['connected'], 9);
     assert.equal(merged.total.counters['acked'], 45);

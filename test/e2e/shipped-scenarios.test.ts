@@ -24,7 +24,14 @@ describe('shipped scenarios, run small', () => {
   it('reconnect-storm: a quarter drop abruptly and every one comes back, no message lost', async () => {
     const loaded = await loadScenario(repoPath('scenarios/reconnect-storm.yaml'), {
       env: {},
-      sets: ['workers=2', 'groups.0.count=20', `groups.0.keys.store=${join(dir, 'storm.json')}`, 'stages.0.rate=200/s', 'stages.1.duration=2s', 'stages.3.duration=2s'],
+      sets: [
+        'workers=2',
+        'groups.0.count=20',
+        `groups.0.keys.store=${join(dir, 'storm.json')}`,
+        'stages.0.rate=200/s',
+        'stages.1.duration=2s',
+        'stages.3.duration=2s',
+      ],
     });
     const result = await run(loaded);
     const c = result.total.counters;
@@ -44,7 +51,15 @@ describe('shipped scenarios, run small', () => {
   it('soak-token-refresh: short tokens are refreshed again and again while devices publish', async () => {
     const loaded = await loadScenario(repoPath('scenarios/soak-token-refresh.yaml'), {
       env: { SOAK_DURATION: '8s' },
-      sets: ['workers=2', 'groups.0.count=5', `groups.0.keys.store=${join(dir, 'soak.json')}`, 'groups.0.token.lifetime=6s', 'groups.0.token.refreshBefore=2s', 'stages.0.rate=100/s', 'stages.1.rate=1/s'],
+      sets: [
+        'workers=2',
+        'groups.0.count=5',
+        `groups.0.keys.store=${join(dir, 'soak.json')}`,
+        'groups.0.token.lifetime=6s',
+        'groups.0.token.refreshBefore=2s',
+        'stages.0.rate=100/s',
+        'stages.1.rate=1/s',
+      ],
     });
     const result = await run(loaded);
     const c = result.total.counters;
@@ -54,7 +69,10 @@ describe('shipped scenarios, run small', () => {
     assert.ok((c['refreshes'] ?? 0) >= 10, `refreshes: ${c['refreshes']}`);
     assert.equal(c['published'], 40);
     assert.equal(c['acked'], 40);
-    assert.ok(result.thresholds.every((t) => t.passed), JSON.stringify(result.thresholds));
+    assert.ok(
+      result.thresholds.every((t) => t.passed),
+      JSON.stringify(result.thresholds),
+    );
   });
 
   it('downlink-latency: the embedded broker sends downlinks and every device times them, across token refreshes', async () => {

@@ -35,8 +35,20 @@ describe('registry file', () => {
   });
 
   it('json: refuses a kid that is not the key fingerprint, naming file and line', () => {
-    const text = JSON.stringify({ devices: [{ deviceId: 'dev-1', alg: 'ES256', kid: ec.kid, publicKey: records[0]!.publicKey }, { deviceId: 'dev-2', alg: 'ES256', kid: rsa.kid, publicKey: records[0]!.publicKey }] }, null, 2);
-    assert.throws(() => parseRegistryFile(text, 'reg.json'), { code: 'ERR_CONFIG', message: /^reg\.json:10 kid of device dev-2 is not the SHA-256 of its public key/ });
+    const text = JSON.stringify(
+      {
+        devices: [
+          { deviceId: 'dev-1', alg: 'ES256', kid: ec.kid, publicKey: records[0]!.publicKey },
+          { deviceId: 'dev-2', alg: 'ES256', kid: rsa.kid, publicKey: records[0]!.publicKey },
+        ],
+      },
+      null,
+      2,
+    );
+    assert.throws(() => parseRegistryFile(text, 'reg.json'), {
+      code: 'ERR_CONFIG',
+      message: /^reg\.json:10 kid of device dev-2 is not the SHA-256 of its public key/,
+    });
   });
 
   it('csv: refuses a kid that is not the key fingerprint, naming the line the record starts on', () => {
@@ -56,9 +68,22 @@ describe('registry file', () => {
   });
 
   const bad: [string, string, RegExp][] = [
-    ['a key that does not fit the alg', JSON.stringify({ devices: [{ deviceId: 'd', alg: 'RS256', publicKey: records[0]!.publicKey }] }), /^r:1 device d: an EC key cannot sign RS256/],
+    [
+      'a key that does not fit the alg',
+      JSON.stringify({ devices: [{ deviceId: 'd', alg: 'RS256', publicKey: records[0]!.publicKey }] }),
+      /^r:1 device d: an EC key cannot sign RS256/,
+    ],
     ['an unknown alg', JSON.stringify({ devices: [{ deviceId: 'd', alg: 'HS256', publicKey: records[0]!.publicKey }] }), /^r:1 alg must be one of/],
-    ['a duplicate device', JSON.stringify({ devices: [{ deviceId: 'd', alg: 'ES256', publicKey: records[0]!.publicKey }, { deviceId: 'd', alg: 'ES256', publicKey: records[0]!.publicKey }] }), /^r:1 device d is listed twice/],
+    [
+      'a duplicate device',
+      JSON.stringify({
+        devices: [
+          { deviceId: 'd', alg: 'ES256', publicKey: records[0]!.publicKey },
+          { deviceId: 'd', alg: 'ES256', publicKey: records[0]!.publicKey },
+        ],
+      }),
+      /^r:1 device d is listed twice/,
+    ],
     ['no devices array', '{"devs":[]}', /^r must hold \{"devices"/],
     ['a CSV with the wrong header', 'id,alg,kid,publicKey\r\n', /^r:1 the header must be deviceId,alg,kid,publicKey/],
     ['an unclosed quote', 'deviceId,alg,kid,publicKey\r\nd,ES256,,"-----BEGIN', /^r:2 a quoted field is never closed/],

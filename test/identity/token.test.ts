@@ -6,7 +6,13 @@ import { signDeviceToken, signTokenAsync, signTokenSync } from '../../src/identi
 import { verifyDeviceToken, type VerifyPolicy } from '../../src/identity/verify.js';
 import { vectorFile, vectors } from '../helpers.js';
 
-const policy: VerifyPolicy = { audienceTemplate: 'https://akenza.io/devices/{deviceId}', skewSec: 60, maxLifetimeSec: 200 * 365 * 86400, maxTokenBytes: 8192, requireKid: true };
+const policy: VerifyPolicy = {
+  audienceTemplate: 'https://akenza.io/devices/{deviceId}',
+  skewSec: 60,
+  maxLifetimeSec: 200 * 365 * 86400,
+  maxTokenBytes: 8192,
+  requireKid: true,
+};
 
 describe('device tokens against the PyJWT vectors', () => {
   for (const c of vectors.cases) {
@@ -65,15 +71,30 @@ describe('every algorithm: our signer against jose', () => {
       const privateKey = parsePrivateKey(pair.privateKeyPem, alg);
       const publicKey = parsePublicKey(pair.publicKeyPem, alg);
       const kid = fingerprint(publicKey);
-      const spec = { alg, audienceTemplate: '{deviceId}@test', lifetimeSec: 60, includeKid: true, claims: { sub: '{deviceId}', n: 3 }, headers: { 'x-fleet': 'a' } };
-      for (const token of [signTokenSync(spec, 'dev-1', privateKey, kid, Date.now() / 1000), await signTokenAsync(spec, 'dev-1', privateKey, kid, Date.now() / 1000)]) {
+      const spec = {
+        alg,
+        audienceTemplate: '{deviceId}@test',
+        lifetimeSec: 60,
+        includeKid: true,
+        claims: { sub: '{deviceId}', n: 3 },
+        headers: { 'x-fleet': 'a' },
+      };
+      for (const token of [
+        signTokenSync(spec, 'dev-1', privateKey, kid, Date.now() / 1000),
+        await signTokenAsync(spec, 'dev-1', privateKey, kid, Date.now() / 1000),
+      ]) {
         const { payload, protectedHeader } = await jwtVerify(token, publicKey, { algorithms: [alg], audience: 'dev-1@test' });
         assert.equal(payload.sub, 'dev-1');
         assert.equal(payload.n, 3);
         assert.deepEqual(protectedHeader, { alg, kid, typ: 'JWT', 'x-fleet': 'a' });
       }
       const joseToken = await new SignJWT({ aud: 'dev-1@test' }).setProtectedHeader({ alg, kid }).setIssuedAt().setExpirationTime('1m').sign(privateKey);
-      const outcome = verifyDeviceToken(joseToken, { deviceId: 'dev-1', alg, publicKey, kid }, { ...policy, audienceTemplate: '{deviceId}@test' }, Date.now() / 1000);
+      const outcome = verifyDeviceToken(
+        joseToken,
+        { deviceId: 'dev-1', alg, publicKey, kid },
+        { ...policy, audienceTemplate: '{deviceId}@test' },
+        Date.now() / 1000,
+      );
       assert.equal(outcome.ok, true);
     });
   }

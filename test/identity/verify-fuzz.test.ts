@@ -11,12 +11,20 @@ import { verifyDeviceToken, type DeviceRegistration, type VerifyPolicy } from '.
 import { vectorFile } from '../helpers.js';
 
 const NOW = 1_800_000_000;
-const policy: VerifyPolicy = { audienceTemplate: 'https://akenza.io/devices/{deviceId}', skewSec: 60, maxLifetimeSec: 86400, maxTokenBytes: 8192, requireKid: true };
+const policy: VerifyPolicy = {
+  audienceTemplate: 'https://akenza.io/devices/{deviceId}',
+  skewSec: 60,
+  maxLifetimeSec: 86400,
+  maxTokenBytes: 8192,
+  requireKid: true,
+};
 const publicKey = parsePublicKey(vectorFile('ec_public.pem'), 'ec');
 const registration: DeviceRegistration = { deviceId: 'd', alg: 'ES256', publicKey, kid: fingerprint(publicKey) };
 const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 const input = `${b64({ alg: 'ES256', kid: registration.kid, typ: 'JWT' })}.${b64({ iat: NOW, exp: NOW + 600, aud: 'https://akenza.io/devices/d' })}`;
-const signature = sign('sha256', Buffer.from(input), { key: parsePrivateKey(vectorFile('ec_private.pem'), 'ec'), dsaEncoding: 'ieee-p1363' }).toString('base64url');
+const signature = sign('sha256', Buffer.from(input), { key: parsePrivateKey(vectorFile('ec_private.pem'), 'ec'), dsaEncoding: 'ieee-p1363' }).toString(
+  'base64url',
+);
 const TOKEN = `${input}.${signature}`;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ';
 
@@ -38,7 +46,12 @@ describe('verifier properties', () => {
     const edit = fc.tuple(fc.nat({ max: TOKEN.length - 1 }), fc.constantFrom(...ALPHABET), fc.constantFrom('replace', 'insert', 'delete'));
     fc.assert(
       fc.property(edit, ([at, char, kind]) => {
-        const token = kind === 'replace' ? TOKEN.slice(0, at) + char + TOKEN.slice(at + 1) : kind === 'insert' ? TOKEN.slice(0, at) + char + TOKEN.slice(at) : TOKEN.slice(0, at) + TOKEN.slice(at + 1);
+        const token =
+          kind === 'replace'
+            ? TOKEN.slice(0, at) + char + TOKEN.slice(at + 1)
+            : kind === 'insert'
+              ? TOKEN.slice(0, at) + char + TOKEN.slice(at)
+              : TOKEN.slice(0, at) + TOKEN.slice(at + 1);
         fc.pre(token !== TOKEN);
         assert.equal(verifyDeviceToken(token, registration, policy, NOW).ok, false, token);
       }),

@@ -84,7 +84,23 @@ export class OutsideSubscriber {
    * runs under `stdbuf -oL` (coreutils), which exec()s it: the pid stays mosquitto_sub's own.
    */
   static async start(tools: Pick<MosquittoTools, 'mosquittoSub' | 'stdbuf'>, port: number, filter: string, qos: 0 | 1 | 2): Promise<OutsideSubscriber> {
-    const args = ['-oL', tools.mosquittoSub, '-h', '127.0.0.1', '-p', String(port), '-i', `outside-${process.pid}-${port}`, '-t', filter, '-q', String(qos), '-d', '-F', 'MSG %t'];
+    const args = [
+      '-oL',
+      tools.mosquittoSub,
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-i',
+      `outside-${process.pid}-${port}`,
+      '-t',
+      filter,
+      '-q',
+      String(qos),
+      '-d',
+      '-F',
+      'MSG %t',
+    ];
     const subscriber = new OutsideSubscriber(spawn(tools.stdbuf, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     const deadline = Date.now() + 5000;
     while (!subscriber.#subscribed) {

@@ -25,13 +25,34 @@ const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'
 async function makeCa(openssl: string, dir: string, name: string): Promise<{ cert: string; key: string }> {
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
-  await run(openssl, ['req', '-x509', ...EC_KEY, '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=mqtt-jwt-bench ${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  await run(openssl, [
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=mqtt-jwt-bench ${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   chmodSync(key, 0o600);
   return { cert, key };
 }
 
-async function makeLeaf(openssl: string, dir: string, name: string, ca: { cert: string; key: string }, extensions: string): Promise<{ cert: string; key: string }> {
+async function makeLeaf(
+  openssl: string,
+  dir: string,
+  name: string,
+  ca: { cert: string; key: string },
+  extensions: string,
+): Promise<{ cert: string; key: string }> {
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
@@ -46,7 +67,20 @@ async function makeLeaf(openssl: string, dir: string, name: string, ca: { cert: 
 export async function makeTestPki(openssl: string, dir: string): Promise<TestPki> {
   const ca = await makeCa(openssl, dir, 'test-ca');
   const other = await makeCa(openssl, dir, 'other-ca');
-  const server = await makeLeaf(openssl, dir, 'localhost', ca, 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  const server = await makeLeaf(
+    openssl,
+    dir,
+    'localhost',
+    ca,
+    'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
+  );
   const client = await makeLeaf(openssl, dir, 'device-client', ca, 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
-  return { caFile: ca.cert, serverCertFile: server.cert, serverKeyFile: server.key, clientCertFile: client.cert, clientKeyFile: client.key, otherCaFile: other.cert };
+  return {
+    caFile: ca.cert,
+    serverCertFile: server.cert,
+    serverKeyFile: server.key,
+    clientCertFile: client.cert,
+    clientKeyFile: client.key,
+    otherCaFile: other.cert,
+  };
 }

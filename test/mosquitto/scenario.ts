@@ -9,9 +9,7 @@ export function brokerOptions(transport: Transport, dir: string, pki: TestPki, a
     dir,
     websockets: transport === 'ws' || transport === 'wss',
     allowAnonymous,
-    ...(secure
-      ? { tls: { caFile: pki.caFile, certFile: pki.serverCertFile, keyFile: pki.serverKeyFile, requireCertificate: transport === 'mtls' } }
-      : {}),
+    ...(secure ? { tls: { caFile: pki.caFile, certFile: pki.serverCertFile, keyFile: pki.serverKeyFile, requireCertificate: transport === 'mtls' } } : {}),
   };
 }
 
@@ -71,7 +69,14 @@ export function uplinkScenario(o: UplinkScenarioOptions): ScenarioInput & { name
 }
 
 /** Devices that only connect and disconnect: for tests about who gets in. */
-export function connectScenario(o: { name: string; url: string; tls: ScenarioInput['tls']; version: 4 | 5; devices: number; keyDir: string }): ScenarioInput & { name: string } {
+export function connectScenario(o: {
+  name: string;
+  url: string;
+  tls: ScenarioInput['tls'];
+  version: 4 | 5;
+  devices: number;
+  keyDir: string;
+}): ScenarioInput & { name: string } {
   return {
     name: o.name,
     broker: o.url,

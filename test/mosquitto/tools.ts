@@ -35,8 +35,14 @@ export function findMosquittoTools(): MosquittoTools | { missing: string[] } {
   const mosquittoSub = which('mosquitto_sub');
   const openssl = which('openssl');
   const stdbuf = which('stdbuf');
-  if (mosquitto !== undefined && mosquittoSub !== undefined && openssl !== undefined && stdbuf !== undefined) return { mosquitto, mosquittoSub, openssl, stdbuf };
-  const missing = [mosquitto ? '' : 'mosquitto', mosquittoSub ? '' : 'mosquitto_sub (mosquitto-clients)', openssl ? '' : 'openssl', stdbuf ? '' : 'stdbuf (coreutils)'];
+  if (mosquitto !== undefined && mosquittoSub !== undefined && openssl !== undefined && stdbuf !== undefined)
+    return { mosquitto, mosquittoSub, openssl, stdbuf };
+  const missing = [
+    mosquitto ? '' : 'mosquitto',
+    mosquittoSub ? '' : 'mosquitto_sub (mosquitto-clients)',
+    openssl ? '' : 'openssl',
+    stdbuf ? '' : 'stdbuf (coreutils)',
+  ];
   return { missing: missing.filter(Boolean) };
 }
 

@@ -13,7 +13,20 @@ const step = (ratePerSec: number, held: boolean): CapacityStep => ({
   ratePerSec,
   devices: 10,
   held,
-  outcomes: [{ expression: 'connect.p(99)<250ms', source: 'scenario', metric: 'connectUs', group: null, aggregate: { kind: 'percentile', percentile: 99 }, op: '<', limit: 250_000, abortOnFail: false, passed: held, actual: held ? 1000 : 300_000 }],
+  outcomes: [
+    {
+      expression: 'connect.p(99)<250ms',
+      source: 'scenario',
+      metric: 'connectUs',
+      group: null,
+      aggregate: { kind: 'percentile', percentile: 99 },
+      op: '<',
+      limit: 250_000,
+      abortOnFail: false,
+      passed: held,
+      actual: held ? 1000 : 300_000,
+    },
+  ],
 });
 
 /** The fixture run with a capacity search: its one connect stage (20/s) judged by `threshold`. */

@@ -20,11 +20,24 @@ const section = (counters: Record<string, number>, histograms: Record<string, Hi
 });
 
 // RS256-2048 against ES256, shaped like the rsa-vs-ec scenario's report.
-const rsa = section({ devices: 250, connectAttempts: 250, connected: 250, published: 2500, acked: 2500, connectBytes: 250 * 615, presignedTokenBytes: 250 * 342 }, { signUs: h(450, 900), brokerVerifyUs: h(170, 400), connectUs: h(3000, 9000) });
-const ec = section({ devices: 250, connectAttempts: 250, connected: 250, published: 2500, acked: 2500, connectBytes: 250 * 357, presignedTokenBytes: 250 * 200 }, { signUs: h(50, 120), brokerVerifyUs: h(240, 500), connectUs: h(2900, 9300) });
+const rsa = section(
+  { devices: 250, connectAttempts: 250, connected: 250, published: 2500, acked: 2500, connectBytes: 250 * 615, presignedTokenBytes: 250 * 342 },
+  { signUs: h(450, 900), brokerVerifyUs: h(170, 400), connectUs: h(3000, 9000) },
+);
+const ec = section(
+  { devices: 250, connectAttempts: 250, connected: 250, published: 2500, acked: 2500, connectBytes: 250 * 357, presignedTokenBytes: 250 * 200 },
+  { signUs: h(50, 120), brokerVerifyUs: h(240, 500), connectUs: h(2900, 9300) },
+);
 
-const before = section({ devices: 200, connectAttempts: 200, connected: 200, published: 4000, acked: 4000 }, { connectUs: h(2000, 80_000), publishAckUs: h(430, 2620) });
-const after = section({ devices: 200, connectAttempts: 200, connected: 200, published: 4000, acked: 3800 }, { connectUs: h(1900, 38_000), publishAckUs: h(440, 3700) }, { 'ack-timeout': 200 });
+const before = section(
+  { devices: 200, connectAttempts: 200, connected: 200, published: 4000, acked: 4000 },
+  { connectUs: h(2000, 80_000), publishAckUs: h(430, 2620) },
+);
+const after = section(
+  { devices: 200, connectAttempts: 200, connected: 200, published: 4000, acked: 3800 },
+  { connectUs: h(1900, 38_000), publishAckUs: h(440, 3700) },
+  { 'ack-timeout': 200 },
+);
 
 const columns = (...pairs: [string, MetricsSection][]) => pairs.map(([label, s]) => ({ label, section: s, durationMs: 10_000 }));
 
@@ -38,14 +51,26 @@ describe('compare', () => {
   it('names rows for people, with units and groups, judged against the noise band', () => {
     const comparison = compareColumns(columns(['before', before], ['after', after]));
     const row = (metric: string) => comparison.rows.find((r) => r.metric === metric)!;
-    assert.equal(comparison.rows.find((r) => r.metric === 'durationMs' || r.metric.endsWith('.rate') && r.metric !== 'connect.rate'), undefined, 'no duration or run-wide rate rows');
+    assert.equal(
+      comparison.rows.find((r) => r.metric === 'durationMs' || (r.metric.endsWith('.rate') && r.metric !== 'connect.rate')),
+      undefined,
+      'no duration or run-wide rate rows',
+    );
     assert.deepEqual(
       { label: row('connectUs.p99').label, unit: row('connectUs.p99').unit, group: row('connectUs.p99').group, judgements: row('connectUs.p99').judgements },
       { label: 'connect → CONNACK p99', unit: 'us', group: 'latency', judgements: ['baseline', 'better'] },
     );
     assert.deepEqual(row('publishAckUs.p50').judgements, ['baseline', 'same'], '430 → 440 µs is within ±10%');
     assert.deepEqual(row('counters.acked').judgements, ['baseline', 'worse'], 'counts are exact: 200 fewer acks are real');
-    assert.deepEqual({ label: row('errors.ack-timeout').label, group: row('errors.ack-timeout').group, values: row('errors.ack-timeout').values, judgements: row('errors.ack-timeout').judgements }, { label: 'error: ack-timeout', group: 'errors', values: [0, 200], judgements: ['baseline', 'worse'] });
+    assert.deepEqual(
+      {
+        label: row('errors.ack-timeout').label,
+        group: row('errors.ack-timeout').group,
+        values: row('errors.ack-timeout').values,
+        judgements: row('errors.ack-timeout').judgements,
+      },
+      { label: 'error: ack-timeout', group: 'errors', values: [0, 200], judgements: ['baseline', 'worse'] },
+    );
     // A wider band makes the publish → ack p99 change (1.41×) noise.
     const wide = compareColumns(columns(['before', before], ['after', after]), { noise: 0.5 });
     assert.deepEqual(wide.rows.find((r) => r.metric === 'publishAckUs.p99')!.judgements, ['baseline', 'same']);
@@ -58,7 +83,10 @@ describe('compare', () => {
       'after against before (noise band ±10%): mixed. Connects 2.1× faster at p99 (80.0 ms → 38.0 ms); publish → ack 1.41× slower at p99 (2.62 ms → 3.70 ms); ' +
         'messages acked 5% fewer (4000 → 3800); more errors (0 → 200: ack-timeout 200).',
     );
-    assert.equal(runsVerdict(compareColumns(columns(['a', before], ['b', before]))), 'b against a (noise band ±10%): no change beyond noise. Connects unchanged at p99 (80.0 ms → 80.0 ms); publish → ack unchanged at p99 (2.62 ms → 2.62 ms); messages acked unchanged (4000 → 4000); no errors in either.');
+    assert.equal(
+      runsVerdict(compareColumns(columns(['a', before], ['b', before]))),
+      'b against a (noise band ±10%): no change beyond noise. Connects unchanged at p99 (80.0 ms → 80.0 ms); publish → ack unchanged at p99 (2.62 ms → 2.62 ms); messages acked unchanged (4000 → 4000); no errors in either.',
+    );
   });
 
   it('states the RSA-against-EC finding in words: sign, verify, token and CONNECT bytes, connect latency', () => {
@@ -73,7 +101,15 @@ describe('compare', () => {
   });
 
   it('warns in the verdict when a generator was saturated', () => {
-    const saturated = { ...fixtureResult({ seed: 1 }), generator: { saturated: true, reasons: ['x'], workers: [], process: { cpuUserMs: 0, cpuSystemMs: 0, baselineRssBytes: 0, peakRssBytes: 0, peakConnected: 0, rssPerConnectionBytes: null } } };
+    const saturated = {
+      ...fixtureResult({ seed: 1 }),
+      generator: {
+        saturated: true,
+        reasons: ['x'],
+        workers: [],
+        process: { cpuUserMs: 0, cpuSystemMs: 0, baselineRssBytes: 0, peakRssBytes: 0, peakConnected: 0, rssPerConnectionBytes: null },
+      },
+    };
     const comparison = compareColumns([runColumn('calm', fixtureResult({ seed: 2 })), runColumn('busy', saturated)]);
     assert.match(runsVerdict(comparison), /Caution: the generator was saturated in busy, so its latencies overstate the broker's\.$/);
   });
@@ -83,10 +119,20 @@ describe('compare', () => {
     const text = formatComparison(comparison);
     assert.ok(text.startsWith('after against before'));
     assert.ok(!text.includes(`${ESC}[`), 'no colour unless a Paint is given');
-    const headers = text.slice(text.indexOf('\n\n')).split('\n').filter((l) => /^(latency|throughput|errors|cost)\s/.test(l)).map((l) => l.split(/\s+/)[0]);
+    const headers = text
+      .slice(text.indexOf('\n\n'))
+      .split('\n')
+      .filter((l) => /^(latency|throughput|errors|cost)\s/.test(l))
+      .map((l) => l.split(/\s+/)[0]);
     assert.deepEqual(headers, ['latency', 'throughput', 'errors']);
-    const latency = shownRows(comparison, false).filter((r) => r.group === 'latency').map((r) => r.metric);
-    assert.deepEqual(latency.slice(0, 3), ['publishAckUs.p50', 'publishAckUs.p90', 'publishAckUs.p99'], 'the histogram with a regression first, its statistics together');
+    const latency = shownRows(comparison, false)
+      .filter((r) => r.group === 'latency')
+      .map((r) => r.metric);
+    assert.deepEqual(
+      latency.slice(0, 3),
+      ['publishAckUs.p50', 'publishAckUs.p90', 'publishAckUs.p99'],
+      'the histogram with a regression first, its statistics together',
+    );
     const line = text.split('\n').find((l) => l.startsWith('connect → CONNACK p99 '))!;
     assert.deepEqual(line.split(/\s{2,}/), ['connect → CONNACK p99', '80.0', '38.0', '−42.0', '0.47×']);
     const coloured = formatComparison(comparison, { paint: ANSI_PAINT });
@@ -102,6 +148,9 @@ describe('compare', () => {
     const signP50 = comparison.rows.find((r) => r.metric === 'signUs.p50')!;
     assert.deepEqual(signP50.values, [result.groups['ec']!.histograms['signUs']!.summary.p50, result.groups['rsa']!.histograms['signUs']!.summary.p50]);
     assert.equal(signP50.ratios[1], (signP50.values[1] as number) / (signP50.values[0] as number));
-    assert.match(groupsVerdict(comparison), /^rsa against ec in one run \(noise band ±10%\): signing a token takes ec [\d.]+ ms and rsa [\d.]+ ms at p50 \(rsa 1\.\d\d× dearer\)/);
+    assert.match(
+      groupsVerdict(comparison),
+      /^rsa against ec in one run \(noise band ±10%\): signing a token takes ec [\d.]+ ms and rsa [\d.]+ ms at p50 \(rsa 1\.\d\d× dearer\)/,
+    );
   });
 });

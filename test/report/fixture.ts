@@ -23,13 +23,59 @@ export const PLAN: RunPlan = {
   scenarioName: 'fixture',
   broker: { kind: 'embedded' },
   workers: 2,
-  mqtt: { protocolVersion: 4, keepaliveSec: 60, connectTimeoutMs: 30_000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', tlsResumption: false, sessionExpirySec: null },
+  mqtt: {
+    protocolVersion: 4,
+    keepaliveSec: 60,
+    connectTimeoutMs: 30_000,
+    clean: true,
+    reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 },
+    engine: 'mqttjs',
+    tlsResumption: false,
+    sessionExpirySec: null,
+  },
   localAddresses: [],
   tls: null,
-  embedded: { skewSec: 60, maxLifetimeSec: 86_400, requireKid: true, maxTokenBytes: 8192, tls: false, expiryDisconnect: true, maxQos: 1, connectTimeoutMs: 10_000, maxPacketBytes: 262_144, downlink: null },
+  embedded: {
+    skewSec: 60,
+    maxLifetimeSec: 86_400,
+    requireKid: true,
+    maxTokenBytes: 8192,
+    tls: false,
+    expiryDisconnect: true,
+    maxQos: 1,
+    connectTimeoutMs: 10_000,
+    maxPacketBytes: 262_144,
+    downlink: null,
+  },
   groups: [
-    { name: 'ec', count: 40, firstIndex: 0, idPattern: 'ec-{index:03}', alg: 'ES256', rsaBits: 2048, keys: { mode: 'per-device', storePath: 'keys/ec.json' }, token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} }, topicTemplate: '/up/device/id/{deviceId}', ids: null, payload: { kind: 'template', template: '{}', json: false }, payloadTemplate: '{}' },
-    { name: 'rsa', count: 20, firstIndex: 40, idPattern: 'rsa-{index:03}', alg: 'RS256', rsaBits: 2048, keys: { mode: 'per-device', storePath: 'keys/rsa.json' }, token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} }, topicTemplate: '/up/device/id/{deviceId}', ids: null, payload: { kind: 'template', template: '{}', json: false }, payloadTemplate: '{}' },
+    {
+      name: 'ec',
+      count: 40,
+      firstIndex: 0,
+      idPattern: 'ec-{index:03}',
+      alg: 'ES256',
+      rsaBits: 2048,
+      keys: { mode: 'per-device', storePath: 'keys/ec.json' },
+      token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} },
+      topicTemplate: '/up/device/id/{deviceId}',
+      ids: null,
+      payload: { kind: 'template', template: '{}', json: false },
+      payloadTemplate: '{}',
+    },
+    {
+      name: 'rsa',
+      count: 20,
+      firstIndex: 40,
+      idPattern: 'rsa-{index:03}',
+      alg: 'RS256',
+      rsaBits: 2048,
+      keys: { mode: 'per-device', storePath: 'keys/rsa.json' },
+      token: { lifetimeSec: 1200, audienceTemplate: 'https://akenza.io/devices/{deviceId}', includeKid: true, refreshBeforeSec: 60, claims: {}, headers: {} },
+      topicTemplate: '/up/device/id/{deviceId}',
+      ids: null,
+      payload: { kind: 'template', template: '{}', json: false },
+      payloadTemplate: '{}',
+    },
   ],
   stages: [
     { type: 'connect', groups: ['ec', 'rsa'], ratePerSec: 20, ramp: null, order: 'grouped' },
@@ -61,7 +107,15 @@ function groupTotals(random: () => number, devices: number, messages: number, sl
   };
   const tail = (medianUs: number) => () => medianUs * slowdown * Math.exp(random() * random() * 4);
   totals.add({
-    counters: { devices, connectAttempts: devices, connected: devices, published: messages, acked: messages - 1, disconnected: devices, 'errors.ack-timeout': 1 },
+    counters: {
+      devices,
+      connectAttempts: devices,
+      connected: devices,
+      published: messages,
+      acked: messages - 1,
+      disconnected: devices,
+      'errors.ack-timeout': 1,
+    },
     histograms: {
       signUs: snapshot('signUs', devices, tail(900)),
       connectUs: snapshot('connectUs', devices, tail(3000)),
@@ -82,7 +136,10 @@ export function fixtureResult(options: FixtureOptions): RunResult {
   const ec = groupTotals(random, 40, 400, slowdown);
   const rsa = groupTotals(random, 20, 200, slowdown * 1.5);
   const harness = new MetricsTotals();
-  harness.add({ counters: {}, histograms: { eventLoopDelayUs: encodeHistogram(((h) => (recordUs(h, 120, 500), recordUs(h, 2400, 20), h))(createHistogram())) } });
+  harness.add({
+    counters: {},
+    histograms: { eventLoopDelayUs: encodeHistogram(((h) => (recordUs(h, 120, 500), recordUs(h, 2400, 20), h))(createHistogram())) },
+  });
   const total = new MetricsTotals();
   for (const t of [ec, rsa, harness]) total.addTotals(t);
   const iso = (ms: number): string => new Date(ms).toISOString();
@@ -95,7 +152,15 @@ export function fixtureResult(options: FixtureOptions): RunResult {
     endedAt: iso(startMs + seconds * 1000),
     durationMs: seconds * 1000,
     stages: [
-      { index: 0, type: 'connect', startedAt: iso(startMs + 1000), endedAt: iso(startMs + 4000), durationMs: 3000, total: metricsSection(total), groups: { ec: metricsSection(ec), rsa: metricsSection(rsa) } },
+      {
+        index: 0,
+        type: 'connect',
+        startedAt: iso(startMs + 1000),
+        endedAt: iso(startMs + 4000),
+        durationMs: 3000,
+        total: metricsSection(total),
+        groups: { ec: metricsSection(ec), rsa: metricsSection(rsa) },
+      },
     ],
     total: metricsSection(total),
     groups: { ec: metricsSection(ec), rsa: metricsSection(rsa) },
@@ -111,8 +176,20 @@ function timeline(random: () => number, seconds: number, slowdown: number): Time
     const h = createHistogram();
     const n = second < 3 ? 0 : 50;
     for (let i = 0; i < n; i++) recordUs(h, 600 * slowdown * Math.exp(random() * 2));
-    const point: TimelinePoint = { second, connects: second < 3 ? 20 : 0, connectFailures: 0, published: n, acked: n, errors: 0, connected: Math.min(60, (second + 1) * 20), inFlight: n === 0 ? 0 : 3, publishAckP50Us: 0, publishAckP99Us: 0 };
-    if (n > 0) Object.assign(point, { publishAckP50Us: h.getValueAtPercentile(50), publishAckP99Us: h.getValueAtPercentile(99), publishAckEncoded: encodeHistogram(h) });
+    const point: TimelinePoint = {
+      second,
+      connects: second < 3 ? 20 : 0,
+      connectFailures: 0,
+      published: n,
+      acked: n,
+      errors: 0,
+      connected: Math.min(60, (second + 1) * 20),
+      inFlight: n === 0 ? 0 : 3,
+      publishAckP50Us: 0,
+      publishAckP99Us: 0,
+    };
+    if (n > 0)
+      Object.assign(point, { publishAckP50Us: h.getValueAtPercentile(50), publishAckP99Us: h.getValueAtPercentile(99), publishAckEncoded: encodeHistogram(h) });
     return point;
   });
 }

@@ -36,7 +36,10 @@ describe('hgrm', () => {
     result.timeline = result.timeline.filter((p) => p.second !== 5);
     result.timeline[2]!.lost = 3;
     const lines = renderTimelineCsv(result).split('\r\n');
-    assert.equal(lines[0], 'second,stage,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us,lost,reconnects,refreshes');
+    assert.equal(
+      lines[0],
+      'second,stage,connects,connectFailures,published,acked,errors,connected,inFlight,publishAckP50Us,publishAckP99Us,lost,reconnects,refreshes',
+    );
     assert.equal(lines.length, 1 + 7 + 1, 'seconds 1 to 7 of the run, as 0 to 6');
     assert.equal(lines[1], '0,1 connect,20,0,0,0,0,40,0,0,0,0,0,0');
     assert.equal(lines[2], '1,1 connect,20,0,0,0,0,60,0,0,0,3,0,0');

@@ -56,7 +56,16 @@ async function openInChromium(file: string, screenshot: string): Promise<{ check
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
@@ -81,7 +90,10 @@ async function openInChromium(file: string, screenshot: string): Promise<{ check
 }
 
 function assertChartsDrew(check: PageCheck, expectedIds: string[]): void {
-  assert.deepEqual(check.charts.map((c) => c.id), expectedIds);
+  assert.deepEqual(
+    check.charts.map((c) => c.id),
+    expectedIds,
+  );
   for (const chart of check.charts) {
     assert.ok(chart.polylines >= 1, `${chart.id} has a line`);
     assert.ok(chart.points >= 2, `${chart.id}: every line has points (${chart.points})`);
@@ -95,14 +107,42 @@ describe('the HTML report in headless Chromium', () => {
     const a = fixtureResult({ seed: 1, shard: { index: 0, count: 3 } });
     const b = fixtureResult({ seed: 2, startedAt: '2026-11-28T08:00:01.700Z', shard: { index: 1, count: 3 } });
     a.thresholds = b.thresholds = [
-      { expression: 'connect.p(99)<250ms', source: 'scenario', metric: 'connect', group: null, aggregate: { kind: 'percentile', percentile: 99 }, op: '<', limit: 250_000, abortOnFail: false, passed: true, actual: 1 },
-      { expression: 'publishAck{group=rsa}.p99<1ms', source: 'cli', metric: 'publishAck', group: 'rsa', aggregate: { kind: 'percentile', percentile: 99 }, op: '<', limit: 1000, abortOnFail: false, passed: false, actual: 1 },
+      {
+        expression: 'connect.p(99)<250ms',
+        source: 'scenario',
+        metric: 'connect',
+        group: null,
+        aggregate: { kind: 'percentile', percentile: 99 },
+        op: '<',
+        limit: 250_000,
+        abortOnFail: false,
+        passed: true,
+        actual: 1,
+      },
+      {
+        expression: 'publishAck{group=rsa}.p99<1ms',
+        source: 'cli',
+        metric: 'publishAck',
+        group: 'rsa',
+        aggregate: { kind: 'percentile', percentile: 99 },
+        op: '<',
+        limit: 1000,
+        abortOnFail: false,
+        passed: false,
+        actual: 1,
+      },
     ];
-    const merged = mergeResults([{ file: 'a.json', result: a }, { file: 'b.json', result: b }]);
+    const merged = mergeResults([
+      { file: 'a.json', result: a },
+      { file: 'b.json', result: b },
+    ]);
     const file = join(OUT, 'report.html');
     writeFileSync(file, renderRunHtml(merged));
     const { check, errors, requests } = await openInChromium(file, join(OUT, 'report.png'));
-    assertChartsDrew(check, [...latencyCharts(merged), ...timelineCharts(merged)].map((c) => c.id));
+    assertChartsDrew(
+      check,
+      [...latencyCharts(merged), ...timelineCharts(merged)].map((c) => c.id),
+    );
     assert.ok(check.charts.length === 8, `five latency and three timeline charts (${check.charts.length})`);
     assert.equal(check.cards, 8);
     assert.equal(check.thresholdRows, 2);
@@ -121,7 +161,10 @@ describe('the HTML report in headless Chromium', () => {
     const file = join(OUT, 'compare.html');
     writeFileSync(file, renderCompareHtml('base vs slower', compareColumns(columns), columns));
     const { check, errors, requests } = await openInChromium(file, join(OUT, 'compare.png'));
-    assertChartsDrew(check, ['signUs', 'connectUs', 'publishAckUs', 'publishAckUncorrectedUs', 'sendLagUs', 'eventLoopDelayUs'].map((n) => `compare-${n}`));
+    assertChartsDrew(
+      check,
+      ['signUs', 'connectUs', 'publishAckUs', 'publishAckUncorrectedUs', 'sendLagUs', 'eventLoopDelayUs'].map((n) => `compare-${n}`),
+    );
     assert.deepEqual(errors, []);
     assert.deepEqual(requests, []);
   });
@@ -136,13 +179,25 @@ describe('the HTML report in headless Chromium', () => {
     assert.deepEqual(errors, []);
     assert.deepEqual(requests, []);
     assert.deepEqual(sections.headings.slice(0, 3), ['Errors by reason', 'Thresholds', 'Latency by percentile'], 'errors come right after the summary cards');
-    assert.deepEqual(sections.errorRows, [['error: connection-lost', '12'], ['connect failed: not-authorized', '3'], ['error: ack-timeout', '2']]);
+    assert.deepEqual(sections.errorRows, [
+      ['error: connection-lost', '12'],
+      ['connect failed: not-authorized', '3'],
+      ['error: ack-timeout', '2'],
+    ]);
     assert.ok(sections.errorsTop < 900, `errors by reason is on the first screen (at ${sections.errorsTop} px)`);
-    assert.deepEqual(sections.markers, { stage: 6, lost: 3, reconnects: 3, refreshes: 3 }, 'two stage starts, one band each of lost, reconnects, refreshes, on each of the three timelines');
+    assert.deepEqual(
+      sections.markers,
+      { stage: 6, lost: 3, reconnects: 3, refreshes: 3 },
+      'two stage starts, one band each of lost, reconnects, refreshes, on each of the three timelines',
+    );
     assert.equal(sections.scheduleUnder, 'Connect schedule', 'the schedule chart has its own place, under the timeline');
     assert.ok(!sections.latencyIds.includes('latency-connectDoneUs'), 'and is not among the latency charts');
     assert.ok(sections.legends.includes('embedded broker verify ES256'), sections.legends.join(' | '));
-    assert.deepEqual(sections.legends.filter((l) => /Us\b|Us\./.test(l)), [], 'no raw metric names in legends');
+    assert.deepEqual(
+      sections.legends.filter((l) => /Us\b|Us\./.test(l)),
+      [],
+      'no raw metric names in legends',
+    );
     assert.ok(sections.legends.includes('connections lost') && sections.legends.includes('token refreshes'), 'markers have a key');
   });
 
@@ -171,9 +226,16 @@ describe('the HTML report in headless Chromium', () => {
     const file = join(OUT, 'sign-bench.html');
     writeFileSync(file, renderSignBenchHtml(result));
     const { check, errors, requests } = await openInChromium(file, join(OUT, 'sign-bench.png'));
-    assert.deepEqual(check.charts.map((c) => c.id), ['bars-rates', 'bars-threads', 'bars-bytes', 'bars-keygen', 'latency-sign', 'latency-verify']);
+    assert.deepEqual(
+      check.charts.map((c) => c.id),
+      ['bars-rates', 'bars-threads', 'bars-bytes', 'bars-keygen', 'latency-sign', 'latency-verify'],
+    );
     const bars = Object.fromEntries(check.charts.map((c) => [c.id, c.bars]));
-    assert.deepEqual(bars, { 'bars-rates': 4, 'bars-threads': 4, 'bars-bytes': 4, 'bars-keygen': 2, 'latency-sign': 0, 'latency-verify': 0 }, 'every bar drawn with a height');
+    assert.deepEqual(
+      bars,
+      { 'bars-rates': 4, 'bars-threads': 4, 'bars-bytes': 4, 'bars-keygen': 2, 'latency-sign': 0, 'latency-verify': 0 },
+      'every bar drawn with a height',
+    );
     for (const chart of check.charts) assert.ok(chart.width > 200 && chart.height > 80, `${chart.id} has a size`);
     for (const chart of check.charts.filter((c) => c.id.startsWith('latency-'))) assert.equal(chart.polylines, 2, `${chart.id}: RS256-2048 and ES256`);
     assert.deepEqual(errors, []);
@@ -191,7 +253,15 @@ function troubledRun(): RunResult {
   result.total.counters['connectFailed'] = 3;
   const stage0 = result.stages[0]!;
   stage0.total = { ...stage0.total, connectFailures: { 'not-authorized': 3 }, errors: {} };
-  result.stages.push({ ...stage0, index: 1, type: 'publish', startedAt: '2026-11-28T08:00:04.300Z', endedAt: '2026-11-28T08:00:13.000Z', durationMs: 8700, total: { ...stage0.total, connectFailures: {}, errors: { 'ack-timeout': 2, 'connection-lost': 12 } } });
+  result.stages.push({
+    ...stage0,
+    index: 1,
+    type: 'publish',
+    startedAt: '2026-11-28T08:00:04.300Z',
+    endedAt: '2026-11-28T08:00:13.000Z',
+    durationMs: 8700,
+    total: { ...stage0.total, connectFailures: {}, errors: { 'ack-timeout': 2, 'connection-lost': 12 } },
+  });
   const at = (second: number) => result.timeline.find((p) => p.second === second)!;
   Object.assign(at(6), { lost: 7 });
   Object.assign(at(7), { lost: 5, reconnects: 4 });
@@ -246,7 +316,12 @@ const SECTIONS = `(() => {
 async function inspectSections(file: string, screenshot: string): Promise<Sections> {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 }, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });

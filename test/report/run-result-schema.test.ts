@@ -19,8 +19,14 @@ describe('the RunResult format', () => {
   it('refuses, with the file and the field, what is not a report of this version', () => {
     assert.throws(() => parseRunResult('{', 'bad.json'), { code: 'ERR_CONFIG', message: /^bad\.json: not JSON: / });
     assert.throws(() => parseRunResult('{"a":1}', 'x.json'), { code: 'ERR_CONFIG', message: 'x.json: not an mqtt-jwt-bench report (no schemaVersion)' });
-    assert.throws(() => parseRunResult('{"schemaVersion":1}', 'old.json'), { code: 'ERR_CONFIG', message: 'old.json: schemaVersion 1, but this version of mqtt-jwt-bench reads 2' });
+    assert.throws(() => parseRunResult('{"schemaVersion":1}', 'old.json'), {
+      code: 'ERR_CONFIG',
+      message: 'old.json: schemaVersion 1, but this version of mqtt-jwt-bench reads 2',
+    });
     const broken = { ...fixtureResult({ seed: 1 }), timeline: [{ second: -1 }] };
-    assert.throws(() => parseRunResult(JSON.stringify(broken), 'b.json'), { code: 'ERR_CONFIG', message: /^b\.json: timeline\.0\.second: .*\(and \d+ more problems\)$/ });
+    assert.throws(() => parseRunResult(JSON.stringify(broken), 'b.json'), {
+      code: 'ERR_CONFIG',
+      message: /^b\.json: timeline\.0\.second: .*\(and \d+ more problems\)$/,
+    });
   });
 });

@@ -43,7 +43,13 @@ describe('evaluating thresholds against a report', () => {
 
   it('records every outcome, and anyCrossed says whether one failed', () => {
     const outcomes = evaluateThresholds([parseThreshold('acked.count>0'), parseThreshold('acked.count<0', { source: 'cli' })], view);
-    assert.deepEqual(outcomes.map((o) => [o.expression, o.source, o.passed]), [['acked.count>0', 'scenario', true], ['acked.count<0', 'cli', false]]);
+    assert.deepEqual(
+      outcomes.map((o) => [o.expression, o.source, o.passed]),
+      [
+        ['acked.count>0', 'scenario', true],
+        ['acked.count<0', 'cli', false],
+      ],
+    );
     assert.equal(anyCrossed(outcomes), true);
     assert.equal(anyCrossed(outcomes.slice(0, 1)), false);
   });

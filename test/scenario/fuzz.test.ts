@@ -15,11 +15,7 @@ const BASE = {
   name: 'fuzz',
   workers: 1,
   groups: [{ name: 'a', count: 10, alg: 'ES256', keys: { mode: 'per-device' }, token: { lifetime: '20m' }, payload: '{"seq":{seq}}' }],
-  stages: [
-    { type: 'connect', rate: '100/s' },
-    { type: 'publish', rate: '1/s', duration: '5s', qos: 1 },
-    { type: 'disconnect' },
-  ],
+  stages: [{ type: 'connect', rate: '100/s' }, { type: 'publish', rate: '1/s', duration: '5s', qos: 1 }, { type: 'disconnect' }],
 };
 const BASE_YAML = stringify(BASE);
 const RUNS = 300;
@@ -37,7 +33,26 @@ function loadsOrConfigError(text: string, sets: string[] = []): void {
 
 /** Values that have broken parsers elsewhere: NaN, infinities, huge and tiny numbers, odd text. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, Number.MAX_SAFE_INTEGER + 2, 2 ** 64, -1, 0.5, 1e-320, '', '0x1F', '1e999/s', '-5s', '∞', null, true, [], {}),
+  fc.constantFrom(
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    Number.MAX_SAFE_INTEGER + 2,
+    2 ** 64,
+    -1,
+    0.5,
+    1e-320,
+    '',
+    '0x1F',
+    '1e999/s',
+    '-5s',
+    '∞',
+    null,
+    true,
+    [],
+    {},
+  ),
   fc.double(),
   fc.bigInt().map((n) => Number(n)),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
@@ -61,16 +76,28 @@ function setPath(root: unknown, path: (string | number)[], value: unknown): unkn
 
 describe('scenario fuzzing: every input ends in a plan or a ConfigError (exit 2)', () => {
   it('arbitrary unicode text', { timeout: 60_000 }, () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (text) => loadsOrConfigError(text)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (text) => loadsOrConfigError(text)),
+      { numRuns: RUNS },
+    );
   });
 
   it('arbitrary bytes read as UTF-8', { timeout: 60_000 }, () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => loadsOrConfigError(Buffer.from(bytes).toString('utf8'))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => loadsOrConfigError(Buffer.from(bytes).toString('utf8'))),
+      { numRuns: RUNS },
+    );
   });
 
   it('arbitrary JSON documents, including objects with groups and stages of any shape', { timeout: 60_000 }, () => {
-    const doc = fc.oneof(fc.jsonValue({ maxDepth: 6 }), fc.record({ groups: fc.jsonValue({ maxDepth: 4 }), stages: fc.jsonValue({ maxDepth: 4 }) }, { requiredKeys: [] }));
-    fc.assert(fc.property(doc, (value) => loadsOrConfigError(JSON.stringify(value) ?? 'null')), { numRuns: RUNS });
+    const doc = fc.oneof(
+      fc.jsonValue({ maxDepth: 6 }),
+      fc.record({ groups: fc.jsonValue({ maxDepth: 4 }), stages: fc.jsonValue({ maxDepth: 4 }) }, { requiredKeys: [] }),
+    );
+    fc.assert(
+      fc.property(doc, (value) => loadsOrConfigError(JSON.stringify(value) ?? 'null')),
+      { numRuns: RUNS },
+    );
   });
 
   it('a valid scenario with one field replaced by a hostile value (NaN, infinities, huge numbers, wrong types)', { timeout: 60_000 }, () => {
@@ -110,8 +137,13 @@ describe('scenario fuzzing: every input ends in a plan or a ConfigError (exit 2)
   });
 
   it('--set overrides of any path and value, __proto__ included, pollute nothing', { timeout: 60_000 }, () => {
-    const segment = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'groups', 'stages', '0', '1', '99999999', '-1', 'count', ''), fc.string({ maxLength: 6 }));
-    const set = fc.tuple(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.string({ unit: 'grapheme', maxLength: 12 })).map(([path, value]) => `${path.join('.')}=${value}`);
+    const segment = fc.oneof(
+      fc.constantFrom('__proto__', 'constructor', 'prototype', 'groups', 'stages', '0', '1', '99999999', '-1', 'count', ''),
+      fc.string({ maxLength: 6 }),
+    );
+    const set = fc
+      .tuple(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.string({ unit: 'grapheme', maxLength: 12 }))
+      .map(([path, value]) => `${path.join('.')}=${value}`);
     fc.assert(
       fc.property(fc.array(set, { minLength: 1, maxLength: 3 }), (sets) => {
         loadsOrConfigError(BASE_YAML, sets);

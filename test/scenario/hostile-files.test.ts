@@ -19,7 +19,11 @@ function file(name: string, content: string | Buffer): string {
 }
 
 const cases: { name: string; path: () => string; message: RegExp }[] = [
-  { name: 'a PNG image', path: () => file('image.png', Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex')), message: /not a text file \(not UTF-8\)/ },
+  {
+    name: 'a PNG image',
+    path: () => file('image.png', Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex')),
+    message: /not a text file \(not UTF-8\)/,
+  },
   { name: 'text with NUL bytes', path: () => file('nul.yaml', 'name: a\0b\n'), message: /not a text file \(contains NUL bytes\)/ },
   { name: 'an empty file', path: () => file('empty.yaml', ''), message: /is empty, expected a scenario/ },
   { name: 'only a comment', path: () => file('comment.yaml', '# nothing here\n'), message: /is empty, expected a scenario/ },
@@ -54,7 +58,10 @@ describe('files that are not scenarios', () => {
   });
 
   it('the CLI exits 2 with one line for a binary file and a directory', async () => {
-    for (const path of [file('blob.bin', Buffer.from([0xff, 0xfe, 0x00, 0x81, 0xc3])), (mkdirSync(join(dir, 'folder.yaml'), { recursive: true }), join(dir, 'folder.yaml'))]) {
+    for (const path of [
+      file('blob.bin', Buffer.from([0xff, 0xfe, 0x00, 0x81, 0xc3])),
+      (mkdirSync(join(dir, 'folder.yaml'), { recursive: true }), join(dir, 'folder.yaml')),
+    ]) {
       const result = await runCli(['validate', path]);
       assert.equal(result.code, 2, result.stderr);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);

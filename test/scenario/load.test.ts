@@ -62,8 +62,14 @@ describe('scenario loading', () => {
 
   it('checks cross-field rules', () => {
     const lines = problems(`groups:\n  - name: a\n    count: 1\nstages:\n  - type: publish\n    rate: 1/s\n    duration: 500ms\n`);
-    assert.ok(lines.some((l) => /stages\.0: publish stage needs group "a" connected/.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => /stages\.0\.duration: 500ms is shorter than one interval/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /stages\.0: publish stage needs group "a" connected/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /stages\.0\.duration: 500ms is shorter than one interval/.test(l)),
+      lines.join('\n'),
+    );
   });
 
   it('refuses a stage naming a group that does not exist', () => {

@@ -10,7 +10,11 @@ function values(draws: number[], seq = 7): PayloadValues {
 
 describe('payload templates', () => {
   it('fills values, pads, and draws random ranges and choices', () => {
-    const render = compilePayload({ kind: 'template', template: '{group}/{seq:04}@{timestamp} t={random:18..25} h={random:40.0..60.5} s={choice:ok|warn|alarm}', json: false });
+    const render = compilePayload({
+      kind: 'template',
+      template: '{group}/{seq:04}@{timestamp} t={random:18..25} h={random:40.0..60.5} s={choice:ok|warn|alarm}',
+      json: false,
+    });
     assert.equal(render(values([0, 0.5, 0.999])), 'g/0007@1700000000124 t=18 h=50.3 s=alarm');
     assert.equal(render(values([0.999, 0, 0])), 'g/0007@1700000000124 t=25 h=40.0 s=ok');
   });
@@ -23,8 +27,19 @@ describe('payload templates', () => {
   });
 
   it('turns a JSON template into JSON: numeric placeholders become numbers, strings are escaped', () => {
-    const template = jsonTemplateText({ id: '{deviceId}', t: '{random:18..25}', state: '{choice:ok|warn}', level: '{choice:1|2}', ts: '{timestamp}', note: 'seq {seq}', nested: { seq: '{seq}' } });
-    assert.equal(template, '{"id":"{deviceId}","t":{random:18..25},"state":"{choice:ok|warn}","level":{choice:1|2},"ts":{timestamp},"note":"seq {seq}","nested":{"seq":{seq}}}');
+    const template = jsonTemplateText({
+      id: '{deviceId}',
+      t: '{random:18..25}',
+      state: '{choice:ok|warn}',
+      level: '{choice:1|2}',
+      ts: '{timestamp}',
+      note: 'seq {seq}',
+      nested: { seq: '{seq}' },
+    });
+    assert.equal(
+      template,
+      '{"id":"{deviceId}","t":{random:18..25},"state":"{choice:ok|warn}","level":{choice:1|2},"ts":{timestamp},"note":"seq {seq}","nested":{"seq":{seq}}}',
+    );
     const text = compilePayload({ kind: 'template', template, json: true })(values([0.5]));
     assert.deepEqual(JSON.parse(text), { id: 'dev-"1"', t: 22, state: 'warn', level: 2, ts: 1700000000124, note: 'seq 7', nested: { seq: 7 } });
   });

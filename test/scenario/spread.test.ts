@@ -23,7 +23,10 @@ describe('source addresses', () => {
     [['127.0.0.2'], ['127.0.0.2']],
     [['127.0.0.2,127.0.0.3'], ['127.0.0.2', '127.0.0.3']],
     [['127.0.0.254-127.0.1.1'], ['127.0.0.254', '127.0.0.255', '127.0.1.0', '127.0.1.1']],
-    [['127.0.0.2-127.0.0.3', '::1'], ['127.0.0.2', '127.0.0.3', '::1']],
+    [
+      ['127.0.0.2-127.0.0.3', '::1'],
+      ['127.0.0.2', '127.0.0.3', '::1'],
+    ],
     [['127.0.0.3-127.0.0.2'], /ends before it starts/],
     [['10.0.0.0-10.1.0.0'], /holds 65537 addresses; at most 4096/],
     [['::1-::2'], /IPv4 only/],
@@ -60,6 +63,9 @@ describe('broker lists and localAddress in a scenario', () => {
   it('says what is wrong with a bad address, a bad URL in a list, or tls on a plain URL of a list', () => {
     assert.match(problem(scenario('broker: mqtt://127.0.0.1:1883\nlocalAddress: 127.0.0.9-127.0.0.2')), /localAddress.*ends before it starts/);
     assert.match(problem(scenario('broker: [mqtt://127.0.0.1:1883, http://x]')), /broker/);
-    assert.match(problem(scenario('broker: [mqtts://127.0.0.1:8883, mqtt://127.0.0.1:1883]\ntls: { rejectUnauthorized: true }')), /tls.*mqtt:\/\/127\.0\.0\.1:1883/);
+    assert.match(
+      problem(scenario('broker: [mqtts://127.0.0.1:8883, mqtt://127.0.0.1:1883]\ntls: { rejectUnauthorized: true }')),
+      /tls.*mqtt:\/\/127\.0\.0\.1:1883/,
+    );
   });
 });

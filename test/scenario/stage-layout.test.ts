@@ -20,7 +20,10 @@ function orderOf(groups: LayoutGroup[], stageGroups: string[], order: 'grouped' 
 }
 
 describe('stage layout', () => {
-  const ab = [{ name: 'a', count: 3 }, { name: 'b', count: 3 }];
+  const ab = [
+    { name: 'a', count: 3 },
+    { name: 'b', count: 3 },
+  ];
 
   it('grouped: each group after the other', () => {
     assert.deepEqual(orderOf(ab, ['a', 'b'], 'grouped'), ['a0', 'a1', 'a2', 'b0', 'b1', 'b2']);
@@ -31,12 +34,20 @@ describe('stage layout', () => {
   });
 
   it('interleaved: unequal groups take turns while both last, then the surplus; every place is used once', () => {
-    const groups = [{ name: 'a', count: 2 }, { name: 'b', count: 4 }, { name: 'c', count: 1 }];
+    const groups = [
+      { name: 'a', count: 2 },
+      { name: 'b', count: 4 },
+      { name: 'c', count: 1 },
+    ];
     assert.deepEqual(orderOf(groups, ['a', 'b', 'c'], 'interleaved'), ['a0', 'b0', 'c0', 'a1', 'b1', 'b2', 'b3']);
   });
 
   it('skips groups the stage does not cover', () => {
-    const groups = [{ name: 'a', count: 2 }, { name: 'b', count: 2 }, { name: 'c', count: 2 }];
+    const groups = [
+      { name: 'a', count: 2 },
+      { name: 'b', count: 2 },
+      { name: 'c', count: 2 },
+    ];
     assert.deepEqual(orderOf(groups, ['a', 'c'], 'interleaved'), ['a0', 'c0', 'a1', 'c1']);
     assert.equal(stageLayout(groups, ['a', 'c'], 'interleaved').positionOf(1, 0), undefined);
   });

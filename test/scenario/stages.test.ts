@@ -99,7 +99,10 @@ stages:
 
   it('sends session expiry on MQTT 5', () => {
     const p = plan(`${groups}broker: mqtt://127.0.0.1:1883\nmqtt: { protocolVersion: 5, clean: false, sessionExpiry: 1h }\nstages:\n  - type: connect\n`);
-    assert.deepEqual({ ...p.mqtt, reconnect: undefined, engine: undefined }, { protocolVersion: 5, keepaliveSec: 60, connectTimeoutMs: 30_000, clean: false, sessionExpirySec: 3600, reconnect: undefined, engine: undefined });
+    assert.deepEqual(
+      { ...p.mqtt, reconnect: undefined, engine: undefined },
+      { protocolVersion: 5, keepaliveSec: 60, connectTimeoutMs: 30_000, clean: false, sessionExpirySec: 3600, reconnect: undefined, engine: undefined },
+    );
   });
 
   it('wants at least two rated connect steps for a capacity search', () => {
@@ -124,7 +127,9 @@ stages:
     rate: 1/s
     count: 1
 `;
-    assert.deepEqual(problems(text), ['x.yaml:10:14 stages.1.measure: uplink latency needs a publishing group whose payload carries {timestamp} (or a sized payload)']);
+    assert.deepEqual(problems(text), [
+      'x.yaml:10:14 stages.1.measure: uplink latency needs a publishing group whose payload carries {timestamp} (or a sized payload)',
+    ]);
     assert.equal(plan(text.replace("'no time here'", '{ size: 64B }')).groups[0]?.payload.kind, 'size');
   });
 
@@ -180,19 +185,31 @@ stages:
     totalRate: 5/s
     duration: 4s
 `);
-    assert.deepEqual(p.stages[2], { type: 'downlink', groups: ['devices'], from: 'backend', ratePerDevicePerSec: 0.5, countPerDevice: 2, qos: 1, retain: false, topicTemplate: '/down/device/id/{deviceId}' });
+    assert.deepEqual(p.stages[2], {
+      type: 'downlink',
+      groups: ['devices'],
+      from: 'backend',
+      ratePerDevicePerSec: 0.5,
+      countPerDevice: 2,
+      qos: 1,
+      retain: false,
+      topicTemplate: '/down/device/id/{deviceId}',
+    });
   });
 
   it('wants receivers that subscribed, a known sender, and a broker that lets a backend publish', () => {
-    assert.deepEqual(problems(`${base}  - type: downlink
+    assert.deepEqual(
+      problems(`${base}  - type: downlink
     from: backnd
     rate: 1/s
     count: 1
-`), [
-      'x.yaml:8:11 stages.1.from: no group named "backnd" (groups: backend, devices)',
-      'x.yaml:8:11 stages.1.from: group "backnd" must be connected by an earlier connect stage to send downlinks',
-      'x.yaml:7:5 stages.1.groups: backend, devices must subscribe (a subscribe stage before this one) to receive and time downlinks',
-    ]);
+`),
+      [
+        'x.yaml:8:11 stages.1.from: no group named "backnd" (groups: backend, devices)',
+        'x.yaml:8:11 stages.1.from: group "backnd" must be connected by an earlier connect stage to send downlinks',
+        'x.yaml:7:5 stages.1.groups: backend, devices must subscribe (a subscribe stage before this one) to receive and time downlinks',
+      ],
+    );
     const embedded = problems(`${base.replace('mqtt://127.0.0.1:1883', 'embedded')}  - type: subscribe
     groups: [devices]
   - type: downlink
@@ -200,7 +217,9 @@ stages:
     rate: 1/s
     count: 1
 `);
-    assert.deepEqual(embedded, ['x.yaml:9:5 stages.2: the embedded broker lets a device publish only to its own uplink topic; it sends downlinks itself with embedded.downlink']);
+    assert.deepEqual(embedded, [
+      'x.yaml:9:5 stages.2: the embedded broker lets a device publish only to its own uplink topic; it sends downlinks itself with embedded.downlink',
+    ]);
   });
 });
 

@@ -62,8 +62,15 @@ describe('the threshold grammar', () => {
   }
 
   const comparisons: [number, Threshold['op'], number, boolean][] = [
-    [1, '<', 2, true], [2, '<', 2, false], [2, '<=', 2, true], [3, '>', 2, true], [2, '>', 2, false],
-    [2, '>=', 2, true], [2, '==', 2, true], [2, '!=', 2, false], [1, '!=', 2, true],
+    [1, '<', 2, true],
+    [2, '<', 2, false],
+    [2, '<=', 2, true],
+    [3, '>', 2, true],
+    [2, '>', 2, false],
+    [2, '>=', 2, true],
+    [2, '==', 2, true],
+    [2, '!=', 2, false],
+    [1, '!=', 2, true],
   ];
   for (const [actual, op, limit, passed] of comparisons) {
     it(`${actual} ${op} ${limit} is ${passed}`, () => assert.equal(compareWith(actual, op, limit), passed));

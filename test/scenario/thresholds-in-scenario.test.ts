@@ -16,7 +16,13 @@ const problems = configProblems;
 describe('thresholds in a scenario', () => {
   it('parses strings and objects into the plan, abortOnFail defaulting to false', () => {
     const { plan } = parseScenario(`${base}  - connect.p(99)<250ms\n  - threshold: connected.count<11\n    abortOnFail: true\n`, 'x.yaml');
-    assert.deepEqual(plan.thresholds.map((t) => [t.expression, t.abortOnFail, t.source, t.limit]), [['connect.p(99)<250ms', false, 'scenario', 250_000], ['connected.count<11', true, 'scenario', 11]]);
+    assert.deepEqual(
+      plan.thresholds.map((t) => [t.expression, t.abortOnFail, t.source, t.limit]),
+      [
+        ['connect.p(99)<250ms', false, 'scenario', 250_000],
+        ['connected.count<11', true, 'scenario', 11],
+      ],
+    );
     assert.deepEqual(parseScenario(base.replace('thresholds:\n', ''), 'x.yaml').plan.thresholds, []);
   });
 

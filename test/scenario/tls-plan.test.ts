@@ -32,11 +32,21 @@ describe('scenario tls and subscribe', () => {
 
   it('plans a subscribe stage with its defaults, and refuses a malformed filter', () => {
     const { plan } = parseScenario(scenario('', '  - type: connect\n  - type: subscribe\n'), 'x.yaml');
-    assert.deepEqual(plan.stages[1], { type: 'subscribe', groups: ['a'], topicTemplate: '/down/device/id/{deviceId}', qos: 1, measure: 'downlink', timestampField: 'ts' });
+    assert.deepEqual(plan.stages[1], {
+      type: 'subscribe',
+      groups: ['a'],
+      topicTemplate: '/down/device/id/{deviceId}',
+      qos: 1,
+      measure: 'downlink',
+      timestampField: 'ts',
+    });
     const lines = problems(scenario('', '  - type: connect\n  - type: subscribe\n    topic: /up/#/x\n    measure: sideways\n'));
     assert.equal(lines.length, 1, lines.join('\n'));
     assert.match(lines[0]!, /stages\.1\.measure/);
-    assert.match(problems(scenario('', '  - type: connect\n  - type: subscribe\n    topic: /up/#/x\n'))[0]!, /stages\.1\.topic: "#" must be the whole last level/);
+    assert.match(
+      problems(scenario('', '  - type: connect\n  - type: subscribe\n    topic: /up/#/x\n'))[0]!,
+      /stages\.1\.topic: "#" must be the whole last level/,
+    );
     assert.match(problems(scenario('', '  - type: subscribe\n'))[0]!, /subscribe stage needs group "a" connected/);
   });
 });

@@ -36,12 +36,17 @@ describe('scenario variables and overrides', () => {
   });
 
   it('applies --set overrides with YAML-typed values before validation', () => {
-    const { plan } = parseScenario(text, 'v.yaml', { env: { AUD: 'x' }, sets: ['groups.0.count=5000', 'stages.1.qos=0', 'workers=1', 'broker=mqtt://127.0.0.1:1888'] });
+    const { plan } = parseScenario(text, 'v.yaml', {
+      env: { AUD: 'x' },
+      sets: ['groups.0.count=5000', 'stages.1.qos=0', 'workers=1', 'broker=mqtt://127.0.0.1:1888'],
+    });
     assert.equal(plan.groups[0]!.count, 5000);
     assert.equal(plan.stages[1]!.type === 'publish' && plan.stages[1]!.qos, 0);
     assert.equal(plan.workers, 1);
     assert.deepEqual(plan.broker, { kind: 'url', url: 'mqtt://127.0.0.1:1888', urls: ['mqtt://127.0.0.1:1888'] });
-    assert.throws(() => parseScenario(text, 'v.yaml', { env: { AUD: 'x' }, sets: ['groups.0.count=many'] }), { message: /groups\.0\.count: .*expected number.*\(got "many"\)/ });
+    assert.throws(() => parseScenario(text, 'v.yaml', { env: { AUD: 'x' }, sets: ['groups.0.count=many'] }), {
+      message: /groups\.0\.count: .*expected number.*\(got "many"\)/,
+    });
   });
 
   it('refuses malformed overrides', () => {

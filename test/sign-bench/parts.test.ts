@@ -21,7 +21,16 @@ describe('sign-bench parts', () => {
   it('sizes a real CONNECT: the packet mqtt-packet encodes parses back with the token as password', () => {
     const token = 'a'.repeat(554);
     const bytes = connectPacketBytes({ clientId: 'device-00001', password: token, protocolVersion: 4, keepaliveSec: 60, clean: true });
-    const buffer = mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'device-00001', keepalive: 60, username: 'unused', password: Buffer.from(token) });
+    const buffer = mqttPacket.generate({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clean: true,
+      clientId: 'device-00001',
+      keepalive: 60,
+      username: 'unused',
+      password: Buffer.from(token),
+    });
     assert.equal(bytes, buffer.length);
     const parser = mqttPacket.parser({ protocolVersion: 4 });
     const packets: mqttPacket.Packet[] = [];

@@ -41,11 +41,17 @@ describe('sign-bench', () => {
     const result = JSON.parse(readFileSync(json, 'utf8')) as SignBenchResult;
     const parsed = signBenchResultSchema.safeParse(result);
     assert.equal(parsed.success, true, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3)));
-    assert.deepEqual(result.entries.map((e) => e.label), ['RS256-2048', 'PS256-2048', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+    assert.deepEqual(
+      result.entries.map((e) => e.label),
+      ['RS256-2048', 'PS256-2048', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+    );
     for (const entry of result.entries) {
       checkFigure(entry, 'keygen', entry.keygen);
       checkFigure(entry, 'verify', entry.verify);
-      assert.deepEqual(entry.sign.map((r) => r.workers), [1, 2]);
+      assert.deepEqual(
+        entry.sign.map((r) => r.workers),
+        [1, 2],
+      );
       for (const row of entry.sign) checkFigure(entry, `sign ×${row.workers}`, row);
       assert.equal(entry.sign[0]?.scaling, 1);
       assert.ok((entry.sign[1]?.scaling ?? 0) > 0);
@@ -58,7 +64,11 @@ describe('sign-bench', () => {
     assert.equal((bytes['RS256-2048'] as number) - (bytes['ES256'] as number), 342 - 86);
     assert.match(run.stdout, /\nRS256-2048 .*\nES256 /s);
     const page = readFileSync(html, 'utf8');
-    assert.equal((page.match(/<rect class="bar"/g) ?? []).length, 6 * 2 + 6 * 2 + 6 * 2 + 6, 'bars: rates (sign, verify), threads (1, 2), bytes (token, CONNECT), keygen');
+    assert.equal(
+      (page.match(/<rect class="bar"/g) ?? []).length,
+      6 * 2 + 6 * 2 + 6 * 2 + 6,
+      'bars: rates (sign, verify), threads (1, 2), bytes (token, CONNECT), keygen',
+    );
     assert.doesNotMatch(page, /eyJ/, 'no token in the page');
   });
 

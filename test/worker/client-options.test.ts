@@ -4,7 +4,16 @@ import type { MqttPlan } from '../../src/scenario/plan.js';
 import { deviceClientOptions } from '../../src/worker/client-options.js';
 import type { TlsTarget } from '../../src/worker/messages.js';
 
-const mqttPlan: MqttPlan = { protocolVersion: 5, keepaliveSec: 30, connectTimeoutMs: 7000, clean: true, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 }, engine: 'mqttjs', tlsResumption: false, sessionExpirySec: null };
+const mqttPlan: MqttPlan = {
+  protocolVersion: 5,
+  keepaliveSec: 30,
+  connectTimeoutMs: 7000,
+  clean: true,
+  reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 },
+  engine: 'mqttjs',
+  tlsResumption: false,
+  sessionExpirySec: null,
+};
 const tls: TlsTarget = { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', servername: 'broker.local', minVersion: 'TLSv1.3', rejectUnauthorized: true };
 
 describe('MQTT.js options of one device', () => {
@@ -28,7 +37,10 @@ describe('MQTT.js options of one device', () => {
     assert.equal(o.clean, false);
     assert.deepEqual(o.properties, { sessionExpiryInterval: 3600 });
     assert.equal(deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, mqttPlan, 'd', 'jwt').properties, undefined);
-    assert.equal(deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { ...mqttPlan, protocolVersion: 4, sessionExpirySec: 60 }, 'd', 'jwt').properties, undefined);
+    assert.equal(
+      deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { ...mqttPlan, protocolVersion: 4, sessionExpirySec: 60 }, 'd', 'jwt').properties,
+      undefined,
+    );
   });
 
   it('mqtts: verification on by default, TLS 1.2 at least', () => {
@@ -39,7 +51,10 @@ describe('MQTT.js options of one device', () => {
 
   it('mqtts: passes CA, client certificate, servername and minimum version to tls.connect', () => {
     const o = deviceClientOptions({ url: 'mqtts://127.0.0.1:8883', tls }, mqttPlan, 'd', 'jwt');
-    assert.deepEqual([o.ca, o.cert, o.key, o.servername, o.minVersion, o.rejectUnauthorized], ['CA PEM', 'CERT PEM', 'KEY PEM', 'broker.local', 'TLSv1.3', true]);
+    assert.deepEqual(
+      [o.ca, o.cert, o.key, o.servername, o.minVersion, o.rejectUnauthorized],
+      ['CA PEM', 'CERT PEM', 'KEY PEM', 'broker.local', 'TLSv1.3', true],
+    );
   });
 
   it('wss: the same TLS options reach the ws client, which MQTT.js would give only some of', () => {

@@ -20,8 +20,14 @@ const plan = { enabled: true, initialDelayMs: 100, maxDelayMs: 1000, maxAttempts
 
 describe('reconnect backoff', () => {
   it('doubles from the initial delay up to the cap, jittered to 50-100%', () => {
-    assert.deepEqual([0, 1, 2, 3, 4, 5, 60].map((n) => backoffDelayMs(n, plan, () => 1)), [100, 200, 400, 800, 1000, 1000, 1000]);
-    assert.deepEqual([0, 1, 4].map((n) => backoffDelayMs(n, plan, () => 0)), [50, 100, 500]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 60].map((n) => backoffDelayMs(n, plan, () => 1)),
+      [100, 200, 400, 800, 1000, 1000, 1000],
+    );
+    assert.deepEqual(
+      [0, 1, 4].map((n) => backoffDelayMs(n, plan, () => 0)),
+      [50, 100, 500],
+    );
   });
 
   it('tries until a CONNECT succeeds, sleeping the backoff before each attempt', async () => {

@@ -12,12 +12,25 @@ describe('token refresh planning', () => {
 
   it('hands out due refreshes earliest first, with an injected clock', () => {
     const queue = new RefreshQueue();
-    for (const [device, atMs] of [[1, 500], [2, 100], [3, 300], [4, 300], [5, 900]] as const) queue.add({ device, atMs });
+    for (const [device, atMs] of [
+      [1, 500],
+      [2, 100],
+      [3, 300],
+      [4, 300],
+      [5, 900],
+    ] as const)
+      queue.add({ device, atMs });
     assert.equal(queue.peekMs(), 100);
     assert.deepEqual(queue.takeDue(50), []);
-    assert.deepEqual(queue.takeDue(300).map((e) => e.device), [2, 3, 4]);
+    assert.deepEqual(
+      queue.takeDue(300).map((e) => e.device),
+      [2, 3, 4],
+    );
     queue.remove(5);
-    assert.deepEqual(queue.takeDue(10_000).map((e) => e.device), [1]);
+    assert.deepEqual(
+      queue.takeDue(10_000).map((e) => e.device),
+      [1],
+    );
     assert.equal(queue.size, 0);
   });
 });

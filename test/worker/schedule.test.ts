@@ -19,19 +19,40 @@ class FakeClock implements Clock {
 describe('schedules', () => {
   it('spaces connects by the global rate, each worker taking its positions', () => {
     // Worker 1 of 2 holds global positions 1, 3, 5 at 100/s: 10 ms apart globally.
-    assert.deepEqual([...connectTimes(1000, 100, [1, 3, 5])].map((e) => e.atMs), [1010, 1030, 1050]);
-    assert.deepEqual([...connectTimes(1000, null, [1, 3])].map((e) => e.atMs), [1000, 1000]);
+    assert.deepEqual(
+      [...connectTimes(1000, 100, [1, 3, 5])].map((e) => e.atMs),
+      [1010, 1030, 1050],
+    );
+    assert.deepEqual(
+      [...connectTimes(1000, null, [1, 3])].map((e) => e.atMs),
+      [1000, 1000],
+    );
   });
 
   it('phases publishes evenly over one interval and yields them in time order', () => {
     const events = [...publishTimes(0, 2, 3, [0, 2], 4)];
-    assert.deepEqual(events.map((e) => [e.device, e.seq, e.atMs]), [[0, 0, 0], [1, 0, 250], [0, 1, 500], [1, 1, 750], [0, 2, 1000], [1, 2, 1250]]);
+    assert.deepEqual(
+      events.map((e) => [e.device, e.seq, e.atMs]),
+      [
+        [0, 0, 0],
+        [1, 0, 250],
+        [0, 1, 500],
+        [1, 1, 750],
+        [0, 2, 1000],
+        [1, 2, 1250],
+      ],
+    );
   });
 
   it('fires every event at its planned time without drifting', async () => {
     const clock = new FakeClock();
     const fired: [number, number][] = [];
-    const count = await runPlanned(publishTimes(100, 10, 5, [0], 1), clock, (e) => fired.push([e.atMs, clock.nowMs()]), () => false);
+    const count = await runPlanned(
+      publishTimes(100, 10, 5, [0], 1),
+      clock,
+      (e) => fired.push([e.atMs, clock.nowMs()]),
+      () => false,
+    );
     assert.equal(count, 5);
     for (const [planned, actual] of fired) assert.equal(actual, planned);
   });
@@ -39,7 +60,12 @@ describe('schedules', () => {
   it('fires late events back to back instead of sleeping', async () => {
     const clock = new FakeClock();
     clock.nowMsValue = 10_000;
-    const count = await runPlanned(publishTimes(0, 10, 20, [0], 1), clock, () => {}, () => false);
+    const count = await runPlanned(
+      publishTimes(0, 10, 20, [0], 1),
+      clock,
+      () => {},
+      () => false,
+    );
     assert.equal(count, 20);
     assert.deepEqual(clock.sleeps, []);
   });
@@ -47,7 +73,12 @@ describe('schedules', () => {
   it('stops when asked', async () => {
     const clock = new FakeClock();
     let fired = 0;
-    const count = await runPlanned(publishTimes(0, 10, 100, [0], 1), clock, () => fired++, () => fired >= 7);
+    const count = await runPlanned(
+      publishTimes(0, 10, 100, [0], 1),
+      clock,
+      () => fired++,
+      () => fired >= 7,
+    );
     assert.equal(count, 7);
   });
 });

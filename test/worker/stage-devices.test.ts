@@ -12,7 +12,10 @@ describe("a worker's devices in a stage", () => {
     { groupIndex: 1, localIndex: 0 },
     { groupIndex: 1, localIndex: 2 },
   ];
-  const groups = [{ name: 'rsa', count: 4 }, { name: 'ec', count: 4 }];
+  const groups = [
+    { name: 'rsa', count: 4 },
+    { name: 'ec', count: 4 },
+  ];
 
   it('interleaved: sorted by place, so the two groups alternate in the schedule too', () => {
     const s = stageDevices(worker0, stageLayout(groups, ['rsa', 'ec'], 'interleaved'));

@@ -67,7 +67,11 @@ export const brokerCommandModule: CommandModule<object, BrokerCommandArgs> = {
       .option('skew', { type: 'string', default: `${DEFAULT_VERIFY_POLICY.skewSec}s`, describe: 'Allowed clock skew for exp and iat' })
       .option('max-lifetime', { type: 'string', default: `${DEFAULT_VERIFY_POLICY.maxLifetimeSec / 3600}h`, describe: 'Longest exp − iat accepted' })
       .option('require-kid', { type: 'boolean', default: DEFAULT_VERIFY_POLICY.requireKid, describe: 'Refuse tokens without kid' })
-      .option('expiry-disconnect', { type: 'boolean', default: BROKER_DEFAULTS.expiryDisconnect, describe: 'Disconnect sessions whose token expired (after the skew)' })
+      .option('expiry-disconnect', {
+        type: 'boolean',
+        default: BROKER_DEFAULTS.expiryDisconnect,
+        describe: 'Disconnect sessions whose token expired (after the skew)',
+      })
       .option('max-qos', { type: 'number', choices: [1, 2], default: BROKER_DEFAULTS.maxQos, describe: 'Highest QoS devices may publish with' })
       .option('downlink-interval', { type: 'string', describe: 'Send each connected device a timestamped downlink this often (e.g. 10s)' })
       .option('stats-interval', { type: 'string', describe: 'Print the metrics this often when they change (e.g. 5s)' })
@@ -130,8 +134,13 @@ async function loadDevices(args: BrokerCommandArgs): Promise<DeviceRecord[]> {
 }
 
 async function brokerOptions(args: BrokerCommandArgs, devices: DeviceRecord[]): Promise<BrokerOptions> {
-  for (const [flag, port] of [['port', args.port], ['tls-port', args.tlsPort], ['ws-port', args.wsPort]] as const) {
-    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigError(`--${flag} must be a port number from 0 to 65535 (got ${port})`);
+  for (const [flag, port] of [
+    ['port', args.port],
+    ['tls-port', args.tlsPort],
+    ['ws-port', args.wsPort],
+  ] as const) {
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+      throw new ConfigError(`--${flag} must be a port number from 0 to 65535 (got ${port})`);
   }
   if (args.audience.length === 0) throw new ConfigError('--audience must not be empty');
   const downlinkMs = args.downlinkInterval === undefined ? undefined : durationArg('downlink-interval', args.downlinkInterval);
@@ -156,7 +165,10 @@ async function brokerOptions(args: BrokerCommandArgs, devices: DeviceRecord[]): 
 
 async function tlsMaterial(args: BrokerCommandArgs): Promise<TlsMaterial & { caPath?: string }> {
   if (args.cert !== undefined && args.key !== undefined) {
-    const read = (flag: string, file: string): Promise<string> => readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => Promise.reject(new ConfigError(`--${flag} ${file}: cannot read it: ${error.code ?? error.message}`)));
+    const read = (flag: string, file: string): Promise<string> =>
+      readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) =>
+        Promise.reject(new ConfigError(`--${flag} ${file}: cannot read it: ${error.code ?? error.message}`)),
+      );
     return { certPem: await read('cert', args.cert), keyPem: await read('key', args.key) };
   }
   const local = await ensureLocalCertificates(args.certDir);
@@ -204,6 +216,8 @@ function durationArg(flag: string, text: string): number {
 }
 
 async function keySetFromJwksFile(file: string): Promise<KeySetEntry[]> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => Promise.reject(new ConfigError(`--jwks ${file}: cannot read it: ${error.code ?? error.message}`)));
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) =>
+    Promise.reject(new ConfigError(`--jwks ${file}: cannot read it: ${error.code ?? error.message}`)),
+  );
   return parseJwks(text, file);
 }

@@ -26,14 +26,19 @@ export const compareCommandModule: CommandModule<object, CompareCommandArgs> = {
     y
       .positional('files', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'RunResult JSON files (at least one)' })
       .option('groups', { type: 'boolean', default: false, describe: 'Compare the groups of one report (such as RSA against EC)' })
-      .option('noise', { type: 'number', default: DEFAULT_NOISE * 100, describe: 'Changes within ±this percent are noise (shown grey, left out of the verdict)' })
+      .option('noise', {
+        type: 'number',
+        default: DEFAULT_NOISE * 100,
+        describe: 'Changes within ±this percent are noise (shown grey, left out of the verdict)',
+      })
       .option('all', { type: 'boolean', default: false, describe: 'Show every row: means, counts, p90 and max too' })
       .option('html', { type: 'string', describe: 'Also write the comparison as an HTML page to FILE' }),
   handler: handle(compareCommand),
 };
 
 export async function compareCommand(args: CompareCommandArgs): Promise<number> {
-  if (!Number.isFinite(args.noise) || args.noise < 0 || args.noise >= 100) throw new ConfigError(`--noise: expected a percentage from 0 to 99 (got ${args.noise})`);
+  if (!Number.isFinite(args.noise) || args.noise < 0 || args.noise >= 100)
+    throw new ConfigError(`--noise: expected a percentage from 0 to 99 (got ${args.noise})`);
   const columns = await columnsOf(args);
   const comparison = compareColumns(columns, { noise: args.noise / 100 });
   process.stdout.write(`${formatComparison(comparison, { all: args.all, groups: args.groups, paint: paintOf(process.stdout) })}\n`);

@@ -39,7 +39,8 @@ async function generate(args: GenerateArgs): Promise<number> {
   const alg = checkAlgorithm(args.alg);
   if (!Number.isInteger(args.count) || args.count < 1) throw new ConfigError(`--count: expected a positive integer (got ${args.count})`);
   if (![2048, 3072, 4096].includes(args.rsaBits)) throw new ConfigError(`--rsa-bits: expected 2048, 3072 or 4096 (got ${args.rsaBits})`);
-  if (!args.idPattern.includes('{index') && args.count > 1) throw new ConfigError(`--id-pattern: must contain {index} to give ${args.count} devices distinct ids`);
+  if (!args.idPattern.includes('{index') && args.count > 1)
+    throw new ConfigError(`--id-pattern: must contain {index} to give ${args.count} devices distinct ids`);
   const path = keystoreFileFor(args.out, alg);
   const deviceIds = Array.from({ length: args.count }, (_, i) => renderTemplate(args.idPattern, { index: i + 1 }));
   const controller = new AbortController();
@@ -130,16 +131,25 @@ export const keysCommandModule: CommandModule = {
       })
       .command({
         command: 'export',
-        describe: 'Write deviceId, alg, kid and public key of every device, for a platform\'s bulk registration',
+        describe: "Write deviceId, alg, kid and public key of every device, for a platform's bulk registration",
         builder: (e: Argv) =>
           e
-            .option('keys', { type: 'string', demandOption: true, describe: 'A keystore file, or a folder of them (keys/<scenario>/, shard keystores included)' })
+            .option('keys', {
+              type: 'string',
+              demandOption: true,
+              describe: 'A keystore file, or a folder of them (keys/<scenario>/, shard keystores included)',
+            })
             .option('format', {
               type: 'string',
               default: 'csv',
-              describe: 'csv (RFC 4180, header deviceId,alg,kid,publicKey), json, jwks (an RFC 7517 JWK Set, kid = fingerprint) or rabbitmq (advanced.config signing_keys)',
+              describe:
+                'csv (RFC 4180, header deviceId,alg,kid,publicKey), json, jwks (an RFC 7517 JWK Set, kid = fingerprint) or rabbitmq (advanced.config signing_keys)',
             })
-            .option('resource-server-id', { type: 'string', default: DEFAULT_RESOURCE_SERVER_ID, describe: "With --format rabbitmq: the resource_server_id, which is the tokens' aud" })
+            .option('resource-server-id', {
+              type: 'string',
+              default: DEFAULT_RESOURCE_SERVER_ID,
+              describe: "With --format rabbitmq: the resource_server_id, which is the tokens' aud",
+            })
             .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout' }),
         handler: handle(exportKeys as (args: unknown) => Promise<number>),
       })

@@ -24,8 +24,18 @@ export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
   describe: 'Merge the shard reports of one run into one report, and judge the whole',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'The shard reports of one run (reports/<run-id>/*-shard-*.json)' })
-      .option('output', { alias: 'o', type: 'string', describe: 'Where the merged JSON report is written (default: <run-id>-merged.json beside the shards); never over a report of another run' })
+      .positional('files', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        default: undefined,
+        describe: 'The shard reports of one run (reports/<run-id>/*-shard-*.json)',
+      })
+      .option('output', {
+        alias: 'o',
+        type: 'string',
+        describe: 'Where the merged JSON report is written (default: <run-id>-merged.json beside the shards); never over a report of another run',
+      })
       .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside it (--no-html: do not)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }),
   handler: handle(mergeCommand),
@@ -68,5 +78,7 @@ async function checkOverwrite(output: string, merged: RunResult): Promise<boolea
     runId = undefined;
   }
   if (runId !== undefined && runId === merged.runId) return true;
-  throw new ConfigError(`merge: ${output} already exists and holds ${typeof runId === 'string' ? `run ${runId}` : 'another file'}; not overwritten`, { hint: 'Name another output with -o, or remove that file first.' });
+  throw new ConfigError(`merge: ${output} already exists and holds ${typeof runId === 'string' ? `run ${runId}` : 'another file'}; not overwritten`, {
+    hint: 'Name another output with -o, or remove that file first.',
+  });
 }

@@ -47,17 +47,33 @@ export const runCommandModule: CommandModule<object, RunCommandArgs> = {
       .positional('scenario', { type: 'string', describe: 'Scenario file (YAML or JSON); leave out for a quick run from --devices' })
       .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
-      .option('progress', { type: 'string', default: 'auto', describe: 'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr, ending with a done event naming the reports) or none' })
+      .option('progress', {
+        type: 'string',
+        default: 'auto',
+        describe:
+          'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr, ending with a done event naming the reports) or none',
+      })
       .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
       .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
       .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
       .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
-      .option('run-id', { type: 'string', describe: 'The id of the run this shard belongs to: the same for every shard (default: made up; a shard with --start-at derives it from that moment)' })
+      .option('run-id', {
+        type: 'string',
+        describe: 'The id of the run this shard belongs to: the same for every shard (default: made up; a shard with --start-at derives it from that moment)',
+      })
       .option('max-late', { type: 'string', describe: 'With --start-at: a shard ready later than this after it does not run (failed, exit 5), e.g. 10s' })
       .option('metrics-port', { type: 'number', describe: 'Serve live Prometheus metrics on this port during the run (0: any free port)' })
       .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on' })
-      .option('processes', { type: 'number', default: 1, describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports' })
-      .option('json-line', { type: 'boolean', default: false, describe: 'Print the whole report as one JSON line on stdout, and nothing else there (the summary goes to stderr; none with --quiet)' }) as unknown as Argv<RunCommandArgs>,
+      .option('processes', {
+        type: 'number',
+        default: 1,
+        describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports',
+      })
+      .option('json-line', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the whole report as one JSON line on stdout, and nothing else there (the summary goes to stderr; none with --quiet)',
+      }) as unknown as Argv<RunCommandArgs>,
   handler: handle(runCommand),
 };
 
@@ -87,7 +103,8 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
   const printer = progressListener(args.progress, args.quiet);
   // prom-client is loaded only when the endpoint is asked for.
   const prometheus = args.metricsPort === undefined ? undefined : await import('../prometheus.js');
-  const metrics = args.metricsPort === undefined ? undefined : await prometheus?.startMetricsEndpoint(args.metricsHost, args.metricsPort, loaded.plan.scenarioName);
+  const metrics =
+    args.metricsPort === undefined ? undefined : await prometheus?.startMetricsEndpoint(args.metricsHost, args.metricsPort, loaded.plan.scenarioName);
   if (metrics !== undefined) output.emit({ type: 'metrics', url: metrics.url });
   const progress = fanOut(printer, metrics?.listener);
   // Unsafe settings are announced even with --quiet: they change what the numbers mean.
@@ -101,7 +118,12 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
       output.emit({ type: 'signal', signal, count: 1, message: `\n${signal}: stopping gracefully (again to force)` });
       controller.abort();
     } else if (signals === 2) {
-      output.emit({ type: 'signal', signal, count: 2, message: `${signal}: forcing: not waiting for the workers; writing what arrived (again to exit at once)` });
+      output.emit({
+        type: 'signal',
+        signal,
+        count: 2,
+        message: `${signal}: forcing: not waiting for the workers; writing what arrived (again to exit at once)`,
+      });
       force.abort();
     } else {
       output.emit({ type: 'signal', signal, count: signals, message: `${signal}: exit without a report` });
@@ -111,30 +133,33 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    if (!Number.isInteger(args.processes) || args.processes < 1 || args.processes > 64) throw new ConfigError(`--processes: expected a whole number from 1 to 64 (got ${args.processes})`);
-    if (args.processes > 1 && (shard !== undefined || startAtMs !== undefined)) throw new ConfigError('--processes runs its own shards: it does not go with --shard or --start-at');
-    const result = args.processes > 1
-      ? await runProcesses(loaded.plan, {
-          file: loaded.file,
-          processes: args.processes,
-          sets: overridesOf(args),
-          thresholds: args.threshold ?? [],
-          reportDir: args.reportDir,
-          runId: runId ?? newRunId(Date.now()),
-          signal: controller.signal,
-          ...(progress === undefined ? {} : { onProgress: progress }),
-        })
-      : await runPlan(loaded.plan, {
-      file: loaded.file,
-      signal: controller.signal,
-      force: force.signal,
-      onProgress: progress,
-      thresholds,
-      ...(shard === undefined ? {} : { shard }),
-      ...(startAtMs === undefined ? {} : { startAtMs }),
-      ...(runId === undefined ? {} : { runId }),
-      ...(maxLateMs === undefined ? {} : { maxLateMs }),
-        });
+    if (!Number.isInteger(args.processes) || args.processes < 1 || args.processes > 64)
+      throw new ConfigError(`--processes: expected a whole number from 1 to 64 (got ${args.processes})`);
+    if (args.processes > 1 && (shard !== undefined || startAtMs !== undefined))
+      throw new ConfigError('--processes runs its own shards: it does not go with --shard or --start-at');
+    const result =
+      args.processes > 1
+        ? await runProcesses(loaded.plan, {
+            file: loaded.file,
+            processes: args.processes,
+            sets: overridesOf(args),
+            thresholds: args.threshold ?? [],
+            reportDir: args.reportDir,
+            runId: runId ?? newRunId(Date.now()),
+            signal: controller.signal,
+            ...(progress === undefined ? {} : { onProgress: progress }),
+          })
+        : await runPlan(loaded.plan, {
+            file: loaded.file,
+            signal: controller.signal,
+            force: force.signal,
+            onProgress: progress,
+            thresholds,
+            ...(shard === undefined ? {} : { shard }),
+            ...(startAtMs === undefined ? {} : { startAtMs }),
+            ...(runId === undefined ? {} : { runId }),
+            ...(maxLateMs === undefined ? {} : { maxLateMs }),
+          });
     const written: string[] = [];
     let writeError: Error | undefined;
     try {

@@ -19,7 +19,11 @@ const builder = (y: Argv) =>
     .option('duration', { type: 'string', default: '5s', describe: 'How long each figure is measured' })
     .option('json', { type: 'string', describe: 'Write the result as JSON to FILE (docs/sign-bench.md)' })
     .option('html', { type: 'string', describe: 'Write the result as an HTML page to FILE' })
-    .option('openssl', { type: 'boolean', default: true, describe: 'Run openssl speed for the same primitives when openssl is on the PATH (--no-openssl: do not)' })
+    .option('openssl', {
+      type: 'boolean',
+      default: true,
+      describe: 'Run openssl speed for the same primitives when openssl is on the PATH (--no-openssl: do not)',
+    })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' });
 
 export type SignBenchArgs = ArgsOf<typeof builder>;
@@ -29,7 +33,10 @@ const RSA_BITS = [2048, 3072, 4096];
 const MAX_DURATION_MS = 10 * 60_000;
 
 function list(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 function integers(text: string, flag: string, allowed: (n: number) => boolean, expectation: string): number[] {
@@ -43,7 +50,8 @@ export function signBenchOptions(args: SignBenchArgs): SignBenchOptions {
   const algs = list(args.algs).map((alg): Algorithm => checkAlgorithm(alg, '--algs'));
   if (algs.length === 0) throw new ConfigError('--algs: expected a comma-separated list of algorithms, e.g. RS256,ES256');
   const durationMs = parseDurationMs(args.duration);
-  if (durationMs === undefined || durationMs <= 0 || durationMs > MAX_DURATION_MS) throw new ConfigError(`--duration: expected ${DURATION_EXAMPLE}, at most 10m (got "${args.duration}")`);
+  if (durationMs === undefined || durationMs <= 0 || durationMs > MAX_DURATION_MS)
+    throw new ConfigError(`--duration: expected ${DURATION_EXAMPLE}, at most 10m (got "${args.duration}")`);
   return {
     algs: [...new Set(algs)],
     rsaBits: integers(args.rsaBits, '--rsa-bits', (n) => RSA_BITS.includes(n), 'a comma-separated list of 2048, 3072, 4096'),

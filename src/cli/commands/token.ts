@@ -60,7 +60,7 @@ async function token(args: TokenArgs): Promise<number> {
 
 export const tokenCommandModule: CommandModule<object, FlagsOf<typeof builder>> = {
   command: 'token',
-  describe: 'Print one device token (the akenza examples\' create_jwt as a command)',
+  describe: "Print one device token (the akenza examples' create_jwt as a command)",
   builder,
   handler: handle(token),
 };

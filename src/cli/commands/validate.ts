@@ -21,11 +21,13 @@ async function validate(args: ValidateArgs): Promise<number> {
   const { plan } = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
   assertThresholdsJudgeable(plan, [], args.scenario);
   process.stdout.write(`${args.scenario}: valid\n${describePlan(plan).lines.join('\n')}\n`);
-  if (args.processes !== undefined && (!Number.isInteger(args.processes) || args.processes < 1 || args.processes > 64)) throw new ConfigError(`--processes: expected a whole number from 1 to 64 (got ${args.processes})`);
+  if (args.processes !== undefined && (!Number.isInteger(args.processes) || args.processes < 1 || args.processes > 64))
+    throw new ConfigError(`--processes: expected a whole number from 1 to 64 (got ${args.processes})`);
   const shard = shardFrom(args.shard, {});
   const fit = planFit(plan, { processes: args.processes ?? 1, ...(shard === undefined ? {} : { shard }) }, await readMachineFacts());
   for (const note of fit.notes) process.stdout.write(`this machine: ${note}\n`);
-  if (fit.problems.length > 0) throw new ConfigError(`preflight: ${fit.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
+  if (fit.problems.length > 0)
+    throw new ConfigError(`preflight: ${fit.problems.join('\npreflight: ')}`, { hint: 'docs/scaling.md explains the limits and how to size a run.' });
   return EXIT_OK;
 }
 

@@ -26,7 +26,12 @@ export function liveView(write: (text: string) => void, paint: Paint = NO_PAINT)
     drawn = 0;
   };
   const draw = (): void => {
-    const lines = starting !== undefined ? [paint.bold(`── stage ${starting.index + 1}/${starting.count} ${starting.type} · starting`)] : last === undefined ? [] : block(last, paint);
+    const lines =
+      starting !== undefined
+        ? [paint.bold(`── stage ${starting.index + 1}/${starting.count} ${starting.type} · starting`)]
+        : last === undefined
+          ? []
+          : block(last, paint);
     if (lines.length === 0) return;
     write(`${lines.join('\n')}\n`);
     drawn = lines.length;

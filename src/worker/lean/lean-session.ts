@@ -102,7 +102,10 @@ export class LeanSession implements Session, Swept {
       socket.on('error', (error: NodeJS.ErrnoException) => this.#settle?.({ ok: false, reason: error.code ?? 'client-error' }));
       socket.on('close', () => this.#onClose(socket));
       const { clean, keepaliveSec, protocolVersion, sessionExpirySec } = mqttPlan;
-      const connect = mqttPacket.generate(connectPacket({ clientId: this.deviceId, password, protocolVersion, keepaliveSec, clean, sessionExpirySec }), GENERATE[protocolVersion]);
+      const connect = mqttPacket.generate(
+        connectPacket({ clientId: this.deviceId, password, protocolVersion, keepaliveSec, clean, sessionExpirySec }),
+        GENERATE[protocolVersion],
+      );
       this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
       this.#write(connect);
     });

@@ -28,7 +28,11 @@ export function openSocket(endpoint: DeviceEndpoint, tls: TlsTarget | undefined,
     ...(name === undefined ? {} : { servername: name }),
     // The worker's shared context holds the PEMs, parsed once; without it (tests), each connection parses them.
     ...(tls?.client === undefined
-      ? { ...(tls?.ca === undefined ? {} : { ca: tls.ca }), ...(tls?.cert === undefined ? {} : { cert: tls.cert }), ...(tls?.key === undefined ? {} : { key: tls.key }) }
+      ? {
+          ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
+          ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
+          ...(tls?.key === undefined ? {} : { key: tls.key }),
+        }
       : tls.client.connectOptions(deviceId)),
   };
   const socket = tlsConnect(options);
