@@ -37,7 +37,10 @@ describe('a generator behind its plan, in a merged run', () => {
       timeoutMs: 230_000,
     });
     assert.equal(cli.code, 6, cli.stderr);
-    const json = readdirSync(reports).find((f) => f.endsWith('.json')) as string;
+    // The merged report: shards write theirs into the run's folder (<report-dir>/<run-id>/).
+    const json = readdirSync(reports, { recursive: true, encoding: 'utf8' }).find(
+      (f) => f.endsWith('.json') && (JSON.parse(readFileSync(join(reports, f), 'utf8')) as RunResult).shards !== undefined,
+    ) as string;
     const result = JSON.parse(readFileSync(join(reports, json), 'utf8')) as RunResult;
     assert.equal(result.status, 'complete', result.statusReason);
     assert.equal(result.total.counters['connected'], 400);
