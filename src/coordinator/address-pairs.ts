@@ -58,7 +58,7 @@ export function spreadLoad(spread: AddressSpread, slice: ShardSpec = WHOLE_RUN):
   let connections = 0;
   for (let k = slice.index; k < spread.devices; k += slice.count) {
     const broker = brokers[k % urlCount] ?? 'unknown';
-    const source = sources.length === 0 ? KERNEL_SOURCE : (sources[Math.floor(k / urlCount) % sources.length] as string);
+    const source = sources.length === 0 ? KERNEL_SOURCE : (sources[Math.floor(k / urlCount) % sources.length] ?? KERNEL_SOURCE);
     const key = `${source}\u0000${broker}`;
     const pair = counts.get(key);
     if (pair === undefined) counts.set(key, { source, broker, connections: 1 });

@@ -29,7 +29,7 @@ export function parseCsv(text: string, file: string): CsvRow[] {
     cell = '';
   };
   while (i < text.length) {
-    const ch = text[i] as string;
+    const ch = text[i] ?? '';
     if (ch === '"' && cell === '') {
       const quoted = readQuoted(text, i, line, file);
       ({ value: cell, next: i, line } = quoted);
@@ -58,7 +58,7 @@ function readQuoted(text: string, start: number, startLine: number, file: string
   let i = start + 1;
   for (;;) {
     if (i >= text.length) throw new ConfigError(`${file}:${startLine} a quoted field is never closed`);
-    const c = text[i] as string;
+    const c = text[i] ?? '';
     if (c === '"' && text[i + 1] === '"') {
       value += '"';
       i += 2;

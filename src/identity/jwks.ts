@@ -4,7 +4,7 @@
  * by the token's `kid` (RFC 7515 §4.1.4), and the signed `aud` ties the token to one client id.
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import { isAlgorithm, type Algorithm } from './algorithms.js';
 import { assertKeyFitsAlgorithm, fingerprint, parsePublicKey } from './keys.js';
 import type { DeviceRecord } from './registry-file.js';
@@ -41,7 +41,7 @@ export function parseJwks(text: string, file: string): KeySetEntry[] {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`${file} is not valid JSON: ${errorMessage(error)}`);
   }
   const keys = (data as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys)) throw new ConfigError(`${file} must be a JWK Set: {"keys":[...]} (RFC 7517 §5)`);
@@ -72,7 +72,7 @@ function entryOf(fields: Record<string, unknown>, where: string): KeySetEntry {
     publicKey = createPublicKey({ key: fields as JsonWebKey, format: 'jwk' });
     assertKeyFitsAlgorithm(publicKey, alg, `kid ${kid}`);
   } catch (error) {
-    throw new ConfigError(`${where} ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(`${where} ${errorMessage(error)}`, { cause: error });
   }
   return { kid, alg, publicKey };
 }

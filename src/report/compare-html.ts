@@ -58,7 +58,7 @@ function overlayCharts(columns: readonly CompareColumn[]): ChartSpec[] {
   return names.flatMap((name) => {
     const series = columns.flatMap((c, i) => {
       const h = c.section.histograms[name];
-      return h === undefined || h.summary.count === 0 ? [] : [percentileSeries(c.label, h, PALETTE[i % PALETTE.length] as string)];
+      return h === undefined || h.summary.count === 0 ? [] : [percentileSeries(c.label, h, PALETTE[i % PALETTE.length] ?? 'black')];
     });
     return series.length === 0
       ? []

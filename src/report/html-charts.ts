@@ -42,7 +42,7 @@ export function latencyCharts(result: RunResult): ChartSpec[] {
       title: `${label}: latency by percentile`,
       xAxis: 'percentile',
       yLabel: 'ms',
-      series: [percentileSeries(label, report, PALETTE[3] as string)],
+      series: [percentileSeries(label, report, PALETTE[3] ?? 'black')],
     });
   }
   return charts;
@@ -64,7 +64,7 @@ export function timelineCharts(result: RunResult): ChartSpec[] {
   }));
   const line = (name: string, i: number, pick: (p: (typeof t)[number]) => number): Series => ({
     name,
-    color: PALETTE[i % PALETTE.length] as string,
+    color: PALETTE[i % PALETTE.length] ?? 'black',
     points: t.map((p) => [p.second, pick(p)] as const),
   });
   return [
@@ -104,11 +104,11 @@ export function timelineCharts(result: RunResult): ChartSpec[] {
 export function scheduleChart(result: RunResult): ChartSpec | undefined {
   const report = result.total.histograms[SCHEDULE_HISTOGRAM];
   if (report === undefined || report.summary.count === 0) return undefined;
-  const series = [percentileSeries('all devices', report, PALETTE[0] as string)];
+  const series = [percentileSeries('all devices', report, PALETTE[0] ?? 'black')];
   Object.entries(result.groups).forEach(([name, section], i) => {
     const h = section.histograms[SCHEDULE_HISTOGRAM];
     if (Object.keys(result.groups).length > 1 && h !== undefined && h.summary.count > 0)
-      series.push(percentileSeries(`group ${name}`, h, PALETTE[(i + 1) % PALETTE.length] as string, true));
+      series.push(percentileSeries(`group ${name}`, h, PALETTE[(i + 1) % PALETTE.length] ?? 'black', true));
   });
   return {
     id: 'schedule-connectDoneUs',

@@ -70,7 +70,7 @@ export function metricsSection(totals: MetricsTotals): MetricsSection {
   const histograms: Record<string, HistogramReport> = {};
   const snapshot = totals.toSnapshot();
   for (const [name, histogram] of [...totals.histograms()].sort(([a], [b]) => a.localeCompare(b))) {
-    histograms[name] = { summary: summarizeHistogram(histogram), encoded: snapshot.histograms[name] as string };
+    histograms[name] = { summary: summarizeHistogram(histogram), encoded: snapshot.histograms[name] ?? '' };
   }
   return { counters, connectFailures, errors, histograms };
 }

@@ -43,7 +43,7 @@ function setAt(root: unknown, path: string[], value: unknown, set: string): unkn
       container[key] = value;
       return;
     }
-    if (container[key] === null || typeof container[key] !== 'object') container[key] = /^\d+$/.test(path[i + 1] as string) ? [] : {};
+    if (container[key] === null || typeof container[key] !== 'object') container[key] = /^\d+$/.test(path[i + 1] ?? '') ? [] : {};
     node = container[key] as Record<string, unknown> | unknown[];
   });
   return top;

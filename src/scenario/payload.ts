@@ -38,7 +38,7 @@ const RAW_MARK = '\u0000raw:';
 export function payloadTemplateProblems(template: string): string[] {
   const problems: string[] = [];
   for (const match of template.matchAll(PLACEHOLDER)) {
-    const problem = partOf(match[1] as string, match[2], false);
+    const problem = partOf(match[1] ?? '', match[2], false);
     if (typeof problem === 'string') problems.push(`${match[0]}: ${problem}`);
   }
   return problems;
@@ -59,7 +59,7 @@ export function jsonTemplateText(value: unknown): string {
 function isNumericPlaceholder(text: string): boolean {
   const m = /^\{([A-Za-z]+)(?::([^{}]*))?\}$/.exec(text);
   if (m === null) return false;
-  const part = partOf(m[1] as string, m[2], false);
+  const part = partOf(m[1] ?? '', m[2], false);
   if (typeof part === 'string') return false;
   if (part.kind === 'random') return true;
   if (part.kind === 'value') return NUMERIC_VALUES.includes(part.name);
@@ -94,7 +94,7 @@ function compileParts(template: string, json: boolean): Part[] {
     const index = match.index;
     // Inside a JSON template, a placeholder is within a string unless it was written raw.
     const inString = json && !isRawPosition(template, index);
-    const part = partOf(match[1] as string, match[2], inString);
+    const part = partOf(match[1] ?? '', match[2], inString);
     if (typeof part === 'string') throw new Error(`payload ${match[0]}: ${part}`);
     if (index > last) parts.push({ kind: 'text', text: template.slice(last, index) });
     parts.push(part);
@@ -150,7 +150,7 @@ function renderPart(part: Part, values: PayloadValues): string {
         ? String(part.min + Math.floor(values.random() * (part.max - part.min + 1)))
         : (part.min + values.random() * (part.max - part.min)).toFixed(part.decimals);
     case 'choice': {
-      const option = part.options[Math.floor(values.random() * part.options.length)] as string;
+      const option = part.options[Math.floor(values.random() * part.options.length)] ?? '';
       return part.escape ? escapeJson(option) : option;
     }
   }

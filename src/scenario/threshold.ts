@@ -95,7 +95,7 @@ function parseAggregate(text: string, whole: string): ThresholdAggregate {
   if (text === 'avg' || text === 'min' || text === 'max' || text === 'count' || text === 'rate' || text === 'error_rate') return { kind: text };
   const call = /^p\((\d+(?:\.\d+)?)\)$/.exec(text);
   const short = /^p(\d+)$/.exec(text);
-  const percentile = call !== null ? Number(call[1]) : short !== null ? shortPercentile(short[1] as string) : NaN;
+  const percentile = call !== null ? Number(call[1]) : short !== null ? shortPercentile(short[1] ?? '') : NaN;
   if (Number.isNaN(percentile)) {
     throw new ConfigError(`"${whole}": unknown aggregate "${text}"; expected p(N), pN, avg, min, max, count, rate or error_rate`);
   }
@@ -120,7 +120,7 @@ function parseLimit(text: string, aggregate: ThresholdAggregate, whole: string):
     case 'min':
     case 'max':
       if (unit !== undefined && !(unit in LATENCY_US)) throw new ConfigError(`"${whole}": a latency limit takes us, ms or s (got ${unit})`);
-      return value * (LATENCY_US[unit ?? 'ms'] as number);
+      return value * (LATENCY_US[unit ?? 'ms'] ?? NaN);
     case 'rate':
       if (unit !== undefined && unit !== '/s' && unit !== '/min') throw new ConfigError(`"${whole}": a rate limit takes /s or /min (got ${unit})`);
       return unit === '/min' ? value / 60 : value;

@@ -20,19 +20,19 @@ export const SIZE_PATTERN = SIZE.source;
 
 export function parseDurationMs(text: string): number | undefined {
   const m = DURATION.exec(text.trim());
-  return m === null ? undefined : Number(m[1]) * (DURATION_MS[m[2] as string] as number);
+  return m === null ? undefined : Number(m[1]) * (DURATION_MS[m[2] ?? ''] ?? NaN);
 }
 
 export function parseRatePerSec(text: string): number | undefined {
   const m = RATE.exec(text.trim());
   if (m === null) return undefined;
-  const rate = Number(m[1]) * (RATE_PER_SEC[m[2] as string] as number);
+  const rate = Number(m[1]) * (RATE_PER_SEC[m[2] ?? ''] ?? NaN);
   return rate > 0 ? rate : undefined;
 }
 
 export function parseSizeBytes(text: string): number | undefined {
   const m = SIZE.exec(text.trim());
-  return m === null ? undefined : Number(m[1]) * (SIZE_BYTES[m[2] as string] as number);
+  return m === null ? undefined : Number(m[1]) * (SIZE_BYTES[m[2] ?? ''] ?? NaN);
 }
 
 export function formatDurationMs(ms: number): string {

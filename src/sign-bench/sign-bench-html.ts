@@ -7,7 +7,7 @@ import { renderChart, type ChartSpec } from '../report/svg-chart.js';
 import type { SignBenchEntry, SignBenchResult } from './sign-bench-result.js';
 
 const PALETTE = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f', '#5d4037', '#455a64'];
-const color = (i: number): string => PALETTE[i % PALETTE.length] as string;
+const color = (i: number): string => PALETTE[i % PALETTE.length] ?? 'black';
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 export function renderSignBenchHtml(result: SignBenchResult): string {

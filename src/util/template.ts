@@ -17,5 +17,5 @@ export function renderTemplate(template: string, values: TemplateValues): string
 
 /** The placeholder names a template uses, for validation. */
 export function templateNames(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] as string);
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '');
 }

@@ -8,7 +8,7 @@ export function topicFilterProblem(filter: string): string | undefined {
   if (filter.length === 0) return 'a topic filter must be at least one character long'; // [MQTT-4.7.3-1]
   const levels = filter.split('/');
   for (let i = 0; i < levels.length; i++) {
-    const level = levels[i] as string;
+    const level = levels[i] ?? '';
     // [MQTT-4.7.1-2] '#' stands alone as the last level.
     if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) return `"#" must be the whole last level (in "${filter}")`;
     // [MQTT-4.7.1-3] '+' occupies a whole level.
@@ -24,7 +24,7 @@ export function topicMatches(filter: string, topic: string): boolean {
   const filterLevels = filter.split('/');
   const topicLevels = topic.split('/');
   for (let i = 0; i < filterLevels.length; i++) {
-    const f = filterLevels[i] as string;
+    const f = filterLevels[i] ?? '';
     // '#' also matches the parent level itself: "sport/#" matches "sport" (§4.7.1.2).
     if (f === '#') return true;
     if (i >= topicLevels.length) return false;

@@ -6,6 +6,7 @@
  */
 import type { LocalPorts } from './local-ports.js';
 import type { BrokerTarget } from './messages.js';
+import { itemAt } from '../util/item-at.js';
 
 export interface DeviceEndpoint {
   url: string;
@@ -18,7 +19,7 @@ export interface DeviceEndpoint {
 
 export function deviceEndpoint(target: Pick<BrokerTarget, 'url' | 'urls' | 'localAddresses' | 'localPorts'>, globalIndex: number): DeviceEndpoint {
   const urls = target.urls !== undefined && target.urls.length > 0 ? target.urls : [target.url];
-  const url = urls[globalIndex % urls.length] as string;
+  const url = itemAt(urls, globalIndex % urls.length);
   const addresses = target.localAddresses ?? [];
   if (addresses.length === 0) return { url };
   const localAddress = addresses[Math.floor(globalIndex / urls.length) % addresses.length];

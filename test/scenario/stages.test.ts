@@ -100,8 +100,17 @@ stages:
   it('sends session expiry on MQTT 5', () => {
     const p = plan(`${groups}broker: mqtt://127.0.0.1:1883\nmqtt: { protocolVersion: 5, clean: false, sessionExpiry: 1h }\nstages:\n  - type: connect\n`);
     assert.deepEqual(
-      { ...p.mqtt, reconnect: undefined, engine: undefined },
-      { protocolVersion: 5, keepaliveSec: 60, connectTimeoutMs: 30_000, clean: false, sessionExpirySec: 3600, reconnect: undefined, engine: undefined },
+      { ...p.mqtt, reconnect: undefined, engine: undefined, tlsResumption: undefined },
+      {
+        protocolVersion: 5,
+        keepaliveSec: 60,
+        connectTimeoutMs: 30_000,
+        clean: false,
+        sessionExpirySec: 3600,
+        reconnect: undefined,
+        engine: undefined,
+        tlsResumption: undefined,
+      },
     );
   });
 

@@ -9,6 +9,7 @@ import { readRunResult } from '../../report/read.js';
 import { writeTextFile } from '../../report/write.js';
 import { paintOf } from '../colour.js';
 import { handle } from '../errors.js';
+import { itemAt } from '../../util/item-at.js';
 
 export interface CompareCommandArgs {
   files: string[];
@@ -43,7 +44,7 @@ export async function compareCommand(args: CompareCommandArgs): Promise<number> 
   const comparison = compareColumns(columns, { noise: args.noise / 100 });
   process.stdout.write(`${formatComparison(comparison, { all: args.all, groups: args.groups, paint: paintOf(process.stdout) })}\n`);
   if (args.html !== undefined) {
-    const title = args.groups ? `groups of ${basename(args.files[0] as string)}` : `${comparison.labels.join(' vs ')}`;
+    const title = args.groups ? `groups of ${basename(itemAt(args.files, 0))}` : `${comparison.labels.join(' vs ')}`;
     await writeTextFile(args.html, renderCompareHtml(title, comparison, columns, { groups: args.groups }));
     process.stdout.write(`\nwrote ${args.html}\n`);
   }
@@ -53,7 +54,7 @@ export async function compareCommand(args: CompareCommandArgs): Promise<number> 
 async function columnsOf(args: CompareCommandArgs): Promise<CompareColumn[]> {
   if (args.groups) {
     if (args.files.length !== 1) throw new ConfigError(`compare --groups takes one report (got ${args.files.length})`);
-    const result = await readRunResult(args.files[0] as string);
+    const result = await readRunResult(itemAt(args.files, 0));
     const groups = Object.entries(result.groups);
     if (groups.length < 2) throw new ConfigError(`${args.files[0]}: has one group (${groups[0]?.[0] ?? 'none'}); --groups needs two or more`);
     return groupComparisonColumns(result);
@@ -61,11 +62,11 @@ async function columnsOf(args: CompareCommandArgs): Promise<CompareColumn[]> {
   if (args.files.length < 2) throw new ConfigError('compare needs two or more reports (or one with --groups)');
   const results = await Promise.all(args.files.map(readRunResult));
   const labels = uniqueLabels(args.files);
-  return results.map((result, i) => runColumn(labels[i] as string, result));
+  return results.map((result, i) => runColumn(itemAt(labels, i), result));
 }
 
 /** File names without .json; the full path where two names are the same. */
 function uniqueLabels(files: readonly string[]): string[] {
   const short = files.map((f) => basename(f).replace(/\.json$/, ''));
-  return short.map((s, i) => (short.indexOf(s) === short.lastIndexOf(s) ? s : (files[i] as string)));
+  return short.map((s, i) => (short.indexOf(s) === short.lastIndexOf(s) ? s : itemAt(files, i)));
 }
