@@ -4,6 +4,7 @@
  * signs a token itself. Its parts: run-setup.ts (credentials, keygen estimate, preflight),
  * worker-pool.ts (piscina, ports, watchdog), run-control.ts (ending, barriers), run-judges.ts
  * (abortOnFail, capacity steps), progress-ticks.ts, and report/assemble.ts (the RunResult).
+ * About 300 lines: what is left is the order of a run's steps and the wiring between those parts.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';

@@ -4,6 +4,9 @@
  * docs/run-result.schema.json is generated from it (`npm run schema`), so the documented format,
  * the checked one and the one the code builds cannot drift. The resolved plan is checked only as
  * far as merging needs (its name, groups and stages); the rest passes through as `run` wrote it.
+ *
+ * Longer than 300 lines on purpose: it is the whole report format, one field after another with
+ * its description, and splitting one schema over files would scatter the format's one definition.
  */
 import { z } from 'zod';
 import type { UnrepresentableHandler } from 'zod/v4/core';

@@ -2,6 +2,9 @@
  * The scenario format: what users write. This zod schema is the single source of the format's
  * shape and defaults; `scenarios/schema.json` is generated from it (`npm run schema`), and the
  * RunPlan is derived from its output in plan.ts.
+ *
+ * Longer than 300 lines on purpose: it is the whole scenario format, each field with the
+ * description editors show, so the format has one definition to read.
  */
 import { z } from 'zod';
 import { ALGORITHMS } from '../identity/algorithms.js';
