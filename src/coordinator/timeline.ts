@@ -3,7 +3,7 @@
  * for a short while so every worker's interval can land in it, then it is reduced to numbers.
  */
 import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
-import type { TimelinePoint } from '../report/run-result.js';
+import { emptyTimelinePoint, type TimelinePoint } from '../report/run-result.js';
 import { type WorkerSnapshot } from '../worker/messages.js';
 import { METRIC, isErrorCounter, sessionErrorCounter } from '../metrics/metric-names.js';
 
@@ -58,18 +58,7 @@ export class TimelineBuilder {
     let open = this.#open.get(second);
     if (open === undefined) {
       open = {
-        point: {
-          second,
-          connects: 0,
-          connectFailures: 0,
-          published: 0,
-          acked: 0,
-          errors: 0,
-          connected: 0,
-          inFlight: 0,
-          publishAckP50Us: 0,
-          publishAckP99Us: 0,
-        },
+        point: emptyTimelinePoint(second),
         publishAck: createHistogram(),
         gaugesByWorker: new Map(),
       };

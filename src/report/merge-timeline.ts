@@ -5,7 +5,7 @@
  * exact, not averages of percentiles.
  */
 import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
-import type { TimelinePoint } from './run-result.js';
+import { emptyTimelinePoint, type TimelinePoint } from './run-result.js';
 
 export interface TimelineInput {
   startedAt: string;
@@ -22,18 +22,7 @@ export function mergeTimelines(inputs: readonly TimelineInput[], mergedStartMs: 
       let entry = points.get(second);
       if (entry === undefined) {
         entry = {
-          point: {
-            second,
-            connects: 0,
-            connectFailures: 0,
-            published: 0,
-            acked: 0,
-            errors: 0,
-            connected: 0,
-            inFlight: 0,
-            publishAckP50Us: 0,
-            publishAckP99Us: 0,
-          },
+          point: emptyTimelinePoint(second),
           histogram: undefined,
         };
         points.set(second, entry);

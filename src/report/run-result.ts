@@ -39,6 +39,11 @@ export type RunStatus = z.infer<typeof runStatusSchema>;
 export type HistogramReport = z.infer<typeof histogramReportSchema>;
 export type MetricsSection = z.infer<typeof metricsSectionSchema>;
 export type TimelinePoint = z.infer<typeof timelinePointSchema>;
+
+/** A second in which nothing was counted yet, gauges at zero. */
+export function emptyTimelinePoint(second: number): TimelinePoint {
+  return { second, connects: 0, connectFailures: 0, published: 0, acked: 0, errors: 0, connected: 0, inFlight: 0, publishAckP50Us: 0, publishAckP99Us: 0 };
+}
 export type StageRecord = z.infer<typeof stageRecordSchema>;
 export type ThresholdOutcome = z.infer<typeof thresholdOutcomeSchema>;
 export type ShardId = z.infer<typeof shardIdSchema>;

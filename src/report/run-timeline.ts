@@ -5,7 +5,7 @@
  * moments worth marking: stage boundaries, lost connections, reconnects, token-refresh waves.
  * The JSON keeps its own seconds (since `startedAt`). Pure.
  */
-import type { RunResult, TimelinePoint } from './run-result.js';
+import { emptyTimelinePoint, type RunResult, type TimelinePoint } from './run-result.js';
 
 export interface TimelineRow extends TimelinePoint {
   /** `1 connect`, `2 publish`, …; `preparing` before the first stage (old reports only), `after` past the last. */
@@ -58,18 +58,7 @@ export function runTimeline(result: TimelineSource): RunTimeline {
 
 /** A second no worker reported in: nothing counted, the gauges as they were. */
 function gap(second: number, previous: TimelinePoint | undefined): TimelinePoint {
-  return {
-    second,
-    connects: 0,
-    connectFailures: 0,
-    published: 0,
-    acked: 0,
-    errors: 0,
-    connected: previous?.connected ?? 0,
-    inFlight: previous?.inFlight ?? 0,
-    publishAckP50Us: 0,
-    publishAckP99Us: 0,
-  };
+  return { ...emptyTimelinePoint(second), connected: previous?.connected ?? 0, inFlight: previous?.inFlight ?? 0 };
 }
 
 const EVENT_LABELS: Record<Exclude<MarkerKind, 'stage'>, string> = { lost: 'lost', reconnects: 'reconnected', refreshes: 'token refreshes' };
