@@ -49,7 +49,9 @@ export function runTimeline(result: TimelineSource): RunTimeline {
   for (let second = offsetSec; second <= last; second++) {
     const point = bySecond.get(second) ?? gap(second, previous);
     previous = point;
-    const running = [...bounds].reverse().find((b) => second + 1 > b.fromSec);
+    // The stage running when the second began; in the first stage's own second, that stage (a
+    // connect stage shorter than a second must still name the row it started in).
+    const running = [...bounds].reverse().find((b) => b.fromSec <= second) ?? bounds.find((b) => b.fromSec < second + 1);
     const stage = running === undefined ? 'preparing' : second >= (bounds[bounds.length - 1]?.toSec ?? Infinity) ? 'after' : running.name;
     rows.push({ ...point, second: second - offsetSec, stage });
   }
