@@ -5,22 +5,15 @@
  */
 import { z } from 'zod';
 import { ALGORITHMS } from '../identity/algorithms.js';
+import { histogramSummarySchema } from '../report/run-result-schema.js';
 
 export const SIGN_BENCH_FORMAT = 'mqtt-jwt-bench-sign-bench';
 export const SIGN_BENCH_VERSION = 1;
 
 const count = z.number().int().min(0);
 const positive = z.number().positive();
-const summary = z.strictObject({
-  count,
-  min: z.number(),
-  mean: z.number(),
-  p50: z.number(),
-  p90: z.number(),
-  p99: z.number(),
-  p999: z.number(),
-  max: z.number(),
-});
+// The same summary as a run's histograms (count, min, mean, p50, p90, p99, p999, max).
+const summary = histogramSummarySchema;
 const histogram = z
   .strictObject({
     summary: summary.describe('Microseconds, except count.'),
