@@ -112,6 +112,8 @@ export class DeviceLifecycle {
       const session = fleet.sessions.get(index);
       if (session === undefined || !session.connected) return false;
       fleet.sessions.delete(index);
+      // Its refresh is planned again when it is back: a plan left here would refresh it twice.
+      this.#refresher.forget(index);
       const counted = !fleet.inRefresh.has(index);
       await session.drop();
       if (counted) fleet.connected--;
@@ -160,7 +162,7 @@ export class DeviceLifecycle {
     const { clock, fleet, target, plan } = this.#ctx;
     const device = fleet.device(index);
     const { recorder } = device;
-    const { token, fresh } = await this.#refresher.tokenForReconnect(device);
+    const { token } = await this.#refresher.tokenForReconnect(device);
     const session = this.#newSession(index, device);
     fleet.sessions.set(index, session);
     const outcome = await session.connect(target, plan.mqtt, token);
@@ -172,7 +174,7 @@ export class DeviceLifecycle {
     recorder.record(METRIC.reconnectUs, (clock.nowMs() - droppedAtMs) * 1000);
     recorder.count(METRIC.reconnects);
     fleet.connected++;
-    if (fresh) this.#refresher.schedule(index);
+    this.#refresher.schedule(index);
     await this.#subscriptions.restore(index, session);
   }
 }

@@ -49,6 +49,8 @@ export class TokenRefresher {
   readonly #ctx: WorkerContext;
   readonly #queue = new RefreshQueue();
   readonly #running = new Set<Promise<void>>();
+  /** Devices whose refresh is under way. */
+  readonly #busy = new Set<number>();
   readonly #signLeadMs: number;
   #afterRefresh: (index: number, session: Session) => Promise<void> = () => Promise.resolve();
 
@@ -65,10 +67,10 @@ export class TokenRefresher {
 
   /** Plans the next refresh of device `index`, from its current token's expiry. */
   schedule(index: number): void {
-    this.#queue.add({ device: index, atMs: refreshDueMs(this.#ctx.fleet.device(index)) });
+    this.#queue.add(index, refreshDueMs(this.#ctx.fleet.device(index)));
   }
 
-  /** Drops the device's planned refresh (its connection went). */
+  /** Drops the device's planned refresh (its connection went, or a storm dropped it). */
   forget(index: number): void {
     this.#queue.remove(index);
   }
@@ -79,7 +81,14 @@ export class TokenRefresher {
     while (!this.#ctx.finished()) {
       await clock.sleepMs(REFRESH_TICK_MS);
       for (const entry of this.#queue.takeDue(clock.nowMs() + this.#signLeadMs)) {
-        const promise = this.#refreshOne(entry);
+        // One refresh of a device at a time: a plan that comes due during one waits a tick (the
+        // one under way plans the next itself when it succeeds, replacing this).
+        if (this.#busy.has(entry.device)) {
+          this.#queue.add(entry.device, entry.atMs + REFRESH_TICK_MS);
+          continue;
+        }
+        this.#busy.add(entry.device);
+        const promise = this.#refreshOne(entry).finally(() => this.#busy.delete(entry.device));
         this.#running.add(promise);
         void promise.finally(() => this.#running.delete(promise));
       }
@@ -88,9 +97,8 @@ export class TokenRefresher {
   }
 
   /**
-   * The token a dropped device comes back with: its own while its refresh is still ahead in the
-   * queue (that refresh will find the new session); else a fresh one, which needs a new place in
-   * the queue, since a refresh that fell into the downtime found no session and was let go.
+   * The token a dropped device comes back with: its own while its refresh is still ahead, else
+   * one signed now. Either way the caller plans its next refresh (`schedule`) once it is back.
    */
   async tokenForReconnect(device: FleetDevice): Promise<{ token: string; fresh: boolean }> {
     const { clock } = this.#ctx;

@@ -19,7 +19,7 @@ describe('token refresh planning', () => {
       [4, 300],
       [5, 900],
     ] as const)
-      queue.add({ device, atMs });
+      queue.add(device, atMs);
     assert.equal(queue.peekMs(), 100);
     assert.deepEqual(queue.takeDue(50), []);
     assert.deepEqual(
@@ -32,5 +32,20 @@ describe('token refresh planning', () => {
       [1],
     );
     assert.equal(queue.size, 0);
+  });
+
+  it('keeps one plan per device: planning it again replaces the earlier plan, and a removed plan is never handed out', () => {
+    const queue = new RefreshQueue();
+    queue.add(1, 100);
+    queue.add(2, 200);
+    queue.add(1, 400);
+    queue.add(3, 50);
+    queue.remove(3);
+    assert.equal(queue.size, 2);
+    assert.equal(queue.peekMs(), 200);
+    assert.deepEqual(queue.takeDue(300), [{ device: 2, atMs: 200 }]);
+    assert.deepEqual(queue.takeDue(1000), [{ device: 1, atMs: 400 }]);
+    assert.equal(queue.size, 0);
+    assert.equal(queue.peekMs(), undefined);
   });
 });

@@ -96,6 +96,34 @@ describe('TokenRefresher', () => {
     assert.equal(ctx.fleet.recorder(0).takeInterval().counters['errors.refresh-failed.not-authorized'], 1);
   });
 
+  it('a device a storm dropped just before its refresh is refreshed once, from the token it came back with', async () => {
+    // The storm test under load (test/e2e/storm-refresh.test.ts) hung here: the plan left in the
+    // queue and the one made on return refreshed one session twice at once.
+    const clock = new FakeClock();
+    let finished = false;
+    const ctx = contextOf(PLAN, clock, { finished: () => finished });
+    const engine = new FakeEngine({}, clock);
+    const refresher = new TokenRefresher(ctx);
+    const lifecycle = new DeviceLifecycle(ctx, refresher, engine);
+    await lifecycle.connect(0, clock.nowMs());
+    const device = ctx.fleet.device(0);
+    // Inside the sign lead of its refresh, before the refresh loop has looked at the queue.
+    clock.now = refreshDueMs(device) - 1000;
+    assert.equal(await lifecycle.storm.drop(0), true);
+    await lifecycle.storm.reconnect(0, clock.nowMs());
+    const planned = refreshDueMs(device);
+    assert.ok(planned > clock.nowMs() + 60_000, 'it came back with a fresh token');
+    const running = refresher.run();
+    const [dropped, back] = engine.of('s-0');
+    for (let i = 0; i < 10_000 && (back?.refreshes.length ?? 0) === 0; i++) await clock.sleepMs(0);
+    finished = true;
+    await running;
+    assert.equal(dropped?.refreshes.length, 0);
+    assert.equal(back?.refreshes.length, 1);
+    assert.ok((back?.refreshes[0]?.atMs ?? 0) >= planned, 'not refreshed from the plan made before the drop');
+    assert.equal(ctx.fleet.recorder(0).takeInterval().counters['refreshes'], 1);
+  });
+
   it('gives a dropped device its own token while its refresh is ahead, else a fresh one', async () => {
     const clock = new FakeClock();
     const ctx = contextOf(PLAN, clock);
