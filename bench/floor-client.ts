@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { SignJWT } from 'jose';
 import mqttPacket from 'mqtt-packet';
+import { peakRss } from './proc-stat.js';
 import { publishPhase, type PhaseResult, type PublishPhase } from './floor-publish.js';
 
 export interface FloorJob {
@@ -32,6 +33,8 @@ export interface FloorResult {
   baselineRssBytes: number;
   heldRssBytes: number;
   rssPerConnectionBytes: number;
+  /** The whole process's peak RSS (VmHWM), read after the hold (and any publishing). */
+  peakRssBytes: number;
   phases: PhaseResult[];
 }
 
@@ -96,6 +99,7 @@ export async function runFloor(job: FloorJob): Promise<FloorResult> {
     const ids = sockets.map((_, i) => `floor-${job.first + i}`);
     for (const phase of job.phases) phases.push(await publishPhase(sockets, ids, phase, acks));
   }
+  const peakRssBytes = peakRss('self');
   for (const socket of sockets) socket.destroy();
   return {
     connected,
@@ -106,6 +110,7 @@ export async function runFloor(job: FloorJob): Promise<FloorResult> {
     baselineRssBytes,
     heldRssBytes,
     rssPerConnectionBytes: (heldRssBytes - baselineRssBytes) / Math.max(1, connected),
+    peakRssBytes,
     phases,
   };
 }

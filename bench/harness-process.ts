@@ -18,6 +18,8 @@ export interface Sample {
   cpuSec: number;
   /** Kernel time alone (stime). */
   sysSec: number;
+  /** VmHWM, the peak RSS so far (summed over the tree's processes). */
+  peakRssBytes: number;
 }
 
 export interface HarnessRun {
@@ -64,7 +66,11 @@ export async function runHarness(
     const report = readdirSync(dir).find((f) => f.endsWith('.json'));
     // 6 and 99 are verdicts on a run that happened: the bench reports them beside its figures.
     if ((code !== 0 && code !== 6 && code !== 99) || report === undefined) {
-      const reason = report === undefined ? '' : ` (${String((JSON.parse(readFileSync(join(dir, report), 'utf8')) as RunResult).statusReason)})`;
+      const failed = report === undefined ? undefined : (JSON.parse(readFileSync(join(dir, report), 'utf8')) as RunResult);
+      const reason =
+        failed === undefined
+          ? ''
+          : ` (${String(failed.statusReason)}; errors ${JSON.stringify(failed.total.errors)}; connect failures ${JSON.stringify(failed.total.connectFailures)})`;
       // Kept for a look at the shard reports: the error names the folder.
       keep = true;
       throw new Error(`run exited ${code}${reason} (reports kept in ${dir}): ${stderr.slice(-2000)}`);

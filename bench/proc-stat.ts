@@ -4,16 +4,35 @@ import { readFileSync } from 'node:fs';
 /** Linux clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on every mainstream kernel). */
 const TICKS_PER_SEC = 100;
 
-export function procStat(pid: number): { cpuSec: number; sysSec: number; rssBytes: number } {
+export interface ProcSample {
+  cpuSec: number;
+  sysSec: number;
+  rssBytes: number;
+  /** The process's peak RSS so far (VmHWM of /proc/<pid>/status); summed over a tree, an upper bound of its peak. */
+  peakRssBytes: number;
+}
+
+export function procStat(pid: number): ProcSample {
   // Fields after the command name (which may hold spaces) start at field 3.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const rssPages = Number(fields[21]);
-  return { cpuSec: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SEC, sysSec: Number(fields[12]) / TICKS_PER_SEC, rssBytes: rssPages * 4096 };
+  return {
+    cpuSec: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SEC,
+    sysSec: Number(fields[12]) / TICKS_PER_SEC,
+    rssBytes: rssPages * 4096,
+    peakRssBytes: peakRss(pid),
+  };
+}
+
+/** VmHWM: the high-water mark of the process's resident set, in bytes (0 where it cannot be read). */
+export function peakRss(pid: number | 'self'): number {
+  const kib = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kib === undefined ? 0 : Number(kib) * 1024;
 }
 
 /** The same, summed over `pid` and every process below it (shard processes of `run --processes`). */
-export function procTreeStat(pid: number): { cpuSec: number; sysSec: number; rssBytes: number } {
+export function procTreeStat(pid: number): ProcSample {
   const total = procStat(pid);
   for (const child of childrenOf(pid)) {
     try {
@@ -21,6 +40,7 @@ export function procTreeStat(pid: number): { cpuSec: number; sysSec: number; rss
       total.cpuSec += sub.cpuSec;
       total.sysSec += sub.sysSec;
       total.rssBytes += sub.rssBytes;
+      total.peakRssBytes += sub.peakRssBytes;
     } catch {
       // Exited between the listing and the read.
     }

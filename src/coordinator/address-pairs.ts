@@ -35,8 +35,14 @@ export interface SpreadLoad {
   pairs: PairLoad[];
   /** Connections per source address, over every broker address, busiest first. */
   sources: { source: string; connections: number }[];
-  /** Whether the sockets bind a source address explicitly (then the kernel picks a port per source address, whatever the broker). */
+  /** Whether the sockets bind a source address explicitly. */
   bound: boolean;
+  /**
+   * With source addresses: the port slots each (source address, broker URL) pair needs over the
+   * whole plan (src/worker/local-ports.ts), which decides whether the harness can pick the ports
+   * itself; 0 without.
+   */
+  slotsPerPair: number;
 }
 
 /** The spread a plan asks for. */
@@ -71,6 +77,7 @@ export function spreadLoad(spread: AddressSpread, slice: ShardSpec = WHOLE_RUN):
     pairs: [...counts.values()].sort((a, b) => b.connections - a.connections),
     sources: [...perSource.entries()].map(([source, n]) => ({ source, connections: n })).sort((a, b) => b.connections - a.connections),
     bound: sources.length > 0,
+    slotsPerPair: sources.length === 0 ? 0 : Math.ceil(spread.devices / (urlCount * sources.length)),
   };
 }
 

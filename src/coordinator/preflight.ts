@@ -10,12 +10,17 @@ import type { MachineFacts } from './machine-facts.js';
 /** Descriptors the runtime, workers, log files and the broker's listeners use besides sockets. */
 const FD_OVERHEAD = 200;
 /**
- * Past about half the ephemeral port range (~14,000 of 28,232) of connections from one source
- * address, whatever broker addresses they go to, each new connect() makes the kernel scan for a
- * free port and the connect rate collapses (measured: ~2,500/s → ~110/s). A socket that binds its
- * source address first (`localAddress`: Node binds before it connects) gets its port from bind(),
- * which searches a quarter of the range (~7,000) before it collapses the same way (measured:
- * ~3,000/s → ~250/s at 7,000–8,000, with one broker address or two). docs/scaling.md has the runs.
+ * Where the kernel picks the source port, its search collapses the connect rate (measured:
+ * thousands per second → about a hundred) past a share of the ephemeral range:
+ * - connect() without a bind searches the even half (~14,000 of 28,232) **per (source, broker
+ *   address) pair**: the port only has to make the 4-tuple unique, so other broker addresses
+ *   reuse the same ports (measured: 19,000 connections from one source to 2 broker ports or 4
+ *   broker addresses without a fall, 1 broker address collapsing at 14,000–16,000);
+ * - bind(addr, 0), what a source address needs, searches about a quarter (~7,000) **per source
+ *   address**, whatever the broker, since bind() does not know it yet.
+ * With source addresses the harness picks every port itself (src/worker/local-ports.ts) whenever
+ * each pair's port slots fit in the range, and then neither search happens. docs/scaling.md has
+ * the runs.
  */
 const UNBOUND_SHARE_OF_PORTS = 1 / 2;
 const BOUND_SHARE_OF_PORTS = 1 / 4;
@@ -69,20 +74,31 @@ export function preflight(input: PreflightInput): PreflightOutcome {
   return { problems, notes };
 }
 
-/** The busiest source address against the share of the port range its kind of socket searches. */
+/** The busiest pair (no bind) or source address (bind, ports left to the kernel) against the share of the range the kernel searches. */
 export function portSearchProblem(machine: SpreadLoad, facts: Pick<MachineFacts, 'ephemeralPorts'>): string | undefined {
-  const busiest = machine.sources[0];
-  if (busiest === undefined) return undefined;
   const ports = facts.ephemeralPorts ?? DEFAULT_EPHEMERAL_PORTS;
-  const cliff = Math.floor(ports * (machine.bound ? BOUND_SHARE_OF_PORTS : UNBOUND_SHARE_OF_PORTS));
-  if (busiest.connections <= cliff) return undefined;
-  const from = machine.bound ? `source address ${busiest.source}` : 'the one source address the kernel picks';
+  // Ports picked in user space: the kernel checks one port per connection and searches nothing.
+  if (machine.bound && machine.slotsPerPair <= ports) return undefined;
+  if (!machine.bound) {
+    const busiest = machine.pairs[0];
+    const cliff = Math.floor(ports * UNBOUND_SHARE_OF_PORTS);
+    if (busiest === undefined || busiest.connections <= cliff) return undefined;
+    const needed = Math.ceil(machine.connections / cliff);
+    return (
+      `${busiest.connections} connections from the one source address the kernel picks to broker address ${busiest.broker} (${machine.pairs.length} broker address${machine.pairs.length === 1 ? '' : 'es'} in all): ` +
+      `past about ${cliff} per broker address the kernel's ephemeral port search collapses the connect rate (${ports} ports in ip_local_port_range, the even half searched at connect()); ` +
+      `spread the devices over ${needed} or more broker addresses (ports), or give source addresses (--local-address: the harness then picks the ports), or widen ip_local_port_range`
+    );
+  }
+  const busiest = machine.sources[0];
+  const cliff = Math.floor(ports * BOUND_SHARE_OF_PORTS);
+  if (busiest === undefined || busiest.connections <= cliff) return undefined;
   const brokers = new Set(machine.pairs.filter((p) => p.source === busiest.source).map((p) => p.broker)).size;
-  const needed = Math.ceil(machine.connections / Math.floor(ports * BOUND_SHARE_OF_PORTS));
+  const pairs = Math.ceil(machine.slotsPerPair / ports) * machine.pairs.length;
   return (
-    `${busiest.connections} connections from ${from} (to ${brokers} broker address${brokers === 1 ? '' : 'es'}; ${machine.sources.length} source address${machine.sources.length === 1 ? '' : 'es'} in all): ` +
-    `past about ${cliff} the kernel's ephemeral port search collapses the connect rate (${ports} ports in ip_local_port_range${machine.bound ? '; a bound source address searches a quarter of them' : ''}); ` +
-    `spread the devices over ${needed} or more source addresses (--local-address), or widen ip_local_port_range; more broker addresses do not help`
+    `${busiest.connections} connections from source address ${busiest.source} (to ${brokers} broker address${brokers === 1 ? '' : 'es'}; ${machine.sources.length} source address${machine.sources.length === 1 ? '' : 'es'} in all): ` +
+    `each (source, broker) pair needs ${machine.slotsPerPair} ports, more than the ${ports} of ip_local_port_range, so the kernel picks them at bind(), whose search collapses the connect rate past about ${cliff} per source address; ` +
+    `spread the devices over ${pairs} or more (source address, broker address) pairs (--local-address, broker URLs), or widen ip_local_port_range`
   );
 }
 
