@@ -56,7 +56,7 @@ describe('DeviceLifecycle', () => {
     assert.ok(first !== undefined);
     first.lose('connection-lost');
     assert.equal(ctx.fleet.connected, 0);
-    for (let i = 0; i < 1000 && !first.connected; i++) await clock.sleepMs(0);
+    await clock.until(() => first.connected);
     await lifecycle.close();
     assert.equal(first.passwords.length, 2);
     assert.notEqual(first.passwords[1], 'first-token-0');
@@ -92,7 +92,7 @@ describe('DeviceLifecycle', () => {
     const session = engine.sessions[0];
     assert.ok(session !== undefined);
     session.lose('connection-lost');
-    for (let i = 0; i < 1000 && session.filters.length < 2; i++) await clock.sleepMs(0);
+    await clock.until(() => session.filters.length >= 2);
     assert.deepEqual(session.filters, ['down/a-0', 'down/a-0']);
     session.listener?.('down/a-0', Buffer.from('{}'));
     await lifecycle.close();

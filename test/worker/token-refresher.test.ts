@@ -41,8 +41,8 @@ describe('TokenRefresher', () => {
     const planned = [0, 1, 2].map((i) => refreshDueMs(ctx.fleet.device(i)));
     const firstExp = ctx.fleet.device(0).expSec;
     const running = refresher.run();
-    // Bounded: the loop runs in 250 ms steps of its own clock until every device has refreshed once.
-    for (let i = 0; i < 10_000 && engine.sessions.some((s) => s.refreshes.length === 0); i++) await clock.sleepMs(0);
+    // The loop runs in 250 ms steps of its own clock until every device has refreshed once.
+    await clock.until(() => engine.sessions.every((s) => s.refreshes.length > 0));
     finished = true;
     await running;
     assert.equal(ctx.fleet.connected, 3);
@@ -70,7 +70,7 @@ describe('TokenRefresher', () => {
     await lifecycle.subscribe({ type: 'subscribe', groups: ['s'], topicTemplate: 'down/{deviceId}', qos: 1, measure: 'downlink', timestampField: 'ts' }, 0);
     const running = refresher.run();
     const session = engine.sessions[0];
-    for (let i = 0; i < 10_000 && (session?.filters.length ?? 0) < 2; i++) await clock.sleepMs(0);
+    await clock.until(() => (session?.filters.length ?? 0) >= 2);
     finished = true;
     await running;
     assert.equal(session?.refreshes.length, 1);
@@ -87,7 +87,7 @@ describe('TokenRefresher', () => {
     const lifecycle = new DeviceLifecycle(ctx, refresher, engine);
     await lifecycle.connect(0, clock.nowMs());
     const running = refresher.run();
-    for (let i = 0; i < 10_000 && ctx.fleet.sessions.size > 0; i++) await clock.sleepMs(0);
+    await clock.until(() => ctx.fleet.sessions.size === 0);
     finished = true;
     await running;
     assert.equal(ctx.fleet.sessions.size, 0);
@@ -115,7 +115,7 @@ describe('TokenRefresher', () => {
     assert.ok(planned > clock.nowMs() + 60_000, 'it came back with a fresh token');
     const running = refresher.run();
     const [dropped, back] = engine.of('s-0');
-    for (let i = 0; i < 10_000 && (back?.refreshes.length ?? 0) === 0; i++) await clock.sleepMs(0);
+    await clock.until(() => (back?.refreshes.length ?? 0) > 0);
     finished = true;
     await running;
     assert.equal(dropped?.refreshes.length, 0);

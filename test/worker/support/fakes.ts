@@ -28,6 +28,16 @@ export class FakeClock implements Clock {
     this.now += Math.max(0, ms);
     await new Promise((resolve) => setImmediate(resolve));
   }
+
+  /**
+   * Yields turn after turn (the code under test moves this clock with its own sleeps) until
+   * `done()`, for at most `realMs` of real time: signing is real and asynchronous, so a count of
+   * turns would pass or fail with the machine's load. The caller's assertions say what was missed.
+   */
+  async until(done: () => boolean, realMs = 20_000): Promise<void> {
+    const deadline = Date.now() + realMs;
+    while (!done() && Date.now() < deadline) await this.sleepMs(0);
+  }
 }
 
 /** How the fake broker answers: per CONNECT (or refresh) and per publish. */
