@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../src/report/run-result.js';
-import { procTreeStat } from './proc-stat.js';
+import { procTreeStat, threadCpuSec } from './proc-stat.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -18,6 +18,8 @@ export interface Sample {
   cpuSec: number;
   /** Kernel time alone (stime). */
   sysSec: number;
+  /** CPU of the top process's main thread alone: the coordinator, without its worker threads. */
+  mainThreadCpuSec: number;
 }
 
 export interface HarnessRun {
@@ -52,7 +54,8 @@ export async function runHarness(
     const timeline: (Sample & { atMs: number })[] = [];
     const timer = setInterval(() => {
       try {
-        timeline.push({ atMs: Date.now(), ...procTreeStat(child.pid as number) });
+        const pid = child.pid as number;
+        timeline.push({ atMs: Date.now(), ...procTreeStat(pid), mainThreadCpuSec: threadCpuSec(pid, pid) });
       } catch {
         // Exited between two samples.
       }

@@ -12,6 +12,13 @@ export function procStat(pid: number): { cpuSec: number; sysSec: number; rssByte
   return { cpuSec: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SEC, sysSec: Number(fields[12]) / TICKS_PER_SEC, rssBytes: rssPages * 4096 };
 }
 
+/** CPU seconds of one thread `tid` of process `pid` (the main thread's tid is the pid). */
+export function threadCpuSec(pid: number, tid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SEC;
+}
+
 /** The same, summed over `pid` and every process below it (shard processes of `run --processes`). */
 export function procTreeStat(pid: number): { cpuSec: number; sysSec: number; rssBytes: number } {
   const total = procStat(pid);

@@ -5,10 +5,10 @@
  * by every socket (the floor) or one built per socket (what Node does when given PEMs each time).
  * Run as its own process by bench/tls.ts: argv[2] is a JSON TlsFloorJob, stdout one JSON line.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext, connect, type SecureContext, type TLSSocket } from 'node:tls';
 import { packets, rssBytes } from './floor-client.js';
 
-const CONCURRENT = 64;
 /** A handshake not done by then counts as failed. */
 const CONNECT_TIMEOUT_MS = 30_000;
 
@@ -17,6 +17,8 @@ export interface TlsFloorJob {
   count: number;
   caPem: string;
   contextPerConnection: boolean;
+  /** Planned connects per second, as the harness's `connect` stage with `rate:` plans them; null: all at once, as one without. */
+  ratePerSec: number | null;
   settleMs: number;
 }
 
@@ -25,6 +27,8 @@ export interface TlsFloorResult {
   connectsPerSec: number;
   cpuUsPerConnect: number;
   rssPerConnectionBytes: number;
+  /** Mean bytes of the CONNECTs sent. */
+  connectBytes: number;
 }
 
 function open(job: TlsFloorJob, shared: SecureContext | undefined, packet: Buffer, sockets: TLSSocket[]): Promise<boolean> {
@@ -54,13 +58,15 @@ export async function runTlsFloor(job: TlsFloorJob): Promise<TlsFloorResult> {
   const baseline = rssBytes();
   const cpu = process.cpuUsage();
   const startMs = performance.now();
-  // At most CONCURRENT handshakes in flight, as a broker's accept backlog would otherwise drop SYNs.
-  const outcomes: boolean[] = [];
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < all.length) outcomes.push(await open(job, shared, all[next++] as Buffer, sockets));
-  };
-  await Promise.all(Array.from({ length: CONCURRENT }, lane));
+  // Device k goes out at k / rate, as the harness's arrival schedule (src/scenario/arrival.ts) sends
+  // it; a late one goes at once. Every handshake not yet done stays in flight, as in the harness.
+  const opened: Promise<boolean>[] = [];
+  for (const [k, packet] of all.entries()) {
+    const waitMs = job.ratePerSec === null ? 0 : startMs + (k * 1000) / job.ratePerSec - performance.now();
+    if (waitMs >= 1) await sleep(waitMs);
+    opened.push(open(job, shared, packet, sockets));
+  }
+  const outcomes = await Promise.all(opened);
   const connectMs = performance.now() - startMs;
   const used = process.cpuUsage(cpu);
   await new Promise((resolve) => setTimeout(resolve, job.settleMs));
@@ -72,6 +78,7 @@ export async function runTlsFloor(job: TlsFloorJob): Promise<TlsFloorResult> {
     connectsPerSec: (connected * 1000) / connectMs,
     cpuUsPerConnect: (used.user + used.system) / job.count,
     rssPerConnectionBytes: (held - baseline) / Math.max(1, connected),
+    connectBytes: all.reduce((sum, packet) => sum + packet.length, 0) / Math.max(1, all.length),
   };
 }
 
