@@ -11,7 +11,12 @@
  * its RSS as the first connect went out. Then a reconnect storm of every device with and without
  * TLS session resumption (`mqtt.tlsResumption`), CPU per reconnect. Loopback only; bounded in count.
  *
- *   BENCH_TLS_CONNECTIONS (2000)  BENCH_TLS_RATE (500, connects/s)  BENCH_ENGINES (lean,mqttjs)
+ * Every client runs BENCH_TLS_ROUNDS times, in turn, and the table gives medians: on a shared
+ * machine one run of a client can land on a busy second that the next client's run does not.
+ * The floor also runs on 2 worker threads, the harness's shape (2 V8 isolates, 2 malloc arenas).
+ *
+ *   BENCH_TLS_CONNECTIONS (2000)  BENCH_TLS_RATE (500, connects/s)  BENCH_TLS_ROUNDS (3)
+ *   BENCH_ENGINES (lean,mqttjs)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +31,7 @@ import type { TlsFloorJob, TlsFloorResult } from './tls-floor.js';
 const env = process.env;
 const N = Number(env['BENCH_TLS_CONNECTIONS'] ?? 2000);
 const RATE = Number(env['BENCH_TLS_RATE'] ?? 500);
+const ROUNDS = Number(env['BENCH_TLS_ROUNDS'] ?? 3);
 const ENGINES = (env['BENCH_ENGINES'] ?? 'lean,mqttjs').split(',');
 const SETTLE_MS = 2000;
 const FLOOR = fileURLToPath(new URL('tls-floor.js', import.meta.url));
@@ -104,33 +110,72 @@ const load = (): string =>
     .join(', ')}`;
 const header =
   '| client | connected | connects/s | CPU µs per connect | of which main thread | RSS per connection | CONNECT bytes | CPU ÷ floor (≤ 1.15×) | RSS ÷ floor (≤ 1.15×) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n';
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+/** Median of per-round ratios (each round's figure ÷ the floor's in the same round), with their range. */
+const ratio = (rounds: number[][]): string => {
+  const each = rounds.map(([mine, floor]) => (mine as number) / (floor as number));
+  const range = each.length > 1 ? ` (${Math.min(...each).toFixed(2)}–${Math.max(...each).toFixed(2)})` : '';
+  return `${median(each).toFixed(2)}×${range}`;
+};
 
-function table(rows: [string, Figures][]): string {
-  const floorRow = rows[0]?.[1] as Figures;
-  const lines = rows.map(([name, r]) => {
-    const main = r.mainThreadCpuUsPerConnect === undefined ? '—' : r.mainThreadCpuUsPerConnect.toFixed(0);
-    const ratios = `${(r.cpuUsPerConnect / floorRow.cpuUsPerConnect).toFixed(2)}× | ${(r.rssPerConnectionBytes / floorRow.rssPerConnectionBytes).toFixed(2)}×`;
-    return `| ${name} | ${r.connected} | ${r.connectsPerSec.toFixed(0)} | ${r.cpuUsPerConnect.toFixed(0)} | ${main} | ${kib(r.rssPerConnectionBytes)} | ${r.connectBytes.toFixed(0)} | ${ratios} |\n`;
+/** One row per client: medians over the rounds; ratios to the first client (the floor) round by round. */
+function table(clients: string[], rounds: Figures[][]): string {
+  const lines = clients.map((name, c) => {
+    const runs = rounds.map((round) => round[c] as Figures);
+    const floors = rounds.map((round) => round[0] as Figures);
+    const m = (pick: (f: Figures) => number | undefined): number => median(runs.map((f) => pick(f) ?? Number.NaN));
+    const main = runs[0]?.mainThreadCpuUsPerConnect === undefined ? '—' : m((f) => f.mainThreadCpuUsPerConnect).toFixed(0);
+    const cpu = ratio(runs.map((f, r) => [f.cpuUsPerConnect, (floors[r] as Figures).cpuUsPerConnect]));
+    const rss = ratio(runs.map((f, r) => [f.rssPerConnectionBytes, (floors[r] as Figures).rssPerConnectionBytes]));
+    const connected = Math.min(...runs.map((f) => f.connected));
+    return `| ${name} | ${connected} | ${m((f) => f.connectsPerSec).toFixed(0)} | ${m((f) => f.cpuUsPerConnect).toFixed(0)} | ${main} | ${kib(m((f) => f.rssPerConnectionBytes))} | ${m((f) => f.connectBytes).toFixed(0)} | ${cpu} | ${rss} |\n`;
   });
   return header + lines.join('');
 }
 
+/** `ROUNDS` rounds of every client in turn, so a change in the machine's load touches each client alike. */
+async function rounds(clients: [string, () => Promise<Figures>][]): Promise<string> {
+  const all: Figures[][] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round: Figures[] = [];
+    for (const [, measure] of clients) round.push(await measure());
+    all.push(round);
+  }
+  return table(
+    clients.map(([name]) => name),
+    all,
+  );
+}
+
 try {
   process.stdout.write(`## Connecting over TLS: ${N} connections, harness on 2 workers, TLS floor, mosquitto (TLS 1.3, ECDSA P-256 server key)\n\n`);
-  process.stdout.write(`${new Date().toISOString()}, ${load()}\n\n### At a planned ${RATE}/s, every client\n\n`);
+  process.stdout.write(
+    `${new Date().toISOString()}, ${load()}\n\nMedians of ${ROUNDS} rounds; ratios: the median of each round's ratio to the floor's first row, with their range.\n`,
+  );
   const job = { port: broker.port, count: N, caPem: certs.caPem, settleMs: SETTLE_MS };
-  const planned: [string, Figures][] = [
-    ['floor: tls.connect, one shared SecureContext', await floor({ ...job, contextPerConnection: false, ratePerSec: RATE })],
-    ['floor: tls.connect, a SecureContext per connection', await floor({ ...job, contextPerConnection: true, ratePerSec: RATE })],
-  ];
-  for (const engine of ENGINES) planned.push([`harness (${engine})`, await harnessConnect(broker.port, caFile, engine, RATE)]);
-  process.stdout.write(table(planned));
+  const engines = (rate: number | null): [string, () => Promise<Figures>][] =>
+    ENGINES.map((engine) => [`harness (${engine}, 2 workers)`, () => harnessConnect(broker.port, caFile, engine, rate)]);
+  process.stdout.write(`\n### At a planned ${RATE}/s, every client\n\n`);
+  process.stdout.write(
+    await rounds([
+      ['floor: tls.connect, one shared SecureContext', () => floor({ ...job, contextPerConnection: false, ratePerSec: RATE })],
+      ['floor on 2 threads, a shared SecureContext in each', () => floor({ ...job, contextPerConnection: false, ratePerSec: RATE, threads: 2 })],
+      ['floor: tls.connect, a SecureContext per connection', () => floor({ ...job, contextPerConnection: true, ratePerSec: RATE })],
+      ...engines(RATE),
+    ]),
+  );
   process.stdout.write(`\n${load()}\n\n### All at once, every client (the unthrottled connect rate)\n\n`);
-  const atOnce: [string, Figures][] = [
-    ['floor: tls.connect, one shared SecureContext', await floor({ ...job, contextPerConnection: false, ratePerSec: null })],
-  ];
-  for (const engine of ENGINES) atOnce.push([`harness (${engine})`, await harnessConnect(broker.port, caFile, engine, null)]);
-  process.stdout.write(table(atOnce));
+  process.stdout.write(
+    await rounds([
+      ['floor: tls.connect, one shared SecureContext', () => floor({ ...job, contextPerConnection: false, ratePerSec: null })],
+      ['floor on 2 threads, a shared SecureContext in each', () => floor({ ...job, contextPerConnection: false, ratePerSec: null, threads: 2 })],
+      ...engines(null),
+    ]),
+  );
   process.stdout.write(`\n${load()}\n`);
   process.stdout.write('\n| engine | reconnect storm, 100% | reconnects | CPU µs per reconnect | resumed ÷ full |\n|---|---|---:|---:|---:|\n');
   for (const engine of ENGINES) {
