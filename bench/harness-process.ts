@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../src/report/run-result.js';
-import { procTreeStat } from './proc-stat.js';
+import { procTreeStat, threadCpuSec } from './proc-stat.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -20,6 +20,8 @@ export interface Sample {
   sysSec: number;
   /** VmHWM, the peak RSS so far (summed over the tree's processes). */
   peakRssBytes: number;
+  /** CPU of the top process's main thread alone: the coordinator, without its worker threads. */
+  mainThreadCpuSec: number;
 }
 
 export interface HarnessRun {
@@ -54,7 +56,8 @@ export async function runHarness(
     const timeline: (Sample & { atMs: number })[] = [];
     const timer = setInterval(() => {
       try {
-        timeline.push({ atMs: Date.now(), ...procTreeStat(child.pid as number) });
+        const pid = child.pid as number;
+        timeline.push({ atMs: Date.now(), ...procTreeStat(pid), mainThreadCpuSec: threadCpuSec(pid, pid) });
       } catch {
         // Exited between two samples.
       }

@@ -31,6 +31,13 @@ export function peakRss(pid: number | 'self'): number {
   return kib === undefined ? 0 : Number(kib) * 1024;
 }
 
+/** CPU seconds of one thread `tid` of process `pid` (the main thread's tid is the pid). */
+export function threadCpuSec(pid: number, tid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SEC;
+}
+
 /** The same, summed over `pid` and every process below it (shard processes of `run --processes`). */
 export function procTreeStat(pid: number): ProcSample {
   const total = procStat(pid);

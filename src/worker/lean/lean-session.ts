@@ -5,6 +5,7 @@
  * connection (docs/benchmarks.md). Failures are returned as reasons, never thrown.
  */
 import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import mqttPacket from 'mqtt-packet';
 import type { MqttPlan } from '../../scenario/plan.js';
@@ -38,6 +39,8 @@ export class LeanSession implements Session, Swept {
   #lastReadMs = 0;
   #pingSentMs = 0;
   #settle: ((outcome: ConnectOutcome) => void) | undefined;
+  /** Until the CONNACK; a field, not a local, so the socket's listeners do not keep it alive for the connection's life. */
+  #connectTimer: NodeJS.Timeout | undefined;
   /** Resolves when the current socket has closed; one for every caller (a refresh and a disconnect stage may both wait). */
   #closed: { promise: Promise<void>; resolve: () => void } | undefined;
   readonly #acks = new PendingAcks();
@@ -70,25 +73,28 @@ export class LeanSession implements Session, Swept {
   }
 
   connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
-    return new Promise((resolve) => {
-      let socket: Duplex;
-      try {
-        socket = openTransport(this.#endpoint, target.tls, mqttPlan, this.deviceId);
-      } catch {
-        return resolve({ ok: false, reason: 'client-error' });
-      }
-      this.#socket = socket;
-      this.#up = false;
-      this.#closing = false;
-      this.#rest = undefined;
-      this.#version = mqttPlan.protocolVersion;
-      this.#pingSentMs = 0;
-      this.#sessionPresent = false;
-      this.#keepaliveMs = mqttPlan.keepaliveSec * 1000;
-      const timer = setTimeout(() => this.#settle?.({ ok: false, reason: 'connect-timeout' }), mqttPlan.connectTimeoutMs);
+    let socket: Duplex;
+    try {
+      socket = openTransport(this.#endpoint, target.tls, mqttPlan, this.deviceId);
+    } catch {
+      return Promise.resolve({ ok: false, reason: 'client-error' });
+    }
+    this.#socket = socket;
+    this.#up = false;
+    this.#closing = false;
+    this.#rest = undefined;
+    this.#version = mqttPlan.protocolVersion;
+    this.#pingSentMs = 0;
+    this.#sessionPresent = false;
+    this.#keepaliveMs = mqttPlan.keepaliveSec * 1000;
+    // What waits for the CONNACK (the timer, `resolve`) is dropped once it came; only the
+    // listeners below live as long as the socket.
+    const settled = new Promise<ConnectOutcome>((resolve) => {
+      this.#connectTimer = setTimeout(() => this.#settle?.({ ok: false, reason: 'connect-timeout' }), mqttPlan.connectTimeoutMs);
       this.#settle = (outcome) => {
         this.#settle = undefined;
-        clearTimeout(timer);
+        clearTimeout(this.#connectTimer);
+        this.#connectTimer = undefined;
         if (outcome.ok) {
           this.#up = true;
           this.#sweep.add(this);
@@ -98,17 +104,16 @@ export class LeanSession implements Session, Swept {
         }
         resolve(outcome);
       };
-      socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk));
-      socket.on('error', (error: NodeJS.ErrnoException) => this.#settle?.({ ok: false, reason: error.code ?? 'client-error' }));
-      socket.on('close', () => this.#onClose(socket));
-      const { clean, keepaliveSec, protocolVersion, sessionExpirySec } = mqttPlan;
-      const connect = mqttPacket.generate(
-        connectPacket({ clientId: this.deviceId, password, protocolVersion, keepaliveSec, clean, sessionExpirySec }),
-        GENERATE[protocolVersion],
-      );
-      this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
-      this.#write(connect);
     });
+    this.#listen(socket);
+    const { clean, keepaliveSec, protocolVersion, sessionExpirySec } = mqttPlan;
+    const connect = mqttPacket.generate(
+      connectPacket({ clientId: this.deviceId, password, protocolVersion, keepaliveSec, clean, sessionExpirySec }),
+      GENERATE[protocolVersion],
+    );
+    this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
+    this.#writeWhenOpen(socket, connect);
+    return settled;
   }
 
   async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
@@ -195,6 +200,25 @@ export class LeanSession implements Session, Swept {
       this.#write(PINGREQ);
       this.#pingSentMs = this.#lastWriteMs;
     }
+  }
+
+  /** The socket's listeners, for its whole life: closures over the session and the socket alone. */
+  #listen(socket: Duplex): void {
+    socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => this.#settle?.({ ok: false, reason: error.code ?? 'client-error' }));
+    socket.on('close', () => this.#onClose(socket));
+  }
+
+  /**
+   * The CONNECT goes out once the transport is up (over TLS, after the handshake), as a bare client
+   * sends it. Written earlier, Node queues it in the connecting socket with a `connect` and a `close`
+   * listener of its own, and the socket's `close` listener list keeps the room it grew to for its life.
+   * A WebSocket stream buffers until the WebSocket is open by itself.
+   */
+  #writeWhenOpen(socket: Duplex, packet: Buffer): void {
+    const opened = socket instanceof TLSSocket ? 'secureConnect' : socket instanceof Socket && socket.connecting ? 'connect' : undefined;
+    if (opened === undefined) this.#write(packet);
+    else socket.once(opened, () => this.#write(packet));
   }
 
   #whenClosed(): Promise<void> {

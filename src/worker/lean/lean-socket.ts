@@ -1,6 +1,11 @@
 /**
  * The lean engine's socket: plain TCP or TLS, from the device's source address when it has one.
  * TLS options are the ones client-options.ts gives MQTT.js, so both engines verify alike.
+ *
+ * Nothing here lives as long as the connection beyond what Node keeps itself: no socket timeout
+ * (the session's own connect timer bounds the handshake and the CONNACK, and the keepalive sweep
+ * watches a held connection), so a held TLS socket carries no Timeout of its own that every read
+ * and write would re-arm.
  */
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
@@ -10,33 +15,39 @@ import type { TlsTarget } from '../messages.js';
 
 const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883 };
 
-/** `deviceId` keys the device's TLS session ticket when the worker resumes sessions (src/worker/tls-client.ts). */
-export function openSocket(endpoint: DeviceEndpoint, tls: TlsTarget | undefined, mqttPlan: MqttPlan, deviceId = ''): Socket {
+/**
+ * `deviceId` keys the device's TLS session ticket when the worker resumes sessions (src/worker/tls-client.ts).
+ * `_mqttPlan` is not read: the connect timeout is the session's (lean-session.ts).
+ */
+export function openSocket(endpoint: DeviceEndpoint, tls: TlsTarget | undefined, _mqttPlan: MqttPlan, deviceId = ''): Socket {
   const url = new URL(endpoint.url);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port === '' ? (DEFAULT_PORTS[url.protocol] ?? 1883) : Number(url.port);
-  const where = { host, port, ...bindOptions(endpoint) };
-  if (url.protocol === 'mqtt:') return netConnect({ ...where, noDelay: true });
+  if (url.protocol === 'mqtt:') return netConnect({ host, port, noDelay: true, ...bindOptions(endpoint) });
   if (url.protocol !== 'mqtts:') throw new Error(`the lean engine speaks mqtt:// and mqtts:// only (got ${url.protocol}//)`);
   // SNI carries names only (RFC 6066 §3): an IP host sends none unless the scenario names one.
   const name = tls?.servername ?? (isIP(host) === 0 ? host : undefined);
+  const client = tls?.client;
+  // Node keeps this object on the socket for its life (it reads it again at the handshake's end), so
+  // it holds only what the connection needs: with the worker's shared context the PEMs and
+  // minVersion are in the context, parsed once; without it (tests), each connection parses them.
   const options: ConnectionOptions = {
-    ...where,
-    minVersion: tls?.minVersion ?? 'TLSv1.2',
+    host,
+    port,
+    ...bindOptions(endpoint),
     rejectUnauthorized: tls?.rejectUnauthorized ?? true,
-    timeout: mqttPlan.connectTimeoutMs,
     ...(name === undefined ? {} : { servername: name }),
-    // The worker's shared context holds the PEMs, parsed once; without it (tests), each connection parses them.
-    ...(tls?.client === undefined
+    ...(client === undefined
       ? {
+          minVersion: tls?.minVersion ?? 'TLSv1.2',
           ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
           ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
           ...(tls?.key === undefined ? {} : { key: tls.key }),
         }
-      : tls.client.connectOptions(deviceId)),
+      : client.connectOptions(deviceId)),
   };
   const socket = tlsConnect(options);
-  tls?.client?.remember(deviceId, socket);
+  client?.remember(deviceId, socket);
   socket.setNoDelay(true);
   return socket;
 }
