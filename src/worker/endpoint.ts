@@ -17,8 +17,13 @@ export interface DeviceEndpoint {
   globalIndex?: number;
 }
 
+/** Every broker URL of a target: `urls` when the scenario lists several, else `url`. */
+export function brokerUrls(target: Pick<BrokerTarget, 'url' | 'urls'>): string[] {
+  return target.urls !== undefined && target.urls.length > 0 ? target.urls : [target.url];
+}
+
 export function deviceEndpoint(target: Pick<BrokerTarget, 'url' | 'urls' | 'localAddresses' | 'localPorts'>, globalIndex: number): DeviceEndpoint {
-  const urls = target.urls !== undefined && target.urls.length > 0 ? target.urls : [target.url];
+  const urls = brokerUrls(target);
   const url = itemAt(urls, globalIndex % urls.length);
   const addresses = target.localAddresses ?? [];
   if (addresses.length === 0) return { url };

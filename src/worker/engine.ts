@@ -2,10 +2,12 @@
  * The session engine a scenario chose (`mqtt.engine`): the lean engine on mqtt-packet, the
  * default, for many connections per process, or MQTT.js, the reference. Both pass the same
  * behaviour matrix (test/e2e/behaviour-matrix.test.ts). One per worker.
- * Each is loaded only when chosen, so a lean worker never carries MQTT.js in memory.
+ * Each is loaded only when chosen, so a lean worker never carries MQTT.js in memory, nor the
+ * WebSocket client unless one of `target`'s URLs is ws:// or wss://.
  */
 import type { MqttPlan } from '../scenario/plan.js';
 import type { DeviceEndpoint } from './endpoint.js';
+import type { BrokerTarget } from './messages.js';
 import type { Session } from './session-api.js';
 
 export interface SessionEngine {
@@ -13,12 +15,16 @@ export interface SessionEngine {
   close(): void;
 }
 
-export async function loadEngine(mqttPlan: Pick<MqttPlan, 'engine'>): Promise<SessionEngine> {
+export async function loadEngine(mqttPlan: Pick<MqttPlan, 'engine'>, target: Pick<BrokerTarget, 'url' | 'urls'>): Promise<SessionEngine> {
   if (mqttPlan.engine === 'mqttjs') {
     const { MqttJsSession } = await import('./mqttjs-session.js');
     return { session: (deviceId, onLost, endpoint) => new MqttJsSession(deviceId, onLost, endpoint), close: () => {} };
   }
-  const [{ KeepaliveSweep }, { LeanSession }] = await Promise.all([import('./lean/keepalive-sweep.js'), import('./lean/lean-session.js')]);
+  const [{ KeepaliveSweep }, { LeanSession }, openTransport] = await Promise.all([
+    import('./lean/keepalive-sweep.js'),
+    import('./lean/lean-session.js'),
+    import('./lean/open-transport.js').then(({ loadTransport }) => loadTransport(target)),
+  ]);
   const sweep = new KeepaliveSweep();
-  return { session: (deviceId, onLost, endpoint) => new LeanSession(deviceId, onLost, endpoint, sweep), close: () => sweep.stop() };
+  return { session: (deviceId, onLost, endpoint) => new LeanSession(deviceId, onLost, endpoint, sweep, openTransport), close: () => sweep.stop() };
 }

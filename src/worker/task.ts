@@ -14,5 +14,5 @@ export default async function runWorkerTask(task: WorkerTask): Promise<WorkerRes
   // One TLS context per worker, shared by all its connections, and source ports picked in user
   // space: both built here, in the worker, as neither can cross threads.
   const target = withLocalPorts(withTlsClient(task.target, task.plan.mqtt.tlsResumption), totalDevices(task.plan));
-  return new WorkerRun({ ...task, target }, systemClock, await loadEngine(task.plan.mqtt)).execute();
+  return new WorkerRun({ ...task, target }, systemClock, await loadEngine(task.plan.mqtt, target)).execute();
 }

@@ -41,8 +41,8 @@ describe('a session during its token refresh, on both engines', () => {
 
   for (const engine of ENGINES) {
     async function open(deviceId: string): Promise<{ session: Session; close: () => void }> {
-      const sessions = await loadEngine({ engine });
       const target = { url: `mqtt://127.0.0.1:${broker.port}` };
+      const sessions = await loadEngine({ engine }, target);
       const session = sessions.session(deviceId, () => {}, target);
       assert.deepEqual(await session.connect(target, plan(engine), await ecToken(deviceId)), { ok: true });
       return { session, close: () => sessions.close() };

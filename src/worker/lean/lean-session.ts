@@ -16,7 +16,7 @@ import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeO
 import { connackReason } from '../connack-reason.js';
 import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PINGREQ, splitFrames, subackCodes, type Frame } from './frames.js';
 import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
-import { openTransport } from './open-transport.js';
+import type { OpenTransport } from './open-transport.js';
 import { encodePublish } from './publish-frame.js';
 import { closeAbruptly } from '../close-abruptly.js';
 import { PendingAcks } from './pending-acks.js';
@@ -28,6 +28,7 @@ export class LeanSession implements Session, Swept {
   readonly #onLost: (reason: string) => void;
   readonly #endpoint: DeviceEndpoint;
   readonly #sweep: KeepaliveSweep;
+  readonly #openTransport: OpenTransport;
   #socket: Duplex | undefined;
   #up = false;
   /** We close this socket ourselves: its close is no loss. */
@@ -49,11 +50,13 @@ export class LeanSession implements Session, Swept {
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
   #sessionPresent = false;
 
-  constructor(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint, sweep: KeepaliveSweep) {
+  /** `openTransport`: the worker's opener (open-transport.ts), loaded once for its broker URLs. */
+  constructor(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint, sweep: KeepaliveSweep, openTransport: OpenTransport) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
     this.#endpoint = endpoint;
     this.#sweep = sweep;
+    this.#openTransport = openTransport;
   }
 
   get connected(): boolean {
@@ -75,7 +78,7 @@ export class LeanSession implements Session, Swept {
   connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
     let socket: Duplex;
     try {
-      socket = openTransport(this.#endpoint, target.tls, mqttPlan, this.deviceId);
+      socket = this.#openTransport(this.#endpoint, target.tls, mqttPlan, this.deviceId);
     } catch {
       return Promise.resolve({ ok: false, reason: 'client-error' });
     }
