@@ -8,6 +8,9 @@ import type { MqttPlan } from '../scenario/plan.js';
 import type { DeviceEndpoint } from './endpoint.js';
 import type { Session } from './session-api.js';
 
+/** As much as one read takes from a socket (libuv offers 64 KiB to a read by default). */
+const READ_BUFFER_BYTES = 64 * 1024;
+
 export interface SessionEngine {
   session(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint): Session;
   close(): void;
@@ -20,5 +23,7 @@ export async function loadEngine(mqttPlan: Pick<MqttPlan, 'engine'>): Promise<Se
   }
   const [{ KeepaliveSweep }, { LeanSession }] = await Promise.all([import('./lean/keepalive-sweep.js'), import('./lean/lean-session.js')]);
   const sweep = new KeepaliveSweep();
-  return { session: (deviceId, onLost, endpoint) => new LeanSession(deviceId, onLost, endpoint, sweep), close: () => sweep.stop() };
+  // One read buffer for the worker's plain TCP sockets: a worker is one thread, so one read at a time.
+  const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  return { session: (deviceId, onLost, endpoint) => new LeanSession(deviceId, onLost, endpoint, sweep, readBuffer), close: () => sweep.stop() };
 }
