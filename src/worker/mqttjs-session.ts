@@ -147,7 +147,11 @@ export class MqttJsSession implements Session {
   /** Sends one message; its outcome goes to `outcomes` when it is acknowledged (QoS 1/2) or written (QoS 0). */
   publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
     if (this.#refreshing !== undefined) {
-      void this.#refreshing.then(() => this.publish(topic, payload, qos, retain, ticket, outcomes));
+      // A refresh that throws fails the message, as it failed an awaited publish before.
+      this.#refreshing.then(
+        () => this.publish(topic, payload, qos, retain, ticket, outcomes),
+        (error: unknown) => outcomes.failed(ticket, error),
+      );
       return;
     }
     const client = this.#client;

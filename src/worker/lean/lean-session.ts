@@ -148,7 +148,11 @@ export class LeanSession implements Session, Swept {
 
   publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
     if (this.#refreshing !== undefined) {
-      void this.#refreshing.then(() => this.publish(topic, payload, qos, retain, ticket, outcomes));
+      // A refresh that throws fails the message, as it failed an awaited publish before.
+      this.#refreshing.then(
+        () => this.publish(topic, payload, qos, retain, ticket, outcomes),
+        (error: unknown) => outcomes.failed(ticket, error),
+      );
       return;
     }
     if (!this.#up) return outcomes.failed(ticket, new Error('not-connected'));
