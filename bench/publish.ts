@@ -6,6 +6,7 @@
  *
  *   BENCH_DEVICES (1000)  BENCH_QOS0_RATE total msg/s at QoS 0 (40000)  BENCH_QOS1_RATE (20000)
  *   BENCH_PLANNED_SEC (5) BENCH_FLAT_COUNT messages per device flat out (50)  BENCH_ENGINES (mqttjs,lean)
+ *   BENCH_WORKERS worker threads of the harness, a list: each engine runs once per entry (2; the floor is one thread)
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ const QOS1_RATE = Number(env['BENCH_QOS1_RATE'] ?? 20_000);
 const PLANNED_SEC = Number(env['BENCH_PLANNED_SEC'] ?? 5);
 const FLAT_COUNT = Number(env['BENCH_FLAT_COUNT'] ?? 50);
 const ENGINES = (env['BENCH_ENGINES'] ?? 'mqttjs,lean').split(',');
+const WORKERS = (env['BENCH_WORKERS'] ?? '2').split(',').map(Number);
 const FLOOR = fileURLToPath(new URL('floor-client.js', import.meta.url));
 
 /** Planned QoS 0, flat QoS 0, planned QoS 1, flat QoS 1: the same four phases for everyone. */
@@ -41,7 +43,7 @@ function floorRun(port: number): Promise<FloorResult> {
   });
 }
 
-function scenario(port: number, engine: string, address: string): string {
+function scenario(port: number, engine: string, address: string, workers: number): string {
   // A flat-out stage is a planned one so fast that every send is already due: the same code path, never waiting.
   const stages = PHASES.map(
     (p) => `  - { type: publish, rate: ${p.ratePerSec === null ? 100_000 : p.ratePerSec}/s, count: ${p.countPerDevice}, qos: ${p.qos} }`,
@@ -49,7 +51,7 @@ function scenario(port: number, engine: string, address: string): string {
   return `name: bench-publish
 broker: mqtt://127.0.0.1:${port}
 localAddress: ${address}
-workers: 2
+workers: ${workers}
 mqtt: { engine: ${engine}, reconnect: { enabled: false } }
 groups:
   - { name: d, count: ${DEVICES}, idPattern: 'pub-{index}', keys: { store: keys/bench-publish/d-ES256.json } }
@@ -61,8 +63,8 @@ ${stages.join('\n')}
 `;
 }
 
-async function harness(port: number, engine: string, address: string): Promise<PhaseResult[]> {
-  const run = await runHarness(scenario(port, engine, address));
+async function harness(port: number, engine: string, address: string, workers: number): Promise<PhaseResult[]> {
+  const run = await runHarness(scenario(port, engine, address, workers));
   return PHASES.map((phase, i) => {
     const stage = run.result.stages[i + 2];
     const [from, to] = [run.atStage[i + 2], run.atStage[i + 3]];
@@ -89,13 +91,17 @@ function rows(name: string, results: PhaseResult[]): string[] {
 
 const broker = await startMosquitto();
 try {
-  process.stdout.write(`## Publishing: planned rate against flat out, ${DEVICES} devices, harness on 2 workers, mosquitto\n\n`);
+  process.stdout.write(`## Publishing: planned rate against flat out, ${DEVICES} devices, harness on ${WORKERS.join(' and ')} workers, mosquitto\n\n`);
   process.stdout.write(
     '| client | phase | messages | acked | msg/s | CPU µs per message | missed slots | planned ÷ flat CPU |\n|---|---|---:|---:|---:|---:|---:|---:|\n',
   );
   const floor = await floorRun(broker.port);
   const lines = rows('floor', floor.phases);
-  for (const [i, engine] of ENGINES.entries()) lines.push(...rows(`harness (${engine})`, await harness(broker.port, engine, `127.0.0.${21 + i}`)));
+  const runs = ENGINES.flatMap((engine) => WORKERS.map((workers) => ({ engine, workers })));
+  for (const [i, { engine, workers }] of runs.entries()) {
+    const name = `harness (${engine}, ${workers} worker${workers === 1 ? '' : 's'})`;
+    lines.push(...rows(name, await harness(broker.port, engine, `127.0.0.${21 + i}`, workers)));
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   await broker.stop();

@@ -19,12 +19,20 @@ export class Recorder {
 
   /** Records `n` samples of one value at once. */
   recordCount(name: string, valueUs: number, n: number): void {
+    recordUs(this.histogram(name), valueUs, n);
+  }
+
+  /**
+   * The histogram `name`, made on first use. It stays the same object for the recorder's life
+   * (takeInterval empties it in place), so a hot path may hold it and record with `recordUs`.
+   */
+  histogram(name: string): Histogram {
     let histogram = this.#histograms.get(name);
     if (histogram === undefined) {
       histogram = createHistogram();
       this.#histograms.set(name, histogram);
     }
-    recordUs(histogram, valueUs, n);
+    return histogram;
   }
 
   takeInterval(): MetricsSnapshot {

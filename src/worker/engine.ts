@@ -10,6 +10,9 @@ import type { DeviceEndpoint } from './endpoint.js';
 import type { BrokerTarget } from './messages.js';
 import type { Session } from './session-api.js';
 
+/** As much as one read takes from a socket (libuv offers 64 KiB to a read by default). */
+const READ_BUFFER_BYTES = 64 * 1024;
+
 export interface SessionEngine {
   session(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint): Session;
   close(): void;
@@ -26,5 +29,10 @@ export async function loadEngine(mqttPlan: Pick<MqttPlan, 'engine'>, target: Pic
     import('./lean/open-transport.js').then(({ loadTransport }) => loadTransport(target)),
   ]);
   const sweep = new KeepaliveSweep();
-  return { session: (deviceId, onLost, endpoint) => new LeanSession(deviceId, onLost, endpoint, sweep, openTransport), close: () => sweep.stop() };
+  // One read buffer for the worker's plain TCP sockets: a worker is one thread, so one read at a time.
+  const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  return {
+    session: (deviceId, onLost, endpoint) => new LeanSession(deviceId, onLost, endpoint, sweep, openTransport, readBuffer),
+    close: () => sweep.stop(),
+  };
 }

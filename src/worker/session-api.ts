@@ -10,6 +10,17 @@ export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
 export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
 export type MessageListener = (topic: string, payload: Buffer) => void;
 
+/**
+ * Where a session reports how each publish ended, under the ticket its caller gave it: one object
+ * for a worker's publishes (publisher.ts), so a message costs no promise and no closure.
+ */
+export interface PublishOutcomes {
+  /** Acknowledged (PUBACK at QoS 1, PUBCOMP at QoS 2) or, at QoS 0, handed to the socket. */
+  published(ticket: number): void;
+  /** Not sent ('not-connected'), or its connection closed before the ack ('Connection closed', MQTT.js's words). */
+  failed(ticket: number, error: unknown): void;
+}
+
 /** Bytes of the CONNECT sent and the CONNACK received (0 when none came), as MQTT packets, before TLS or WebSocket framing. */
 export interface ConnectBytes {
   connectBytes: number;
@@ -25,8 +36,12 @@ export interface Session {
   connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
   /** Reconnects with a fresh token once in-flight messages are acknowledged; publishes meanwhile wait. */
   refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
-  /** Resolves when acknowledged (QoS 1/2) or written (QoS 0); rejects 'not-connected' or 'Connection closed'. */
-  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void>;
+  /**
+   * Sends one PUBLISH and reports its outcome to `outcomes` under `ticket`: once, or never if its
+   * ack never comes while the connection stays up. During a refresh it waits and goes out on the
+   * new connection. The report may come before this returns (QoS 0, or a session not connected).
+   */
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void;
   /**
    * One SUBSCRIBE, on the current connection or, during a refresh, on the new one; making it again
    * on a later connection is the worker's (subscriptions.ts).

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Clock } from '../../src/worker/clock.js';
-import { connectTimes, publishTimes, runPlanned } from '../../src/worker/schedule.js';
+import { connectTimes, publishSeries, publishTimes, runPlanned, runSeries } from '../../src/worker/schedule.js';
 
 class FakeClock implements Clock {
   nowMsValue = 0;
@@ -80,5 +80,52 @@ describe('schedules', () => {
       () => fired >= 7,
     );
     assert.equal(count, 7);
+  });
+});
+
+describe('a planned series', () => {
+  it('is the same schedule as publishTimes, by index', () => {
+    const series = publishSeries(100, 2, 3, [0, 2], 4);
+    assert.equal(series.count, 6);
+    assert.deepEqual(
+      Array.from({ length: series.count }, (_, k) => series.atMs(k)),
+      [...publishTimes(100, 2, 3, [0, 2], 4)].map((e) => e.atMs),
+    );
+  });
+
+  it('sleeps once per tick and fires every event due by then, handing over the time it read', async () => {
+    const clock = new FakeClock();
+    // 4 devices at 100/s: events 2.5 ms apart; a tick fires what is due within the next millisecond.
+    const fired: { k: number; atMs: number; nowMs: number; clockMs: number }[] = [];
+    const count = await runSeries(
+      publishSeries(0, 100, 2, [0, 1, 2, 3], 4),
+      clock,
+      (k, atMs, nowMs) => fired.push({ k, atMs, nowMs, clockMs: clock.nowMs() }),
+      () => false,
+    );
+    assert.equal(count, 8);
+    assert.deepEqual(
+      fired.map((f) => f.k),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
+    for (const f of fired) {
+      assert.equal(f.nowMs, f.clockMs);
+      assert.equal(f.atMs, f.nowMs);
+    }
+    assert.equal(clock.sleeps.length, 7);
+  });
+
+  it('fires a late series back to back, yielding now and then, and stops when asked', async () => {
+    const clock = new FakeClock();
+    clock.nowMsValue = 200_000;
+    let fired = 0;
+    const count = await runSeries(
+      publishSeries(0, 10, 1000, [0], 1),
+      clock,
+      () => fired++,
+      () => fired >= 700,
+    );
+    assert.equal(count, 700);
+    assert.deepEqual(clock.sleeps, []);
   });
 });

@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { RunningBroker } from '../../src/broker/server.js';
 import type { MqttPlan } from '../../src/scenario/plan.js';
 import { loadEngine } from '../../src/worker/engine.js';
-import type { Session } from '../../src/worker/session-api.js';
+import { publishErrorKind } from '../../src/worker/publisher.js';
+import type { PublishOutcomes, Session } from '../../src/worker/session-api.js';
 import { ecToken, registerEc, startTestBroker } from '../broker/helpers.js';
 
 const ENGINES = ['lean', 'mqttjs'] as const;
@@ -35,7 +36,7 @@ describe('a session during its token refresh, on both engines', () => {
   before(async () => {
     // Downlinks every 100 ms to every connected device, so a listener can be heard.
     broker = await startTestBroker({ downlink: { intervalMs: 100, qos: 1 } });
-    registerEc(broker, ...ENGINES.flatMap((e) => [`${e}-a`, `${e}-b`]));
+    registerEc(broker, ...ENGINES.flatMap((e) => [`${e}-a`, `${e}-b`, `${e}-p`, `${e}-q`]));
   });
   after(() => broker.close());
 
@@ -77,5 +78,50 @@ describe('a session during its token refresh, on both engines', () => {
       await session.disconnect();
       close();
     });
+
+    it(`each publish reports its outcome once under its ticket: acked, after a refresh, not connected (${engine})`, async () => {
+      const { session, close } = await open(`${engine}-p`);
+      const outcomes = new Outcomes();
+      const topic = `/up/device/id/${engine}-p`;
+      session.publish(topic, 'one', 1, false, 11, outcomes);
+      session.publish(topic, 'zero', 0, false, 12, outcomes);
+      await within(outcomes.until(2), 5000, 'two outcomes');
+      // Issued during a refresh, it goes out on the new connection.
+      const target = { url: `mqtt://127.0.0.1:${broker.port}` };
+      const refresh = session.refresh(target, plan(engine), await ecToken(`${engine}-p`));
+      session.publish(topic, 'during', 1, false, 13, outcomes);
+      assert.deepEqual(await refresh, { ok: true });
+      await within(outcomes.until(3), 5000, 'the outcome of the publish during the refresh');
+      await session.disconnect();
+      session.publish(topic, 'after', 1, false, 14, outcomes);
+      await within(outcomes.until(4), 5000, 'the outcome after the disconnect');
+      assert.deepEqual(outcomes.seen.slice(0, 2).sort(), ['11 published', '12 published']);
+      assert.deepEqual(outcomes.seen.slice(2), ['13 published', '14 not-connected']);
+      close();
+    });
+
+    it(`a QoS 1 publish whose connection drops before its ack is reported lost in flight (${engine})`, async () => {
+      const { session, close } = await open(`${engine}-q`);
+      const outcomes = new Outcomes();
+      session.publish(`/up/device/id/${engine}-q`, 'lost', 1, false, 21, outcomes);
+      await session.drop();
+      await within(outcomes.until(1), 5000, 'the outcome of the dropped publish');
+      assert.deepEqual(outcomes.seen, ['21 lost-in-flight']);
+      close();
+    });
   }
 });
+
+/** Outcomes as the worker's publisher names them, in order of arrival. */
+class Outcomes implements PublishOutcomes {
+  readonly seen: string[] = [];
+  published(ticket: number): void {
+    this.seen.push(`${ticket} published`);
+  }
+  failed(ticket: number, error: unknown): void {
+    this.seen.push(`${ticket} ${publishErrorKind(error)}`);
+  }
+  async until(count: number): Promise<void> {
+    while (this.seen.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

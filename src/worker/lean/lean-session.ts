@@ -12,7 +12,7 @@ import type { MqttPlan } from '../../scenario/plan.js';
 import type { DeviceEndpoint } from '../endpoint.js';
 import type { BrokerTarget } from '../messages.js';
 import { connectPacket, receivedPacketBytes } from '../packet-bytes.js';
-import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from '../session-api.js';
+import type { ConnectBytes, ConnectOutcome, MessageListener, PublishOutcomes, Session, SubscribeOutcome } from '../session-api.js';
 import { connackReason } from '../connack-reason.js';
 import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PINGREQ, splitFrames, subackCodes, type Frame } from './frames.js';
 import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
@@ -22,6 +22,8 @@ import { closeAbruptly } from '../close-abruptly.js';
 import { PendingAcks } from './pending-acks.js';
 
 const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
+/** First bytes of PUBACK and PUBCOMP: packet type in the high nibble, flags 0 (§2.2.2). */
+const ACK_BYTE = { puback: PACKET.puback << 4, pubcomp: PACKET.pubcomp << 4 } as const;
 
 export class LeanSession implements Session, Swept {
   readonly deviceId: string;
@@ -29,6 +31,7 @@ export class LeanSession implements Session, Swept {
   readonly #endpoint: DeviceEndpoint;
   readonly #sweep: KeepaliveSweep;
   readonly #openTransport: OpenTransport;
+  readonly #readBuffer: Buffer | undefined;
   #socket: Duplex | undefined;
   #up = false;
   /** We close this socket ourselves: its close is no loss. */
@@ -50,13 +53,26 @@ export class LeanSession implements Session, Swept {
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
   #sessionPresent = false;
 
-  /** `openTransport`: the worker's opener (open-transport.ts), loaded once for its broker URLs. */
-  constructor(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint, sweep: KeepaliveSweep, openTransport: OpenTransport) {
+  /**
+   * `openTransport`: the worker's opener (open-transport.ts), loaded once for its broker URLs.
+   * `readBuffer`: the worker's one buffer that plain TCP sockets read into (net's `onread`), so a
+   * read allocates nothing and skips the stream's 'data' machinery; bytes in it live only until
+   * the next read.
+   */
+  constructor(
+    deviceId: string,
+    onLost: (reason: string) => void,
+    endpoint: DeviceEndpoint,
+    sweep: KeepaliveSweep,
+    openTransport: OpenTransport,
+    readBuffer?: Buffer,
+  ) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
     this.#endpoint = endpoint;
     this.#sweep = sweep;
     this.#openTransport = openTransport;
+    this.#readBuffer = readBuffer;
   }
 
   get connected(): boolean {
@@ -78,7 +94,18 @@ export class LeanSession implements Session, Swept {
   connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
     let socket: Duplex;
     try {
-      socket = this.#openTransport(this.#endpoint, target.tls, mqttPlan, this.deviceId);
+      const buffer = this.#readBuffer;
+      const onread =
+        buffer === undefined
+          ? undefined
+          : {
+              buffer,
+              callback: (length: number): boolean => {
+                this.#onData(socket, buffer, length, true);
+                return true;
+              },
+            };
+      socket = this.#openTransport(this.#endpoint, target.tls, mqttPlan, this.deviceId, onread);
     } catch {
       return Promise.resolve({ ok: false, reason: 'client-error' });
     }
@@ -133,16 +160,22 @@ export class LeanSession implements Session, Swept {
     }
   }
 
-  async publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void> {
-    if (this.#refreshing !== undefined) await this.#refreshing;
-    if (!this.#up) throw new Error('not-connected');
-    if (qos === 0) {
-      this.#write(encodePublish(topic, payload, 0, retain, 0, this.#version));
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
+    if (this.#refreshing !== undefined) {
+      // A refresh that throws fails the message, as it failed an awaited publish before.
+      this.#refreshing.then(
+        () => this.publish(topic, payload, qos, retain, ticket, outcomes),
+        (error: unknown) => outcomes.failed(ticket, error),
+      );
       return;
     }
-    const { id, acked } = this.#acks.open();
+    if (!this.#up) return outcomes.failed(ticket, new Error('not-connected'));
+    if (qos === 0) {
+      this.#write(encodePublish(topic, payload, 0, retain, 0, this.#version));
+      return outcomes.published(ticket);
+    }
+    const id = this.#acks.open(ticket, outcomes);
     this.#write(encodePublish(topic, payload, qos, retain, id, this.#version));
-    return acked;
   }
 
   /** As a publish, a subscribe issued during a refresh waits and goes out on the new connection. */
@@ -207,7 +240,8 @@ export class LeanSession implements Session, Swept {
 
   /** The socket's listeners, for its whole life: closures over the session and the socket alone. */
   #listen(socket: Duplex): void {
-    socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk));
+    // Plain TCP reads into the worker's read buffer (onread, above); other transports emit 'data'.
+    socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk, chunk.length, false));
     socket.on('error', (error: NodeJS.ErrnoException) => this.#settle?.({ ok: false, reason: error.code ?? 'client-error' }));
     socket.on('close', () => this.#onClose(socket));
   }
@@ -238,12 +272,36 @@ export class LeanSession implements Session, Swept {
     this.#socket?.write(packet);
   }
 
-  #onData(socket: Duplex, chunk: Buffer): void {
+  /**
+   * `length` bytes of `chunk` arrived. `inReadBuffer`: they lie in the worker's read buffer, which
+   * the next read overwrites, so whatever outlives this call is copied out first.
+   */
+  #onData(socket: Duplex, chunk: Buffer, length: number, inReadBuffer: boolean): void {
     if (socket !== this.#socket) return;
     this.#lastReadMs = performance.now();
+    let buffer = chunk;
+    let end = length;
+    if (this.#rest !== undefined) {
+      buffer = Buffer.concat([this.#rest, chunk.subarray(0, length)]);
+      end = buffer.length;
+      inReadBuffer = false;
+    }
+    // A publisher reads little but PUBACKs (PUBCOMPs at QoS 2): 4 bytes each with a remaining
+    // length of 2 (3.1.1 §3.4, §3.7; MQTT 5 §3.4.2.1 omits a success reason code). They are settled
+    // where they lie, with no frame objects; anything else goes through splitFrames below.
+    let at = 0;
+    while (end - at >= 4 && buffer[at + 1] === 2 && (buffer[at] === ACK_BYTE.puback || buffer[at] === ACK_BYTE.pubcomp)) {
+      this.#acks.settle(buffer.readUInt16BE(at + 2));
+      at += 4;
+    }
+    if (at === end) {
+      this.#rest = undefined;
+      return;
+    }
+    const left = inReadBuffer ? Buffer.from(buffer.subarray(at, end)) : buffer.subarray(at, end);
     let frames: Frame[];
     try {
-      const split = splitFrames(this.#rest === undefined ? chunk : Buffer.concat([this.#rest, chunk]));
+      const split = splitFrames(left);
       frames = split.frames;
       // A copy, so a large chunk is not kept alive by its unfinished tail.
       this.#rest = split.rest === undefined ? undefined : Buffer.from(split.rest);

@@ -4,14 +4,18 @@
  * only when one of the worker's broker URLs is ws:// or wss://, as engine.ts loads only the
  * engine a scenario chose: a worker that speaks TCP never carries it (docs/benchmarks.md).
  */
+import type { OnReadOpts } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { MqttPlan } from '../../scenario/plan.js';
 import { brokerUrls, type DeviceEndpoint } from '../endpoint.js';
 import type { BrokerTarget, TlsTarget } from '../messages.js';
 import { openSocket } from './lean-socket.js';
 
-/** `deviceId` keys the device's TLS session ticket when the worker resumes sessions (mqtts:// only). */
-export type OpenTransport = (endpoint: DeviceEndpoint, tls: TlsTarget | undefined, mqttPlan: MqttPlan, deviceId: string) => Duplex;
+/**
+ * `deviceId` keys the device's TLS session ticket when the worker resumes sessions (mqtts:// only).
+ * `onread` is used on plain TCP only (lean-socket.ts); every other transport emits 'data'.
+ */
+export type OpenTransport = (endpoint: DeviceEndpoint, tls: TlsTarget | undefined, mqttPlan: MqttPlan, deviceId: string, onread?: OnReadOpts) => Duplex;
 
 const WEBSOCKET = /^wss?:/;
 
@@ -20,6 +24,6 @@ export async function loadTransport(target: Pick<BrokerTarget, 'url' | 'urls'>):
   // Without WebSocket URLs, openSocket refuses a ws:// endpoint by name; no device gets one.
   if (!brokerUrls(target).some((url) => WEBSOCKET.test(url))) return openSocket;
   const { openWebSocket } = await import('./lean-websocket.js');
-  return (endpoint, tls, mqttPlan, deviceId) =>
-    WEBSOCKET.test(endpoint.url) ? openWebSocket(endpoint, tls, mqttPlan) : openSocket(endpoint, tls, mqttPlan, deviceId);
+  return (endpoint, tls, mqttPlan, deviceId, onread) =>
+    WEBSOCKET.test(endpoint.url) ? openWebSocket(endpoint, tls, mqttPlan) : openSocket(endpoint, tls, mqttPlan, deviceId, onread);
 }

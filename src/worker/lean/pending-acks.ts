@@ -1,14 +1,21 @@
 /**
  * The lean session's messages awaiting an ack, by packet identifier (1-65535, MQTT 3.1.1
- * §2.3.1): created on first use, so a device that never publishes at QoS 1 carries no map.
+ * §2.3.1): created on first use, so a device that never publishes at QoS 1 carries no map. A
+ * publish is held as its caller's ticket alone (a number, no promise): its outcome goes to the
+ * worker's one PublishOutcomes (session-api.ts).
  */
+import type { PublishOutcomes } from '../session-api.js';
+
 interface Waiter<T> {
   resolve: (value: T) => void;
   reject: (error: Error) => void;
 }
 
 export class PendingAcks {
-  #acks: Map<number, Waiter<void>> | undefined;
+  /** Packet identifier → the publisher's ticket. */
+  #acks: Map<number, number> | undefined;
+  /** Where the tickets' outcomes go: the one PublishOutcomes of the worker (publisher.ts). */
+  #outcomes: PublishOutcomes | undefined;
   #subacks: Map<number, Waiter<number[]>> | undefined;
   #nextId = 0;
 
@@ -16,10 +23,13 @@ export class PendingAcks {
     return (this.#acks?.size ?? 0) + (this.#subacks?.size ?? 0);
   }
 
-  open(): { id: number; acked: Promise<void> } {
+  /** A packet identifier for a QoS 1/2 publish whose outcome goes to `outcomes` under `ticket`. */
+  open(ticket: number, outcomes: PublishOutcomes): number {
     const acks = (this.#acks ??= new Map());
     const id = this.#freeId();
-    return { id, acked: new Promise<void>((resolve, reject) => acks.set(id, { resolve, reject })) };
+    acks.set(id, ticket);
+    this.#outcomes = outcomes;
+    return id;
   }
 
   openSubscribe(): { id: number; acked: Promise<number[]> } {
@@ -29,10 +39,10 @@ export class PendingAcks {
   }
 
   settle(id: number): void {
-    const waiter = this.#acks?.get(id);
-    if (waiter === undefined) return;
+    const ticket = this.#acks?.get(id);
+    if (ticket === undefined) return;
     this.#acks?.delete(id);
-    waiter.resolve();
+    this.#outcomes?.published(ticket);
   }
 
   settleSubscribe(id: number, codes: number[]): void {
@@ -47,7 +57,7 @@ export class PendingAcks {
     const subacks = this.#subacks;
     this.#acks = undefined;
     this.#subacks = undefined;
-    for (const waiter of acks?.values() ?? []) waiter.reject(error);
+    for (const ticket of acks?.values() ?? []) this.#outcomes?.failed(ticket, error);
     for (const waiter of subacks?.values() ?? []) waiter.reject(error);
   }
 

@@ -12,7 +12,7 @@ import type { SessionEngine } from '../../../src/worker/engine.js';
 import type { DeviceEndpoint } from '../../../src/worker/endpoint.js';
 import { Fleet } from '../../../src/worker/fleet.js';
 import type { BrokerTarget } from '../../../src/worker/messages.js';
-import type { ConnectBytes, ConnectOutcome, MessageListener, Session, SubscribeOutcome } from '../../../src/worker/session-api.js';
+import type { ConnectBytes, ConnectOutcome, MessageListener, PublishOutcomes, Session, SubscribeOutcome } from '../../../src/worker/session-api.js';
 import type { WorkerContext } from '../../../src/worker/worker-context.js';
 
 /** Each sleep moves time forward by its length at once, then yields to the event loop. */
@@ -85,10 +85,15 @@ export class FakeSession implements Session {
     return this.connect(target, plan, password);
   }
 
-  async publish(topic: string, payload: string, qos: 0 | 1 | 2): Promise<void> {
-    if (!this.connected) throw new Error('not-connected');
+  /** The outcome comes a microtask later, as a real session's never comes before its write. */
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, _retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
+    if (!this.connected) return outcomes.failed(ticket, new Error('not-connected'));
     this.published.push({ topic, payload, qos });
-    await this.broker.publish?.(this, topic, payload);
+    const answer = this.broker.publish?.(this, topic, payload) ?? Promise.resolve();
+    answer.then(
+      () => outcomes.published(ticket),
+      (error: unknown) => outcomes.failed(ticket, error),
+    );
   }
 
   subscribe(filter: string): Promise<SubscribeOutcome> {
