@@ -14,7 +14,15 @@ import { connackReason } from './connack-reason.js';
 import { closeAbruptly } from './close-abruptly.js';
 import type { Socket } from 'node:net';
 
-import type { ConnectBytes, ConnectOutcome, MessageListener, PublishOutcomes, Session, SubscribeOutcome } from './session-api.js';
+import {
+  publishAfterRefresh,
+  type ConnectBytes,
+  type ConnectOutcome,
+  type MessageListener,
+  type PublishOutcomes,
+  type Session,
+  type SubscribeOutcome,
+} from './session-api.js';
 
 export type { ConnectBytes, ConnectOutcome, MessageListener, SubscribeOutcome } from './session-api.js';
 
@@ -146,14 +154,8 @@ export class MqttJsSession implements Session {
 
   /** Sends one message; its outcome goes to `outcomes` when it is acknowledged (QoS 1/2) or written (QoS 0). */
   publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
-    if (this.#refreshing !== undefined) {
-      // A refresh that throws fails the message, as it failed an awaited publish before.
-      this.#refreshing.then(
-        () => this.publish(topic, payload, qos, retain, ticket, outcomes),
-        (error: unknown) => outcomes.failed(ticket, error),
-      );
-      return;
-    }
+    if (this.#refreshing !== undefined)
+      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes), ticket, outcomes);
     const client = this.#client;
     if (client === undefined || !client.connected) return outcomes.failed(ticket, new Error('not-connected'));
     client.publish(topic, payload, { qos, retain }, (error) => (error ? outcomes.failed(ticket, error) : outcomes.published(ticket)));

@@ -21,6 +21,14 @@ export interface PublishOutcomes {
   failed(ticket: number, error: unknown): void;
 }
 
+/**
+ * A publish made during a refresh goes out once the refresh is over (`send`, on the new
+ * connection); a refresh that throws fails it, as it failed an awaited publish before.
+ */
+export function publishAfterRefresh(refreshing: Promise<unknown>, send: () => void, ticket: number, outcomes: PublishOutcomes): void {
+  refreshing.then(send, (error: unknown) => outcomes.failed(ticket, error));
+}
+
 /** Bytes of the CONNECT sent and the CONNACK received (0 when none came), as MQTT packets, before TLS or WebSocket framing. */
 export interface ConnectBytes {
   connectBytes: number;

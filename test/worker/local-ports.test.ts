@@ -6,17 +6,9 @@ import type { MqttPlan } from '../../src/scenario/plan.js';
 import { deviceEndpoint } from '../../src/worker/endpoint.js';
 import { openSocket } from '../../src/worker/lean/lean-socket.js';
 import { LocalPorts, portsToSkip, readPortRange, withLocalPorts } from '../../src/worker/local-ports.js';
+import { LEAN_MQTT_PLAN } from './support/fakes.js';
 
-const mqttPlan: MqttPlan = {
-  protocolVersion: 4,
-  keepaliveSec: 30,
-  connectTimeoutMs: 5000,
-  clean: true,
-  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
-  engine: 'lean',
-  tlsResumption: false,
-  sessionExpirySec: null,
-};
+const mqttPlan: MqttPlan = LEAN_MQTT_PLAN;
 
 describe('source ports picked in user space', () => {
   it('gives every device of one (address, URL) pair its own port, the same in every worker and shard', () => {

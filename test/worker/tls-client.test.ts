@@ -13,17 +13,9 @@ import { openSocket } from '../../src/worker/lean/lean-socket.js';
 import type { BrokerTarget } from '../../src/worker/messages.js';
 import { openClient } from '../../src/worker/open-client.js';
 import { TlsClient, withTlsClient } from '../../src/worker/tls-client.js';
+import { LEAN_MQTT_PLAN } from './support/fakes.js';
 
-const mqttPlan: MqttPlan = {
-  protocolVersion: 4,
-  keepaliveSec: 30,
-  connectTimeoutMs: 5000,
-  clean: true,
-  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
-  engine: 'lean',
-  tlsResumption: true,
-  sessionExpirySec: null,
-};
+const mqttPlan: MqttPlan = { ...LEAN_MQTT_PLAN, tlsResumption: true };
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-tls-client-'));
 let server: Server;

@@ -12,7 +12,15 @@ import type { MqttPlan } from '../../scenario/plan.js';
 import type { DeviceEndpoint } from '../endpoint.js';
 import type { BrokerTarget } from '../messages.js';
 import { connectPacket, receivedPacketBytes } from '../packet-bytes.js';
-import type { ConnectBytes, ConnectOutcome, MessageListener, PublishOutcomes, Session, SubscribeOutcome } from '../session-api.js';
+import {
+  publishAfterRefresh,
+  type ConnectBytes,
+  type ConnectOutcome,
+  type MessageListener,
+  type PublishOutcomes,
+  type Session,
+  type SubscribeOutcome,
+} from '../session-api.js';
 import { connackReason } from '../connack-reason.js';
 import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PINGREQ, splitFrames, subackCodes, type Frame } from './frames.js';
 import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
@@ -161,14 +169,8 @@ export class LeanSession implements Session, Swept {
   }
 
   publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
-    if (this.#refreshing !== undefined) {
-      // A refresh that throws fails the message, as it failed an awaited publish before.
-      this.#refreshing.then(
-        () => this.publish(topic, payload, qos, retain, ticket, outcomes),
-        (error: unknown) => outcomes.failed(ticket, error),
-      );
-      return;
-    }
+    if (this.#refreshing !== undefined)
+      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes), ticket, outcomes);
     if (!this.#up) return outcomes.failed(ticket, new Error('not-connected'));
     if (qos === 0) {
       this.#write(encodePublish(topic, payload, 0, retain, 0, this.#version));

@@ -10,17 +10,9 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { describe, it } from 'node:test';
 import type { MqttPlan } from '../../../src/scenario/plan.js';
 import { loadTransport } from '../../../src/worker/lean/open-transport.js';
+import { LEAN_MQTT_PLAN } from '../support/fakes.js';
 
-const plan: MqttPlan = {
-  protocolVersion: 4,
-  keepaliveSec: 30,
-  connectTimeoutMs: 5000,
-  clean: true,
-  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
-  engine: 'lean',
-  tlsResumption: false,
-  sessionExpirySec: null,
-};
+const plan: MqttPlan = LEAN_MQTT_PLAN;
 
 /** Whether this process has loaded the `ws` package's client (CommonJS, so it sits in require's cache). */
 function wsClientLoaded(): boolean {

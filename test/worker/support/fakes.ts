@@ -145,6 +145,18 @@ export class FakeEngine implements SessionEngine {
   }
 }
 
+/** The MQTT settings of a lean device with the scenario defaults (MQTT 3.1.1, 30 s keepalive, no reconnects). */
+export const LEAN_MQTT_PLAN: MqttPlan = {
+  protocolVersion: 4,
+  keepaliveSec: 30,
+  connectTimeoutMs: 5000,
+  clean: true,
+  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
+  engine: 'lean',
+  tlsResumption: false,
+  sessionExpirySec: null,
+};
+
 export function planOf(yaml: string): RunPlan {
   const { plan } = parseScenario(yaml, 'unit.yaml');
   return plan;
