@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DeviceLifecycle } from '../../src/worker/device-lifecycle.js';
 import { adoptToken, refreshDueMs, renewToken, TokenRefresher } from '../../src/worker/token-refresher.js';
-import { claimsOf, contextOf, FakeClock, FakeEngine, planOf } from './support/fakes.js';
+import { claimsOf, contextOf, FakeClock, FakeEngine, planOf, type FakeBroker } from './support/fakes.js';
 
 const PLAN = planOf(`
 groups:
@@ -29,21 +29,26 @@ describe('renewToken', () => {
   });
 });
 
+/** A refresher over fake sessions; `flags.finished` ends its loop as the task's end would. */
+function setUp(broker: FakeBroker = {}) {
+  const clock = new FakeClock();
+  const flags = { finished: false };
+  const ctx = contextOf(PLAN, clock, { finished: () => flags.finished });
+  const engine = new FakeEngine(broker, clock);
+  const refresher = new TokenRefresher(ctx);
+  return { clock, flags, ctx, engine, refresher, lifecycle: new DeviceLifecycle(ctx, refresher, engine) };
+}
+
 describe('TokenRefresher', () => {
   it('reconnects each connected device once with a fresh token at its planned time, then stops with the task', async () => {
-    const clock = new FakeClock();
-    let finished = false;
-    const ctx = contextOf(PLAN, clock, { finished: () => finished });
-    const engine = new FakeEngine({}, clock);
-    const refresher = new TokenRefresher(ctx);
-    const lifecycle = new DeviceLifecycle(ctx, refresher, engine);
+    const { clock, flags, ctx, engine, refresher, lifecycle } = setUp();
     for (const index of [0, 1, 2]) await lifecycle.connect(index, clock.nowMs());
     const planned = [0, 1, 2].map((i) => refreshDueMs(ctx.fleet.device(i)));
     const firstExp = ctx.fleet.device(0).expSec;
     const running = refresher.run();
     // The loop runs in 250 ms steps of its own clock until every device has refreshed once.
     await clock.until(() => engine.sessions.every((s) => s.refreshes.length > 0));
-    finished = true;
+    flags.finished = true;
     await running;
     assert.equal(ctx.fleet.connected, 3);
     engine.sessions.forEach((session, i) => {
@@ -60,18 +65,13 @@ describe('TokenRefresher', () => {
   });
 
   it('a device that subscribed subscribes again on the connection its refresh made', async () => {
-    const clock = new FakeClock();
-    let finished = false;
-    const ctx = contextOf(PLAN, clock, { finished: () => finished });
-    const engine = new FakeEngine({}, clock);
-    const refresher = new TokenRefresher(ctx);
-    const lifecycle = new DeviceLifecycle(ctx, refresher, engine);
+    const { clock, flags, ctx, engine, refresher, lifecycle } = setUp();
     await lifecycle.connect(0, clock.nowMs());
     await lifecycle.subscribe({ type: 'subscribe', groups: ['s'], topicTemplate: 'down/{deviceId}', qos: 1, measure: 'downlink', timestampField: 'ts' }, 0);
     const running = refresher.run();
     const session = engine.sessions[0];
     await clock.until(() => (session?.filters.length ?? 0) >= 2);
-    finished = true;
+    flags.finished = true;
     await running;
     assert.equal(session?.refreshes.length, 1);
     assert.deepEqual(session?.filters, ['down/s-0', 'down/s-0']);
@@ -79,16 +79,13 @@ describe('TokenRefresher', () => {
   });
 
   it('counts a refused refresh as an error and lets the device go', async () => {
-    const clock = new FakeClock();
-    let finished = false;
-    const ctx = contextOf(PLAN, clock, { finished: () => finished });
-    const engine = new FakeEngine({ connect: (session) => (session.refreshes.length > 0 ? { ok: false, reason: 'not-authorized' } : { ok: true }) }, clock);
-    const refresher = new TokenRefresher(ctx);
-    const lifecycle = new DeviceLifecycle(ctx, refresher, engine);
+    const { clock, flags, ctx, refresher, lifecycle } = setUp({
+      connect: (session) => (session.refreshes.length > 0 ? { ok: false, reason: 'not-authorized' } : { ok: true }),
+    });
     await lifecycle.connect(0, clock.nowMs());
     const running = refresher.run();
     await clock.until(() => ctx.fleet.sessions.size === 0);
-    finished = true;
+    flags.finished = true;
     await running;
     assert.equal(ctx.fleet.sessions.size, 0);
     assert.equal(ctx.fleet.connected, 0);
@@ -99,12 +96,7 @@ describe('TokenRefresher', () => {
   it('a device a storm dropped just before its refresh is refreshed once, from the token it came back with', async () => {
     // The storm test under load (test/e2e/storm-refresh.test.ts) hung here: the plan left in the
     // queue and the one made on return refreshed one session twice at once.
-    const clock = new FakeClock();
-    let finished = false;
-    const ctx = contextOf(PLAN, clock, { finished: () => finished });
-    const engine = new FakeEngine({}, clock);
-    const refresher = new TokenRefresher(ctx);
-    const lifecycle = new DeviceLifecycle(ctx, refresher, engine);
+    const { clock, flags, ctx, engine, refresher, lifecycle } = setUp();
     await lifecycle.connect(0, clock.nowMs());
     const device = ctx.fleet.device(0);
     // Inside the sign lead of its refresh, before the refresh loop has looked at the queue.
@@ -116,7 +108,7 @@ describe('TokenRefresher', () => {
     const running = refresher.run();
     const [dropped, back] = engine.of('s-0');
     await clock.until(() => (back?.refreshes.length ?? 0) > 0);
-    finished = true;
+    flags.finished = true;
     await running;
     assert.equal(dropped?.refreshes.length, 0);
     assert.equal(back?.refreshes.length, 1);
