@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunResult } from '../src/report/run-result.js';
+import type { RunResult } from '../src/report/model/run-result.js';
 import { procTreeStat, threadCpuSec } from './proc-stat.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));

@@ -27,7 +27,7 @@ import { loadKeystore } from '../src/identity/keystore.js';
 import { formatRabbitmqAdvancedConfig } from '../src/identity/rabbitmq-config.js';
 import { signTokenSync } from '../src/identity/token.js';
 import { run, scenarioFromObject } from '../src/index.js';
-import type { RunResult } from '../src/report/run-result.js';
+import type { RunResult } from '../src/report/model/run-result.js';
 import type { ScenarioInput } from '../src/scenario/schema.js';
 import { RabbitmqNode } from '../test/rabbitmq/node.js';
 import { requireRabbitmq } from '../test/rabbitmq/tools.js';

@@ -1,10 +1,10 @@
 /** Library use: `import { loadScenario, run } from 'mqtt-jwt-bench'`. */
 import { runPlan, type RunOptions } from './coordinator/run.js';
-import type { RunResult } from './report/run-result.js';
+import type { RunResult } from './report/model/run-result.js';
 import { loadScenarioFile, validateScenario, type LoadedScenario, type LoadOptions } from './scenario/load.js';
 
 export { ConfigError, HarnessError, KeyError, BrokerError, WorkerError, ReportError } from './errors.js';
-export type { RunResult, MetricsSection, TimelinePoint, RunStatus, StageRecord, ThresholdOutcome, ShardId, ShardsInfo } from './report/run-result.js';
+export type { RunResult, MetricsSection, TimelinePoint, RunStatus, StageRecord, ThresholdOutcome, ShardId, ShardsInfo } from './report/model/run-result.js';
 export type { Threshold } from './scenario/threshold.js';
 export type {
   RunPlan,
@@ -25,24 +25,24 @@ export type { ScenarioInput, Scenario } from './scenario/schema.js';
 export type { LoadedScenario, LoadOptions } from './scenario/load.js';
 export type { RunOptions } from './coordinator/run.js';
 export type { ShardSpec } from './coordinator/shards.js';
-export type { CapacitySection, CapacityStep, BrokerSection, HistogramReport } from './report/run-result.js';
+export type { CapacitySection, CapacityStep, BrokerSection, HistogramReport } from './report/model/run-result.js';
 export { describePlan, type PlanDescription } from './scenario/describe.js';
 export { compilePayload } from './scenario/payload.js';
-export { capacityVerdict } from './report/capacity.js';
+export { capacityVerdict } from './report/judge/capacity.js';
 export type { ProgressEvent, ProgressListener } from './coordinator/progress.js';
 export { decodeHistogram, encodeHistogram } from './metrics/histogram.js';
-export { writeReport } from './report/write.js';
-export { formatSummary } from './report/console.js';
-export { readRunResult, parseRunResult } from './report/read.js';
-export { mergeResults } from './report/merge.js';
-export { compareRuns, compareGroups } from './report/compare.js';
-export { runsVerdict, groupsVerdict } from './report/compare-verdict.js';
+export { writeReport } from './report/model/write.js';
+export { formatSummary } from './report/render/console.js';
+export { readRunResult, parseRunResult } from './report/model/read.js';
+export { mergeResults } from './report/merge/merge.js';
+export { compareRuns, compareGroups } from './report/compare/compare.js';
+export { runsVerdict, groupsVerdict } from './report/compare/compare-verdict.js';
 export { quickScenario, loadQuickScenario } from './scenario/quick.js';
-export { renderRunHtml } from './report/html.js';
-export { renderHgrm, parseHgrm } from './report/hgrm.js';
-export { renderTimelineCsv } from './report/csv.js';
+export { renderRunHtml } from './report/render/html.js';
+export { renderHgrm, parseHgrm } from './report/render/hgrm.js';
+export { renderTimelineCsv } from './report/render/csv.js';
 export { parseThreshold } from './scenario/threshold.js';
-export { evaluateThresholds, viewOfResult } from './report/thresholds.js';
+export { evaluateThresholds, viewOfResult } from './report/judge/thresholds.js';
 export { startBroker, type RunningBroker } from './broker/server.js';
 export { DEFAULT_VERIFY_POLICY, type BrokerOptions } from './broker/broker-options.js';
 export { ensureLocalCertificates, type LocalCertificates } from './broker/certificates.js';

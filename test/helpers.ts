@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export function repoPath(relative: string): string {
-  return fileURLToPath(new URL(relative, new URL('../../', import.meta.url)));
+  return fileURLToPath(new URL(relative, new URL('../..', import.meta.url)));
 }
 
 export interface VectorCase {

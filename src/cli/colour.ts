@@ -3,7 +3,7 @@
  * NO_COLOR set and not empty: never; FORCE_COLOR set: yes, unless 0 or false; otherwise only on
  * a terminal that is not TERM=dumb.
  */
-import { paintFor, type Paint } from '../report/paint.js';
+import { paintFor, type Paint } from '../report/render/paint.js';
 
 export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   if ((env['NO_COLOR'] ?? '') !== '') return false;

@@ -9,7 +9,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ProgressEvent, ProgressListener } from '../coordinator/progress.js';
 
 const PREFIX = 'mqtt_jwt_bench_';
-/** Error reasons exported as 0 from the first scrape (src/report/faults.ts and docs/report-format.md name them). */
+/** Error reasons exported as 0 from the first scrape (src/report/judge/faults.ts and docs/report-format.md name them). */
 const USUAL_ERROR_REASONS: readonly string[] = [
   'connection-lost',
   'not-connected',

@@ -3,7 +3,7 @@
  * report module stays free of terminal concerns): the status, the warnings in capitals that say a
  * run is not what it seems (GENERATOR SATURATED, CONNECTIONS LOST, …), and threshold marks.
  */
-import type { Paint } from '../report/paint.js';
+import type { Paint } from '../report/render/paint.js';
 
 const STATUS: Record<string, keyof Paint> = { COMPLETE: 'green', INTERRUPTED: 'yellow', FAILED: 'red' };
 

@@ -1,7 +1,7 @@
 /** Where a run happened: part of every report, so figures are never read without their machine. */
 import { readFileSync } from 'node:fs';
 import { arch, availableParallelism, cpus, platform, totalmem } from 'node:os';
-import type { EnvironmentInfo } from '../report/run-result.js';
+import type { EnvironmentInfo } from '../report/model/run-result.js';
 
 export function harnessVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

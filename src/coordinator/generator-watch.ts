@@ -3,7 +3,7 @@
  * stages, and the process's CPU time and resident memory, so the report can say what a held
  * connection cost the harness and whether the harness, not the broker, was the bottleneck.
  */
-import type { GeneratorProcess, GeneratorWorker } from '../report/run-result.js';
+import type { GeneratorProcess, GeneratorWorker } from '../report/model/run-result.js';
 import type { WorkerSnapshot } from '../worker/messages.js';
 
 interface WorkerLoop {

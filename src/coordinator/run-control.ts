@@ -3,7 +3,7 @@
  * coordinator waits at (every worker ready, every worker done with a stage). A wait resolves as
  * soon as its condition holds or the run has ended for any reason, so nothing waits on a dead run.
  */
-import type { RunStatus } from '../report/run-result.js';
+import type { RunStatus } from '../report/model/run-result.js';
 import type { CoordinatorToWorker, WorkerToCoordinator } from '../worker/messages.js';
 import type { ProgressEvent } from './progress.js';
 

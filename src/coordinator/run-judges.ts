@@ -2,9 +2,9 @@
  * The judgements a coordinator makes while a run goes on: abortOnFail thresholds against the run
  * so far, and each step of a capacity search on its own figures.
  */
-import { judgeStep } from '../report/capacity.js';
-import type { CapacityStep, StageRecord } from '../report/run-result.js';
-import { evaluateThresholds, type MetricsView } from '../report/thresholds.js';
+import { judgeStep } from '../report/judge/capacity.js';
+import type { CapacityStep, StageRecord } from '../report/model/run-result.js';
+import { evaluateThresholds, type MetricsView } from '../report/judge/thresholds.js';
 import type { RunPlan } from '../scenario/plan.js';
 import type { Threshold } from '../scenario/threshold.js';
 

@@ -3,13 +3,13 @@
  * own figures (event-loop delay), the same again per stage, and the per-second timeline.
  */
 import { MetricsTotals } from '../metrics/snapshot.js';
-import { metricsSection, type MetricsSection, type StageRecord } from '../report/run-result.js';
-import type { MetricsView, SectionView } from '../report/thresholds.js';
+import { metricsSection, type MetricsSection, type StageRecord } from '../report/model/run-result.js';
+import type { MetricsView, SectionView } from '../report/judge/thresholds.js';
 import type { RunPlan } from '../scenario/plan.js';
 import type { WorkerSnapshot } from '../worker/messages.js';
 import { TimelineBuilder } from './timeline.js';
 import { itemAt } from '../util/item-at.js';
-import type { SilentEntry } from '../report/subscription-losses.js';
+import type { SilentEntry } from '../report/judge/subscription-losses.js';
 
 interface Totals {
   groups: MetricsTotals[];

@@ -3,18 +3,18 @@
  * stage, merges their snapshots, and builds the RunResult. It never opens an MQTT connection or
  * signs a token itself. Its parts: run-setup.ts (credentials, keygen estimate, preflight),
  * worker-pool.ts (piscina, ports, watchdog), run-control.ts (ending, barriers), run-judges.ts
- * (abortOnFail, capacity steps), progress-ticks.ts, and report/assemble.ts (the RunResult).
+ * (abortOnFail, capacity steps), progress-ticks.ts, and report/judge/assemble.ts (the RunResult).
  * About 300 lines: what is left is the order of a run's steps and the wiring between those parts.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
-import { assembleRunResult } from '../report/assemble.js';
-import { assertThresholdsJudgeable } from '../report/threshold-check.js';
-import { isSlice } from '../report/slice-thresholds.js';
-import { concludeRun } from '../report/verdict.js';
+import { assembleRunResult } from '../report/judge/assemble.js';
+import { assertThresholdsJudgeable } from '../report/judge/threshold-check.js';
+import { isSlice } from '../report/judge/slice-thresholds.js';
+import { concludeRun } from '../report/judge/verdict.js';
 import { lateStartReason } from './late-start.js';
 import { runIdFor } from './run-id.js';
-import type { RunResult } from '../report/run-result.js';
+import type { RunResult } from '../report/model/run-result.js';
 import { estimateStageDurationsMs } from '../scenario/describe.js';
 import type { BrokerPlan, RunPlan } from '../scenario/plan.js';
 import type { Threshold } from '../scenario/threshold.js';

@@ -3,7 +3,7 @@
  * for a short while so every worker's interval can land in it, then it is reduced to numbers.
  */
 import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
-import { emptyTimelinePoint, type TimelinePoint } from '../report/run-result.js';
+import { emptyTimelinePoint, type TimelinePoint } from '../report/model/run-result.js';
 import { type WorkerSnapshot } from '../worker/messages.js';
 import { METRIC, isErrorCounter, sessionErrorCounter } from '../metrics/metric-names.js';
 

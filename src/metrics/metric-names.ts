@@ -1,7 +1,7 @@
 /**
  * The names of what a worker records, in one place: counters and histograms (METRIC), and the
  * counted failures, `connectFailed.<reason>` and `errors.<kind>`. The report splits counters by
- * these prefixes into its `connectFailures` and `errors` sections (report/run-result.ts).
+ * these prefixes into its `connectFailures` and `errors` sections (report/model/run-result.ts).
  */
 
 /** Histogram and counter names a worker records, per group. */
@@ -83,7 +83,7 @@ export function errorCounter(reason: WorkerErrorReason): ErrorCounter {
 
 /**
  * An error a session reported in its own words (a lost connection, a refused subscription): the
- * engines name these (worker/session-api.ts), and they are counted as they come.
+ * engines name these (worker/engines/session-api.ts), and they are counted as they come.
  */
 export function sessionErrorCounter(reason: string): ErrorCounter {
   return `${ERRORS_PREFIX}${reason}`;

@@ -1,7 +1,7 @@
 /**
  * What a stage plans to do, in numbers: how many actions (connects, disconnects, comebacks,
  * messages), over how long, at what rate. Pure; the report sets the achieved figures beside these
- * (src/report/stage-pace.ts), and `validate`'s words come from the same arrival arithmetic.
+ * (src/report/judge/stage-pace.ts), and `validate`'s words come from the same arrival arithmetic.
  */
 import { arrivalDurationMs, type ArrivalPlan } from './arrival.js';
 import { planStageLayout, type RunPlan, type StagePlan } from './plan.js';

@@ -11,7 +11,7 @@ import { fingerprint, generateKeyObjects } from '../identity/keys.js';
 import { signTokenSync } from '../identity/token.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarizeHistogram } from '../metrics/histogram.js';
 import { BENCH_DEVICE_ID, benchTokenSpec } from './bench-token.js';
-import { connectPacketBytes } from '../worker/packet-bytes.js';
+import { connectPacketBytes } from '../worker/engines/packet-bytes.js';
 import type { Measured, MeasureJob } from './measure-thread.js';
 import { opensslSpeed } from './openssl-speed.js';
 import { SIGN_BENCH_FORMAT, SIGN_BENCH_VERSION, type MeasuredFigure, type SignBenchEntry, type SignBenchResult, type SignRow } from './sign-bench-result.js';

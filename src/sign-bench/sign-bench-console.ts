@@ -1,5 +1,5 @@
 /** The `sign-bench` result as a console table: one row per algorithm and key size. */
-import { formatTable } from '../report/table.js';
+import { formatTable } from '../report/render/table.js';
 import type { SignBenchResult } from './sign-bench-result.js';
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');

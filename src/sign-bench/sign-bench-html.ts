@@ -1,9 +1,9 @@
 /** The `sign-bench` result as one self-contained page, drawn with the run reports' own pieces. */
-import { percentileSeries } from '../report/html-charts.js';
-import { escapeHtml } from '../report/html-escape.js';
-import { htmlPage, htmlTable } from '../report/html-page.js';
-import { renderBarChart, type BarChartSpec } from '../report/svg-bar-chart.js';
-import { renderChart, type ChartSpec } from '../report/svg-chart.js';
+import { percentileSeries } from '../report/render/html-charts.js';
+import { escapeHtml } from '../report/render/html-escape.js';
+import { htmlPage, htmlTable } from '../report/render/html-page.js';
+import { renderBarChart, type BarChartSpec } from '../report/render/svg-bar-chart.js';
+import { renderChart, type ChartSpec } from '../report/render/svg-chart.js';
 import type { SignBenchEntry, SignBenchResult } from './sign-bench-result.js';
 
 const PALETTE = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f', '#5d4037', '#455a64'];

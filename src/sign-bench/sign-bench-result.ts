@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ALGORITHMS } from '../identity/algorithms.js';
-import { histogramSummarySchema } from '../report/run-result-schema.js';
+import { histogramSummarySchema } from '../report/model/run-result-schema.js';
 
 export const SIGN_BENCH_FORMAT = 'mqtt-jwt-bench-sign-bench';
 export const SIGN_BENCH_VERSION = 1;

@@ -6,7 +6,7 @@ import { Recorder } from '../metrics/recorder.js';
 import type { GroupPlan } from '../scenario/plan.js';
 import { itemAt } from '../util/item-at.js';
 import type { PreparedDevice } from './devices.js';
-import type { Session } from './session-api.js';
+import type { Session } from './engines/session-api.js';
 
 /** A prepared device and the recorder of its group. */
 export interface FleetDevice extends PreparedDevice {

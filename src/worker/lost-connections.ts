@@ -7,7 +7,7 @@ import type { Recorder } from '../metrics/recorder.js';
 import type { ReconnectPlan } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
 import { reconnectWithBackoff } from './reconnect.js';
-import type { ConnectOutcome, Session } from './session-api.js';
+import type { ConnectOutcome, Session } from './engines/session-api.js';
 import { METRIC, errorCounter } from '../metrics/metric-names.js';
 
 export interface LostConnectionHost {

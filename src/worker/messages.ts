@@ -83,7 +83,7 @@ export interface WorkerSnapshot {
   silentSubscribers?: SilentSubscriber[];
 }
 
-/** One subscriber that stopped receiving what its filter covers (src/worker/subscriptions.ts). */
+/** One subscriber that stopped receiving what its filter covers (src/worker/stages/subscriptions.ts). */
 export interface SilentSubscriber {
   group: string;
   /** The subscribe stage's filter template. */

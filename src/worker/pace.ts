@@ -2,7 +2,7 @@
  * How a worker kept to its plan in a stage: how many planned actions it fired, and how late the
  * last one went out. A generator that falls behind shows it here first: its last action is late
  * by everything it could not catch up. The coordinator turns these into the stage's planned
- * against achieved figures (src/report/stage-pace.ts).
+ * against achieved figures (src/report/judge/stage-pace.ts).
  */
 import type { Recorder } from '../metrics/recorder.js';
 import { METRIC } from './messages.js';

@@ -6,7 +6,7 @@
  */
 import type { ReconnectPlan } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
-import type { ConnectOutcome } from './session-api.js';
+import type { ConnectOutcome } from './engines/session-api.js';
 
 /** A long backoff is slept in slices this long, so a run that ends does not wait for it. */
 const STOP_CHECK_MS = 250;

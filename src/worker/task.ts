@@ -5,7 +5,7 @@
 import { systemClock } from './clock.js';
 import type { WorkerResult, WorkerTask } from './messages.js';
 import { WorkerRun } from './worker-run.js';
-import { loadEngine } from './engine.js';
+import { loadEngine } from './engines/engine.js';
 import { withTlsClient } from './tls-client.js';
 import { withLocalPorts } from './local-ports.js';
 import { totalDevices } from '../scenario/plan.js';

@@ -9,7 +9,7 @@ import { tokenSpec } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
 import { groupPosition, type FleetDevice } from './fleet.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
-import type { Session } from './session-api.js';
+import type { Session } from './engines/session-api.js';
 import type { WorkerContext } from './worker-context.js';
 import { METRIC, errorCounter } from '../metrics/metric-names.js';
 

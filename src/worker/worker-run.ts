@@ -6,16 +6,16 @@
  */
 import type { StagePlan } from '../scenario/plan.js';
 import type { Clock } from './clock.js';
-import { DeviceLifecycle } from './device-lifecycle.js';
-import type { SessionEngine } from './engine.js';
+import { DeviceLifecycle } from './stages/device-lifecycle.js';
+import type { SessionEngine } from './engines/engine.js';
 import { prepareKeys, presignTokens } from './devices.js';
 import { actionFault, firstStageFaults, startFaults } from './faults.js';
 import { PaceMeter } from './pace.js';
 import { Fleet } from './fleet.js';
 import { type CoordinatorToWorker, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
-import { Publisher } from './publisher.js';
+import { Publisher } from './stages/publisher.js';
 import { SnapshotTaker } from './snapshots.js';
-import { dispatchStage } from './stage-dispatch.js';
+import { dispatchStage } from './stages/stage-dispatch.js';
 import { TokenRefresher } from './token-refresher.js';
 import { workerPort, type WorkerPort } from './typed-port.js';
 import { silentField } from './silent-field.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { colourWanted } from '../../src/cli/colour.js';
 import { block } from '../../src/cli/progress/live.js';
-import { ANSI_PAINT } from '../../src/report/paint.js';
+import { ANSI_PAINT } from '../../src/report/render/paint.js';
 import { repoPath } from '../helpers.js';
 import { finishedRun, runCli } from '../e2e/cli.js';
 

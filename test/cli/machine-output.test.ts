@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
 import { finishedRun, runCli } from '../e2e/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-machine-'));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
 import { loadScenarioFile, parseScenario } from '../../src/scenario/load.js';
 import { loadQuickScenario, QUICK_DEFAULTS } from '../../src/scenario/quick.js';
 import { starterScenario } from '../../src/scenario/starter.js';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CapacitySteps, crossedAbortThreshold } from '../../src/coordinator/run-judges.js';
 import { MetricsTotals } from '../../src/metrics/snapshot.js';
-import { metricsSection, type StageRecord } from '../../src/report/run-result.js';
-import type { MetricsView } from '../../src/report/thresholds.js';
+import { metricsSection, type StageRecord } from '../../src/report/model/run-result.js';
+import type { MetricsView } from '../../src/report/judge/thresholds.js';
 import { parseThreshold } from '../../src/scenario/threshold.js';
 import { planOf } from '../worker/support/fakes.js';
 

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { ConfigMap, PersistentVolumeClaim, type IConfigMap, type IContainer, type IPersistentVolumeClaim } from 'kubernetes-models/v1';
 import { Job, type IJob } from 'kubernetes-models/batch/v1';
 import { parseAllDocuments } from 'yaml';
-import { reportPath } from '../../src/report/write.js';
+import { reportPath } from '../../src/report/model/write.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { repoPath } from '../helpers.js';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
 import { MosquittoBroker } from '../mosquitto/broker.js';
 import { findMosquittoTools, skipWithoutMosquitto } from '../mosquitto/tools.js';
 import { runCli } from './cli.js';

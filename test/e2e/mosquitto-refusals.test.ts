@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
 import { MosquittoBroker, type Transport } from '../mosquitto/broker.js';
 import type { TestPki } from '../mosquitto/pki.js';
 import { brokerOptions, brokerUrl, connectScenario } from '../mosquitto/scenario.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
 import { MosquittoBroker, type Transport } from '../mosquitto/broker.js';
 import { countsQos2Publishes, OutsideSubscriber, settledSysCounter, SYS_PUBLISH_RECEIVED } from '../mosquitto/outside.js';
 import { mosquittoSuite } from '../mosquitto/suite.js';

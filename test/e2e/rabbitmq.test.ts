@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
 import { loadKeystore } from '../../src/identity/keystore.js';
 import { signTokenSync, type TokenSpec } from '../../src/identity/token.js';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
 import type { ScenarioInput } from '../../src/scenario/schema.js';
 import { craft } from '../broker/jws-craft.js';
 import { repoPath } from '../helpers.js';

@@ -8,10 +8,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { compareGroups } from '../../src/report/compare.js';
-import { BROKER_VERIFY, groupColumns } from '../../src/report/group-columns.js';
-import type { RunResult } from '../../src/report/run-result.js';
-import { runResultSchema } from '../../src/report/run-result-schema.js';
+import { compareGroups } from '../../src/report/compare/compare.js';
+import { BROKER_VERIFY, groupColumns } from '../../src/report/render/group-columns.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
+import { runResultSchema } from '../../src/report/model/run-result-schema.js';
 import { runCli, finishedRun } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-rsa-vs-ec-'));

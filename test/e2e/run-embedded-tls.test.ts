@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
 import { runCli, finishedRun } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-e2e-tls-'));

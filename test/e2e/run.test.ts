@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
-import type { RunResult } from '../../src/report/run-result.js';
-import { runResultSchema } from '../../src/report/run-result-schema.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
+import { runResultSchema } from '../../src/report/model/run-result-schema.js';
 import { runCli, finishedRun } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-e2e-'));

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { run, scenarioFromObject, type RunResult } from '../../src/index.js';
-import { formatSummary } from '../../src/report/console.js';
+import { formatSummary } from '../../src/report/render/console.js';
 import { MosquittoBroker } from '../mosquitto/broker.js';
 import { requireMosquittoTools, skipWithoutMosquitto } from '../mosquitto/tools.js';
 

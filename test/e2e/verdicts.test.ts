@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { formatRegistry } from '../../src/identity/registry-file.js';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
 import { EC_PUBLIC_PEM } from '../broker/helpers.js';
 import { repoPath } from '../helpers.js';
 import { finishedRun, runCli } from './cli.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { connectFailedCounter, errorCounter, isErrorCounter, METRIC, sessionErrorCounter } from '../../src/metrics/metric-names.js';
 import { MetricsTotals } from '../../src/metrics/snapshot.js';
-import { metricsSection } from '../../src/report/run-result.js';
+import { metricsSection } from '../../src/report/model/run-result.js';
 
 describe('metric names', () => {
   it('name failures with the prefixes the report splits its sections by', () => {

@@ -4,7 +4,7 @@
  */
 import { createHistogram, encodeHistogram, recordUs } from '../../src/metrics/histogram.js';
 import { MetricsTotals } from '../../src/metrics/snapshot.js';
-import { metricsSection, SCHEMA_VERSION, type RunResult, type ShardId, type TimelinePoint } from '../../src/report/run-result.js';
+import { metricsSection, SCHEMA_VERSION, type RunResult, type ShardId, type TimelinePoint } from '../../src/report/model/run-result.js';
 import type { RunPlan } from '../../src/scenario/plan.js';
 
 /** mulberry32: a small, seeded, repeatable generator. */

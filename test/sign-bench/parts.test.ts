@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import mqttPacket from 'mqtt-packet';
-import { renderBarChart } from '../../src/report/svg-bar-chart.js';
-import { connectPacketBytes, receivedPacketBytes } from '../../src/worker/packet-bytes.js';
+import { renderBarChart } from '../../src/report/render/svg-bar-chart.js';
+import { connectPacketBytes, receivedPacketBytes } from '../../src/worker/engines/packet-bytes.js';
 import { opensslPrimitive, parseOpensslSpeed } from '../../src/sign-bench/openssl-speed.js';
 import { benchTargets } from '../../src/sign-bench/run-sign-bench.js';
 

@@ -4,7 +4,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { MqttPlan } from '../../src/scenario/plan.js';
 import { deviceEndpoint } from '../../src/worker/endpoint.js';
-import { openSocket } from '../../src/worker/lean/lean-socket.js';
+import { openSocket } from '../../src/worker/engines/lean/lean-socket.js';
 import { LocalPorts, portsToSkip, readPortRange, withLocalPorts } from '../../src/worker/local-ports.js';
 import { LEAN_MQTT_PLAN } from './support/fakes.js';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Clock } from '../../src/worker/clock.js';
 import { deviceEndpoint } from '../../src/worker/endpoint.js';
 import { backoffDelayMs, reconnectWithBackoff } from '../../src/worker/reconnect.js';
-import type { ConnectOutcome } from '../../src/worker/session-api.js';
+import type { ConnectOutcome } from '../../src/worker/engines/session-api.js';
 
 class FakeClock implements Clock {
   nowMsValue = 0;

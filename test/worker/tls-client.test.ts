@@ -8,10 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { ensureLocalCertificates } from '../../src/broker/certificates.js';
 import type { MqttPlan } from '../../src/scenario/plan.js';
-import { deviceClientOptions } from '../../src/worker/client-options.js';
-import { openSocket } from '../../src/worker/lean/lean-socket.js';
+import { deviceClientOptions } from '../../src/worker/engines/mqttjs/client-options.js';
+import { openSocket } from '../../src/worker/engines/lean/lean-socket.js';
 import type { BrokerTarget } from '../../src/worker/messages.js';
-import { openClient } from '../../src/worker/open-client.js';
+import { openClient } from '../../src/worker/engines/mqttjs/open-client.js';
 import { TlsClient, withTlsClient } from '../../src/worker/tls-client.js';
 import { LEAN_MQTT_PLAN } from './support/fakes.js';
 

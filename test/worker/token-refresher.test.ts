@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeviceLifecycle } from '../../src/worker/device-lifecycle.js';
+import { DeviceLifecycle } from '../../src/worker/stages/device-lifecycle.js';
 import { adoptToken, refreshDueMs, renewToken, TokenRefresher } from '../../src/worker/token-refresher.js';
 import { claimsOf, contextOf, FakeClock, FakeEngine, planOf, type FakeBroker } from './support/fakes.js';
 

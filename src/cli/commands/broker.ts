@@ -12,7 +12,7 @@ import { BrokerError, ConfigError, EXIT_INTERRUPTED, EXIT_OK, HarnessError } fro
 import { ALGORITHMS, type Algorithm } from '../../identity/algorithms.js';
 import type { DeviceRecord } from '../../identity/registry-file.js';
 import { MetricsTotals } from '../../metrics/snapshot.js';
-import { formatBrokerStats } from '../../report/broker-stats.js';
+import { formatBrokerStats } from '../../report/render/broker-stats.js';
 import { DURATION_EXAMPLE, parseDurationMs } from '../../scenario/units.js';
 import type { Denial } from '../../broker/denials.js';
 import { DEFAULT_LOG_LINES_PER_SEC, OperatorLog } from '../../broker/operator-log.js';

@@ -2,11 +2,12 @@
 import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError, EXIT_OK } from '../../errors.js';
-import { compareColumns, DEFAULT_NOISE, groupComparisonColumns, runColumn, type CompareColumn } from '../../report/compare.js';
-import { formatComparison } from '../../report/compare-console.js';
-import { renderCompareHtml } from '../../report/compare-html.js';
-import { readRunResult } from '../../report/read.js';
-import { writeTextFile } from '../../report/write.js';
+import { compareColumns, DEFAULT_NOISE, groupComparisonColumns, runColumn } from '../../report/compare/compare.js';
+import type { CompareColumn } from '../../report/render/group-columns.js';
+import { formatComparison } from '../../report/compare/compare-console.js';
+import { renderCompareHtml } from '../../report/compare/compare-html.js';
+import { readRunResult } from '../../report/model/read.js';
+import { writeTextFile } from '../../report/model/write.js';
 import { paintOf } from '../colour.js';
 import { handle } from '../errors.js';
 import { itemAt } from '../../util/item-at.js';

@@ -11,7 +11,7 @@ import { loadKeystore } from '../../identity/keystore.js';
 import { formatJwks } from '../../identity/jwks.js';
 import { DEFAULT_RESOURCE_SERVER_ID, formatRabbitmqAdvancedConfig } from '../../identity/rabbitmq-config.js';
 import { formatRegistry, type DeviceRecord } from '../../identity/registry-file.js';
-import { writeTextFile } from '../../report/write.js';
+import { writeTextFile } from '../../report/model/write.js';
 import { renderTemplate } from '../../util/template.js';
 import { handle } from '../errors.js';
 

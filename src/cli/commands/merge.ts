@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
-import { formatSummary } from '../../report/console.js';
-import { mergeResults } from '../../report/merge.js';
-import { readRunResult } from '../../report/read.js';
-import type { RunResult } from '../../report/run-result.js';
-import { writeHtmlBeside, writeTextFile } from '../../report/write.js';
+import { formatSummary } from '../../report/render/console.js';
+import { mergeResults } from '../../report/merge/merge.js';
+import { readRunResult } from '../../report/model/read.js';
+import type { RunResult } from '../../report/model/run-result.js';
+import { writeHtmlBeside, writeTextFile } from '../../report/model/write.js';
 import { handle } from '../errors.js';
-import { runExitCode } from '../exit-code.js';
+import { runExitCode } from '../../report/judge/exit-code.js';
 
 export interface MergeCommandArgs {
   files: string[];

@@ -1,6 +1,6 @@
 /** `mqtt-jwt-bench schema [--of report]`: a JSON Schema on stdout (scenario format, or RunResult). */
 import type { Argv, CommandModule } from 'yargs';
-import { runResultJsonSchemaText } from '../../report/run-result-schema.js';
+import { runResultJsonSchemaText } from '../../report/model/run-result-schema.js';
 import { scenarioJsonSchemaText } from '../../scenario/json-schema.js';
 import type { FlagsOf } from '../command-args.js';
 

@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError, EXIT_OK } from '../../errors.js';
 import type { Algorithm } from '../../identity/algorithms.js';
-import { writeTextFile } from '../../report/write.js';
+import { writeTextFile } from '../../report/model/write.js';
 import { DURATION_EXAMPLE, parseDurationMs } from '../../scenario/units.js';
 import { runSignBench, type SignBenchOptions } from '../../sign-bench/run-sign-bench.js';
 import { formatSignBench } from '../../sign-bench/sign-bench-console.js';

@@ -7,7 +7,7 @@ import { ConfigError, EXIT_OK } from '../../errors.js';
 import { describePlan } from '../../scenario/describe.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
-import { assertThresholdsJudgeable } from '../../report/threshold-check.js';
+import { assertThresholdsJudgeable } from '../../report/judge/threshold-check.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
 
 interface ValidateArgs extends ScenarioFlags {

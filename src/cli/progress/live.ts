@@ -5,7 +5,7 @@
  * so that the summary is not printed under a stale frame.
  */
 import type { ProgressEvent, ProgressTick } from '../../coordinator/progress.js';
-import { NO_PAINT, type Paint } from '../../report/paint.js';
+import { NO_PAINT, type Paint } from '../../report/render/paint.js';
 import { duration, errorsText, etaText, ms } from './format.js';
 
 const MIN_REDRAW_MS = 250;

@@ -8,11 +8,11 @@ import type { MqttPlan, RunPlan } from '../../../src/scenario/plan.js';
 import { parseScenario } from '../../../src/scenario/load.js';
 import type { Clock } from '../../../src/worker/clock.js';
 import type { PreparedDevice } from '../../../src/worker/devices.js';
-import type { SessionEngine } from '../../../src/worker/engine.js';
+import type { SessionEngine } from '../../../src/worker/engines/engine.js';
 import type { DeviceEndpoint } from '../../../src/worker/endpoint.js';
 import { Fleet } from '../../../src/worker/fleet.js';
 import type { BrokerTarget } from '../../../src/worker/messages.js';
-import type { ConnectBytes, ConnectOutcome, MessageListener, PublishOutcomes, Session, SubscribeOutcome } from '../../../src/worker/session-api.js';
+import type { ConnectBytes, ConnectOutcome, MessageListener, PublishOutcomes, Session, SubscribeOutcome } from '../../../src/worker/engines/session-api.js';
 import type { WorkerContext } from '../../../src/worker/worker-context.js';
 
 /** Each sleep moves time forward by its length at once, then yields to the event loop. */

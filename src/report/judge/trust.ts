@@ -1,0 +1,40 @@
+/**
+ * Can a run's latencies be taken as the broker's? Not when the generator was saturated (in any
+ * shard) or a stage ran behind its plan: then they partly measure the generator. One verdict,
+ * read by the console, the HTML and the exit code (6), for runs and merged runs alike.
+ */
+import type { GeneratorSection, RunResult, StageRecord } from '../model/run-result.js';
+import { behindPlanInWords } from './stage-pace.js';
+
+export const GENERATOR_CAVEAT = 'these latencies partly measure the generator, not the broker';
+
+export interface TrustVerdict {
+  saturated: boolean;
+  /** Why it was saturated (a merged report's name their shard). */
+  saturationReasons: string[];
+  /** Each stage behind plan, in words with its numbers. */
+  behindPlan: string[];
+  untrustworthy: boolean;
+}
+
+export function trustOf(result: Pick<RunResult, 'generator' | 'stages'>): TrustVerdict {
+  const saturated = result.generator?.saturated === true;
+  const behindPlan = result.stages.flatMap((s) => behindPlanInWords(s) ?? []);
+  return { saturated, saturationReasons: saturated ? (result.generator?.reasons ?? []) : [], behindPlan, untrustworthy: saturated || behindPlan.length > 0 };
+}
+
+/** The verdict in sentences, for the console and the HTML; empty when the run can be trusted. */
+export function trustInWords(verdict: TrustVerdict): string[] {
+  if (!verdict.untrustworthy) return [];
+  const lines: string[] = [];
+  if (verdict.saturated) lines.push(`GENERATOR SATURATED: the harness, not only the broker, limited this run (${verdict.saturationReasons.join('; ')}).`);
+  for (const stage of verdict.behindPlan) lines.push(`BEHIND PLAN: ${stage}.`);
+  lines.push(`So ${GENERATOR_CAVEAT}. Use more workers, processes or machines, or a lower rate.`);
+  return lines;
+}
+
+/** Marks the generator section with whether any stage ran behind plan. */
+export function withBehindPlan(generator: GeneratorSection | undefined, stages: readonly StageRecord[]): GeneratorSection | undefined {
+  if (generator === undefined) return undefined;
+  return { ...generator, behindPlan: stages.some((s) => s.pace?.behindPlan === true) };
+}

@@ -1,0 +1,18 @@
+/** Planned against achieved, one line per stage that had a plan to keep, for the console summary. */
+import type { StageRecord } from '../model/run-result.js';
+
+export function paceLines(stages: readonly StageRecord[]): string[] {
+  const lines = stages.flatMap((s) => (s.pace === undefined || s.pace.achievedRatio === null ? [] : [paceLine(s)]));
+  return lines.length === 0 ? [] : ['planned → achieved', ...lines];
+}
+
+function paceLine(s: StageRecord): string {
+  const p = s.pace as NonNullable<StageRecord['pace']>;
+  const rate = (r: number | null): string => (r === null ? 'at once' : `${Math.round(r)}/s`);
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  return (
+    `  ${s.index + 1}. ${s.type}: ${p.planned.actions} at ${rate(p.planned.ratePerSec)} over ${seconds(p.planned.durationMs)} → ` +
+    `${p.achieved.actions} at ${rate(p.achieved.ratePerSec)}, took ${seconds(p.achieved.durationMs)}; last action ${seconds(p.lastActionLateMs ?? 0)} late; ` +
+    `${Math.round((p.achievedRatio ?? 0) * 100)}% of plan${p.behindPlan ? ' · BEHIND PLAN' : ''}`
+  );
+}

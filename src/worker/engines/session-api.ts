@@ -1,0 +1,68 @@
+/**
+ * What the worker needs of one device's session, whichever engine holds it: the lean
+ * engine (lean/lean-session.ts, the default) or MQTT.js (mqttjs-session.ts, the reference). What a device does
+ * beyond one connection (reconnecting, subscribing again) is the worker's, the same for both.
+ */
+import type { MqttPlan } from '../../scenario/plan.js';
+import type { BrokerTarget } from '../messages.js';
+
+export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
+export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
+export type MessageListener = (topic: string, payload: Buffer) => void;
+
+/**
+ * Where a session reports how each publish ended, under the ticket its caller gave it: one object
+ * for a worker's publishes (publisher.ts), so a message costs no promise and no closure.
+ */
+export interface PublishOutcomes {
+  /** Acknowledged (PUBACK at QoS 1, PUBCOMP at QoS 2) or, at QoS 0, handed to the socket. */
+  published(ticket: number): void;
+  /** Not sent ('not-connected'), or its connection closed before the ack ('Connection closed', MQTT.js's words). */
+  failed(ticket: number, error: unknown): void;
+}
+
+/**
+ * A publish made during a refresh goes out once the refresh is over (`send`, on the new
+ * connection); a refresh that throws fails it, as it failed an awaited publish before.
+ */
+export function publishAfterRefresh(refreshing: Promise<unknown>, send: () => void, ticket: number, outcomes: PublishOutcomes): void {
+  refreshing.then(send, (error: unknown) => outcomes.failed(ticket, error));
+}
+
+/** Bytes of the CONNECT sent and the CONNACK received (0 when none came), as MQTT packets, before TLS or WebSocket framing. */
+export interface ConnectBytes {
+  connectBytes: number;
+  connackBytes: number;
+}
+
+export interface Session {
+  readonly deviceId: string;
+  readonly connected: boolean;
+  /** Connected, or reconnecting with a fresh token: a publish will go out. */
+  readonly usable: boolean;
+  /** Opens the connection and resolves once CONNACK (or a failure) arrives. */
+  connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
+  /** Reconnects with a fresh token once in-flight messages are acknowledged; publishes meanwhile wait. */
+  refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
+  /**
+   * Sends one PUBLISH and reports its outcome to `outcomes` under `ticket`: once, or never if its
+   * ack never comes while the connection stays up. During a refresh it waits and goes out on the
+   * new connection. The report may come before this returns (QoS 0, or a session not connected).
+   */
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void;
+  /**
+   * One SUBSCRIBE, on the current connection or, during a refresh, on the new one; making it again
+   * on a later connection is the worker's (subscriptions.ts).
+   */
+  subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome>;
+  /** Every PUBLISH delivered to this session goes to `listener`, on this and every later connection. */
+  onMessage(listener: MessageListener): void;
+  /** Sends DISCONNECT and closes; resolves when the socket is gone. */
+  disconnect(): Promise<void>;
+  /** Drops the connection abruptly (no DISCONNECT), as a failing network would; not counted as lost. */
+  drop(): Promise<void>;
+  /** The wire size of the last CONNECT sent and of the CONNACK received. */
+  readonly lastConnectBytes: ConnectBytes;
+  /** The last CONNACK's Session Present flag: the broker kept the session, subscriptions included (MQTT 3.1.1 §3.2.2.2, MQTT 5 §3.2.2.1.1). */
+  readonly sessionPresent: boolean;
+}

@@ -1,0 +1,180 @@
+/**
+ * A worker's devices coming and going: connect, subscribe, disconnect, a lost connection handed
+ * to the reconnect policy (lost-connections.ts), and the drops and returns of a reconnect storm.
+ * A device that is back (after a storm, a lost connection or a token refresh) subscribes again
+ * (subscriptions.ts).
+ * Every change of a held connection is counted here, in the fleet's `connected`.
+ */
+import type { SessionEngine } from '../engines/engine.js';
+import { deviceEndpoint } from '../endpoint.js';
+import type { FleetDevice } from '../fleet.js';
+import { LostConnections } from '../lost-connections.js';
+import type { ConnectOutcome, Session } from '../engines/session-api.js';
+import type { StormHost } from './reconnect-storm.js';
+import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
+import { adoptToken, renewToken, type TokenRefresher } from '../token-refresher.js';
+import type { WorkerContext } from '../worker-context.js';
+import { METRIC, errorCounter, sessionErrorCounter, connectFailedCounter } from '../../metrics/metric-names.js';
+
+export class DeviceLifecycle {
+  readonly #ctx: WorkerContext;
+  readonly #refresher: TokenRefresher;
+  readonly #engine: SessionEngine;
+  readonly #subscriptions: DeviceSubscriptions;
+  readonly #lost: LostConnections;
+
+  /** The devices' subscriptions, and the watch for subscribers gone silent. */
+  get subscriptions(): DeviceSubscriptions {
+    return this.#subscriptions;
+  }
+
+  constructor(ctx: WorkerContext, refresher: TokenRefresher, engine: SessionEngine) {
+    this.#ctx = ctx;
+    this.#refresher = refresher;
+    this.#engine = engine;
+    this.#subscriptions = new DeviceSubscriptions(ctx.clock, ctx.plan);
+    const { fleet } = ctx;
+    this.#lost = new LostConnections(ctx.plan.mqtt.reconnect, {
+      clock: ctx.clock,
+      isCurrent: (index, session) => !ctx.finished() && !ctx.stopping() && fleet.sessions.get(index) === session,
+      connectAgain: (index, session) => this.#connectAgain(fleet.device(index), session),
+      onBack: (index) => {
+        fleet.connected++;
+        refresher.schedule(index);
+      },
+      onGaveUp: (index) => fleet.sessions.delete(index),
+      resubscribe: (index, session) => this.#subscriptions.restore(index, session),
+    });
+    refresher.afterRefresh((index, session) => this.#subscriptions.restore(index, session));
+  }
+
+  /** One device's connect; `stageStartMs` dates its CONNACK within the stage, for the rate each group sustains. */
+  async connect(index: number, stageStartMs: number): Promise<void> {
+    const { clock, fleet, target, plan } = this.#ctx;
+    const device = fleet.device(index);
+    const { recorder } = device;
+    const session = this.#newSession(index, device);
+    fleet.sessions.set(index, session);
+    recorder.count(METRIC.connectAttempts);
+    const startMs = clock.nowMs();
+    const outcome = await session.connect(target, plan.mqtt, device.token);
+    const bytes = session.lastConnectBytes;
+    recorder.count(METRIC.connectBytes, bytes.connectBytes);
+    recorder.count(METRIC.connackBytes, bytes.connackBytes);
+    if (outcome.ok) {
+      const doneMs = clock.nowMs();
+      recorder.record(METRIC.connectUs, (doneMs - startMs) * 1000);
+      recorder.record(METRIC.connectDoneUs, (doneMs - stageStartMs) * 1000);
+      recorder.count(METRIC.connected);
+      fleet.connected++;
+      this.#refresher.schedule(index);
+    } else {
+      fleet.sessions.delete(index);
+      recorder.count(METRIC.connectFailed);
+      recorder.count(connectFailedCounter(outcome.reason));
+    }
+  }
+
+  async subscribe(stage: SubscribeStage, index: number): Promise<void> {
+    const device = this.#ctx.fleet.device(index);
+    const session = this.#ctx.fleet.sessions.get(index);
+    // A device in the middle of a token refresh subscribes on its new connection (mqttjs-session.ts, lean-session.ts).
+    if (session === undefined || !session.usable) {
+      device.recorder.count(errorCounter('not-connected'));
+      return;
+    }
+    await this.#subscriptions.subscribe(index, session, device.recorder, stage, { deviceId: device.assignment.deviceId, group: device.group.name });
+  }
+
+  /** Sends DISCONNECT for each device that has a session; counts those that were connected. */
+  async disconnect(indices: readonly number[]): Promise<void> {
+    const { fleet } = this.#ctx;
+    await Promise.all(
+      indices.map(async (index) => {
+        const session = fleet.sessions.get(index);
+        if (session === undefined) return;
+        fleet.sessions.delete(index);
+        this.#subscriptions.forget(index);
+        const wasConnected = session.connected;
+        // A device in the middle of a token refresh was taken off `connected` when it began.
+        const counted = wasConnected && !fleet.inRefresh.has(index);
+        await session.disconnect();
+        if (counted) fleet.connected--;
+        if (wasConnected) fleet.device(index).recorder.count(METRIC.disconnected);
+      }),
+    );
+  }
+
+  /** What a reconnect storm does to this worker's sessions. */
+  readonly storm: StormHost = {
+    drop: async (index) => {
+      const { fleet } = this.#ctx;
+      const session = fleet.sessions.get(index);
+      if (session === undefined || !session.connected) return false;
+      fleet.sessions.delete(index);
+      // Its refresh is planned again when it is back: a plan left here would refresh it twice.
+      this.#refresher.forget(index);
+      const counted = !fleet.inRefresh.has(index);
+      await session.drop();
+      if (counted) fleet.connected--;
+      fleet.device(index).recorder.count(METRIC.dropped);
+      return true;
+    },
+    reconnect: (index, droppedAtMs) => this.#reconnectAfterDrop(index, droppedAtMs),
+  };
+
+  /** At the task's end: waits for reconnects under way, disconnects every device, closes the engine. */
+  async close(): Promise<void> {
+    await this.#lost.settled();
+    await this.disconnect([...this.#ctx.fleet.sessions.keys()]);
+    this.#engine.close();
+  }
+
+  /**
+   * A session for device `index`, on its endpoint (broker URL, source address); a connection that
+   * goes away is counted and handed to the reconnect policy.
+   */
+  #newSession(index: number, device: FleetDevice): Session {
+    const { fleet, target } = this.#ctx;
+    const session: Session = this.#engine.session(
+      device.assignment.deviceId,
+      (reason) => {
+        fleet.connected--;
+        device.recorder.count(sessionErrorCounter(reason));
+        this.#refresher.forget(index);
+        this.#lost.lost(index, session, device.recorder);
+      },
+      deviceEndpoint(target, device.assignment.globalIndex),
+    );
+    return session;
+  }
+
+  /** A CONNECT after a lost connection, with a token signed now. */
+  async #connectAgain(device: FleetDevice, session: Session): Promise<ConnectOutcome> {
+    const fresh = await renewToken(device, this.#ctx.clock);
+    const outcome = await session.connect(this.#ctx.target, this.#ctx.plan.mqtt, fresh.token);
+    if (outcome.ok) adoptToken(device, fresh);
+    return outcome;
+  }
+
+  /** Connects a device again after a reconnect storm dropped it; its downtime runs from the drop. */
+  async #reconnectAfterDrop(index: number, droppedAtMs: number): Promise<void> {
+    const { clock, fleet, target, plan } = this.#ctx;
+    const device = fleet.device(index);
+    const { recorder } = device;
+    const { token } = await this.#refresher.tokenForReconnect(device);
+    const session = this.#newSession(index, device);
+    fleet.sessions.set(index, session);
+    const outcome = await session.connect(target, plan.mqtt, token);
+    if (!outcome.ok) {
+      fleet.sessions.delete(index);
+      recorder.count(errorCounter(`reconnect-failed.${outcome.reason}`));
+      return;
+    }
+    recorder.record(METRIC.reconnectUs, (clock.nowMs() - droppedAtMs) * 1000);
+    recorder.count(METRIC.reconnects);
+    fleet.connected++;
+    this.#refresher.schedule(index);
+    await this.#subscriptions.restore(index, session);
+  }
+}

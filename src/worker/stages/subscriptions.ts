@@ -1,0 +1,171 @@
+/**
+ * The subscriptions of a worker's devices. A device gets one message listener, on its first
+ * subscribe stage; every later filter joins its list, so a message is timed once, by the first
+ * filter it matches, however many stages subscribed.
+ *
+ * A device keeps the filters the broker granted across its connections: after a token refresh, a
+ * lost connection that came back or a reconnect storm, `restore` subscribes the new connection
+ * again, as a real device does, since a clean session ended with the old one [MQTT-3.1.2-6]. It
+ * lives here, not in the engines, so both engines do exactly the same.
+ *
+ * It also watches for silence: when a device's session ends (or the run does), a subscriber that
+ * received nothing since some moment while its filters' traffic went on (CoveredTraffic) lost its
+ * subscription, whatever the cause (a reconnect into a clean session, a broker that forgot it).
+ */
+import type { Recorder } from '../../metrics/recorder.js';
+import type { RunPlan, StagePlan } from '../../scenario/plan.js';
+import { renderTemplate } from '../../util/template.js';
+import type { Clock } from '../clock.js';
+import { CoveredTraffic } from './covered-traffic.js';
+import type { WorkerFaults } from '../faults.js';
+import type { SilentSubscriber } from '../messages.js';
+import { METRIC, errorCounter, sessionErrorCounter } from '../../metrics/metric-names.js';
+import { recordReceived, type Subscription } from './receive.js';
+import type { MessageListener, Session } from '../engines/session-api.js';
+
+export type SubscribeStage = Extract<StagePlan, { type: 'subscribe' }>;
+
+/**
+ * Fewer messages missed than this, or a silence shorter than this while traffic ran (the tail of a
+ * publish stage, a broker's short outage), is delivery noise, not a lost subscription.
+ */
+const MIN_MISSED = 10;
+const MIN_SILENCE_MS = 3000;
+
+interface Granted {
+  /** The stage's template, named in the report. */
+  template: string;
+  qos: 0 | 1 | 2;
+}
+
+interface DeviceState {
+  /** The session the listener was given to. */
+  session: Session;
+  readonly recorder: Recorder;
+  readonly listener: MessageListener;
+  readonly subscriptions: Subscription[];
+  /** Filters the broker granted: what a new connection subscribes again. */
+  readonly granted: Map<string, Granted>;
+  readonly deviceId: string;
+  readonly group: string;
+  /** When the broker last granted (or, after a reconnect, granted again) the filters. */
+  grantedAtMs: number;
+  lastReceivedMs: number;
+  /** Set by the `deaf-after` fault only. */
+  deafFromMs?: number;
+}
+
+export class DeviceSubscriptions {
+  readonly #clock: Clock;
+  readonly #byDevice = new Map<number, DeviceState>();
+  readonly traffic: CoveredTraffic;
+  #deafAfterMs: number | undefined;
+  #silent: SilentSubscriber[] = [];
+
+  constructor(clock: Clock, plan: RunPlan) {
+    this.#clock = clock;
+    this.traffic = new CoveredTraffic(plan);
+  }
+
+  /** The `deaf-after` fault (tests only): worker 0's first subscriber stops taking in messages. */
+  injectFaults(faults: WorkerFaults | undefined, workerIndex: number): void {
+    this.#deafAfterMs = workerIndex === 0 ? faults?.deafAfterMs : undefined;
+  }
+
+  /** Subscribes one device's session to the stage's filter and counts the outcome. */
+  async subscribe(index: number, session: Session, recorder: Recorder, stage: SubscribeStage, values: { deviceId: string; group: string }): Promise<void> {
+    const state = this.#byDevice.get(index) ?? this.#start(index, session, recorder, values);
+    this.#listenOn(state, session);
+    const filter = renderTemplate(stage.topicTemplate, values);
+    // Listed before SUBACK: a broker may deliver (retained) messages right behind it.
+    state.subscriptions.push({ filter, measure: stage.measure, timestampField: stage.timestampField });
+    const outcome = await session.subscribe(filter, stage.qos);
+    if (!outcome.ok) {
+      recorder.count(sessionErrorCounter(outcome.reason));
+      return;
+    }
+    recorder.count(METRIC.subscribed);
+    state.granted.set(filter, { template: stage.topicTemplate, qos: stage.qos });
+    state.grantedAtMs = this.#clock.nowMs();
+    if (this.#deafAfterMs !== undefined && ![...this.#byDevice.values()].some((s) => s !== state && s.deafFromMs !== undefined)) {
+      state.deafFromMs = state.grantedAtMs + this.#deafAfterMs;
+    }
+  }
+
+  /**
+   * Device `index` is connected again, on `session` (the same one after a refresh or a lost
+   * connection, a new one after a reconnect storm): it listens there and subscribes again to every
+   * granted filter, counted as `resubscribed`, unless the broker kept its session. Messages sent
+   * while it was away are lost, as for a real device (a persistent session keeps them instead).
+   */
+  async restore(index: number, session: Session): Promise<void> {
+    const state = this.#byDevice.get(index);
+    if (state === undefined) return;
+    this.#listenOn(state, session);
+    // A CONNACK with Session Present: the subscriptions are still there [MQTT-3.2.2-2].
+    if (session.sessionPresent) return;
+    const outcomes = await Promise.all(
+      [...state.granted].map(async ([filter, { qos }]) => {
+        const outcome = await session.subscribe(filter, qos);
+        if (outcome.ok) state.recorder.count(METRIC.resubscribed);
+        // A connection that went away meanwhile is counted as what it was (lost, or closed on
+        // purpose) and restored again when it comes back; a refusal on a live one is an error.
+        else if (session.connected) state.recorder.count(errorCounter(`resubscribe-failed.${outcome.reason}`));
+        return outcome.ok;
+      }),
+    );
+    // Silence is measured from the new grant: what was sent while the device was away is not a lost subscription.
+    if (outcomes.every(Boolean)) state.grantedAtMs = this.#clock.nowMs();
+  }
+
+  /** Forgets a device whose session has ended, noting it if it had gone silent. */
+  forget(index: number): void {
+    const state = this.#byDevice.get(index);
+    this.#byDevice.delete(index);
+    if (state === undefined || state.granted.size === 0) return;
+    const fromMs = Math.max(state.grantedAtMs, state.lastReceivedMs);
+    const toMs = this.#clock.nowMs();
+    // A message two filters cover arrives once per subscription at most: the largest is the floor.
+    const expected = [...state.granted.keys()].map((filter) => this.traffic.expected(filter, fromMs, toMs));
+    const missed = Math.max(...expected.map((e) => e.messages));
+    if (missed < MIN_MISSED || Math.max(...expected.map((e) => e.coveredMs)) < MIN_SILENCE_MS) return;
+    const [first] = state.granted.values();
+    this.#silent.push({ group: state.group, filter: first?.template ?? '', deviceId: state.deviceId, silentFromMs: fromMs, missed: Math.round(missed) });
+  }
+
+  /** Subscribers found silent since the last call. */
+  takeSilent(): SilentSubscriber[] {
+    const silent = this.#silent;
+    this.#silent = [];
+    return silent;
+  }
+
+  #start(index: number, session: Session, recorder: Recorder, values: { deviceId: string; group: string }): DeviceState {
+    const subscriptions: Subscription[] = [];
+    const state: DeviceState = {
+      session,
+      recorder,
+      subscriptions,
+      granted: new Map(),
+      deviceId: values.deviceId,
+      group: values.group,
+      grantedAtMs: 0,
+      lastReceivedMs: 0,
+      listener: (topic, payload) => {
+        const nowMs = this.#clock.nowMs();
+        if (state.deafFromMs !== undefined && nowMs >= state.deafFromMs) return;
+        state.lastReceivedMs = nowMs;
+        recordReceived(recorder, subscriptions, topic, payload, nowMs);
+      },
+    };
+    session.onMessage(state.listener);
+    this.#byDevice.set(index, state);
+    return state;
+  }
+
+  #listenOn(state: DeviceState, session: Session): void {
+    if (state.session === session) return;
+    state.session = session;
+    session.onMessage(state.listener);
+  }
+}
