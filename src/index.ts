@@ -8,9 +8,9 @@ export type { RunResult, MetricsSection, TimelinePoint, RunStatus, StageRecord, 
 export type { Threshold } from './scenario/threshold.js';
 export type {
   RunPlan,
+  TlsPlan,
   GroupPlan,
   StagePlan,
-  TlsPlan,
   MqttPlan,
   BrokerPlan,
   EmbeddedBrokerPlan,
@@ -18,7 +18,7 @@ export type {
   TokenPlan,
   CapacityPlan,
   PlanProblem,
-} from './scenario/plan.js';
+} from './scenario/run-plan.js';
 export type { RampPlan, ArrivalPlan } from './scenario/arrival.js';
 export type { PayloadPlan, PayloadValues } from './scenario/payload.js';
 export type { ScenarioInput, Scenario } from './scenario/schema.js';

@@ -4,7 +4,7 @@
  * address each round of URLs) over the devices one machine or one process holds. Preflight,
  * `validate`, `run`, `run --processes` and `--shard` all count with this one function.
  */
-import type { RunPlan } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/run-plan.js';
 import { totalDevices } from '../scenario/plan.js';
 import type { ShardSpec } from './shards.js';
 import { WHOLE_RUN } from './shards.js';

@@ -8,7 +8,8 @@ import { checkedPair, loadKeyPairFiles, passphraseFrom, readKeyFile, type Loaded
 import { fingerprint, generateKeyObjects, parsePrivateKey, parsePublicKey } from '../identity/keys.js';
 import { loadKeystore, saveKeystore, type Keystore, type KeystoreEntry } from '../identity/keystore.js';
 import type { DeviceRecord } from '../identity/registry-file.js';
-import { deviceId, type GroupPlan, type RunPlan } from '../scenario/plan.js';
+import { deviceId } from '../scenario/plan.js';
+import type { GroupPlan, RunPlan } from '../scenario/run-plan.js';
 import { WHOLE_RUN, type ShardSpec } from './shards.js';
 
 export interface GroupCredentials {

@@ -5,7 +5,7 @@ import type { BrokerThreadData, FromBrokerThread, ToBrokerThread } from '../brok
 import { DEFAULT_CERT_DIR } from '../broker/certificates.js';
 import { BrokerError } from '../errors.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
-import type { RunPlan } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/run-plan.js';
 import type { BrokerTarget } from '../worker/messages.js';
 
 export class EmbeddedBroker {

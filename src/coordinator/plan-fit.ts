@@ -5,7 +5,7 @@
  * the devices really go (address-pairs.ts). `validate`, `run`, `run --processes` and `--shard`
  * all ask here.
  */
-import type { RunPlan } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/run-plan.js';
 import { busiestSlice, spreadLoad, spreadOf } from './address-pairs.js';
 import type { MachineFacts } from './machine-facts.js';
 import { preflight, type PreflightOutcome } from './preflight.js';

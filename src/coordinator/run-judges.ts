@@ -5,7 +5,7 @@
 import { judgeStep } from '../report/judge/capacity.js';
 import type { CapacityStep, StageRecord } from '../report/model/run-result.js';
 import { evaluateThresholds, type MetricsView } from '../report/judge/thresholds.js';
-import type { RunPlan } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/run-plan.js';
 import type { Threshold } from '../scenario/threshold.js';
 
 /** The expression of the first abortOnFail threshold the run so far crosses (with a value), if any; `view` is built only when one is watched. */

@@ -5,7 +5,7 @@
 import { MetricsTotals } from '../metrics/snapshot.js';
 import { metricsSection, type MetricsSection, type StageRecord } from '../report/model/run-result.js';
 import type { MetricsView, SectionView } from '../report/judge/thresholds.js';
-import type { RunPlan } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/run-plan.js';
 import type { WorkerSnapshot } from '../worker/messages.js';
 import { TimelineBuilder } from './timeline.js';
 import { itemAt } from '../util/item-at.js';

@@ -6,7 +6,8 @@
 import { KeyError, ConfigError } from '../errors.js';
 import { estimateKeygenMs } from '../identity/costs.js';
 import { KeystoreWriter } from '../identity/keystore-writer.js';
-import { deviceId, type RunPlan } from '../scenario/plan.js';
+import { deviceId } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/run-plan.js';
 import { resolveCredentials, type GroupCredentials } from './credentials.js';
 import { readMachineFacts } from './machine-facts.js';
 import { planFit } from './plan-fit.js';

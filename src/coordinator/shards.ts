@@ -4,16 +4,14 @@
  * positions, so the schedules of all shards and workers interleave into exactly the scenario's
  * rates: N shards together are the whole scenario, each carrying 1/N of every rate.
  */
-import { deviceId, type RunPlan, totalDevices } from '../scenario/plan.js';
+import { deviceId, totalDevices } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/run-plan.js';
 import type { DeviceAssignment } from '../worker/messages.js';
 import type { GroupCredentials } from './credentials.js';
 
-export interface ShardSpec {
-  index: number;
-  count: number;
-}
+import { WHOLE_RUN, type ShardSpec } from '../scenario/shard-spec.js';
 
-export const WHOLE_RUN: ShardSpec = { index: 0, count: 1 };
+export { WHOLE_RUN, type ShardSpec };
 
 export function inShard(globalIndex: number, shard: ShardSpec): boolean {
   return globalIndex % shard.count === shard.index;

@@ -1,5 +1,5 @@
 /** The broker URLs and source addresses devices are spread over, added to the workers' target. */
-import type { RunPlan } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/run-plan.js';
 import type { BrokerTarget } from '../worker/messages.js';
 
 export function withSpread(target: BrokerTarget, plan: Pick<RunPlan, 'broker' | 'localAddresses'>): BrokerTarget {

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, errorCode, errorMessage } from '../errors.js';
-import type { TlsPlan } from '../scenario/plan.js';
+import type { TlsPlan } from '../scenario/tls-plan.js';
 import type { TlsTarget } from '../worker/messages.js';
 
 export async function readTlsTarget(tls: TlsPlan | null): Promise<TlsTarget | undefined> {

@@ -5,7 +5,7 @@
  */
 import { MessageChannel, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Clock } from '../worker/clock.js';
+import type { Clock } from '../util/clock.js';
 import type { CoordinatorToWorker, DeviceAssignment, WorkerResult, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
 import { coordinatorPort, type CoordinatorPort } from '../worker/typed-port.js';
 

@@ -3,7 +3,8 @@
  * much each worker holds and what the peak rates are, before anything connects.
  */
 import { estimateKeygenMs, estimateSignMs } from '../identity/costs.js';
-import { planStageLayout, type GroupPlan, type RunPlan, type StagePlan, totalDevices } from './plan.js';
+import { planStageLayout, totalDevices } from './plan.js';
+import type { GroupPlan, RunPlan, StagePlan } from './run-plan.js';
 import { formatDurationMs } from './units.js';
 import { arrivalDurationMs, arrivalInWords } from './arrival.js';
 import { isDropped } from './plan-stages.js';

@@ -2,7 +2,7 @@
  * The parts of a group plan that need more than the schema: device ids from a pattern or from an
  * id list file, and the payload compiled and checked. Problems are collected with their paths.
  */
-import type { PlanProblem } from './plan.js';
+import type { PlanProblem } from './run-plan.js';
 import { jsonTemplateText, payloadTemplateProblems, type PayloadPlan } from './payload.js';
 import type { ScenarioGroup } from './schema.js';
 import { errorCode, errorMessage } from '../errors.js';

@@ -14,7 +14,8 @@ import { documentData } from './document-data.js';
 import { scenarioText } from './scenario-text.js';
 import { applyOverrides } from './overrides.js';
 import { substituteVariables } from './variables.js';
-import { buildPlan, type PlanProblem, type RunPlan } from './plan.js';
+import { buildPlan } from './plan.js';
+import type { PlanProblem, RunPlan } from './run-plan.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 
 export interface LoadedScenario {

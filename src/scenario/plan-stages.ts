@@ -2,7 +2,7 @@
  * Stage plans beyond connect, publish, subscribe, hold and disconnect, and the rules across
  * fields that stages must keep. Kept apart from plan.ts so each file holds one idea.
  */
-import type { GroupPlan, PlanProblem, StagePlan } from './plan.js';
+import type { GroupPlan, PlanProblem, StagePlan } from './run-plan.js';
 import type { Scenario, ScenarioStage } from './schema.js';
 import { formatDurationMs } from './units.js';
 

@@ -4,7 +4,8 @@
  * (src/report/judge/stage-pace.ts), and `validate`'s words come from the same arrival arithmetic.
  */
 import { arrivalDurationMs, type ArrivalPlan } from './arrival.js';
-import { planStageLayout, type RunPlan, type StagePlan } from './plan.js';
+import { planStageLayout } from './plan.js';
+import type { RunPlan, StagePlan } from './run-plan.js';
 import { isDropped } from './plan-stages.js';
 
 export interface PlannedPace {

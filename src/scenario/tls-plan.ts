@@ -2,7 +2,7 @@
  * The client's TLS settings in the RunPlan: file paths and switches only. The coordinator reads
  * the files (coordinator/tls-files.ts); workers only ever see their contents.
  */
-import type { PlanProblem } from './plan.js';
+import type { PlanProblem } from './run-plan.js';
 import type { Scenario } from './schema.js';
 
 export interface TlsPlan {

@@ -3,7 +3,7 @@
  * docker compose and k6). `$${` stands for a literal `${`. An unset variable without a default
  * is a problem reported at its place, never an empty string.
  */
-import type { PlanProblem } from './plan.js';
+import type { PlanProblem } from './run-plan.js';
 
 const VARIABLE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

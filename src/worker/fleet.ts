@@ -3,7 +3,7 @@
  * the state that the device lifecycle, the publisher and the token refresher share.
  */
 import { Recorder } from '../metrics/recorder.js';
-import type { GroupPlan } from '../scenario/plan.js';
+import type { GroupPlan } from '../scenario/run-plan.js';
 import { itemAt } from '../util/item-at.js';
 import type { PreparedDevice } from './devices.js';
 import type { Session } from './engines/session-api.js';

@@ -4,8 +4,8 @@
  * downtime as a histogram. A device that is back subscribes again. Token refreshes are planned reconnects and are counted apart.
  */
 import type { Recorder } from '../metrics/recorder.js';
-import type { ReconnectPlan } from '../scenario/plan.js';
-import type { Clock } from './clock.js';
+import type { ReconnectPlan } from '../scenario/run-plan.js';
+import type { Clock } from '../util/clock.js';
 import { reconnectWithBackoff } from './reconnect.js';
 import type { ConnectOutcome, Session } from './engines/session-api.js';
 import { METRIC, errorCounter } from '../metrics/metric-names.js';

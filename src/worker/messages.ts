@@ -5,7 +5,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
-import type { RunPlan } from '../scenario/plan.js';
+import type { RunPlan } from '../scenario/run-plan.js';
 import type { WorkerFaults } from './faults.js';
 import type { TlsClient } from './tls-client.js';
 import type { LocalPorts } from './local-ports.js';

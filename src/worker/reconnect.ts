@@ -4,8 +4,8 @@
  * their connections in the same instant, so they do not all knock at once when the broker is back
  * (the "thundering herd"). Kept apart from token refresh (refresh.ts), which is planned, not a fault.
  */
-import type { ReconnectPlan } from '../scenario/plan.js';
-import type { Clock } from './clock.js';
+import type { ReconnectPlan } from '../scenario/run-plan.js';
+import type { Clock } from '../util/clock.js';
 import type { ConnectOutcome } from './engines/session-api.js';
 
 /** A long backoff is slept in slices this long, so a run that ends does not wait for it. */

@@ -3,7 +3,7 @@
  * *should* happen is fixed before the run, so a slow broker cannot slow the schedule down, and
  * latency is measured from the planned time.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 import type { PaceMeter } from './pace.js';
 import { itemAt } from '../util/item-at.js';
 

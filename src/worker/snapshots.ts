@@ -4,8 +4,8 @@
  */
 import { Recorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
-import type { GroupPlan } from '../scenario/plan.js';
-import type { Clock } from './clock.js';
+import type { GroupPlan } from '../scenario/run-plan.js';
+import type { Clock } from '../util/clock.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
 import type { Fleet } from './fleet.js';
 import { type WorkerSnapshot } from './messages.js';

@@ -2,7 +2,7 @@
  * The piscina entry: one long-lived task per worker. It prepares its shard of devices, then
  * runs each stage when the coordinator says go, shipping a metrics snapshot every second.
  */
-import { systemClock } from './clock.js';
+import { systemClock } from '../util/clock.js';
 import type { WorkerResult, WorkerTask } from './messages.js';
 import { WorkerRun } from './worker-run.js';
 import { loadEngine } from './engines/engine.js';

@@ -6,7 +6,7 @@
  */
 import { signTokenAsync } from '../identity/token.js';
 import { tokenSpec } from '../scenario/plan.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 import { groupPosition, type FleetDevice } from './fleet.js';
 import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import type { Session } from './engines/session-api.js';

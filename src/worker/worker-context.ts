@@ -1,6 +1,6 @@
 /** What every part of a worker's run shares: its clock, plan, broker target and devices, and whether to stop. */
-import type { RunPlan } from '../scenario/plan.js';
-import type { Clock } from './clock.js';
+import type { RunPlan } from '../scenario/run-plan.js';
+import type { Clock } from '../util/clock.js';
 import type { Fleet } from './fleet.js';
 import type { BrokerTarget } from './messages.js';
 import type { PaceMeter } from './pace.js';

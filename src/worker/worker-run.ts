@@ -4,8 +4,8 @@
  * parts it drives: stage-dispatch.ts (what a stage does), device-lifecycle.ts (connect, reconnect,
  * storms), publisher.ts (publish and ack drain), token-refresher.ts and snapshots.ts.
  */
-import type { StagePlan } from '../scenario/plan.js';
-import type { Clock } from './clock.js';
+import type { StagePlan } from '../scenario/run-plan.js';
+import type { Clock } from '../util/clock.js';
 import { DeviceLifecycle } from './stages/device-lifecycle.js';
 import type { SessionEngine } from './engines/engine.js';
 import { prepareKeys, presignTokens } from './devices.js';

@@ -5,7 +5,7 @@ import { BROKER_METRIC } from '../../src/broker/broker-metrics.js';
 import { startBroker, type RunningBroker } from '../../src/broker/server.js';
 import { parsePrivateKey } from '../../src/identity/keys.js';
 import { MetricsTotals } from '../../src/metrics/snapshot.js';
-import type { MqttPlan } from '../../src/scenario/plan.js';
+import type { MqttPlan } from '../../src/scenario/run-plan.js';
 import { MqttJsSession, type ConnectOutcome } from '../../src/worker/engines/mqttjs/mqttjs-session.js';
 import { vectorFile, vectors } from '../helpers.js';
 

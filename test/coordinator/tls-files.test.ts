@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readTlsTarget } from '../../src/coordinator/tls-files.js';
-import type { TlsPlan } from '../../src/scenario/plan.js';
+import type { TlsPlan } from '../../src/scenario/tls-plan.js';
 import { vectorFile } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-tls-files-'));

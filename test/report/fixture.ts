@@ -5,7 +5,7 @@
 import { createHistogram, encodeHistogram, recordUs } from '../../src/metrics/histogram.js';
 import { MetricsTotals } from '../../src/metrics/snapshot.js';
 import { metricsSection, SCHEMA_VERSION, type RunResult, type ShardId, type TimelinePoint } from '../../src/report/model/run-result.js';
-import type { RunPlan } from '../../src/scenario/plan.js';
+import type { RunPlan } from '../../src/scenario/run-plan.js';
 
 /** mulberry32: a small, seeded, repeatable generator. */
 export function seeded(seed: number): () => number {

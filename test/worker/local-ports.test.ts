@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import type { MqttPlan } from '../../src/scenario/plan.js';
+import type { MqttPlan } from '../../src/scenario/run-plan.js';
 import { deviceEndpoint } from '../../src/worker/endpoint.js';
 import { openSocket } from '../../src/worker/engines/lean/lean-socket.js';
 import { LocalPorts, portsToSkip, readPortRange, withLocalPorts } from '../../src/worker/local-ports.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Clock } from '../../src/worker/clock.js';
+import type { Clock } from '../../src/util/clock.js';
 import { deviceEndpoint } from '../../src/worker/endpoint.js';
 import { backoffDelayMs, reconnectWithBackoff } from '../../src/worker/reconnect.js';
 import type { ConnectOutcome } from '../../src/worker/engines/session-api.js';

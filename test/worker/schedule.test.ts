@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Clock } from '../../src/worker/clock.js';
+import type { Clock } from '../../src/util/clock.js';
 import { connectTimes, publishSeries, publishTimes, runPlanned, runSeries } from '../../src/worker/schedule.js';
 
 class FakeClock implements Clock {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { ensureLocalCertificates } from '../../src/broker/certificates.js';
-import type { MqttPlan } from '../../src/scenario/plan.js';
+import type { MqttPlan } from '../../src/scenario/run-plan.js';
 import { deviceClientOptions } from '../../src/worker/engines/mqttjs/client-options.js';
 import { openSocket } from '../../src/worker/engines/lean/lean-socket.js';
 import type { BrokerTarget } from '../../src/worker/messages.js';

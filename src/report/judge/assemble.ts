@@ -4,7 +4,7 @@
  * here once on the whole run.
  */
 import type { MetricsSnapshot } from '../../metrics/snapshot.js';
-import type { RunPlan } from '../../scenario/plan.js';
+import type { RunPlan } from '../../scenario/run-plan.js';
 import type { Threshold } from '../../scenario/threshold.js';
 import { capacityVerdict } from './capacity.js';
 import { assessGenerator } from './generator.js';
@@ -28,7 +28,7 @@ import { lossesField, type SilentEntry } from './subscription-losses.js';
 import { planShareOf } from './plan-share.js';
 import { withPace } from './stage-pace.js';
 import { withBehindPlan } from './trust.js';
-import { shardShare } from '../../scenario/shard-share.js';
+import { shardShare, type ShardSpec } from '../../scenario/shard-spec.js';
 
 export interface RunFacts {
   plan: RunPlan;
@@ -47,7 +47,7 @@ export interface RunFacts {
   /** The harness's own load, when workers ran. */
   generator: { workers: GeneratorWorker[]; process: GeneratorProcess } | undefined;
   /** Which shard this is, when not the whole run. */
-  shard: { index: number; count: number } | undefined;
+  shard: ShardSpec | undefined;
   /** The common start of `--start-at`, and how late this shard's first stage began after it. */
   startAt: { atMs: number; firstStageLateMs: number | undefined } | undefined;
   capacitySteps: readonly CapacityStep[];

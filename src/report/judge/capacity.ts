@@ -5,7 +5,7 @@
  * verdict names the last rate that held and the first that broke. Pure: RunPlan and stage
  * records in, a CapacitySection out; the coordinator calls it after every step, `report` can too.
  */
-import type { RunPlan, StagePlan } from '../../scenario/plan.js';
+import type { RunPlan, StagePlan } from '../../scenario/run-plan.js';
 import type { CapacitySection, CapacityStep, StageRecord, ThresholdOutcome } from '../model/run-result.js';
 import { evaluateThresholds, viewOfResult } from './thresholds.js';
 import { itemAt } from '../../util/item-at.js';

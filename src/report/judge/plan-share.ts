@@ -5,7 +5,7 @@
  * is not held to the share: it stops where the broker breaks. Pure: the coordinator and `merge`
  * call it; shards record their share and leave the verdict to the merge of the whole run.
  */
-import type { RunPlan } from '../../scenario/plan.js';
+import type { RunPlan } from '../../scenario/run-plan.js';
 import type { MetricsSection, PlanShare, RunResult, ShardId } from '../model/run-result.js';
 
 /** Devices of one group in slice `shard` (global index k with k mod N = i). */

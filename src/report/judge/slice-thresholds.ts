@@ -5,8 +5,7 @@
  */
 import type { RunResult, ThresholdOutcome } from '../model/run-result.js';
 import type { Threshold } from '../../scenario/threshold.js';
-
-type ShardSpec = { index: number; count: number };
+import type { ShardSpec } from '../../scenario/shard-spec.js';
 
 export function isSlice(shard: ShardSpec | undefined): boolean {
   return shard !== undefined && shard.count > 1;

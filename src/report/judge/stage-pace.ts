@@ -6,7 +6,7 @@
  * the generator, not the broker. Pure: the coordinator and `merge` both call it.
  */
 import { plannedPace } from '../../scenario/planned-pace.js';
-import type { RunPlan } from '../../scenario/plan.js';
+import type { RunPlan } from '../../scenario/run-plan.js';
 import type { StagePace, StageRecord } from '../model/run-result.js';
 
 export const BEHIND_PLAN = {

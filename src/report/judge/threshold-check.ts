@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../../errors.js';
 import { nearestName } from '../../scenario/did-you-mean.js';
-import type { RunPlan } from '../../scenario/plan.js';
+import type { RunPlan } from '../../scenario/run-plan.js';
 import type { Threshold } from '../../scenario/threshold.js';
 import { thresholdMetrics } from './thresholds.js';
 

@@ -5,7 +5,7 @@
  */
 import { decodeHistogram, type Histogram } from '../../metrics/histogram.js';
 import { compareWith, type Threshold } from '../../scenario/threshold.js';
-import type { RunPlan } from '../../scenario/plan.js';
+import type { RunPlan } from '../../scenario/run-plan.js';
 import type { MetricsSection, RunResult, StageRecord, ThresholdOutcome } from '../model/run-result.js';
 import { ERRORS_PREFIX, isErrorCounter, METRIC, errorCounter } from '../../metrics/metric-names.js';
 

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { UnrepresentableHandler } from 'zod/v4/core';
-import type { RunPlan } from '../../scenario/plan.js';
+import type { RunPlan } from '../../scenario/run-plan.js';
 
 /** 2: per-stage sections, richer timeline, thresholds, shards, event-loop delay. */
 export const SCHEMA_VERSION = 2;

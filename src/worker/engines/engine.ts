@@ -5,7 +5,7 @@
  * Each is loaded only when chosen, so a lean worker never carries MQTT.js in memory, nor the
  * WebSocket client unless one of `target`'s URLs is ws:// or wss://.
  */
-import type { MqttPlan } from '../../scenario/plan.js';
+import type { MqttPlan } from '../../scenario/run-plan.js';
 import type { DeviceEndpoint } from '../endpoint.js';
 import type { BrokerTarget } from '../messages.js';
 import type { Session } from './session-api.js';

@@ -3,7 +3,7 @@
  * engine (lean/lean-session.ts, the default) or MQTT.js (mqttjs-session.ts, the reference). What a device does
  * beyond one connection (reconnecting, subscribing again) is the worker's, the same for both.
  */
-import type { MqttPlan } from '../../scenario/plan.js';
+import type { MqttPlan } from '../../scenario/run-plan.js';
 import type { BrokerTarget } from '../messages.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: string };

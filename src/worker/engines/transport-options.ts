@@ -4,7 +4,7 @@
  */
 import type { SecureContext } from 'node:tls';
 import type { ClientOptions as WsClientOptions } from 'ws';
-import type { MqttPlan } from '../../scenario/plan.js';
+import type { MqttPlan } from '../../scenario/run-plan.js';
 import type { TlsTarget } from '../messages.js';
 
 /** The TLS options both engines pass on: PEM strings from the target, or the worker's shared context. */

@@ -4,7 +4,7 @@
  * estimate and the run agree.
  */
 import { arrivalOffsetMs, type ArrivalPlan } from '../../scenario/arrival.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../util/clock.js';
 import type { PaceMeter } from '../pace.js';
 import { runPlanned, type PlannedEvent } from '../schedule.js';
 

@@ -5,7 +5,8 @@
  * shards, so the windows this worker saw are the run's. Used to tell a subscriber that went silent
  * while its filter's traffic went on (a lost subscription) from one that had nothing to receive.
  */
-import { deviceId, type GroupPlan, type RunPlan, type StagePlan } from '../../scenario/plan.js';
+import { deviceId } from '../../scenario/plan.js';
+import type { GroupPlan, RunPlan, StagePlan } from '../../scenario/run-plan.js';
 import { renderTemplate } from '../../util/template.js';
 import { topicMatches } from '../../util/topic-filter.js';
 

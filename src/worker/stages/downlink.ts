@@ -4,7 +4,8 @@
  * k mod B, so B backend clients share the work evenly, and each receiver gets its messages from
  * exactly one of them, wherever (in whichever worker or shard) that client lives.
  */
-import { deviceId, planStageLayout, type RunPlan, type StagePlan } from '../../scenario/plan.js';
+import { deviceId, planStageLayout } from '../../scenario/plan.js';
+import type { RunPlan, StagePlan } from '../../scenario/run-plan.js';
 import type { PreparedDevice } from '../devices.js';
 
 export type DownlinkStage = Extract<StagePlan, { type: 'downlink' }>;

@@ -12,7 +12,7 @@ import type { Histogram } from '../../metrics/histogram.js';
 import { recordUs } from '../../metrics/histogram.js';
 import type { Recorder } from '../../metrics/recorder.js';
 import { compilePayload, type CompiledPayload, type PayloadValues } from '../../scenario/payload.js';
-import type { StagePlan } from '../../scenario/plan.js';
+import type { StagePlan } from '../../scenario/run-plan.js';
 import { itemAt } from '../../util/item-at.js';
 import { renderTemplate, templateNames } from '../../util/template.js';
 import { InFlightTable } from '../in-flight.js';

@@ -4,9 +4,9 @@
  * back at a rate. Which devices drop is decided by position, so every worker and shard agrees
  * and the dropped ones are spread evenly over the fleet.
  */
-import type { StagePlan } from '../../scenario/plan.js';
+import type { StagePlan } from '../../scenario/run-plan.js';
 import { isDropped } from '../../scenario/plan-stages.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../util/clock.js';
 import type { PaceMeter } from '../pace.js';
 import { runArrivals } from './arrivals.js';
 

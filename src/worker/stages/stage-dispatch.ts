@@ -1,5 +1,6 @@
 /** Runs one stage of the plan on a worker's devices: which part does what for each stage type. */
-import { planStageLayout, type StagePlan } from '../../scenario/plan.js';
+import { planStageLayout } from '../../scenario/plan.js';
+import type { StagePlan } from '../../scenario/run-plan.js';
 import { itemAt } from '../../util/item-at.js';
 import { renderTemplate } from '../../util/template.js';
 import type { DeviceLifecycle } from './device-lifecycle.js';

@@ -13,9 +13,9 @@
  * subscription, whatever the cause (a reconnect into a clean session, a broker that forgot it).
  */
 import type { Recorder } from '../../metrics/recorder.js';
-import type { RunPlan, StagePlan } from '../../scenario/plan.js';
+import type { RunPlan, StagePlan } from '../../scenario/run-plan.js';
 import { renderTemplate } from '../../util/template.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../util/clock.js';
 import { CoveredTraffic } from './covered-traffic.js';
 import type { WorkerFaults } from '../faults.js';
 import type { SilentSubscriber } from '../messages.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { assertThresholdsJudgeable, thresholdProblem } from '../../../src/report/judge/threshold-check.js';
-import type { RunPlan } from '../../../src/scenario/plan.js';
+import type { RunPlan } from '../../../src/scenario/run-plan.js';
 import { parseThreshold } from '../../../src/scenario/threshold.js';
 import { runCli } from '../../e2e/cli.js';
 import { PLAN } from '../fixture.js';

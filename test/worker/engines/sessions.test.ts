@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningBroker } from '../../../src/broker/server.js';
-import type { MqttPlan } from '../../../src/scenario/plan.js';
+import type { MqttPlan } from '../../../src/scenario/run-plan.js';
 import { loadEngine } from '../../../src/worker/engines/engine.js';
 import { publishErrorKind } from '../../../src/worker/stages/publisher.js';
 import type { PublishOutcomes, Session } from '../../../src/worker/engines/session-api.js';

@@ -4,9 +4,9 @@
  * with real keys (tokens are really signed; nothing connects).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import type { MqttPlan, RunPlan } from '../../../src/scenario/plan.js';
+import type { MqttPlan, RunPlan } from '../../../src/scenario/run-plan.js';
 import { parseScenario } from '../../../src/scenario/load.js';
-import type { Clock } from '../../../src/worker/clock.js';
+import type { Clock } from '../../../src/util/clock.js';
 import type { PreparedDevice } from '../../../src/worker/devices.js';
 import type { SessionEngine } from '../../../src/worker/engines/engine.js';
 import type { DeviceEndpoint } from '../../../src/worker/endpoint.js';

@@ -8,7 +8,7 @@ import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import mqttPacket from 'mqtt-packet';
-import type { MqttPlan } from '../../../scenario/plan.js';
+import type { MqttPlan } from '../../../scenario/run-plan.js';
 import type { DeviceEndpoint } from '../../endpoint.js';
 import type { BrokerTarget } from '../../messages.js';
 import { connectPacket, receivedPacketBytes } from '../packet-bytes.js';

@@ -9,7 +9,7 @@
  */
 import { connect as netConnect, isIP, type OnReadOpts, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import type { MqttPlan } from '../../../scenario/plan.js';
+import type { MqttPlan } from '../../../scenario/run-plan.js';
 import { bindOptions, type DeviceEndpoint } from '../../endpoint.js';
 import type { TlsTarget } from '../../messages.js';
 

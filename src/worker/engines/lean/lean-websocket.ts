@@ -6,7 +6,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { createWebSocketStream, WebSocket } from 'ws';
-import type { MqttPlan } from '../../../scenario/plan.js';
+import type { MqttPlan } from '../../../scenario/run-plan.js';
 import { tlsOptions, webSocketOptions } from '../transport-options.js';
 import type { DeviceEndpoint } from '../../endpoint.js';
 import type { TlsTarget } from '../../messages.js';

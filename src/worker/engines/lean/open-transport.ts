@@ -6,7 +6,7 @@
  */
 import type { OnReadOpts } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { MqttPlan } from '../../../scenario/plan.js';
+import type { MqttPlan } from '../../../scenario/run-plan.js';
 import { brokerUrls, type DeviceEndpoint } from '../../endpoint.js';
 import type { BrokerTarget, TlsTarget } from '../../messages.js';
 import { openSocket } from './lean-socket.js';

@@ -5,7 +5,7 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { IClientOptions } from 'mqtt';
-import type { MqttPlan } from '../../../scenario/plan.js';
+import type { MqttPlan } from '../../../scenario/run-plan.js';
 import type { BrokerTarget } from '../../messages.js';
 import { tlsOptions, webSocketOptions } from '../transport-options.js';
 

@@ -4,7 +4,7 @@
  * reconnect silently and hide failures). Failures are returned as reasons to count, never thrown.
  */
 import type { MqttClient, Packet } from 'mqtt';
-import type { MqttPlan } from '../../../scenario/plan.js';
+import type { MqttPlan } from '../../../scenario/run-plan.js';
 import { deviceClientOptions } from './client-options.js';
 import type { DeviceEndpoint } from '../../endpoint.js';
 import type { BrokerTarget } from '../../messages.js';

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { describe, it } from 'node:test';
-import type { MqttPlan } from '../../../../src/scenario/plan.js';
+import type { MqttPlan } from '../../../../src/scenario/run-plan.js';
 import { loadTransport } from '../../../../src/worker/engines/lean/open-transport.js';
 import { LEAN_MQTT_PLAN } from '../../support/fakes.js';
 

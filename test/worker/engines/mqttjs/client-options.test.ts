@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MqttPlan } from '../../../../src/scenario/plan.js';
+import type { MqttPlan } from '../../../../src/scenario/run-plan.js';
 import { deviceClientOptions } from '../../../../src/worker/engines/mqttjs/client-options.js';
 import type { TlsTarget } from '../../../../src/worker/messages.js';
 
