@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the order of a run's steps and the wiring between its parts, each part already in its own file */
 /**
  * The coordinator: starts the embedded broker and the workers, lines the workers up at each
  * stage, merges their snapshots, and builds the RunResult. It never opens an MQTT connection or

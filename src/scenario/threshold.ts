@@ -74,7 +74,7 @@ function parseStageThreshold(
   [, stage, figure, op, valueText]: [string, string, string, ThresholdOp, string],
   options: { abortOnFail?: boolean; source?: ThresholdSource },
 ): Threshold {
-  if (!(STAGE_FIGURES as readonly string[]).includes(figure))
+  if (!STAGE_FIGURES.some((f) => f === figure))
     throw new ConfigError(`"${text}": unknown stage figure "${figure}"; expected ${STAGE_FIGURES.join(', ')}, like stage.connect.achievedRatio>0.95`);
   const m = /^(\d+(?:\.\d+)?|\.\d+)(%)?$/.exec(valueText);
   if (m === null) throw new ConfigError(`"${text}": "${valueText}" is not a ratio like 0.95 or 95%`);
