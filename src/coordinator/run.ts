@@ -38,7 +38,7 @@ import { checkPreflight, keygenEstimate, prepareCredentials, type RunCredentials
 import { assignDevices, WHOLE_RUN, type ShardSpec } from './shards.js';
 import { withSpread } from './target-spread.js';
 import { readTlsTarget } from './tls-files.js';
-import { piscinaRunner, WorkerPool } from './worker-pool.js';
+import { piscinaRunner, WorkerPool, type TaskRunner } from './worker-pool.js';
 
 /** Moved to run-setup.ts and run-options.ts; still exported here for callers of this module. */
 export { checkPreflight } from './run-setup.js';
@@ -55,10 +55,12 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
   return new RunCoordinator(plan, options).run();
 }
 
-class RunCoordinator {
+/** A run from its plan to its RunResult. The clock and the task runner are injectable for unit tests (test/coordinator/run.test.ts). */
+export class RunCoordinator {
   readonly #plan: RunPlan;
   readonly #options: RunOptions;
   readonly #clock: Clock;
+  readonly #runnerFor: (workers: number) => TaskRunner;
   readonly #startedMs: number;
   readonly #metrics: RunMetrics;
   readonly #thresholds: Threshold[];
@@ -85,10 +87,11 @@ class RunCoordinator {
   /** How late the first stage began after --start-at (0 when on time). */
   #firstStageLateMs: number | undefined;
 
-  constructor(plan: RunPlan, options: RunOptions, clock: Clock = wallClock) {
+  constructor(plan: RunPlan, options: RunOptions, clock: Clock = wallClock, runnerFor: (workers: number) => TaskRunner = piscinaRunner) {
     this.#plan = plan;
     this.#options = options;
     this.#clock = clock;
+    this.#runnerFor = runnerFor;
     this.#startedMs = clock.nowMs();
     this.#metrics = new RunMetrics(plan, this.#startedMs);
     this.#thresholds = [...plan.thresholds, ...(options.thresholds ?? [])];
@@ -143,7 +146,7 @@ class RunCoordinator {
       port,
       ...(Object.keys(faults).length === 0 ? {} : { faults }),
     });
-    const pool = new WorkerPool(piscinaRunner(plan.workers), this.#clock);
+    const pool = new WorkerPool(this.#runnerFor(plan.workers), this.#clock);
     this.#pool = pool;
     pool.start(shards, taskOf, {
       onMessage: (message) => this.#onWorkerMessage(message),
