@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RunCoordinator } from '../../src/coordinator/run.js';
+import { loadKeystore } from '../../src/identity/keystore.js';
 import type { TaskRunner } from '../../src/coordinator/worker-pool.js';
 import type { WorkerResult, WorkerTask } from '../../src/worker/messages.js';
 import { WorkerRun } from '../../src/worker/worker-run.js';
@@ -96,6 +97,26 @@ stages:
     assert.deepEqual(
       result.stages.map((s) => s.type),
       ['connect', 'publish', 'disconnect'],
+    );
+    const store = await loadKeystore(join(dir, 'whole.json'), 'ES256');
+    assert.deepEqual(Object.keys(store.devices).sort(), ['a-1', 'a-2', 'a-3', 'a-4'], 'the keys the workers generated are kept for the next run');
+  });
+
+  it('on a stop signal: no stage starts, the workers are stopped and the run is interrupted', async () => {
+    const runner = new InThreadRunner();
+    const stop = new AbortController();
+    stop.abort();
+    const result = await new RunCoordinator(planFor('stopped'), { file: 'unit.yaml', signal: stop.signal }, undefined, () => runner).run();
+
+    assert.equal(result.status, 'interrupted');
+    assert.equal(result.statusReason, 'stopped by signal');
+    assert.equal(runner.tasks, WORKERS);
+    assert.deepEqual(result.stages, []);
+    assert.equal(result.total.counters['connected'] ?? 0, 0);
+    assert.deepEqual(
+      runner.engines.map((e) => e.sessions.length),
+      [0, 0],
+      'no device connected',
     );
   });
 
