@@ -79,11 +79,11 @@ afterEach(() => {
 });
 
 /** A lean session whose transport is one end of a stream pair; the broker holds the other. */
-function sessionWith(answers: BrokerAnswers = {}): { session: LeanSession; broker: () => BrokerEnd; lost: string[] } {
-  let broker: BrokerEnd | undefined;
+function sessionWith(answers: BrokerAnswers = {}): { session: LeanSession; broker: () => BrokerEnd; connections: BrokerEnd[]; lost: string[] } {
+  const connections: BrokerEnd[] = [];
   const open: OpenTransport = () => {
     const [client, server] = streamPair();
-    broker = new BrokerEnd(server, answers);
+    connections.push(new BrokerEnd(server, answers));
     return client;
   };
   const lost: string[] = [];
@@ -93,9 +93,11 @@ function sessionWith(answers: BrokerAnswers = {}): { session: LeanSession; broke
   return {
     session,
     lost,
+    connections,
     broker: () => {
-      assert.ok(broker !== undefined, 'no transport was opened');
-      return broker;
+      const latest = connections.at(-1);
+      assert.ok(latest !== undefined, 'no transport was opened');
+      return latest;
     },
   };
 }
@@ -196,6 +198,33 @@ describe('LeanSession', () => {
     assert.equal(session.connected, false);
     session.publish('t', 'after', 1, false, 2, results);
     assert.deepEqual(results.failures[1], [2, 'not-connected']);
+  });
+
+  it('refreshes: DISCONNECT, a new connection with the new token, and a publish made meanwhile goes out on it', async () => {
+    const { session, connections, lost } = sessionWith();
+    await session.connect(TARGET, LEAN_MQTT_PLAN, 'old-token');
+    const results = outcomes();
+    const refreshed = session.refresh(TARGET, LEAN_MQTT_PLAN, 'new-token');
+    assert.equal(session.usable, true, 'usable while refreshing');
+    session.publish('t/during', 'meanwhile', 1, false, 5, results);
+    assert.deepEqual(await refreshed, { ok: true });
+    await until(() => results.done.length === 1);
+
+    assert.equal(connections.length, 2);
+    const [first, second] = connections;
+    assert.equal(first?.of('disconnect').length, 1);
+    assert.deepEqual(
+      [first, second].map((c) => c?.of('connect')[0]?.password?.toString()),
+      ['old-token', 'new-token'],
+    );
+    assert.deepEqual(first?.of('publish'), []);
+    assert.deepEqual(
+      second?.of('publish').map((p) => p.topic),
+      ['t/during'],
+    );
+    assert.deepEqual(results.done, [5]);
+    assert.equal(session.connected, true);
+    assert.deepEqual(lost, [], 'a refresh is no loss');
   });
 
   it('disconnects with a DISCONNECT, which is no loss', async () => {
