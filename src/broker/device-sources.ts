@@ -64,10 +64,12 @@ export async function deviceFromPublicKeyFile(file: string, deviceId: string, al
   return { deviceId, alg: chosen, publicKey: pem };
 }
 
+const EC_ALGORITHMS: Readonly<Record<string, Algorithm>> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
+
 /** RS256 for RSA (akenza's), ES256/384/512 by curve, EdDSA for Ed25519. */
 export function algorithmForKey(type: string | undefined, curve: string | undefined): Algorithm | undefined {
   if (type === 'rsa') return 'RS256';
   if (type === 'ed25519') return 'EdDSA';
   if (type !== 'ec') return undefined;
-  return ({ prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' } as Record<string, Algorithm>)[curve ?? ''];
+  return EC_ALGORITHMS[curve ?? ''];
 }

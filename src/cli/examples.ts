@@ -106,13 +106,12 @@ export function withHelp(module: CommandModule<object, never>): CommandModule<ob
   const help = COMMAND_HELP[nameOf(module)];
   const builder = module.builder;
   if (help === undefined || typeof builder !== 'function') return module;
-  return {
-    ...module,
-    builder: (y: Argv<object>) => {
-      let out = builder(y) as Argv<object>;
-      for (const [command, description] of help.examples) out = out.example(command, description);
-      // run's epilogue (the exit codes) already names the docs.
-      return nameOf(module) === 'run' ? out : out.epilogue(`Docs: ${help.docs}`);
-    },
-  } as CommandModule<object, never>;
+  const withExamples = (y: Argv<object>): Argv<object> => {
+    let out = builder(y) as Argv<object>;
+    for (const [command, description] of help.examples) out = out.example(command, description);
+    // run's epilogue (the exit codes) already names the docs.
+    return nameOf(module) === 'run' ? out : out.epilogue(`Docs: ${help.docs}`);
+  };
+  // yargs types a command's arguments as `never` here, which no builder over Argv<object> fits.
+  return { ...module, builder: withExamples as CommandModule<object, never>['builder'] };
 }

@@ -42,6 +42,8 @@ await yargs(argv)
   .demandCommand(1, 'name a command')
   .strict()
   .fail((message, error) => {
+    // yargs types `error` as an Error, but passes none when the failure is its own (a bad flag).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (error !== undefined && error !== null) {
       process.exitCode = printError(error, verbose);
       return;
@@ -54,6 +56,8 @@ await yargs(argv)
   .epilogue('Every command has --help with examples. Commands: docs/cli.md · scenarios: docs/scenarios.md · reports: docs/report-format.md')
   // One width (narrower only on a narrower terminal): cliui glues a description that fills its
   // last line to its [type] with no space, so the texts are checked at this width (test/cli/help.test.ts).
+  // `columns` is undefined when stdout is not a terminal, whatever @types/node says.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   .wrap(Math.min(HELP_WIDTH, process.stdout.columns ?? HELP_WIDTH))
   .help()
   .version()

@@ -4,8 +4,9 @@
  * get PEM strings, and generate only the per-device keys a keystore lacks.
  */
 import { join } from 'node:path';
+import { errorMessage } from '../errors.js';
 import { checkedPair, loadKeyPairFiles, passphraseFrom, readKeyFile, type LoadedKey } from '../identity/key-files.js';
-import { fingerprint, generateKeyObjects, parsePrivateKey, parsePublicKey } from '../identity/keys.js';
+import { fingerprint, generateKeyObjects, parsePrivateKey, parsePublicKey, pemOf } from '../identity/keys.js';
 import { loadKeystore, saveKeystore, type Keystore, type KeystoreEntry } from '../identity/keystore.js';
 import type { DeviceRecord } from '../identity/registry-file.js';
 import { deviceId } from '../scenario/plan.js';
@@ -69,7 +70,7 @@ async function loadPool(group: GroupPlan, path: string, size: number): Promise<{
       const pair = await generateKeyObjects(group.alg, group.rsaBits);
       store.devices[name] = {
         privateKey: pair.privateKey.export({ format: 'jwk' }),
-        publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+        publicKey: pemOf(pair.publicKey, 'spki'),
         kid: fingerprint(pair.publicKey),
       };
     }
@@ -87,8 +88,8 @@ async function loadFolder(group: GroupPlan, dir: string, passphrase: string | un
     const privatePath = join(dir, `${id}.pem`);
     const privateKey = parsePrivateKey(await readKeyFile(privatePath, `private key of ${id}`), privatePath, passphrase);
     const publicPath = join(dir, `${id}.pub.pem`);
-    const publicPem = await readKeyFile(publicPath, 'public key').catch((error: Error) => {
-      if (/no such file/.test(error.message)) return undefined;
+    const publicPem = await readKeyFile(publicPath, 'public key').catch((error: unknown) => {
+      if (/no such file/.test(errorMessage(error))) return undefined;
       throw error;
     });
     const key = checkedPair(

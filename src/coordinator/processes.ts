@@ -122,7 +122,7 @@ function runShard(index: number, options: ProcessesOptions, extra: string[]): Pr
           .split('\n')
           .filter((l) => l.startsWith('error:'))
           .pop() ?? '';
-      options.onProgress?.({ type: 'phase', message: `shard ${index}/${options.processes} exited ${code}${lastError ? `: ${lastError}` : ''}` });
+      options.onProgress?.({ type: 'phase', message: `shard ${index}/${options.processes} exited ${String(code)}${lastError ? `: ${lastError}` : ''}` });
       resolve({ index, code, lastError });
     });
   });

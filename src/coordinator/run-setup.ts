@@ -28,7 +28,7 @@ export interface RunCredentials {
 export async function prepareCredentials(plan: RunPlan, shard: ShardSpec, env: NodeJS.ProcessEnv = process.env): Promise<RunCredentials> {
   const groups = await Promise.all(plan.groups.map((g) => resolveCredentials(g, env, shard)));
   const warnings = groups.flatMap((c) => c.warnings);
-  if (plan.broker.kind === 'embedded' && warnings.length > 0) throw new KeyError(`${warnings[0]}; the embedded broker refuses such keys`);
+  if (plan.broker.kind === 'embedded' && warnings.length > 0) throw new KeyError(`${warnings[0] ?? ''}; the embedded broker refuses such keys`);
   const writers = new Map<number, KeystoreWriter>();
   groups.forEach((c, g) => {
     if (c.keystore !== undefined) writers.set(g, new KeystoreWriter(c.keystore.path, c.keystore.store));

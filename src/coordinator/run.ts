@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the order of a run's steps and the wiring between its parts, each part already in its own file */
 /**
  * The coordinator: starts the embedded broker and the workers, lines the workers up at each
  * stage, merges their snapshots, and builds the RunResult. It never opens an MQTT connection or
@@ -37,7 +38,7 @@ import { checkPreflight, keygenEstimate, prepareCredentials, type RunCredentials
 import { assignDevices, WHOLE_RUN, type ShardSpec } from './shards.js';
 import { withSpread } from './target-spread.js';
 import { readTlsTarget } from './tls-files.js';
-import { piscinaRunner, WorkerPool } from './worker-pool.js';
+import { piscinaRunner, WorkerPool, type TaskRunner } from './worker-pool.js';
 
 /** Moved to run-setup.ts and run-options.ts; still exported here for callers of this module. */
 export { checkPreflight } from './run-setup.js';
@@ -54,10 +55,12 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
   return new RunCoordinator(plan, options).run();
 }
 
-class RunCoordinator {
+/** A run from its plan to its RunResult. The clock and the task runner are injectable for unit tests (test/coordinator/run.test.ts). */
+export class RunCoordinator {
   readonly #plan: RunPlan;
   readonly #options: RunOptions;
   readonly #clock: Clock;
+  readonly #runnerFor: (workers: number) => TaskRunner;
   readonly #startedMs: number;
   readonly #metrics: RunMetrics;
   readonly #thresholds: Threshold[];
@@ -84,10 +87,11 @@ class RunCoordinator {
   /** How late the first stage began after --start-at (0 when on time). */
   #firstStageLateMs: number | undefined;
 
-  constructor(plan: RunPlan, options: RunOptions, clock: Clock = wallClock) {
+  constructor(plan: RunPlan, options: RunOptions, clock: Clock = wallClock, runnerFor: (workers: number) => TaskRunner = piscinaRunner) {
     this.#plan = plan;
     this.#options = options;
     this.#clock = clock;
+    this.#runnerFor = runnerFor;
     this.#startedMs = clock.nowMs();
     this.#metrics = new RunMetrics(plan, this.#startedMs);
     this.#thresholds = [...plan.thresholds, ...(options.thresholds ?? [])];
@@ -142,7 +146,7 @@ class RunCoordinator {
       port,
       ...(Object.keys(faults).length === 0 ? {} : { faults }),
     });
-    const pool = new WorkerPool(piscinaRunner(plan.workers), this.#clock);
+    const pool = new WorkerPool(this.#runnerFor(plan.workers), this.#clock);
     this.#pool = pool;
     pool.start(shards, taskOf, {
       onMessage: (message) => this.#onWorkerMessage(message),

@@ -3,7 +3,7 @@
  * and the watchdog that notices a worker gone silent. It knows nothing of stages or results: it
  * routes messages, keeps each worker's final snapshot and shuts the threads down.
  */
-import { MessageChannel, type MessagePort, type TransferListItem } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Transferable } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Clock } from '../util/clock.js';
 import type { CoordinatorToWorker, DeviceAssignment, WorkerResult, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
@@ -25,7 +25,7 @@ export const WORKER_BOOT_SILENCE_MS = 60_000;
 
 /** What the pool needs of piscina: run a task (its port transferred), and shut down. */
 export interface TaskRunner {
-  run(task: WorkerTask, options: { transferList: TransferListItem[] }): Promise<WorkerResult>;
+  run(task: WorkerTask, options: { transferList: Transferable[] }): Promise<WorkerResult>;
   destroy(): Promise<void>;
 }
 

@@ -25,7 +25,7 @@ const INFO: Record<Algorithm, AlgorithmInfo> = {
 };
 
 export function isAlgorithm(value: unknown): value is Algorithm {
-  return typeof value === 'string' && (ALGORITHMS as readonly string[]).includes(value);
+  return ALGORITHMS.some((alg) => alg === value);
 }
 
 export function algorithmInfo(alg: Algorithm): AlgorithmInfo {

@@ -6,7 +6,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { KeyError, errorCode, errorMessage } from '../errors.js';
 import type { Algorithm } from './algorithms.js';
-import { assertKeyFitsAlgorithm, assertKeysMatch, fingerprint, parsePrivateKey, parsePublicKey } from './keys.js';
+import { assertKeyFitsAlgorithm, assertKeysMatch, fingerprint, parsePrivateKey, parsePublicKey, pemOf } from './keys.js';
 
 export interface LoadedKey {
   /** JWK, held in memory only. */
@@ -53,7 +53,7 @@ export function checkedPair(alg: Algorithm, privateKey: KeyObject, privatePath: 
   const bits = privateKey.asymmetricKeyDetails?.modulusLength;
   return {
     privateKey: privateKey.export({ format: 'jwk' }),
-    publicKey: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    publicKey: pemOf(publicKey, 'spki'),
     kid: fingerprint(publicKey),
     ...(bits === undefined ? {} : { rsaBits: bits }),
   };

@@ -34,11 +34,17 @@ export interface GeneratedKeyPair {
   publicKeyPem: string;
 }
 
+/** A key as PEM: `spki` for a public key, `pkcs8` for a private one. Node returns PEM as a string; its types also allow a Buffer. */
+export function pemOf(key: KeyObject, type: 'spki' | 'pkcs8'): string {
+  const pem = key.export({ type, format: 'pem' });
+  return typeof pem === 'string' ? pem : pem.toString('utf8');
+}
+
 export function generateKeyPair(alg: Algorithm, rsaBits = DEFAULT_RSA_BITS): GeneratedKeyPair {
   const info = algorithmInfo(alg);
   const pem = (pair: { privateKey: KeyObject; publicKey: KeyObject }): GeneratedKeyPair => ({
-    privateKeyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
-    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    privateKeyPem: pemOf(pair.privateKey, 'pkcs8'),
+    publicKeyPem: pemOf(pair.publicKey, 'spki'),
   });
   if (info.kind === 'rsa') return pem(generateKeyPairSync('rsa', { modulusLength: rsaBits }));
   if (info.kind === 'ec') return pem(generateKeyPairSync('ec', { namedCurve: info.curve ?? 'prime256v1' }));
@@ -104,7 +110,7 @@ export function assertKeyFitsAlgorithm(key: KeyObject, alg: Algorithm, source: s
     throw new KeyError(`${source}: an ${(type ?? 'unknown').toUpperCase()} key cannot sign ${alg} (expected ${info.kind.toUpperCase()})`);
   }
   if (info.kind === 'ec' && key.asymmetricKeyDetails?.namedCurve !== info.curve) {
-    throw new KeyError(`${source}: ${alg} needs curve ${info.curve}, the key is on ${key.asymmetricKeyDetails?.namedCurve ?? 'an unknown curve'}`);
+    throw new KeyError(`${source}: ${alg} needs curve ${String(info.curve)}, the key is on ${key.asymmetricKeyDetails?.namedCurve ?? 'an unknown curve'}`);
   }
 }
 

@@ -58,6 +58,9 @@ export async function loadKeystore(path: string, alg?: Algorithm): Promise<Keyst
       hint: 'Delete the file to generate new keys.',
     });
   }
+  // The file is untrusted JSON: its declared type is what these checks establish, so they test
+  // for values (null entries, null devices) the type says cannot be there.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   if (!isAlgorithm(file.alg) || typeof file.devices !== 'object' || file.devices === null) {
     throw new KeyError(`${path}: keystore has no valid alg or devices`);
   }
@@ -67,6 +70,7 @@ export async function loadKeystore(path: string, alg?: Algorithm): Promise<Keyst
     });
   }
   for (const [deviceId, entry] of Object.entries(file.devices)) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (typeof entry?.privateKey !== 'object' || entry.privateKey === null || typeof entry.publicKey !== 'string' || typeof entry.kid !== 'string') {
       throw new KeyError(`${path}: keystore entry for ${deviceId} is incomplete`);
     }

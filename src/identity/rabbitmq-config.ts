@@ -3,7 +3,7 @@
  * picks the public key by the token's `kid` from `signing_keys` in advanced.config, and wants
  * `aud` = its `resource_server_id`. This writes that advanced.config, one `{pem, …}` per key.
  */
-import { fingerprint, parsePublicKey } from './keys.js';
+import { fingerprint, parsePublicKey, pemOf } from './keys.js';
 import type { DeviceRecord } from './registry-file.js';
 
 export const DEFAULT_RESOURCE_SERVER_ID = 'rabbitmq';
@@ -23,7 +23,7 @@ export function formatRabbitmqAdvancedConfig(records: Iterable<DeviceRecord>, re
   for (const record of records) {
     const publicKey = parsePublicKey(record.publicKey, `device ${record.deviceId}`);
     const kid = fingerprint(publicKey);
-    if (!keys.has(kid)) keys.set(kid, (publicKey.export({ type: 'spki', format: 'pem' }) as string).trim());
+    if (!keys.has(kid)) keys.set(kid, pemOf(publicKey, 'spki').trim());
   }
   const entries = [...keys].map(([kid, pem]) => `        ${binary(kid)} => {pem, ${binary(pem)}}`);
   return [

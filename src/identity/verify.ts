@@ -61,7 +61,8 @@ export function verifyDeviceToken(token: string, registration: DeviceRegistratio
   if (Buffer.byteLength(token) > policy.maxTokenBytes) return reject('token-too-large');
   const parts = JWS_COMPACT.exec(token);
   if (parts === null) return reject('not-jwt');
-  const [, headerB64, payloadB64, signatureB64] = parts as unknown as [string, string, string, string];
+  // The expression's three groups are not optional: each is a string, possibly empty.
+  const [, headerB64 = '', payloadB64 = '', signatureB64 = ''] = parts;
   const header = decodeJsonObject(headerB64);
   if (header === undefined) return reject('not-jwt');
   if (registration === undefined) return reject('unknown-device');

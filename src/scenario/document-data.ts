@@ -15,7 +15,7 @@ export function documentData(doc: Document, file: string): unknown {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${errorMessage(error).split('\n')[0]}`, { cause: error });
+    throw new ConfigError(`${file}: not valid YAML: ${errorMessage(error).split('\n')[0] ?? ''}`, { cause: error });
   }
   if (hasCycle(data)) throw new ConfigError(`${file}: not valid as a scenario: an anchor contains an alias of itself (a scenario must be a tree)`);
   return data;

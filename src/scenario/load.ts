@@ -52,7 +52,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       doc.errors
         .map((e) => {
           const pos = lineCounter.linePos(e.pos[0]);
-          return `${file}:${pos.line}:${pos.col} not valid YAML: ${e.message.split('\n')[0]}`;
+          return `${file}:${pos.line}:${pos.col} not valid YAML: ${e.message.split('\n')[0] ?? ''}`;
         })
         .join('\n'),
     );
@@ -102,6 +102,8 @@ function pathText(path: (string | number)[]): string {
 }
 
 function show(value: unknown): string {
+  // JSON.stringify returns undefined for undefined and functions, whatever lib.d.ts says.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

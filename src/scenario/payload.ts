@@ -120,7 +120,7 @@ function partOf(name: string, argument: string | undefined, escape: boolean): Pa
     const options = (argument ?? '').split('|');
     return argument === undefined || options.some((o) => o === '') ? 'expected {choice:a|b|c} with no empty option' : { kind: 'choice', options, escape };
   }
-  if (!(PAYLOAD_VALUE_NAMES as readonly string[]).includes(name)) {
+  if (!PAYLOAD_VALUE_NAMES.some((n) => n === name)) {
     return `unknown placeholder; expected one of ${[...PAYLOAD_VALUE_NAMES, 'random', 'choice'].map((n) => `{${n}}`).join(', ')}`;
   }
   if (argument !== undefined && !/^0\d+$/.test(argument)) return `expected {${name}} or {${name}:05} (zero-padded)`;
@@ -132,7 +132,7 @@ function randomPart(argument: string | undefined): Part | string {
   if (m === null) return 'expected {random:MIN..MAX}, like {random:18..25} or {random:18.0..25.5}';
   const min = Number(m[1]);
   const max = Number(m[3]);
-  if (min > max) return `MIN ${m[1]} is greater than MAX ${m[3]}`;
+  if (min > max) return `MIN ${m[1] ?? ''} is greater than MAX ${m[3] ?? ''}`;
   return { kind: 'random', min, max, decimals: Math.max(m[2]?.length ?? 0, m[4]?.length ?? 0) };
 }
 

@@ -173,7 +173,7 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
       problems.push({ path: ['groups', i, 'idPattern'], message: `gives the same device ids as group "${other}"; client ids must be unique` });
     }
     seenPatterns.set(idPattern, g.name);
-    if (g.token.refreshBefore !== undefined && g.token.refreshBefore >= g.token.lifetime) {
+    if (g.token.refreshBefore >= g.token.lifetime) {
       problems.push({
         path: ['groups', i, 'token', 'refreshBefore'],
         message: `${formatDurationMs(g.token.refreshBefore)} must be shorter than the token lifetime ${formatDurationMs(g.token.lifetime)}`,

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the whole scenario format, each field with the description editors show */
 /**
  * The scenario format: what users write. This zod schema is the single source of the format's
  * shape and defaults; `scenarios/schema.json` is generated from it (`npm run schema`), and the

@@ -48,10 +48,11 @@ export const STAGE_FIGURES = ['achievedRatio'] as const;
 
 export function parseThreshold(text: string, options: { abortOnFail?: boolean; source?: ThresholdSource } = {}): Threshold {
   const stage = STAGE_SHAPE.exec(text);
-  if (stage !== null) return parseStageThreshold(text, stage as unknown as [string, string, string, ThresholdOp, string], options);
+  if (stage !== null) return parseStageThreshold(text, [stage[0], stage[1] ?? '', stage[2] ?? '', opOf(stage[3]), stage[4] ?? ''], options);
   const m = SHAPE.exec(text);
   if (m === null) throw new ConfigError(`"${text}" is not ${THRESHOLD_EXAMPLE}`);
-  const [, name, group, aggregateText, op, valueText] = m as unknown as [string, string, string | undefined, string | undefined, ThresholdOp, string];
+  const [, name = '', group, aggregateText, opText, valueText = ''] = m;
+  const op = opOf(opText);
   const globalErrorRate = name === 'error_rate' && aggregateText === undefined;
   if (aggregateText === undefined && !globalErrorRate) {
     throw new ConfigError(`"${text}": name an aggregate after the metric, like ${name}.p(99) or ${name}.count`);
@@ -74,7 +75,7 @@ function parseStageThreshold(
   [, stage, figure, op, valueText]: [string, string, string, ThresholdOp, string],
   options: { abortOnFail?: boolean; source?: ThresholdSource },
 ): Threshold {
-  if (!(STAGE_FIGURES as readonly string[]).includes(figure))
+  if (!STAGE_FIGURES.some((f) => f === figure))
     throw new ConfigError(`"${text}": unknown stage figure "${figure}"; expected ${STAGE_FIGURES.join(', ')}, like stage.connect.achievedRatio>0.95`);
   const m = /^(\d+(?:\.\d+)?|\.\d+)(%)?$/.exec(valueText);
   if (m === null) throw new ConfigError(`"${text}": "${valueText}" is not a ratio like 0.95 or 95%`);
@@ -135,6 +136,15 @@ function parseLimit(text: string, aggregate: ThresholdAggregate, whole: string):
 }
 
 /** Whether `actual op limit` holds: true means the threshold passed. */
+const THRESHOLD_OPS: readonly ThresholdOp[] = ['<', '<=', '>', '>=', '==', '!='];
+
+/** The operator a shape's regular expression matched, which is one of THRESHOLD_OPS by its construction. */
+function opOf(text: string | undefined): ThresholdOp {
+  const op = THRESHOLD_OPS.find((o) => o === text);
+  if (op === undefined) throw new Error(`not a threshold operator: ${text ?? '(none)'}`);
+  return op;
+}
+
 export function compareWith(actual: number, op: ThresholdOp, limit: number): boolean {
   switch (op) {
     case '<':

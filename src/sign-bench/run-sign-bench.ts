@@ -7,7 +7,7 @@ import { release } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { environmentInfo } from '../coordinator/environment.js';
 import { algorithmInfo, type Algorithm } from '../identity/algorithms.js';
-import { fingerprint, generateKeyObjects } from '../identity/keys.js';
+import { fingerprint, generateKeyObjects, pemOf } from '../identity/keys.js';
 import { signTokenSync } from '../identity/token.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarizeHistogram } from '../metrics/histogram.js';
 import { BENCH_DEVICE_ID, benchTokenSpec } from './bench-token.js';
@@ -102,7 +102,7 @@ async function benchOne(target: BenchTarget, options: SignBenchOptions): Promise
   say('key generation');
   const keygen = combine(await runThreads(1, { kind: 'keygen', alg, rsaBits, durationMs: duration, maxOps: MAX_OPS.keygen }));
   const pair = await generateKeyObjects(alg, rsaBits);
-  const privateKeyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const privateKeyPem = pemOf(pair.privateKey, 'pkcs8');
   const sign: SignRow[] = [];
   for (const workers of [...options.workers].sort((a, b) => a - b)) {
     say(`signing on ${workers} thread${workers === 1 ? '' : 's'}`);

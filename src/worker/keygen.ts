@@ -4,7 +4,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { Algorithm } from '../identity/algorithms.js';
-import { fingerprint, generateKeyObjects } from '../identity/keys.js';
+import { fingerprint, generateKeyObjects, pemOf } from '../identity/keys.js';
 import type { GeneratedKey } from './messages.js';
 
 /** Generations in flight per worker: enough to keep a core busy through libuv's pool. */
@@ -45,7 +45,7 @@ export async function generateKeys(items: readonly KeygenItem[], callbacks: Keyg
       batch.push({
         deviceId: item.deviceId,
         privateKey: pair.privateKey.export({ format: 'jwk' }),
-        publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+        publicKey: pemOf(pair.publicKey, 'spki'),
         kid,
       });
       batches.set(item.tag, batch);

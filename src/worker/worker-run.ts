@@ -13,12 +13,12 @@ import { actionFault, firstStageFaults, startFaults } from './faults.js';
 import { PaceMeter } from './pace.js';
 import { Fleet } from './fleet.js';
 import { type CoordinatorToWorker, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
+import type { SilentSubscriber } from './messages.js';
 import { Publisher } from './stages/publisher.js';
 import { SnapshotTaker } from './snapshots.js';
 import { dispatchStage } from './stages/stage-dispatch.js';
 import { TokenRefresher } from './token-refresher.js';
 import { workerPort, type WorkerPort } from './typed-port.js';
-import { silentField } from './silent-field.js';
 import type { WorkerContext } from './worker-context.js';
 import { METRIC } from '../metrics/metric-names.js';
 
@@ -147,4 +147,9 @@ export class WorkerRun {
     const snapshot = this.#snapshots.take(final, { stageIndex: this.#stageIndex, connected: this.#fleet.connected, inFlight: this.#publisher.inFlight });
     return { ...snapshot, ...silentField(this.#lifecycle.subscriptions.takeSilent()) };
   }
+}
+
+/** The snapshot field for silent subscribers: absent when there are none, as most snapshots have. */
+function silentField(silent: SilentSubscriber[]): Pick<WorkerSnapshot, 'silentSubscribers'> {
+  return silent.length === 0 ? {} : { silentSubscribers: silent };
 }

@@ -32,7 +32,7 @@ const valid = (): string => craft(HEADER, claims(), es);
 /** Flips a pad bit of the last base64url character: the same bytes, another spelling. */
 function respell(segment: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  return segment.slice(0, -1) + alphabet[alphabet.indexOf(segment.slice(-1)) ^ 1];
+  return segment.slice(0, -1) + (alphabet[alphabet.indexOf(segment.slice(-1)) ^ 1] ?? '');
 }
 
 interface Attack {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TransferListItem } from 'node:worker_threads';
+import type { Transferable } from 'node:worker_threads';
 import { WORKER_BOOT_SILENCE_MS, WORKER_SILENCE_MS, WorkerPool, type TaskRunner } from '../../src/coordinator/worker-pool.js';
 import type { CoordinatorToWorker, WorkerResult, WorkerTask, WorkerToCoordinator } from '../../src/worker/messages.js';
 import { workerPort } from '../../src/worker/typed-port.js';
@@ -36,7 +36,7 @@ class FakeRunner implements TaskRunner {
   destroyed = false;
   readonly seen: CoordinatorToWorker[][] = [[], []];
   constructor(readonly second: 'crash' | 'silent' | 'finish') {}
-  run(task: WorkerTask, options: { transferList: TransferListItem[] }): Promise<WorkerResult> {
+  run(task: WorkerTask, options: { transferList: Transferable[] }): Promise<WorkerResult> {
     assert.deepEqual(options.transferList, [task.port]);
     const port = workerPort(task.port);
     const post = (message: WorkerToCoordinator): void => port.post(message);

@@ -8,7 +8,7 @@ import { BROKER_DEFAULTS, DEFAULT_VERIFY_POLICY, type BrokerOptions, type TlsMat
 import { DEFAULT_CERT_DIR, ensureLocalCertificates } from '../../broker/certificates.js';
 import { deviceFromPublicKeyFile, devicesFromKeysDir, devicesFromRegistryFile } from '../../broker/device-sources.js';
 import { startBroker, type RunningBroker } from '../../broker/server.js';
-import { BrokerError, ConfigError, EXIT_INTERRUPTED, EXIT_OK, HarnessError } from '../../errors.js';
+import { BrokerError, ConfigError, EXIT_INTERRUPTED, EXIT_OK, HarnessError, errorCode, errorMessage } from '../../errors.js';
 import { ALGORITHMS, type Algorithm } from '../../identity/algorithms.js';
 import type { DeviceRecord } from '../../identity/registry-file.js';
 import { MetricsTotals } from '../../metrics/snapshot.js';
@@ -100,9 +100,9 @@ export async function brokerCommand(args: BrokerCommandArgs): Promise<number> {
     ...(keySet === undefined ? {} : { keySet }),
     ...(log === undefined ? {} : { onDenial: (denial: Denial) => log.denied(denial) }),
   };
-  const broker = await startBroker(options).catch((error: Error) => {
+  const broker = await startBroker(options).catch((error: unknown) => {
     if (error instanceof HarnessError) throw error;
-    throw new BrokerError(`the broker could not start: ${error.message}`, { cause: error });
+    throw new BrokerError(`the broker could not start: ${errorMessage(error)}`, { cause: error });
   });
   process.stdout.write(`${listeningLines(broker, devices.length, args).join('\n')}\n`);
   const stopStats = statsMs === undefined ? undefined : printStatsEvery(broker, statsMs);
@@ -166,8 +166,8 @@ async function brokerOptions(args: BrokerCommandArgs, devices: DeviceRecord[]): 
 async function tlsMaterial(args: BrokerCommandArgs): Promise<TlsMaterial & { caPath?: string }> {
   if (args.cert !== undefined && args.key !== undefined) {
     const read = (flag: string, file: string): Promise<string> =>
-      readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) =>
-        Promise.reject(new ConfigError(`--${flag} ${file}: cannot read it: ${error.code ?? error.message}`)),
+      readFile(file, 'utf8').catch((error: unknown) =>
+        Promise.reject(new ConfigError(`--${flag} ${file}: cannot read it: ${errorCode(error) ?? errorMessage(error)}`)),
       );
     return { certPem: await read('cert', args.cert), keyPem: await read('key', args.key) };
   }
@@ -216,8 +216,8 @@ function durationArg(flag: string, text: string): number {
 }
 
 async function keySetFromJwksFile(file: string): Promise<KeySetEntry[]> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) =>
-    Promise.reject(new ConfigError(`--jwks ${file}: cannot read it: ${error.code ?? error.message}`)),
+  const text = await readFile(file, 'utf8').catch((error: unknown) =>
+    Promise.reject(new ConfigError(`--jwks ${file}: cannot read it: ${errorCode(error) ?? errorMessage(error)}`)),
   );
   return parseJwks(text, file);
 }

@@ -45,7 +45,7 @@ export async function compareCommand(args: CompareCommandArgs): Promise<number> 
   const comparison = compareColumns(columns, { noise: args.noise / 100 });
   process.stdout.write(`${formatComparison(comparison, { all: args.all, groups: args.groups, paint: paintOf(process.stdout) })}\n`);
   if (args.html !== undefined) {
-    const title = args.groups ? `groups of ${basename(itemAt(args.files, 0))}` : `${comparison.labels.join(' vs ')}`;
+    const title = args.groups ? `groups of ${basename(itemAt(args.files, 0))}` : comparison.labels.join(' vs ');
     await writeTextFile(args.html, renderCompareHtml(title, comparison, columns, { groups: args.groups }));
     process.stdout.write(`\nwrote ${args.html}\n`);
   }
@@ -57,7 +57,7 @@ async function columnsOf(args: CompareCommandArgs): Promise<CompareColumn[]> {
     if (args.files.length !== 1) throw new ConfigError(`compare --groups takes one report (got ${args.files.length})`);
     const result = await readRunResult(itemAt(args.files, 0));
     const groups = Object.entries(result.groups);
-    if (groups.length < 2) throw new ConfigError(`${args.files[0]}: has one group (${groups[0]?.[0] ?? 'none'}); --groups needs two or more`);
+    if (groups.length < 2) throw new ConfigError(`${itemAt(args.files, 0)}: has one group (${groups[0]?.[0] ?? 'none'}); --groups needs two or more`);
     return groupComparisonColumns(result);
   }
   if (args.files.length < 2) throw new ConfigError('compare needs two or more reports (or one with --groups)');

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { ConfigError, EXIT_OK } from '../../errors.js';
+import { ConfigError, EXIT_OK, errorCode, errorMessage } from '../../errors.js';
 import { starterScenario } from '../../scenario/starter.js';
 import { parseScenario } from '../../scenario/load.js';
 import { handle } from '../errors.js';
@@ -45,9 +45,9 @@ export async function initCommand(args: InitCommandArgs): Promise<number> {
   try {
     await writeFile(path, text, { flag: args.force ? 'w' : 'wx' });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     if (code === 'EEXIST') throw new ConfigError(`${args.file}: exists; not overwritten`, { hint: 'choose another name, or add --force' });
-    throw new ConfigError(`${args.file}: cannot write: ${code ?? (error as Error).message}`, { cause: error });
+    throw new ConfigError(`${args.file}: cannot write: ${code ?? errorMessage(error)}`, { cause: error });
   }
   process.stdout.write(`wrote ${args.file}\nnext: mqtt-jwt-bench validate ${args.file}   then: mqtt-jwt-bench run ${args.file}\n`);
   return EXIT_OK;

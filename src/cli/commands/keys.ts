@@ -73,7 +73,7 @@ async function generate(args: GenerateArgs): Promise<number> {
 
 const EXPORT_FORMATS = ['csv', 'json', 'jwks', 'rabbitmq'] as const;
 type ExportFormat = (typeof EXPORT_FORMATS)[number];
-const isExportFormat = (format: string): format is ExportFormat => (EXPORT_FORMATS as readonly string[]).includes(format);
+const isExportFormat = (format: string): format is ExportFormat => EXPORT_FORMATS.some((f) => f === format);
 
 interface ExportArgs {
   keys: string;

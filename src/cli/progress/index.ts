@@ -15,7 +15,7 @@ export type ProgressMode = (typeof PROGRESS_MODES)[number];
 export type ProgressPrinter = ProgressListener & { finish?: () => void };
 
 export function progressListener(mode: string, quiet: boolean): ProgressPrinter | undefined {
-  if (!(PROGRESS_MODES as readonly string[]).includes(mode)) throw new ConfigError(`--progress: expected one of ${PROGRESS_MODES.join(', ')} (got "${mode}")`);
+  if (!PROGRESS_MODES.some((m) => m === mode)) throw new ConfigError(`--progress: expected one of ${PROGRESS_MODES.join(', ')} (got "${mode}")`);
   const write = (text: string): void => void process.stderr.write(text);
   if (quiet || mode === 'none') return undefined;
   if (mode === 'json') return (event) => write(`${JSON.stringify({ atMs: Date.now(), ...event })}\n`);

@@ -6,7 +6,7 @@
 import { COMPARE_GROUPS, type CompareRow, type Comparison, type Judgement } from './compare.js';
 import { groupsVerdict, runsVerdict } from './compare-verdict.js';
 import { NO_PAINT, type Paint } from '../render/paint.js';
-import { formatTable } from '../render/table.js';
+import { columnsOf, formatTable } from '../render/table.js';
 
 export interface ComparisonFormat {
   /** Every row, in-band and minor statistics too (means, counts, p90, max). */
@@ -108,7 +108,7 @@ export function wrap(text: string, width: number): string {
       const lines: string[] = [];
       let line = '';
       for (const word of paragraph.split(' ')) {
-        if (line !== '' && [...line].length + 1 + [...word].length > width) {
+        if (line !== '' && columnsOf(line) + 1 + columnsOf(word) > width) {
           lines.push(line);
           line = word;
         } else line = line === '' ? word : `${line} ${word}`;

@@ -42,7 +42,7 @@ export function evaluateThresholds(thresholds: readonly Threshold[], view: Metri
       return { ...base, passed: compareWith(actual, t.op, t.limit), actual };
     }
     const section = view.section(t.group);
-    if (section === undefined) return { ...base, passed: false, actual: null, note: `no group named "${t.group}"` };
+    if (section === undefined) return { ...base, passed: false, actual: null, note: `no group named "${String(t.group)}"` };
     const actual = measure(t, section, view.durationSec);
     if (typeof actual === 'string') return { ...base, passed: false, actual: null, note: actual };
     return { ...base, passed: compareWith(actual, t.op, t.limit), actual };
@@ -62,13 +62,13 @@ function measure(t: Threshold, s: SectionView, durationSec: number): number | st
     case 'count':
     case 'rate': {
       const count = countOf(metric as string, s);
-      if (count === undefined) return `no counter or histogram named "${metric}"`;
+      if (count === undefined) return `no counter or histogram named "${String(metric)}"`;
       if (t.aggregate.kind === 'count') return count;
       return durationSec > 0 ? count / durationSec : 0;
     }
     default: {
-      const h = s.histogram(`${metric}Us`) ?? s.histogram(metric as string);
-      if (h === undefined || h.totalCount === 0) return `no samples of ${metric}`;
+      const h = s.histogram(`${String(metric)}Us`) ?? s.histogram(metric as string);
+      if (h === undefined || h.totalCount === 0) return `no samples of ${String(metric)}`;
       if (t.aggregate.kind === 'percentile') return h.getValueAtPercentile(t.aggregate.percentile);
       if (t.aggregate.kind === 'avg') return h.mean;
       return t.aggregate.kind === 'min' ? h.minNonZeroValue : h.maxValue;
@@ -115,7 +115,7 @@ export function thresholdMetrics(plan: Pick<RunPlan, 'stages'>): Map<string, Thr
   const publish = plan.stages.filter((s) => s.type === 'publish');
   const subscribes = plan.stages.flatMap((s) => (s.type === 'subscribe' ? [s.measure] : []));
   const noPublish = publish.length === 0 ? 'the plan has no publish stage' : undefined;
-  const noAcks = noPublish ?? (publish.every((s) => s.type === 'publish' && s.qos === 0) ? 'every publish stage is QoS 0, which has no acks' : undefined);
+  const noAcks = noPublish ?? (publish.every((s) => s.qos === 0) ? 'every publish stage is QoS 0, which has no acks' : undefined);
   const none = (reason: string | undefined): ThresholdMetric => ({ kind: 'histogram', ...(reason === undefined ? {} : { absentBecause: reason }) });
   const histograms: [string, string | undefined][] = [
     ['sign', undefined],
@@ -173,10 +173,10 @@ function errorRate(metric: string | null, s: SectionView): number | string {
  * stages of that type (the worst one decides).
  */
 function stageFigure(metric: string, stages: MetricsView['stages']): number | string {
-  const [, which] = metric.split('.');
+  const which = metric.split('.')[1] ?? '';
   if (stages === undefined) return 'stage figures are known once a stage has ended';
-  const named = stages.filter((s) => (/^\d+$/.test(which ?? '') ? s.index + 1 === Number(which) : s.type === which));
-  if (named.length === 0) return `no stage ${/^\d+$/.test(which ?? '') ? `number ${which}` : `of type ${which}`} ran`;
+  const named = stages.filter((s) => (/^\d+$/.test(which) ? s.index + 1 === Number(which) : s.type === which));
+  if (named.length === 0) return `no stage ${/^\d+$/.test(which) ? `number ${which}` : `of type ${which}`} ran`;
   const ratios = named.flatMap((s) => (s.pace?.achievedRatio === null || s.pace?.achievedRatio === undefined ? [] : [s.pace.achievedRatio]));
   if (ratios.length === 0) return `stage ${which} has no planned rate to achieve`;
   return Math.min(...ratios);

@@ -40,7 +40,7 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
   // run is judged again on the share of its plan that ran.
   const statuses = results.map((r) => (r.status === 'failed' && didNotRun(r) ? 'complete' : r.status));
   const status: RunStatus = statuses.includes('failed') ? 'failed' : statuses.includes('interrupted') ? 'interrupted' : 'complete';
-  const reasons = inputs.filter((i) => i.result.statusReason !== undefined).map((i) => `${i.file}: ${i.result.statusReason}`);
+  const reasons = inputs.filter((i) => i.result.statusReason !== undefined).map((i) => `${i.file}: ${i.result.statusReason ?? ''}`);
   const brokerSections = results.flatMap((r) => (r.broker.metrics === undefined ? [] : [{ ...r.broker.metrics, connectFailures: {}, errors: {} }]));
   const broker = brokerSections.length === 0 ? undefined : addSections(brokerSections);
   const stages = withPace(first.scenario.plan, mergeStages(results), mergedShare(first, total));

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the whole report format, one field after another with its description */
 /**
  * The RunResult's one definition: a validator, from which the types (run-result.ts) are inferred.
  * `report`, `compare` and `merge` check every file they read with it, and

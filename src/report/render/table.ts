@@ -1,7 +1,7 @@
 /** A plain-text table: the first column left-aligned, the rest right-aligned, two spaces apart. */
 export function formatTable(rows: readonly (readonly string[])[], style?: (line: string, rowIndex: number) => string): string {
   const columns = Math.max(0, ...rows.map((r) => r.length));
-  const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((r) => columnsOf(r[i] ?? ''))));
   // Styled after padding, so colour codes never count as columns.
   return rows
     .map((r, index) => {
@@ -14,8 +14,16 @@ export function formatTable(rows: readonly (readonly string[])[], style?: (line:
     .join('\n');
 }
 
-/** Pads by code points, so Δ, × and µ count as one column each. */
+/**
+ * The columns a string takes on a terminal, counted by code points, so Δ, × and µ count as one
+ * each. Code points rather than graphemes: the texts here are ours and hold no combining marks.
+ */
+export function columnsOf(text: string): number {
+  return Array.from(text).length;
+}
+
+/** Pads by code points (`columnsOf`). */
 function pad(cell: string, width: number, left: boolean): string {
-  const fill = ' '.repeat(Math.max(0, width - [...cell].length));
+  const fill = ' '.repeat(Math.max(0, width - columnsOf(cell)));
   return left ? cell + fill : fill + cell;
 }

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one stateful session: connect, publish, subscribe and close share its socket and state; frames, acks, keepalive and auth are in their own files */
 /**
  * One device on the lean engine: a bare socket (or, for ws:// and wss://, ws's WebSocket stream),
  * packets encoded by mqtt-packet (MQTT.js's own codec) and decoded by lean/frames.ts, no stores or
