@@ -4,13 +4,16 @@
  */
 import type { Client } from 'aedes';
 import type { RejectReason } from '../identity/verify.js';
+import type { ReauthRefusal } from './enhanced-auth.js';
 
 export type AclAction = 'publish' | 'subscribe' | 'qos';
 
 export type Denial =
   | { kind: 'refused'; clientId: string; remoteAddress: string; reason: RejectReason; returnCode: 4 | 5 }
   /** A denied PUBLISH closes the connection [MQTT-3.3.5-2]; a denied filter gets SUBACK 0x80 [MQTT-3.9.3]. */
-  | { kind: 'acl-denied'; clientId: string; remoteAddress: string; action: AclAction; topic: string };
+  | { kind: 'acl-denied'; clientId: string; remoteAddress: string; action: AclAction; topic: string }
+  /** An AUTH 0x19 (re-authentication) refused: the connection is closed with DISCONNECT `reasonCode`. */
+  | { kind: 'reauth-refused'; clientId: string; remoteAddress: string; reason: ReauthRefusal; reasonCode: number };
 
 export type OnDenial = (denial: Denial) => void;
 

@@ -19,6 +19,7 @@ export interface OperatorLogOptions {
 export function formatDenial(denial: Denial, nowMs: number): string {
   const head = `${new Date(nowMs).toISOString()} ${denial.kind} client=${quoted(denial.clientId)} from=${denial.remoteAddress}`;
   if (denial.kind === 'refused') return `${head} reason=${denial.reason} connack=${denial.returnCode}`;
+  if (denial.kind === 'reauth-refused') return `${head} reason=${denial.reason} disconnect=0x${denial.reasonCode.toString(16)}`;
   const outcome = denial.action === 'subscribe' ? 'suback=0x80' : 'closed';
   return `${head} reason=${denial.action} topic=${quoted(denial.topic)} ${outcome}`;
 }
