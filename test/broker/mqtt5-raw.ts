@@ -19,7 +19,9 @@ export class RawMqtt5 {
       this.#received.push(packet);
       this.#wake();
     });
-    parser.on('error', (error) => (this.#parseError = error));
+    parser.on('error', (error: Error) => {
+      this.#parseError = error;
+    });
     socket.on('data', (chunk: Buffer) => parser.parse(chunk));
     socket.on('error', () => {});
     socket.once('close', () => {
