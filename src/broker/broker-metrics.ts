@@ -31,7 +31,7 @@ export const BROKER_METRIC = {
   downlinksPublished: 'downlinks.published',
   /** `acl.denied.publish`, `acl.denied.subscribe`, `acl.denied.qos`. */
   aclDeniedPrefix: 'acl.denied.',
-  /** `guard.too-large`, `guard.malformed`, `guard.connect-timeout`. */
+  /** `guard.too-large`, `guard.malformed`, `guard.connect-timeout`, `guard.inflight-inbound`. */
   guardPrefix: 'guard.',
   /** Errors of sessions and of sockets that never logged in, by kind. */
   clientErrors: 'clientErrors',

@@ -34,6 +34,7 @@ export const REASON = {
   reAuthenticate: 0x19,
   protocolError: 0x82,
   notAuthorized: 0x87,
+  receiveMaximumExceeded: 0x93,
   qosNotSupported: 0x9b,
   maximumConnectTime: 0xa0,
 } as const;
@@ -64,6 +65,8 @@ export interface EnhancedAuthContext {
   nowMs: () => number;
   /** Advertised in CONNACK as Maximum QoS when below 2. */
   maxQos: 1 | 2;
+  /** The Receive Maximum advertised in CONNACK, enforced for inbound QoS 2. */
+  receiveMaximum: number;
   /** A re-authenticated session's new expiry. */
   onReauthenticated: (client: Client, expSec: number) => void;
   onDenial?: OnDenial;
@@ -72,9 +75,19 @@ export interface EnhancedAuthContext {
 type PacketListener = (packet: mqttPacket.Packet) => void;
 interface AedesClientInternals {
   _parser: { listeners(event: 'packet'): PacketListener[]; removeAllListeners(event: 'packet'): void; on(event: 'packet', l: PacketListener): void };
-  connected: boolean;
   connackSent: boolean;
+  _keepaliveTimer: NodeJS.Timeout | null;
 }
+
+/**
+ * Inbound QoS 2 messages awaiting PUBREL, per connection. Aedes 1.2 bounds them at 1000
+ * (`maxInflightInbound`, a hardening fix the 2.0.0 beta branched before), so that a client that
+ * withholds PUBREL cannot grow the broker's incoming store toward 65535 entries; the same bound
+ * is kept here for 3.1.1 (the connection is closed), and for MQTT 5 the advertised Receive
+ * Maximum is the bound (DISCONNECT 0x93, [MQTT-3.3.4-9]). QoS 1 needs none: Aedes acknowledges
+ * it before it publishes.
+ */
+export const MAX_INFLIGHT_INBOUND_V311 = 1000;
 
 const sessionsByStream = new WeakMap<Duplex, SessionAuth>();
 let writeWrapped = false;
@@ -159,15 +172,30 @@ export class EnhancedAuth {
     session.expSec = expSec;
   }
 
-  /** Puts the AUTH handler in front of Aedes on a freshly created client. */
+  /** Puts the AUTH handler and the inbound QoS 2 bound in front of Aedes on a fresh client. */
   attach(client: Client): void {
     maxQosByStream.set(client.conn, this.#context.maxQos);
     const parser = (client as unknown as AedesClientInternals)._parser;
     const aedesListeners = parser.listeners('packet');
     parser.removeAllListeners('packet');
+    let awaitingPubrel: Set<number> | undefined;
+    let refused = false;
     parser.on('packet', (packet) => {
-      if (packet.cmd === 'auth') this.#onAuth(client, packet);
-      else for (const listener of aedesListeners) listener.call(parser, packet);
+      // Nothing more reaches Aedes from a connection being closed for exceeding the bound.
+      if (refused) return;
+      if (packet.cmd === 'auth') return this.#onAuth(client, packet);
+      if (packet.cmd === 'publish' && packet.qos === 2) {
+        awaitingPubrel ??= new Set();
+        const id = packet.messageId ?? 0;
+        if (!awaitingPubrel.has(id) && awaitingPubrel.size >= (client.version === 5 ? this.#context.receiveMaximum : MAX_INFLIGHT_INBOUND_V311)) {
+          this.#count(`${BROKER_METRIC.guardPrefix}inflight-inbound`);
+          refused = true;
+          // MQTT 5: DISCONNECT 0x93 (Receive Maximum exceeded); 3.1.1: closed, as Aedes 1.2 did.
+          return client.disconnect({ reasonCode: REASON.receiveMaximumExceeded });
+        }
+        awaitingPubrel.add(id);
+      } else if (packet.cmd === 'pubrel') awaitingPubrel?.delete(packet.messageId ?? 0);
+      for (const listener of aedesListeners) listener.call(parser, packet);
     });
   }
 
@@ -180,11 +208,13 @@ export class EnhancedAuth {
   #onAuth(client: Client, packet: mqttPacket.IAuthPacket): void {
     const internals = client as unknown as AedesClientInternals;
     // AUTH before CONNACK: we never send AUTH during CONNECT, so none is expected (§4.12).
-    if (!internals.connected || !internals.connackSent) {
+    if (!internals.connackSent || client.closed) {
       this.#count(`${BROKER_METRIC.reauthRefusedPrefix}not-connected`);
       client.conn.destroy();
       return;
     }
+    // Aedes refreshes the keepalive timer for the packets it handles only [MQTT-3.1.2-22].
+    internals._keepaliveTimer?.refresh();
     const outcome = this.#reauthenticate(client, packet);
     if (outcome.ok) {
       this.#count(BROKER_METRIC.reauthAccepted);

@@ -58,6 +58,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     metrics,
     nowMs,
     maxQos: options.maxQos ?? BROKER_DEFAULTS.maxQos,
+    receiveMaximum: options.receiveMaximum ?? BROKER_DEFAULTS.receiveMaximum,
     onReauthenticated: (client, expSec) => expiry.extended(client, expSec),
     ...(options.onDenial === undefined ? {} : { onDenial: options.onDenial }),
   });

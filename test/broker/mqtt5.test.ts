@@ -8,13 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type mqttPacket from 'mqtt-packet';
+import mqttPacket from 'mqtt-packet';
 import { BROKER_METRIC } from '../../src/broker/broker-metrics.js';
 import { ensureLocalCertificates } from '../../src/broker/certificates.js';
 import type { Denial } from '../../src/broker/denials.js';
 import type { RunningBroker } from '../../src/broker/server.js';
 import { connectClient, counter, ecToken, eventually, registerEc, startTestBroker } from './helpers.js';
 import { RawMqtt5, reauthPacket } from './mqtt5-raw.js';
+import { openSocket, readUntilClosed } from './raw-mqtt.js';
 
 const METHOD = 'CUSTOM-JWT';
 
@@ -217,6 +218,72 @@ describe('MQTT 5: a method and re-authentication turned off or renamed', () => {
     session.send(reauthPacket('akenza-jwt', await ecToken('dev-r', Math.floor(Date.now() / 1000) + 10)));
     assert.equal(await disconnectReason(session), 0x82);
     assert.equal(counter(broker, `${BROKER_METRIC.reauthRefusedPrefix}reauth-off`), 1);
+  });
+});
+
+describe('inbound QoS 2 awaiting PUBREL is bounded (Aedes 1.2 did it; the 2.0 beta does not)', () => {
+  let broker: RunningBroker;
+  before(async () => {
+    broker = await startTestBroker({ maxQos: 2, receiveMaximum: 3 });
+    registerEc(broker, 'dev-q');
+  });
+  after(() => broker.close());
+
+  const qos2 = (messageId: number): mqttPacket.IPublishPacket => ({
+    cmd: 'publish',
+    topic: '/up/device/id/dev-q',
+    payload: Buffer.from('x'),
+    qos: 2,
+    messageId,
+    retain: false,
+    dup: false,
+  });
+
+  it('MQTT 5: past the advertised Receive Maximum without PUBREL, DISCONNECT 0x93; with PUBREL, no limit', async () => {
+    const session = await RawMqtt5.connect(broker.port, 'dev-q', await ecToken('dev-q'));
+    assert.equal((await connack(session)).reasonCode, 0);
+    for (let id = 1; id <= 6; id++) {
+      session.send(qos2(id));
+      assert.equal((await session.next())?.cmd, 'pubrec');
+      session.send({ cmd: 'pubrel', messageId: id });
+      assert.equal((await session.next())?.cmd, 'pubcomp');
+    }
+    for (let id = 10; id < 14; id++) session.send(qos2(id));
+    const rest = await session.untilClosed();
+    assert.equal(rest.filter((p) => p.cmd === 'pubrec').length, 3);
+    assert.equal(rest.find((p): p is mqttPacket.IDisconnectPacket => p.cmd === 'disconnect')?.reasonCode, 0x93);
+    assert.equal(counter(broker, `${BROKER_METRIC.guardPrefix}inflight-inbound`), 1);
+  });
+
+  it('MQTT 3.1.1: closed at the 1001st QoS 2 message awaiting PUBREL, as on Aedes 1.2', async () => {
+    const v4 = { protocolVersion: 4 } as const;
+    const connect = mqttPacket.generate(
+      {
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: 'dev-q',
+        keepalive: 30,
+        username: 'u',
+        password: Buffer.from(await ecToken('dev-q')),
+      },
+      v4,
+    );
+    const publishes = Array.from({ length: 1001 }, (_, i) => mqttPacket.generate(qos2(i + 1), v4));
+    const socket = await openSocket(broker.port);
+    const reply = readUntilClosed(socket);
+    // After the CONNACK: before it, Aedes queues at most 42 packets (queueLimit) and closes.
+    socket.once('data', () => socket.write(Buffer.concat(publishes)));
+    socket.write(connect);
+    const packets: mqttPacket.Packet[] = [];
+    const parser = mqttPacket.parser(v4);
+    parser.on('packet', (p) => packets.push(p));
+    parser.parse(await reply);
+    // The 1001st arrives in the same read as the others, before their PUBRECs are written.
+    assert.ok(packets.filter((p) => p.cmd === 'pubrec').length <= 1000);
+    assert.equal(counter(broker, `${BROKER_METRIC.guardPrefix}inflight-inbound`), 2);
+    assert.ok(counter(broker, BROKER_METRIC.messagesIn) <= 1006, 'no more than 1000 of them published');
   });
 });
 
