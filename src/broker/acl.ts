@@ -46,7 +46,14 @@ export function isAclDenial(error: unknown): boolean {
 
 function deny(metrics: BrokerMetrics, onDenial: OnDenial | undefined, client: Client, action: AclAction, topic: string): void {
   metrics.recorder.count(`${BROKER_METRIC.aclDeniedPrefix}${action}`);
-  onDenial?.({ kind: 'acl-denied', clientId: client.id, remoteAddress: remoteAddressOf(client), action, topic });
+  onDenial?.({
+    kind: 'acl-denied',
+    clientId: client.id,
+    remoteAddress: remoteAddressOf(client),
+    action,
+    topic,
+    ...(client.version === 5 ? { mqtt5: true as const } : {}),
+  });
 }
 
 export function createAuthorizePublish(metrics: BrokerMetrics, maxQos: MaxQos, onDenial?: OnDenial) {

@@ -49,6 +49,7 @@ export function createAuthenticate(context: AuthContext) {
       remoteAddress: remoteAddressOf(client),
       reason: refusalReason,
       returnCode: returnCodeFor(refusalReason),
+      ...(client.version === 5 ? { mqtt5: true as const } : {}),
     });
     done(refusal(refusalReason), false);
   };
