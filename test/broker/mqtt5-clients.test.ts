@@ -6,11 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BROKER_METRIC } from '../../src/broker/broker-metrics.js';
 import type { RunningBroker } from '../../src/broker/server.js';
 import { fingerprint, parsePublicKey } from '../../src/identity/keys.js';
 import { repoPath, vectorFile } from '../helpers.js';
+import { MosquittoBroker } from '../mosquitto/broker.js';
+import { requireMosquittoTools, skipWithoutMosquitto } from '../mosquitto/tools.js';
 import { counter, ecToken, registerEc, startTestBroker } from './helpers.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -131,4 +136,30 @@ describe('MQTT 5 checked by the seed’s paho-mqtt device and by mosquitto_pub',
       assert.match(garbage.err, /bad user ?name or password/i);
     },
   );
+});
+
+describe('mosquitto 2 without an auth plugin, for the support matrix (docs/reauth.md)', () => {
+  const skip = skipWithoutMosquitto() || pythonMissing();
+  it('refuses a CONNECT with Authentication Method CUSTOM-JWT with 0x8C, and takes the token as password (unverified)', { skip }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-mosq5-'));
+    const mosquitto = await MosquittoBroker.start(requireMosquittoTools().mosquitto, { dir, websockets: false, allowAnonymous: true });
+    try {
+      const seed = (via: 'password' | 'method') =>
+        run(PYTHON, [
+          repoPath('test/broker/seed_client_v5.py'),
+          via,
+          'ES256',
+          'seed-ec',
+          repoPath('test/fixtures/vectors/ec_private.pem'),
+          repoPath('test/fixtures/vectors/ec_public.pem'),
+          '127.0.0.1',
+          String(mosquitto.port),
+        ]);
+      assert.equal((await seed('method')).out, 'connack 140');
+      assert.equal((await seed('password')).out, 'connack 0 puback 0');
+    } finally {
+      await mosquitto.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
