@@ -9,6 +9,9 @@ import { remoteAddressOf, type AclAction, type OnDenial } from './denials.js';
 
 export type MaxQos = 1 | 2;
 
+/** MQTT 5 DISCONNECT reason 0x9B, QoS not supported (§3.14.2.1). */
+const QOS_NOT_SUPPORTED = 0x9b;
+
 export function uplinkTopic(deviceId: string): string {
   return `/up/device/id/${deviceId}`;
 }
@@ -30,9 +33,27 @@ function isAtOrBelow(topic: string, root: string): boolean {
   return topic === root || topic.startsWith(`${root}/`);
 }
 
+/** Marks the errors of ACL refusals, which Aedes 2 reports as client errors for MQTT 5. */
+const ACL_DENIAL = Symbol('acl-denial');
+
+function denial(message: string): Error {
+  return Object.assign(new Error(message), { [ACL_DENIAL]: true });
+}
+
+export function isAclDenial(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && ACL_DENIAL in error;
+}
+
 function deny(metrics: BrokerMetrics, onDenial: OnDenial | undefined, client: Client, action: AclAction, topic: string): void {
   metrics.recorder.count(`${BROKER_METRIC.aclDeniedPrefix}${action}`);
-  onDenial?.({ kind: 'acl-denied', clientId: client.id, remoteAddress: remoteAddressOf(client), action, topic });
+  onDenial?.({
+    kind: 'acl-denied',
+    clientId: client.id,
+    remoteAddress: remoteAddressOf(client),
+    action,
+    topic,
+    ...(client.version === 5 ? { mqtt5: true as const } : {}),
+  });
 }
 
 export function createAuthorizePublish(metrics: BrokerMetrics, maxQos: MaxQos, onDenial?: OnDenial) {
@@ -40,14 +61,18 @@ export function createAuthorizePublish(metrics: BrokerMetrics, maxQos: MaxQos, o
     // client is null for messages the broker publishes itself (downlinks).
     if (client === null) return callback(null);
     // MQTT 3.1.1 has no way to refuse a PUBLISH but to close the connection [MQTT-3.3.5-2];
-    // Aedes closes it when this callback gets an error.
+    // Aedes closes it when this callback gets an error. For MQTT 5, Aedes 2 answers the error
+    // with PUBACK/PUBREC 0x87 and keeps the session.
     if (packet.qos > maxQos) {
       deny(metrics, onDenial, client, 'qos', packet.topic);
-      return callback(new Error(`QoS ${packet.qos} not allowed`));
+      const error = denial(`QoS ${packet.qos} not allowed`);
+      // MQTT 5: a QoS above the advertised Maximum QoS is DISCONNECT 0x9B [MQTT-3.2.2-11].
+      if (client.version === 5) return client.disconnect({ reasonCode: QOS_NOT_SUPPORTED }, () => callback(error));
+      return callback(error);
     }
     if (uplinkAllowed(client.id, packet.topic)) return callback(null);
     deny(metrics, onDenial, client, 'publish', packet.topic);
-    callback(new Error(`publish to ${packet.topic} not allowed for ${client.id}`));
+    callback(denial(`publish to ${packet.topic} not allowed for ${client.id}`));
   };
 }
 
@@ -55,7 +80,8 @@ export function createAuthorizeSubscribe(metrics: BrokerMetrics, onDenial?: OnDe
   return (client: Client, subscription: Subscription, callback: (error: Error | null, subscription?: Subscription | null) => void): void => {
     if (!downlinkAllowed(client.id, subscription.topic)) {
       deny(metrics, onDenial, client, 'subscribe', subscription.topic);
-      // A null subscription makes Aedes answer SUBACK 0x80 (failure) for this filter [MQTT-3.9.3].
+      // A null subscription makes Aedes answer SUBACK 0x80 (failure) for this filter [MQTT-3.9.3],
+      // or 0x87 (Not authorized) to an MQTT 5 client (§3.9.3).
       return callback(null, null);
     }
     // The server may grant a lower QoS than asked for [MQTT-3.9.3-2], but Aedes 1.x takes the

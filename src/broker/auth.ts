@@ -11,7 +11,7 @@ import type { DeviceRegistry } from './registry.js';
 /**
  * CONNACK return codes (MQTT 3.1.1 §3.2.2.3): a password that is missing, too large or not a
  * token at all is "bad user name or password" (4); a token that fails any check is "not
- * authorized" (5). MQTT 5 would say 0x86 and 0x87 (§3.2.2.2); Aedes 1.x speaks 3.1.1 only.
+ * authorized" (5). Aedes 2 turns them into 0x86 and 0x87 for an MQTT 5 client (§3.2.2.2).
  */
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
@@ -29,8 +29,10 @@ export interface AuthContext {
   nowMs: () => number;
   /** Whether a session with this client id is connected now (a takeover if so). */
   isConnected: (clientId: string) => boolean;
-  /** Called with each accepted client and its token's exp, for expiry disconnects. */
-  onAccepted?: (client: Client, expSec: number) => void;
+  /** Called with each accepted client, its token's exp and its key's kid (expiry, re-authentication). */
+  onAccepted?: (client: Client, expSec: number, kid: string) => void;
+  /** The token a CONNECT presents: the password unless told otherwise (enhanced-auth.ts). */
+  tokenOf?: (client: Client, password: Readonly<Buffer | undefined>) => string;
   /** Told of every refusal, for the operator log. */
   onDenial?: OnDenial;
 }
@@ -47,6 +49,7 @@ export function createAuthenticate(context: AuthContext) {
       remoteAddress: remoteAddressOf(client),
       reason: refusalReason,
       returnCode: returnCodeFor(refusalReason),
+      ...(client.version === 5 ? { mqtt5: true as const } : {}),
     });
     done(refusal(refusalReason), false);
   };
@@ -55,7 +58,7 @@ export function createAuthenticate(context: AuthContext) {
 /** Returns null when the client may connect, or why not. Never throws. */
 function authenticate(context: AuthContext, client: Client, password: Readonly<Buffer | undefined>): RejectReason | null {
   const { registry, policy, metrics } = context;
-  const token = password === undefined ? '' : password.toString('utf8');
+  const token = context.tokenOf?.(client, password) ?? (password === undefined ? '' : password.toString('utf8'));
   const registration = registry.resolve(client.id, token);
   const startMs = performance.now();
   const outcome = verifyDeviceToken(token, registration, policy, context.nowMs() / 1000);
@@ -69,7 +72,7 @@ function authenticate(context: AuthContext, client: Client, password: Readonly<B
   // [MQTT-3.1.4-2]: the server disconnects the existing client with the same id; Aedes does
   // that when it registers this one, so it is counted here, where both are still known.
   if (context.isConnected(client.id)) metrics.recorder.count(BROKER_METRIC.takeovers);
-  context.onAccepted?.(client, outcome.expSec);
+  context.onAccepted?.(client, outcome.expSec, (registration as { kid: string }).kid);
   return null;
 }
 

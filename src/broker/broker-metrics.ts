@@ -17,6 +17,10 @@ export const BROKER_METRIC = {
   takeovers: 'takeovers',
   /** Sessions closed because their token expired (after the skew). */
   expiryDisconnects: 'expiry.disconnected',
+  /** AUTH 0x19 answered AUTH 0x00: the session's expiry moved to the new token's. */
+  reauthAccepted: 'reauth.accepted',
+  /** AUTH 0x19 refused (DISCONNECT 0x87 or 0x82), by reason: `reauth.refused.expired`. */
+  reauthRefusedPrefix: 'reauth.refused.',
   messagesIn: 'messagesIn',
   messagesOut: 'messagesOut',
   payloadBytesIn: 'payloadBytesIn',
@@ -27,7 +31,7 @@ export const BROKER_METRIC = {
   downlinksPublished: 'downlinks.published',
   /** `acl.denied.publish`, `acl.denied.subscribe`, `acl.denied.qos`. */
   aclDeniedPrefix: 'acl.denied.',
-  /** `guard.too-large`, `guard.malformed`, `guard.connect-timeout`. */
+  /** `guard.too-large`, `guard.malformed`, `guard.connect-timeout`, `guard.inflight-inbound`. */
   guardPrefix: 'guard.',
   /** Errors of sessions and of sockets that never logged in, by kind. */
   clientErrors: 'clientErrors',

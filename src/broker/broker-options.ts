@@ -5,6 +5,7 @@ import type { DeviceRecord } from '../identity/registry-file.js';
 import type { VerifyPolicy } from '../identity/verify.js';
 import type { MaxQos } from './acl.js';
 import type { OnDenial } from './denials.js';
+import { DEFAULT_AUTH_METHOD } from './enhanced-auth.js';
 
 export interface TlsMaterial {
   certPem: string;
@@ -43,6 +44,12 @@ export interface BrokerOptions {
   downlink?: DownlinkOptions;
   /** Told of every refused CONNECT and ACL denial (the `broker` command's operator log). */
   onDenial?: OnDenial;
+  /** MQTT 5 Authentication Method whose Authentication Data is the token (enhanced-auth.ts). */
+  authMethod?: string;
+  /** Answer AUTH 0x19 (re-authentication); when false it is refused with DISCONNECT 0x82. */
+  reauth?: boolean;
+  /** Advertised to MQTT 5 clients in CONNACK (inbound QoS 1/2 in flight per connection). */
+  receiveMaximum?: number;
   /** Wall clock (epoch ms); injected so tests can move it. */
   nowMs?: () => number;
 }
@@ -61,4 +68,7 @@ export const BROKER_DEFAULTS = {
   maxQos: 1 as MaxQos,
   expiryDisconnect: true,
   expirySweepMs: 1000,
+  authMethod: DEFAULT_AUTH_METHOD,
+  reauth: true,
+  receiveMaximum: 1024,
 } as const;

@@ -4,13 +4,21 @@
  */
 import type { Client } from 'aedes';
 import type { RejectReason } from '../identity/verify.js';
+import type { ReauthRefusal } from './enhanced-auth.js';
 
 export type AclAction = 'publish' | 'subscribe' | 'qos';
 
 export type Denial =
-  | { kind: 'refused'; clientId: string; remoteAddress: string; reason: RejectReason; returnCode: 4 | 5 }
-  /** A denied PUBLISH closes the connection [MQTT-3.3.5-2]; a denied filter gets SUBACK 0x80 [MQTT-3.9.3]. */
-  | { kind: 'acl-denied'; clientId: string; remoteAddress: string; action: AclAction; topic: string };
+  /** `mqtt5`: the client spoke MQTT 5, so it got CONNACK 0x86 (for 4) or 0x87 (for 5). */
+  | { kind: 'refused'; clientId: string; remoteAddress: string; reason: RejectReason; returnCode: 4 | 5; mqtt5?: true }
+  /**
+   * On 3.1.1 a denied PUBLISH closes the connection [MQTT-3.3.5-2] and a denied filter gets SUBACK
+   * 0x80 [MQTT-3.9.3]; on MQTT 5 (`mqtt5`) they get PUBACK/SUBACK 0x87, and a QoS above the
+   * maximum DISCONNECT 0x9B.
+   */
+  | { kind: 'acl-denied'; clientId: string; remoteAddress: string; action: AclAction; topic: string; mqtt5?: true }
+  /** An AUTH 0x19 (re-authentication) refused: the connection is closed with DISCONNECT `reasonCode`. */
+  | { kind: 'reauth-refused'; clientId: string; remoteAddress: string; reason: ReauthRefusal; reasonCode: number };
 
 export type OnDenial = (denial: Denial) => void;
 

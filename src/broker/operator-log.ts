@@ -18,8 +18,15 @@ export interface OperatorLogOptions {
 
 export function formatDenial(denial: Denial, nowMs: number): string {
   const head = `${new Date(nowMs).toISOString()} ${denial.kind} client=${quoted(denial.clientId)} from=${denial.remoteAddress}`;
-  if (denial.kind === 'refused') return `${head} reason=${denial.reason} connack=${denial.returnCode}`;
-  const outcome = denial.action === 'subscribe' ? 'suback=0x80' : 'closed';
+  if (denial.kind === 'refused')
+    return `${head} reason=${denial.reason} connack=${denial.mqtt5 === true ? (denial.returnCode === 4 ? '0x86' : '0x87') : denial.returnCode}`;
+  if (denial.kind === 'reauth-refused') return `${head} reason=${denial.reason} disconnect=0x${denial.reasonCode.toString(16)}`;
+  const outcome =
+    denial.mqtt5 === true
+      ? { subscribe: 'suback=0x87', publish: 'puback=0x87', qos: 'disconnect=0x9b' }[denial.action]
+      : denial.action === 'subscribe'
+        ? 'suback=0x80'
+        : 'closed';
   return `${head} reason=${denial.action} topic=${quoted(denial.topic)} ${outcome}`;
 }
 

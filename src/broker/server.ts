@@ -1,15 +1,18 @@
 /**
- * The embedded broker: Aedes behind TCP, TLS and WebSocket listeners, with akenza's
- * authentication and topic rules, expiry disconnects, downlinks, guards and its own metrics.
+ * The embedded broker: Aedes 2 behind TCP, TLS and WebSocket listeners, MQTT 3.1.1 and 5, with
+ * akenza's authentication and topic rules, expiry disconnects, downlinks, guards and its own
+ * metrics. MQTT 5 enhanced authentication (the token under an Authentication Method, and AUTH
+ * 0x19 re-authentication) is handled in front of Aedes: see enhanced-auth.ts and docs/reauth.md.
  */
 import { Aedes, type Client } from 'aedes';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import { createAuthorizePublish, createAuthorizeSubscribe } from './acl.js';
+import { createAuthorizePublish, createAuthorizeSubscribe, isAclDenial } from './acl.js';
 import { createAuthenticate } from './auth.js';
 import { BROKER_DEFAULTS, type BrokerOptions } from './broker-options.js';
 import { BROKER_METRIC, BrokerMetrics } from './broker-metrics.js';
 import { startDownlinks } from './downlinks.js';
+import { EnhancedAuth, REASON } from './enhanced-auth.js';
 import { listenTcp, listenTls, listenWs, type Listener, type StreamHandler } from './listeners.js';
 import { guardMqRecursion } from './mq-guard.js';
 import { guardPacketSize } from './packet-guard.js';
@@ -44,13 +47,26 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const count = (name: string, n = 1): void => metrics.recorder.count(name, n);
   const expiry = new SessionExpiry(options.policy.skewSec, nowMs, options.expirySweepMs ?? BROKER_DEFAULTS.expirySweepMs, (client) => {
     count(BROKER_METRIC.expiryDisconnects);
-    client.close();
+    // MQTT 5: DISCONNECT 0xA0 (Maximum connect time) names why; 3.1.1 has no server DISCONNECT.
+    client.disconnect({ reasonCode: REASON.maximumConnectTime, properties: { reasonString: 'token expired' } });
   });
-  const broker = await createAedes(options, { registry, metrics, nowMs, count, expiry });
+  const enhancedAuth = new EnhancedAuth({
+    method: options.authMethod ?? BROKER_DEFAULTS.authMethod,
+    reauth: options.reauth ?? BROKER_DEFAULTS.reauth,
+    registry,
+    policy: options.policy,
+    metrics,
+    nowMs,
+    maxQos: options.maxQos ?? BROKER_DEFAULTS.maxQos,
+    receiveMaximum: options.receiveMaximum ?? BROKER_DEFAULTS.receiveMaximum,
+    onReauthenticated: (client, expSec) => expiry.extended(client, expSec),
+    ...(options.onDenial === undefined ? {} : { onDenial: options.onDenial }),
+  });
+  const broker = await createAedes(options, { registry, metrics, nowMs, count, expiry, enhancedAuth });
   const maxPacketBytes = options.maxPacketBytes ?? BROKER_DEFAULTS.maxPacketBytes;
   const handle: StreamHandler = (stream: Duplex, request) => {
     guardPacketSize(stream, maxPacketBytes, (why) => count(BROKER_METRIC.guardPrefix + why));
-    broker.handle(stream, request);
+    enhancedAuth.attach(broker.handle(stream, request));
   };
   const onSocket = (socket: Socket): void => {
     count(BROKER_METRIC.sockets);
@@ -88,21 +104,30 @@ interface AedesParts {
   nowMs: () => number;
   count: (name: string, n?: number) => void;
   expiry: SessionExpiry;
+  enhancedAuth: EnhancedAuth;
 }
 
 /** Aedes with akenza's hooks, the recursion guard, and its events counted. */
-async function createAedes(options: BrokerOptions, { registry, metrics, nowMs, count, expiry }: AedesParts): Promise<Aedes> {
+async function createAedes(options: BrokerOptions, { registry, metrics, nowMs, count, expiry, enhancedAuth }: AedesParts): Promise<Aedes> {
   const expiryOn = options.expiryDisconnect ?? BROKER_DEFAULTS.expiryDisconnect;
   // isConnected runs only on a client's CONNECT, after createBroker has resolved.
   const aedes: Aedes = await Aedes.createBroker({
     connectTimeout: options.connectTimeoutMs ?? BROKER_DEFAULTS.connectTimeoutMs,
+    // Advertised in MQTT 5 CONNACKs; the packet guard (packet-guard.ts) refuses larger ones first.
+    maximumPacketSize: options.maxPacketBytes ?? BROKER_DEFAULTS.maxPacketBytes,
+    receiveMaximum: options.receiveMaximum ?? BROKER_DEFAULTS.receiveMaximum,
+    preConnect: enhancedAuth.preConnect,
     authenticate: createAuthenticate({
       registry,
       policy: options.policy,
       metrics,
       nowMs,
       isConnected: (id) => clientsOf(aedes)[id] !== undefined,
-      ...(expiryOn ? { onAccepted: (client: Client, expSec: number) => expiry.accepted(client, expSec) } : {}),
+      tokenOf: (client, password) => enhancedAuth.tokenAtConnect(client, password),
+      onAccepted: (client: Client, expSec: number, kid: string) => {
+        enhancedAuth.accepted(client, kid, expSec);
+        if (expiryOn) expiry.accepted(client, expSec);
+      },
       ...(options.onDenial === undefined ? {} : { onDenial: options.onDenial }),
     }),
     authorizePublish: createAuthorizePublish(metrics, options.maxQos ?? BROKER_DEFAULTS.maxQos, options.onDenial),
@@ -130,7 +155,10 @@ function watchEvents(aedes: Aedes, count: (name: string, n?: number) => void, on
     count(BROKER_METRIC.disconnections);
     onGone(client);
   });
-  aedes.on('clientError', (client) => {
+  aedes.on('clientError', (client, error) => {
+    // Aedes 2 reports an MQTT 5 ACL refusal (PUBACK 0x87) as a client error on a session that
+    // stays open; it is counted as a denial already (acl.ts).
+    if (isAclDenial(error)) return;
     count(BROKER_METRIC.clientErrors);
     onGone(client);
   });

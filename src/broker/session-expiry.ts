@@ -28,6 +28,12 @@ export class SessionExpiry {
     if (expSec !== undefined) this.#watch.track(client, expSec);
   }
 
+  /** A re-authenticated session: watched again with the new token's exp. */
+  extended(client: Client, expSec: number): void {
+    this.#acceptedExp.set(client, expSec);
+    if (!client.closed) this.#watch.track(client, expSec);
+  }
+
   gone(client: Client): void {
     this.#watch.untrack(client);
   }

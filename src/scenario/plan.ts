@@ -146,12 +146,6 @@ function planEmbedded(e: Scenario['embedded']): EmbeddedBrokerPlan {
 
 /** What the embedded broker cannot do, said before anything connects. */
 function checkEmbeddedFits(scenario: Scenario, stages: StagePlan[], problems: PlanProblem[]): void {
-  if (scenario.mqtt.protocolVersion === 5) {
-    problems.push({
-      path: ['mqtt', 'protocolVersion'],
-      message: 'the embedded broker (Aedes 1.x) speaks MQTT 3.1.1 only; use 4, or an external broker for MQTT 5',
-    });
-  }
   stages.forEach((stage, i) => {
     if (stage.type === 'publish' && stage.qos > scenario.embedded.maxQos) {
       problems.push({ path: ['stages', i, 'qos'], message: `QoS ${stage.qos} is refused by the embedded broker unless embedded.maxQos is ${stage.qos}` });

@@ -32,6 +32,25 @@ describe('operator log lines', () => {
     assert.match(formatDenial({ ...base, action: 'qos', topic: '/up/device/id/d1' }, T0), / reason=qos topic="\/up\/device\/id\/d1" closed$/);
   });
 
+  it('say what an MQTT 5 client got: CONNACK 0x86/0x87, PUBACK/SUBACK 0x87, DISCONNECT 0x9B, and a refused re-authentication', () => {
+    const base = { kind: 'acl-denied', clientId: 'd1', remoteAddress: '127.0.0.1:2', mqtt5: true } as const;
+    assert.match(
+      formatDenial({ kind: 'refused', clientId: 'd1', remoteAddress: '127.0.0.1:2', reason: 'bad-signature', returnCode: 5, mqtt5: true }, T0),
+      / reason=bad-signature connack=0x87$/,
+    );
+    assert.match(
+      formatDenial({ kind: 'refused', clientId: 'x', remoteAddress: '[::1]:1', reason: 'not-jwt', returnCode: 4, mqtt5: true }, T0),
+      / connack=0x86$/,
+    );
+    assert.match(formatDenial({ ...base, action: 'publish', topic: '/up/device/id/d2' }, T0), / puback=0x87$/);
+    assert.match(formatDenial({ ...base, action: 'subscribe', topic: '#' }, T0), / suback=0x87$/);
+    assert.match(formatDenial({ ...base, action: 'qos', topic: '/up/device/id/d1' }, T0), / disconnect=0x9b$/);
+    assert.equal(
+      formatDenial({ kind: 'reauth-refused', clientId: 'd1', remoteAddress: '127.0.0.1:2', reason: 'exp-not-later', reasonCode: 0x87 }, T0),
+      '2026-12-02T04:30:00.000Z reauth-refused client="d1" from=127.0.0.1:2 reason=exp-not-later disconnect=0x87',
+    );
+  });
+
   it('keep one line per client whatever the client id holds, and never a whole token sent as one', () => {
     const line = formatDenial(refused('evil\n2026-01-01T00:00:00.000Z refused client="x"\u0085\u2028'), T0);
     assert.equal(line.split(/[\n\r\u0085\u2028\u2029]/).length, 1, line);

@@ -39,6 +39,9 @@ export interface BrokerCommandArgs {
   requireKid: boolean;
   expiryDisconnect: boolean;
   maxQos: 1 | 2;
+  authMethod: string;
+  reauth: boolean;
+  receiveMaximum: number;
   downlinkInterval?: string;
   statsInterval?: string;
   quietRefusals: boolean;
@@ -73,6 +76,21 @@ export const brokerCommandModule: CommandModule<object, BrokerCommandArgs> = {
         describe: 'Disconnect sessions whose token expired (after the skew)',
       })
       .option('max-qos', { type: 'number', choices: [1, 2], default: BROKER_DEFAULTS.maxQos, describe: 'Highest QoS devices may publish with' })
+      .option('auth-method', {
+        type: 'string',
+        default: BROKER_DEFAULTS.authMethod,
+        describe: 'MQTT 5 Authentication Method whose Authentication Data is the token (the password works too)',
+      })
+      .option('reauth', {
+        type: 'boolean',
+        default: BROKER_DEFAULTS.reauth,
+        describe: 'Answer MQTT 5 AUTH 0x19 (re-authentication with a fresh token); --no-reauth refuses it with DISCONNECT 0x82',
+      })
+      .option('receive-maximum', {
+        type: 'number',
+        default: BROKER_DEFAULTS.receiveMaximum,
+        describe: 'Receive Maximum advertised in MQTT 5 CONNACKs (1 to 65535)',
+      })
       .option('downlink-interval', { type: 'string', describe: 'Send each connected device a timestamped downlink this often (e.g. 10s)' })
       .option('stats-interval', { type: 'string', describe: 'Print the metrics this often when they change (e.g. 5s)' })
       .option('quiet-refusals', {
@@ -143,6 +161,11 @@ async function brokerOptions(args: BrokerCommandArgs, devices: DeviceRecord[]): 
       throw new ConfigError(`--${flag} must be a port number from 0 to 65535 (got ${port})`);
   }
   if (args.audience.length === 0) throw new ConfigError('--audience must not be empty');
+  // An MQTT UTF-8 string holds at most 65535 bytes (§1.5.4).
+  if (args.authMethod.length === 0 || Buffer.byteLength(args.authMethod) > 65535)
+    throw new ConfigError(`--auth-method must be 1 to 65535 bytes of UTF-8 (got ${Buffer.byteLength(args.authMethod)} bytes)`);
+  if (!Number.isInteger(args.receiveMaximum) || args.receiveMaximum < 1 || args.receiveMaximum > 65535)
+    throw new ConfigError(`--receive-maximum must be an integer from 1 to 65535 (got ${args.receiveMaximum})`);
   const downlinkMs = args.downlinkInterval === undefined ? undefined : durationArg('downlink-interval', args.downlinkInterval);
   return {
     host: args.host,
@@ -159,6 +182,9 @@ async function brokerOptions(args: BrokerCommandArgs, devices: DeviceRecord[]): 
     devices,
     maxQos: args.maxQos,
     expiryDisconnect: args.expiryDisconnect,
+    authMethod: args.authMethod,
+    reauth: args.reauth,
+    receiveMaximum: args.receiveMaximum,
     ...(downlinkMs === undefined ? {} : { downlink: { intervalMs: downlinkMs, qos: 1 } }),
   };
 }

@@ -4,6 +4,7 @@ import type { MetricsTotals } from '../../metrics/snapshot.js';
 
 const VERIFY_PREFIX = 'verifyUs.';
 const REJECTED_PREFIX = 'auth.rejected.';
+const REAUTH_REFUSED_PREFIX = 'reauth.refused.';
 
 export function formatBrokerStats(totals: MetricsTotals): string {
   const c = (name: string): number => totals.counter(name);
@@ -17,6 +18,12 @@ export function formatBrokerStats(totals: MetricsTotals): string {
     `sessions ${c('connections')} · disconnects ${c('disconnections')} · takeovers ${c('takeovers')} · expired ${c('expiry.disconnected')} · ` +
       `acl denied ${c('acl.denied.publish') + c('acl.denied.subscribe') + c('acl.denied.qos')}`,
   );
+  const reauthRefused = Object.entries(totals.counters).filter(([k]) => k.startsWith(REAUTH_REFUSED_PREFIX));
+  if (c('reauth.accepted') > 0 || reauthRefused.length > 0) {
+    const refusedTotal = reauthRefused.reduce((n, [, v]) => n + v, 0);
+    const detail = reauthRefused.length > 0 ? ` (${reauthRefused.map(([k, v]) => `${k.slice(REAUTH_REFUSED_PREFIX.length)} ${v}`).join(', ')})` : '';
+    lines.push(`re-authentications (AUTH 0x19) accepted ${c('reauth.accepted')} · refused ${refusedTotal}${detail}`);
+  }
   lines.push(`messages in ${c('messagesIn')} · out ${c('messagesOut')} · bytes in ${c('bytesIn')} · out ${c('bytesOut')}`);
   for (const [name, histogram] of [...totals.histograms()].filter(([n]) => n.startsWith(VERIFY_PREFIX)).sort(([a], [b]) => a.localeCompare(b))) {
     const s = summarizeHistogram(histogram);
