@@ -9,7 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeHistogram, type RunResult } from '../../src/index.js';
+import { decodeHistogram } from '../../src/api/report.js';
+import type { RunResult } from '../../src/index.js';
 import { freePort } from '../mosquitto/broker.js';
 import { startCli, type Started } from '../support/processes.js';
 import { runCli, finishedRun } from './cli.js';

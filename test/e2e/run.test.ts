@@ -304,7 +304,7 @@ describe('a second Ctrl-C', () => {
     let sent = false;
     // Worker 0 stops answering as the first stage starts, so a graceful stop would wait for it.
     const run = await runCli(['run', long, '--report-dir', reportDir, '--progress', 'lines'], {
-      env: { MQTT_JWT_BENCH_FAULTS: 'hang=60000' },
+      faults: { hangMs: 60_000 },
       onStderr: (text, child) => {
         if (!sent && /stage 1\/3: connect/.test(text)) {
           sent = true;

@@ -8,7 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { decodeHistogram, mergeResults, type RunResult } from '../../src/index.js';
+import { decodeHistogram, mergeResults } from '../../src/api/report.js';
+import type { RunResult } from '../../src/index.js';
 import { startCli } from '../support/processes.js';
 import { runCli, finishedRun } from './cli.js';
 

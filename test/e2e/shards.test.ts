@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { decodeHistogram, loadScenario, mergeResults, run, type RunResult } from '../../src/index.js';
+import { decodeHistogram, mergeResults } from '../../src/api/report.js';
+import { loadScenario, run, type RunResult } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-shards-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
