@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { RunResult } from '../../src/report/model/run-result.js';
-import { finishedRun, runCli } from '../e2e/cli.js';
+import { finishedRun, runCli } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-machine-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

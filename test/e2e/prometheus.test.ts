@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repoPath } from '../helpers.js';
-import { runCli, finishedRun } from '../e2e/cli.js';
+import { runCli, finishedRun } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-prom-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

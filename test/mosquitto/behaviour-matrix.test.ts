@@ -19,10 +19,10 @@ import { decodeHistogram } from '../../src/api/report.js';
 import { run, scenarioFromObject, type RunResult, type ScenarioInput } from '../../src/index.js';
 import { EC_PUBLIC_PEM } from '../broker/helpers.js';
 import { repoPath } from '../helpers.js';
-import { MosquittoBroker, type Transport } from '../mosquitto/broker.js';
-import { brokerOptions, brokerUrl, scenarioTls } from '../mosquitto/scenario.js';
-import { mosquittoSuite } from '../mosquitto/suite.js';
-import { skipWithoutMosquitto } from '../mosquitto/tools.js';
+import { MosquittoBroker, type Transport } from './broker.js';
+import { brokerOptions, brokerUrl, scenarioTls } from './scenario.js';
+import { mosquittoSuite } from './suite.js';
+import { skipWithoutMosquitto } from './tools.js';
 import { CutProxy } from '../support/cut-proxy.js';
 
 type Engine = 'lean' | 'mqttjs';

@@ -14,8 +14,8 @@ import { runPlan } from '../../src/coordinator/run.js';
 import { scenarioFromObject, type RunResult } from '../../src/index.js';
 import type { WorkerFaults } from '../../src/worker/faults.js';
 import { formatSummary } from '../../src/report/render/console.js';
-import { MosquittoBroker } from '../mosquitto/broker.js';
-import { requireMosquittoTools, skipWithoutMosquitto } from '../mosquitto/tools.js';
+import { MosquittoBroker } from './broker.js';
+import { requireMosquittoTools, skipWithoutMosquitto } from './tools.js';
 
 const skip = skipWithoutMosquitto();
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-subscription-loss-'));
