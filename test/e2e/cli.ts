@@ -47,12 +47,3 @@ export function runCli(
     });
   });
 }
-
-/**
- * A run that finished: exit 0, or 6 when its generator was saturated or behind plan, which a
- * loaded machine (CI, or eight jobs on two cores) can make of any run. The verdict itself is
- * tested where it is provoked on purpose (behind-plan.test.ts, generator.test.ts).
- */
-export function finishedRun(code: number | null): boolean {
-  return code === 0 || code === 6;
-}
