@@ -58,7 +58,7 @@ export async function cliMain(argv: string[], internals: RunInternals = {}): Pro
     .example('$0 init && $0 run scenario.yaml', 'Write a commented starter scenario, then run it')
     .epilogue('Every command has --help with examples. Commands: docs/cli.md · scenarios: docs/scenarios.md · reports: docs/report-format.md')
     // One width (narrower only on a narrower terminal): cliui glues a description that fills its
-    // last line to its [type] with no space, so the texts are checked at this width (test/cli/help.test.ts).
+    // last line to its [type] with no space, so the texts are checked at this width (test/e2e/cli-help.test.ts).
     // `columns` is undefined when stdout is not a terminal, whatever @types/node says.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     .wrap(Math.min(HELP_WIDTH, process.stdout.columns ?? HELP_WIDTH))

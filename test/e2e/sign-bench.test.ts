@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { signBenchResultSchema, type SignBenchEntry, type SignBenchResult } from '../../src/sign-bench/sign-bench-result.js';
-import { runCli } from '../e2e/cli.js';
+import { runCli } from './cli.js';
 import { assertPresent, skipWithout, type OptionalTool } from '../support/optional-tool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-sign-bench-'));
