@@ -30,7 +30,6 @@ const count = (result: RunResult, name: string): number => decodeHistogram(resul
 // so each exits 0 exactly (the generator's verdict is tested in generator.test.ts, behind-plan.test.ts).
 const twenty = (keystore: string): string => `name: e2e-twenty
 workers: 2
-judgeGenerator: false
 groups:
   - name: sensors
     count: 20
@@ -44,6 +43,7 @@ stages:
     count: 10
     qos: 1
   - type: disconnect
+judgeGenerator: false
 `;
 
 describe('a whole run through the CLI, the worker pool and the embedded broker', () => {
