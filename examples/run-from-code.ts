@@ -5,7 +5,8 @@
  */
 import { argv } from 'node:process';
 import { pathToFileURL } from 'node:url';
-import { formatSummary, run, scenarioFromObject, type ProgressEvent, type RunResult, type ScenarioInput } from 'mqtt-jwt-bench';
+import { run, scenarioFromObject, type ProgressEvent, type RunResult, type ScenarioInput } from 'mqtt-jwt-bench';
+import { formatSummary } from 'mqtt-jwt-bench/report';
 
 export async function runExample(keysDir = 'keys/library-example'): Promise<RunResult> {
   // The same format as a scenario file; types complete every field.

@@ -14,8 +14,6 @@ export const EXIT_CONFIG = 2;
 export const EXIT_BROKER = 3;
 /** The run failed (a worker crashed or hung, the broker failed); a partial report marked `failed` was written. */
 export const EXIT_FAILED = 4;
-/** @deprecated The old name of EXIT_FAILED, which covers any failed run, not only a worker's. */
-export const EXIT_WORKER = EXIT_FAILED;
 /**
  * The run did not happen: no device connected, or it sent under its minimum share of the plan
  * (`minSentPercent`, default 95%), or a shard started later than `--max-late`. Its report is

@@ -1,55 +1,37 @@
-/** Library use: `import { loadScenario, run } from 'mqtt-jwt-bench'`. */
-import { runPlan, type RunOptions } from './coordinator/run.js';
+/**
+ * The package's root entry, `import { loadScenario, run } from 'mqtt-jwt-bench'`: load or build a
+ * scenario, run it, get the RunResult. Exactly what docs/library.md documents, and pinned by
+ * test/api/public-api.test.ts. Working with saved results is `mqtt-jwt-bench/report`
+ * (src/api/report.ts), the embedded broker `mqtt-jwt-bench/broker` (src/api/broker.ts), plan
+ * descriptions and quick mode `mqtt-jwt-bench/scenario` (src/api/scenario.ts). Everything else,
+ * the RunPlan's parts among them, is internal and may change in any release.
+ */
+import { runPlan } from './coordinator/run.js';
+import type { RunOptions } from './coordinator/run-options.js';
 import type { RunResult } from './report/model/run-result.js';
 import { loadScenarioFile, validateScenario, type LoadedScenario, type LoadOptions } from './scenario/load.js';
 
-export { ConfigError, HarnessError, KeyError, BrokerError, WorkerError, ReportError } from './errors.js';
-export type { RunResult, MetricsSection, TimelinePoint, RunStatus, StageRecord, ThresholdOutcome, ShardId, ShardsInfo } from './report/model/run-result.js';
-export type { Threshold } from './scenario/threshold.js';
+export { ConfigError, HarnessError, KeyError, BrokerError, WorkerError, ReportError, type ErrorCode } from './errors.js';
 export type {
-  RunPlan,
-  TlsPlan,
-  GroupPlan,
-  StagePlan,
-  MqttPlan,
-  BrokerPlan,
-  EmbeddedBrokerPlan,
-  KeySourcePlan,
-  TokenPlan,
-  CapacityPlan,
-  PlanProblem,
-} from './scenario/run-plan.js';
-export type { RampPlan, ArrivalPlan } from './scenario/arrival.js';
-export type { PayloadPlan, PayloadValues } from './scenario/payload.js';
+  RunResult,
+  MetricsSection,
+  HistogramReport,
+  TimelinePoint,
+  StageRecord,
+  ThresholdOutcome,
+  BrokerSection,
+  CapacitySection,
+  CapacityStep,
+  RunStatus,
+  ShardId,
+  ShardsInfo,
+} from './report/model/run-result.js';
+export { parseThreshold, type Threshold } from './scenario/threshold.js';
 export type { ScenarioInput, Scenario } from './scenario/schema.js';
 export type { LoadedScenario, LoadOptions } from './scenario/load.js';
-export type { RunOptions } from './coordinator/run.js';
-export type { ShardSpec } from './coordinator/shards.js';
-export type { CapacitySection, CapacityStep, BrokerSection, HistogramReport } from './report/model/run-result.js';
-export { describePlan, type PlanDescription } from './scenario/describe.js';
-export { compilePayload } from './scenario/payload.js';
-export { capacityVerdict } from './report/judge/capacity.js';
-export type { ProgressEvent, ProgressListener } from './coordinator/progress.js';
-export { decodeHistogram, encodeHistogram } from './metrics/histogram.js';
-export { writeReport } from './report/model/write.js';
-export { formatSummary } from './report/render/console.js';
-export { readRunResult, parseRunResult } from './report/model/read.js';
-export { mergeResults } from './report/merge/merge.js';
-export { compareRuns, compareGroups } from './report/compare/compare.js';
-export { runsVerdict, groupsVerdict } from './report/compare/compare-verdict.js';
-export { quickScenario, loadQuickScenario } from './scenario/quick.js';
-export { renderRunHtml } from './report/render/html.js';
-export { renderHgrm, parseHgrm } from './report/render/hgrm.js';
-export { renderTimelineCsv } from './report/render/csv.js';
-export { parseThreshold } from './scenario/threshold.js';
-export { evaluateThresholds, viewOfResult } from './report/judge/thresholds.js';
-export { startBroker, type RunningBroker } from './broker/server.js';
-export { DEFAULT_VERIFY_POLICY, type BrokerOptions } from './broker/broker-options.js';
-export { ensureLocalCertificates, type LocalCertificates } from './broker/certificates.js';
-export { formatRegistry, parseRegistryFile, type DeviceRecord, type RegistryFormat } from './identity/registry-file.js';
-export { runSignBench, type SignBenchOptions } from './sign-bench/run-sign-bench.js';
-export { signBenchResultSchema, type SignBenchResult, type SignBenchEntry } from './sign-bench/sign-bench-result.js';
-export { verifyDeviceToken, REJECT_REASONS, type RejectReason, type VerifyPolicy, type VerifyOutcome } from './identity/verify.js';
+export type { RunOptions } from './coordinator/run-options.js';
+export type { ShardSpec } from './scenario/shard-spec.js';
+export type { ProgressEvent, ProgressListener, ProgressTick } from './coordinator/progress.js';
 
 /**
  * Loads and validates a scenario file (YAML or JSON); throws a ConfigError listing every problem.
@@ -65,6 +47,8 @@ export function scenarioFromObject(scenario: unknown, name = 'scenario'): Loaded
 }
 
 /** Runs a loaded scenario and resolves to the same RunResult the CLI writes. */
-export function run(loaded: LoadedScenario, options: Omit<RunOptions, 'file'> = {}): Promise<RunResult> {
-  return runPlan(loaded.plan, { ...options, file: loaded.file });
+export function run(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunResult> {
+  const { signal, force, onProgress, thresholds, shard, startAtMs, runId, maxLateMs } = options;
+  // Field by field, so that nothing beyond RunOptions (the harness's test-only faults) gets through.
+  return runPlan(loaded.plan, { file: loaded.file, signal, force, onProgress, thresholds, shard, startAtMs, runId, maxLateMs });
 }

@@ -1,64 +1,6 @@
 #!/usr/bin/env node
-/** The CLI: yargs commands, argv, printing and exit codes. Each command lives in commands/. */
-import yargs, { type CommandModule } from 'yargs';
+/** The mqtt-jwt-bench executable: the CLI (cli.ts) on this process's argv. */
 import { hideBin } from 'yargs/helpers';
-import { EXIT_CONFIG } from '../errors.js';
-import { printError } from './errors.js';
-import { withHelp } from './examples.js';
+import { cliMain } from './cli.js';
 
-const HELP_WIDTH = 100;
-const argv = hideBin(process.argv);
-const verbose = argv.includes('--verbose');
-
-type AnyCommand = CommandModule<object, never>;
-
-/**
- * One line per command family, each loaded only when asked for: a `run` does not load the
- * embedded broker's Aedes, the HTML renderer or the sign bench (src/cli/commands/*), so the
- * process starts small. Help without a command, or an unknown one, loads them all.
- */
-const commandLoaders: Record<string, () => Promise<AnyCommand>> = {
-  run: async () => (await import('./commands/run.js')).runCommandModule as AnyCommand,
-  init: async () => (await import('./commands/init.js')).initCommandModule as AnyCommand,
-  validate: async () => (await import('./commands/validate.js')).validateCommandModule as AnyCommand,
-  report: async () => (await import('./commands/report.js')).reportCommandModule as AnyCommand,
-  compare: async () => (await import('./commands/compare.js')).compareCommandModule as AnyCommand,
-  merge: async () => (await import('./commands/merge.js')).mergeCommandModule as AnyCommand,
-  schema: async () => (await import('./commands/schema.js')).schemaCommandModule as AnyCommand,
-  keys: async () => (await import('./commands/keys.js')).keysCommandModule as AnyCommand,
-  token: async () => (await import('./commands/token.js')).tokenCommandModule as AnyCommand,
-  broker: async () => (await import('./commands/broker.js')).brokerCommandModule as AnyCommand,
-  'sign-bench': async () => (await import('./commands/sign-bench.js')).signBenchCommandModule as AnyCommand,
-};
-
-const named = commandLoaders[argv.find((arg) => !arg.startsWith('-')) ?? ''];
-const commands: AnyCommand[] = named === undefined ? await Promise.all(Object.values(commandLoaders).map((load) => load())) : [await named()];
-
-await yargs(argv)
-  .scriptName('mqtt-jwt-bench')
-  .usage('$0 <command> [options]\n\nLoad-test MQTT brokers whose devices log in with JSON Web Tokens.')
-  .option('verbose', { type: 'boolean', default: false, describe: 'Print stack traces with errors' })
-  .command(commands.map(withHelp))
-  .demandCommand(1, 'name a command')
-  .strict()
-  .fail((message, error) => {
-    // yargs types `error` as an Error, but passes none when the failure is its own (a bad flag).
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-    if (error !== undefined && error !== null) {
-      process.exitCode = printError(error, verbose);
-      return;
-    }
-    process.stderr.write(`error: ${message}\nhint: mqtt-jwt-bench --help\n`);
-    process.exit(EXIT_CONFIG);
-  })
-  .example('$0 run --devices 100 --duration 10s', 'A first run: 100 devices against the embedded broker, no file needed')
-  .example('$0 init && $0 run scenario.yaml', 'Write a commented starter scenario, then run it')
-  .epilogue('Every command has --help with examples. Commands: docs/cli.md · scenarios: docs/scenarios.md · reports: docs/report-format.md')
-  // One width (narrower only on a narrower terminal): cliui glues a description that fills its
-  // last line to its [type] with no space, so the texts are checked at this width (test/cli/help.test.ts).
-  // `columns` is undefined when stdout is not a terminal, whatever @types/node says.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-  .wrap(Math.min(HELP_WIDTH, process.stdout.columns ?? HELP_WIDTH))
-  .help()
-  .version()
-  .parseAsync();
+await cliMain(hideBin(process.argv));

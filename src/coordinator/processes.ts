@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, EXIT_INTERRUPTED, EXIT_NOT_RUN, WorkerError } from '../errors.js';
 import { estimateSignMs } from '../identity/costs.js';
 import { mergeResults } from '../report/merge/merge.js';
@@ -34,6 +35,8 @@ export interface ProcessesOptions {
   runId: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** The script (with its first arguments) each shard process runs; default the CLI's main.js. Only the harness's tests change it. */
+  shardEntry?: readonly string[];
 }
 
 const MAIN_JS = new URL('../cli/main.js', import.meta.url);
@@ -94,7 +97,7 @@ interface ShardExit {
 
 function runShard(index: number, options: ProcessesOptions, extra: string[]): Promise<ShardExit> {
   const args = [
-    MAIN_JS.pathname,
+    ...(options.shardEntry ?? [fileURLToPath(MAIN_JS)]),
     'run',
     options.file,
     ...options.sets.flatMap((s) => ['--set', s]),

@@ -20,7 +20,6 @@ import { estimateStageDurationsMs } from '../scenario/describe.js';
 import type { BrokerPlan, RunPlan } from '../scenario/run-plan.js';
 import type { Threshold } from '../scenario/threshold.js';
 import { wallClock, type Clock } from '../util/clock.js';
-import { parseFaults } from '../worker/faults.js';
 import type { BrokerTarget, DeviceAssignment, TlsTarget, WorkerSnapshot, WorkerTask, WorkerToCoordinator } from '../worker/messages.js';
 import { deviceRecords } from './credentials.js';
 import type { EmbeddedBroker } from './embedded-broker.js';
@@ -30,7 +29,7 @@ import { probeBroker } from './probe.js';
 import type { ProgressEvent } from './progress.js';
 import { ProgressTicks } from './progress-ticks.js';
 import { TickPacer } from './tick-pacer.js';
-import type { RunOptions } from './run-options.js';
+import type { PlanRunOptions } from './run-options.js';
 import { RunControl } from './run-control.js';
 import { CapacitySteps, crossedAbortThreshold } from './run-judges.js';
 import { RunMetrics, type StageTiming } from './run-metrics.js';
@@ -40,10 +39,6 @@ import { withSpread } from './target-spread.js';
 import { readTlsTarget } from './tls-files.js';
 import { piscinaRunner, WorkerPool, type TaskRunner } from './worker-pool.js';
 
-/** Moved to run-setup.ts and run-options.ts; still exported here for callers of this module. */
-export { checkPreflight } from './run-setup.js';
-export type { RunOptions } from './run-options.js';
-
 /** How long to let workers finish after a stop before giving up on them. */
 const STOP_GRACE_MS = 30_000;
 const HUNG_GRACE_MS = 3000;
@@ -51,14 +46,14 @@ const STAGE_LEAD_MS = 50;
 /** How often the tick pacer is asked whether a tick is overdue (tick-pacer.ts). */
 const TICK_CHECK_MS = 250;
 
-export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunResult> {
+export async function runPlan(plan: RunPlan, options: PlanRunOptions): Promise<RunResult> {
   return new RunCoordinator(plan, options).run();
 }
 
 /** A run from its plan to its RunResult. The clock and the task runner are injectable for unit tests (test/coordinator/run.test.ts). */
 export class RunCoordinator {
   readonly #plan: RunPlan;
-  readonly #options: RunOptions;
+  readonly #options: PlanRunOptions;
   readonly #clock: Clock;
   readonly #runnerFor: (workers: number) => TaskRunner;
   readonly #startedMs: number;
@@ -87,7 +82,7 @@ export class RunCoordinator {
   /** How late the first stage began after --start-at (0 when on time). */
   #firstStageLateMs: number | undefined;
 
-  constructor(plan: RunPlan, options: RunOptions, clock: Clock = wallClock, runnerFor: (workers: number) => TaskRunner = piscinaRunner) {
+  constructor(plan: RunPlan, options: PlanRunOptions, clock: Clock = wallClock, runnerFor: (workers: number) => TaskRunner = piscinaRunner) {
     this.#plan = plan;
     this.#options = options;
     this.#clock = clock;
@@ -137,14 +132,14 @@ export class RunCoordinator {
     if (keygenWarning !== undefined) this.#progress({ type: 'warning', message: keygenWarning });
     this.#keygenStartMs = this.#clock.nowMs();
     this.#watch = new GeneratorWatch(shards.map((devices) => devices.length));
-    const faults = parseFaults(process.env['MQTT_JWT_BENCH_FAULTS']);
+    const faults = this.#options.faults;
     const taskOf = (workerIndex: number, devices: DeviceAssignment[], port: MessagePort): WorkerTask => ({
       workerIndex,
       plan,
       target,
       devices,
       port,
-      ...(Object.keys(faults).length === 0 ? {} : { faults }),
+      ...(faults === undefined ? {} : { faults }),
     });
     const pool = new WorkerPool(this.#runnerFor(plan.workers), this.#clock);
     this.#pool = pool;

@@ -90,6 +90,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     capacity,
     expect: scenario.expect,
     minSentPercent: scenario.minSentPercent,
+    judgeGenerator: scenario.judgeGenerator,
   };
   return { plan, problems: [] };
 }

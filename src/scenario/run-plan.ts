@@ -120,6 +120,8 @@ export interface RunPlan {
   expect: 'delivery' | 'refusals';
   /** A run that sent under this share of its planned messages did not happen (exit 5); 0: no minimum. */
   minSentPercent: number;
+  /** false: the generator's saturation and each stage's pace are recorded, not judged (never exit 6). */
+  judgeGenerator: boolean;
 }
 
 export interface PlanProblem {

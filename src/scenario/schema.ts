@@ -351,6 +351,12 @@ export const scenarioSchema = z
       .describe(
         'The share of the planned messages a run must send, in percent (0: no minimum). Not checked in a capacity search, which stops where the broker breaks.',
       ),
+    judgeGenerator: z
+      .boolean()
+      .default(true)
+      .describe(
+        "false: record the generator's figures (CPU, event loops, send lag, each stage's pace) without judging them: the report never calls the generator saturated or a stage behind plan, so the run never exits 6 for it, and it says the verdict was off. For functional runs on a shared machine (CI), where the harness's own speed is not under test.",
+      ),
   })
   .describe('An mqtt-jwt-bench scenario.');
 

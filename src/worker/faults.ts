@@ -1,43 +1,36 @@
 /**
- * Faults injected into a worker on purpose, to prove that the harness notices them. Set by the
- * coordinator from MQTT_JWT_BENCH_FAULTS, comma-separated: `block-loop=200` (every second of a
- * stage, block this worker's event loop for 200 ms), `hang=60000` (worker 0 stops answering for
- * 60 s when the first stage starts), `crash` (worker 0 throws when the first stage starts),
- * `deaf-after=2000` (worker 0's first subscribing device stops taking in messages 2 s after its
- * subscription was granted, as if the broker had dropped it: the lost-subscription check must see it).
- * `slow-action=5` (every worker busy-waits 5 ms before each planned action: a generator too
- * slow for its plan).
- * Never set in a real run.
+ * Faults injected into a worker on purpose, to prove that the harness notices them. They reach a
+ * worker only as the `faults` field of its task, which the coordinator copies from
+ * `PlanRunOptions.faults` (src/coordinator/run-options.ts); only the harness's tests set it
+ * (test/support/faulty-cli.ts), never a flag, a scenario field or an environment variable.
+ * `blockLoopMs` (every second of a stage, block this worker's event loop), `hangMs` (worker 0
+ * stops answering when the first stage starts), `crash` (worker 0 throws when the first stage
+ * starts), `deafAfterMs` (worker 0's first subscribing device stops taking in messages this long
+ * after its subscription was granted, as if the broker had dropped it: the lost-subscription check
+ * must see it), `slowActionMs` (every worker busy-waits before each planned action: a generator
+ * too slow for its plan). Each is bounded in time.
  */
 export interface WorkerFaults {
-  /** Busy-wait this many ms once a second while a stage runs. */
+  /** Busy-wait this many ms (at most 900) once a second while a stage runs. */
   blockLoopMs?: number;
+  /** At most MAX_FAULT_MS. */
   hangMs?: number;
   crash?: boolean;
+  /** At most MAX_FAULT_MS. */
   deafAfterMs?: number;
-  /** Busy-wait this many ms before each planned action. */
+  /** Busy-wait this many ms (at most 1000) before each planned action. */
   slowActionMs?: number;
 }
 
-export function parseFaults(text: string | undefined): WorkerFaults {
-  const faults: WorkerFaults = {};
-  for (const part of (text ?? '').split(',').filter(Boolean)) {
-    const [name, value] = part.split('=');
-    if (name === 'block-loop' && Number(value) > 0) faults.blockLoopMs = Number(value);
-    if (name === 'hang' && Number(value) > 0) faults.hangMs = Math.min(Number(value), 600_000);
-    if (name === 'crash') faults.crash = true;
-    if (name === 'deaf-after' && Number(value) >= 0) faults.deafAfterMs = Math.min(Number(value), 600_000);
-    if (name === 'slow-action' && Number(value) > 0) faults.slowActionMs = Math.min(Number(value), 1000);
-  }
-  return faults;
-}
+/** The longest a hang or a deafness lasts, whatever a test asks: every fault ends. */
+export const MAX_FAULT_MS = 600_000;
 
 /** The one-off faults of worker 0 at the first stage: a crash, or a loop that stops answering. */
 export function firstStageFaults(faults: WorkerFaults | undefined, workerIndex: number, stageIndex: number): void {
   if (faults === undefined || workerIndex !== 0 || stageIndex !== 0) return;
-  if (faults.crash === true) throw new Error('injected crash (MQTT_JWT_BENCH_FAULTS=crash)');
+  if (faults.crash === true) throw new Error('injected crash (WorkerFaults.crash)');
   if (faults.hangMs !== undefined) {
-    const until = performance.now() + faults.hangMs;
+    const until = performance.now() + Math.min(faults.hangMs, MAX_FAULT_MS);
     while (performance.now() < until) {
       // Deliberately unresponsive, for a bounded time: this is the fault.
     }
@@ -46,8 +39,8 @@ export function firstStageFaults(faults: WorkerFaults | undefined, workerIndex: 
 
 /** Starts the faults for a stage; returns the function that stops them. */
 export function startFaults(faults: WorkerFaults | undefined): () => void {
-  const blockMs = faults?.blockLoopMs;
-  if (blockMs === undefined) return () => {};
+  if (faults?.blockLoopMs === undefined) return () => {};
+  const blockMs = Math.min(faults.blockLoopMs, 900);
   const timer = setInterval(() => {
     const until = performance.now() + blockMs;
     while (performance.now() < until) {
@@ -59,8 +52,8 @@ export function startFaults(faults: WorkerFaults | undefined): () => void {
 
 /** The per-action fault, if one is set: a busy-wait before each planned action. */
 export function actionFault(faults: WorkerFaults | undefined): (() => void) | undefined {
-  const ms = faults?.slowActionMs;
-  if (ms === undefined) return undefined;
+  if (faults?.slowActionMs === undefined) return undefined;
+  const ms = Math.min(faults.slowActionMs, 1000);
   return () => {
     const until = performance.now() + ms;
     while (performance.now() < until) {

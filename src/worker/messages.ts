@@ -105,6 +105,3 @@ export type CoordinatorToWorker = { type: 'start-stage'; stageIndex: number; sta
 
 /** What the task resolves to: the last interval's snapshot. */
 export type WorkerResult = WorkerSnapshot;
-
-/** Moved to metrics/metric-names.ts; still exported here for callers of this module. */
-export { METRIC } from '../metrics/metric-names.js';

@@ -5,7 +5,7 @@
  * against achieved figures (src/report/judge/stage-pace.ts).
  */
 import type { Recorder } from '../metrics/recorder.js';
-import { METRIC } from './messages.js';
+import { METRIC } from '../metrics/metric-names.js';
 
 export class PaceMeter {
   #fired = 0;

@@ -29,7 +29,9 @@ function run(command: string, args: string[]): Promise<{ status: number; out: st
     });
   });
 }
-const REQUIRED = process.env['CI'] === 'true';
+// Required in CI (.ci/run) like the other optional tools: the seed client's Python packages with
+// REQUIRE_RABBITMQ, mosquitto_pub with REQUIRE_MOSQUITTO (test/support/optional-tool.ts).
+const REQUIRED = process.env['CI'] === 'true' || process.env['REQUIRE_RABBITMQ'] === '1' || process.env['REQUIRE_MOSQUITTO'] === '1';
 
 function pythonMissing(): string | false {
   const check = spawnSync(

@@ -1,5 +1,5 @@
 /**
- * A generator too slow for its plan, made so on purpose (MQTT_JWT_BENCH_FAULTS: every worker
+ * A generator too slow for its plan, made so on purpose (injected faults: every worker
  * busy-waits 50 ms before each connect, and blocks its loop 300 ms a second), in a run of two
  * shard processes: the merged report must say the connect stage ran behind plan and that the
  * shards were saturated, in the JSON, the console and the HTML, with exit code 6; a threshold on
@@ -33,7 +33,7 @@ describe('a generator behind its plan, in a merged run', () => {
     writeFileSync(file, scenario);
     const reports = join(dir, 'reports');
     const cli = await runCli(['run', file, '--processes', '2', '--report-dir', reports, '--threshold', 'stage.connect.achievedRatio>0.95'], {
-      env: { MQTT_JWT_BENCH_FAULTS: 'slow-action=50,block-loop=300' },
+      faults: { slowActionMs: 50, blockLoopMs: 300 },
       timeoutMs: 230_000,
     });
     assert.equal(cli.code, 6, cli.stderr);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { RunResult } from '../../src/report/model/run-result.js';
+import type { WorkerFaults } from '../../src/worker/faults.js';
 import { runCli } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-generator-'));
@@ -21,11 +22,11 @@ stages:
   - type: disconnect
 `;
 
-async function runWith(name: string, env: Record<string, string>): Promise<{ result: RunResult; stdout: string; code: number | null }> {
+async function runWith(name: string, faults: WorkerFaults | undefined): Promise<{ result: RunResult; stdout: string; code: number | null }> {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, scenario(join(dir, 'keys.json')));
   const reports = join(dir, name);
-  const cli = await runCli(['run', file, '--report-dir', reports, '--quiet', '--no-html'], { env });
+  const cli = await runCli(['run', file, '--report-dir', reports, '--quiet', '--no-html'], faults === undefined ? {} : { faults });
   const report = readdirSync(reports).find((f) => f.endsWith('.json'));
   assert.ok(report !== undefined, cli.stderr);
   const result = JSON.parse(readFileSync(join(reports, report), 'utf8')) as RunResult;
@@ -37,7 +38,7 @@ async function runWith(name: string, env: Record<string, string>): Promise<{ res
 
 describe('the generator watches itself', () => {
   it('reports its CPU, memory per connection and worker loops, with its verdict explained', async () => {
-    const { result } = await runWith('light', {});
+    const { result } = await runWith('light', undefined);
     const g = result.generator!;
     // Whether a light run is saturated depends on what else this machine is doing; the verdict
     // and its reasons must agree either way.
@@ -51,7 +52,7 @@ describe('the generator watches itself', () => {
   });
 
   it('raises the saturation flag, in words, when a worker event loop is blocked on purpose', async () => {
-    const { result, stdout, code } = await runWith('blocked', { MQTT_JWT_BENCH_FAULTS: 'block-loop=300' });
+    const { result, stdout, code } = await runWith('blocked', { blockLoopMs: 300 });
     const g = result.generator!;
     assert.equal(g.saturated, true);
     assert.equal(code, 6);
@@ -66,17 +67,17 @@ describe('the generator watches itself', () => {
 });
 
 describe('a worker that crashes or hangs', () => {
-  async function runFault(name: string, faults: string): Promise<{ code: number | null; result: RunResult; stderr: string }> {
+  async function runFault(name: string, faults: WorkerFaults): Promise<{ code: number | null; result: RunResult; stderr: string }> {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(file, scenario(join(dir, 'keys.json')).replace('count: 30', 'count: 300'));
     const reports = join(dir, name);
-    const cli = await runCli(['run', file, '--report-dir', reports, '--quiet', '--no-html'], { env: { MQTT_JWT_BENCH_FAULTS: faults } });
+    const cli = await runCli(['run', file, '--report-dir', reports, '--quiet', '--no-html'], { faults });
     const report = readdirSync(reports).find((f) => f.endsWith('.json')) as string;
     return { code: cli.code, result: JSON.parse(readFileSync(join(reports, report), 'utf8')) as RunResult, stderr: cli.stderr };
   }
 
   it('a crash ends the run with a partial report marked failed, exit 4', async () => {
-    const { code, result } = await runFault('crash', 'crash');
+    const { code, result } = await runFault('crash', { crash: true });
     assert.equal(code, 4);
     assert.equal(result.status, 'failed');
     assert.match(result.statusReason ?? '', /worker 0 crashed: injected crash/);
@@ -85,7 +86,7 @@ describe('a worker that crashes or hangs', () => {
 
   it('a hang is detected by the watchdog: a partial report marked failed, exit 4, without waiting out the hang', async () => {
     const started = Date.now();
-    const { code, result } = await runFault('hang', 'hang=120000');
+    const { code, result } = await runFault('hang', { hangMs: 120_000 });
     assert.equal(code, 4);
     assert.equal(result.status, 'failed');
     assert.match(result.statusReason ?? '', /worker 0 stopped answering/);

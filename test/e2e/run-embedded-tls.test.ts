@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { RunResult } from '../../src/report/model/run-result.js';
-import { runCli, finishedRun } from './cli.js';
+import { runCli } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-e2e-tls-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,6 +17,8 @@ describe('a run against the embedded broker over TLS', () => {
       file,
       `name: e2e-tls
 workers: 2
+# TLS and the counts are under test, not the speed of a shared machine: exit 0 exactly.
+judgeGenerator: false
 embedded:
   tls: true
 groups:
@@ -40,7 +42,7 @@ stages:
     );
     const reportDir = join(dir, 'reports');
     const run = await runCli(['run', file, '--report-dir', reportDir, '--quiet']);
-    assert.ok(finishedRun(run.code), `exit ${run.code}: ${run.stderr}`);
+    assert.equal(run.code, 0, run.stderr);
     const [name] = readdirSync(reportDir).filter((f) => f.endsWith('.json'));
     const result = JSON.parse(readFileSync(join(reportDir, name!), 'utf8')) as RunResult;
     assert.equal(result.status, 'complete');

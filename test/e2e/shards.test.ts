@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { decodeHistogram, loadScenario, mergeResults, run, type RunResult } from '../../src/index.js';
+import { decodeHistogram, mergeResults } from '../../src/api/report.js';
+import { loadScenario, run, type RunResult } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-shards-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,13 +55,15 @@ stages:
 
 describe('run --processes', () => {
   it('runs N shard processes against one embedded broker and merges them into one report', async () => {
-    const { runCli, finishedRun } = await import('./cli.js');
+    const { runCli } = await import('./cli.js');
     const { readdirSync, readFileSync } = await import('node:fs');
     const file = join(dir, 'processes.yaml');
     writeFileSync(
       file,
       `name: processes
 workers: 1
+# The merge of the shards is under test, not the speed of a shared machine: exit 0 exactly.
+judgeGenerator: false
 groups:
   - { name: g, count: 9, keys: { store: ${join(dir, 'p.json')} } }
 stages:
@@ -74,7 +77,7 @@ stages:
     );
     const reports = join(dir, 'proc-reports');
     const cli = await runCli(['run', file, '--processes', '3', '--report-dir', reports, '--no-html']);
-    assert.ok(finishedRun(cli.code), `exit ${cli.code}: ${cli.stderr}`);
+    assert.equal(cli.code, 0, cli.stderr);
     const merged = JSON.parse(
       readFileSync(
         join(

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { formatSummary, loadScenario, run, type RunResult } from '../../src/index.js';
+import { formatSummary } from '../../src/api/report.js';
+import { loadScenario, run, type RunResult } from '../../src/index.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { repoPath } from '../helpers.js';
 

@@ -86,6 +86,7 @@ export const PLAN: RunPlan = {
   capacity: null,
   expect: 'delivery',
   minSentPercent: 95,
+  judgeGenerator: true,
 };
 
 export interface FixtureOptions {

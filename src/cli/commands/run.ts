@@ -9,6 +9,7 @@ import { tlsWarnings } from '../../scenario/tls-plan.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
 import type { ProgressListener } from '../../coordinator/progress.js';
+import type { WorkerFaults } from '../../worker/faults.js';
 import { runExitCode } from '../../report/judge/exit-code.js';
 import { runOutput, type RunOutput } from '../run-output.js';
 import { assertThresholdsJudgeable } from '../../report/judge/threshold-check.js';
@@ -39,48 +40,60 @@ export interface RunCommandArgs extends ScenarioFlags, QuickModeArgs {
   verbose?: boolean;
 }
 
-export const runCommandModule: CommandModule<object, RunCommandArgs> = {
-  command: 'run [scenario]',
-  describe: 'Run a scenario file (or a quick scenario from flags) and write a report',
-  builder: (y: Argv) =>
-    withRunEpilogue(withQuickFlags(withScenarioFlags(y)))
-      .positional('scenario', { type: 'string', describe: 'Scenario file (YAML or JSON); leave out for a quick run from --devices' })
-      .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
-      .option('progress', {
-        type: 'string',
-        default: 'auto',
-        describe:
-          'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr, ending with a done event naming the reports) or none',
-      })
-      .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
-      .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
-      .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
-      .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
-      .option('run-id', {
-        type: 'string',
-        describe: 'The id of the run this shard belongs to: the same for every shard (default: made up; a shard with --start-at derives it from that moment)',
-      })
-      .option('max-late', { type: 'string', describe: 'With --start-at: a shard ready later than this after it does not run (failed, exit 5), e.g. 10s' })
-      .option('metrics-port', { type: 'number', describe: 'Serve live Prometheus metrics on this port during the run (0: any free port)' })
-      .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on' })
-      .option('processes', {
-        type: 'number',
-        default: 1,
-        describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports',
-      })
-      .option('json-line', {
-        type: 'boolean',
-        default: false,
-        describe: 'Print the whole report as one JSON line on stdout, and nothing else there (the summary goes to stderr; none with --quiet)',
-      }) as unknown as Argv<RunCommandArgs>,
-  handler: handle(runCommand),
-};
+/**
+ * What only the harness's own tests give `run` (test/support/faulty-cli.ts), never a flag or an
+ * environment variable: faults for the workers, and the script (with its first arguments) that
+ * `--processes` starts for each shard instead of main.js, so that the shards get the faults too.
+ */
+export interface RunInternals {
+  faults?: WorkerFaults;
+  shardEntry?: readonly string[];
+}
 
-export async function runCommand(args: RunCommandArgs): Promise<number> {
+export function runCommandModuleWith(internals: RunInternals): CommandModule<object, RunCommandArgs> {
+  return {
+    command: 'run [scenario]',
+    describe: 'Run a scenario file (or a quick scenario from flags) and write a report',
+    builder: (y: Argv) =>
+      withRunEpilogue(withQuickFlags(withScenarioFlags(y)))
+        .positional('scenario', { type: 'string', describe: 'Scenario file (YAML or JSON); leave out for a quick run from --devices' })
+        .option('report-dir', { type: 'string', default: 'reports', describe: 'Where the JSON report is written' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
+        .option('progress', {
+          type: 'string',
+          default: 'auto',
+          describe:
+            'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr, ending with a done event naming the reports) or none',
+        })
+        .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
+        .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
+        .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
+        .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
+        .option('run-id', {
+          type: 'string',
+          describe: 'The id of the run this shard belongs to: the same for every shard (default: made up; a shard with --start-at derives it from that moment)',
+        })
+        .option('max-late', { type: 'string', describe: 'With --start-at: a shard ready later than this after it does not run (failed, exit 5), e.g. 10s' })
+        .option('metrics-port', { type: 'number', describe: 'Serve live Prometheus metrics on this port during the run (0: any free port)' })
+        .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'Address the metrics endpoint listens on' })
+        .option('processes', {
+          type: 'number',
+          default: 1,
+          describe: 'Run N local shard processes (each its own file-descriptor budget) and merge their reports',
+        })
+        .option('json-line', {
+          type: 'boolean',
+          default: false,
+          describe: 'Print the whole report as one JSON line on stdout, and nothing else there (the summary goes to stderr; none with --quiet)',
+        }) as unknown as Argv<RunCommandArgs>,
+    handler: handle((args: RunCommandArgs) => runCommand(args, internals)),
+  };
+}
+
+export async function runCommand(args: RunCommandArgs, internals: RunInternals = {}): Promise<number> {
   const output = runOutput(args);
   try {
-    return await runAndReport(args, output);
+    return await runAndReport(args, output, internals);
   } catch (error) {
     // In NDJSON mode an error is one more event, so stderr stays JSON from start to end.
     if (output.json) return output.error(error);
@@ -88,7 +101,7 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
   }
 }
 
-async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<number> {
+async function runAndReport(args: RunCommandArgs, output: RunOutput, internals: RunInternals): Promise<number> {
   const loaded = await loadRunScenario(args);
   if (args.printScenario) {
     process.stdout.write(printedScenario(args));
@@ -148,6 +161,7 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
             runId: runId ?? newRunId(Date.now()),
             signal: controller.signal,
             ...(progress === undefined ? {} : { onProgress: progress }),
+            ...(internals.shardEntry === undefined ? {} : { shardEntry: internals.shardEntry }),
           })
         : await runPlan(loaded.plan, {
             file: loaded.file,
@@ -159,6 +173,7 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput): Promise<nu
             ...(startAtMs === undefined ? {} : { startAtMs }),
             ...(runId === undefined ? {} : { runId }),
             ...(maxLateMs === undefined ? {} : { maxLateMs }),
+            ...(internals.faults === undefined ? {} : { faults: internals.faults }),
           });
     const written: string[] = [];
     let writeError: Error | undefined;

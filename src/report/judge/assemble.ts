@@ -76,7 +76,9 @@ export function assembleRunResult(facts: RunFacts): RunResult {
     scenario: { name: plan.scenarioName, file: facts.file, plan },
     environment: facts.environment,
     ...(shard === undefined ? {} : { shard }),
-    ...(facts.generator === undefined ? {} : { generator: withBehindPlan(assessGenerator(total, facts.generator.workers, facts.generator.process), stages) }),
+    ...(facts.generator === undefined
+      ? {}
+      : { generator: withBehindPlan(assessGenerator(total, facts.generator.workers, facts.generator.process, plan.judgeGenerator), stages) }),
     startedAt: new Date(facts.startedMs).toISOString(),
     endedAt: new Date(facts.endedMs).toISOString(),
     durationMs,

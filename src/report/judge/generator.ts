@@ -22,7 +22,9 @@ export const SATURATION_BOUNDS = {
   shortRunBusy: 0.5,
 } as const;
 
-export function assessGenerator(total: MetricsSection, workers: GeneratorWorker[], process: GeneratorProcess): GeneratorSection {
+/** `judge` false (the scenario's judgeGenerator: false): the figures only, marked `judged: false`. */
+export function assessGenerator(total: MetricsSection, workers: GeneratorWorker[], process: GeneratorProcess, judge = true): GeneratorSection {
+  if (!judge) return { saturated: false, reasons: [], workers, process, judged: false };
   const reasons: string[] = [];
   const delay = total.histograms['eventLoopDelayUs']?.summary;
   const busiest = Math.max(0, ...workers.map((w) => w.eventLoopUtilization));

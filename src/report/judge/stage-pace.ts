@@ -9,6 +9,8 @@ import { plannedPace } from '../../scenario/planned-pace.js';
 import type { RunPlan } from '../../scenario/run-plan.js';
 import type { StagePace, StageRecord } from '../model/run-result.js';
 
+type PacePlan = Pick<RunPlan, 'groups' | 'stages'> & Partial<Pick<RunPlan, 'judgeGenerator'>>;
+
 export const BEHIND_PLAN = {
   /** achieved ÷ planned rate below this is behind plan. */
   minRatio: 0.95,
@@ -20,7 +22,7 @@ export const BEHIND_PLAN = {
  * `share`: the part of the plan's devices this report holds (1, or a shard's part), so a shard's
  * planned actions and rate are its own.
  */
-export function stagePace(plan: Pick<RunPlan, 'groups' | 'stages'>, record: Omit<StageRecord, 'pace'>, share: number): StagePace {
+export function stagePace(plan: PacePlan, record: Omit<StageRecord, 'pace'>, share: number): StagePace {
   const stage = plan.stages[record.index];
   const planned = stage === undefined ? { actions: 0, durationMs: 0, ratePerSec: null, paced: false } : plannedPace(plan, stage);
   const actions = record.total.counters['actionsFired'] ?? 0;
@@ -44,12 +46,14 @@ export function stagePace(plan: Pick<RunPlan, 'groups' | 'stages'>, record: Omit
     achieved: { actions, durationMs: Math.max(0, record.durationMs), ratePerSec: paced && spanMs > 0 ? round(actions / (spanMs / 1000)) : null },
     lastActionLateMs,
     achievedRatio,
-    behindPlan: achievedRatio !== null && achievedRatio < BEHIND_PLAN.minRatio && (lastActionLateMs ?? 0) > BEHIND_PLAN.minLateMs,
+    // Not judged when the scenario says judgeGenerator: false (absent in reports made before it existed).
+    behindPlan:
+      plan.judgeGenerator !== false && achievedRatio !== null && achievedRatio < BEHIND_PLAN.minRatio && (lastActionLateMs ?? 0) > BEHIND_PLAN.minLateMs,
   };
 }
 
 /** The records with their pace. */
-export function withPace(plan: Pick<RunPlan, 'groups' | 'stages'>, records: readonly Omit<StageRecord, 'pace'>[], share: number): StageRecord[] {
+export function withPace(plan: PacePlan, records: readonly Omit<StageRecord, 'pace'>[], share: number): StageRecord[] {
   return records.map((record) => ({ ...record, pace: stagePace(plan, record, share) }));
 }
 

@@ -1,12 +1,16 @@
 /**
  * Can a run's latencies be taken as the broker's? Not when the generator was saturated (in any
  * shard) or a stage ran behind its plan: then they partly measure the generator. One verdict,
- * read by the console, the HTML and the exit code (6), for runs and merged runs alike.
+ * read by the console, the HTML and the exit code (6), for runs and merged runs alike. A scenario
+ * with judgeGenerator: false has its generator's figures recorded but not judged: never
+ * untrustworthy, and the words say the verdict was off.
  */
 import type { GeneratorSection, RunResult, StageRecord } from '../model/run-result.js';
 import { behindPlanInWords } from './stage-pace.js';
 
 export const GENERATOR_CAVEAT = 'these latencies partly measure the generator, not the broker';
+export const NOT_JUDGED =
+  "GENERATOR NOT JUDGED (judgeGenerator: false): the generator's figures are recorded, but neither its saturation nor the stages' pace was judged, so this run cannot exit 6.";
 
 export interface TrustVerdict {
   saturated: boolean;
@@ -15,16 +19,26 @@ export interface TrustVerdict {
   /** Each stage behind plan, in words with its numbers. */
   behindPlan: string[];
   untrustworthy: boolean;
+  /** false when the scenario said judgeGenerator: false (then nothing above is judged). */
+  judged: boolean;
 }
 
 export function trustOf(result: Pick<RunResult, 'generator' | 'stages'>): TrustVerdict {
   const saturated = result.generator?.saturated === true;
   const behindPlan = result.stages.flatMap((s) => behindPlanInWords(s) ?? []);
-  return { saturated, saturationReasons: saturated ? (result.generator?.reasons ?? []) : [], behindPlan, untrustworthy: saturated || behindPlan.length > 0 };
+  const judged = result.generator?.judged !== false;
+  return {
+    saturated,
+    saturationReasons: saturated ? (result.generator?.reasons ?? []) : [],
+    behindPlan,
+    untrustworthy: judged && (saturated || behindPlan.length > 0),
+    judged,
+  };
 }
 
 /** The verdict in sentences, for the console and the HTML; empty when the run can be trusted. */
 export function trustInWords(verdict: TrustVerdict): string[] {
+  if (!verdict.judged) return [NOT_JUDGED];
   if (!verdict.untrustworthy) return [];
   const lines: string[] = [];
   if (verdict.saturated) lines.push(`GENERATOR SATURATED: the harness, not only the broker, limited this run (${verdict.saturationReasons.join('; ')}).`);

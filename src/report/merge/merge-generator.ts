@@ -1,7 +1,8 @@
 /**
  * The generator sections of a run's shards, merged: saturated if any shard was, every reason
  * kept with its shard, process figures summed (the machine-wide cost when the shards shared a
- * machine), and each shard's own section kept whole in `shards`.
+ * machine), and each shard's own section kept whole in `shards`. Not judged (`judged: false`)
+ * when any shard's was not: the shards share one scenario.
  */
 import type { GeneratorSection, ShardGenerator } from '../model/run-result.js';
 
@@ -30,6 +31,7 @@ export function mergeGenerators(inputs: readonly ShardGeneratorInput[]): Generat
       rssPerConnectionBytes: peakConnected > 0 ? Math.round((peakRssBytes - baselineRssBytes) / peakConnected) : null,
     },
     shards,
+    ...(shards.some((g) => g.judged === false) ? { judged: false as const } : {}),
   };
 }
 
@@ -41,5 +43,6 @@ function shardOf(shard: number, g: GeneratorSection): ShardGenerator {
     workers: g.workers,
     process: g.process,
     ...(g.behindPlan === undefined ? {} : { behindPlan: g.behindPlan }),
+    ...(g.judged === undefined ? {} : { judged: g.judged }),
   };
 }

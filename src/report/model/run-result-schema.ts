@@ -234,6 +234,13 @@ const generatorFields = {
   process: generatorProcessSchema,
   /** A stage ran more than 5% behind its plan (stages[].pace says which and by how much). */
   behindPlan: z.boolean().optional(),
+  /** Present (false) only when the scenario said judgeGenerator: false. */
+  judged: z
+    .literal(false)
+    .optional()
+    .describe(
+      'false: the scenario set judgeGenerator: false, so the figures are recorded but not judged: saturated, reasons and every behindPlan are false or empty.',
+    ),
 };
 
 /** One shard's generator section, as that shard reported it. */

@@ -5,9 +5,11 @@ import type { RunResult } from '../model/run-result.js';
 import { trustInWords, trustOf } from '../judge/trust.js';
 
 export function trustSection(r: RunResult): string {
-  const verdict = trustInWords(trustOf(r));
-  const words =
-    verdict.length === 0
+  const trust = trustOf(r);
+  const verdict = trustInWords(trust);
+  const words = !trust.judged
+    ? `<p class="sub"><b>${verdict.map(escapeHtml).join('<br>')}</b></p>`
+    : verdict.length === 0
       ? '<p class="sub">The generator kept to its plan and was not saturated.</p>'
       : `<p class="untrusted"><b>${verdict.map(escapeHtml).join('<br>')}</b></p>`;
   const rate = (x: number | null): string => (x === null ? 'at once' : `${Math.round(x)}/s`);

@@ -1,7 +1,7 @@
 /**
  * The session engine a scenario chose (`mqtt.engine`): the lean engine on mqtt-packet, the
  * default, for many connections per process, or MQTT.js, the reference. Both pass the same
- * behaviour matrix (test/e2e/behaviour-matrix.test.ts). One per worker.
+ * behaviour matrix (test/mosquitto/behaviour-matrix.test.ts). One per worker.
  * Each is loaded only when chosen, so a lean worker never carries MQTT.js in memory, nor the
  * WebSocket client unless one of `target`'s URLs is ws:// or wss://.
  */

@@ -17,7 +17,7 @@ import type { RunPlan, StagePlan } from '../../scenario/run-plan.js';
 import { renderTemplate } from '../../util/template.js';
 import type { Clock } from '../../util/clock.js';
 import { CoveredTraffic } from './covered-traffic.js';
-import type { WorkerFaults } from '../faults.js';
+import { MAX_FAULT_MS, type WorkerFaults } from '../faults.js';
 import type { SilentSubscriber } from '../messages.js';
 import { METRIC, errorCounter, sessionErrorCounter } from '../../metrics/metric-names.js';
 import { recordReceived, type Subscription } from './receive.js';
@@ -67,9 +67,10 @@ export class DeviceSubscriptions {
     this.traffic = new CoveredTraffic(plan);
   }
 
-  /** The `deaf-after` fault (tests only): worker 0's first subscriber stops taking in messages. */
+  /** The `deafAfterMs` fault (tests only): worker 0's first subscriber stops taking in messages. */
   injectFaults(faults: WorkerFaults | undefined, workerIndex: number): void {
-    this.#deafAfterMs = workerIndex === 0 ? faults?.deafAfterMs : undefined;
+    const deafAfterMs = workerIndex === 0 ? faults?.deafAfterMs : undefined;
+    this.#deafAfterMs = deafAfterMs === undefined ? undefined : Math.min(deafAfterMs, MAX_FAULT_MS);
   }
 
   /** Subscribes one device's session to the stage's filter and counts the outcome. */

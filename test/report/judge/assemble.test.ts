@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MetricsTotals } from '../../../src/metrics/snapshot.js';
 import { assembleRunResult, type RunFacts } from '../../../src/report/judge/assemble.js';
-import { metricsSection } from '../../../src/report/model/run-result.js';
+import { createHistogram, encodeHistogram, recordUs } from '../../../src/metrics/histogram.js';
+import { runExitCode } from '../../../src/report/judge/exit-code.js';
+import { mergeResults } from '../../../src/report/merge/merge.js';
+import { metricsSection, type RunResult } from '../../../src/report/model/run-result.js';
+import { formatSummary } from '../../../src/report/render/console.js';
 import { runResultSchema } from '../../../src/report/model/run-result-schema.js';
 import { parseThreshold } from '../../../src/scenario/threshold.js';
 import { planOf } from '../../worker/support/fakes.js';
@@ -73,5 +77,82 @@ describe('assembleRunResult', () => {
     const startAt = { atMs: Date.parse('2026-12-02T04:00:00.000Z'), firstStageLateMs: 40 };
     assert.deepEqual(assembleRunResult(facts({ startAt })).shard, { index: 0, count: 1, startAt: '2026-12-02T04:00:00.000Z', firstStageLateMs: 40 });
     assert.equal(assembleRunResult(facts({ startAt: { atMs: startAt.atMs, firstStageLateMs: undefined } })).shard?.firstStageLateMs, null);
+  });
+});
+
+describe('judgeGenerator: false', () => {
+  // A worker busy 99% of the time and a connect stage whose last action went out 5 s late on a
+  // 1 s plan (10 devices at 10/s): judged, the run is saturated and behind plan, exit 6.
+  const paced = planOf(`
+groups:
+  - { name: s, count: 10, idPattern: "s-{index}" }
+stages:
+  - { type: connect, rate: 10/s }
+`);
+  function lateStage(): RunFacts['stages'][number] {
+    const totals = new MetricsTotals();
+    const late = createHistogram();
+    recordUs(late, 5_000_000);
+    totals.add({ counters: { actionsFired: 10 }, histograms: { lastActionLateUs: encodeHistogram(late) } });
+    const section = metricsSection(totals);
+    return {
+      index: 0,
+      type: 'connect',
+      startedAt: '2026-12-02T04:00:00.000Z',
+      endedAt: '2026-12-02T04:00:06.000Z',
+      durationMs: 6000,
+      total: section,
+      groups: { s: section },
+    };
+  }
+  const generator: RunFacts['generator'] = {
+    workers: [{ index: 0, devices: 10, eventLoopUtilization: 0.99, peakEventLoopUtilization: 1 }],
+    process: { cpuUserMs: 900, cpuSystemMs: 100, baselineRssBytes: 1, peakRssBytes: 2, peakConnected: 10, rssPerConnectionBytes: 0 },
+  };
+  const run = (judgeGenerator: boolean): RunResult => assembleRunResult(facts({ plan: { ...paced, judgeGenerator }, stages: [lateStage()], generator }));
+
+  it('judged (the default), the same figures are saturated and behind plan: exit 6', () => {
+    const judged = run(true);
+    assert.equal(judged.generator?.saturated, true);
+    assert.deepEqual(judged.generator?.reasons, ["worker 0 was busy 99% of the stages' time"]);
+    assert.equal(judged.stages[0]?.pace?.behindPlan, true);
+    assert.equal('judged' in (judged.generator ?? {}), false);
+    assert.equal(runExitCode(judged, false), 6);
+  });
+
+  it('records the figures without a verdict, says so in the summary, and exits 0', () => {
+    const result = run(false);
+    assert.equal(runResultSchema.safeParse(result).success, true);
+    assert.deepEqual(
+      {
+        saturated: result.generator?.saturated,
+        reasons: result.generator?.reasons,
+        behindPlan: result.generator?.behindPlan,
+        judged: result.generator?.judged,
+      },
+      { saturated: false, reasons: [], behindPlan: false, judged: false },
+    );
+    assert.deepEqual(result.generator?.workers, generator?.workers, 'the figures are kept');
+    // The pace's figures as judged runs have them: the late max as HdrHistogram keeps it, and
+    // all 10 actions over the 1 s plan stretched by that lateness.
+    const lateMs = Math.round((lateStage().total.histograms['lastActionLateUs']?.summary.max ?? 0) / 1000);
+    const pace = result.stages[0]?.pace;
+    assert.deepEqual([pace?.behindPlan, pace?.lastActionLateMs, pace?.achievedRatio], [false, lateMs, Math.round((1000 / (1000 + lateMs)) * 1000) / 1000]);
+    assert.equal(runExitCode(result, false), 0);
+    const summary = formatSummary(result);
+    assert.match(summary, /^GENERATOR NOT JUDGED \(judgeGenerator: false\): .* so this run cannot exit 6\.$/m);
+    assert.doesNotMatch(summary, /SATURATED|BEHIND PLAN/);
+  });
+
+  it('stays off through merge: the merged report is not judged either', () => {
+    const shard = (index: number): RunResult => ({ ...run(false), shard: { index, count: 2 } });
+    const merged = mergeResults([
+      { file: 'a.json', result: shard(0) },
+      { file: 'b.json', result: shard(1) },
+    ]);
+    assert.equal(merged.generator?.judged, false);
+    assert.equal(merged.generator?.saturated, false);
+    assert.equal(merged.stages[0]?.pace?.behindPlan, false);
+    assert.equal(runExitCode(merged, false), 0);
   });
 });

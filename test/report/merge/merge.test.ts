@@ -7,18 +7,28 @@ import { metricsSection, type RunResult } from '../../../src/report/model/run-re
 import { runResultSchema } from '../../../src/report/model/run-result-schema.js';
 import { fixtureResult, seeded } from '../fixture.js';
 
-/** Samples of one whole run, dealt to shards the way devices are: round-robin. */
+/**
+ * Samples of one whole run, dealt to shards the way devices are: round-robin, one snapshot per
+ * device of 50 samples (20,000 in all; a snapshot per sample made this test take a minute).
+ */
 function shardedRun(shards: number): { whole: MetricsTotals; parts: MetricsTotals[] } {
   const random = seeded(42);
   const whole = new MetricsTotals();
   const parts = Array.from({ length: shards }, () => new MetricsTotals());
-  for (let i = 0; i < 20_000; i++) {
-    const latencyUs = 300 * Math.exp(random() * random() * 9);
+  const perDevice = 50;
+  for (let device = 0; device < 20_000 / perDevice; device++) {
     const h = createHistogram();
-    recordUs(h, latencyUs);
-    const snapshot = { counters: { acked: 1, ...(i % 97 === 0 ? { 'errors.ack-timeout': 1 } : {}) }, histograms: { publishAckUs: encodeHistogram(h) } };
+    let timeouts = 0;
+    for (let k = 0; k < perDevice; k++) {
+      recordUs(h, 300 * Math.exp(random() * random() * 9));
+      if ((device * perDevice + k) % 97 === 0) timeouts++;
+    }
+    const snapshot = {
+      counters: { acked: perDevice, ...(timeouts > 0 ? { 'errors.ack-timeout': timeouts } : {}) },
+      histograms: { publishAckUs: encodeHistogram(h) },
+    };
     whole.add(snapshot);
-    parts[i % shards]!.add(snapshot);
+    parts[device % shards]!.add(snapshot);
   }
   return { whole, parts };
 }

@@ -1,7 +1,7 @@
 /**
  * One device's session on each engine, against a real embedded broker: what a token refresh does
  * to calls that arrive while it is under way. The whole-run view of both engines is
- * test/e2e/behaviour-matrix.test.ts.
+ * test/mosquitto/behaviour-matrix.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,7 +1,7 @@
 /**
  * The lean engine's transports, chosen once per worker from its broker URLs: a worker that speaks
  * TCP alone never loads the WebSocket client (the `ws` package), and one with a ws:// URL opens
- * both kinds. Real sockets on port 0; the whole engine over ws and wss is test/e2e/mosquitto.test.ts.
+ * both kinds. Real sockets on port 0; the whole engine over ws and wss is test/mosquitto/mosquitto.test.ts.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';

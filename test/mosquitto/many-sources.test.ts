@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { RunResult } from '../../src/report/model/run-result.js';
-import { MosquittoBroker } from '../mosquitto/broker.js';
-import { findMosquittoTools, skipWithoutMosquitto } from '../mosquitto/tools.js';
-import { runCli } from './cli.js';
+import { MosquittoBroker } from './broker.js';
+import { findMosquittoTools, skipWithoutMosquitto } from './tools.js';
+import { runCli } from '../e2e/cli.js';
 
 const skip = skipWithoutMosquitto();
 const DEVICES = 15_000;

@@ -11,19 +11,25 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { signBenchResultSchema, type SignBenchEntry, type SignBenchResult } from '../../src/sign-bench/sign-bench-result.js';
-import { runCli } from '../e2e/cli.js';
+import { runCli } from './cli.js';
+import { assertPresent, skipWithout, type OptionalTool } from '../support/optional-tool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-sign-bench-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const hasOpenssl = ((): boolean => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const OPENSSL: OptionalTool = {
+  name: 'openssl',
+  requireVar: 'REQUIRE_OPENSSL',
+  missing: ((): string | undefined => {
+    try {
+      execFileSync('openssl', ['version'], { stdio: 'ignore' });
+      return undefined;
+    } catch {
+      return 'openssl version did not run';
+    }
+  })(),
+  install: 'apt-get install openssl',
+};
 
 function checkFigure(entry: SignBenchEntry, what: string, figure: SignBenchEntry['verify']): void {
   assert.ok(figure.ops >= 1 && figure.opsPerSec > 0 && Number.isFinite(figure.opsPerSec), `${entry.label} ${what}: ${figure.ops} ops at ${figure.opsPerSec}/s`);
@@ -72,7 +78,8 @@ describe('sign-bench', () => {
     assert.doesNotMatch(page, /eyJ/, 'no token in the page');
   });
 
-  it('sets our rates beside openssl speed when openssl is on the PATH', { skip: hasOpenssl ? false : 'openssl is not on the PATH' }, async () => {
+  it('sets our rates beside openssl speed when openssl is on the PATH', { skip: skipWithout(OPENSSL) }, async () => {
+    assertPresent(OPENSSL);
     const json = join(dir, 'openssl.json');
     const run = await runCli(['sign-bench', '--algs', 'ES256', '--workers', '1', '--duration', '200ms', '--json', json, '--quiet']);
     assert.equal(run.code, 0, run.stderr);

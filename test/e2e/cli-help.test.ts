@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { COMMAND_HELP } from '../../src/cli/examples.js';
-import { runCli } from '../e2e/cli.js';
+import { runCli } from './cli.js';
 
 const COMMANDS = ['run', 'init', 'validate', 'report', 'compare', 'merge', 'schema', 'keys', 'token', 'broker', 'sign-bench'];
 

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { BROKER_METRIC } from '../../src/broker/broker-metrics.js';
 import type { RunningBroker } from '../../src/broker/server.js';
-import { connectClient, counter, ecToken, eventually, registerEc, startTestBroker } from './helpers.js';
-import { connectPacket, fixedHeader, openSocket, readUntilClosed } from './raw-mqtt.js';
+import { connectClient, counter, ecToken, eventually, registerEc, startTestBroker } from '../broker/helpers.js';
+import { connectPacket, fixedHeader, openSocket, readUntilClosed } from '../broker/raw-mqtt.js';
 
 const FAILED_LOGINS = 2000;
 const IN_FLIGHT = 50;

@@ -15,9 +15,9 @@ import type { RunResult } from '../../src/report/model/run-result.js';
 import type { ScenarioInput } from '../../src/scenario/schema.js';
 import { craft } from '../broker/jws-craft.js';
 import { repoPath } from '../helpers.js';
-import { attemptConnect } from '../rabbitmq/attempt.js';
-import { OWN_UPLINK_SCOPE, RESOURCE_SERVER_ID, rabbitmqSuite, type KeysToMake } from '../rabbitmq/suite.js';
-import { skipWithoutRabbitmq } from '../rabbitmq/tools.js';
+import { attemptConnect } from './attempt.js';
+import { OWN_UPLINK_SCOPE, RESOURCE_SERVER_ID, rabbitmqSuite, type KeysToMake } from './suite.js';
+import { skipWithoutRabbitmq } from './tools.js';
 
 const skip = skipWithoutRabbitmq();
 const PYTHON = '/usr/bin/python3';

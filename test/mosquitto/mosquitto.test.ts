@@ -10,11 +10,11 @@ import { describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import type { RunResult } from '../../src/report/model/run-result.js';
-import { MosquittoBroker, type Transport } from '../mosquitto/broker.js';
-import { countsQos2Publishes, OutsideSubscriber, settledSysCounter, SYS_PUBLISH_RECEIVED } from '../mosquitto/outside.js';
-import { mosquittoSuite } from '../mosquitto/suite.js';
-import { skipWithoutMosquitto } from '../mosquitto/tools.js';
-import { brokerOptions, brokerUrl, scenarioTls, uplinkScenario } from '../mosquitto/scenario.js';
+import { MosquittoBroker, type Transport } from './broker.js';
+import { countsQos2Publishes, OutsideSubscriber, settledSysCounter, SYS_PUBLISH_RECEIVED } from './outside.js';
+import { mosquittoSuite } from './suite.js';
+import { skipWithoutMosquitto } from './tools.js';
+import { brokerOptions, brokerUrl, scenarioTls, uplinkScenario } from './scenario.js';
 
 const skip = skipWithoutMosquitto();
 const SENSORS = 4;
@@ -32,7 +32,7 @@ describe('against mosquitto: the report agrees with the broker, counted from out
 
   const transports: Transport[] = ['tcp', 'tls', 'mtls', 'ws', 'wss'];
   // MQTT.js everywhere; the lean engine (the default) on TCP throughout, on mutual TLS and on both
-  // WebSockets. Both engines side by side, count for count, are test/e2e/behaviour-matrix.test.ts.
+  // WebSockets. Both engines side by side, count for count, are test/mosquitto/behaviour-matrix.test.ts.
   const cases: { transport: Transport; version: 4 | 5; qos: 0 | 1 | 2; engine: 'mqttjs' | 'lean' }[] = [];
   for (const transport of transports)
     for (const version of [4, 5] as const) for (const qos of [0, 1, 2] as const) cases.push({ transport, version, qos, engine: 'mqttjs' });

@@ -12,7 +12,7 @@ import type { RunResult } from '../../src/report/model/run-result.js';
 import { loadScenarioFile, parseScenario } from '../../src/scenario/load.js';
 import { loadQuickScenario, QUICK_DEFAULTS } from '../../src/scenario/quick.js';
 import { starterScenario } from '../../src/scenario/starter.js';
-import { runCli } from '../e2e/cli.js';
+import { runCli } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-quick-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
-import { MosquittoBroker } from '../mosquitto/broker.js';
-import { brokerOptions, brokerUrl, connectScenario, scenarioTls } from '../mosquitto/scenario.js';
-import { mosquittoSuite } from '../mosquitto/suite.js';
-import { skipWithoutMosquitto } from '../mosquitto/tools.js';
+import { MosquittoBroker } from './broker.js';
+import { brokerOptions, brokerUrl, connectScenario, scenarioTls } from './scenario.js';
+import { mosquittoSuite } from './suite.js';
+import { skipWithoutMosquitto } from './tools.js';
 
 const skip = skipWithoutMosquitto();
 

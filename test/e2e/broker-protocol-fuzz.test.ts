@@ -11,10 +11,10 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { BROKER_METRIC } from '../../src/broker/broker-metrics.js';
 import type { RunningBroker } from '../../src/broker/server.js';
-import { connackCode } from './connack.js';
-import { connackOf, exchange } from './exchange.js';
-import { counter, ecToken, eventually, registerEc, startTestBroker } from './helpers.js';
-import { connectPacket, fixedHeader } from './raw-mqtt.js';
+import { connackCode } from '../broker/connack.js';
+import { connackOf, exchange } from '../broker/exchange.js';
+import { counter, ecToken, eventually, registerEc, startTestBroker } from '../broker/helpers.js';
+import { connectPacket, fixedHeader } from '../broker/raw-mqtt.js';
 
 const CONNECT_TIMEOUT_MS = 300;
 /** Long enough for the connect timeout to fire on a busy CI machine; a bound, not a timing. */

@@ -7,7 +7,7 @@ import { importSPKI, jwtVerify } from 'jose';
 import { loadKeystore } from '../../src/identity/keystore.js';
 import { parseRegistryFile } from '../../src/identity/registry-file.js';
 import { fingerprint, parsePublicKey } from '../../src/identity/keys.js';
-import { runCli } from '../e2e/cli.js';
+import { runCli } from './cli.js';
 import { repoPath, vectorFile, vectors } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-cli-keys-'));

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run, scenarioFromObject } from '../../src/index.js';
-import { MosquittoBroker } from '../mosquitto/broker.js';
-import { requireMosquittoTools, skipWithoutMosquitto, type MosquittoTools } from '../mosquitto/tools.js';
+import { MosquittoBroker } from './broker.js';
+import { requireMosquittoTools, skipWithoutMosquitto, type MosquittoTools } from './tools.js';
 
 const skip = skipWithoutMosquitto();
 const DEVICES = 10;

@@ -1,6 +1,6 @@
 /**
  * A subscriber that stops receiving what its filter covers is flagged, with when and how many.
- * The device is made deaf on purpose (MQTT_JWT_BENCH_FAULTS=deaf-after: it stops taking in
+ * The device is made deaf on purpose (the injected fault deafAfterMs: it stops taking in
  * messages 2 s after its SUBACK, as if the broker had dropped its subscription), so the check is
  * tested whatever the engines do about restoring subscriptions. Against mosquitto, whose ACL lets
  * a backend client send every device its downlinks.
@@ -10,16 +10,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { run, scenarioFromObject, type RunResult } from '../../src/index.js';
+import { runPlan } from '../../src/coordinator/run.js';
+import { scenarioFromObject, type RunResult } from '../../src/index.js';
+import type { WorkerFaults } from '../../src/worker/faults.js';
 import { formatSummary } from '../../src/report/render/console.js';
-import { MosquittoBroker } from '../mosquitto/broker.js';
-import { requireMosquittoTools, skipWithoutMosquitto } from '../mosquitto/tools.js';
+import { MosquittoBroker } from './broker.js';
+import { requireMosquittoTools, skipWithoutMosquitto } from './tools.js';
 
 const skip = skipWithoutMosquitto();
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-subscription-loss-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function downlinkRun(url: string, faults: string | undefined): Promise<RunResult> {
+async function downlinkRun(url: string, faults: WorkerFaults | undefined): Promise<RunResult> {
   const loaded = scenarioFromObject(
     {
       name: 'subscription-loss',
@@ -39,13 +41,8 @@ async function downlinkRun(url: string, faults: string | undefined): Promise<Run
     },
     'subscription-loss',
   );
-  if (faults === undefined) delete process.env['MQTT_JWT_BENCH_FAULTS'];
-  else process.env['MQTT_JWT_BENCH_FAULTS'] = faults;
-  try {
-    return await run(loaded);
-  } finally {
-    delete process.env['MQTT_JWT_BENCH_FAULTS'];
-  }
+  // runPlan, not the library's run: faults are an option only the harness's own code can pass.
+  return runPlan(loaded.plan, { file: loaded.file, ...(faults === undefined ? {} : { faults }) });
 }
 
 describe('a subscriber that lost its subscription', () => {
@@ -58,7 +55,7 @@ describe('a subscriber that lost its subscription', () => {
       assert.equal(healthy.groups['devices']?.counters['received'], 160, 'every device received all 40 downlinks');
       assert.equal(healthy.subscriptionLosses, undefined, 'no false alarm on a healthy run');
 
-      const deaf = await downlinkRun(`mqtt://127.0.0.1:${broker.port}`, 'deaf-after=2000');
+      const deaf = await downlinkRun(`mqtt://127.0.0.1:${broker.port}`, { deafAfterMs: 2000 });
       const losses = deaf.subscriptionLosses ?? [];
       assert.equal(losses.length, 1, JSON.stringify(losses));
       const [loss] = losses;

@@ -1,7 +1,7 @@
 /**
  * The HTML report in a real browser: Debian's chromium, driven by playwright-core. Every chart
  * must draw, the console must stay clean, and the page must load nothing from the network.
- * Without chromium a developer's run skips this test by name; CI (CI=true) or REQUIRE_CHROMIUM=1
+ * Without chromium a developer's run skips this test by name; REQUIRE_CHROMIUM=1 (.ci/run sets it)
  * makes a missing chromium a failure.
  */
 import assert from 'node:assert/strict';
@@ -10,23 +10,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { compareColumns } from '../../../src/report/compare/compare.js';
-import { renderCompareHtml } from '../../../src/report/compare/compare-html.js';
-import { latencyCharts, timelineCharts } from '../../../src/report/render/html-charts.js';
-import { renderRunHtml } from '../../../src/report/render/html.js';
-import { mergeResults } from '../../../src/report/merge/merge.js';
-import { runSignBench } from '../../../src/sign-bench/run-sign-bench.js';
-import { renderSignBenchHtml } from '../../../src/sign-bench/sign-bench-html.js';
-import { repoPath } from '../../helpers.js';
-import { fixtureResult } from '../fixture.js';
-import { runsVerdict } from '../../../src/report/compare/compare-verdict.js';
-import type { RunResult } from '../../../src/report/model/run-result.js';
+import { compareColumns } from '../../src/report/compare/compare.js';
+import { renderCompareHtml } from '../../src/report/compare/compare-html.js';
+import { latencyCharts, timelineCharts } from '../../src/report/render/html-charts.js';
+import { renderRunHtml } from '../../src/report/render/html.js';
+import { mergeResults } from '../../src/report/merge/merge.js';
+import { runSignBench } from '../../src/sign-bench/run-sign-bench.js';
+import { renderSignBenchHtml } from '../../src/sign-bench/sign-bench-html.js';
+import { repoPath } from '../helpers.js';
+import { assertPresent, skipWithout, type OptionalTool } from '../support/optional-tool.js';
+import { fixtureResult } from '../report/fixture.js';
+import { runsVerdict } from '../../src/report/compare/compare-verdict.js';
+import type { RunResult } from '../../src/report/model/run-result.js';
 
 /** Debian's chromium; CHROMIUM_PATH points elsewhere on other machines. */
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const required = process.env['CI'] === 'true' || process.env['REQUIRE_CHROMIUM'] === '1';
-const missing = !existsSync(CHROMIUM);
-const skip = missing && !required ? `${CHROMIUM} is not installed (apt-get install chromium; CI=true or REQUIRE_CHROMIUM=1 makes this a failure)` : false;
+const CHROMIUM_TOOL: OptionalTool = {
+  name: 'chromium',
+  requireVar: 'REQUIRE_CHROMIUM',
+  missing: existsSync(CHROMIUM) ? undefined : `${CHROMIUM} does not exist (CHROMIUM_PATH names another)`,
+  install: 'apt-get install chromium',
+};
+const skip = skipWithout(CHROMIUM_TOOL);
 const OUT = repoPath('test-output');
 
 interface PageCheck {
@@ -48,7 +53,7 @@ const INSPECT = `(() => ({
 }))()`;
 
 async function openInChromium(file: string, screenshot: string): Promise<{ check: PageCheck; errors: string[]; requests: string[] }> {
-  if (missing) assert.fail(`${CHROMIUM} is not installed, and ${process.env['CI'] === 'true' ? 'CI=true' : 'REQUIRE_CHROMIUM=1'} requires it`);
+  assertPresent(CHROMIUM_TOOL);
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-chromium-'));
   // A new, empty profile each time; playwright passes it to chromium as --user-data-dir.
