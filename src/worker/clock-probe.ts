@@ -119,14 +119,17 @@ export class ClockProbe {
   /** BURST requests, one at a time; the estimate of those answered is adopted. */
   async #burst(): Promise<void> {
     const samples: ClockSample[] = [];
-    for (let i = 0; i < BURST && !this.#stopped && this.#client?.connected === true; i++) {
+    for (let i = 0; i < BURST && !this.#stopped; i++) {
+      // A probe whose connection ended (stopped, or closed by a broker that refused it) asks no more.
+      const client = this.#client;
+      if (client === undefined || !client.connected) break;
       const q = ++this.#seq;
       const t1 = this.#clock.nowMs();
       const answered = new Promise<Reply | undefined>((resolve) => {
         this.#pending = resolve;
         setTimeout(() => resolve(undefined), REPLY_TIMEOUT_MS).unref();
       });
-      this.#client?.publish(`${this.#task.topic}/req`, JSON.stringify({ q, t1, r: this.#task.id } satisfies Request), { qos: 0 });
+      client.publish(`${this.#task.topic}/req`, JSON.stringify({ q, t1, r: this.#task.id } satisfies Request), { qos: 0 });
       const reply = await answered;
       this.#pending = undefined;
       if (reply?.q === q) samples.push({ t1: reply.t1, t2: reply.t2, t3: reply.t3, t4: this.#t4 });

@@ -44,6 +44,8 @@ stages:
   - type: connect
     rate: 20/s
   - { type: subscribe, groups: [sub], topic: '/up/device/id/+', measure: uplink }
+  # Stages keep time per shard: shard 1, with nothing to subscribe, waits here for shard 0's subscription.
+  - { type: hold, duration: 1s }
   - { type: publish, groups: [sensor], rate: 20/s, count: ${MESSAGES} }
   # Shard 0 has no publisher, so its publish stage ends at once: its subscriber holds on while shard 1 publishes (2 s).
   - { type: hold, duration: 3s }
