@@ -3,10 +3,10 @@
  * own figures (event-loop delay), the same again per stage, and the per-second timeline.
  */
 import { MetricsTotals } from '../metrics/snapshot.js';
-import { metricsSection, type MetricsSection, type StageRecord } from '../report/model/run-result.js';
+import { metricsSection, type ClockSection, type MetricsSection, type StageRecord } from '../report/model/run-result.js';
 import type { MetricsView, SectionView } from '../report/judge/thresholds.js';
 import type { RunPlan } from '../scenario/run-plan.js';
-import type { WorkerSnapshot } from '../worker/messages.js';
+import type { WorkerClock, WorkerSnapshot } from '../worker/messages.js';
 import { TimelineBuilder } from './timeline.js';
 import { itemAt } from '../util/item-at.js';
 import type { SilentEntry } from '../report/judge/subscription-losses.js';
@@ -24,6 +24,7 @@ export class RunMetrics {
   readonly #stages = new Map<number, Totals>();
   readonly #timeline: TimelineBuilder;
   readonly #silent: SilentEntry[] = [];
+  readonly #clocks = new Map<number, WorkerClock>();
 
   constructor(plan: RunPlan, startMs: number) {
     this.#plan = plan;
@@ -42,8 +43,15 @@ export class RunMetrics {
       totals.harness.add(snapshot.harness);
     }
     this.#timeline.add(snapshot);
+    if (snapshot.clock !== undefined) this.#clocks.set(snapshot.workerIndex, snapshot.clock);
     for (const s of snapshot.silentSubscribers ?? [])
       this.#silent.push({ group: s.group, filter: s.filter, devices: 1, silentFromMs: s.silentFromMs, missed: s.missed, deviceIds: [s.deviceId] });
+  }
+
+  /** Each worker's latest clock estimate, in a run of several shards; undefined otherwise. */
+  clock(): ClockSection | undefined {
+    if (this.#clocks.size === 0) return undefined;
+    return { workers: [...this.#clocks].sort(([a], [b]) => a - b).map(([worker, clock]) => ({ worker, ...clock })) };
   }
 
   /** Subscribers that went silent while their filters' traffic went on. */

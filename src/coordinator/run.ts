@@ -57,6 +57,8 @@ export class RunCoordinator {
   readonly #clock: Clock;
   readonly #runnerFor: (workers: number) => TaskRunner;
   readonly #startedMs: number;
+  /** Made once: a shard's clock probe and its report name the same run. */
+  readonly #runId: string;
   readonly #metrics: RunMetrics;
   readonly #thresholds: Threshold[];
   #pool: WorkerPool | undefined;
@@ -88,6 +90,7 @@ export class RunCoordinator {
     this.#clock = clock;
     this.#runnerFor = runnerFor;
     this.#startedMs = clock.nowMs();
+    this.#runId = runIdFor(options, this.#startedMs);
     this.#metrics = new RunMetrics(plan, this.#startedMs);
     this.#thresholds = [...plan.thresholds, ...(options.thresholds ?? [])];
     this.#control = new RunControl(
@@ -139,6 +142,7 @@ export class RunCoordinator {
       target,
       devices,
       port,
+      ...clockProbeField(plan, shard, this.#runId, workerIndex),
       ...(faults === undefined ? {} : { faults }),
     });
     const pool = new WorkerPool(this.#runnerFor(plan.workers), this.#clock);
@@ -302,11 +306,31 @@ export class RunCoordinator {
       capacitySteps: this.#capacity.steps,
       thresholds: this.#thresholds,
       abortedBy: this.#abortedBy,
-      runId: runIdFor(this.#options, this.#startedMs),
+      runId: this.#runId,
       notRun: this.#notRun,
       silentSubscribers: this.#metrics.silentSubscribers(),
+      clock: this.#metrics.clock(),
     });
   }
+}
+
+/**
+ * In a run of several shards, every worker probes its clock against shard 0's worker 0 through
+ * the broker (src/worker/clock-probe.ts); a run of one piece has one clock and needs none.
+ */
+function clockProbeField(plan: RunPlan, shard: ShardSpec, runId: string, workerIndex: number): Pick<WorkerTask, 'clockProbe'> {
+  if (shard.count <= 1 || !plan.clock.probe) return {};
+  const id = `${shard.index}-${workerIndex}`;
+  return {
+    clockProbe: {
+      topic: plan.clock.topicTemplate.replaceAll('{runId}', runId),
+      role: shard.index === 0 && workerIndex === 0 ? 'reference' : 'follower',
+      id,
+      clientId: `mqtt-jwt-bench-clock-${runId}-${id}`.slice(0, 64),
+      correct: plan.clock.correct,
+      intervalMs: plan.clock.intervalMs,
+    },
+  };
 }
 
 /** The scenario's own broker, when no embedded one was started. */

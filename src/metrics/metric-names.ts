@@ -54,6 +54,8 @@ export const METRIC = {
   received: 'received',
   /** Received messages whose payload had no usable timestamp, so gave no latency. */
   receivedWithoutTimestamp: 'receivedWithoutTimestamp',
+  /** Received messages timed as sent after they arrived: the sender's clock was ahead (see clock-probe.ts). */
+  negativeLatency: 'negativeLatency',
   missedSlots: 'missedSlots',
   /** Acks that came after their stage stopped waiting (already counted as errors.ack-timeout). */
   ackedLate: 'ackedLate',

@@ -91,6 +91,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     expect: scenario.expect,
     minSentPercent: scenario.minSentPercent,
     judgeGenerator: scenario.judgeGenerator,
+    clock: { probe: scenario.clock.probe, correct: scenario.clock.correct, topicTemplate: scenario.clock.topic, intervalMs: scenario.clock.interval },
   };
   return { plan, problems: [] };
 }

@@ -122,6 +122,18 @@ export interface RunPlan {
   minSentPercent: number;
   /** false: the generator's saturation and each stage's pace are recorded, not judged (never exit 6). */
   judgeGenerator: boolean;
+  /** The clock probe of a run of several shards (src/worker/clock-probe.ts). */
+  clock: ClockPlan;
+}
+
+export interface ClockPlan {
+  /** Measure the offsets at all (false under `run --processes`: the shards share one clock). */
+  probe: boolean;
+  /** Time cross-shard latencies on the reference's clock; false: only measure the offsets. */
+  correct: boolean;
+  /** `{runId}` is replaced by the run id. */
+  topicTemplate: string;
+  intervalMs: number;
 }
 
 export interface PlanProblem {

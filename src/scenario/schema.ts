@@ -343,6 +343,22 @@ export const scenarioSchema = z
       .describe(
         'delivery: a run where no device connected, or that sent under minSentPercent of its plan, failed (exit 5). refusals: the broker is expected to refuse (a refusal test), so neither is a failure.',
       ),
+    clock: z
+      .strictObject({
+        probe: z
+          .boolean()
+          .default(true)
+          .describe("Measure each worker's clock against shard 0's in a run of several shards (run --processes turns it off: one machine, one clock)."),
+        correct: z.boolean().default(true).describe("Time cross-shard latencies on shard 0's clock (false: only measure the offsets)."),
+        topic: z
+          .string()
+          .regex(/^[^#+\s]+$/, { error: 'expected a topic without wildcards; {runId} is replaced' })
+          .default('mqtt-jwt-bench/clock/{runId}')
+          .describe("Where the shards' clock probes meet on the broker; {runId} is the run id."),
+        interval: duration.prefault('30s').describe('How often each worker measures its clock offset again, to follow drift.'),
+      })
+      .prefault({})
+      .describe('In a run of several shards: each worker measures its clock against shard 0 through the broker and corrects latencies by it.'),
     minSentPercent: z
       .number()
       .min(0)

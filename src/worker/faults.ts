@@ -8,8 +8,11 @@
  * starts), `deafAfterMs` (worker 0's first subscribing device stops taking in messages this long
  * after its subscription was granted, as if the broker had dropped it: the lost-subscription check
  * must see it), `slowActionMs` (every worker busy-waits before each planned action: a generator
- * too slow for its plan). Each is bounded in time.
+ * too slow for its plan), `clockSkewMs` (the worker's clock runs ahead, as a shard on another
+ * machine's may: the clock probe must find it). Each is bounded in time.
  */
+import type { Clock } from '../util/clock.js';
+
 export interface WorkerFaults {
   /** Busy-wait this many ms (at most 900) once a second while a stage runs. */
   blockLoopMs?: number;
@@ -20,6 +23,14 @@ export interface WorkerFaults {
   deafAfterMs?: number;
   /** Busy-wait this many ms (at most 1000) before each planned action. */
   slowActionMs?: number;
+  /** This worker's clock runs this many ms ahead of the machine's (a shard on another machine): the clock probe must find it. */
+  clockSkewMs?: number;
+}
+
+/** The worker's clock, skewed by the `clockSkewMs` fault (at most a minute either way). */
+export function faultyClock(clock: Clock, faults: WorkerFaults | undefined): Clock {
+  const skewMs = Math.max(-60_000, Math.min(60_000, faults?.clockSkewMs ?? 0));
+  return skewMs === 0 ? clock : { nowMs: () => clock.nowMs() + skewMs, sleepMs: (ms) => clock.sleepMs(ms) };
 }
 
 /** The longest a hang or a deafness lasts, whatever a test asks: every fault ends. */

@@ -54,6 +54,33 @@ export interface WorkerTask {
   port: MessagePort;
   /** Faults injected on purpose (tests of the harness's self-watch); absent in real runs. */
   faults?: WorkerFaults;
+  /** The clock probe of a run of several shards (clock-probe.ts); absent for a run of one piece. */
+  clockProbe?: ClockProbeTask;
+}
+
+export interface ClockProbeTask {
+  /** Requests go to `<topic>/req`, answers to `<topic>/resp/<id>`. */
+  topic: string;
+  /** Shard 0's worker 0 answers; every other worker measures its offset to it. */
+  role: 'reference' | 'follower';
+  /** `<shard>-<worker>`: where this worker's answers go. */
+  id: string;
+  clientId: string;
+  /** Apply the offset to payload times and receipts (`clock.correct`), or only measure it. */
+  correct: boolean;
+  intervalMs: number;
+}
+
+/** A worker's clock against the reference, as its last snapshot carries it. */
+export interface WorkerClock {
+  role: 'reference' | 'follower';
+  corrected: boolean;
+  /** The latest estimate (null: none yet), and the first, to show drift. */
+  offsetMs: number | null;
+  uncertaintyMs: number | null;
+  firstOffsetMs: number | null;
+  estimates: number;
+  problem?: string;
 }
 
 export interface GeneratedKey {
@@ -81,6 +108,8 @@ export interface WorkerSnapshot {
   loop: { activeMs: number; idleMs: number };
   /** Subscribers whose session ended in this interval after going silent while their filters' traffic went on. */
   silentSubscribers?: SilentSubscriber[];
+  /** The worker's clock against the run's reference, in a run of several shards. */
+  clock?: WorkerClock;
 }
 
 /** One subscriber that stopped receiving what its filter covers (src/worker/stages/subscriptions.ts). */

@@ -1,6 +1,7 @@
 /** What every part of a worker's run shares: its clock, plan, broker target and devices, and whether to stop. */
 import type { RunPlan } from '../scenario/run-plan.js';
 import type { Clock } from '../util/clock.js';
+import type { ClockCorrection } from './clock-probe.js';
 import type { Fleet } from './fleet.js';
 import type { BrokerTarget } from './messages.js';
 import type { PaceMeter } from './pace.js';
@@ -16,4 +17,6 @@ export interface WorkerContext {
   finished(): boolean;
   /** Counts planned actions and how late the last went out (absent in unit tests of single parts). */
   readonly pace?: PaceMeter;
+  /** Reference minus local time: added to payload send times and to receipts (clock-probe.ts); absent: 0. */
+  readonly clockCorrection?: ClockCorrection;
 }

@@ -6,13 +6,14 @@
  */
 import type { StagePlan } from '../scenario/run-plan.js';
 import type { Clock } from '../util/clock.js';
+import { ClockCorrection, ClockProbe } from './clock-probe.js';
 import { DeviceLifecycle } from './stages/device-lifecycle.js';
 import type { SessionEngine } from './engines/engine.js';
 import { prepareKeys, presignTokens } from './devices.js';
 import { actionFault, firstStageFaults, startFaults } from './faults.js';
 import { PaceMeter } from './pace.js';
 import { Fleet } from './fleet.js';
-import { type CoordinatorToWorker, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
+import { type CoordinatorToWorker, type WorkerClock, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
 import type { SilentSubscriber } from './messages.js';
 import { Publisher } from './stages/publisher.js';
 import { SnapshotTaker } from './snapshots.js';
@@ -34,6 +35,8 @@ export class WorkerRun {
   readonly #publisher: Publisher;
   readonly #snapshots: SnapshotTaker;
   readonly #starts = new Map<number, number>();
+  readonly #clockCorrection = new ClockCorrection();
+  #clockProbe: ClockProbe | undefined;
   /** Snapshots are tagged with the stage they belong to; -1 is preparation. */
   #stageIndex = -1;
   #stopping = false;
@@ -52,6 +55,7 @@ export class WorkerRun {
       stopping: () => this.#stopping,
       finished: () => this.#finished,
       pace: new PaceMeter(actionFault(task.faults)),
+      clockCorrection: this.#clockCorrection,
     };
     this.#refresher = new TokenRefresher(this.#ctx);
     this.#lifecycle = new DeviceLifecycle(this.#ctx, this.#refresher, engine);
@@ -67,6 +71,7 @@ export class WorkerRun {
     const refreshing = this.#refresher.run();
     try {
       await this.#prepare();
+      await this.#startClockProbe();
       this.#post({ type: 'ready', workerIndex });
       for (const [i, stage] of plan.stages.entries()) {
         if (this.#stopping) break;
@@ -85,6 +90,7 @@ export class WorkerRun {
       clearInterval(timer);
       this.#finished = true;
       await refreshing;
+      await this.#clockProbe?.stop();
       await this.#lifecycle.close();
       this.#snapshots.stop();
     }
@@ -132,6 +138,35 @@ export class WorkerRun {
     this.#fleet.setDevices(await presignTokens(devices, plan.groups, keys, recorders, this.#ctx.clock));
   }
 
+  /** In a run of several shards: the first estimate of this worker's clock before it says ready. */
+  async #startClockProbe(): Promise<void> {
+    const probe = this.#task.clockProbe;
+    const first = this.#fleet.devices[0];
+    if (probe === undefined || this.#stopping) return;
+    if (first === undefined) {
+      this.#clockCorrection.problem = 'clock probe: this worker has no device whose token it could use';
+      return;
+    }
+    this.#clockProbe = new ClockProbe(probe, this.#ctx.clock, this.#clockCorrection);
+    await this.#clockProbe.start(this.#task.target, this.#task.plan, first.token);
+  }
+
+  #clock(): WorkerClock | undefined {
+    const probe = this.#task.clockProbe;
+    if (probe === undefined) return undefined;
+    const { first, last, estimates, problem } = this.#clockCorrection;
+    const reference = probe.role === 'reference';
+    return {
+      role: probe.role,
+      corrected: probe.correct && !reference,
+      offsetMs: reference ? 0 : (last?.offsetMs ?? null),
+      uncertaintyMs: reference ? 0 : (last?.uncertaintyMs ?? null),
+      firstOffsetMs: reference ? 0 : (first?.offsetMs ?? null),
+      estimates,
+      ...(problem === undefined ? {} : { problem }),
+    };
+  }
+
   async #runStage(stage: StagePlan, startAtMs: number): Promise<void> {
     const stopFaults = startFaults(this.#task.faults);
     this.#lifecycle.subscriptions.traffic.stageStarted(stage, startAtMs);
@@ -145,7 +180,8 @@ export class WorkerRun {
 
   #snapshot(final: boolean): WorkerSnapshot {
     const snapshot = this.#snapshots.take(final, { stageIndex: this.#stageIndex, connected: this.#fleet.connected, inFlight: this.#publisher.inFlight });
-    return { ...snapshot, ...silentField(this.#lifecycle.subscriptions.takeSilent()) };
+    const clock = this.#clock();
+    return { ...snapshot, ...silentField(this.#lifecycle.subscriptions.takeSilent()), ...(clock === undefined ? {} : { clock }) };
   }
 }
 

@@ -87,6 +87,7 @@ export const PLAN: RunPlan = {
   expect: 'delivery',
   minSentPercent: 95,
   judgeGenerator: true,
+  clock: { probe: true, correct: true, topicTemplate: 'mqtt-jwt-bench/clock/{runId}', intervalMs: 30_000 },
 };
 
 export interface FixtureOptions {

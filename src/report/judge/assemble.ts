@@ -21,6 +21,7 @@ import {
   type ShardId,
   type StageRecord,
   type TimelinePoint,
+  type ClockSection,
 } from '../model/run-result.js';
 import { evaluateThresholds, viewOfResult } from './thresholds.js';
 import { thresholdFields } from './slice-thresholds.js';
@@ -60,6 +61,8 @@ export interface RunFacts {
   notRun: string | undefined;
   /** Subscribers that went silent while their filters' traffic went on. */
   silentSubscribers: readonly SilentEntry[];
+  /** Each worker's clock against the reference, in a run of several shards. */
+  clock: ClockSection | undefined;
 }
 
 export function assembleRunResult(facts: RunFacts): RunResult {
@@ -76,6 +79,7 @@ export function assembleRunResult(facts: RunFacts): RunResult {
     scenario: { name: plan.scenarioName, file: facts.file, plan },
     environment: facts.environment,
     ...(shard === undefined ? {} : { shard }),
+    ...(facts.clock === undefined ? {} : { clock: facts.clock }),
     ...(facts.generator === undefined
       ? {}
       : { generator: withBehindPlan(assessGenerator(total, facts.generator.workers, facts.generator.process, plan.judgeGenerator), stages) }),

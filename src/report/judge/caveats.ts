@@ -4,6 +4,7 @@
  * its plan that ran), connections lost, subscribers that stopped receiving. Read from the report
  * itself, so `merge` and `report` find the same.
  */
+import { clockCaveat } from './clock.js';
 import { faultsOf } from './faults.js';
 import { sharePhrase } from './plan-share.js';
 import type { Caveat, RunResult } from '../model/run-result.js';
@@ -37,6 +38,8 @@ export function caveatsOf(result: RunResult): Caveat[] {
   for (const loss of result.subscriptionLosses ?? []) {
     caveats.push({ kind: 'subscription-lost', label: 'subscription lost', message: subscriptionLossPhrase(loss) });
   }
+  const clock = clockCaveat(result);
+  if (clock !== undefined) caveats.push(clock);
   return caveats;
 }
 

@@ -48,6 +48,8 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
     mergeGenerators(inputs.map((input, i) => ({ shard: input.result.shard?.index ?? i, generator: input.result.generator }))),
     stages,
   );
+  // Every shard's workers' clocks, each with its shard: what its cross-shard latencies were corrected by.
+  const clockWorkers = inputs.flatMap((input, i) => (input.result.clock?.workers ?? []).map((w) => ({ ...w, shard: input.result.shard?.index ?? i })));
   const merged: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     ...(first.runId === undefined ? {} : { runId: first.runId }),
@@ -56,6 +58,7 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
     scenario: first.scenario,
     environment: first.environment,
     ...(generator === undefined ? {} : { generator }),
+    ...(clockWorkers.length === 0 ? {} : { clock: { workers: clockWorkers } }),
     startedAt: new Date(startMs).toISOString(),
     endedAt: new Date(endMs).toISOString(),
     durationMs: endMs - startMs,

@@ -149,7 +149,7 @@ export const planShareSchema = z.strictObject({
   notRun: z.string().optional(),
 });
 
-export const caveatKindSchema = z.enum(['missing-shards', 'interrupted', 'connections-lost', 'subscription-lost']);
+export const caveatKindSchema = z.enum(['missing-shards', 'interrupted', 'connections-lost', 'subscription-lost', 'clock-uncertain']);
 /** What a reader must know beside the status: shown in the summary's first line and the HTML badge. */
 export const caveatSchema = z.strictObject({
   kind: caveatKindSchema,
@@ -260,6 +260,27 @@ export const brokerSectionSchema = z.strictObject({
   metrics: z.strictObject({ counters: counts, histograms: z.record(z.string(), histogramReportSchema) }).optional(),
 });
 
+/** One worker's clock against the run's reference (shard 0's worker 0), measured through the broker. */
+export const workerClockSchema = z.strictObject({
+  /** Set in a merged report. */
+  shard: count.optional(),
+  worker: count,
+  role: z.enum(['reference', 'follower']),
+  /** Whether its payload times and receipts were corrected by the offset. */
+  corrected: z.boolean(),
+  /** Reference minus local, ms: the latest estimate (null: none was made), and the first (drift = last − first). */
+  offsetMs: z.number().nullable(),
+  firstOffsetMs: z.number().nullable(),
+  /** Half the best round trip of the latest estimate's burst: the true offset is within ± this. */
+  uncertaintyMs: z.number().min(0).nullable(),
+  estimates: count,
+  /** Why no estimate was made (the probe was refused, the reference did not answer). */
+  problem: z.string().optional(),
+});
+
+/** Clock offsets of a run of several shards (src/worker/clock-probe.ts). */
+export const clockSectionSchema = z.strictObject({ workers: z.array(workerClockSchema) });
+
 /** Which shard of a distributed run a report is (filled by sharded runs). */
 export const shardIdSchema = z.strictObject({
   index: count,
@@ -328,6 +349,9 @@ export const runResultSchema = z
     generator: generatorSectionSchema.optional().describe('The harness watching itself: whether it, not the broker, was the bottleneck.'),
     /** Set on a report that is one shard of a larger run. */
     shard: shardIdSchema.optional(),
+    clock: clockSectionSchema
+      .optional()
+      .describe("Each worker's clock against shard 0's, measured through the broker: what cross-shard latencies were corrected by."),
     /** Set when the scenario searches for capacity (`capacity:`): the last connect rate that held. */
     capacity: capacitySectionSchema.optional().describe('Capacity search: each connect stage judged on its own figures; the last rate that held.'),
     /** Set by `merge`. */

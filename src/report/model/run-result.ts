@@ -12,6 +12,8 @@ import type {
   capacityStepSchema,
   caveatKindSchema,
   caveatSchema,
+  clockSectionSchema,
+  workerClockSchema,
   environmentSchema,
   generatorProcessSchema,
   generatorSectionSchema,
@@ -61,6 +63,8 @@ export type PlanShare = z.infer<typeof planShareSchema>;
 export type CaveatKind = z.infer<typeof caveatKindSchema>;
 export type Caveat = z.infer<typeof caveatSchema>;
 export type SubscriptionLoss = z.infer<typeof subscriptionLossSchema>;
+export type ClockSection = z.infer<typeof clockSectionSchema>;
+export type WorkerClockReport = z.infer<typeof workerClockSchema>;
 
 /** Shapes accumulated metrics into a report section (flat counters split by prefix). */
 export function metricsSection(totals: MetricsTotals): MetricsSection {

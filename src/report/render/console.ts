@@ -54,9 +54,25 @@ export function formatSummary(result: RunResult): string {
     const { present, count, missing } = result.shards;
     lines.push('', `merged from ${present.length} of ${count} shards${missing.length > 0 ? `; missing shards ${missing.join(', ')}` : ''}`);
   }
+  if (result.clock !== undefined) lines.push('', ...clockLines(result.clock));
   if (result.capacity !== undefined) lines.push('', `capacity: ${result.capacity.verdict}`);
   if (result.thresholds.length > 0) lines.push('', formatThresholds(result.thresholds));
   return lines.join('\n');
+}
+
+/** Each shard's clock against shard 0's: `clock offsets (ms, ± uncertainty): shard 1 −50.12 ±0.08, …`. */
+export function clockLines(clock: NonNullable<RunResult['clock']>): string[] {
+  const followers = clock.workers.filter((w) => w.role === 'follower');
+  if (followers.length === 0) return [];
+  const ms = (n: number): string => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(2)}`;
+  const each = followers.map((w) => {
+    const name = `${w.shard === undefined ? '' : `shard ${w.shard} `}worker ${w.worker}`;
+    if (w.offsetMs === null) return `${name} unknown${w.problem === undefined ? '' : ` (${w.problem})`}`;
+    const drift = w.firstOffsetMs === null || w.estimates < 2 ? '' : `, drift ${ms(w.offsetMs - w.firstOffsetMs)}`;
+    return `${name} ${ms(w.offsetMs)} ±${(w.uncertaintyMs ?? 0).toFixed(2)}${drift}`;
+  });
+  const corrected = followers.every((w) => w.corrected) ? 'corrected' : followers.some((w) => w.corrected) ? 'partly corrected' : 'measured, not corrected';
+  return [`clock offsets to shard 0 (ms, ${corrected}): ${each.join(' · ')}`];
 }
 
 /** What the harness itself cost, and, in words, whether its figures can be trusted. */

@@ -32,7 +32,7 @@ export class DeviceLifecycle {
     this.#ctx = ctx;
     this.#refresher = refresher;
     this.#engine = engine;
-    this.#subscriptions = new DeviceSubscriptions(ctx.clock, ctx.plan);
+    this.#subscriptions = new DeviceSubscriptions(ctx.clock, ctx.plan, ctx.clockCorrection);
     const { fleet } = ctx;
     this.#lost = new LostConnections(ctx.plan.mqtt.reconnect, {
       clock: ctx.clock,

@@ -158,7 +158,8 @@ export class Publisher implements PublishOutcomes {
       values.deviceId = sender.deviceId;
       values.group = sender.groupName;
       values.seq = seq;
-      values.timestampMs = sentMs;
+      // On the run's reference clock, so a subscriber in another shard times it on the same clock.
+      values.timestampMs = sentMs + (this.#ctx.clockCorrection?.offsetMs ?? 0);
       payload = sender.payload(values);
     } else {
       ({ topic, payload } = message(route, seq, sentMs));

@@ -30,8 +30,9 @@ export function payloadTimestampMs(payload: Buffer, field: string): number | und
 
 /**
  * Records one received message. The latency goes to the histogram of the first subscription
- * whose filter matches the topic. Sender and receiver share one process's clock, so the figure
- * is exact to the payload's millisecond resolution (a negative difference is recorded as 1 µs).
+ * whose filter matches the topic. Sender and receiver time it on one clock: the process's, or
+ * across shards the run's reference clock (clock-probe.ts), so the figure is exact to the
+ * payload's millisecond resolution (a negative difference is recorded as 1 µs).
  */
 export function recordReceived(recorder: Recorder, subscriptions: readonly Subscription[], topic: string, payload: Buffer, receivedMs: number): void {
   recorder.count(METRIC.received);
@@ -42,5 +43,9 @@ export function recordReceived(recorder: Recorder, subscriptions: readonly Subsc
     recorder.count(METRIC.receivedWithoutTimestamp);
     return;
   }
-  recorder.record(subscription.measure === 'uplink' ? METRIC.uplinkUs : METRIC.downlinkUs, (receivedMs - sentMs) * 1000);
+  const latencyMs = receivedMs - sentMs;
+  // Below the payload's millisecond resolution a negative difference is rounding; beyond it, the
+  // sender's clock was ahead of the receiver's (shards whose offset is unknown or uncorrected).
+  if (latencyMs < -1) recorder.count(METRIC.negativeLatency);
+  recorder.record(subscription.measure === 'uplink' ? METRIC.uplinkUs : METRIC.downlinkUs, latencyMs * 1000);
 }

@@ -62,8 +62,12 @@ export class DeviceSubscriptions {
   #deafAfterMs: number | undefined;
   #silent: SilentSubscriber[] = [];
 
-  constructor(clock: Clock, plan: RunPlan) {
+  /** Receipts are timed on the run's reference clock (clock-probe.ts). */
+  readonly #correction: { readonly offsetMs: number } | undefined;
+
+  constructor(clock: Clock, plan: RunPlan, correction?: { readonly offsetMs: number }) {
     this.#clock = clock;
+    this.#correction = correction;
     this.traffic = new CoveredTraffic(plan);
   }
 
@@ -156,7 +160,7 @@ export class DeviceSubscriptions {
         const nowMs = this.#clock.nowMs();
         if (state.deafFromMs !== undefined && nowMs >= state.deafFromMs) return;
         state.lastReceivedMs = nowMs;
-        recordReceived(recorder, subscriptions, topic, payload, nowMs);
+        recordReceived(recorder, subscriptions, topic, payload, nowMs + (this.#correction?.offsetMs ?? 0));
       },
     };
     session.onMessage(state.listener);

@@ -44,6 +44,7 @@ function facts(overrides: Partial<RunFacts> = {}): RunFacts {
     runId: 'unit-run',
     notRun: undefined,
     silentSubscribers: [],
+    clock: undefined,
     ...overrides,
   };
 }

@@ -34,4 +34,12 @@ describe('a subscriber receiving messages', () => {
     assert.ok(Math.abs(uplink.maxValue - 2500) <= 2, String(uplink.maxValue));
     assert.equal(decodeHistogram(snapshot.histograms['downlinkUs']!).totalCount, 1);
   });
+
+  it('counts a message timed as arriving before it was sent (a sender clock ahead), beyond the payload resolution only', () => {
+    const recorder = new Recorder();
+    const subscriptions: Subscription[] = [{ filter: 'a/+', measure: 'uplink', timestampField: 'ts' }];
+    recordReceived(recorder, subscriptions, 'a/1', Buffer.from('{"ts":1000}'), 950); // 50 ms "early"
+    recordReceived(recorder, subscriptions, 'a/2', Buffer.from('{"ts":1000}'), 999.5); // rounding of the ms timestamp
+    assert.deepEqual(recorder.takeInterval().counters, { received: 2, negativeLatency: 1 });
+  });
 });
