@@ -2,6 +2,7 @@
 /** The CLI: yargs commands, argv, printing and exit codes. Each command lives in commands/. */
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { harnessVersion } from '../coordinator/environment.js';
 import { EXIT_CONFIG } from '../errors.js';
 import { printError } from './errors.js';
 import { withHelp } from './examples.js';
@@ -60,5 +61,7 @@ await yargs(argv)
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   .wrap(Math.min(HELP_WIDTH, process.stdout.columns ?? HELP_WIDTH))
   .help()
-  .version()
+  // yargs alone reads the package.json of the folder above its own node_modules: installed as a
+  // dependency, that is the user's project, not ours (it printed "unknown").
+  .version(harnessVersion())
   .parseAsync();
