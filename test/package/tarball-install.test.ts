@@ -70,6 +70,7 @@ describe('the package installed from its tarball', () => {
     for (const required of [
       'package.json',
       'README.md',
+      'LICENSE',
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/src/cli/main.js',
@@ -79,9 +80,9 @@ describe('the package installed from its tarball', () => {
       assert.ok(paths.includes(required), `${required} is packed`);
     }
     assert.deepEqual(
-      paths.filter((p) => !/^(dist\/src\/|scenarios\/|README\.md$|package\.json$)/.test(p)),
+      paths.filter((p) => !/^(dist\/src\/|scenarios\/|README\.md$|LICENSE$|package\.json$)/.test(p)),
       [],
-      'only dist/src, scenarios, README and package.json',
+      'only dist/src, scenarios, README, LICENSE and package.json',
     );
     assert.equal(packed.files.find((f) => f.path === 'dist/src/cli/main.js')!.mode & 0o111, 0o111);
   });
