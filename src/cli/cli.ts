@@ -4,6 +4,7 @@
  * harness's own tests only (test/support/faulty-cli.ts): no flag or environment variable sets them.
  */
 import yargs, { type CommandModule } from 'yargs';
+import { harnessVersion } from '../coordinator/environment.js';
 import { EXIT_CONFIG } from '../errors.js';
 import { printError } from './errors.js';
 import { withHelp } from './examples.js';
@@ -63,6 +64,8 @@ export async function cliMain(argv: string[], internals: RunInternals = {}): Pro
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     .wrap(Math.min(HELP_WIDTH, process.stdout.columns ?? HELP_WIDTH))
     .help()
-    .version()
+    // yargs alone reads the package.json of the folder above its own node_modules: installed as a
+    // dependency, that is the user's project, not ours (it printed "unknown").
+    .version(harnessVersion())
     .parseAsync();
 }
