@@ -7,6 +7,7 @@ import { metricsSection, type MetricsSection, type StageRecord } from '../report
 import type { MetricsView, SectionView } from '../report/judge/thresholds.js';
 import type { RunPlan } from '../scenario/run-plan.js';
 import type { WorkerSnapshot } from '../worker/messages.js';
+import { mergeNotes, type BrokerNotesDelta } from '../worker/broker-notes.js';
 import { TimelineBuilder } from './timeline.js';
 import { itemAt } from '../util/item-at.js';
 import type { SilentEntry } from '../report/judge/subscription-losses.js';
@@ -24,6 +25,7 @@ export class RunMetrics {
   readonly #stages = new Map<number, Totals>();
   readonly #timeline: TimelineBuilder;
   readonly #silent: SilentEntry[] = [];
+  readonly #notes: BrokerNotesDelta = {};
 
   constructor(plan: RunPlan, startMs: number) {
     this.#plan = plan;
@@ -42,8 +44,14 @@ export class RunMetrics {
       totals.harness.add(snapshot.harness);
     }
     this.#timeline.add(snapshot);
+    if (snapshot.notes !== undefined) mergeNotes(this.#notes, snapshot.notes);
     for (const s of snapshot.silentSubscribers ?? [])
       this.#silent.push({ group: s.group, filter: s.filter, devices: 1, silentFromMs: s.silentFromMs, missed: s.missed, deviceIds: [s.deviceId] });
+  }
+
+  /** The broker's capabilities per URL and the first Reason Strings, from every worker. */
+  notes(): BrokerNotesDelta {
+    return this.#notes;
   }
 
   /** Subscribers that went silent while their filters' traffic went on. */

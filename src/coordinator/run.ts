@@ -305,6 +305,7 @@ export class RunCoordinator {
       runId: runIdFor(this.#options, this.#startedMs),
       notRun: this.#notRun,
       silentSubscribers: this.#metrics.silentSubscribers(),
+      brokerNotes: this.#metrics.notes(),
     });
   }
 }

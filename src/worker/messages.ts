@@ -9,6 +9,7 @@ import type { RunPlan } from '../scenario/run-plan.js';
 import type { WorkerFaults } from './faults.js';
 import type { TlsClient } from './tls-client.js';
 import type { LocalPorts } from './local-ports.js';
+import type { BrokerNotesDelta } from './broker-notes.js';
 
 /** One device as a worker receives it. `key` is absent when the worker must generate it. */
 export interface DeviceAssignment {
@@ -81,6 +82,8 @@ export interface WorkerSnapshot {
   loop: { activeMs: number; idleMs: number };
   /** Subscribers whose session ended in this interval after going silent while their filters' traffic went on. */
   silentSubscribers?: SilentSubscriber[];
+  /** Reason Strings and capabilities learnt in this interval (broker-notes.ts); absent when none. */
+  notes?: BrokerNotesDelta;
 }
 
 /** One subscriber that stopped receiving what its filter covers (src/worker/stages/subscriptions.ts). */

@@ -4,6 +4,7 @@ import type { Clock } from '../util/clock.js';
 import type { Fleet } from './fleet.js';
 import type { BrokerTarget } from './messages.js';
 import type { PaceMeter } from './pace.js';
+import type { BrokerNotes } from './broker-notes.js';
 
 export interface WorkerContext {
   readonly clock: Clock;
@@ -16,4 +17,6 @@ export interface WorkerContext {
   finished(): boolean;
   /** Counts planned actions and how late the last went out (absent in unit tests of single parts). */
   readonly pace?: PaceMeter;
+  /** Reason Strings and the broker's capabilities, for the report (absent in unit tests of single parts). */
+  readonly notes?: BrokerNotes;
 }

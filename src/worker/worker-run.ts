@@ -11,6 +11,7 @@ import type { SessionEngine } from './engines/engine.js';
 import { prepareKeys, presignTokens } from './devices.js';
 import { actionFault, firstStageFaults, startFaults } from './faults.js';
 import { PaceMeter } from './pace.js';
+import { BrokerNotes } from './broker-notes.js';
 import { Fleet } from './fleet.js';
 import { type CoordinatorToWorker, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
 import type { SilentSubscriber } from './messages.js';
@@ -52,6 +53,7 @@ export class WorkerRun {
       stopping: () => this.#stopping,
       finished: () => this.#finished,
       pace: new PaceMeter(actionFault(task.faults)),
+      notes: new BrokerNotes(),
     };
     this.#refresher = new TokenRefresher(this.#ctx);
     this.#lifecycle = new DeviceLifecycle(this.#ctx, this.#refresher, engine);
@@ -145,7 +147,8 @@ export class WorkerRun {
 
   #snapshot(final: boolean): WorkerSnapshot {
     const snapshot = this.#snapshots.take(final, { stageIndex: this.#stageIndex, connected: this.#fleet.connected, inFlight: this.#publisher.inFlight });
-    return { ...snapshot, ...silentField(this.#lifecycle.subscriptions.takeSilent()) };
+    const notes = this.#ctx.notes?.take() ?? {};
+    return { ...snapshot, ...silentField(this.#lifecycle.subscriptions.takeSilent()), ...(Object.keys(notes).length === 0 ? {} : { notes }) };
   }
 }
 

@@ -11,6 +11,7 @@ import { assessGenerator } from './generator.js';
 import {
   brokerMetricsOf,
   SCHEMA_VERSION,
+  type BrokerSection,
   type CapacityStep,
   type EnvironmentInfo,
   type GeneratorProcess,
@@ -60,6 +61,8 @@ export interface RunFacts {
   notRun: string | undefined;
   /** Subscribers that went silent while their filters' traffic went on. */
   silentSubscribers: readonly SilentEntry[];
+  /** The broker's CONNACK capabilities per URL and the first Reason Strings per reason (MQTT 5). */
+  brokerNotes?: Pick<BrokerSection, 'capabilities' | 'reasonStrings'>;
 }
 
 export function assembleRunResult(facts: RunFacts): RunResult {
@@ -89,6 +92,8 @@ export function assembleRunResult(facts: RunFacts): RunResult {
       kind: plan.broker.kind === 'embedded' ? 'embedded' : 'external',
       url: facts.broker.url,
       ...(facts.broker.metrics === undefined ? {} : { metrics: brokerMetricsOf(facts.broker.metrics) }),
+      ...(facts.brokerNotes?.capabilities === undefined ? {} : { capabilities: facts.brokerNotes.capabilities }),
+      ...(facts.brokerNotes?.reasonStrings === undefined ? {} : { reasonStrings: facts.brokerNotes.reasonStrings }),
     },
     timeline: facts.timeline,
     ...(plan.capacity === null ? {} : { capacity: capacityVerdict(facts.capacitySteps) }),

@@ -54,6 +54,7 @@ export class FakeSession implements Session {
   connected = false;
   usable = false;
   sessionPresent = false;
+  readonly capabilities = undefined;
   readonly lastConnectBytes: ConnectBytes = { connectBytes: 100, connackBytes: 4 };
   /** Every password sent, CONNECT or refresh, in order. */
   readonly passwords: string[] = [];
@@ -154,6 +155,7 @@ export const LEAN_MQTT_PLAN: MqttPlan = {
   reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
   engine: 'lean',
   tlsResumption: false,
+  qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
 };
 

@@ -9,8 +9,10 @@ import { deviceClientOptions } from './client-options.js';
 import type { DeviceEndpoint } from '../../endpoint.js';
 import type { BrokerTarget } from '../../messages.js';
 import { openClient } from './open-client.js';
-import { connectPacketBytes, receivedPacketBytes } from '../packet-bytes.js';
-import { connackReason } from '../connack-reason.js';
+import { connectPacketBytes, packetBytes, receivedPacketBytes } from '../packet-bytes.js';
+import { connackReason, disconnectReason, isFailure, NO_MATCHING_SUBSCRIBERS, refusedReason, subackReason } from '../reason-codes.js';
+import { admitPublish, capabilitiesOf, fits, type BrokerCapabilities } from '../broker-limits.js';
+import { SendWindow } from '../send-window.js';
 import { closeAbruptly } from '../close-abruptly.js';
 import type { Socket } from 'node:net';
 
@@ -18,8 +20,10 @@ import {
   publishAfterRefresh,
   type ConnectBytes,
   type ConnectOutcome,
+  type LostListener,
   type MessageListener,
   type PublishOutcomes,
+  type ServerDisconnect,
   type Session,
   type SubscribeOutcome,
 } from '../session-api.js';
@@ -28,10 +32,40 @@ export type { ConnectBytes, ConnectOutcome, MessageListener, SubscribeOutcome } 
 
 export { connackReason } from '../connack-reason.js';
 
+/** A QoS 1 or 2 publish waiting for a place in the broker's Receive Maximum window. */
+interface HeldPublish {
+  topic: string;
+  payload: string;
+  qos: 1 | 2;
+  retain: boolean;
+  ticket: number;
+  outcomes: PublishOutcomes;
+}
+
+/** An ack's reason code other than 0x00 and its Reason String, kept by packet id until the publish's callback reads it. */
+interface AckReason {
+  code: number;
+  reasonString: string | undefined;
+}
+
+/** What one connection knows beyond MQTT.js: the broker's limits, its window, acks' reasons, the broker's DISCONNECT. */
+interface Connection {
+  client: MqttClient;
+  capabilities: BrokerCapabilities | undefined;
+  window: SendWindow<HeldPublish>;
+  ackReasons: Map<number, AckReason>;
+  serverDisconnect: ServerDisconnect | undefined;
+}
+
+/** A publish's callback gets the ack's reason code on `error.code` (MQTT.js's ErrorWithReasonCode). */
+type PublishError = Error & { code?: unknown };
+
 export class MqttJsSession implements Session {
   readonly deviceId: string;
   #client: MqttClient | undefined;
-  #onLost: (reason: string) => void;
+  #onLost: LostListener;
+  #connection: Connection | undefined;
+  #qosAboveMaximum: MqttPlan['qosAboveMaximum'] = 'refuse';
   /** Set while the session reconnects with a fresh token; publishes wait for it. */
   #refreshing: Promise<ConnectOutcome> | undefined;
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
@@ -42,7 +76,7 @@ export class MqttJsSession implements Session {
   /** Absent: the target's URL, the kernel's choice of source address. */
   readonly #endpoint: DeviceEndpoint | undefined;
 
-  constructor(deviceId: string, onLost: (reason: string) => void, endpoint?: DeviceEndpoint) {
+  constructor(deviceId: string, onLost: LostListener, endpoint?: DeviceEndpoint) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
     this.#endpoint = endpoint;
@@ -55,6 +89,10 @@ export class MqttJsSession implements Session {
 
   get sessionPresent(): boolean {
     return this.#sessionPresent;
+  }
+
+  get capabilities(): BrokerCapabilities | undefined {
+    return this.#connection?.capabilities;
   }
 
   get connected(): boolean {
@@ -78,6 +116,11 @@ export class MqttJsSession implements Session {
       const client = openClient(endpoint, options, target.tls?.client);
       for (const listener of this.#listeners) client.on('message', listener);
       this.#sessionPresent = false;
+      this.#qosAboveMaximum = mqttPlan.qosAboveMaximum;
+      // Its own window and reasons: a late callback of an earlier connection cannot free a place in this one.
+      const connection: Connection = { client, capabilities: undefined, window: new SendWindow(), ackReasons: new Map(), serverDisconnect: undefined };
+      this.#connection = connection;
+      client.on('packetreceive', (packet: Packet) => onPacket(connection, packet));
       // MQTT.js writes its CONNECT as it opens, before any listener could see it, so it is sized
       // from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
       const bytes: ConnectBytes = (this.#lastConnectBytes = {
@@ -106,6 +149,11 @@ export class MqttJsSession implements Session {
       client.once('connect', (connack) => {
         up = true;
         this.#sessionPresent = connack.sessionPresent;
+        // MQTT.js applies Server Keep Alive itself (client.ts `keepalive`); the window and the checks are ours.
+        if (mqttPlan.protocolVersion === 5) {
+          connection.capabilities = capabilitiesOf(connack.properties);
+          connection.window.reset(connection.capabilities.receiveMaximum);
+        }
         settle({ ok: true });
       });
       client.on('error', (error: Error & { code?: unknown }) => {
@@ -126,7 +174,8 @@ export class MqttJsSession implements Session {
           // With reconnectPeriod 0 MQTT.js keeps unacknowledged QoS 1/2 callbacks after an
           // unexpected close; ending the client fails them ('Connection closed'), so they count as lost.
           client.end(true);
-          this.#onLost('connection-lost');
+          failHeld(connection);
+          this.#onLost('connection-lost', connection.serverDisconnect);
         }
       });
     });
@@ -140,8 +189,13 @@ export class MqttJsSession implements Session {
   async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
     const old = this.#client;
     this.#client = undefined;
+    const connection = this.#connection;
     const refreshing = (async (): Promise<ConnectOutcome> => {
+      // Publishes still waiting for a place go out first, as the lean engine's do.
+      const deadline = performance.now() + mqttPlan.connectTimeoutMs;
+      while (connection !== undefined && connection.window.waiting > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       if (old !== undefined) await endGracefully(old, mqttPlan.connectTimeoutMs);
+      if (connection !== undefined) failHeld(connection);
       return this.connect(target, mqttPlan, password);
     })();
     this.#refreshing = refreshing;
@@ -157,8 +211,28 @@ export class MqttJsSession implements Session {
     if (this.#refreshing !== undefined)
       return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes), ticket, outcomes);
     const client = this.#client;
-    if (client === undefined || !client.connected) return outcomes.failed(ticket, new Error('not-connected'));
-    client.publish(topic, payload, { qos, retain }, (error) => (error ? outcomes.failed(ticket, error) : outcomes.published(ticket)));
+    const connection = this.#connection;
+    if (client === undefined || !client.connected || connection?.client !== client) return outcomes.failed(ticket, new Error('not-connected'));
+    const { capabilities } = connection;
+    if (capabilities !== undefined) {
+      const admitted = admitPublish(capabilities, qos, retain, this.#qosAboveMaximum);
+      if (typeof admitted === 'string') return outcomes.refused(ticket, admitted);
+      if (admitted < qos) {
+        outcomes.downgraded(ticket, admitted as 0 | 1);
+        qos = admitted;
+      }
+    }
+    if (qos === 0) {
+      if (!fitsPacket(capabilities, topic, payload, 0, retain)) return outcomes.refused(ticket, 'limit.packet-too-large');
+      client.publish(topic, payload, { qos, retain }, (error) => (error ? outcomes.failed(ticket, error) : outcomes.published(ticket)));
+      return;
+    }
+    // Receive Maximum [MQTT-3.3.4-7]: MQTT.js does not keep it, so the session does.
+    if (!connection.window.take()) {
+      connection.window.hold({ topic, payload, qos, retain, ticket, outcomes });
+      return outcomes.heldBack(ticket, connection.window.limit);
+    }
+    sendInWindow(connection, topic, payload, qos, retain, ticket, outcomes);
   }
 
   /**
@@ -174,8 +248,8 @@ export class MqttJsSession implements Session {
       client.subscribe(filter, { qos }, (error) => {
         if (error === null) return resolve({ ok: true });
         // MQTT.js rejects with the SUBACK packet attached (ErrorWithSubackPacket).
-        const refused = (error as Error & { packet?: { granted?: number[] } }).packet?.granted?.find((code) => code >= 0x80);
-        resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : `suback-${refused}` });
+        const refused = (error as Error & { packet?: { granted?: number[] } }).packet?.granted?.find(isFailure);
+        resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : subackReason(refused, client.options.protocolVersion === 5 ? 5 : 4) });
       });
     });
   }
@@ -218,4 +292,58 @@ async function endGracefully(client: MqttClient, timeoutMs: number): Promise<voi
   const ended = client.endAsync(false).then(() => false);
   if (await Promise.race([ended, timedOut])) await client.endAsync(true);
   clearTimeout(timer);
+}
+
+/** Acks with a reason code, kept for the publish's callback; a server's DISCONNECT, kept for the loss. */
+function onPacket(connection: Connection, packet: Packet): void {
+  if (packet.cmd === 'puback' || packet.cmd === 'pubrec' || packet.cmd === 'pubcomp') {
+    const code = packet.reasonCode ?? 0;
+    if (code === 0 || packet.messageId === undefined) return;
+    // A PUBREC's 0x10 is told when its PUBCOMP (reason 0) settles the publish.
+    if (packet.cmd === 'pubcomp' && !isFailure(code) && connection.ackReasons.has(packet.messageId)) return;
+    connection.ackReasons.set(packet.messageId, { code, reasonString: packet.properties?.reasonString });
+  } else if (packet.cmd === 'disconnect') {
+    const reasonString = packet.properties?.reasonString;
+    connection.serverDisconnect = { reason: disconnectReason(packet.reasonCode ?? 0), ...(reasonString === undefined ? {} : { reasonString }) };
+  }
+}
+
+/** [MQTT-3.1.2-24]: sized only when the broker set a Maximum Packet Size. */
+function fitsPacket(capabilities: BrokerCapabilities | undefined, topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): boolean {
+  if (capabilities?.maximumPacketSize == null) return true;
+  const packet = { cmd: 'publish', topic, payload, qos, retain, dup: false, ...(qos > 0 ? { messageId: 1 } : {}), properties: {} } as const;
+  return fits(capabilities, packetBytes(packet, 5));
+}
+
+/** A QoS 1/2 publish that holds a place in its connection's window; the place is freed by its outcome. */
+function sendInWindow(connection: Connection, topic: string, payload: string, qos: 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
+  const { client } = connection;
+  if (!fitsPacket(connection.capabilities, topic, payload, qos, retain)) {
+    outcomes.refused(ticket, 'limit.packet-too-large');
+    return release(connection);
+  }
+  client.publish(topic, payload, { qos, retain }, (error, packet) => {
+    const id = (packet as { messageId?: number } | undefined)?.messageId;
+    const reason = id === undefined ? undefined : connection.ackReasons.get(id);
+    if (id !== undefined) connection.ackReasons.delete(id);
+    const code = (error as PublishError | undefined)?.code;
+    if (error && typeof code === 'number' && isFailure(code)) outcomes.refused(ticket, refusedReason(code), reason?.reasonString);
+    else if (error) outcomes.failed(ticket, error);
+    else outcomes.published(ticket, reason?.code === NO_MATCHING_SUBSCRIBERS);
+    release(connection);
+  });
+}
+
+/** An outcome freed a place: the publish that waited longest goes now, or fails if its connection is gone. */
+function release(connection: Connection): void {
+  const next = connection.window.release();
+  if (next === undefined) return;
+  if (connection.client.connected && !connection.client.disconnecting) sendInWindow(connection, next.topic, next.payload, next.qos, next.retain, next.ticket, next.outcomes);
+  else next.outcomes.failed(next.ticket, new Error('Connection closed'));
+}
+
+/** A connection's end fails what still waited for a place, as MQTT.js fails what was in flight. */
+function failHeld(connection: Connection): void {
+  const closed = new Error('Connection closed');
+  for (const held of connection.window.takeHeld()) held.outcomes.failed(held.ticket, closed);
 }
