@@ -143,6 +143,8 @@ export const planShareSchema = z.strictObject({
   messagesPlanned: count,
   /** Messages sent (`published`). */
   messagesSent: count,
+  /** Of those, refused (`refused`: by the broker's reason code or its limits), so not delivered; absent in older reports. */
+  messagesRefused: count.optional(),
   minSentPercent: z.number().min(0).max(100),
   expect: z.enum(['delivery', 'refusals']),
   /** Why the run did not happen: no device connected, too little sent, or a shard that started too late. */

@@ -6,6 +6,7 @@ import type { HistogramReport, MetricsSection, RunResult, ThresholdOutcome } fro
 import { formatTable } from './table.js';
 import { caveatLines, planShareLine, statusWords } from './verdict-text.js';
 import { paceLines } from './console-pace.js';
+import { capabilityLines, receiveMaximumOf } from './broker-capabilities.js';
 import { trustInWords, trustOf } from '../judge/trust.js';
 import { formatThresholdValue } from './threshold-format.js';
 
@@ -45,7 +46,9 @@ export function formatSummary(result: RunResult): string {
       `auth accepted ${c['auth.accepted'] ?? 0}, rejected ${rejected.reduce((n, [, v]) => n + v, 0)}${rejected.length ? ` (${rejected.map(([k, v]) => `${k.slice(14)} ${v}`).join(', ')})` : ''} · messages in ${c['messagesIn'] ?? 0}`,
     );
   }
-  const pace = paceLines(result.stages);
+  const announced = capabilityLines(result.broker);
+  if (announced.length > 0) lines.push('', ...announced);
+  const pace = paceLines(result.stages, receiveMaximumOf(result.broker));
   if (pace.length > 0) lines.push('', ...pace);
   if (result.generator !== undefined) lines.push('', ...generatorLines(result.generator));
   const trust = trustInWords(trustOf(result));

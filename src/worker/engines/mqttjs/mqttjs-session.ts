@@ -57,9 +57,6 @@ interface Connection {
   serverDisconnect: ServerDisconnect | undefined;
 }
 
-/** A publish's callback gets the ack's reason code on `error.code` (MQTT.js's ErrorWithReasonCode). */
-type PublishError = Error & { code?: unknown };
-
 export class MqttJsSession implements Session {
   readonly deviceId: string;
   #client: MqttClient | undefined;
@@ -326,7 +323,8 @@ function sendInWindow(connection: Connection, topic: string, payload: string, qo
     const id = (packet as { messageId?: number } | undefined)?.messageId;
     const reason = id === undefined ? undefined : connection.ackReasons.get(id);
     if (id !== undefined) connection.ackReasons.delete(id);
-    const code = (error as PublishError | undefined)?.code;
+    // MQTT.js's ErrorWithReasonCode carries the ack's reason code.
+    const code: unknown = error !== undefined && error !== null && 'code' in error ? error.code : undefined;
     if (error && typeof code === 'number' && isFailure(code)) outcomes.refused(ticket, refusedReason(code), reason?.reasonString);
     else if (error) outcomes.failed(ticket, error);
     else outcomes.published(ticket, reason?.code === NO_MATCHING_SUBSCRIBERS);
@@ -338,7 +336,8 @@ function sendInWindow(connection: Connection, topic: string, payload: string, qo
 function release(connection: Connection): void {
   const next = connection.window.release();
   if (next === undefined) return;
-  if (connection.client.connected && !connection.client.disconnecting) sendInWindow(connection, next.topic, next.payload, next.qos, next.retain, next.ticket, next.outcomes);
+  if (connection.client.connected && !connection.client.disconnecting)
+    sendInWindow(connection, next.topic, next.payload, next.qos, next.retain, next.ticket, next.outcomes);
   else next.outcomes.failed(next.ticket, new Error('Connection closed'));
 }
 
