@@ -44,7 +44,8 @@ export class FakeClock implements Clock {
 export interface FakeBroker {
   connect?: (session: FakeSession, password: string) => ConnectOutcome;
   /** Resolves (ack) or rejects; default: acked at once. */
-  publish?: (session: FakeSession, topic: string, payload: string) => Promise<void>;
+  /** How a publish ends: resolved is acked; `{ refused }` a broker's refusal by name; `{ noSubscribers }` acked with 0x10. */
+  publish?: (session: FakeSession, topic: string, payload: string) => Promise<void | { refused?: string; noSubscribers?: boolean }>;
   subscribe?: (filter: string) => SubscribeOutcome;
   /** The CONNACK's Session Present flag; default false (a clean session). */
   sessionPresent?: (session: FakeSession) => boolean;
@@ -92,7 +93,8 @@ export class FakeSession implements Session {
     this.published.push({ topic, payload, qos });
     const answer = this.broker.publish?.(this, topic, payload) ?? Promise.resolve();
     answer.then(
-      () => outcomes.published(ticket),
+      (said) =>
+        said?.refused === undefined ? outcomes.published(ticket, said?.noSubscribers === true) : outcomes.refused(ticket, said.refused, 'said the fake'),
       (error: unknown) => outcomes.failed(ticket, error),
     );
   }
