@@ -277,14 +277,13 @@ const ROWS: Row[] = [
   ...mqtt5LimitRows(),
 ];
 
-/** A device's uplink topic on mosquitto's ACL (below): `up/<client id>` is allowed, anything else refused. */
-const ACL = 'pattern readwrite up/%c\npattern read $SYS/#\n';
-
 /**
  * MQTT 5 against mosquitto's own refusals and limits: the evidence is mosquitto's (its ACL, its
  * CONNACK) and the wire's (a counting proxy), never ours.
  */
 function mqtt5LimitRows(): Row[] {
+  // mosquitto's ACL: a device's uplink topic `up/<client id>` is allowed, anything else refused.
+  const ACL = 'pattern readwrite up/%c\npattern read $SYS/#\n';
   const send = (groups: string[], qos: 0 | 1 | 2, count: number, extra: { retain?: boolean; rate?: string } = {}) => ({
     type: 'publish' as const,
     groups,
