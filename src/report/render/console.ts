@@ -88,6 +88,11 @@ export function formatThresholds(outcomes: readonly ThresholdOutcome[]): string 
   return lines.join('\n');
 }
 
+function optional(c: Record<string, number>, name: string, label: string): string[] {
+  const n = c[name];
+  return n === undefined || n === 0 ? [] : [`${label} ${n}`];
+}
+
 function counterLine(section: MetricsSection): string {
   const c = section.counters;
   return [
@@ -96,6 +101,12 @@ function counterLine(section: MetricsSection): string {
     `connect failed ${c['connectFailed'] ?? 0}`,
     `published ${c['published'] ?? 0}`,
     `acked ${c['acked'] ?? 0}`,
+    // MQTT 5's outcomes, where they happened: refusals are never in acked; 0x10 is.
+    ...optional(c, 'refused', 'refused'),
+    ...optional(c, 'ackedNoSubscribers', 'of them no subscribers'),
+    ...optional(c, 'heldByReceiveMaximum', "held by the broker's Receive Maximum"),
+    ...optional(c, 'qosDowngraded', 'QoS downgraded'),
+    ...Object.entries(c).flatMap(([name, n]) => (name.startsWith('disconnected.') ? [`${name} ${n}`] : [])),
     `missed slots ${c['missedSlots'] ?? 0}`,
     ...(c['subscribed'] === undefined && c['received'] === undefined ? [] : [`subscribed ${c['subscribed'] ?? 0}`, `received ${c['received'] ?? 0}`]),
   ].join(' · ');
