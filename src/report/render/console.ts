@@ -102,8 +102,8 @@ function counterLine(section: MetricsSection): string {
     `published ${c['published'] ?? 0}`,
     `acked ${c['acked'] ?? 0}`,
     // MQTT 5's outcomes, where they happened: refusals are never in acked; 0x10 is.
+    ...optional(c, 'ackedNoSubscribers', 'acked with no subscribers'),
     ...optional(c, 'refused', 'refused'),
-    ...optional(c, 'ackedNoSubscribers', 'of them no subscribers'),
     ...optional(c, 'heldByReceiveMaximum', "held by the broker's Receive Maximum"),
     ...optional(c, 'qosDowngraded', 'QoS downgraded'),
     ...Object.entries(c).flatMap(([name, n]) => (name.startsWith('disconnected.') ? [`${name} ${n}`] : [])),
