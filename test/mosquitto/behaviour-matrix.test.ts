@@ -53,6 +53,8 @@ interface Row {
   cutAtStage?: number;
   /** mosquitto: more mosquitto.conf lines; `{acl}` stands for the path of a file holding `acl`. */
   mosquittoConfig?: string[];
+  /** mosquitto: more lines for its listener under test (listener options such as max_qos). */
+  mosquittoListener?: string[];
   acl?: string;
   /** Devices connect through an MqttCountProxy, whose per-connection counts `expect` gets. */
   counted?: boolean;
@@ -366,7 +368,8 @@ function mqtt5LimitRows(): Row[] {
       name: 'mosquitto tcp, MQTT 5: Maximum Packet Size, Maximum QoS 1 and no Retain Available refuse before sending',
       broker: 'mosquitto',
       transports: ['tcp'],
-      mosquittoConfig: ['max_packet_size 2000', 'max_qos 1', 'retain_available false'],
+      mosquittoConfig: ['max_packet_size 2000', 'retain_available false'],
+      mosquittoListener: ['max_qos 1'],
       counted: true,
       scenario: () => ({
         mqtt: mqtt(5),
@@ -402,7 +405,7 @@ function mqtt5LimitRows(): Row[] {
       name: "mosquitto tcp, MQTT 5: qosAboveMaximum downgrade sends QoS 2 at the broker's Maximum QoS 1, counted",
       broker: 'mosquitto',
       transports: ['tcp'],
-      mosquittoConfig: ['max_qos 1'],
+      mosquittoListener: ['max_qos 1'],
       scenario: () => ({
         mqtt: mqtt(5, { qosAboveMaximum: 'downgrade' }),
         groups: [group('q2', 2)],
@@ -523,7 +526,11 @@ describe('behaviour matrix: the lean engine and MQTT.js, row by row, count for c
       writeFileSync(aclFile, row.acl);
       extra = (extra ?? []).map((line) => line.replace('{acl}', aclFile));
     }
-    const options = { ...brokerOptions(main, suite.dir, suite.pki, row.closed !== true), ...(extra === undefined ? {} : { extra }) };
+    const options = {
+      ...brokerOptions(main, suite.dir, suite.pki, row.closed !== true),
+      ...(extra === undefined ? {} : { extra }),
+      ...(row.mosquittoListener === undefined ? {} : { listenerExtra: row.mosquittoListener }),
+    };
     const mosquitto = await MosquittoBroker.start(suite.tools.mosquitto, options);
     stops.push(() => mosquitto.stop());
     const listeners = [{ transport: main, port: mosquitto.port }, ...(control === 'tcp' ? [{ transport: control, port: mosquitto.controlPort }] : [])];

@@ -31,6 +31,8 @@ export interface BrokerOptions {
   connectionMessages?: boolean;
   /** More lines for mosquitto.conf (global options: acl_file, max_inflight_messages, max_qos …). */
   extra?: string[];
+  /** More lines for the listener under test (listener options: max_qos …). */
+  listenerExtra?: string[];
 }
 
 const START_TIMEOUT_MS = 5000;
@@ -67,6 +69,7 @@ export function mosquittoConfig(options: BrokerOptions, port: number, controlPor
     // (eclipse-mosquitto/mosquitto#2085); libwebsockets takes an interface name instead.
     options.websockets ? `listener ${port} lo` : `listener ${port} 127.0.0.1`,
     `protocol ${options.websockets ? 'websockets' : 'mqtt'}`,
+    ...(options.listenerExtra ?? []),
   ];
   if (options.tls !== undefined) {
     lines.push(
