@@ -3,6 +3,7 @@
  * mqtt-packet and counts, per connection, what the tests need as evidence from the wire: the most
  * QoS 1/2 publishes in flight at once (sent by the client, not yet ended by PUBACK, PUBCOMP or a
  * refusing PUBREC: MQTT 5 §4.9), the PINGREQs the client sent, and the PUBLISH packets it sent.
+ * A connection is listed once its CONNECT went through.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
@@ -32,11 +33,12 @@ export class MqttCountProxy {
     const server = createServer((client) => {
       const upstream = connect({ host: '127.0.0.1', port: targetPort });
       const counts: ConnectionCounts = { maxInFlight: 0, pingreqs: 0, publishes: 0 };
-      connections.push(counts);
       const inFlight = new Set<number>();
       const fromClient = mqttPacket.parser({ protocolVersion: 5 });
       const fromBroker = mqttPacket.parser({ protocolVersion: 5 });
       fromClient.on('packet', (packet) => {
+        // Only MQTT connections count: the coordinator's reachability check opens a bare TCP one.
+        if (packet.cmd === 'connect') connections.push(counts);
         if (packet.cmd === 'pingreq') counts.pingreqs++;
         if (packet.cmd !== 'publish') return;
         counts.publishes++;
