@@ -43,9 +43,11 @@ export class FakeClock implements Clock {
 /** How the fake broker answers: per CONNECT (or refresh) and per publish. */
 export interface FakeBroker {
   connect?: (session: FakeSession, password: string) => ConnectOutcome;
-  /** Resolves (ack) or rejects; default: acked at once. */
-  /** How a publish ends: resolved is acked; `{ refused }` a broker's refusal by name; `{ noSubscribers }` acked with 0x10. */
-  publish?: (session: FakeSession, topic: string, payload: string) => Promise<void | { refused?: string; noSubscribers?: boolean }>;
+  /**
+   * Resolves (ack) or rejects; default: acked at once. Resolved with `{ refused }`: a broker's
+   * refusal by name; with `{ noSubscribers: true }`: acked with 0x10.
+   */
+  publish?: (session: FakeSession, topic: string, payload: string) => Promise<unknown>;
   subscribe?: (filter: string) => SubscribeOutcome;
   /** The CONNACK's Session Present flag; default false (a clean session). */
   sessionPresent?: (session: FakeSession) => boolean;
@@ -93,8 +95,11 @@ export class FakeSession implements Session {
     this.published.push({ topic, payload, qos });
     const answer = this.broker.publish?.(this, topic, payload) ?? Promise.resolve();
     answer.then(
-      (said) =>
-        said?.refused === undefined ? outcomes.published(ticket, said?.noSubscribers === true) : outcomes.refused(ticket, said.refused, 'said the fake'),
+      (answer: unknown) => {
+        const said = answer as { refused?: string; noSubscribers?: boolean } | undefined;
+        if (said?.refused === undefined) outcomes.published(ticket, said?.noSubscribers === true);
+        else outcomes.refused(ticket, said.refused, 'said the fake');
+      },
       (error: unknown) => outcomes.failed(ticket, error),
     );
   }

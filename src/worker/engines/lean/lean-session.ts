@@ -103,14 +103,7 @@ export class LeanSession implements Session, Swept {
    * read allocates nothing and skips the stream's 'data' machinery; bytes in it live only until
    * the next read.
    */
-  constructor(
-    deviceId: string,
-    onLost: LostListener,
-    endpoint: DeviceEndpoint,
-    sweep: KeepaliveSweep,
-    openTransport: OpenTransport,
-    readBuffer?: Buffer,
-  ) {
+  constructor(deviceId: string, onLost: LostListener, endpoint: DeviceEndpoint, sweep: KeepaliveSweep, openTransport: OpenTransport, readBuffer?: Buffer) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
     this.#endpoint = endpoint;

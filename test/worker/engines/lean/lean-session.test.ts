@@ -111,6 +111,9 @@ function outcomes(): PublishOutcomes & { published: (t: number) => void; done: n
     failures,
     published: (ticket) => done.push(ticket),
     failed: (ticket, error) => failures.push([ticket, error instanceof Error ? error.message : String(error)]),
+    refused: (ticket, reason) => failures.push([ticket, reason]),
+    heldBack: () => {},
+    downgraded: () => {},
   };
 }
 
