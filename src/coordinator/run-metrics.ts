@@ -7,6 +7,7 @@ import { metricsSection, type ClockSection, type MetricsSection, type StageRecor
 import type { MetricsView, SectionView } from '../report/judge/thresholds.js';
 import type { RunPlan } from '../scenario/run-plan.js';
 import type { WorkerClock, WorkerSnapshot } from '../worker/messages.js';
+import { mergeNotes, type BrokerNotesDelta } from '../worker/broker-notes.js';
 import { TimelineBuilder } from './timeline.js';
 import { itemAt } from '../util/item-at.js';
 import type { SilentEntry } from '../report/judge/subscription-losses.js';
@@ -25,6 +26,7 @@ export class RunMetrics {
   readonly #timeline: TimelineBuilder;
   readonly #silent: SilentEntry[] = [];
   readonly #clocks = new Map<number, WorkerClock>();
+  readonly #notes: BrokerNotesDelta = {};
 
   constructor(plan: RunPlan, startMs: number) {
     this.#plan = plan;
@@ -44,6 +46,7 @@ export class RunMetrics {
     }
     this.#timeline.add(snapshot);
     if (snapshot.clock !== undefined) this.#clocks.set(snapshot.workerIndex, snapshot.clock);
+    if (snapshot.notes !== undefined) mergeNotes(this.#notes, snapshot.notes);
     for (const s of snapshot.silentSubscribers ?? [])
       this.#silent.push({ group: s.group, filter: s.filter, devices: 1, silentFromMs: s.silentFromMs, missed: s.missed, deviceIds: [s.deviceId] });
   }
@@ -52,6 +55,11 @@ export class RunMetrics {
   clock(): ClockSection | undefined {
     if (this.#clocks.size === 0) return undefined;
     return { workers: [...this.#clocks].sort(([a], [b]) => a - b).map(([worker, clock]) => ({ worker, ...clock })) };
+  }
+
+  /** The broker's capabilities per URL and the first Reason Strings, from every worker. */
+  notes(): BrokerNotesDelta {
+    return this.#notes;
   }
 
   /** Subscribers that went silent while their filters' traffic went on. */

@@ -310,6 +310,7 @@ export class RunCoordinator {
       notRun: this.#notRun,
       silentSubscribers: this.#metrics.silentSubscribers(),
       clock: this.#metrics.clock(),
+      brokerNotes: this.#metrics.notes(),
     });
   }
 }

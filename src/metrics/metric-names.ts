@@ -57,6 +57,17 @@ export const METRIC = {
   /** Received messages timed as sent after they arrived: the sender's clock was ahead (see clock-probe.ts). */
   negativeLatency: 'negativeLatency',
   missedSlots: 'missedSlots',
+  /** Publishes acknowledged with 0x10 No matching subscribers (MQTT 5): in `acked` too. */
+  ackedNoSubscribers: 'ackedNoSubscribers',
+  /**
+   * Publishes refused, never acked: by a PUBACK, PUBREC or PUBCOMP reason code of 0x80 or more, or
+   * unsent by the broker's limits; by name in `errors.refused.<name>` and `errors.limit.<name>`.
+   */
+  refused: 'refused',
+  /** Planned publishes that waited for a place in the broker's Receive Maximum window (MQTT 5). */
+  heldByReceiveMaximum: 'heldByReceiveMaximum',
+  /** Publishes sent at the broker's Maximum QoS, below their stage's (`mqtt.qosAboveMaximum: downgrade`). */
+  qosDowngraded: 'qosDowngraded',
   /** Acks that came after their stage stopped waiting (already counted as errors.ack-timeout). */
   ackedLate: 'ackedLate',
 } as const;
@@ -94,6 +105,16 @@ export function sessionErrorCounter(reason: string): ErrorCounter {
 /** A refused or failed CONNECT, by reason: the CONNACK code's name or the socket error code. */
 export function connectFailedCounter(reason: string): `${typeof CONNECT_FAILED_PREFIX}${string}` {
   return `${CONNECT_FAILED_PREFIX}${reason}`;
+}
+
+/** A refused publish by name: `errors.refused.not-authorized`, `errors.limit.packet-too-large`. */
+export function refusalCounter(reason: string): ErrorCounter {
+  return `${ERRORS_PREFIX}${reason}`;
+}
+
+/** A server's DISCONNECT by name (`disconnected.server-busy`): a plain counter beside errors.connection-lost, which counts the loss. */
+export function serverDisconnectCounter(reason: string): string {
+  return reason;
 }
 
 export function isErrorCounter(name: string): name is ErrorCounter {

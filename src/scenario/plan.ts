@@ -80,6 +80,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
         maxAttempts: scenario.mqtt.reconnect.maxAttempts,
       },
       engine: scenario.mqtt.engine,
+      qosAboveMaximum: scenario.mqtt.qosAboveMaximum,
       tlsResumption: scenario.mqtt.tlsResumption,
     },
     tls,

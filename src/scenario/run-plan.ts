@@ -33,6 +33,8 @@ export interface MqttPlan {
   sessionExpirySec: number | null;
   reconnect: ReconnectPlan;
   engine: 'mqttjs' | 'lean';
+  /** MQTT 5: a publish above the broker's Maximum QoS (§3.2.2.3.4) is refused before sending, or sent at that maximum. */
+  qosAboveMaximum: 'refuse' | 'downgrade';
   /** Resume each device's last TLS session on its next connection (mqtts://); false: a full handshake every time. */
   tlsResumption: boolean;
 }

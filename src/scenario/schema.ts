@@ -236,6 +236,7 @@ export const MQTT_DEFAULTS = {
   reconnect: RECONNECT_DEFAULTS,
   tlsResumption: false,
   engine: 'lean',
+  qosAboveMaximum: 'refuse',
 } as const;
 const mqtt = z.strictObject({
   protocolVersion: z
@@ -247,6 +248,12 @@ const mqtt = z.strictObject({
   clean: z.boolean().default(MQTT_DEFAULTS.clean).describe('Clean session (3.1.1) or clean start (5).'),
   sessionExpiry: duration.optional().describe('MQTT 5 only: how long the broker keeps the session after the connection ends (default 0).'),
   reconnect: reconnect.prefault(MQTT_DEFAULTS.reconnect),
+  qosAboveMaximum: z
+    .enum(['refuse', 'downgrade'])
+    .default(MQTT_DEFAULTS.qosAboveMaximum)
+    .describe(
+      "MQTT 5: a publish above the broker's Maximum QoS (CONNACK) is refused before sending (refuse) or sent at the broker's maximum (downgrade); counted either way.",
+    ),
   tlsResumption: z
     .boolean()
     .default(false)

@@ -65,6 +65,11 @@ export class InFlightTable {
     return this.#qos[ticket] as number;
   }
 
+  /** The QoS it went out at, when the broker's Maximum QoS lowered it. */
+  setQos(ticket: number, qos: number): void {
+    this.#qos[ticket] = qos;
+  }
+
   timedOut(ticket: number): boolean {
     return this.#state[ticket] === TIMED_OUT;
   }

@@ -9,6 +9,7 @@ import type { RunPlan } from '../scenario/run-plan.js';
 import type { WorkerFaults } from './faults.js';
 import type { TlsClient } from './tls-client.js';
 import type { LocalPorts } from './local-ports.js';
+import type { BrokerNotesDelta } from './broker-notes.js';
 
 /** One device as a worker receives it. `key` is absent when the worker must generate it. */
 export interface DeviceAssignment {
@@ -110,6 +111,8 @@ export interface WorkerSnapshot {
   silentSubscribers?: SilentSubscriber[];
   /** The worker's clock against the run's reference, in a run of several shards. */
   clock?: WorkerClock;
+  /** Reason Strings and capabilities learnt in this interval (broker-notes.ts); absent when none. */
+  notes?: BrokerNotesDelta;
 }
 
 /** One subscriber that stopped receiving what its filter covers (src/worker/stages/subscriptions.ts). */

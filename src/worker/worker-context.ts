@@ -5,6 +5,7 @@ import type { ClockCorrection } from './clock-probe.js';
 import type { Fleet } from './fleet.js';
 import type { BrokerTarget } from './messages.js';
 import type { PaceMeter } from './pace.js';
+import type { BrokerNotes } from './broker-notes.js';
 
 export interface WorkerContext {
   readonly clock: Clock;
@@ -19,4 +20,6 @@ export interface WorkerContext {
   readonly pace?: PaceMeter;
   /** Reference minus local time: added to payload send times and to receipts (clock-probe.ts); absent: 0. */
   readonly clockCorrection?: ClockCorrection;
+  /** Reason Strings and the broker's capabilities, for the report (absent in unit tests of single parts). */
+  readonly notes?: BrokerNotes;
 }

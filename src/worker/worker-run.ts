@@ -12,6 +12,7 @@ import type { SessionEngine } from './engines/engine.js';
 import { prepareKeys, presignTokens } from './devices.js';
 import { actionFault, firstStageFaults, startFaults } from './faults.js';
 import { PaceMeter } from './pace.js';
+import { BrokerNotes } from './broker-notes.js';
 import { Fleet } from './fleet.js';
 import { type CoordinatorToWorker, type WorkerClock, type WorkerResult, type WorkerSnapshot, type WorkerTask, type WorkerToCoordinator } from './messages.js';
 import type { SilentSubscriber } from './messages.js';
@@ -56,6 +57,7 @@ export class WorkerRun {
       finished: () => this.#finished,
       pace: new PaceMeter(actionFault(task.faults)),
       clockCorrection: this.#clockCorrection,
+      notes: new BrokerNotes(),
     };
     this.#refresher = new TokenRefresher(this.#ctx);
     this.#lifecycle = new DeviceLifecycle(this.#ctx, this.#refresher, engine);
@@ -181,7 +183,13 @@ export class WorkerRun {
   #snapshot(final: boolean): WorkerSnapshot {
     const snapshot = this.#snapshots.take(final, { stageIndex: this.#stageIndex, connected: this.#fleet.connected, inFlight: this.#publisher.inFlight });
     const clock = this.#clock();
-    return { ...snapshot, ...silentField(this.#lifecycle.subscriptions.takeSilent()), ...(clock === undefined ? {} : { clock }) };
+    const notes = this.#ctx.notes?.take() ?? {};
+    return {
+      ...snapshot,
+      ...silentField(this.#lifecycle.subscriptions.takeSilent()),
+      ...(clock === undefined ? {} : { clock }),
+      ...(Object.keys(notes).length === 0 ? {} : { notes }),
+    };
   }
 }
 

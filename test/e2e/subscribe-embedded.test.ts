@@ -33,7 +33,7 @@ describe('subscribe stage on the embedded broker', () => {
     assert.equal(result.groups['devices']?.counters['subscribed'], 4);
     assert.deepEqual(result.groups['devices']?.errors, {});
     assert.equal(result.groups['snoop']?.counters['subscribed'], undefined);
-    assert.deepEqual(result.groups['snoop']?.errors, { 'suback-128': 1 });
+    assert.deepEqual(result.groups['snoop']?.errors, { 'suback.failure': 1 });
     assert.equal(result.broker.metrics?.counters['acl.denied.subscribe'], 1);
   });
 });

@@ -10,14 +10,14 @@ describe('metric names', () => {
     const counters = {
       [METRIC.published]: 3,
       [errorCounter('ack-timeout')]: 1,
-      [sessionErrorCounter('suback-128')]: 2,
+      [sessionErrorCounter('suback.failure')]: 2,
       [connectFailedCounter('not-authorized')]: 4,
     };
     totals.add({ counters, histograms: {} });
     const section = metricsSection(totals);
     assert.deepEqual(section.counters, { published: 3 });
-    assert.deepEqual(section.errors, { 'ack-timeout': 1, 'suback-128': 2 });
+    assert.deepEqual(section.errors, { 'ack-timeout': 1, 'suback.failure': 2 });
     assert.deepEqual(section.connectFailures, { 'not-authorized': 4 });
-    assert.deepEqual(Object.keys(counters).filter(isErrorCounter), ['errors.ack-timeout', 'errors.suback-128']);
+    assert.deepEqual(Object.keys(counters).filter(isErrorCounter), ['errors.ack-timeout', 'errors.suback.failure']);
   });
 });

@@ -8,7 +8,7 @@
  * comparison (TIMING_DEPENDENT); the rows are built so that everything else is exact.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,12 +24,13 @@ import { brokerOptions, brokerUrl, scenarioTls } from './scenario.js';
 import { mosquittoSuite } from './suite.js';
 import { skipWithoutMosquitto } from './tools.js';
 import { CutProxy } from '../support/cut-proxy.js';
+import { MqttCountProxy, type ConnectionCounts } from '../support/mqtt-count-proxy.js';
 
 type Engine = 'lean' | 'mqttjs';
 const ENGINES: readonly Engine[] = ['lean', 'mqttjs'];
 
 /** Figures that depend on timing, not on behaviour: tokens signed ahead for a refresh the run's end overtook, backoff attempts, late acks. */
-const TIMING_DEPENDENT = new Set(['tokensSigned', 'reconnectAttempts', 'missedSlots', 'ackedLate', 'eventLoopDelayUs']);
+const TIMING_DEPENDENT = new Set(['tokensSigned', 'reconnectAttempts', 'missedSlots', 'ackedLate', 'eventLoopDelayUs', 'heldByReceiveMaximum']);
 /** The embedded broker's counters that both engines must move alike (socket bytes carry keepalives, so they are left out). */
 const BROKER_COUNTERS = /^(auth\.|acl\.|sockets$|connections$|disconnections$|takeovers$|messagesIn$|payloadBytesIn$|messagesOut$|expiry\.)/;
 
@@ -50,9 +51,16 @@ interface Row {
   wrongCa?: boolean;
   /** Devices connect through a CutProxy, cut when this stage starts. */
   cutAtStage?: number;
+  /** mosquitto: more mosquitto.conf lines; `{acl}` stands for the path of a file holding `acl`. */
+  mosquittoConfig?: string[];
+  /** mosquitto: more lines for its listener under test (listener options such as max_qos). */
+  mosquittoListener?: string[];
+  acl?: string;
+  /** Devices connect through an MqttCountProxy, whose per-connection counts `expect` gets. */
+  counted?: boolean;
   /** The scenario without `broker`, `tls`, `workers` and `mqtt.engine`, which the matrix sets. */
   scenario(): ScenarioInput;
-  expect(result: RunResult, broker: Record<string, number>): void;
+  expect(result: RunResult, broker: Record<string, number>, wire: ConnectionCounts[]): void;
 }
 
 type GroupInput = NonNullable<ScenarioInput['groups']>[number];
@@ -125,7 +133,7 @@ const ROWS: Row[] = [
     }),
     expect: (result, broker) => {
       assert.equal(counters(result, 'known')['connected'], 2);
-      assert.deepEqual(errors(result, 'known'), { 'suback-128': 2 });
+      assert.deepEqual(errors(result, 'known'), { 'suback.failure': 2 });
       assert.deepEqual(result.groups['stranger']?.connectFailures, { 'not-authorized': 2 });
       assert.deepEqual(result.groups['misaimed']?.connectFailures, { 'not-authorized': 2 });
       assert.equal(broker['auth.accepted'], 2);
@@ -268,7 +276,152 @@ const ROWS: Row[] = [
       assert.equal(c['received'], 12);
     },
   },
+  ...mqtt5LimitRows(),
 ];
+
+/**
+ * MQTT 5 against mosquitto's own refusals and limits: the evidence is mosquitto's (its ACL, its
+ * CONNACK) and the wire's (a counting proxy), never ours.
+ */
+function mqtt5LimitRows(): Row[] {
+  // mosquitto's ACL: a device's uplink topic `up/<client id>` is allowed, anything else refused.
+  const ACL = 'pattern readwrite up/%c\npattern read $SYS/#\n';
+  const send = (groups: string[], qos: 0 | 1 | 2, count: number, extra: { retain?: boolean; rate?: string } = {}) => ({
+    type: 'publish' as const,
+    groups,
+    rate: extra.rate ?? '20/s',
+    count,
+    qos,
+    ...(extra.retain === undefined ? {} : { retain: extra.retain }),
+  });
+  return [
+    {
+      name: 'mosquitto tcp, MQTT 5: the ACL refuses publishes (PUBACK and PUBREC 0x87), counted as refused.not-authorized, never acked',
+      broker: 'mosquitto',
+      transports: ['tcp'],
+      acl: ACL,
+      mosquittoConfig: ['acl_file {acl}'],
+      counted: true,
+      scenario: () => ({
+        mqtt: mqtt(5),
+        expect: 'refusals',
+        groups: [group('allowed', 2, { topic: 'up/{deviceId}' }), group('denied', 2, { topic: 'elsewhere/{deviceId}' })],
+        stages: [{ type: 'connect' }, send(['allowed', 'denied'], 1, 3), send(['denied'], 2, 2), { type: 'disconnect' }],
+      }),
+      expect: (result, _broker, wire) => {
+        assert.deepEqual(errors(result, 'denied'), { 'refused.not-authorized': 10 });
+        assert.equal(counters(result, 'denied')['refused'], 10);
+        assert.equal(counters(result, 'denied')['acked'], undefined);
+        assert.deepEqual(errors(result, 'allowed'), {});
+        assert.equal(counters(result, 'allowed')['acked'], 6);
+        assert.equal(counters(result, 'allowed')['refused'], undefined);
+        // Every refusal was sent and answered on the wire: 6 allowed and 10 refused publishes.
+        assert.equal(
+          wire.reduce((n, c) => n + c.publishes, 0),
+          16,
+        );
+        assert.equal(result.planShare?.messagesRefused, 10);
+      },
+    },
+    {
+      name: "mosquitto tcp, MQTT 5: max_inflight_messages 5 is the broker's Receive Maximum, and no connection ever has more in flight",
+      broker: 'mosquitto',
+      transports: ['tcp'],
+      mosquittoConfig: ['max_inflight_messages 5'],
+      counted: true,
+      scenario: () => ({
+        mqtt: mqtt(5),
+        groups: [group('d', 2)],
+        stages: [{ type: 'connect' }, send(['d'], 1, 60, { rate: '100000/s' }), send(['d'], 2, 60, { rate: '100000/s' }), { type: 'disconnect' }],
+      }),
+      expect: (result, _broker, wire) => {
+        assert.deepEqual(errors(result, 'd'), {});
+        assert.equal(counters(result, 'd')['acked'], 240);
+        assert.equal(Object.values(result.broker.capabilities ?? {})[0]?.receiveMaximum, 5);
+        // How many waited depends on when acks came back; that some did is what the burst makes sure of.
+        assert.ok((counters(result, 'd')['heldByReceiveMaximum'] ?? 0) > 0, 'sends held back by the window');
+        assert.equal(wire.length, 2);
+        for (const c of wire) {
+          assert.equal(c.publishes, 120);
+          // Sent in one burst (each stage's 60 fall due within a millisecond), so the window is full at once.
+          assert.equal(c.maxInFlight, 5, 'in flight: the window, never more');
+        }
+      },
+    },
+    {
+      name: 'mosquitto tcp, MQTT 5: max_keepalive 10 sends Server Keep Alive 10, and a device asking for 60 s pings within it',
+      broker: 'mosquitto',
+      transports: ['tcp'],
+      mosquittoConfig: ['max_keepalive 10'],
+      counted: true,
+      scenario: () => ({
+        mqtt: mqtt(5, { keepalive: '60s' }),
+        groups: [group('d', 2)],
+        stages: [{ type: 'connect' }, { type: 'hold', duration: '13s' }, { type: 'disconnect' }],
+      }),
+      expect: (result, _broker, wire) => {
+        assert.deepEqual(errors(result, 'd'), {});
+        assert.equal(counters(result, 'd')['disconnected'], 2);
+        assert.equal(Object.values(result.broker.capabilities ?? {})[0]?.serverKeepAliveSec, 10);
+        assert.equal(wire.length, 2);
+        for (const c of wire) assert.ok(c.pingreqs >= 1, `a PINGREQ within the server's 10 s (got ${c.pingreqs})`);
+      },
+    },
+    {
+      name: 'mosquitto tcp, MQTT 5: Maximum Packet Size, Maximum QoS 1 and no Retain Available refuse before sending',
+      broker: 'mosquitto',
+      transports: ['tcp'],
+      mosquittoConfig: ['max_packet_size 2000', 'retain_available false'],
+      mosquittoListener: ['max_qos 1'],
+      counted: true,
+      scenario: () => ({
+        mqtt: mqtt(5),
+        expect: 'refusals',
+        groups: [group('big', 1, { payload: { size: '3000B' } }), group('q2', 1), group('retained', 1), group('fine', 1)],
+        stages: [
+          { type: 'connect' },
+          send(['big'], 1, 3),
+          send(['q2'], 2, 3),
+          send(['retained'], 1, 3, { retain: true }),
+          send(['fine'], 1, 3),
+          { type: 'disconnect' },
+        ],
+      }),
+      expect: (result, _broker, wire) => {
+        const caps = Object.values(result.broker.capabilities ?? {})[0];
+        assert.equal(caps?.maximumPacketSize, 2000);
+        assert.equal(caps?.maximumQos, 1);
+        assert.equal(caps?.retainAvailable, false);
+        assert.deepEqual(errors(result, 'big'), { 'limit.packet-too-large': 3 });
+        assert.deepEqual(errors(result, 'q2'), { 'limit.qos-not-supported': 3 });
+        assert.deepEqual(errors(result, 'retained'), { 'limit.retain-not-supported': 3 });
+        for (const g of ['big', 'q2', 'retained']) assert.equal(counters(result, g)['refused'], 3);
+        assert.equal(counters(result, 'fine')['acked'], 3);
+        // Only `fine` sent anything.
+        assert.equal(
+          wire.reduce((n, c) => n + c.publishes, 0),
+          3,
+        );
+      },
+    },
+    {
+      name: "mosquitto tcp, MQTT 5: qosAboveMaximum downgrade sends QoS 2 at the broker's Maximum QoS 1, counted",
+      broker: 'mosquitto',
+      transports: ['tcp'],
+      mosquittoListener: ['max_qos 1'],
+      scenario: () => ({
+        mqtt: mqtt(5, { qosAboveMaximum: 'downgrade' }),
+        groups: [group('q2', 2)],
+        stages: [{ type: 'connect' }, send(['q2'], 2, 3), { type: 'disconnect' }],
+      }),
+      expect: (result) => {
+        assert.deepEqual(errors(result, 'q2'), {});
+        assert.equal(counters(result, 'q2')['qosDowngraded'], 6);
+        assert.equal(counters(result, 'q2')['acked'], 6);
+      },
+    },
+  ];
+}
 
 /** What must be equal between the engines: every group's counts, and the embedded broker's own. */
 function comparable(result: RunResult, broker: Record<string, number>): unknown {
@@ -301,7 +454,7 @@ describe('behaviour matrix: the lean engine and MQTT.js, row by row, count for c
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** One run of `row` on `engine`, against a broker of its own. */
-  async function runRow(row: Row, engine: Engine): Promise<{ result: RunResult; broker: Record<string, number> }> {
+  async function runRow(row: Row, engine: Engine): Promise<{ result: RunResult; broker: Record<string, number>; wire: ConnectionCounts[] }> {
     const scenario = row.scenario();
     const ids = (scenario.groups ?? []).flatMap((g) => Array.from({ length: g.count ?? 0 }, (_, i) => `${g.name}-${i + 1}`));
     const stops: (() => Promise<void>)[] = [];
@@ -316,6 +469,18 @@ describe('behaviour matrix: the lean engine and MQTT.js, row by row, count for c
           listener.port = proxy.port;
         }
       }
+      const wire: ConnectionCounts[] = [];
+      if (row.counted === true) {
+        for (const listener of listeners) {
+          const proxy = await MqttCountProxy.start(listener.port);
+          stops.push(() => proxy.close());
+          listener.port = proxy.port;
+          stops.push(() => {
+            wire.push(...proxy.connections);
+            return Promise.resolve();
+          });
+        }
+      }
       const broker = listeners.map((l) => brokerUrl(l.transport, l.port));
       const full = { ...scenario, name: 'matrix', workers: 1, broker, ...(tls === undefined ? {} : { tls }), mqtt: { ...scenario.mqtt, engine } };
       let cut = 0;
@@ -325,7 +490,9 @@ describe('behaviour matrix: the lean engine and MQTT.js, row by row, count for c
         },
       });
       if (row.cutAtStage !== undefined) assert.equal(cut, ids.length, `${engine}: connections cut`);
-      return { result, broker: embedded?.metrics.snapshot().counters ?? {} };
+      // The proxies' counts are handed over as they stop, before the brokers.
+      for (const stop of stops.splice(0).reverse()) await stop();
+      return { result, broker: embedded?.metrics.snapshot().counters ?? {}, wire };
     } finally {
       for (const stop of stops.reverse()) await stop();
     }
@@ -356,7 +523,18 @@ describe('behaviour matrix: the lean engine and MQTT.js, row by row, count for c
       return { listeners, tls: row.transports.includes('tls') ? { ca: certs.caPath } : undefined, embedded };
     }
     const [main = 'tcp', control] = row.transports;
-    const mosquitto = await MosquittoBroker.start(suite.tools.mosquitto, brokerOptions(main, suite.dir, suite.pki, row.closed !== true));
+    let extra = row.mosquittoConfig;
+    if (row.acl !== undefined) {
+      const aclFile = join(dir, `acl-${Math.random().toString(36).slice(2)}`);
+      writeFileSync(aclFile, row.acl);
+      extra = (extra ?? []).map((line) => line.replace('{acl}', aclFile));
+    }
+    const options = {
+      ...brokerOptions(main, suite.dir, suite.pki, row.closed !== true),
+      ...(extra === undefined ? {} : { extra }),
+      ...(row.mosquittoListener === undefined ? {} : { listenerExtra: row.mosquittoListener }),
+    };
+    const mosquitto = await MosquittoBroker.start(suite.tools.mosquitto, options);
     stops.push(() => mosquitto.stop());
     const listeners = [{ transport: main, port: mosquitto.port }, ...(control === 'tcp' ? [{ transport: control, port: mosquitto.controlPort }] : [])];
     return { listeners, tls: row.wrongCa === true ? { ca: suite.pki.otherCaFile } : scenarioTls(main, suite.pki) };
@@ -366,9 +544,9 @@ describe('behaviour matrix: the lean engine and MQTT.js, row by row, count for c
     it(row.name, { skip: row.broker === 'mosquitto' ? skipMosquitto : false }, async () => {
       // Both engines at once, each against a broker of its own: half the time, and nothing shared.
       const runs = await Promise.all(ENGINES.map((engine) => runRow(row, engine)));
-      runs.forEach(({ result, broker }, i) => {
+      runs.forEach(({ result, broker, wire }, i) => {
         try {
-          row.expect(result, broker);
+          row.expect(result, broker, wire);
         } catch (error) {
           throw new Error(`${ENGINES[i]}: ${(error as Error).message}\n${JSON.stringify(comparable(result, broker))}`, { cause: error });
         }

@@ -29,6 +29,10 @@ export interface BrokerOptions {
   allowAnonymous: boolean;
   /** Log every connection with its source address ("New client connected from 127.0.0.2:…"). */
   connectionMessages?: boolean;
+  /** More lines for mosquitto.conf (global options: acl_file, max_inflight_messages, max_qos …). */
+  extra?: string[];
+  /** More lines for the listener under test (listener options: max_qos …). */
+  listenerExtra?: string[];
 }
 
 const START_TIMEOUT_MS = 5000;
@@ -58,12 +62,14 @@ export function mosquittoConfig(options: BrokerOptions, port: number, controlPor
     'log_type notice',
     'log_type information',
     `connection_messages ${options.connectionMessages === true}`,
+    ...(options.extra ?? []),
     `listener ${controlPort} 127.0.0.1`,
     'protocol mqtt',
     // mosquitto 2.0.11 binds websockets listeners to every address when given 127.0.0.1
     // (eclipse-mosquitto/mosquitto#2085); libwebsockets takes an interface name instead.
     options.websockets ? `listener ${port} lo` : `listener ${port} 127.0.0.1`,
     `protocol ${options.websockets ? 'websockets' : 'mqtt'}`,
+    ...(options.listenerExtra ?? []),
   ];
   if (options.tls !== undefined) {
     lines.push(

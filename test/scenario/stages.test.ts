@@ -100,7 +100,7 @@ stages:
   it('sends session expiry on MQTT 5', () => {
     const p = plan(`${groups}broker: mqtt://127.0.0.1:1883\nmqtt: { protocolVersion: 5, clean: false, sessionExpiry: 1h }\nstages:\n  - type: connect\n`);
     assert.deepEqual(
-      { ...p.mqtt, reconnect: undefined, engine: undefined, tlsResumption: undefined },
+      { ...p.mqtt, reconnect: undefined, engine: undefined, tlsResumption: undefined, qosAboveMaximum: undefined },
       {
         protocolVersion: 5,
         keepaliveSec: 60,
@@ -110,6 +110,7 @@ stages:
         reconnect: undefined,
         engine: undefined,
         tlsResumption: undefined,
+        qosAboveMaximum: undefined,
       },
     );
   });

@@ -11,6 +11,7 @@ import { assessGenerator } from './generator.js';
 import {
   brokerMetricsOf,
   SCHEMA_VERSION,
+  type BrokerSection,
   type CapacityStep,
   type EnvironmentInfo,
   type GeneratorProcess,
@@ -63,6 +64,8 @@ export interface RunFacts {
   silentSubscribers: readonly SilentEntry[];
   /** Each worker's clock against the reference, in a run of several shards. */
   clock: ClockSection | undefined;
+  /** The broker's CONNACK capabilities per URL and the first Reason Strings per reason (MQTT 5). */
+  brokerNotes?: Pick<BrokerSection, 'capabilities' | 'reasonStrings'>;
 }
 
 export function assembleRunResult(facts: RunFacts): RunResult {
@@ -93,6 +96,8 @@ export function assembleRunResult(facts: RunFacts): RunResult {
       kind: plan.broker.kind === 'embedded' ? 'embedded' : 'external',
       url: facts.broker.url,
       ...(facts.broker.metrics === undefined ? {} : { metrics: brokerMetricsOf(facts.broker.metrics) }),
+      ...(facts.brokerNotes?.capabilities === undefined ? {} : { capabilities: facts.brokerNotes.capabilities }),
+      ...(facts.brokerNotes?.reasonStrings === undefined ? {} : { reasonStrings: facts.brokerNotes.reasonStrings }),
     },
     timeline: facts.timeline,
     ...(plan.capacity === null ? {} : { capacity: capacityVerdict(facts.capacitySteps) }),

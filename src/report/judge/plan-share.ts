@@ -31,6 +31,7 @@ export function planShareOf(
     devicesConnected: total.counters['connected'] ?? 0,
     messagesPlanned,
     messagesSent: total.counters['published'] ?? 0,
+    messagesRefused: total.counters['refused'] ?? 0,
     minSentPercent: plan.minSentPercent ?? 95,
     expect: plan.expect ?? 'delivery',
   };
@@ -41,8 +42,14 @@ export function notRunReason(share: PlanShare, capacitySearch: boolean): string 
   if (share.expect === 'refusals') return undefined;
   if (share.devicesPlanned > 0 && share.devicesConnected === 0) return `no device connected (0 of ${formatCount(share.devicesPlanned)})`;
   if (capacitySearch || share.messagesPlanned === 0) return undefined;
-  const percent = (100 * share.messagesSent) / share.messagesPlanned;
+  // A refused publish was not delivered: a run the broker mostly refused did not happen either.
+  const refused = share.messagesRefused ?? 0;
+  const delivered = share.messagesSent - refused;
+  const percent = (100 * delivered) / share.messagesPlanned;
   if (percent >= share.minSentPercent) return undefined;
+  if (refused > 0) {
+    return `delivered ${sharePhrase({ messagesSent: delivered, messagesPlanned: share.messagesPlanned })}, ${formatCount(refused)} refused, under the minimum of ${share.minSentPercent}%`;
+  }
   return `sent ${sharePhrase(share)}, under the minimum of ${share.minSentPercent}%`;
 }
 

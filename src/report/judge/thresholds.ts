@@ -133,6 +133,10 @@ export function thresholdMetrics(plan: Pick<RunPlan, 'stages'>): Map<string, Thr
   const counters = [
     ...KNOWN_COUNTERS,
     'ackedLate',
+    'ackedNoSubscribers',
+    'refused',
+    'heldByReceiveMaximum',
+    'qosDowngraded',
     'connectBytes',
     'connackBytes',
     'subscribed',
@@ -160,7 +164,8 @@ function errorRate(metric: string | null, s: SectionView): number | string {
   const connectAttempts = s.counter('connectAttempts');
   const publishDue = s.counter(METRIC.published) + s.counter(errorCounter('not-connected'));
   if (metric === 'connect') return connectAttempts > 0 ? s.counter('connectFailed') / connectAttempts : 'no connect attempts';
-  if (metric === 'publish') return publishDue > 0 ? sum(PUBLISH_ERRORS) / publishDue : 'no messages due';
+  // Refused publishes (by the broker's reason code or its limits) are publish errors too.
+  if (metric === 'publish') return publishDue > 0 ? (sum(PUBLISH_ERRORS) + s.counter(METRIC.refused)) / publishDue : 'no messages due';
   if (metric !== null) return `error_rate is defined for connect, publish and the whole run, not "${metric}"`;
   const errors = s.counter('connectFailed') + sum(s.counterNames().filter(isErrorCounter));
   const attempts = connectAttempts + publishDue;

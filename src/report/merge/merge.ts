@@ -69,6 +69,7 @@ export function mergeResults(inputs: readonly MergeInput[]): RunResult {
       kind: first.broker.kind,
       url: first.broker.url,
       ...(broker === undefined ? {} : { metrics: { counters: broker.counters, histograms: broker.histograms } }),
+      ...announcedBy(results),
     },
     timeline: mergeTimelines(
       results.map((r) => ({ startedAt: r.startedAt, timeline: r.timeline })),
@@ -205,4 +206,21 @@ function uniqueThresholds(results: readonly RunResult[]): Threshold[] {
     }
   }
   return [...seen.values()];
+}
+
+/** Every shard's broker capabilities (per URL, the first shard's where they overlap) and Reason Strings, 3 per reason. */
+function announcedBy(results: readonly RunResult[]): Pick<RunResult['broker'], 'capabilities' | 'reasonStrings'> {
+  const capabilities: NonNullable<RunResult['broker']['capabilities']> = {};
+  const reasonStrings: Record<string, string[]> = {};
+  for (const r of results) {
+    for (const [url, c] of Object.entries(r.broker.capabilities ?? {})) capabilities[url] ??= c;
+    for (const [reason, texts] of Object.entries(r.broker.reasonStrings ?? {})) {
+      const kept = (reasonStrings[reason] ??= []);
+      for (const text of texts) if (kept.length < 3 && !kept.includes(text)) kept.push(text);
+    }
+  }
+  return {
+    ...(Object.keys(capabilities).length === 0 ? {} : { capabilities }),
+    ...(Object.keys(reasonStrings).length === 0 ? {} : { reasonStrings }),
+  };
 }

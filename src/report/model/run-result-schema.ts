@@ -143,6 +143,8 @@ export const planShareSchema = z.strictObject({
   messagesPlanned: count,
   /** Messages sent (`published`). */
   messagesSent: count,
+  /** Of those, refused (`refused`: by the broker's reason code or its limits), so not delivered; absent in older reports. */
+  messagesRefused: count.optional(),
   minSentPercent: z.number().min(0).max(100),
   expect: z.enum(['delivery', 'refusals']),
   /** Why the run did not happen: no device connected, too little sent, or a shard that started too late. */
@@ -253,11 +255,29 @@ export const generatorSectionSchema = z.strictObject({
   shards: z.array(shardGeneratorSchema).optional().describe("Merged reports: each shard's own section."),
 });
 
+/** An MQTT 5 broker's CONNACK capabilities, with the spec's defaults for absent properties (worker/engines/broker-limits.ts). */
+export const brokerCapabilitiesSchema = z.strictObject({
+  receiveMaximum: z.number().int().min(1),
+  maximumQos: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  retainAvailable: z.boolean(),
+  maximumPacketSize: z.number().int().min(1).nullable(),
+  topicAliasMaximum: z.number().int().min(0),
+  wildcardSubscriptionAvailable: z.boolean(),
+  subscriptionIdentifiersAvailable: z.boolean(),
+  sharedSubscriptionAvailable: z.boolean(),
+  serverKeepAliveSec: z.number().int().min(0).nullable(),
+  assignedClientId: z.string().nullable(),
+});
+
 export const brokerSectionSchema = z.strictObject({
   kind: z.enum(['embedded', 'external']),
   url: z.string(),
   /** The embedded broker's own metrics: auth outcomes, verify times per algorithm, traffic. */
   metrics: z.strictObject({ counters: counts, histograms: z.record(z.string(), histogramReportSchema) }).optional(),
+  /** What each broker URL announced in its first MQTT 5 CONNACK (§3.2.2.3); absent on MQTT 3.1.1. */
+  capabilities: z.record(z.string(), brokerCapabilitiesSchema).optional(),
+  /** The first Reason Strings (at most 3) the broker gave per counted reason (`errors.refused.not-authorized`). */
+  reasonStrings: z.record(z.string(), z.array(z.string()).max(3)).optional(),
 });
 
 /** One worker's clock against the run's reference (shard 0's worker 0), measured through the broker. */

@@ -6,6 +6,7 @@ import type { HistogramReport, MetricsSection, RunResult, ThresholdOutcome } fro
 import { formatTable } from './table.js';
 import { caveatLines, planShareLine, statusWords } from './verdict-text.js';
 import { paceLines } from './console-pace.js';
+import { capabilityLines, receiveMaximumOf } from './broker-capabilities.js';
 import { trustInWords, trustOf } from '../judge/trust.js';
 import { formatThresholdValue } from './threshold-format.js';
 
@@ -45,7 +46,9 @@ export function formatSummary(result: RunResult): string {
       `auth accepted ${c['auth.accepted'] ?? 0}, rejected ${rejected.reduce((n, [, v]) => n + v, 0)}${rejected.length ? ` (${rejected.map(([k, v]) => `${k.slice(14)} ${v}`).join(', ')})` : ''} · messages in ${c['messagesIn'] ?? 0}`,
     );
   }
-  const pace = paceLines(result.stages);
+  const announced = capabilityLines(result.broker);
+  if (announced.length > 0) lines.push('', ...announced);
+  const pace = paceLines(result.stages, receiveMaximumOf(result.broker));
   if (pace.length > 0) lines.push('', ...pace);
   if (result.generator !== undefined) lines.push('', ...generatorLines(result.generator));
   const trust = trustInWords(trustOf(result));
@@ -101,6 +104,11 @@ export function formatThresholds(outcomes: readonly ThresholdOutcome[]): string 
   return lines.join('\n');
 }
 
+function optional(c: Record<string, number>, name: string, label: string): string[] {
+  const n = c[name];
+  return n === undefined || n === 0 ? [] : [`${label} ${n}`];
+}
+
 function counterLine(section: MetricsSection): string {
   const c = section.counters;
   return [
@@ -109,6 +117,12 @@ function counterLine(section: MetricsSection): string {
     `connect failed ${c['connectFailed'] ?? 0}`,
     `published ${c['published'] ?? 0}`,
     `acked ${c['acked'] ?? 0}`,
+    // MQTT 5's outcomes, where they happened: refusals are never in acked; 0x10 is.
+    ...optional(c, 'ackedNoSubscribers', 'acked with no subscribers'),
+    ...optional(c, 'refused', 'refused'),
+    ...optional(c, 'heldByReceiveMaximum', "held by the broker's Receive Maximum"),
+    ...optional(c, 'qosDowngraded', 'QoS downgraded'),
+    ...Object.entries(c).flatMap(([name, n]) => (name.startsWith('disconnected.') ? [`${name} ${n}`] : [])),
     `missed slots ${c['missedSlots'] ?? 0}`,
     ...(c['subscribed'] === undefined && c['received'] === undefined ? [] : [`subscribed ${c['subscribed'] ?? 0}`, `received ${c['received'] ?? 0}`]),
   ].join(' · ');

@@ -12,6 +12,7 @@ import { formatThresholdValue } from './threshold-format.js';
 import { caveatLines, planShareLine, statusWords } from './verdict-text.js';
 import { trustSection } from './html-trust.js';
 import { trustOf } from '../judge/trust.js';
+import { capabilityRows } from './broker-capabilities.js';
 
 export function renderRunHtml(result: RunResult): string {
   const body = [
@@ -28,6 +29,7 @@ export function renderRunHtml(result: RunResult): string {
       .join('\n')}`,
     stagesSection(result),
     brokerSection(result),
+    announcedSection(result),
     `<h2>Run</h2>\n<details><summary>environment</summary><pre>${escapeHtml(JSON.stringify(result.environment, null, 2))}</pre></details>\n<details><summary>resolved scenario</summary><pre>${escapeHtml(JSON.stringify(result.scenario, null, 2))}</pre></details>`,
   ];
   return htmlPage(`${result.scenario.name} · mqtt-jwt-bench`, body.join('\n'));
@@ -133,6 +135,28 @@ function brokerSection(r: RunResult): string {
   const m = r.broker.metrics;
   if (m === undefined) return '';
   return `<h2>Embedded broker</h2>\n${sectionTables({ counters: m.counters, histograms: m.histograms, connectFailures: {}, errors: {} })}`;
+}
+
+/** What an MQTT 5 broker announced in its CONNACK, per URL, and the Reason Strings it gave. */
+function announcedSection(r: RunResult): string {
+  const urls = Object.entries(r.broker.capabilities ?? {});
+  const strings = Object.entries(r.broker.reasonStrings ?? {});
+  if (urls.length === 0 && strings.length === 0) return '';
+  const tables = urls.map(
+    ([url, c]) =>
+      `<h3>${escapeHtml(url)}</h3>\n${htmlTable(
+        ['capability', 'announced'],
+        capabilityRows(c).map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
+      )}`,
+  );
+  const reasons =
+    strings.length === 0
+      ? ''
+      : htmlTable(
+          ['reason', 'reason strings (first 3)'],
+          strings.map(([k, v]) => [escapeHtml(k), escapeHtml(v.map((t) => JSON.stringify(t)).join(', '))]),
+        );
+  return `<h2>What the broker announced</h2>\n<p class="sub">MQTT 5 CONNACK capabilities (§3.2.2.3), spec defaults where a property was absent.</p>\n${tables.join('\n')}\n${reasons}`;
 }
 
 function prefixed(prefix: string, record: Record<string, number>): Record<string, number> {

@@ -8,13 +8,13 @@
 import type { MqttPlan } from '../../scenario/run-plan.js';
 import type { DeviceEndpoint } from '../endpoint.js';
 import type { BrokerTarget } from '../messages.js';
-import type { Session } from './session-api.js';
+import type { LostListener, Session } from './session-api.js';
 
 /** As much as one read takes from a socket (libuv offers 64 KiB to a read by default). */
 const READ_BUFFER_BYTES = 64 * 1024;
 
 export interface SessionEngine {
-  session(deviceId: string, onLost: (reason: string) => void, endpoint: DeviceEndpoint): Session;
+  session(deviceId: string, onLost: LostListener, endpoint: DeviceEndpoint): Session;
   close(): void;
 }
 

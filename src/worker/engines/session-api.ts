@@ -5,6 +5,7 @@
  */
 import type { MqttPlan } from '../../scenario/run-plan.js';
 import type { BrokerTarget } from '../messages.js';
+import type { BrokerCapabilities } from './broker-limits.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
 export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
@@ -15,11 +16,34 @@ export type MessageListener = (topic: string, payload: Buffer) => void;
  * for a worker's publishes (publisher.ts), so a message costs no promise and no closure.
  */
 export interface PublishOutcomes {
-  /** Acknowledged (PUBACK at QoS 1, PUBCOMP at QoS 2) or, at QoS 0, handed to the socket. */
-  published(ticket: number): void;
+  /**
+   * Acknowledged (PUBACK at QoS 1, PUBCOMP at QoS 2) or, at QoS 0, handed to the socket.
+   * `noSubscribers`: the ack said 0x10 No matching subscribers (MQTT 5 §3.4.2.1): accepted all the same.
+   */
+  published(ticket: number, noSubscribers?: boolean): void;
   /** Not sent ('not-connected'), or its connection closed before the ack ('Connection closed', MQTT.js's words). */
   failed(ticket: number, error: unknown): void;
+  /**
+   * Refused, never acknowledged: by the broker, a PUBACK, PUBREC or PUBCOMP reason code of 0x80 or
+   * more (`refused.<name>`, reason-codes.ts), with its Reason String if it sent one; or, before
+   * sending, by the limits the broker announced (`limit.<name>`, broker-limits.ts).
+   */
+  refused(ticket: number, reason: string, reasonString?: string): void;
+  /** The publish waits for a place in the broker's Receive Maximum window (send-window.ts); its outcome comes later. */
+  heldBack(ticket: number, receiveMaximum: number): void;
+  /** Sent at `qos`, the broker's Maximum QoS, below the QoS asked (`mqtt.qosAboveMaximum: downgrade`). */
+  downgraded(ticket: number, qos: 0 | 1): void;
 }
+
+/** Why a connection the broker ended went: its DISCONNECT's reason (MQTT 5 §3.14.2.1), when it sent one. */
+export interface ServerDisconnect {
+  /** `disconnected.<name>` (reason-codes.ts). */
+  reason: string;
+  reasonString?: string;
+}
+
+/** A session's word that its connection went without the harness closing it. */
+export type LostListener = (reason: string, disconnect?: ServerDisconnect) => void;
 
 /**
  * A publish made during a refresh goes out once the refresh is over (`send`, on the new
@@ -63,6 +87,8 @@ export interface Session {
   drop(): Promise<void>;
   /** The wire size of the last CONNECT sent and of the CONNACK received. */
   readonly lastConnectBytes: ConnectBytes;
+  /** What the broker announced in the last CONNACK (MQTT 5); undefined on MQTT 3.1.1 or before a CONNACK. */
+  readonly capabilities: BrokerCapabilities | undefined;
   /** The last CONNACK's Session Present flag: the broker kept the session, subscriptions included (MQTT 3.1.1 §3.2.2.2, MQTT 5 §3.2.2.1.1). */
   readonly sessionPresent: boolean;
 }

@@ -14,7 +14,7 @@ import type { StormHost } from './reconnect-storm.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 import { adoptToken, renewToken, type TokenRefresher } from '../token-refresher.js';
 import type { WorkerContext } from '../worker-context.js';
-import { METRIC, errorCounter, sessionErrorCounter, connectFailedCounter } from '../../metrics/metric-names.js';
+import { METRIC, errorCounter, sessionErrorCounter, connectFailedCounter, serverDisconnectCounter } from '../../metrics/metric-names.js';
 
 export class DeviceLifecycle {
   readonly #ctx: WorkerContext;
@@ -67,6 +67,7 @@ export class DeviceLifecycle {
       recorder.record(METRIC.connectDoneUs, (doneMs - stageStartMs) * 1000);
       recorder.count(METRIC.connected);
       fleet.connected++;
+      this.#ctx.notes?.capabilities(deviceEndpoint(target, device.assignment.globalIndex).url, session.capabilities);
       this.#refresher.schedule(index);
     } else {
       fleet.sessions.delete(index);
@@ -138,9 +139,14 @@ export class DeviceLifecycle {
     const { fleet, target } = this.#ctx;
     const session: Session = this.#engine.session(
       device.assignment.deviceId,
-      (reason) => {
+      (reason, disconnect) => {
         fleet.connected--;
         device.recorder.count(sessionErrorCounter(reason));
+        // The broker said why (MQTT 5 DISCONNECT): named beside the loss, which counts once.
+        if (disconnect !== undefined) {
+          device.recorder.count(serverDisconnectCounter(disconnect.reason));
+          if (disconnect.reasonString !== undefined) this.#ctx.notes?.reasonString(disconnect.reason, disconnect.reasonString);
+        }
         this.#refresher.forget(index);
         this.#lost.lost(index, session, device.recorder);
       },

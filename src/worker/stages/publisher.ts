@@ -19,7 +19,7 @@ import { InFlightTable } from '../in-flight.js';
 import { publishSeries, runSeries } from '../schedule.js';
 import type { PublishOutcomes } from '../engines/session-api.js';
 import type { WorkerContext } from '../worker-context.js';
-import { METRIC, errorCounter, type WorkerErrorReason } from '../../metrics/metric-names.js';
+import { METRIC, errorCounter, refusalCounter, type WorkerErrorReason } from '../../metrics/metric-names.js';
 
 export type PlannedPublish = Pick<Extract<StagePlan, { type: 'publish' | 'downlink' }>, 'ratePerDevicePerSec' | 'countPerDevice' | 'qos' | 'retain'>;
 
@@ -99,8 +99,8 @@ export class Publisher implements PublishOutcomes {
     await this.#drain();
   }
 
-  /** The session reports: acknowledged (QoS 1/2) or written (QoS 0). */
-  published(ticket: number): void {
+  /** The session reports: acknowledged (QoS 1/2) or written (QoS 0); `noSubscribers`: with 0x10, counted apart too. */
+  published(ticket: number, noSubscribers = false): void {
     const table = this.#table;
     if (!table.taken(ticket)) return;
     const metrics = this.#metrics(table.group(ticket));
@@ -117,6 +117,7 @@ export class Publisher implements PublishOutcomes {
         recordUs(metrics.ack, (ackMs - Math.min(plannedMs, sentMs)) * 1000);
         recordUs(metrics.ackUncorrected, (ackMs - sentMs) * 1000);
         metrics.recorder.count(METRIC.acked);
+        if (noSubscribers) metrics.recorder.count(METRIC.ackedNoSubscribers);
       }
     }
     this.#close(ticket);
@@ -129,6 +130,37 @@ export class Publisher implements PublishOutcomes {
     // Already counted as an ack-timeout: a later failure is not a second outcome.
     if (!table.timedOut(ticket)) this.#metrics(table.group(ticket)).recorder.count(errorCounter(publishErrorKind(error)));
     this.#close(ticket);
+  }
+
+  /**
+   * The session reports: refused by the broker's reason code or, unsent, by its limits. Never
+   * acked: counted as `errors.<reason>` and in `refused`, apart from messages lost or timed out.
+   */
+  refused(ticket: number, reason: string, reasonString?: string): void {
+    const table = this.#table;
+    if (!table.taken(ticket)) return;
+    if (!table.timedOut(ticket)) {
+      const { recorder } = this.#metrics(table.group(ticket));
+      recorder.count(refusalCounter(reason));
+      recorder.count(METRIC.refused);
+      if (reasonString !== undefined) this.#ctx.notes?.reasonString(refusalCounter(reason), reasonString);
+    }
+    this.#close(ticket);
+  }
+
+  /** The session reports: the message waits for a place in the broker's Receive Maximum window. */
+  heldBack(ticket: number): void {
+    const table = this.#table;
+    if (!table.taken(ticket)) return;
+    this.#metrics(table.group(ticket)).recorder.count(METRIC.heldByReceiveMaximum);
+  }
+
+  /** The session reports: sent at the broker's Maximum QoS, below the stage's. */
+  downgraded(ticket: number, qos: 0 | 1): void {
+    const table = this.#table;
+    if (!table.taken(ticket)) return;
+    table.setQos(ticket, qos);
+    this.#metrics(table.group(ticket)).recorder.count(METRIC.qosDowngraded);
   }
 
   #send(

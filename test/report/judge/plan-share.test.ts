@@ -46,6 +46,56 @@ describe('the share of its plan a run carried out', () => {
     assert.equal(notRunReason(share({ messagesSent: 0, minSentPercent: 0 }), false), undefined);
   });
 
+  it('counts a refused publish as not delivered: a run the broker mostly refused did not happen', () => {
+    assert.equal(
+      notRunReason(share({ messagesSent: 3000, messagesRefused: 2000 }), false),
+      'delivered 1,000 of 3,000 messages (33.3%), 2,000 refused, under the minimum of 95%',
+    );
+    assert.equal(notRunReason(share({ messagesSent: 3000, messagesRefused: 100 }), false), undefined);
+    assert.equal(notRunReason(share({ messagesSent: 3000, messagesRefused: 3000, expect: 'refusals' }), false), undefined);
+    const result = fixtureResult({ seed: 1 });
+    const refused = { ...result.total, counters: { ...result.total.counters, refused: result.total.counters['published'] ?? 0 } };
+    assert.equal(planShareOf(PLAN, refused).messagesRefused, refused.counters['refused']);
+  });
+
+  it('shows what an MQTT 5 broker announced, and the sends its Receive Maximum held back, in the console', () => {
+    const result = fixtureResult({ seed: 1 });
+    const caps = {
+      receiveMaximum: 5,
+      maximumQos: 1 as const,
+      retainAvailable: false,
+      maximumPacketSize: 2000,
+      topicAliasMaximum: 10,
+      wildcardSubscriptionAvailable: true,
+      subscriptionIdentifiersAvailable: false,
+      sharedSubscriptionAvailable: true,
+      serverKeepAliveSec: 10,
+      assignedClientId: null,
+    };
+    const pace = {
+      planned: { actions: 100, durationMs: 1000, ratePerSec: 100 },
+      achieved: { actions: 100, durationMs: 1000, ratePerSec: 100 },
+      lastActionLateMs: 0,
+      achievedRatio: 1,
+      behindPlan: false,
+    };
+    const stages = result.stages.map((s, i) =>
+      i > 0 ? s : { ...s, pace, total: { ...s.total, counters: { ...s.total.counters, heldByReceiveMaximum: 42 } } },
+    );
+    const text = formatSummary({
+      ...result,
+      stages,
+      broker: { ...result.broker, capabilities: { 'mqtt://127.0.0.1:1883': caps }, reasonStrings: { 'errors.refused.not-authorized': ['ACL'] } },
+    });
+    assert.match(
+      text,
+      /broker announced \(mqtt:\/\/127\.0\.0\.1:1883\): Receive Maximum 5 · Maximum QoS 1 · Retain Available no · Maximum Packet Size 2000 B · Topic Alias Maximum 10 · Wildcard subscriptions yes · Shared subscriptions yes · Subscription identifiers no · Server Keep Alive 10 s · Assigned client id none/,
+    );
+    assert.match(text, /reason strings, errors\.refused\.not-authorized: "ACL"/);
+    assert.match(text, /42 sends held back by the broker's Receive Maximum \(5\)/);
+    assert.match(renderRunHtml({ ...result, broker: { ...result.broker, capabilities: { 'mqtt://127.0.0.1:1883': caps } } }), /What the broker announced/);
+  });
+
   it('lets a scenario say refusals were expected, and holds no capacity search to the share', () => {
     assert.equal(notRunReason(share({ devicesConnected: 0, messagesSent: 0, expect: 'refusals' }), false), undefined);
     assert.equal(notRunReason(share({ messagesSent: 10 }), true), undefined);

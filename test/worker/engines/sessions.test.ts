@@ -21,6 +21,7 @@ const plan = (engine: MqttPlan['engine']): MqttPlan => ({
   reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
   engine,
   tlsResumption: false,
+  qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
 });
 
@@ -120,6 +121,15 @@ class Outcomes implements PublishOutcomes {
   }
   failed(ticket: number, error: unknown): void {
     this.seen.push(`${ticket} ${publishErrorKind(error)}`);
+  }
+  refused(ticket: number, reason: string): void {
+    this.seen.push(`${ticket} ${reason}`);
+  }
+  heldBack(ticket: number): void {
+    this.seen.push(`${ticket} held`);
+  }
+  downgraded(ticket: number, qos: 0 | 1): void {
+    this.seen.push(`${ticket} downgraded to ${qos}`);
   }
   async until(count: number): Promise<void> {
     while (this.seen.length < count) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -134,7 +134,7 @@ describe('DeviceLifecycle', () => {
 
   it('counts a filter refused on the new connection as resubscribe-failed', async () => {
     let refuse = false;
-    const { ctx, lifecycle } = setUp({ subscribe: () => (refuse ? { ok: false, reason: 'suback-128' } : { ok: true }) });
+    const { ctx, lifecycle } = setUp({ subscribe: () => (refuse ? { ok: false, reason: 'suback.failure' } : { ok: true }) });
     await lifecycle.connect(0, 0);
     await lifecycle.subscribe(DOWN, 0);
     refuse = true;
@@ -142,7 +142,7 @@ describe('DeviceLifecycle', () => {
     await lifecycle.storm.reconnect(0, 0);
     const counters = ctx.fleet.recorder(0).takeInterval().counters;
     assert.equal(counters['subscribed'], 1);
-    assert.equal(counters['errors.resubscribe-failed.suback-128'], 1);
+    assert.equal(counters['errors.resubscribe-failed.suback.failure'], 1);
   });
 
   it('subscribes only connected devices, disconnects each held session once, and closes the engine', async () => {

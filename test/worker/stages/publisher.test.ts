@@ -47,6 +47,19 @@ describe('Publisher', () => {
     assert.equal(publisher.inFlight, 0);
   });
 
+  it('counts a refused message as refused by name, never as acked, and 0x10 as acked and apart', async () => {
+    let n = 0;
+    const { clock, ctx, publisher } = await setUp(
+      { publish: () => Promise.resolve(n++ % 2 === 0 ? { refused: 'refused.not-authorized' } : { noSubscribers: true }) },
+      [0],
+    );
+    await publisher.publish(QOS1, { senders: [0], positions: [0], total: 1 }, clock.nowMs());
+    const { counters, histograms } = ctx.fleet.recorder(0).takeInterval();
+    assert.deepEqual(counters, { published: 3, 'errors.refused.not-authorized': 2, refused: 2, acked: 1, ackedNoSubscribers: 1 });
+    assert.equal(decodeHistogram(histograms['publishAckUs'] ?? '').totalCount, 1);
+    assert.equal(publisher.inFlight, 0);
+  });
+
   it('counts a device without a connection as not-connected, and a message without its ack by the deadline as ack-timeout', async () => {
     const never = new Promise<void>(() => {});
     const { clock, ctx, publisher } = await setUp({ publish: () => never }, [0]);

@@ -43,8 +43,11 @@ export class FakeClock implements Clock {
 /** How the fake broker answers: per CONNECT (or refresh) and per publish. */
 export interface FakeBroker {
   connect?: (session: FakeSession, password: string) => ConnectOutcome;
-  /** Resolves (ack) or rejects; default: acked at once. */
-  publish?: (session: FakeSession, topic: string, payload: string) => Promise<void>;
+  /**
+   * Resolves (ack) or rejects; default: acked at once. Resolved with `{ refused }`: a broker's
+   * refusal by name; with `{ noSubscribers: true }`: acked with 0x10.
+   */
+  publish?: (session: FakeSession, topic: string, payload: string) => Promise<unknown>;
   subscribe?: (filter: string) => SubscribeOutcome;
   /** The CONNACK's Session Present flag; default false (a clean session). */
   sessionPresent?: (session: FakeSession) => boolean;
@@ -54,6 +57,7 @@ export class FakeSession implements Session {
   connected = false;
   usable = false;
   sessionPresent = false;
+  readonly capabilities = undefined;
   readonly lastConnectBytes: ConnectBytes = { connectBytes: 100, connackBytes: 4 };
   /** Every password sent, CONNECT or refresh, in order. */
   readonly passwords: string[] = [];
@@ -91,7 +95,11 @@ export class FakeSession implements Session {
     this.published.push({ topic, payload, qos });
     const answer = this.broker.publish?.(this, topic, payload) ?? Promise.resolve();
     answer.then(
-      () => outcomes.published(ticket),
+      (answer: unknown) => {
+        const said = answer as { refused?: string; noSubscribers?: boolean } | undefined;
+        if (said?.refused === undefined) outcomes.published(ticket, said?.noSubscribers === true);
+        else outcomes.refused(ticket, said.refused, 'said the fake');
+      },
       (error: unknown) => outcomes.failed(ticket, error),
     );
   }
@@ -154,6 +162,7 @@ export const LEAN_MQTT_PLAN: MqttPlan = {
   reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
   engine: 'lean',
   tlsResumption: false,
+  qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
 };
 

@@ -52,6 +52,62 @@ export function connackCode(body: Buffer): number {
   return body[1] ?? 255;
 }
 
+/**
+ * An MQTT 5 ack's reason code (PUBACK, PUBREC, PUBCOMP: §3.4.2.1) and, on a failure, its Reason
+ * String (property 0x1F, §3.4.2.2.2). A remaining length of 2 means 0x00 Success.
+ */
+export function ackReason(body: Buffer): { code: number; reasonString: string | undefined } {
+  const code = body[2] ?? 0;
+  return { code, reasonString: code >= 0x80 ? reasonStringOf(body, 3) : undefined };
+}
+
+/** A server DISCONNECT's reason code (MQTT 5 §3.14.2.1; none: 0x00) and Reason String (§3.14.2.2.3). */
+export function disconnectReason(body: Buffer): { code: number; reasonString: string | undefined } {
+  return { code: body[0] ?? 0, reasonString: reasonStringOf(body, 1) };
+}
+
+/**
+ * The Reason String in a property block starting at `offset`, if there is one. Only the
+ * properties an ack or a DISCONNECT may carry are stepped over: Reason String (0x1F), User
+ * Property (0x26, a string pair), Session Expiry Interval (0x11, four bytes) and Server
+ * Reference (0x1C, a string) (§2.2.2.2).
+ */
+function reasonStringOf(body: Buffer, offset: number): string | undefined {
+  if (offset >= body.length) return undefined;
+  const start = skipVarint(body, offset);
+  let length = 0;
+  let multiplier = 1;
+  let at = offset;
+  let byte: number;
+  do {
+    byte = body[at++] ?? 0;
+    length += (byte & 0x7f) * multiplier;
+    multiplier *= 128;
+  } while ((byte & 0x80) !== 0 && at < body.length);
+  const end = Math.min(start, body.length);
+  const string = (): string => {
+    const n = body.readUInt16BE(at);
+    const text = body.toString('utf8', at + 2, at + 2 + n);
+    at += 2 + n;
+    return text;
+  };
+  try {
+    while (at < end && length > 0) {
+      const id = body[at++];
+      if (id === 0x1f) return string();
+      if (id === 0x26) {
+        string();
+        string();
+      } else if (id === 0x1c) string();
+      else if (id === 0x11) at += 4;
+      else return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
 /** Packet identifier of PUBACK, PUBREC, PUBCOMP and SUBACK: the first two bytes. */
 export function packetId(body: Buffer): number {
   return body.readUInt16BE(0);

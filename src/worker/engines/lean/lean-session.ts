@@ -19,11 +19,29 @@ import {
   type ConnectOutcome,
   type MessageListener,
   type PublishOutcomes,
+  type LostListener,
+  type ServerDisconnect,
   type Session,
   type SubscribeOutcome,
 } from '../session-api.js';
-import { connackReason } from '../connack-reason.js';
-import { ackPacket, connackCode, decodePublish, DISCONNECT, PACKET, packetId, PINGREQ, splitFrames, subackCodes, type Frame } from './frames.js';
+import { connackReason, disconnectReason, isFailure, NO_MATCHING_SUBSCRIBERS, refusedReason, subackReason } from '../reason-codes.js';
+import { admitPublish, fits, type BrokerCapabilities } from '../broker-limits.js';
+import { SendWindow } from '../send-window.js';
+import {
+  ackPacket,
+  ackReason,
+  connackCode,
+  decodePublish,
+  disconnectReason as decodeDisconnect,
+  DISCONNECT,
+  PACKET,
+  packetId,
+  PINGREQ,
+  splitFrames,
+  subackCodes,
+  type Frame,
+} from './frames.js';
+import { connackCapabilities } from './connack.js';
 import type { KeepaliveSweep, Swept } from './keepalive-sweep.js';
 import type { OpenTransport } from './open-transport.js';
 import { encodePublish } from './publish-frame.js';
@@ -34,9 +52,19 @@ const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as con
 /** First bytes of PUBACK and PUBCOMP: packet type in the high nibble, flags 0 (§2.2.2). */
 const ACK_BYTE = { puback: PACKET.puback << 4, pubcomp: PACKET.pubcomp << 4 } as const;
 
+/** A QoS 1 or 2 publish waiting for a place in the broker's Receive Maximum window. */
+interface HeldPublish {
+  topic: string;
+  payload: string;
+  qos: 1 | 2;
+  retain: boolean;
+  ticket: number;
+  outcomes: PublishOutcomes;
+}
+
 export class LeanSession implements Session, Swept {
   readonly deviceId: string;
-  readonly #onLost: (reason: string) => void;
+  readonly #onLost: LostListener;
   readonly #endpoint: DeviceEndpoint;
   readonly #sweep: KeepaliveSweep;
   readonly #openTransport: OpenTransport;
@@ -61,6 +89,13 @@ export class LeanSession implements Session, Swept {
   #refreshing: Promise<ConnectOutcome> | undefined;
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
   #sessionPresent = false;
+  /** The last CONNACK's capabilities (MQTT 5 only): the limits every publish is checked against. */
+  #capabilities: BrokerCapabilities | undefined;
+  #qosAboveMaximum: MqttPlan['qosAboveMaximum'] = 'refuse';
+  /** Receive Maximum: QoS 1/2 publishes unacknowledged on this connection, and those waiting for a place. */
+  readonly #window = new SendWindow<HeldPublish>();
+  /** The broker's DISCONNECT on this connection, if it sent one before closing. */
+  #serverDisconnect: ServerDisconnect | undefined;
 
   /**
    * `openTransport`: the worker's opener (open-transport.ts), loaded once for its broker URLs.
@@ -68,14 +103,7 @@ export class LeanSession implements Session, Swept {
    * read allocates nothing and skips the stream's 'data' machinery; bytes in it live only until
    * the next read.
    */
-  constructor(
-    deviceId: string,
-    onLost: (reason: string) => void,
-    endpoint: DeviceEndpoint,
-    sweep: KeepaliveSweep,
-    openTransport: OpenTransport,
-    readBuffer?: Buffer,
-  ) {
+  constructor(deviceId: string, onLost: LostListener, endpoint: DeviceEndpoint, sweep: KeepaliveSweep, openTransport: OpenTransport, readBuffer?: Buffer) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
     this.#endpoint = endpoint;
@@ -94,6 +122,10 @@ export class LeanSession implements Session, Swept {
 
   get sessionPresent(): boolean {
     return this.#sessionPresent;
+  }
+
+  get capabilities(): BrokerCapabilities | undefined {
+    return this.#capabilities;
   }
 
   get usable(): boolean {
@@ -125,6 +157,9 @@ export class LeanSession implements Session, Swept {
     this.#version = mqttPlan.protocolVersion;
     this.#pingSentMs = 0;
     this.#sessionPresent = false;
+    this.#capabilities = undefined;
+    this.#serverDisconnect = undefined;
+    this.#qosAboveMaximum = mqttPlan.qosAboveMaximum;
     this.#keepaliveMs = mqttPlan.keepaliveSec * 1000;
     // What waits for the CONNACK (the timer, `resolve`) is dropped once it came; only the
     // listeners below live as long as the socket.
@@ -157,7 +192,7 @@ export class LeanSession implements Session, Swept {
 
   async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
     const refreshing = (async (): Promise<ConnectOutcome> => {
-      await this.#acks.drained(mqttPlan.connectTimeoutMs);
+      await this.#acks.drained(mqttPlan.connectTimeoutMs, () => this.#window.waiting);
       await this.disconnect();
       return this.connect(target, mqttPlan, password);
     })();
@@ -173,12 +208,43 @@ export class LeanSession implements Session, Swept {
     if (this.#refreshing !== undefined)
       return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes), ticket, outcomes);
     if (!this.#up) return outcomes.failed(ticket, new Error('not-connected'));
+    const capabilities = this.#capabilities;
+    if (capabilities !== undefined) {
+      const admitted = admitPublish(capabilities, qos, retain, this.#qosAboveMaximum);
+      if (typeof admitted === 'string') return outcomes.refused(ticket, admitted);
+      if (admitted < qos) {
+        outcomes.downgraded(ticket, admitted as 0 | 1);
+        qos = admitted;
+      }
+    }
     if (qos === 0) {
-      this.#write(encodePublish(topic, payload, 0, retain, 0, this.#version));
+      const packet = encodePublish(topic, payload, 0, retain, 0, this.#version);
+      if (!fits(capabilities, packet.length)) return outcomes.refused(ticket, 'limit.packet-too-large');
+      this.#write(packet);
       return outcomes.published(ticket);
     }
+    // Receive Maximum [MQTT-3.3.4-7]: beyond it the publish waits for an ack to free a place.
+    if (!this.#window.take()) {
+      this.#window.hold({ topic, payload, qos, retain, ticket, outcomes });
+      return outcomes.heldBack(ticket, this.#window.limit);
+    }
+    this.#sendInWindow(topic, payload, qos, retain, ticket, outcomes);
+  }
+
+  /** A QoS 1/2 publish that holds a place in the window. */
+  #sendInWindow(topic: string, payload: string, qos: 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
     const id = this.#acks.open(ticket, outcomes);
-    this.#write(encodePublish(topic, payload, qos, retain, id, this.#version));
+    const packet = encodePublish(topic, payload, qos, retain, id, this.#version);
+    if (fits(this.#capabilities, packet.length)) return this.#write(packet);
+    // [MQTT-3.1.2-24]: never sent; its place goes to the next.
+    this.#acks.refuse(id, 'limit.packet-too-large', undefined);
+    this.#release();
+  }
+
+  /** An ack freed a place in the window: the publish that waited longest goes now. */
+  #release(): void {
+    const next = this.#window.release();
+    if (next !== undefined) this.#sendInWindow(next.topic, next.payload, next.qos, next.retain, next.ticket, next.outcomes);
   }
 
   /** As a publish, a subscribe issued during a refresh waits and goes out on the new connection. */
@@ -189,8 +255,8 @@ export class LeanSession implements Session, Swept {
     this.#write(mqttPacket.generate({ cmd: 'subscribe', messageId: id, subscriptions: [{ topic: filter, qos }] }, GENERATE[this.#version]));
     try {
       // A refusal is a code of 0x80 or more: 3.1.1 §3.9.3, MQTT 5 §3.9.3.
-      const refused = (await acked).find((code) => code >= 0x80);
-      return refused === undefined ? { ok: true } : { ok: false, reason: `suback-${refused}` };
+      const refused = (await acked).find(isFailure);
+      return refused === undefined ? { ok: true } : { ok: false, reason: subackReason(refused, this.#version) };
     } catch {
       return { ok: false, reason: 'subscribe-failed' };
     }
@@ -294,7 +360,7 @@ export class LeanSession implements Session, Swept {
     // where they lie, with no frame objects; anything else goes through splitFrames below.
     let at = 0;
     while (end - at >= 4 && buffer[at + 1] === 2 && (buffer[at] === ACK_BYTE.puback || buffer[at] === ACK_BYTE.pubcomp)) {
-      this.#acks.settle(buffer.readUInt16BE(at + 2));
+      if (this.#acks.settle(buffer.readUInt16BE(at + 2))) this.#release();
       at += 4;
     }
     if (at === end) {
@@ -322,14 +388,20 @@ export class LeanSession implements Session, Swept {
         const code = connackCode(body);
         // Connect Acknowledge Flags, bit 0: Session Present (3.1.1 §3.2.2.2, MQTT 5 §3.2.2.1.1).
         this.#sessionPresent = code === 0 && ((body[0] ?? 0) & 0x01) === 1;
+        if (code === 0) this.#adopt(this.#version === 5 ? connackCapabilities(body) : undefined);
         this.#settle?.(code === 0 ? { ok: true } : { ok: false, reason: connackReason(code, this.#version) });
         return;
       }
       case PACKET.puback:
       case PACKET.pubcomp:
-        return this.#acks.settle(packetId(body));
+        return this.#onAck(body, false);
       case PACKET.pubrec:
-        return this.#write(ackPacket(PACKET.pubrel, packetId(body)));
+        return this.#onAck(body, true);
+      case PACKET.disconnect: {
+        const { code, reasonString } = decodeDisconnect(body);
+        this.#serverDisconnect = { reason: disconnectReason(code), ...(reasonString === undefined ? {} : { reasonString }) };
+        return;
+      }
       case PACKET.pubrel:
         return this.#write(ackPacket(PACKET.pubcomp, packetId(body)));
       case PACKET.suback:
@@ -337,6 +409,38 @@ export class LeanSession implements Session, Swept {
       case PACKET.publish:
         return this.#onPublish(flags, body);
     }
+  }
+
+  /**
+   * A PUBACK or PUBCOMP (`pubrec` false) or a PUBREC. MQTT 5 carries a reason code after the packet
+   * id (§3.4.2.1, §3.5.2.1, §3.7.2.1): 0x80 or more refuses the publish, and a refused PUBREC ends
+   * the QoS 2 exchange with no PUBREL (§4.3.3); 0x10 accepts it with no subscriber to send it to.
+   */
+  #onAck(body: Buffer, pubrec: boolean): void {
+    const id = packetId(body);
+    const { code, reasonString } = body.length > 2 ? ackReason(body) : { code: 0, reasonString: undefined };
+    if (isFailure(code)) {
+      if (this.#acks.refuse(id, refusedReason(code), reasonString)) this.#release();
+      return;
+    }
+    if (!pubrec) {
+      if (this.#acks.settle(id, code === NO_MATCHING_SUBSCRIBERS)) this.#release();
+      return;
+    }
+    if (code === NO_MATCHING_SUBSCRIBERS) this.#acks.markNoSubscribers(id);
+    this.#write(ackPacket(PACKET.pubrel, id));
+  }
+
+  /**
+   * A new connection's limits: MQTT 5's CONNACK sets the window to the broker's Receive Maximum
+   * and the keepalive to its Server Keep Alive, if it sent one [MQTT-3.2.2-21]; MQTT 3.1.1 has
+   * neither.
+   */
+  #adopt(capabilities: BrokerCapabilities | undefined): void {
+    this.#capabilities = capabilities;
+    this.#window.reset(capabilities?.receiveMaximum ?? Number.POSITIVE_INFINITY);
+    const serverKeepAliveSec = capabilities?.serverKeepAliveSec;
+    if (serverKeepAliveSec != null) this.#keepaliveMs = serverKeepAliveSec * 1000;
   }
 
   #onPublish(flags: number, body: Buffer): void {
@@ -354,10 +458,12 @@ export class LeanSession implements Session, Swept {
     this.#socket = undefined;
     this.#rest = undefined;
     // The same words MQTT.js uses, so the worker counts these as lost in flight either way.
-    this.#acks.failAll(new Error('Connection closed'));
+    const closed = new Error('Connection closed');
+    this.#acks.failAll(closed);
+    for (const held of this.#window.takeHeld()) held.outcomes.failed(held.ticket, closed);
     this.#settle?.({ ok: false, reason: 'closed-before-connack' });
     this.#closed?.resolve();
     this.#closed = undefined;
-    if (wasUp && !this.#closing) this.#onLost('connection-lost');
+    if (wasUp && !this.#closing) this.#onLost('connection-lost', this.#serverDisconnect);
   }
 }

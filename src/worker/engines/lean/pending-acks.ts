@@ -17,6 +17,8 @@ export class PendingAcks {
   /** Where the tickets' outcomes go: the one PublishOutcomes of the worker (publisher.ts). */
   #outcomes: PublishOutcomes | undefined;
   #subacks: Map<number, Waiter<number[]>> | undefined;
+  /** QoS 2 publishes whose PUBREC said 0x10 No matching subscribers, until their PUBCOMP. */
+  #noSubscribers: Set<number> | undefined;
   #nextId = 0;
 
   get size(): number {
@@ -38,11 +40,32 @@ export class PendingAcks {
     return { id, acked: new Promise<number[]>((resolve, reject) => subacks.set(id, { resolve, reject })) };
   }
 
-  settle(id: number): void {
+  /**
+   * The publish under `id` was acknowledged; false when none waited under it. `noSubscribers`: its
+   * PUBACK (or its QoS 2 exchange's PUBREC) said 0x10 (MQTT 5 §3.4.2.1).
+   */
+  settle(id: number, noSubscribers = false): boolean {
     const ticket = this.#acks?.get(id);
-    if (ticket === undefined) return;
+    if (ticket === undefined) return false;
     this.#acks?.delete(id);
-    this.#outcomes?.published(ticket);
+    const quiet = this.#noSubscribers?.delete(id) === true;
+    this.#outcomes?.published(ticket, noSubscribers || quiet);
+    return true;
+  }
+
+  /** The publish under `id` was refused by its PUBACK, PUBREC or PUBCOMP (0x80 or more); false when none waited. */
+  refuse(id: number, reason: string, reasonString: string | undefined): boolean {
+    const ticket = this.#acks?.get(id);
+    if (ticket === undefined) return false;
+    this.#acks?.delete(id);
+    this.#noSubscribers?.delete(id);
+    this.#outcomes?.refused(ticket, reason, reasonString);
+    return true;
+  }
+
+  /** A QoS 2 publish's PUBREC said 0x10: told when its PUBCOMP settles it. */
+  markNoSubscribers(id: number): void {
+    if (this.#acks?.has(id) === true) (this.#noSubscribers ??= new Set()).add(id);
   }
 
   settleSubscribe(id: number, codes: number[]): void {
@@ -57,14 +80,15 @@ export class PendingAcks {
     const subacks = this.#subacks;
     this.#acks = undefined;
     this.#subacks = undefined;
+    this.#noSubscribers = undefined;
     for (const ticket of acks?.values() ?? []) this.#outcomes?.failed(ticket, error);
     for (const waiter of subacks?.values() ?? []) waiter.reject(error);
   }
 
-  /** Resolves once nothing awaits an ack, or after `timeoutMs`. */
-  async drained(timeoutMs: number): Promise<void> {
+  /** Resolves once nothing awaits an ack, nor `waiting()` publishes a place to be sent, or after `timeoutMs`. */
+  async drained(timeoutMs: number, waiting: () => number = () => 0): Promise<void> {
     const deadline = performance.now() + timeoutMs;
-    while (this.size > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (this.size + waiting() > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   #freeId(): number {

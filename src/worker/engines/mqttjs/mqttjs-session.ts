@@ -10,7 +10,9 @@ import type { DeviceEndpoint } from '../../endpoint.js';
 import type { BrokerTarget } from '../../messages.js';
 import { openClient } from './open-client.js';
 import { connectPacketBytes, receivedPacketBytes } from '../packet-bytes.js';
-import { connackReason } from '../connack-reason.js';
+import { connackReason, isFailure, subackReason } from '../reason-codes.js';
+import { admitPublish, capabilitiesOf, type BrokerCapabilities } from '../broker-limits.js';
+import { failHeld, fitsPacket, newConnection, onPacket, sendInWindow, type Connection } from './mqttjs-connection.js';
 import { closeAbruptly } from '../close-abruptly.js';
 import type { Socket } from 'node:net';
 
@@ -18,6 +20,7 @@ import {
   publishAfterRefresh,
   type ConnectBytes,
   type ConnectOutcome,
+  type LostListener,
   type MessageListener,
   type PublishOutcomes,
   type Session,
@@ -31,7 +34,9 @@ export { connackReason } from '../connack-reason.js';
 export class MqttJsSession implements Session {
   readonly deviceId: string;
   #client: MqttClient | undefined;
-  #onLost: (reason: string) => void;
+  #onLost: LostListener;
+  #connection: Connection | undefined;
+  #qosAboveMaximum: MqttPlan['qosAboveMaximum'] = 'refuse';
   /** Set while the session reconnects with a fresh token; publishes wait for it. */
   #refreshing: Promise<ConnectOutcome> | undefined;
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
@@ -42,7 +47,7 @@ export class MqttJsSession implements Session {
   /** Absent: the target's URL, the kernel's choice of source address. */
   readonly #endpoint: DeviceEndpoint | undefined;
 
-  constructor(deviceId: string, onLost: (reason: string) => void, endpoint?: DeviceEndpoint) {
+  constructor(deviceId: string, onLost: LostListener, endpoint?: DeviceEndpoint) {
     this.deviceId = deviceId;
     this.#onLost = onLost;
     this.#endpoint = endpoint;
@@ -55,6 +60,10 @@ export class MqttJsSession implements Session {
 
   get sessionPresent(): boolean {
     return this.#sessionPresent;
+  }
+
+  get capabilities(): BrokerCapabilities | undefined {
+    return this.#connection?.capabilities;
   }
 
   get connected(): boolean {
@@ -78,6 +87,11 @@ export class MqttJsSession implements Session {
       const client = openClient(endpoint, options, target.tls?.client);
       for (const listener of this.#listeners) client.on('message', listener);
       this.#sessionPresent = false;
+      this.#qosAboveMaximum = mqttPlan.qosAboveMaximum;
+      // Its own window and reasons: a late callback of an earlier connection cannot free a place in this one.
+      const connection = newConnection(client);
+      this.#connection = connection;
+      client.on('packetreceive', (packet: Packet) => onPacket(connection, packet));
       // MQTT.js writes its CONNECT as it opens, before any listener could see it, so it is sized
       // from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
       const bytes: ConnectBytes = (this.#lastConnectBytes = {
@@ -106,6 +120,11 @@ export class MqttJsSession implements Session {
       client.once('connect', (connack) => {
         up = true;
         this.#sessionPresent = connack.sessionPresent;
+        // MQTT.js applies Server Keep Alive itself (client.ts `keepalive`); the window and the checks are ours.
+        if (mqttPlan.protocolVersion === 5) {
+          connection.capabilities = capabilitiesOf(connack.properties);
+          connection.window.reset(connection.capabilities.receiveMaximum);
+        }
         settle({ ok: true });
       });
       client.on('error', (error: Error & { code?: unknown }) => {
@@ -126,7 +145,8 @@ export class MqttJsSession implements Session {
           // With reconnectPeriod 0 MQTT.js keeps unacknowledged QoS 1/2 callbacks after an
           // unexpected close; ending the client fails them ('Connection closed'), so they count as lost.
           client.end(true);
-          this.#onLost('connection-lost');
+          failHeld(connection);
+          this.#onLost('connection-lost', connection.serverDisconnect);
         }
       });
     });
@@ -140,8 +160,13 @@ export class MqttJsSession implements Session {
   async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
     const old = this.#client;
     this.#client = undefined;
+    const connection = this.#connection;
     const refreshing = (async (): Promise<ConnectOutcome> => {
+      // Publishes still waiting for a place go out first, as the lean engine's do.
+      const deadline = performance.now() + mqttPlan.connectTimeoutMs;
+      while (connection !== undefined && connection.window.waiting > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       if (old !== undefined) await endGracefully(old, mqttPlan.connectTimeoutMs);
+      if (connection !== undefined) failHeld(connection);
       return this.connect(target, mqttPlan, password);
     })();
     this.#refreshing = refreshing;
@@ -157,8 +182,28 @@ export class MqttJsSession implements Session {
     if (this.#refreshing !== undefined)
       return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes), ticket, outcomes);
     const client = this.#client;
-    if (client === undefined || !client.connected) return outcomes.failed(ticket, new Error('not-connected'));
-    client.publish(topic, payload, { qos, retain }, (error) => (error ? outcomes.failed(ticket, error) : outcomes.published(ticket)));
+    const connection = this.#connection;
+    if (client === undefined || !client.connected || connection?.client !== client) return outcomes.failed(ticket, new Error('not-connected'));
+    const { capabilities } = connection;
+    if (capabilities !== undefined) {
+      const admitted = admitPublish(capabilities, qos, retain, this.#qosAboveMaximum);
+      if (typeof admitted === 'string') return outcomes.refused(ticket, admitted);
+      if (admitted < qos) {
+        outcomes.downgraded(ticket, admitted as 0 | 1);
+        qos = admitted;
+      }
+    }
+    if (qos === 0) {
+      if (!fitsPacket(capabilities, topic, payload, 0, retain)) return outcomes.refused(ticket, 'limit.packet-too-large');
+      client.publish(topic, payload, { qos, retain }, (error) => (error ? outcomes.failed(ticket, error) : outcomes.published(ticket)));
+      return;
+    }
+    // Receive Maximum [MQTT-3.3.4-7]: MQTT.js does not keep it, so the session does.
+    if (!connection.window.take()) {
+      connection.window.hold({ topic, payload, qos, retain, ticket, outcomes });
+      return outcomes.heldBack(ticket, connection.window.limit);
+    }
+    sendInWindow(connection, topic, payload, qos, retain, ticket, outcomes);
   }
 
   /**
@@ -174,8 +219,8 @@ export class MqttJsSession implements Session {
       client.subscribe(filter, { qos }, (error) => {
         if (error === null) return resolve({ ok: true });
         // MQTT.js rejects with the SUBACK packet attached (ErrorWithSubackPacket).
-        const refused = (error as Error & { packet?: { granted?: number[] } }).packet?.granted?.find((code) => code >= 0x80);
-        resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : `suback-${refused}` });
+        const refused = (error as Error & { packet?: { granted?: number[] } }).packet?.granted?.find(isFailure);
+        resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : subackReason(refused, client.options.protocolVersion === 5 ? 5 : 4) });
       });
     });
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import mqttPacket from 'mqtt-packet';
-import { decodePublish, splitFrames, subackCodes } from '../../../../src/worker/engines/lean/frames.js';
+import { ackReason, decodePublish, disconnectReason, splitFrames, subackCodes } from '../../../../src/worker/engines/lean/frames.js';
 
 describe('lean frames', () => {
   it('splits whole frames out of a stream cut anywhere, keeping the unfinished tail', () => {
@@ -49,5 +49,20 @@ describe('lean frames', () => {
 
   it('refuses a remaining length longer than four bytes', () => {
     assert.throws(() => splitFrames(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01])), /malformed/);
+  });
+
+  it("reads an MQTT 5 ack's reason code and Reason String, and a DISCONNECT's, as mqtt-packet encodes them", () => {
+    const body = (packet: Buffer): Buffer => splitFrames(packet).frames[0]?.body ?? Buffer.alloc(0);
+    const refused = mqttPacket.generate(
+      { cmd: 'puback', messageId: 9, reasonCode: 0x87, properties: { userProperties: { a: 'b' }, reasonString: 'ACL says no' } },
+      { protocolVersion: 5 },
+    );
+    assert.deepEqual(ackReason(body(refused)), { code: 0x87, reasonString: 'ACL says no' });
+    const quiet = mqttPacket.generate({ cmd: 'pubrec', messageId: 9, reasonCode: 0x10 }, { protocolVersion: 5 });
+    assert.deepEqual(ackReason(body(quiet)), { code: 0x10, reasonString: undefined });
+    const busy = mqttPacket.generate({ cmd: 'disconnect', reasonCode: 0x89, properties: { reasonString: 'too many' } }, { protocolVersion: 5 });
+    assert.deepEqual(disconnectReason(body(busy)), { code: 0x89, reasonString: 'too many' });
+    const plain = mqttPacket.generate({ cmd: 'disconnect', reasonCode: 0x8b }, { protocolVersion: 5 });
+    assert.deepEqual(disconnectReason(body(plain)), { code: 0x8b, reasonString: undefined });
   });
 });

@@ -111,6 +111,9 @@ function outcomes(): PublishOutcomes & { published: (t: number) => void; done: n
     failures,
     published: (ticket) => done.push(ticket),
     failed: (ticket, error) => failures.push([ticket, error instanceof Error ? error.message : String(error)]),
+    refused: (ticket, reason) => failures.push([ticket, reason]),
+    heldBack: () => {},
+    downgraded: () => {},
   };
 }
 
@@ -182,7 +185,7 @@ describe('LeanSession', () => {
 
     const refusing = sessionWith({ subackCode: 0x80 });
     await refusing.session.connect(TARGET, LEAN_MQTT_PLAN, 'token');
-    assert.deepEqual(await refusing.session.subscribe('forbidden/#', 1), { ok: false, reason: 'suback-128' });
+    assert.deepEqual(await refusing.session.subscribe('forbidden/#', 1), { ok: false, reason: 'suback.failure' });
   });
 
   it('when the broker closes the connection: reports it lost once and fails what waits for an ack', async () => {

@@ -12,6 +12,7 @@ const mqttPlan: MqttPlan = {
   reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 },
   engine: 'mqttjs',
   tlsResumption: false,
+  qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
 };
 const tls: TlsTarget = { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', servername: 'broker.local', minVersion: 'TLSv1.3', rejectUnauthorized: true };
