@@ -94,7 +94,11 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
       };
     }
     case 'subscribe':
-      return { text: `${who} subscribe to ${stage.topicTemplate} at QoS ${stage.qos} and measure ${stage.measure} latency`, durationMs: 0, messagesPerSec: 0 };
+      return {
+        text: `${who} subscribe to ${stage.topicTemplate} at QoS ${stage.qos} and ${stage.measure === 'wills' ? 'count the wills received' : `measure ${stage.measure} latency`}`,
+        durationMs: 0,
+        messagesPerSec: 0,
+      };
     case 'hold':
       return { text: `${who} hold their connections`, durationMs: stage.durationMs, messagesPerSec: 0 };
     case 'disconnect': {
@@ -114,6 +118,12 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
         messagesPerSec: 0,
       };
     }
+    case 'drop':
+      return {
+        text: `${who}: ${round(stage.percent)}% (${droppedCount(devices, stage.percent)}) drop their connections abruptly and stay down`,
+        durationMs: 0,
+        messagesPerSec: 0,
+      };
     case 'pause':
       return { text: 'pause', durationMs: stage.durationMs, messagesPerSec: 0 };
     case 'downlink': {

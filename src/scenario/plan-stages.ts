@@ -14,6 +14,13 @@ export interface ReconnectStormPlan {
   ratePerSec: number | null;
 }
 
+/** Connections closed abruptly and left down, so the broker publishes the devices' wills. */
+export interface DropPlan {
+  type: 'drop';
+  groups: string[];
+  percent: number;
+}
+
 /** Downlinks from a backend group to every device of the receiving groups. */
 export interface DownlinkPlan {
   type: 'downlink';

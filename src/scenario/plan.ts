@@ -17,6 +17,7 @@ import { planTls } from './tls-plan.js';
 import { stageLayout, type StageLayout } from './stage-layout.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
 import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate } from './plan-stages.js';
+import { planConnectProperties, planPublishProperties, planWill } from './mqtt5-plan.js';
 import { formatDurationMs, formatRatePerSec } from './units.js';
 import { errorMessage } from '../errors.js';
 import { itemAt } from '../util/item-at.js';
@@ -50,7 +51,9 @@ export function totalDevices(plan: Pick<RunPlan, 'groups'>): number {
 export function buildPlan(scenario: Scenario, context: PlanContext): { plan: RunPlan; problems: [] } | { plan: undefined; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
   const groups = planGroups(scenario, context, problems);
-  const stages = scenario.stages.map((stage, i) => planStage(stage, i, groups, problems));
+  const stages = scenario.stages.map((stage, i) => planStage(stage, i, groups, problems, scenario.mqtt.protocolVersion));
+  const userProperties = planConnectProperties(scenario, problems);
+  const will = planWill(scenario, problems);
   checkStageOrder(stages, problems);
   checkStageRules(scenario, stages, problems);
   const thresholds = planThresholds(scenario.thresholds, ['thresholds'], problems);
@@ -73,6 +76,8 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
       connectTimeoutMs: scenario.mqtt.connectTimeout,
       clean: scenario.mqtt.clean,
       sessionExpirySec: scenario.mqtt.sessionExpiry === undefined ? null : scenario.mqtt.sessionExpiry / 1000,
+      userProperties,
+      will,
       reconnect: {
         enabled: scenario.mqtt.reconnect.enabled,
         initialDelayMs: scenario.mqtt.reconnect.initialDelay,
@@ -224,7 +229,7 @@ export function tokenSpec(group: Pick<GroupPlan, 'alg' | 'token'>): TokenSpec {
   return { alg: group.alg, audienceTemplate: t.audienceTemplate, lifetimeSec: t.lifetimeSec, includeKid: t.includeKid, claims: t.claims, headers: t.headers };
 }
 
-function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], problems: PlanProblem[]): StagePlan {
+function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], problems: PlanProblem[], protocolVersion: 4 | 5): StagePlan {
   const known = new Set(groups.map((g) => g.name));
   const listed = 'groups' in stage ? stage.groups : undefined;
   (listed ?? []).forEach((name, j) => {
@@ -248,6 +253,8 @@ function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], pro
     case 'reconnect-storm':
     case 'pause':
       return planExtraStage(stage, applies);
+    case 'drop':
+      return { type: 'drop', groups: applies, percent: stage.percent };
     case 'downlink':
       return planDownlinkStage(stage, index, groups, problems);
     case 'subscribe': {
@@ -269,7 +276,16 @@ function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], pro
           });
         }
       }
-      return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain, order: stage.order };
+      return {
+        type: 'publish',
+        groups: applies,
+        ratePerDevicePerSec: rate,
+        countPerDevice: count,
+        qos: stage.qos,
+        retain: stage.retain,
+        order: stage.order,
+        properties: planPublishProperties(stage.properties, index, protocolVersion, problems),
+      };
     }
   }
 }

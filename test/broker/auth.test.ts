@@ -18,6 +18,8 @@ const mqtt: MqttPlan = {
   engine: 'mqttjs',
   tlsResumption: false,
   sessionExpirySec: null,
+  userProperties: {},
+  will: null,
 };
 const AUD = 'https://akenza.io/devices/{deviceId}';
 const DEVICE = vectors.deviceId;

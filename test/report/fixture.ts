@@ -32,6 +32,8 @@ export const PLAN: RunPlan = {
     engine: 'mqttjs',
     tlsResumption: false,
     sessionExpirySec: null,
+    userProperties: {},
+    will: null,
   },
   localAddresses: [],
   tls: null,
@@ -79,7 +81,7 @@ export const PLAN: RunPlan = {
   ],
   stages: [
     { type: 'connect', groups: ['ec', 'rsa'], ratePerSec: 20, ramp: null, order: 'grouped' },
-    { type: 'publish', groups: ['ec', 'rsa'], ratePerDevicePerSec: 1, countPerDevice: 10, qos: 1, retain: false, order: 'grouped' },
+    { type: 'publish', groups: ['ec', 'rsa'], ratePerDevicePerSec: 1, countPerDevice: 10, qos: 1, retain: false, order: 'grouped', properties: null },
     { type: 'disconnect', groups: ['ec', 'rsa'], ratePerSec: null },
   ],
   thresholds: [],

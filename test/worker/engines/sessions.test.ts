@@ -22,6 +22,8 @@ const plan = (engine: MqttPlan['engine']): MqttPlan => ({
   engine,
   tlsResumption: false,
   sessionExpirySec: null,
+  userProperties: {},
+  will: null,
 });
 
 /** Rejects when `promise` has not settled within `ms`: a hang, named. */

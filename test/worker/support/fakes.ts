@@ -155,6 +155,8 @@ export const LEAN_MQTT_PLAN: MqttPlan = {
   engine: 'lean',
   tlsResumption: false,
   sessionExpirySec: null,
+  userProperties: {},
+  will: null,
 };
 
 export function planOf(yaml: string): RunPlan {

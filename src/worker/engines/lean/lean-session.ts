@@ -18,6 +18,7 @@ import {
   type ConnectBytes,
   type ConnectOutcome,
   type MessageListener,
+  type PublishExtras,
   type PublishOutcomes,
   type Session,
   type SubscribeOutcome,
@@ -29,6 +30,9 @@ import type { OpenTransport } from './open-transport.js';
 import { encodePublish } from './publish-frame.js';
 import { closeAbruptly } from '../close-abruptly.js';
 import { PendingAcks } from './pending-acks.js';
+import { connectExtras } from '../message-properties.js';
+import { TopicAliases } from '../topic-aliases.js';
+import { connackProperties } from './connack-properties.js';
 
 const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
 /** First bytes of PUBACK and PUBCOMP: packet type in the high nibble, flags 0 (§2.2.2). */
@@ -61,6 +65,8 @@ export class LeanSession implements Session, Swept {
   #refreshing: Promise<ConnectOutcome> | undefined;
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
   #sessionPresent = false;
+  /** This connection's topic aliases (MQTT 5), once its CONNACK gave the broker's maximum. */
+  #aliases: TopicAliases | undefined;
 
   /**
    * `openTransport`: the worker's opener (open-transport.ts), loaded once for its broker URLs.
@@ -125,6 +131,7 @@ export class LeanSession implements Session, Swept {
     this.#version = mqttPlan.protocolVersion;
     this.#pingSentMs = 0;
     this.#sessionPresent = false;
+    this.#aliases = undefined;
     this.#keepaliveMs = mqttPlan.keepaliveSec * 1000;
     // What waits for the CONNACK (the timer, `resolve`) is dropped once it came; only the
     // listeners below live as long as the socket.
@@ -147,7 +154,7 @@ export class LeanSession implements Session, Swept {
     this.#listen(socket);
     const { clean, keepaliveSec, protocolVersion, sessionExpirySec } = mqttPlan;
     const connect = mqttPacket.generate(
-      connectPacket({ clientId: this.deviceId, password, protocolVersion, keepaliveSec, clean, sessionExpirySec }),
+      connectPacket({ clientId: this.deviceId, password, protocolVersion, keepaliveSec, clean, sessionExpirySec, extras: connectExtras(mqttPlan, this.deviceId) }),
       GENERATE[protocolVersion],
     );
     this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
@@ -169,16 +176,30 @@ export class LeanSession implements Session, Swept {
     }
   }
 
-  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes, extras?: PublishExtras): void {
     if (this.#refreshing !== undefined)
-      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes), ticket, outcomes);
+      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes, extras), ticket, outcomes);
     if (!this.#up) return outcomes.failed(ticket, new Error('not-connected'));
-    if (qos === 0) {
-      this.#write(encodePublish(topic, payload, 0, retain, 0, this.#version));
-      return outcomes.published(ticket);
+    const id = qos === 0 ? 0 : this.#acks.open(ticket, outcomes);
+    this.#write(extras === undefined || this.#version !== 5 ? encodePublish(topic, payload, qos, retain, id, this.#version) : this.#publishWith(topic, payload, qos, retain, id, extras));
+    if (qos === 0) outcomes.published(ticket);
+  }
+
+  /** An MQTT 5 PUBLISH with properties, encoded by mqtt-packet; its topic aliased when asked and the broker allows. */
+  #publishWith(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, id: number, extras: PublishExtras): Buffer {
+    let properties = extras.properties;
+    let sent = topic;
+    if (extras.topicAlias && this.#aliases !== undefined) {
+      const aliased = this.#aliases.use(topic);
+      if (aliased.alias > 0) {
+        sent = aliased.topic;
+        properties = { ...properties, topicAlias: aliased.alias };
+      }
     }
-    const id = this.#acks.open(ticket, outcomes);
-    this.#write(encodePublish(topic, payload, qos, retain, id, this.#version));
+    return mqttPacket.generate(
+      { cmd: 'publish', topic: sent, payload, qos, retain, dup: false, ...(qos === 0 ? {} : { messageId: id }), properties },
+      GENERATE[5],
+    );
   }
 
   /** As a publish, a subscribe issued during a refresh waits and goes out on the new connection. */
@@ -322,6 +343,7 @@ export class LeanSession implements Session, Swept {
         const code = connackCode(body);
         // Connect Acknowledge Flags, bit 0: Session Present (3.1.1 §3.2.2.2, MQTT 5 §3.2.2.1.1).
         this.#sessionPresent = code === 0 && ((body[0] ?? 0) & 0x01) === 1;
+        if (code === 0 && this.#version === 5) this.#aliases = new TopicAliases(connackProperties(body).topicAliasMaximum ?? 0);
         this.#settle?.(code === 0 ? { ok: true } : { ok: false, reason: connackReason(code, this.#version) });
         return;
       }

@@ -13,12 +13,15 @@ import { connectPacketBytes, receivedPacketBytes } from '../packet-bytes.js';
 import { connackReason } from '../connack-reason.js';
 import { closeAbruptly } from '../close-abruptly.js';
 import type { Socket } from 'node:net';
+import { connectExtras } from '../message-properties.js';
+import { TopicAliases } from '../topic-aliases.js';
 
 import {
   publishAfterRefresh,
   type ConnectBytes,
   type ConnectOutcome,
   type MessageListener,
+  type PublishExtras,
   type PublishOutcomes,
   type Session,
   type SubscribeOutcome,
@@ -36,6 +39,8 @@ export class MqttJsSession implements Session {
   #refreshing: Promise<ConnectOutcome> | undefined;
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
   #sessionPresent = false;
+  /** This connection's topic aliases (MQTT 5), once its CONNACK gave the broker's maximum; the same policy as the lean engine's. */
+  #aliases: TopicAliases | undefined;
   /** Kept so that every new connection (a refresh, a reconnect) delivers as the first one did. */
   readonly #listeners: MessageListener[] = [];
 
@@ -78,6 +83,7 @@ export class MqttJsSession implements Session {
       const client = openClient(endpoint, options, target.tls?.client);
       for (const listener of this.#listeners) client.on('message', listener);
       this.#sessionPresent = false;
+      this.#aliases = undefined;
       // MQTT.js writes its CONNECT as it opens, before any listener could see it, so it is sized
       // from the same fields (client.ts `connect`); the CONNACK is sized as parsed.
       const bytes: ConnectBytes = (this.#lastConnectBytes = {
@@ -88,6 +94,7 @@ export class MqttJsSession implements Session {
           keepaliveSec: mqttPlan.keepaliveSec,
           clean: mqttPlan.clean,
           sessionExpirySec: mqttPlan.sessionExpirySec,
+          extras: connectExtras(mqttPlan, this.deviceId),
         }),
         connackBytes: 0,
       });
@@ -106,6 +113,7 @@ export class MqttJsSession implements Session {
       client.once('connect', (connack) => {
         up = true;
         this.#sessionPresent = connack.sessionPresent;
+        if (mqttPlan.protocolVersion === 5) this.#aliases = new TopicAliases(connack.properties?.topicAliasMaximum ?? 0);
         settle({ ok: true });
       });
       client.on('error', (error: Error & { code?: unknown }) => {
@@ -153,12 +161,24 @@ export class MqttJsSession implements Session {
   }
 
   /** Sends one message; its outcome goes to `outcomes` when it is acknowledged (QoS 1/2) or written (QoS 0). */
-  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes, extras?: PublishExtras): void {
     if (this.#refreshing !== undefined)
-      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes), ticket, outcomes);
+      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes, extras), ticket, outcomes);
     const client = this.#client;
     if (client === undefined || !client.connected) return outcomes.failed(ticket, new Error('not-connected'));
-    client.publish(topic, payload, { qos, retain }, (error) => (error ? outcomes.failed(ticket, error) : outcomes.published(ticket)));
+    const done = (error?: Error): void => (error ? outcomes.failed(ticket, error) : outcomes.published(ticket));
+    if (extras === undefined) return void client.publish(topic, payload, { qos, retain }, done);
+    let properties = extras.properties;
+    let sent = topic;
+    if (extras.topicAlias && this.#aliases !== undefined) {
+      // MQTT.js registers an alias sent with its topic and resolves one sent with an empty topic (client.ts _applyTopicAlias).
+      const aliased = this.#aliases.use(topic);
+      if (aliased.alias > 0) {
+        sent = aliased.topic;
+        properties = { ...properties, topicAlias: aliased.alias };
+      }
+    }
+    client.publish(sent, payload, { qos, retain, properties }, done);
   }
 
   /**

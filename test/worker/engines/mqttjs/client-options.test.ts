@@ -13,6 +13,8 @@ const mqttPlan: MqttPlan = {
   engine: 'mqttjs',
   tlsResumption: false,
   sessionExpirySec: null,
+  userProperties: {},
+  will: null,
 };
 const tls: TlsTarget = { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', servername: 'broker.local', minVersion: 'TLSv1.3', rejectUnauthorized: true };
 
