@@ -107,6 +107,8 @@ stages:
         connectTimeoutMs: 30_000,
         clean: false,
         sessionExpirySec: 3600,
+        userProperties: {},
+        will: null,
         reconnect: undefined,
         engine: undefined,
         tlsResumption: undefined,

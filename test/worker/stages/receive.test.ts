@@ -34,4 +34,14 @@ describe('a subscriber receiving messages', () => {
     assert.ok(Math.abs(uplink.maxValue - 2500) <= 2, String(uplink.maxValue));
     assert.equal(decodeHistogram(snapshot.histograms['downlinkUs']!).totalCount, 1);
   });
+
+  it('counts will messages on a wills subscription and times nothing', () => {
+    const recorder = new Recorder();
+    const subscriptions: Subscription[] = [{ filter: 'wills/#', measure: 'wills', timestampField: 'ts' }];
+    recordReceived(recorder, subscriptions, 'wills/d1', Buffer.from('gone'), 1001);
+    recordReceived(recorder, subscriptions, 'wills/d2', Buffer.from('{"ts":1000}'), 1001);
+    const snapshot = recorder.takeInterval();
+    assert.deepEqual(snapshot.counters, { received: 2, willsReceived: 2 });
+    assert.deepEqual(snapshot.histograms, {});
+  });
 });
