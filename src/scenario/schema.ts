@@ -173,13 +173,8 @@ const userProperties = z
 const messageProperties = {
   userProperties: userProperties.describe('MQTT 5 user properties, name: "value"; values are templates: {deviceId}, {group}, {seq}.'),
   contentType: z.string().min(1).optional().describe('MQTT 5 Content Type, a MIME type like application/json.'),
-  payloadFormat: z
-    .enum(['bytes', 'utf8'])
-    .optional()
-    .describe('MQTT 5 Payload Format Indicator: utf8 (1, the payload is UTF-8 text) or bytes (0).'),
-  messageExpiry: duration
-    .optional()
-    .describe('MQTT 5 Message Expiry Interval, whole seconds: the broker drops the message if it cannot deliver it in time.'),
+  payloadFormat: z.enum(['bytes', 'utf8']).optional().describe('MQTT 5 Payload Format Indicator: utf8 (1, the payload is UTF-8 text) or bytes (0).'),
+  messageExpiry: duration.optional().describe('MQTT 5 Message Expiry Interval, whole seconds: the broker drops the message if it cannot deliver it in time.'),
 };
 const publishProperties = z
   .strictObject({

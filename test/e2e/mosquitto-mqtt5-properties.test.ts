@@ -87,98 +87,113 @@ class PublishCountingProxy {
 
 describe('MQTT 5 properties, wills and kept sessions against mosquitto', () => {
   for (const engine of ENGINES) {
-    it(`${engine}: properties and topic aliases reach mosquitto_sub whole, shared receivers time their share, dropped devices' wills arrive`, { skip }, async () => {
-      const tools = requireMosquittoTools();
-      const broker = await MosquittoBroker.start(tools.mosquitto, { dir, websockets: false, allowAnonymous: true });
-      const proxy = await PublishCountingProxy.start(broker.port);
-      const outside: OutsideSubscriber[] = [];
-      try {
-        const props = await OutsideSubscriber.start(tools, broker.controlPort, 'props/#', 1, { mqttv5: true, format: '%t|%C|%F|%E|%P', clientId: `props-${engine}` });
-        outside.push(props);
-        const wills = await OutsideSubscriber.start(tools, broker.controlPort, 'wills/#', 1, { mqttv5: true, format: '%t|%p|%C', clientId: `wills-${engine}` });
-        outside.push(wills);
-        const result = await run(
-          scenarioFromObject(
-            {
-              name: `mqtt5-properties-${engine}`,
-              broker: `mqtt://127.0.0.1:${proxy.port}`,
-              workers: 1,
-              mqtt: {
-                engine,
-                protocolVersion: 5,
-                sessionExpiry: '10s',
-                connectTimeout: '10s',
-                userProperties: { device: '{deviceId}' },
-                will: { topic: 'wills/{deviceId}', payload: 'gone {deviceId}', qos: 1, delay: '1s', properties: { contentType: 'text/plain' } },
-              },
-              groups: [
-                { name: 'sensors', count: 4, topic: 'props/{deviceId}', keys: { mode: 'pool', size: 1, store: join(dir, 'sensors.json') } },
-                { name: 'watchers', count: 1, idPattern: `watcher-${engine}-{index}`, keys: { mode: 'pool', size: 1, store: join(dir, 'w.json') } },
-                { name: 'share-a', count: 1, idPattern: `share-a-${engine}-{index}`, keys: { mode: 'pool', size: 1, store: join(dir, 'a.json') } },
-                { name: 'share-b', count: 1, idPattern: `share-b-${engine}-{index}`, keys: { mode: 'pool', size: 1, store: join(dir, 'b.json') } },
-              ],
-              stages: [
-                { type: 'connect' },
-                { type: 'subscribe', groups: ['watchers'], topic: 'wills/#', measure: 'wills' },
-                { type: 'subscribe', groups: ['share-a', 'share-b'], topic: '$share/g/props/#', measure: 'uplink' },
-                {
-                  type: 'publish',
-                  groups: ['sensors'],
-                  rate: '20/s',
-                  count: 5,
-                  properties: {
-                    userProperties: { seq: '{seq}', from: '{group}/{deviceId}' },
-                    contentType: 'application/json',
-                    payloadFormat: 'utf8',
-                    messageExpiry: '1m',
-                    topicAlias: 'auto',
-                  },
+    it(
+      `${engine}: properties and topic aliases reach mosquitto_sub whole, shared receivers time their share, dropped devices' wills arrive`,
+      { skip },
+      async () => {
+        const tools = requireMosquittoTools();
+        const broker = await MosquittoBroker.start(tools.mosquitto, { dir, websockets: false, allowAnonymous: true });
+        const proxy = await PublishCountingProxy.start(broker.port);
+        const outside: OutsideSubscriber[] = [];
+        try {
+          const props = await OutsideSubscriber.start(tools, broker.controlPort, 'props/#', 1, {
+            mqttv5: true,
+            format: '%t|%C|%F|%E|%P',
+            clientId: `props-${engine}`,
+          });
+          outside.push(props);
+          const wills = await OutsideSubscriber.start(tools, broker.controlPort, 'wills/#', 1, {
+            mqttv5: true,
+            format: '%t|%p|%C',
+            clientId: `wills-${engine}`,
+          });
+          outside.push(wills);
+          const result = await run(
+            scenarioFromObject(
+              {
+                name: `mqtt5-properties-${engine}`,
+                broker: `mqtt://127.0.0.1:${proxy.port}`,
+                workers: 1,
+                mqtt: {
+                  engine,
+                  protocolVersion: 5,
+                  sessionExpiry: '10s',
+                  connectTimeout: '10s',
+                  userProperties: { device: '{deviceId}' },
+                  will: { topic: 'wills/{deviceId}', payload: 'gone {deviceId}', qos: 1, delay: '1s', properties: { contentType: 'text/plain' } },
                 },
-                { type: 'hold', groups: ['watchers'], duration: '300ms' },
-                { type: 'drop', groups: ['sensors'] },
-                { type: 'hold', groups: ['watchers'], duration: '2500ms' },
-                { type: 'disconnect', groups: ['watchers', 'share-a', 'share-b'] },
-              ],
-            },
-            `mqtt5-properties-${engine}`,
-          ),
-        );
-        assert.equal(result.status, 'complete', `${result.statusReason ?? ''}\n${broker.log}`);
-        assert.deepEqual(result.total.errors, {});
-        assert.equal(counter(result, 'sensors', 'acked'), 20);
-        // mosquitto_sub saw every message under its full topic, with the properties as sent.
-        assert.equal(await props.settledCount(20), 20);
-        for (const line of props.messages) {
-          const [topic, contentType, format, expiry, userProperties] = line.split('|');
-          assert.match(topic ?? '', /^props\/device-0000[1-4]$/);
-          assert.equal(contentType, 'application/json');
-          assert.equal(format, '1');
-          assert.ok(Number(expiry) > 0 && Number(expiry) <= 60, line);
-          assert.match(userProperties ?? '', new RegExp(`seq:[0-4].*from:sensors/${topic?.slice('props/'.length) ?? ''}`), line);
+                groups: [
+                  { name: 'sensors', count: 4, topic: 'props/{deviceId}', keys: { mode: 'pool', size: 1, store: join(dir, 'sensors.json') } },
+                  { name: 'watchers', count: 1, idPattern: `watcher-${engine}-{index}`, keys: { mode: 'pool', size: 1, store: join(dir, 'w.json') } },
+                  { name: 'share-a', count: 1, idPattern: `share-a-${engine}-{index}`, keys: { mode: 'pool', size: 1, store: join(dir, 'a.json') } },
+                  { name: 'share-b', count: 1, idPattern: `share-b-${engine}-{index}`, keys: { mode: 'pool', size: 1, store: join(dir, 'b.json') } },
+                ],
+                stages: [
+                  { type: 'connect' },
+                  { type: 'subscribe', groups: ['watchers'], topic: 'wills/#', measure: 'wills' },
+                  { type: 'subscribe', groups: ['share-a', 'share-b'], topic: '$share/g/props/#', measure: 'uplink' },
+                  {
+                    type: 'publish',
+                    groups: ['sensors'],
+                    rate: '20/s',
+                    count: 5,
+                    properties: {
+                      userProperties: { seq: '{seq}', from: '{group}/{deviceId}' },
+                      contentType: 'application/json',
+                      payloadFormat: 'utf8',
+                      messageExpiry: '1m',
+                      topicAlias: 'auto',
+                    },
+                  },
+                  { type: 'hold', groups: ['watchers'], duration: '300ms' },
+                  { type: 'drop', groups: ['sensors'] },
+                  { type: 'hold', groups: ['watchers'], duration: '2500ms' },
+                  { type: 'disconnect', groups: ['watchers', 'share-a', 'share-b'] },
+                ],
+              },
+              `mqtt5-properties-${engine}`,
+            ),
+          );
+          assert.equal(result.status, 'complete', `${result.statusReason ?? ''}\n${broker.log}`);
+          assert.deepEqual(result.total.errors, {});
+          assert.equal(counter(result, 'sensors', 'acked'), 20);
+          // mosquitto_sub saw every message under its full topic, with the properties as sent.
+          assert.equal(await props.settledCount(20), 20);
+          for (const line of props.messages) {
+            const [topic, contentType, format, expiry, userProperties] = line.split('|');
+            assert.match(topic ?? '', /^props\/device-0000[1-4]$/);
+            assert.equal(contentType, 'application/json');
+            assert.equal(format, '1');
+            assert.ok(Number(expiry) > 0 && Number(expiry) <= 60, line);
+            assert.match(userProperties ?? '', new RegExp(`seq:[0-4].*from:sensors/${topic?.slice('props/'.length) ?? ''}`), line);
+          }
+          // Each sensor's first PUBLISH set alias 1 with its topic; the other four used the alias alone.
+          assert.equal(proxy.aliasesSet, 4);
+          assert.equal(proxy.aliased, 16);
+          // The shared subscription split the 20 messages between its receivers, each timed.
+          const shares = [counter(result, 'share-a', 'received'), counter(result, 'share-b', 'received')];
+          assert.equal(shares[0]! + shares[1]!, 20, String(shares));
+          assert.ok(
+            shares.every((n) => n > 0),
+            String(shares),
+          );
+          assert.equal(histogramCount(result, 'share-a', 'uplinkUs') + histogramCount(result, 'share-b', 'uplinkUs'), 20);
+          // Every dropped sensor's will, published by mosquitto after the delay, counted against those expected.
+          assert.equal(counter(result, 'sensors', 'dropped'), 4);
+          assert.equal(counter(result, 'sensors', 'willsExpected'), 4);
+          assert.equal(counter(result, 'watchers', 'willsReceived'), 4);
+          assert.equal(await wills.settledCount(4), 4);
+          assert.deepEqual(
+            [...wills.messages].sort(),
+            [1, 2, 3, 4].map((i) => `wills/device-0000${i}|gone device-0000${i}|text/plain`),
+          );
+        } finally {
+          for (const o of outside) await o.stop();
+          await proxy.stop();
+          await broker.stop();
         }
-        // Each sensor's first PUBLISH set alias 1 with its topic; the other four used the alias alone.
-        assert.equal(proxy.aliasesSet, 4);
-        assert.equal(proxy.aliased, 16);
-        // The shared subscription split the 20 messages between its receivers, each timed.
-        const shares = [counter(result, 'share-a', 'received'), counter(result, 'share-b', 'received')];
-        assert.equal(shares[0]! + shares[1]!, 20, String(shares));
-        assert.ok(shares.every((n) => n > 0), String(shares));
-        assert.equal(histogramCount(result, 'share-a', 'uplinkUs') + histogramCount(result, 'share-b', 'uplinkUs'), 20);
-        // Every dropped sensor's will, published by mosquitto after the delay, counted against those expected.
-        assert.equal(counter(result, 'sensors', 'dropped'), 4);
-        assert.equal(counter(result, 'sensors', 'willsExpected'), 4);
-        assert.equal(counter(result, 'watchers', 'willsReceived'), 4);
-        assert.equal(await wills.settledCount(4), 4);
-        assert.deepEqual(
-          [...wills.messages].sort(),
-          [1, 2, 3, 4].map((i) => `wills/device-0000${i}|gone device-0000${i}|text/plain`),
-        );
-      } finally {
-        for (const o of outside) await o.stop();
-        await proxy.stop();
-        await broker.stop();
-      }
-    });
+      },
+    );
 
     it(`${engine}: a kept session gets its queue after reconnect, expired messages not delivered`, { skip }, async () => {
       const tools = requireMosquittoTools();
@@ -197,7 +212,13 @@ describe('MQTT 5 properties, wills and kept sessions against mosquitto', () => {
               mqtt: { engine, protocolVersion: 5, clean: false, sessionExpiry: '1m', connectTimeout: '10s' },
               groups: [
                 { name: 'subs', count: 2, idPattern: `sub-${engine}-{index}`, keys: { mode: 'pool', size: 1, store: join(dir, 'subs.json') } },
-                { name: 'pub', count: 1, idPattern: `pub-${engine}-{index}`, topic: 'queue/{deviceId}', keys: { mode: 'pool', size: 1, store: join(dir, 'pub.json') } },
+                {
+                  name: 'pub',
+                  count: 1,
+                  idPattern: `pub-${engine}-{index}`,
+                  topic: 'queue/{deviceId}',
+                  keys: { mode: 'pool', size: 1, store: join(dir, 'pub.json') },
+                },
               ],
               stages: [
                 { type: 'connect' },

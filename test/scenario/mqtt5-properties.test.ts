@@ -63,7 +63,13 @@ stages:
         payload: Buffer.from('gone d-1'),
         qos: 1,
         retain: false,
-        properties: { userProperties: { why: 'dropped' }, contentType: 'text/plain', payloadFormatIndicator: true, messageExpiryInterval: 30, willDelayInterval: 5 },
+        properties: {
+          userProperties: { why: 'dropped' },
+          contentType: 'text/plain',
+          payloadFormatIndicator: true,
+          messageExpiryInterval: 30,
+          willDelayInterval: 5,
+        },
       },
     });
     if (publish.type !== 'publish' || publish.properties === null) assert.fail('expected publish properties');

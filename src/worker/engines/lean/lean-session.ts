@@ -154,7 +154,15 @@ export class LeanSession implements Session, Swept {
     this.#listen(socket);
     const { clean, keepaliveSec, protocolVersion, sessionExpirySec } = mqttPlan;
     const connect = mqttPacket.generate(
-      connectPacket({ clientId: this.deviceId, password, protocolVersion, keepaliveSec, clean, sessionExpirySec, extras: connectExtras(mqttPlan, this.deviceId) }),
+      connectPacket({
+        clientId: this.deviceId,
+        password,
+        protocolVersion,
+        keepaliveSec,
+        clean,
+        sessionExpirySec,
+        extras: connectExtras(mqttPlan, this.deviceId),
+      }),
       GENERATE[protocolVersion],
     );
     this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
@@ -181,7 +189,11 @@ export class LeanSession implements Session, Swept {
       return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes, extras), ticket, outcomes);
     if (!this.#up) return outcomes.failed(ticket, new Error('not-connected'));
     const id = qos === 0 ? 0 : this.#acks.open(ticket, outcomes);
-    this.#write(extras === undefined || this.#version !== 5 ? encodePublish(topic, payload, qos, retain, id, this.#version) : this.#publishWith(topic, payload, qos, retain, id, extras));
+    this.#write(
+      extras === undefined || this.#version !== 5
+        ? encodePublish(topic, payload, qos, retain, id, this.#version)
+        : this.#publishWith(topic, payload, qos, retain, id, extras),
+    );
     if (qos === 0) outcomes.published(ticket);
   }
 
