@@ -88,7 +88,7 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
       const durationMs = (stage.countPerDevice / stage.ratePerDevicePerSec) * 1000;
       const total = devices * stage.ratePerDevicePerSec;
       return {
-        text: `${who} publish ${rate(stage.ratePerDevicePerSec)} each, ${stage.countPerDevice} messages each, at QoS ${stage.qos}${stage.retain ? ', retained' : ''}: ${devices * stage.countPerDevice} messages at ${round(total)} msg/s`,
+        text: `${who} publish ${rate(stage.ratePerDevicePerSec)} each, ${stage.countPerDevice} messages each, at QoS ${stage.qos}${stage.retain ? ', retained' : ''}${stage.properties === null ? '' : `, with MQTT 5 properties${stage.properties.topicAlias ? ' and topic aliases' : ''}`}: ${devices * stage.countPerDevice} messages at ${round(total)} msg/s`,
         durationMs,
         messagesPerSec: total,
       };
