@@ -39,6 +39,8 @@ class PublishCountingProxy {
   aliased = 0;
   /** PUBLISHes with a topic that also set a Topic Alias. */
   aliasesSet = 0;
+  /** Each CONNECT's client id and user properties, as they went over the wire. */
+  readonly connectUserProperties: [string, mqttPacket.UserProperties | undefined][] = [];
 
   private constructor(server: Server) {
     this.#server = server;
@@ -60,6 +62,7 @@ class PublishCountingProxy {
     this.#sockets.add(client).add(upstream);
     const parser = mqttPacket.parser({ protocolVersion: 5 });
     parser.on('packet', (packet: mqttPacket.Packet) => {
+      if (packet.cmd === 'connect') this.connectUserProperties.push([packet.clientId, packet.properties?.userProperties]);
       if (packet.cmd !== 'publish') return;
       this.publishes++;
       const alias = packet.properties?.topicAlias;
@@ -75,6 +78,7 @@ class PublishCountingProxy {
     // A reset goes on as a reset, so the broker sees the device vanish and sends its will.
     client.on('error', () => upstream.resetAndDestroy());
     client.on('end', () => upstream.end());
+    client.on('close', () => upstream.writableEnded || upstream.resetAndDestroy());
     upstream.on('close', () => client.destroy());
     upstream.on('error', () => client.destroy());
   }
@@ -167,6 +171,9 @@ describe('MQTT 5 properties, wills and kept sessions against mosquitto', () => {
             assert.ok(Number(expiry) > 0 && Number(expiry) <= 60, line);
             assert.match(userProperties ?? '', new RegExp(`seq:[0-4].*from:sensors/${topic?.slice('props/'.length) ?? ''}`), line);
           }
+          // Every CONNECT carried its device's user property, rendered from {deviceId}.
+          assert.equal(proxy.connectUserProperties.length, 7);
+          for (const [clientId, userProperties] of proxy.connectUserProperties) assert.deepEqual(userProperties, { device: clientId });
           // Each sensor's first PUBLISH set alias 1 with its topic; the other four used the alias alone.
           assert.equal(proxy.aliasesSet, 4);
           assert.equal(proxy.aliased, 16);

@@ -61,6 +61,8 @@ interface DeviceState {
   deafFromMs?: number;
   /** When a connection found its session kept (Session Present): what arrives from then on is the queue draining. */
   drainFromMs?: number;
+  /** Connecting again after a `disconnect` stage kept its session: the queue may come before `restore`. */
+  reconnecting?: boolean;
 }
 
 export class DeviceSubscriptions {
@@ -113,10 +115,13 @@ export class DeviceSubscriptions {
     this.#listenOn(state, session);
     // A CONNACK with Session Present: the subscriptions are still there [MQTT-3.2.2-2], and what
     // the broker queued for them comes now.
+    state.reconnecting = false;
     if (session.sessionPresent) {
-      if (state.granted.size > 0) state.drainFromMs = this.#clock.nowMs();
+      // Drained from the first queued message the listener saw, if it came before this runs.
+      if (state.granted.size > 0) state.drainFromMs ??= this.#clock.nowMs();
       return;
     }
+    state.drainFromMs = undefined;
     const outcomes = await Promise.all(
       [...state.granted].map(async ([filter, { qos }]) => {
         const outcome = await session.subscribe(filter, qos);
@@ -137,7 +142,10 @@ export class DeviceSubscriptions {
    */
   attach(index: number, session: Session): void {
     const state = this.#byDevice.get(index);
-    if (state !== undefined) this.#listenOn(state, session);
+    if (state === undefined) return;
+    this.#listenOn(state, session);
+    state.drainFromMs = undefined;
+    state.reconnecting = true;
   }
 
   /**
@@ -186,6 +194,9 @@ export class DeviceSubscriptions {
         const nowMs = this.#clock.nowMs();
         if (state.deafFromMs !== undefined && nowMs >= state.deafFromMs) return;
         state.lastReceivedMs = nowMs;
+        // The queue of a kept session comes right behind the CONNACK, before `restore` runs: the
+        // Session Present flag is known by then (both engines read it before the next packet).
+        if (state.reconnecting === true && state.drainFromMs === undefined && state.session.sessionPresent && state.granted.size > 0) state.drainFromMs = nowMs;
         if (state.drainFromMs !== undefined) recorder.count(METRIC.queuedReceived);
         recordReceived(recorder, subscriptions, topic, payload, nowMs);
       },
