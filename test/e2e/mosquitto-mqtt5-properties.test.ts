@@ -173,7 +173,7 @@ describe('MQTT 5 properties, wills and kept sessions against mosquitto', () => {
           }
           // Every CONNECT carried its device's user property, rendered from {deviceId}.
           assert.equal(proxy.connectUserProperties.length, 7);
-          for (const [clientId, userProperties] of proxy.connectUserProperties) assert.deepEqual(userProperties, { device: clientId });
+          for (const [clientId, userProperties] of proxy.connectUserProperties) assert.deepEqual({ ...userProperties }, { device: clientId });
           // Each sensor's first PUBLISH set alias 1 with its topic; the other four used the alias alone.
           assert.equal(proxy.aliasesSet, 4);
           assert.equal(proxy.aliased, 16);
