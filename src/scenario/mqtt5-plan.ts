@@ -76,7 +76,7 @@ export function planPublishProperties(
   if (input === undefined) return null;
   const path = ['stages', index, 'properties'];
   if (protocolVersion !== 5) {
-    for (const [name, value] of Object.entries(input)) {
+    for (const [name, value] of Object.entries(input) as [string, unknown][]) {
       if (value === undefined || (name === 'topicAlias' && value === 'off')) continue;
       problems.push({
         path: [...path, name],

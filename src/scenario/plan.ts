@@ -16,8 +16,8 @@ import { expandLocalAddresses } from './local-addresses.js';
 import { planTls } from './tls-plan.js';
 import { stageLayout, type StageLayout } from './stage-layout.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
-import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate } from './plan-stages.js';
-import { planConnectProperties, planPublishProperties, planWill } from './mqtt5-plan.js';
+import { checkStageRules, planDownlinkStage, planExtraStage, planPublishStage } from './plan-stages.js';
+import { planConnectProperties, planWill } from './mqtt5-plan.js';
 import { formatDurationMs, formatRatePerSec } from './units.js';
 import { errorMessage } from '../errors.js';
 import { itemAt } from '../util/item-at.js';
@@ -251,10 +251,9 @@ function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], pro
     case 'disconnect':
       return { type: 'disconnect', groups: applies, ratePerSec: stage.rate === undefined ? null : stage.rate };
     case 'reconnect-storm':
+    case 'drop':
     case 'pause':
       return planExtraStage(stage, applies);
-    case 'drop':
-      return { type: 'drop', groups: applies, percent: stage.percent };
     case 'downlink':
       return planDownlinkStage(stage, index, groups, problems);
     case 'subscribe': {
@@ -262,31 +261,8 @@ function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], pro
       if (problem !== undefined) problems.push({ path: ['stages', index, 'topic'], message: problem });
       return { type: 'subscribe', groups: applies, topicTemplate: stage.topic, qos: stage.qos, measure: stage.measure, timestampField: stage.timestampField };
     }
-    case 'publish': {
-      const rate = planPublishRate(stage, index, groups, applies, problems);
-      let count = stage.count ?? 0;
-      if ((stage.count === undefined) === (stage.duration === undefined)) {
-        problems.push({ path: ['stages', index], message: 'a publish stage needs exactly one of duration or count' });
-      } else if (stage.duration !== undefined) {
-        count = Math.floor((stage.duration / 1000) * rate + 1e-9);
-        if (count < 1) {
-          problems.push({
-            path: ['stages', index, 'duration'],
-            message: `${formatDurationMs(stage.duration)} is shorter than one interval at ${formatRatePerSec(stage.rate ?? stage.totalRate ?? rate)} (${(1000 / rate).toFixed(0)}ms per device)`,
-          });
-        }
-      }
-      return {
-        type: 'publish',
-        groups: applies,
-        ratePerDevicePerSec: rate,
-        countPerDevice: count,
-        qos: stage.qos,
-        retain: stage.retain,
-        order: stage.order,
-        properties: planPublishProperties(stage.properties, index, protocolVersion, problems),
-      };
-    }
+    case 'publish':
+      return planPublishStage(stage, index, groups, applies, problems, protocolVersion);
   }
 }
 
