@@ -18,7 +18,7 @@ import { stageLayout, type StageLayout } from './stage-layout.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
 import { checkStageRules, planDownlinkStage, planExtraStage, planPublishStage } from './plan-stages.js';
 import { planConnectProperties, planWill } from './mqtt5-plan.js';
-import { formatDurationMs, formatRatePerSec } from './units.js';
+import { formatDurationMs } from './units.js';
 import { errorMessage } from '../errors.js';
 import { itemAt } from '../util/item-at.js';
 import type { BrokerPlan, EmbeddedBrokerPlan, KeySourcePlan, GroupPlan, StagePlan, RunPlan, PlanProblem } from './run-plan.js';
