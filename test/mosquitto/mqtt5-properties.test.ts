@@ -14,9 +14,9 @@ import { after, describe, it } from 'node:test';
 import mqttPacket from 'mqtt-packet';
 import { run, scenarioFromObject, type RunResult } from '../../src/index.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
-import { MosquittoBroker } from '../mosquitto/broker.js';
-import { OutsideSubscriber } from '../mosquitto/outside.js';
-import { requireMosquittoTools, skipWithoutMosquitto } from '../mosquitto/tools.js';
+import { MosquittoBroker } from './broker.js';
+import { OutsideSubscriber } from './outside.js';
+import { requireMosquittoTools, skipWithoutMosquitto } from './tools.js';
 
 const skip = skipWithoutMosquitto();
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-mosquitto-mqtt5-'));
