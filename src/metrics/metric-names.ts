@@ -52,6 +52,13 @@ export const METRIC = {
   /** Filters subscribed again on a device's new connection (after a refresh, a lost connection or a storm). */
   resubscribed: 'resubscribed',
   received: 'received',
+  /** Will messages received by `measure: wills` subscribers, and the wills a `drop` stage made the broker owe. */
+  willsReceived: 'willsReceived',
+  willsExpected: 'willsExpected',
+  /** Messages received on a reconnect that found its session kept (Session Present): the queue drained. */
+  queuedReceived: 'queuedReceived',
+  /** From the CONNACK with Session Present to the last message the kept session delivered. */
+  sessionDrainUs: 'sessionDrainUs',
   /** Received messages whose payload had no usable timestamp, so gave no latency. */
   receivedWithoutTimestamp: 'receivedWithoutTimestamp',
   /** Received messages timed as sent after they arrived: the sender's clock was ahead (see clock-probe.ts). */

@@ -88,13 +88,17 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
       const durationMs = (stage.countPerDevice / stage.ratePerDevicePerSec) * 1000;
       const total = devices * stage.ratePerDevicePerSec;
       return {
-        text: `${who} publish ${rate(stage.ratePerDevicePerSec)} each, ${stage.countPerDevice} messages each, at QoS ${stage.qos}${stage.retain ? ', retained' : ''}: ${devices * stage.countPerDevice} messages at ${round(total)} msg/s`,
+        text: `${who} publish ${rate(stage.ratePerDevicePerSec)} each, ${stage.countPerDevice} messages each, at QoS ${stage.qos}${stage.retain ? ', retained' : ''}${stage.properties === null ? '' : `, with MQTT 5 properties${stage.properties.topicAlias ? ' and topic aliases' : ''}`}: ${devices * stage.countPerDevice} messages at ${round(total)} msg/s`,
         durationMs,
         messagesPerSec: total,
       };
     }
     case 'subscribe':
-      return { text: `${who} subscribe to ${stage.topicTemplate} at QoS ${stage.qos} and measure ${stage.measure} latency`, durationMs: 0, messagesPerSec: 0 };
+      return {
+        text: `${who} subscribe to ${stage.topicTemplate} at QoS ${stage.qos} and ${stage.measure === 'wills' ? 'count the wills received' : `measure ${stage.measure} latency`}`,
+        durationMs: 0,
+        messagesPerSec: 0,
+      };
     case 'hold':
       return { text: `${who} hold their connections`, durationMs: stage.durationMs, messagesPerSec: 0 };
     case 'disconnect': {
@@ -114,6 +118,12 @@ function stageInWords(stage: StagePlan, devices: number): { text: string; durati
         messagesPerSec: 0,
       };
     }
+    case 'drop':
+      return {
+        text: `${who}: ${round(stage.percent)}% (${droppedCount(devices, stage.percent)}) drop their connections abruptly and stay down`,
+        durationMs: 0,
+        messagesPerSec: 0,
+      };
     case 'pause':
       return { text: 'pause', durationMs: stage.durationMs, messagesPerSec: 0 };
     case 'downlink': {

@@ -4,7 +4,8 @@
  */
 import type { GroupPlan, PlanProblem, StagePlan } from './run-plan.js';
 import type { Scenario, ScenarioStage } from './schema.js';
-import { formatDurationMs } from './units.js';
+import { formatDurationMs, formatRatePerSec } from './units.js';
+import { planPublishProperties } from './mqtt5-plan.js';
 
 /** A reconnect storm: a share of the connected devices dropped abruptly, then back at a rate. */
 export interface ReconnectStormPlan {
@@ -12,6 +13,13 @@ export interface ReconnectStormPlan {
   groups: string[];
   percent: number;
   ratePerSec: number | null;
+}
+
+/** Connections closed abruptly and left down, so the broker publishes the devices' wills. */
+export interface DropPlan {
+  type: 'drop';
+  groups: string[];
+  percent: number;
 }
 
 /** Downlinks from a backend group to every device of the receiving groups. */
@@ -35,8 +43,12 @@ export interface PausePlan {
   durationMs: number;
 }
 
-export function planExtraStage(stage: Extract<ScenarioStage, { type: 'reconnect-storm' | 'pause' }>, applies: string[]): ReconnectStormPlan | PausePlan {
+export function planExtraStage(
+  stage: Extract<ScenarioStage, { type: 'reconnect-storm' | 'drop' | 'pause' }>,
+  applies: string[],
+): ReconnectStormPlan | DropPlan | PausePlan {
   if (stage.type === 'pause') return { type: 'pause', groups: [], durationMs: stage.duration };
+  if (stage.type === 'drop') return { type: 'drop', groups: applies, percent: stage.percent };
   return { type: 'reconnect-storm', groups: applies, percent: stage.percent, ratePerSec: stage.rate ?? null };
 }
 
@@ -58,6 +70,41 @@ export function planPublishRate(
   if (stage.rate !== undefined) return stage.rate;
   const devices = groups.filter((g) => applies.includes(g.name)).reduce((n, g) => n + g.count, 0);
   return (stage.totalRate ?? 1) / Math.max(1, devices);
+}
+
+/** A publish stage: its rate and count per device, and its MQTT 5 properties. */
+export function planPublishStage(
+  stage: Extract<ScenarioStage, { type: 'publish' }>,
+  index: number,
+  groups: GroupPlan[],
+  applies: string[],
+  problems: PlanProblem[],
+  protocolVersion: 4 | 5,
+): Extract<StagePlan, { type: 'publish' }> {
+  const rate = planPublishRate(stage, index, groups, applies, problems);
+  let count = stage.count ?? 0;
+  if ((stage.count === undefined) === (stage.duration === undefined)) {
+    problems.push({ path: ['stages', index], message: 'a publish stage needs exactly one of duration or count' });
+  } else if (stage.duration !== undefined) {
+    count = Math.floor((stage.duration / 1000) * rate + 1e-9);
+    if (count < 1) {
+      problems.push({
+        path: ['stages', index, 'duration'],
+        message: `${formatDurationMs(stage.duration)} is shorter than one interval at ${formatRatePerSec(stage.rate ?? stage.totalRate ?? rate)} (${(1000 / rate).toFixed(0)}ms per device)`,
+      });
+    }
+  }
+  const properties = planPublishProperties(stage.properties, index, protocolVersion, problems);
+  return {
+    type: 'publish',
+    groups: applies,
+    ratePerDevicePerSec: rate,
+    countPerDevice: count,
+    qos: stage.qos,
+    retain: stage.retain,
+    order: stage.order,
+    properties,
+  };
 }
 
 /** A downlink stage: a backend group sends to every device of the receiving groups at a rate each. */

@@ -16,8 +16,9 @@ import { expandLocalAddresses } from './local-addresses.js';
 import { planTls } from './tls-plan.js';
 import { stageLayout, type StageLayout } from './stage-layout.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
-import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate } from './plan-stages.js';
-import { formatDurationMs, formatRatePerSec } from './units.js';
+import { checkStageRules, planDownlinkStage, planExtraStage, planPublishStage } from './plan-stages.js';
+import { planConnectProperties, planWill } from './mqtt5-plan.js';
+import { formatDurationMs } from './units.js';
 import { errorMessage } from '../errors.js';
 import { itemAt } from '../util/item-at.js';
 import type { BrokerPlan, EmbeddedBrokerPlan, KeySourcePlan, GroupPlan, StagePlan, RunPlan, PlanProblem } from './run-plan.js';
@@ -50,7 +51,9 @@ export function totalDevices(plan: Pick<RunPlan, 'groups'>): number {
 export function buildPlan(scenario: Scenario, context: PlanContext): { plan: RunPlan; problems: [] } | { plan: undefined; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
   const groups = planGroups(scenario, context, problems);
-  const stages = scenario.stages.map((stage, i) => planStage(stage, i, groups, problems));
+  const stages = scenario.stages.map((stage, i) => planStage(stage, i, groups, problems, scenario.mqtt.protocolVersion));
+  const userProperties = planConnectProperties(scenario, problems);
+  const will = planWill(scenario, problems);
   checkStageOrder(stages, problems);
   checkStageRules(scenario, stages, problems);
   const thresholds = planThresholds(scenario.thresholds, ['thresholds'], problems);
@@ -73,6 +76,8 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
       connectTimeoutMs: scenario.mqtt.connectTimeout,
       clean: scenario.mqtt.clean,
       sessionExpirySec: scenario.mqtt.sessionExpiry === undefined ? null : scenario.mqtt.sessionExpiry / 1000,
+      userProperties,
+      will,
       reconnect: {
         enabled: scenario.mqtt.reconnect.enabled,
         initialDelayMs: scenario.mqtt.reconnect.initialDelay,
@@ -226,7 +231,7 @@ export function tokenSpec(group: Pick<GroupPlan, 'alg' | 'token'>): TokenSpec {
   return { alg: group.alg, audienceTemplate: t.audienceTemplate, lifetimeSec: t.lifetimeSec, includeKid: t.includeKid, claims: t.claims, headers: t.headers };
 }
 
-function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], problems: PlanProblem[]): StagePlan {
+function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], problems: PlanProblem[], protocolVersion: 4 | 5): StagePlan {
   const known = new Set(groups.map((g) => g.name));
   const listed = 'groups' in stage ? stage.groups : undefined;
   (listed ?? []).forEach((name, j) => {
@@ -248,6 +253,7 @@ function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], pro
     case 'disconnect':
       return { type: 'disconnect', groups: applies, ratePerSec: stage.rate === undefined ? null : stage.rate };
     case 'reconnect-storm':
+    case 'drop':
     case 'pause':
       return planExtraStage(stage, applies);
     case 'downlink':
@@ -257,22 +263,8 @@ function planStage(stage: ScenarioStage, index: number, groups: GroupPlan[], pro
       if (problem !== undefined) problems.push({ path: ['stages', index, 'topic'], message: problem });
       return { type: 'subscribe', groups: applies, topicTemplate: stage.topic, qos: stage.qos, measure: stage.measure, timestampField: stage.timestampField };
     }
-    case 'publish': {
-      const rate = planPublishRate(stage, index, groups, applies, problems);
-      let count = stage.count ?? 0;
-      if ((stage.count === undefined) === (stage.duration === undefined)) {
-        problems.push({ path: ['stages', index], message: 'a publish stage needs exactly one of duration or count' });
-      } else if (stage.duration !== undefined) {
-        count = Math.floor((stage.duration / 1000) * rate + 1e-9);
-        if (count < 1) {
-          problems.push({
-            path: ['stages', index, 'duration'],
-            message: `${formatDurationMs(stage.duration)} is shorter than one interval at ${formatRatePerSec(stage.rate ?? stage.totalRate ?? rate)} (${(1000 / rate).toFixed(0)}ms per device)`,
-          });
-        }
-      }
-      return { type: 'publish', groups: applies, ratePerDevicePerSec: rate, countPerDevice: count, qos: stage.qos, retain: stage.retain, order: stage.order };
-    }
+    case 'publish':
+      return planPublishStage(stage, index, groups, applies, problems, protocolVersion);
   }
 }
 

@@ -38,6 +38,11 @@ export function plannedPace(plan: Pick<RunPlan, 'groups'>, stage: StagePlan): Pl
     }
     case 'subscribe':
       return { actions: devices, durationMs: 0, ratePerSec: null, paced: false };
+    case 'drop': {
+      let dropped = 0;
+      for (let p = 0; p < devices; p++) if (isDropped(p, stage.percent)) dropped++;
+      return { actions: dropped, durationMs: 0, ratePerSec: null, paced: false };
+    }
     case 'hold':
     case 'pause':
       return { actions: 0, durationMs: stage.durationMs, ratePerSec: null, paced: false };

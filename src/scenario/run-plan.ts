@@ -10,7 +10,7 @@ import type { TlsPlan } from './tls-plan.js';
 import type { StageOrder } from './stage-layout.js';
 import type { RampPlan } from './arrival.js';
 import type { PayloadPlan } from './payload.js';
-import type { DownlinkPlan, PausePlan, ReconnectStormPlan } from './plan-stages.js';
+import type { DownlinkPlan, DropPlan, PausePlan, ReconnectStormPlan } from './plan-stages.js';
 
 export type { TlsPlan } from './tls-plan.js';
 
@@ -24,6 +24,34 @@ export interface ReconnectPlan {
   maxAttempts: number;
 }
 
+/** MQTT 5 properties of a message (§3.3.2.3), of a PUBLISH or a will; MQTT 5 only. */
+export interface MessagePropertiesPlan {
+  /** Name → value template; empty: none sent. */
+  userProperties: Record<string, string>;
+  contentType: string | null;
+  /** Payload Format Indicator: utf8 is 1, bytes 0; null: not sent. */
+  payloadFormat: 'bytes' | 'utf8' | null;
+  messageExpirySec: number | null;
+}
+
+export interface PublishPropertiesPlan extends MessagePropertiesPlan {
+  /** Topic aliases (§3.3.2.3.4), one per topic up to the broker's Topic Alias Maximum. */
+  topicAlias: boolean;
+}
+
+/** The will message of every device's CONNECT (§3.1.2.5, §3.1.3.2). */
+export interface WillPlan {
+  /** Templates with {deviceId}. */
+  topicTemplate: string;
+  payloadTemplate: string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  /** MQTT 5 Will Delay Interval; null: not sent (0). */
+  delaySec: number | null;
+  /** MQTT 5 only; null: none. */
+  properties: MessagePropertiesPlan | null;
+}
+
 export interface MqttPlan {
   protocolVersion: 4 | 5;
   keepaliveSec: number;
@@ -31,6 +59,9 @@ export interface MqttPlan {
   clean: boolean;
   /** MQTT 5 Session Expiry Interval [MQTT-3.1.2.11.2]; null: not sent (0, the session ends with the connection). */
   sessionExpirySec: number | null;
+  /** MQTT 5 user properties of each CONNECT, name → value template ({deviceId}); empty: none. */
+  userProperties: Record<string, string>;
+  will: WillPlan | null;
   reconnect: ReconnectPlan;
   engine: 'mqttjs' | 'lean';
   /** MQTT 5: a publish above the broker's Maximum QoS (§3.2.2.3.4) is refused before sending, or sent at that maximum. */
@@ -88,11 +119,22 @@ export interface GroupPlan {
 
 export type StagePlan =
   | { type: 'connect'; groups: string[]; ratePerSec: number | null; ramp: RampPlan | null; order: StageOrder }
-  | { type: 'publish'; groups: string[]; ratePerDevicePerSec: number; countPerDevice: number; qos: 0 | 1 | 2; retain: boolean; order: StageOrder }
-  | { type: 'subscribe'; groups: string[]; topicTemplate: string; qos: 0 | 1 | 2; measure: 'uplink' | 'downlink'; timestampField: string }
+  | {
+      type: 'publish';
+      groups: string[];
+      ratePerDevicePerSec: number;
+      countPerDevice: number;
+      qos: 0 | 1 | 2;
+      retain: boolean;
+      order: StageOrder;
+      /** MQTT 5 only; null: none. */
+      properties: PublishPropertiesPlan | null;
+    }
+  | { type: 'subscribe'; groups: string[]; topicTemplate: string; qos: 0 | 1 | 2; measure: 'uplink' | 'downlink' | 'wills'; timestampField: string }
   | { type: 'hold'; groups: string[]; durationMs: number }
   | { type: 'disconnect'; groups: string[]; ratePerSec: number | null }
   | ReconnectStormPlan
+  | DropPlan
   | DownlinkPlan
   | PausePlan;
 

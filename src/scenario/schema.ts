@@ -160,6 +160,42 @@ export const groupSchema = z
   })
   .describe('A group of devices that share credentials, topic and payload.');
 
+/**
+ * MQTT 5 user properties (§3.3.2.3.7): names and values are UTF-8 strings, so a number or a
+ * boolean is refused rather than turned into text behind the user's back.
+ */
+const userProperties = z
+  .record(z.string().min(1), z.string({ error: 'a user property is a pair of strings (name: "value"); quote numbers and booleans' }), {
+    error: 'expected user properties as name: "value" pairs of strings',
+  })
+  .optional();
+/** MQTT 5 properties of a message (§3.3.2.3): of a PUBLISH, or of a will (§3.1.3.2). */
+const messageProperties = {
+  userProperties: userProperties.describe('MQTT 5 user properties, name: "value"; values are templates: {deviceId}, {group}, {seq}.'),
+  contentType: z.string().min(1).optional().describe('MQTT 5 Content Type, a MIME type like application/json.'),
+  payloadFormat: z.enum(['bytes', 'utf8']).optional().describe('MQTT 5 Payload Format Indicator: utf8 (1, the payload is UTF-8 text) or bytes (0).'),
+  messageExpiry: duration.optional().describe('MQTT 5 Message Expiry Interval, whole seconds: the broker drops the message if it cannot deliver it in time.'),
+};
+const publishProperties = z
+  .strictObject({
+    ...messageProperties,
+    topicAlias: z
+      .enum(['auto', 'off'])
+      .default('off')
+      .describe("auto: MQTT 5 topic aliases, one per topic up to the broker's Topic Alias Maximum (CONNACK); later topics go in full."),
+  })
+  .describe('MQTT 5 properties of each PUBLISH.');
+const will = z
+  .strictObject({
+    topic: z.string().min(1).describe('Will topic; {deviceId}.'),
+    payload: z.string().default('').describe('Will payload, a text template; {deviceId}.'),
+    qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+    retain: z.boolean().default(false),
+    delay: duration.optional().describe('MQTT 5 Will Delay Interval, whole seconds; no longer than mqtt.sessionExpiry.'),
+    properties: z.strictObject(messageProperties).optional().describe('MQTT 5 properties of the will message.'),
+  })
+  .describe('The will message the broker publishes when a device vanishes without DISCONNECT (a `drop` stage).');
+
 const ramp = z
   .strictObject({ from: rate, to: rate, over: duration })
   .describe('A rate that changes linearly from `from` to `to` over `over`; later arrivals keep `to`.');
@@ -178,6 +214,7 @@ const publishStage = z.strictObject({
   count: z.int().min(1).optional().describe('Messages per device (instead of duration).'),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
   retain: z.boolean().default(false),
+  properties: publishProperties.optional(),
   groups: groupNames,
   order,
 });
@@ -186,7 +223,10 @@ const subscribeStage = z.strictObject({
   type: z.literal('subscribe'),
   topic: z.string().min(1).default(DEFAULT_DOWNLINK_TOPIC).describe('Topic filter to subscribe to; {deviceId}, {group}; + and # wildcards.'),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
-  measure: z.enum(['uplink', 'downlink']).default('downlink').describe('Which latency the received messages give: uplinkUs or downlinkUs.'),
+  measure: z
+    .enum(['uplink', 'downlink', 'wills'])
+    .default('downlink')
+    .describe('Which latency the received messages give: uplinkUs or downlinkUs; wills: count will messages (wills.received), no latency.'),
   timestampField: z.string().min(1).default('ts').describe('JSON field of the payload holding the send time (epoch ms).'),
   groups: groupNames,
 });
@@ -201,6 +241,13 @@ const reconnectStormStage = z.strictObject({
   rate: rate.optional().describe('Reconnects per second across all dropped devices; absent: all at once.'),
   groups: groupNames,
 });
+const dropStage = z
+  .strictObject({
+    type: z.literal('drop'),
+    percent: z.number().gt(0).max(100).default(100).describe('Share of the connected devices whose connection drops.'),
+    groups: groupNames,
+  })
+  .describe('Connections close abruptly (socket reset, no DISCONNECT) and stay down, so the broker publishes their wills.');
 const downlinkStage = z
   .strictObject({
     type: z.literal('downlink'),
@@ -223,6 +270,7 @@ export const stageSchema = z.discriminatedUnion('type', [
   holdStage,
   disconnectStage,
   reconnectStormStage,
+  dropStage,
   downlinkStage,
   pauseStage,
 ]);
@@ -247,6 +295,8 @@ const mqtt = z.strictObject({
   connectTimeout: duration.prefault(MQTT_DEFAULTS.connectTimeout),
   clean: z.boolean().default(MQTT_DEFAULTS.clean).describe('Clean session (3.1.1) or clean start (5).'),
   sessionExpiry: duration.optional().describe('MQTT 5 only: how long the broker keeps the session after the connection ends (default 0).'),
+  userProperties: userProperties.describe('MQTT 5 user properties of each CONNECT, name: "value"; values are templates: {deviceId}.'),
+  will: will.optional(),
   reconnect: reconnect.prefault(MQTT_DEFAULTS.reconnect),
   qosAboveMaximum: z
     .enum(['refuse', 'downgrade'])

@@ -32,3 +32,13 @@ export function topicMatches(filter: string, topic: string): boolean {
   }
   return filterLevels.length === topicLevels.length;
 }
+
+/**
+ * The filter a shared subscription matches topics with: `$share/{ShareName}/{filter}` without its
+ * first two levels (MQTT 5 §4.8.2); any other filter as it is.
+ */
+export function matchingFilter(filter: string): string {
+  if (!filter.startsWith('$share/')) return filter;
+  const slash = filter.indexOf('/', '$share/'.length);
+  return slash === -1 ? filter : filter.slice(slash + 1);
+}

@@ -19,6 +19,8 @@ const mqtt: MqttPlan = {
   tlsResumption: false,
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
+  userProperties: {},
+  will: null,
 };
 const AUD = 'https://akenza.io/devices/{deviceId}';
 const DEVICE = vectors.deviceId;

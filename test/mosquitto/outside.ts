@@ -56,12 +56,23 @@ export async function settledSysCounter(mosquittoSub: string, port: number, topi
   return value;
 }
 
+export interface OutsideOptions {
+  /** `-V mqttv5`: MQTT 5, so the properties can be printed (%C, %E, %F, %P). */
+  mqttv5?: boolean;
+  /** mosquitto_sub's -F format of each message (default %t). */
+  format?: string;
+  clientId?: string;
+  /** A session the broker keeps (-c, and -x in MQTT 5). */
+  sessionExpirySec?: number;
+}
+
 /** `mosquitto_sub` on a filter, counting the messages it prints; stopped by its pid. */
 export class OutsideSubscriber {
   readonly #child: ChildProcess;
   #out = '';
   #count = 0;
   #subscribed = false;
+  readonly #messages: string[] = [];
 
   private constructor(child: ChildProcess) {
     this.#child = child;
@@ -69,7 +80,9 @@ export class OutsideSubscriber {
       this.#out += d.toString();
       const lines = this.#out.split('\n');
       this.#out = lines.pop() ?? '';
-      this.#count += lines.filter((l) => l.startsWith('MSG ')).length;
+      const messages = lines.filter((l) => l.startsWith('MSG '));
+      this.#count += messages.length;
+      this.#messages.push(...messages.map((l) => l.slice(4)));
       if (lines.some((l) => l.includes('received SUBACK'))) this.#subscribed = true;
     });
   }
@@ -78,12 +91,23 @@ export class OutsideSubscriber {
     return this.#count;
   }
 
+  /** Each message as `format` printed it (the `MSG ` prefix taken off). */
+  get messages(): readonly string[] {
+    return this.#messages;
+  }
+
   /**
    * Starts mosquitto_sub and resolves once its SUBACK came back, so nothing is missed after.
    * mosquitto_sub flushes its output per message but not its debug lines (the SUBACK), so it
    * runs under `stdbuf -oL` (coreutils), which exec()s it: the pid stays mosquitto_sub's own.
    */
-  static async start(tools: Pick<MosquittoTools, 'mosquittoSub' | 'stdbuf'>, port: number, filter: string, qos: 0 | 1 | 2): Promise<OutsideSubscriber> {
+  static async start(
+    tools: Pick<MosquittoTools, 'mosquittoSub' | 'stdbuf'>,
+    port: number,
+    filter: string,
+    qos: 0 | 1 | 2,
+    options: OutsideOptions = {},
+  ): Promise<OutsideSubscriber> {
     const args = [
       '-oL',
       tools.mosquittoSub,
@@ -92,14 +116,17 @@ export class OutsideSubscriber {
       '-p',
       String(port),
       '-i',
-      `outside-${process.pid}-${port}`,
+      options.clientId ?? `outside-${process.pid}-${port}`,
       '-t',
       filter,
       '-q',
       String(qos),
       '-d',
       '-F',
-      'MSG %t',
+      `MSG ${options.format ?? '%t'}`,
+      ...(options.mqttv5 === true ? ['-V', 'mqttv5'] : []),
+      // A kept session: clean start off and, in MQTT 5, a session expiry.
+      ...(options.sessionExpirySec === undefined ? [] : ['-c', ...(options.mqttv5 === true ? ['-x', String(options.sessionExpirySec)] : [])]),
     ];
     const subscriber = new OutsideSubscriber(spawn(tools.stdbuf, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     const deadline = Date.now() + 5000;

@@ -33,6 +33,8 @@ export const PLAN: RunPlan = {
     tlsResumption: false,
     qosAboveMaximum: 'refuse',
     sessionExpirySec: null,
+    userProperties: {},
+    will: null,
   },
   localAddresses: [],
   tls: null,
@@ -80,7 +82,7 @@ export const PLAN: RunPlan = {
   ],
   stages: [
     { type: 'connect', groups: ['ec', 'rsa'], ratePerSec: 20, ramp: null, order: 'grouped' },
-    { type: 'publish', groups: ['ec', 'rsa'], ratePerDevicePerSec: 1, countPerDevice: 10, qos: 1, retain: false, order: 'grouped' },
+    { type: 'publish', groups: ['ec', 'rsa'], ratePerDevicePerSec: 1, countPerDevice: 10, qos: 1, retain: false, order: 'grouped', properties: null },
     { type: 'disconnect', groups: ['ec', 'rsa'], ratePerSec: null },
   ],
   thresholds: [],

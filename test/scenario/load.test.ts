@@ -37,7 +37,16 @@ describe('scenario loading', () => {
     assert.equal(group.token.audienceTemplate, 'https://akenza.io/devices/{deviceId}');
     assert.equal(group.topicTemplate, '/up/device/id/{deviceId}');
     assert.deepEqual(group.keys, { mode: 'per-device', storePath: 'keys/x/a-ES256.json' });
-    assert.deepEqual(plan.stages[1], { type: 'publish', groups: ['a'], ratePerDevicePerSec: 1, countPerDevice: 5, qos: 1, retain: false, order: 'grouped' });
+    assert.deepEqual(plan.stages[1], {
+      type: 'publish',
+      groups: ['a'],
+      ratePerDevicePerSec: 1,
+      countPerDevice: 5,
+      qos: 1,
+      retain: false,
+      order: 'grouped',
+      properties: null,
+    });
   });
 
   it('names file, line, column, field, expectation and what it got', () => {

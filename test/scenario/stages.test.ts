@@ -38,7 +38,7 @@ describe('stages', () => {
 `);
     assert.deepEqual(p.stages, [
       { type: 'connect', groups: ['a'], ratePerSec: null, ramp: { fromPerSec: 5, toPerSec: 20, overMs: 2000 }, order: 'grouped' },
-      { type: 'publish', groups: ['a'], ratePerDevicePerSec: 0.5, countPerDevice: 3, qos: 1, retain: false, order: 'grouped' },
+      { type: 'publish', groups: ['a'], ratePerDevicePerSec: 0.5, countPerDevice: 3, qos: 1, retain: false, order: 'grouped', properties: null },
       { type: 'reconnect-storm', groups: ['a'], percent: 30, ratePerSec: 10 },
       { type: 'pause', groups: [], durationMs: 1000 },
       { type: 'disconnect', groups: ['a'], ratePerSec: 100 },
@@ -107,6 +107,8 @@ stages:
         connectTimeoutMs: 30_000,
         clean: false,
         sessionExpirySec: 3600,
+        userProperties: {},
+        will: null,
         reconnect: undefined,
         engine: undefined,
         tlsResumption: undefined,

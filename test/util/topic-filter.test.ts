@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { topicFilterProblem, topicMatches } from '../../src/util/topic-filter.js';
+import { matchingFilter, topicFilterProblem, topicMatches } from '../../src/util/topic-filter.js';
 
 describe('topic filters (MQTT §4.7)', () => {
   const matches: [string, string, boolean][] = [
@@ -37,4 +37,12 @@ describe('topic filters (MQTT §4.7)', () => {
       else assert.match(found ?? '', problem);
     });
   }
+
+  it('matches a shared subscription without its $share/<group>/ prefix (MQTT 5 §4.8.2)', () => {
+    assert.equal(matchingFilter('$share/g/up/+'), 'up/+');
+    assert.equal(matchingFilter('$share/group-1//up/device/id/+'), '/up/device/id/+');
+    assert.equal(matchingFilter('/up/device/id/+'), '/up/device/id/+');
+    assert.equal(matchingFilter('$SYS/#'), '$SYS/#');
+    assert.ok(topicMatches(matchingFilter('$share/g/up/+'), 'up/d1'));
+  });
 });

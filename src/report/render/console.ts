@@ -28,6 +28,10 @@ export function formatSummary(result: RunResult): string {
   if (failures.length > 0) lines.push(`connect failures: ${failures.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const errors = Object.entries(result.total.errors);
   if (errors.length > 0) lines.push(`errors: ${errors.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const wills = willsLine(result.total);
+  if (wills !== undefined) lines.push(wills);
+  const queued = result.total.counters['queuedReceived'];
+  if (queued !== undefined) lines.push(`kept sessions: ${queued} queued messages received after reconnecting (queuedReceived)`);
   const faults = describeFaults(result.total);
   if (faults !== undefined) lines.push(faults);
   lines.push('');
@@ -107,6 +111,18 @@ export function formatThresholds(outcomes: readonly ThresholdOutcome[]): string 
 function optional(c: Record<string, number>, name: string, label: string): string[] {
   const n = c[name];
   return n === undefined || n === 0 ? [] : [`${label} ${n}`];
+}
+
+/** Wills the `measure: wills` subscribers received against the wills `drop` stages made the broker owe. */
+export function willsLine(section: MetricsSection): string | undefined {
+  const c = section.counters;
+  const expected = c['willsExpected'];
+  const received = c['willsReceived'];
+  if (expected === undefined && received === undefined) return undefined;
+  const e = expected ?? 0;
+  const r = received ?? 0;
+  const verdict = r === e ? 'all arrived' : r < e ? `${e - r} missing` : `${r - e} more than expected (retained, or more than one subscriber)`;
+  return `wills: received ${r} of ${e} expected · ${verdict}`;
 }
 
 function counterLine(section: MetricsSection): string {

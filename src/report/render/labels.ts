@@ -11,6 +11,7 @@ export const HISTOGRAM_LABELS: Record<string, string> = {
   downlinkUs: 'downlink: send → device',
   refreshUs: 'token refresh reconnect',
   reconnectUs: 'reconnect downtime (after a storm drop or a lost connection)',
+  sessionDrainUs: 'kept session drain: CONNACK → last queued message',
   eventLoopDelayUs: 'event-loop delay (harness)',
   lastActionLateUs: "stage's last action behind plan (one per worker)",
 };

@@ -4,6 +4,7 @@
  * akenza fields (client id = device id, username "unused", the token as password).
  */
 import mqttPacket from 'mqtt-packet';
+import type { ConnectExtras } from './message-properties.js';
 
 export interface ConnectFields {
   clientId: string;
@@ -13,6 +14,8 @@ export interface ConnectFields {
   clean: boolean;
   /** MQTT 5 only; absent or null: not sent. */
   sessionExpirySec?: number | null;
+  /** MQTT 5 user properties and the will (3.1.1 too), rendered for this device (message-properties.ts). */
+  extras?: ConnectExtras;
 }
 
 /** Bytes of `packet` as MQTT.js writes it (`writeToStream` with the same protocol version). */
@@ -36,6 +39,10 @@ export function connectPacketBytes(fields: ConnectFields): number {
 
 /** The CONNECT a device sends, in either engine: the fields client-options.ts gives MQTT.js. */
 export function connectPacket(fields: ConnectFields): mqttPacket.IConnectPacket {
+  const properties: NonNullable<mqttPacket.IConnectPacket['properties']> = {};
+  // MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection.
+  if (fields.protocolVersion === 5 && typeof fields.sessionExpirySec === 'number') properties.sessionExpiryInterval = fields.sessionExpirySec;
+  if (fields.protocolVersion === 5 && fields.extras?.userProperties !== undefined) properties.userProperties = fields.extras.userProperties;
   return {
     cmd: 'connect',
     protocolId: 'MQTT',
@@ -45,7 +52,7 @@ export function connectPacket(fields: ConnectFields): mqttPacket.IConnectPacket 
     keepalive: fields.keepaliveSec,
     username: 'unused',
     password: Buffer.from(fields.password),
-    // MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection.
-    ...(fields.protocolVersion === 5 && typeof fields.sessionExpirySec === 'number' ? { properties: { sessionExpiryInterval: fields.sessionExpirySec } } : {}),
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+    ...(fields.extras?.will === undefined ? {} : { will: fields.extras.will }),
   };
 }

@@ -6,6 +6,7 @@
 import type { MqttPlan } from '../../scenario/run-plan.js';
 import type { BrokerTarget } from '../messages.js';
 import type { BrokerCapabilities } from './broker-limits.js';
+import type { PublishProperties } from './message-properties.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
 export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
@@ -53,6 +54,12 @@ export function publishAfterRefresh(refreshing: Promise<unknown>, send: () => vo
   refreshing.then(send, (error: unknown) => outcomes.failed(ticket, error));
 }
 
+/** What an MQTT 5 PUBLISH carries besides topic and payload: its properties, and whether to alias its topic (topic-aliases.ts). */
+export interface PublishExtras {
+  properties: PublishProperties;
+  topicAlias: boolean;
+}
+
 /** Bytes of the CONNECT sent and the CONNACK received (0 when none came), as MQTT packets, before TLS or WebSocket framing. */
 export interface ConnectBytes {
   connectBytes: number;
@@ -72,8 +79,9 @@ export interface Session {
    * Sends one PUBLISH and reports its outcome to `outcomes` under `ticket`: once, or never if its
    * ack never comes while the connection stays up. During a refresh it waits and goes out on the
    * new connection. The report may come before this returns (QoS 0, or a session not connected).
+   * `extras`: MQTT 5 properties and topic aliasing; absent, a bare PUBLISH (the fast path).
    */
-  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void;
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes, extras?: PublishExtras): void;
   /**
    * One SUBSCRIBE, on the current connection or, during a refresh, on the new one; making it again
    * on a later connection is the worker's (subscriptions.ts).

@@ -14,7 +14,16 @@ import type { StormHost } from './reconnect-storm.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 import { adoptToken, renewToken, type TokenRefresher } from '../token-refresher.js';
 import type { WorkerContext } from '../worker-context.js';
+import type { MqttPlan } from '../../scenario/run-plan.js';
 import { METRIC, errorCounter, sessionErrorCounter, connectFailedCounter, serverDisconnectCounter } from '../../metrics/metric-names.js';
+
+/**
+ * Does the broker keep a device's session after a DISCONNECT? MQTT 5: for its Session Expiry
+ * Interval, absent meaning 0 [MQTT-3.1.2-23]; 3.1.1: when Clean Session is 0 [MQTT-3.1.2-4].
+ */
+export function sessionKept(mqtt: Pick<MqttPlan, 'protocolVersion' | 'clean' | 'sessionExpirySec'>): boolean {
+  return mqtt.protocolVersion === 5 ? (mqtt.sessionExpirySec ?? 0) > 0 : !mqtt.clean;
+}
 
 export class DeviceLifecycle {
   readonly #ctx: WorkerContext;
@@ -55,6 +64,8 @@ export class DeviceLifecycle {
     const { recorder } = device;
     const session = this.#newSession(index, device);
     fleet.sessions.set(index, session);
+    // A device back to a session the broker kept hears its queue from the CONNACK on.
+    this.#subscriptions.attach(index, session);
     recorder.count(METRIC.connectAttempts);
     const startMs = clock.nowMs();
     const outcome = await session.connect(target, plan.mqtt, device.token);
@@ -69,6 +80,7 @@ export class DeviceLifecycle {
       fleet.connected++;
       this.#ctx.notes?.capabilities(deviceEndpoint(target, device.assignment.globalIndex).url, session.capabilities);
       this.#refresher.schedule(index);
+      await this.#subscriptions.restore(index, session);
     } else {
       fleet.sessions.delete(index);
       recorder.count(METRIC.connectFailed);
@@ -95,7 +107,7 @@ export class DeviceLifecycle {
         const session = fleet.sessions.get(index);
         if (session === undefined) return;
         fleet.sessions.delete(index);
-        this.#subscriptions.forget(index);
+        this.#subscriptions.forget(index, sessionKept(this.#ctx.plan.mqtt));
         const wasConnected = session.connected;
         // A device in the middle of a token refresh was taken off `connected` when it began.
         const counted = wasConnected && !fleet.inRefresh.has(index);
@@ -123,6 +135,20 @@ export class DeviceLifecycle {
     },
     reconnect: (index, droppedAtMs) => this.#reconnectAfterDrop(index, droppedAtMs),
   };
+
+  /**
+   * A `drop` stage: the devices' connections close abruptly (no DISCONNECT) and stay down, so the
+   * broker publishes their wills [MQTT-3.1.2-8]; each dropped device with a will is one expected.
+   */
+  async dropForGood(indices: readonly number[]): Promise<void> {
+    const withWill = this.#ctx.plan.mqtt.will !== null;
+    await Promise.all(
+      indices.map(async (index) => {
+        if (!(await this.storm.drop(index))) return;
+        if (withWill) this.#ctx.fleet.device(index).recorder.count(METRIC.willsExpected);
+      }),
+    );
+  }
 
   /** At the task's end: waits for reconnects under way, disconnects every device, closes the engine. */
   async close(): Promise<void> {

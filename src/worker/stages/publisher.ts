@@ -12,16 +12,20 @@ import type { Histogram } from '../../metrics/histogram.js';
 import { recordUs } from '../../metrics/histogram.js';
 import type { Recorder } from '../../metrics/recorder.js';
 import { compilePayload, type CompiledPayload, type PayloadValues } from '../../scenario/payload.js';
-import type { StagePlan } from '../../scenario/run-plan.js';
+import type { PublishPropertiesPlan, StagePlan } from '../../scenario/run-plan.js';
+import { messageProperties } from '../engines/message-properties.js';
 import { itemAt } from '../../util/item-at.js';
 import { renderTemplate, templateNames } from '../../util/template.js';
 import { InFlightTable } from '../in-flight.js';
 import { publishSeries, runSeries } from '../schedule.js';
-import type { PublishOutcomes } from '../engines/session-api.js';
+import type { PublishExtras, PublishOutcomes } from '../engines/session-api.js';
 import type { WorkerContext } from '../worker-context.js';
 import { METRIC, errorCounter, refusalCounter, type WorkerErrorReason } from '../../metrics/metric-names.js';
 
-export type PlannedPublish = Pick<Extract<StagePlan, { type: 'publish' | 'downlink' }>, 'ratePerDevicePerSec' | 'countPerDevice' | 'qos' | 'retain'>;
+export type PlannedPublish = Pick<Extract<StagePlan, { type: 'publish' | 'downlink' }>, 'ratePerDevicePerSec' | 'countPerDevice' | 'qos' | 'retain'> & {
+  /** MQTT 5 properties of a publish stage; absent or null: a bare PUBLISH. */
+  properties?: PublishPropertiesPlan | null;
+};
 
 export interface OutgoingMessage {
   topic: string;
@@ -198,7 +202,13 @@ export class Publisher implements PublishOutcomes {
     }
     const ticket = this.#table.open(sender.groupIndex, stage.qos, plannedMs, sentMs);
     metrics.recorder.count(METRIC.published);
-    session.publish(topic, payload, stage.qos, stage.retain, ticket, this);
+    const properties = stage.properties;
+    // MQTT 5 properties are rendered per message, as topics are ({seq}); validation keeps them off 3.1.1.
+    const extras: PublishExtras | undefined =
+      properties === undefined || properties === null
+        ? undefined
+        : { properties: messageProperties(properties, { deviceId: sender.deviceId, group: sender.groupName, seq }), topicAlias: properties.topicAlias };
+    session.publish(topic, payload, stage.qos, stage.retain, ticket, this, extras);
   }
 
   #close(ticket: number): void {

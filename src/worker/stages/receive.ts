@@ -7,8 +7,10 @@ import { topicMatches } from '../../util/topic-filter.js';
 import { METRIC } from '../../metrics/metric-names.js';
 
 export interface Subscription {
+  /** The filter topics are matched with: a shared subscription's without `$share/<group>/` (topic-filter.ts). */
   filter: string;
-  measure: 'uplink' | 'downlink';
+  /** wills: the messages are will messages, counted (wills.received) and not timed. */
+  measure: 'uplink' | 'downlink' | 'wills';
   timestampField: string;
 }
 
@@ -38,6 +40,10 @@ export function recordReceived(recorder: Recorder, subscriptions: readonly Subsc
   recorder.count(METRIC.received);
   const subscription = subscriptions.find((s) => topicMatches(s.filter, topic));
   if (subscription === undefined) return;
+  if (subscription.measure === 'wills') {
+    recorder.count(METRIC.willsReceived);
+    return;
+  }
   const sentMs = payloadTimestampMs(payload, subscription.timestampField);
   if (sentMs === undefined) {
     recorder.count(METRIC.receivedWithoutTimestamp);

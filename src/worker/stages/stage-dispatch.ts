@@ -10,6 +10,7 @@ import { stageDevices, type StageDevices } from './stage-devices.js';
 import { runArrivals } from './arrivals.js';
 import { downlinkPayload, downlinkRoutes } from './downlink.js';
 import { runReconnectStorm } from './reconnect-storm.js';
+import { isDropped } from '../../scenario/plan-stages.js';
 import type { WorkerContext } from '../worker-context.js';
 
 /** How long a hold or pause sleeps between looks at a stop. */
@@ -56,6 +57,8 @@ export async function dispatchStage(stage: StagePlan, startAtMs: number, parts: 
       });
       return publisher.publish(stage, routes, startAtMs, message);
     }
+    case 'drop':
+      return lifecycle.dropForGood(indices.filter((_, i) => isDropped(itemAt(positions, i), stage.percent)));
     case 'reconnect-storm':
       return runReconnectStorm(stage, indices, positions, startAtMs, lifecycle.storm, clock, stopping, ctx.pace);
   }

@@ -8,6 +8,11 @@
  * again, as a real device does, since a clean session ended with the old one [MQTT-3.1.2-6]. It
  * lives here, not in the engines, so both engines do exactly the same.
  *
+ * A session the broker keeps (MQTT 5 session expiry with clean start false, or a 3.1.1 clean
+ * session false) outlives a `disconnect` stage: the device keeps its filters and its listener, and
+ * when it connects again and the broker says Session Present, what the broker queued meanwhile is
+ * counted (queuedReceived) and the drain timed (sessionDrainUs, CONNACK to the last message).
+ *
  * It also watches for silence: when a device's session ends (or the run does), a subscriber that
  * received nothing since some moment while its filters' traffic went on (CoveredTraffic) lost its
  * subscription, whatever the cause (a reconnect into a clean session, a broker that forgot it).
@@ -21,6 +26,7 @@ import { MAX_FAULT_MS, type WorkerFaults } from '../faults.js';
 import type { SilentSubscriber } from '../messages.js';
 import { METRIC, errorCounter, sessionErrorCounter } from '../../metrics/metric-names.js';
 import { recordReceived, type Subscription } from './receive.js';
+import { matchingFilter } from '../../util/topic-filter.js';
 import type { MessageListener, Session } from '../engines/session-api.js';
 
 export type SubscribeStage = Extract<StagePlan, { type: 'subscribe' }>;
@@ -53,6 +59,10 @@ interface DeviceState {
   lastReceivedMs: number;
   /** Set by the `deaf-after` fault only. */
   deafFromMs?: number;
+  /** When a connection found its session kept (Session Present): what arrives from then on is the queue draining. */
+  drainFromMs?: number;
+  /** Connecting again after a `disconnect` stage kept its session: the queue may come before `restore`. */
+  reconnecting?: boolean;
 }
 
 export class DeviceSubscriptions {
@@ -83,7 +93,7 @@ export class DeviceSubscriptions {
     this.#listenOn(state, session);
     const filter = renderTemplate(stage.topicTemplate, values);
     // Listed before SUBACK: a broker may deliver (retained) messages right behind it.
-    state.subscriptions.push({ filter, measure: stage.measure, timestampField: stage.timestampField });
+    state.subscriptions.push({ filter: matchingFilter(filter), measure: stage.measure, timestampField: stage.timestampField });
     const outcome = await session.subscribe(filter, stage.qos);
     if (!outcome.ok) {
       recorder.count(sessionErrorCounter(outcome.reason));
@@ -107,8 +117,15 @@ export class DeviceSubscriptions {
     const state = this.#byDevice.get(index);
     if (state === undefined) return;
     this.#listenOn(state, session);
-    // A CONNACK with Session Present: the subscriptions are still there [MQTT-3.2.2-2].
-    if (session.sessionPresent) return;
+    // A CONNACK with Session Present: the subscriptions are still there [MQTT-3.2.2-2], and what
+    // the broker queued for them comes now.
+    state.reconnecting = false;
+    if (session.sessionPresent) {
+      // Drained from the first queued message the listener saw, if it came before this runs.
+      if (state.granted.size > 0) state.drainFromMs ??= this.#clock.nowMs();
+      return;
+    }
+    state.drainFromMs = undefined;
     const outcomes = await Promise.all(
       [...state.granted].map(async ([filter, { qos }]) => {
         const outcome = await session.subscribe(filter, qos);
@@ -123,15 +140,36 @@ export class DeviceSubscriptions {
     if (outcomes.every(Boolean)) state.grantedAtMs = this.#clock.nowMs();
   }
 
-  /** Forgets a device whose session has ended, noting it if it had gone silent. */
-  forget(index: number): void {
+  /**
+   * Device `index` is about to connect on `session`: a device whose session the broker kept listens
+   * there before its CONNACK, since the queued messages come right behind it.
+   */
+  attach(index: number, session: Session): void {
     const state = this.#byDevice.get(index);
-    this.#byDevice.delete(index);
-    if (state === undefined || state.granted.size === 0) return;
+    if (state === undefined) return;
+    this.#listenOn(state, session);
+    state.drainFromMs = undefined;
+    state.reconnecting = true;
+  }
+
+  /**
+   * A device's connection has ended, noting it if it had gone silent and timing the drain of a
+   * kept session. `sessionKept`: the broker keeps the session, so the device keeps its filters
+   * (the next connection finds them); otherwise the device is forgotten.
+   */
+  forget(index: number, sessionKept = false): void {
+    const state = this.#byDevice.get(index);
+    if (!sessionKept) this.#byDevice.delete(index);
+    if (state === undefined) return;
+    if (state.drainFromMs !== undefined && state.lastReceivedMs >= state.drainFromMs) {
+      state.recorder.record(METRIC.sessionDrainUs, (state.lastReceivedMs - state.drainFromMs) * 1000);
+    }
+    state.drainFromMs = undefined;
+    if (state.granted.size === 0) return;
     const fromMs = Math.max(state.grantedAtMs, state.lastReceivedMs);
     const toMs = this.#clock.nowMs();
     // A message two filters cover arrives once per subscription at most: the largest is the floor.
-    const expected = [...state.granted.keys()].map((filter) => this.traffic.expected(filter, fromMs, toMs));
+    const expected = [...state.granted.keys()].map((filter) => this.traffic.expected(matchingFilter(filter), fromMs, toMs));
     const missed = Math.max(...expected.map((e) => e.messages));
     if (missed < MIN_MISSED || Math.max(...expected.map((e) => e.coveredMs)) < MIN_SILENCE_MS) return;
     const [first] = state.granted.values();
@@ -160,6 +198,10 @@ export class DeviceSubscriptions {
         const nowMs = this.#clock.nowMs();
         if (state.deafFromMs !== undefined && nowMs >= state.deafFromMs) return;
         state.lastReceivedMs = nowMs;
+        // The queue of a kept session comes right behind the CONNACK, before `restore` runs: the
+        // Session Present flag is known by then (both engines read it before the next packet).
+        if (state.reconnecting === true && state.drainFromMs === undefined && state.session.sessionPresent && state.granted.size > 0) state.drainFromMs = nowMs;
+        if (state.drainFromMs !== undefined) recorder.count(METRIC.queuedReceived);
         recordReceived(recorder, subscriptions, topic, payload, nowMs + (this.#correction?.offsetMs ?? 0));
       },
     };

@@ -23,6 +23,8 @@ const plan = (engine: MqttPlan['engine']): MqttPlan => ({
   tlsResumption: false,
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
+  userProperties: {},
+  will: null,
 });
 
 /** Rejects when `promise` has not settled within `ms`: a hang, named. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DeviceLifecycle } from '../../../src/worker/stages/device-lifecycle.js';
+import { decodeHistogram } from '../../../src/metrics/histogram.js';
 import type { SubscribeStage } from '../../../src/worker/stages/subscriptions.js';
 import { TokenRefresher } from '../../../src/worker/token-refresher.js';
 import { contextOf, FakeClock, FakeEngine, planOf } from '../support/fakes.js';
@@ -14,10 +15,20 @@ stages:
   - type: connect
 `);
 
-function setUp(engineBroker: ConstructorParameters<typeof FakeEngine>[0] = {}) {
+/** MQTT 5 with a kept session and a will: a `disconnect` stage does not end the session. */
+const KEPT_PLAN = planOf(`
+broker: mqtt://127.0.0.1:1883
+mqtt: { protocolVersion: 5, clean: false, sessionExpiry: 1m, will: { topic: "wills/{deviceId}" } }
+groups:
+  - { name: a, count: 2, idPattern: "a-{index}" }
+stages:
+  - type: connect
+`);
+
+function setUp(engineBroker: ConstructorParameters<typeof FakeEngine>[0] = {}, plan = PLAN) {
   const clock = new FakeClock();
   const flags = { stopping: false, finished: false };
-  const ctx = contextOf(PLAN, clock, { stopping: () => flags.stopping, finished: () => flags.finished });
+  const ctx = contextOf(plan, clock, { stopping: () => flags.stopping, finished: () => flags.finished });
   const engine = new FakeEngine(engineBroker, clock);
   const refresher = new TokenRefresher(ctx);
   return { clock, flags, ctx, engine, lifecycle: new DeviceLifecycle(ctx, refresher, engine) };
@@ -161,5 +172,67 @@ describe('DeviceLifecycle', () => {
     assert.equal(counters['subscribed'], 1);
     assert.equal(counters['errors.not-connected'], 1);
     assert.equal(counters['disconnected'], 1);
+  });
+
+  it("keeps a kept session's filters through a disconnect stage, hears the queue from the CONNACK on and times the drain", async () => {
+    let present = false;
+    const heardBeforeConnack: boolean[] = [];
+    const { clock, ctx, engine, lifecycle } = setUp(
+      {
+        sessionPresent: () => present,
+        connect: (session) => (heardBeforeConnack.push(session.listener !== undefined), { ok: true }),
+      },
+      KEPT_PLAN,
+    );
+    await lifecycle.connect(0, 0);
+    await lifecycle.subscribe(DOWN, 0);
+    await lifecycle.disconnect([0]);
+    present = true;
+    await lifecycle.connect(0, 0);
+    assert.deepEqual(heardBeforeConnack, [false, true], 'the listener is on the new session before its CONNACK');
+    assert.deepEqual(engine.sessions[1]?.filters, [], 'Session Present: nothing subscribed again');
+    clock.now += 40;
+    engine.sessions[1]?.listener?.('down/a-0', Buffer.from('{"ts":1}'));
+    clock.now += 60;
+    engine.sessions[1]?.listener?.('down/a-0', Buffer.from('{"ts":1}'));
+    await lifecycle.disconnect([0]);
+    const snapshot = ctx.fleet.recorder(0).takeInterval();
+    assert.equal(snapshot.counters['received'], 2);
+    assert.equal(snapshot.counters['queuedReceived'], 2);
+    assert.equal(snapshot.counters['resubscribed'], undefined);
+    const drain = snapshot.histograms['sessionDrainUs'];
+    assert.ok(drain !== undefined);
+    assert.equal(decodeHistogram(drain).totalCount, 1);
+    // CONNACK to the last queued message: 100 ms, to the histogram's 3 significant digits.
+    assert.ok(Math.abs(decodeHistogram(drain).maxValue - 100_000) <= 100);
+  });
+
+  it("forgets a clean session's filters at a disconnect stage, as before", async () => {
+    const { engine, lifecycle } = setUp();
+    await lifecycle.connect(0, 0);
+    await lifecycle.subscribe(DOWN, 0);
+    await lifecycle.disconnect([0]);
+    await lifecycle.connect(0, 0);
+    assert.equal(engine.sessions[1]?.listener, undefined);
+    assert.deepEqual(engine.sessions[1]?.filters, []);
+  });
+
+  it("a drop stage drops devices for good and counts each one's will as expected", async () => {
+    const { ctx, engine, lifecycle } = setUp({}, KEPT_PLAN);
+    await lifecycle.connect(0, 0);
+    await lifecycle.connect(1, 0);
+    await lifecycle.dropForGood([0, 1]);
+    assert.deepEqual(
+      engine.sessions.map((s) => [s.drops, s.disconnects]),
+      [
+        [1, 0],
+        [1, 0],
+      ],
+    );
+    assert.equal(ctx.fleet.connected, 0);
+    assert.equal(ctx.fleet.sessions.size, 0);
+    const counters = ctx.fleet.recorder(0).takeInterval().counters;
+    assert.equal(counters['dropped'], 2);
+    assert.equal(counters['willsExpected'], 2);
   });
 });

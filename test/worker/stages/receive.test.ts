@@ -42,4 +42,14 @@ describe('a subscriber receiving messages', () => {
     recordReceived(recorder, subscriptions, 'a/2', Buffer.from('{"ts":1000}'), 999.5); // rounding of the ms timestamp
     assert.deepEqual(recorder.takeInterval().counters, { received: 2, negativeLatency: 1 });
   });
+
+  it('counts will messages on a wills subscription and times nothing', () => {
+    const recorder = new Recorder();
+    const subscriptions: Subscription[] = [{ filter: 'wills/#', measure: 'wills', timestampField: 'ts' }];
+    recordReceived(recorder, subscriptions, 'wills/d1', Buffer.from('gone'), 1001);
+    recordReceived(recorder, subscriptions, 'wills/d2', Buffer.from('{"ts":1000}'), 1001);
+    const snapshot = recorder.takeInterval();
+    assert.deepEqual(snapshot.counters, { received: 2, willsReceived: 2 });
+    assert.deepEqual(snapshot.histograms, {});
+  });
 });

@@ -164,6 +164,8 @@ export const LEAN_MQTT_PLAN: MqttPlan = {
   tlsResumption: false,
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
+  userProperties: {},
+  will: null,
 };
 
 export function planOf(yaml: string): RunPlan {

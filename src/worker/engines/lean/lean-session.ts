@@ -18,6 +18,7 @@ import {
   type ConnectBytes,
   type ConnectOutcome,
   type MessageListener,
+  type PublishExtras,
   type PublishOutcomes,
   type LostListener,
   type ServerDisconnect,
@@ -47,6 +48,8 @@ import type { OpenTransport } from './open-transport.js';
 import { encodePublish } from './publish-frame.js';
 import { closeAbruptly } from '../close-abruptly.js';
 import { PendingAcks } from './pending-acks.js';
+import { connectExtras } from '../message-properties.js';
+import { TopicAliases } from '../topic-aliases.js';
 
 const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
 /** First bytes of PUBACK and PUBCOMP: packet type in the high nibble, flags 0 (§2.2.2). */
@@ -60,6 +63,7 @@ interface HeldPublish {
   retain: boolean;
   ticket: number;
   outcomes: PublishOutcomes;
+  extras?: PublishExtras;
 }
 
 export class LeanSession implements Session, Swept {
@@ -96,6 +100,8 @@ export class LeanSession implements Session, Swept {
   readonly #window = new SendWindow<HeldPublish>();
   /** The broker's DISCONNECT on this connection, if it sent one before closing. */
   #serverDisconnect: ServerDisconnect | undefined;
+  /** This connection's topic aliases (MQTT 5), once its CONNACK gave the broker's maximum. */
+  #aliases: TopicAliases | undefined;
 
   /**
    * `openTransport`: the worker's opener (open-transport.ts), loaded once for its broker URLs.
@@ -160,6 +166,7 @@ export class LeanSession implements Session, Swept {
     this.#capabilities = undefined;
     this.#serverDisconnect = undefined;
     this.#qosAboveMaximum = mqttPlan.qosAboveMaximum;
+    this.#aliases = undefined;
     this.#keepaliveMs = mqttPlan.keepaliveSec * 1000;
     // What waits for the CONNACK (the timer, `resolve`) is dropped once it came; only the
     // listeners below live as long as the socket.
@@ -182,7 +189,15 @@ export class LeanSession implements Session, Swept {
     this.#listen(socket);
     const { clean, keepaliveSec, protocolVersion, sessionExpirySec } = mqttPlan;
     const connect = mqttPacket.generate(
-      connectPacket({ clientId: this.deviceId, password, protocolVersion, keepaliveSec, clean, sessionExpirySec }),
+      connectPacket({
+        clientId: this.deviceId,
+        password,
+        protocolVersion,
+        keepaliveSec,
+        clean,
+        sessionExpirySec,
+        extras: connectExtras(mqttPlan, this.deviceId),
+      }),
       GENERATE[protocolVersion],
     );
     this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
@@ -204,9 +219,9 @@ export class LeanSession implements Session, Swept {
     }
   }
 
-  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes, extras?: PublishExtras): void {
     if (this.#refreshing !== undefined)
-      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes), ticket, outcomes);
+      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes, extras), ticket, outcomes);
     if (!this.#up) return outcomes.failed(ticket, new Error('not-connected'));
     const capabilities = this.#capabilities;
     if (capabilities !== undefined) {
@@ -218,23 +233,23 @@ export class LeanSession implements Session, Swept {
       }
     }
     if (qos === 0) {
-      const packet = encodePublish(topic, payload, 0, retain, 0, this.#version);
+      const packet = this.#encode(topic, payload, 0, retain, 0, extras);
       if (!fits(capabilities, packet.length)) return outcomes.refused(ticket, 'limit.packet-too-large');
       this.#write(packet);
       return outcomes.published(ticket);
     }
     // Receive Maximum [MQTT-3.3.4-7]: beyond it the publish waits for an ack to free a place.
     if (!this.#window.take()) {
-      this.#window.hold({ topic, payload, qos, retain, ticket, outcomes });
+      this.#window.hold({ topic, payload, qos, retain, ticket, outcomes, ...(extras === undefined ? {} : { extras }) });
       return outcomes.heldBack(ticket, this.#window.limit);
     }
-    this.#sendInWindow(topic, payload, qos, retain, ticket, outcomes);
+    this.#sendInWindow(topic, payload, qos, retain, ticket, outcomes, extras);
   }
 
   /** A QoS 1/2 publish that holds a place in the window. */
-  #sendInWindow(topic: string, payload: string, qos: 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
+  #sendInWindow(topic: string, payload: string, qos: 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes, extras?: PublishExtras): void {
     const id = this.#acks.open(ticket, outcomes);
-    const packet = encodePublish(topic, payload, qos, retain, id, this.#version);
+    const packet = this.#encode(topic, payload, qos, retain, id, extras);
     if (fits(this.#capabilities, packet.length)) return this.#write(packet);
     // [MQTT-3.1.2-24]: never sent; its place goes to the next.
     this.#acks.refuse(id, 'limit.packet-too-large', undefined);
@@ -244,7 +259,31 @@ export class LeanSession implements Session, Swept {
   /** An ack freed a place in the window: the publish that waited longest goes now. */
   #release(): void {
     const next = this.#window.release();
-    if (next !== undefined) this.#sendInWindow(next.topic, next.payload, next.qos, next.retain, next.ticket, next.outcomes);
+    if (next !== undefined) this.#sendInWindow(next.topic, next.payload, next.qos, next.retain, next.ticket, next.outcomes, next.extras);
+  }
+
+  /** The PUBLISH as sent: the hand-written frame, or with MQTT 5 properties (and a topic alias) through mqtt-packet. */
+  #encode(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, id: number, extras: PublishExtras | undefined): Buffer {
+    return extras === undefined || this.#version !== 5
+      ? encodePublish(topic, payload, qos, retain, id, this.#version)
+      : this.#publishWith(topic, payload, qos, retain, id, extras);
+  }
+
+  /** An MQTT 5 PUBLISH with properties, encoded by mqtt-packet; its topic aliased when asked and the broker allows. */
+  #publishWith(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, id: number, extras: PublishExtras): Buffer {
+    let properties = extras.properties;
+    let sent = topic;
+    if (extras.topicAlias && this.#aliases !== undefined) {
+      const aliased = this.#aliases.use(topic);
+      if (aliased.alias > 0) {
+        sent = aliased.topic;
+        properties = { ...properties, topicAlias: aliased.alias };
+      }
+    }
+    return mqttPacket.generate(
+      { cmd: 'publish', topic: sent, payload, qos, retain, dup: false, ...(qos === 0 ? {} : { messageId: id }), properties },
+      GENERATE[5],
+    );
   }
 
   /** As a publish, a subscribe issued during a refresh waits and goes out on the new connection. */
@@ -388,7 +427,11 @@ export class LeanSession implements Session, Swept {
         const code = connackCode(body);
         // Connect Acknowledge Flags, bit 0: Session Present (3.1.1 §3.2.2.2, MQTT 5 §3.2.2.1.1).
         this.#sessionPresent = code === 0 && ((body[0] ?? 0) & 0x01) === 1;
-        if (code === 0) this.#adopt(this.#version === 5 ? connackCapabilities(body) : undefined);
+        if (code === 0) {
+          const capabilities = this.#version === 5 ? connackCapabilities(body) : undefined;
+          this.#adopt(capabilities);
+          if (capabilities !== undefined) this.#aliases = new TopicAliases(capabilities.topicAliasMaximum);
+        }
         this.#settle?.(code === 0 ? { ok: true } : { ok: false, reason: connackReason(code, this.#version) });
         return;
       }

@@ -8,6 +8,7 @@ import type { IClientOptions } from 'mqtt';
 import type { MqttPlan } from '../../../scenario/run-plan.js';
 import type { BrokerTarget } from '../../messages.js';
 import { tlsOptions, webSocketOptions } from '../transport-options.js';
+import { connectExtras } from '../message-properties.js';
 
 /** MQTT.js hands the whole options object to `tls.connect`, so `minVersion` and `secureContext` reach it too. */
 export type DeviceClientOptions = IClientOptions & Pick<ConnectionOptions, 'minVersion' | 'secureContext'>;
@@ -15,6 +16,12 @@ export type DeviceClientOptions = IClientOptions & Pick<ConnectionOptions, 'minV
 export function deviceClientOptions(target: BrokerTarget, mqttPlan: MqttPlan, clientId: string, password: string): DeviceClientOptions {
   const scheme = new URL(target.url).protocol.replace(/:$/, '');
   const tls = tlsOptions(target.tls);
+  const extras = connectExtras(mqttPlan, clientId);
+  const properties = {
+    // MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection.
+    ...(mqttPlan.protocolVersion === 5 && mqttPlan.sessionExpirySec !== null ? { sessionExpiryInterval: mqttPlan.sessionExpirySec } : {}),
+    ...(extras.userProperties === undefined ? {} : { userProperties: extras.userProperties }),
+  };
   return {
     clientId,
     // akenza ignores the username; some libraries only send a password when one is set.
@@ -23,8 +30,8 @@ export function deviceClientOptions(target: BrokerTarget, mqttPlan: MqttPlan, cl
     protocolVersion: mqttPlan.protocolVersion,
     keepalive: mqttPlan.keepaliveSec,
     clean: mqttPlan.clean,
-    // MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection.
-    ...(mqttPlan.protocolVersion === 5 && mqttPlan.sessionExpirySec !== null ? { properties: { sessionExpiryInterval: mqttPlan.sessionExpirySec } } : {}),
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+    ...(extras.will === undefined ? {} : { will: extras.will }),
     connectTimeout: mqttPlan.connectTimeoutMs,
     reconnectPeriod: 0,
     resubscribe: false,

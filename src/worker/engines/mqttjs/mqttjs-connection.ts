@@ -10,7 +10,8 @@ import { packetBytes } from '../packet-bytes.js';
 import { disconnectReason, isFailure, NO_MATCHING_SUBSCRIBERS, refusedReason } from '../reason-codes.js';
 import { fits, type BrokerCapabilities } from '../broker-limits.js';
 import { SendWindow } from '../send-window.js';
-import type { PublishOutcomes, ServerDisconnect } from '../session-api.js';
+import type { PublishExtras, PublishOutcomes, ServerDisconnect } from '../session-api.js';
+import type { TopicAliases } from '../topic-aliases.js';
 
 /** A QoS 1 or 2 publish waiting for a place in the broker's Receive Maximum window. */
 interface HeldPublish {
@@ -20,6 +21,7 @@ interface HeldPublish {
   retain: boolean;
   ticket: number;
   outcomes: PublishOutcomes;
+  extras?: PublishExtras;
 }
 
 /** An ack's reason code other than 0x00 and its Reason String, kept by packet id until the publish's callback reads it. */
@@ -35,11 +37,13 @@ export interface Connection {
   window: SendWindow<HeldPublish>;
   ackReasons: Map<number, AckReason>;
   serverDisconnect: ServerDisconnect | undefined;
+  /** Topic aliases (MQTT 5), once the CONNACK gave the broker's maximum. */
+  aliases: TopicAliases | undefined;
 }
 
 /** A connection's state beside its MQTT.js client, before its CONNACK. */
 export function newConnection(client: MqttClient): Connection {
-  return { client, capabilities: undefined, window: new SendWindow(), ackReasons: new Map(), serverDisconnect: undefined };
+  return { client, capabilities: undefined, window: new SendWindow(), ackReasons: new Map(), serverDisconnect: undefined, aliases: undefined };
 }
 
 /** Acks with a reason code, kept for the publish's callback; a server's DISCONNECT, kept for the loss. */
@@ -72,13 +76,15 @@ export function sendInWindow(
   retain: boolean,
   ticket: number,
   outcomes: PublishOutcomes,
+  extras?: PublishExtras,
 ): void {
   const { client } = connection;
   if (!fitsPacket(connection.capabilities, topic, payload, qos, retain)) {
     outcomes.refused(ticket, 'limit.packet-too-large');
     return release(connection);
   }
-  client.publish(topic, payload, { qos, retain }, (error, packet) => {
+  const sent = sendAs(connection, topic, extras);
+  client.publish(sent.topic, payload, { qos, retain, ...(sent.properties === undefined ? {} : { properties: sent.properties }) }, (error, packet) => {
     const id = (packet as { messageId?: number } | undefined)?.messageId;
     const reason = id === undefined ? undefined : connection.ackReasons.get(id);
     if (id !== undefined) connection.ackReasons.delete(id);
@@ -96,8 +102,22 @@ function release(connection: Connection): void {
   const next = connection.window.release();
   if (next === undefined) return;
   if (connection.client.connected && !connection.client.disconnecting)
-    sendInWindow(connection, next.topic, next.payload, next.qos, next.retain, next.ticket, next.outcomes);
+    sendInWindow(connection, next.topic, next.payload, next.qos, next.retain, next.ticket, next.outcomes, next.extras);
   else next.outcomes.failed(next.ticket, new Error('Connection closed'));
+}
+
+/**
+ * The topic and properties a publish goes out with: its MQTT 5 properties, and a topic alias when
+ * asked and the broker allows. Aliased at send time, so the alias is registered in sending order.
+ * MQTT.js registers an alias sent with its topic and resolves one sent with an empty topic
+ * (client.ts _applyTopicAlias); its own assignment is not used (topic-aliases.ts says why).
+ */
+export function sendAs(connection: Connection, topic: string, extras: PublishExtras | undefined): { topic: string; properties?: PublishExtras['properties'] } {
+  if (extras === undefined) return { topic };
+  if (!extras.topicAlias || connection.aliases === undefined) return { topic, properties: extras.properties };
+  const aliased = connection.aliases.use(topic);
+  if (aliased.alias === 0) return { topic, properties: extras.properties };
+  return { topic: aliased.topic, properties: { ...extras.properties, topicAlias: aliased.alias } };
 }
 
 /** A connection's end fails what still waited for a place, as MQTT.js fails what was in flight. */

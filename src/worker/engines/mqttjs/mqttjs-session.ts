@@ -12,9 +12,11 @@ import { openClient } from './open-client.js';
 import { connectPacketBytes, receivedPacketBytes } from '../packet-bytes.js';
 import { connackReason, isFailure, subackReason } from '../reason-codes.js';
 import { admitPublish, capabilitiesOf, type BrokerCapabilities } from '../broker-limits.js';
-import { failHeld, fitsPacket, newConnection, onPacket, sendInWindow, type Connection } from './mqttjs-connection.js';
+import { failHeld, fitsPacket, newConnection, onPacket, sendAs, sendInWindow, type Connection } from './mqttjs-connection.js';
 import { closeAbruptly } from '../close-abruptly.js';
 import type { Socket } from 'node:net';
+import { connectExtras } from '../message-properties.js';
+import { TopicAliases } from '../topic-aliases.js';
 
 import {
   publishAfterRefresh,
@@ -22,6 +24,7 @@ import {
   type ConnectOutcome,
   type LostListener,
   type MessageListener,
+  type PublishExtras,
   type PublishOutcomes,
   type Session,
   type SubscribeOutcome,
@@ -41,6 +44,7 @@ export class MqttJsSession implements Session {
   #refreshing: Promise<ConnectOutcome> | undefined;
   #lastConnectBytes: ConnectBytes = { connectBytes: 0, connackBytes: 0 };
   #sessionPresent = false;
+  /** This connection's topic aliases (MQTT 5), once its CONNACK gave the broker's maximum; the same policy as the lean engine's. */
   /** Kept so that every new connection (a refresh, a reconnect) delivers as the first one did. */
   readonly #listeners: MessageListener[] = [];
 
@@ -102,6 +106,7 @@ export class MqttJsSession implements Session {
           keepaliveSec: mqttPlan.keepaliveSec,
           clean: mqttPlan.clean,
           sessionExpirySec: mqttPlan.sessionExpirySec,
+          extras: connectExtras(mqttPlan, this.deviceId),
         }),
         connackBytes: 0,
       });
@@ -124,6 +129,7 @@ export class MqttJsSession implements Session {
         if (mqttPlan.protocolVersion === 5) {
           connection.capabilities = capabilitiesOf(connack.properties);
           connection.window.reset(connection.capabilities.receiveMaximum);
+          connection.aliases = new TopicAliases(connection.capabilities.topicAliasMaximum);
         }
         settle({ ok: true });
       });
@@ -178,9 +184,9 @@ export class MqttJsSession implements Session {
   }
 
   /** Sends one message; its outcome goes to `outcomes` when it is acknowledged (QoS 1/2) or written (QoS 0). */
-  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes): void {
+  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean, ticket: number, outcomes: PublishOutcomes, extras?: PublishExtras): void {
     if (this.#refreshing !== undefined)
-      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes), ticket, outcomes);
+      return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes, extras), ticket, outcomes);
     const client = this.#client;
     const connection = this.#connection;
     if (client === undefined || !client.connected || connection?.client !== client) return outcomes.failed(ticket, new Error('not-connected'));
@@ -195,15 +201,18 @@ export class MqttJsSession implements Session {
     }
     if (qos === 0) {
       if (!fitsPacket(capabilities, topic, payload, 0, retain)) return outcomes.refused(ticket, 'limit.packet-too-large');
-      client.publish(topic, payload, { qos, retain }, (error) => (error ? outcomes.failed(ticket, error) : outcomes.published(ticket)));
+      const sent = sendAs(connection, topic, extras);
+      client.publish(sent.topic, payload, { qos, retain, ...(sent.properties === undefined ? {} : { properties: sent.properties }) }, (error) =>
+        error ? outcomes.failed(ticket, error) : outcomes.published(ticket),
+      );
       return;
     }
     // Receive Maximum [MQTT-3.3.4-7]: MQTT.js does not keep it, so the session does.
     if (!connection.window.take()) {
-      connection.window.hold({ topic, payload, qos, retain, ticket, outcomes });
+      connection.window.hold({ topic, payload, qos, retain, ticket, outcomes, ...(extras === undefined ? {} : { extras }) });
       return outcomes.heldBack(ticket, connection.window.limit);
     }
-    sendInWindow(connection, topic, payload, qos, retain, ticket, outcomes);
+    sendInWindow(connection, topic, payload, qos, retain, ticket, outcomes, extras);
   }
 
   /**

@@ -14,6 +14,8 @@ const mqttPlan: MqttPlan = {
   tlsResumption: false,
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
+  userProperties: {},
+  will: null,
 };
 const tls: TlsTarget = { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', servername: 'broker.local', minVersion: 'TLSv1.3', rejectUnauthorized: true };
 
