@@ -13,6 +13,7 @@ import { assembleRunResult } from '../report/judge/assemble.js';
 import { assertThresholdsJudgeable } from '../report/judge/threshold-check.js';
 import { isSlice } from '../report/judge/slice-thresholds.js';
 import { concludeRun } from '../report/judge/verdict.js';
+import { allConnectsFailed, noneConnectedAtPublish } from '../report/judge/refusals.js';
 import { lateStartReason } from './late-start.js';
 import { runIdFor } from './run-id.js';
 import type { RunResult } from '../report/model/run-result.js';
@@ -165,9 +166,11 @@ export class RunCoordinator {
       const late = lateStartReason(this.#options, this.#clock.nowMs() + STAGE_LEAD_MS);
       if (late !== undefined) this.#control.end('failed', (this.#notRun = late));
       for (let i = 0; i < plan.stages.length && !this.#control.ended; i++) {
+        if (this.#stopEarly(this.#nothingToPublishWith(i))) break;
         const timing = await this.#runStage(i);
         stages.push(timing);
         if (this.#capacityBroke(timing)) break;
+        if (this.#stopEarly(this.#everyConnectFailed(timing))) break;
       }
     } catch (error) {
       this.#control.end('failed', error instanceof Error ? error.message : String(error));
@@ -230,6 +233,32 @@ export class RunCoordinator {
     );
     if (broke) this.#pool?.broadcast({ type: 'stop' });
     return broke;
+  }
+
+  /**
+   * A run that can measure nothing more stops (failed, exit 5), its cause first, unless the
+   * scenario says `stopEarly: false` or that refusals are the point (`expect: refusals`).
+   */
+  #stopEarly(reason: string | undefined): boolean {
+    if (reason === undefined || this.#control.ended || !this.#plan.stopEarly || this.#plan.expect === 'refusals') return false;
+    this.#notRun = `stopped early: ${reason}`;
+    this.#control.end('failed', this.#notRun);
+    this.#progress({ type: 'warning', message: this.#notRun });
+    return true;
+  }
+
+  /** A connect stage in which every connect failed (any CONNACK failure or socket error). */
+  #everyConnectFailed(timing: StageTiming): string | undefined {
+    if (timing.type !== 'connect') return undefined;
+    const failed = allConnectsFailed(this.#metrics.stageRecord(timing).total);
+    return failed === undefined ? undefined : `stage ${timing.index + 1} (connect): ${failed}`;
+  }
+
+  /** A publish stage about to start with no device connected. */
+  #nothingToPublishWith(index: number): string | undefined {
+    if (this.#plan.stages[index]?.type !== 'publish') return undefined;
+    const connected = [...this.#connectedByWorker.values()].reduce((a, b) => a + b, 0);
+    return connected > 0 ? undefined : noneConnectedAtPublish(index + 1, this.#metrics.totalSection());
   }
 
   #onWorkerMessage(message: WorkerToCoordinator): void {

@@ -93,6 +93,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     minSentPercent: scenario.minSentPercent,
     judgeGenerator: scenario.judgeGenerator,
     clock: { probe: scenario.clock.probe, correct: scenario.clock.correct, topicTemplate: scenario.clock.topic, intervalMs: scenario.clock.interval },
+    stopEarly: scenario.stopEarly,
   };
   return { plan, problems: [] };
 }

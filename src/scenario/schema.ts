@@ -366,6 +366,12 @@ export const scenarioSchema = z
       })
       .prefault({})
       .describe('In a run of several shards: each worker measures its clock against shard 0 through the broker and corrects latencies by it.'),
+    stopEarly: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Stop the run (failed, exit 5) when nothing can be measured: every connect of a connect stage failed, or no device is connected when a publish stage starts. false: run every stage anyway. Off with expect: refusals.',
+      ),
     minSentPercent: z
       .number()
       .min(0)

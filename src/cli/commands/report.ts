@@ -8,6 +8,7 @@ import { hgrmFiles } from '../../report/render/hgrm.js';
 import { renderRunHtml } from '../../report/render/html.js';
 import { readRunResult } from '../../report/model/read.js';
 import { anyCrossed, evaluateThresholds, viewOfResult } from '../../report/judge/thresholds.js';
+import { assertThresholdsJudgeable } from '../../report/judge/threshold-check.js';
 import { writeTextFile } from '../../report/model/write.js';
 import type { ArgsOf, FlagsOf } from '../command-args.js';
 import { handle } from '../errors.js';
@@ -34,6 +35,8 @@ export const reportCommandModule: CommandModule<object, FlagsOf<typeof builder>>
 export async function reportCommand(args: ReportCommandArgs): Promise<number> {
   const thresholds = thresholdsFromArgs(args.threshold);
   const result = await readRunResult(args.file);
+  // The same check as `run`: a typo in a metric is bad input (exit 2, with a did-you-mean), not "no data" (99).
+  assertThresholdsJudgeable({ ...result.scenario.plan, thresholds: [], capacity: null }, thresholds, args.file);
   const written: string[] = [];
   if (args.html !== undefined) {
     await writeTextFile(args.html, renderRunHtml(result));

@@ -6,6 +6,7 @@ import { ConfigError, EXIT_INTERRUPTED, EXIT_OK } from '../../errors.js';
 import { formatSummary } from '../../report/render/console.js';
 import { writeHtmlBeside, writeReport } from '../../report/model/write.js';
 import { tlsWarnings } from '../../scenario/tls-plan.js';
+import { planWarnings } from '../../scenario/plan-warnings.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
 import type { ProgressListener } from '../../coordinator/progress.js';
@@ -121,7 +122,7 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput, internals: 
   if (metrics !== undefined) output.emit({ type: 'metrics', url: metrics.url });
   const progress = fanOut(printer, metrics?.listener);
   // Unsafe settings are announced even with --quiet: they change what the numbers mean.
-  for (const warning of tlsWarnings(loaded.plan.tls)) output.emit({ type: 'warning', message: warning });
+  for (const warning of [...tlsWarnings(loaded.plan.tls), ...planWarnings(loaded.plan)]) output.emit({ type: 'warning', message: warning });
   const controller = new AbortController();
   let signals = 0;
   const force = new AbortController();

@@ -5,6 +5,7 @@ import { planFit } from '../../coordinator/plan-fit.js';
 import { shardFrom } from '../shard-args.js';
 import { ConfigError, EXIT_OK } from '../../errors.js';
 import { describePlan } from '../../scenario/describe.js';
+import { planWarnings } from '../../scenario/plan-warnings.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
 import { assertThresholdsJudgeable } from '../../report/judge/threshold-check.js';
@@ -21,6 +22,7 @@ async function validate(args: ValidateArgs): Promise<number> {
   const { plan } = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
   assertThresholdsJudgeable(plan, [], args.scenario);
   process.stdout.write(`${args.scenario}: valid\n${describePlan(plan).lines.join('\n')}\n`);
+  for (const warning of planWarnings(plan)) process.stdout.write(`warning: ${warning}\n`);
   if (args.processes !== undefined && (!Number.isInteger(args.processes) || args.processes < 1 || args.processes > 64))
     throw new ConfigError(`--processes: expected a whole number from 1 to 64 (got ${args.processes})`);
   const shard = shardFrom(args.shard, {});
