@@ -3,8 +3,9 @@
  * `validate` prints these, and `run` announces them even with --quiet.
  */
 import { embeddedAclRefusals } from './embedded-acl.js';
+import { refreshLoadWarnings } from './refresh-load.js';
 import type { RunPlan } from './run-plan.js';
 
 export function planWarnings(plan: RunPlan): string[] {
-  return [...embeddedAclRefusals(plan)];
+  return [...embeddedAclRefusals(plan), ...refreshLoadWarnings(plan)];
 }

@@ -37,6 +37,11 @@ export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'> & { ids?: 
   return renderTemplate(group.idPattern, { index: localIndex + 1, group: group.name });
 }
 
+/** `token.refreshBefore` when unset: a minute, or a quarter of the lifetime when that is shorter. */
+export function defaultRefreshBeforeMs(lifetimeMs: number): number {
+  return Math.min(60_000, lifetimeMs / 4);
+}
+
 /** A stage's order of devices, for this plan's groups. */
 export function planStageLayout(plan: Pick<RunPlan, 'groups'>, stage: StagePlan): StageLayout {
   return stageLayout(plan.groups, stage.groups, stage.type === 'connect' || stage.type === 'publish' ? stage.order : 'grouped');
@@ -171,10 +176,12 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
       problems.push({ path: ['groups', i, 'idPattern'], message: `gives the same device ids as group "${other}"; client ids must be unique` });
     }
     seenPatterns.set(idPattern, g.name);
-    if (g.token.refreshBefore >= g.token.lifetime) {
+    // Only a refreshBefore the user wrote can clash with their lifetime: the default follows it.
+    const refreshBeforeMs = g.token.refreshBefore ?? defaultRefreshBeforeMs(g.token.lifetime);
+    if (g.token.refreshBefore !== undefined && g.token.refreshBefore >= g.token.lifetime) {
       problems.push({
         path: ['groups', i, 'token', 'refreshBefore'],
-        message: `${formatDurationMs(g.token.refreshBefore)} must be shorter than the token lifetime ${formatDurationMs(g.token.lifetime)}`,
+        message: `${formatDurationMs(g.token.refreshBefore)} must be shorter than token.lifetime (${formatDurationMs(g.token.lifetime)})`,
       });
     }
     if (ids === null && !idPattern.includes('{index') && count > 1) {
@@ -194,7 +201,7 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
         lifetimeSec: g.token.lifetime / 1000,
         audienceTemplate: g.token.audience,
         includeKid: g.token.kid,
-        refreshBeforeSec: g.token.refreshBefore / 1000,
+        refreshBeforeSec: refreshBeforeMs / 1000,
         claims: g.token.claims ?? {},
         headers: g.token.headers ?? {},
       },

@@ -56,6 +56,39 @@ stages:
   });
 });
 
+describe('short token lifetimes', () => {
+  it('lifetime: 1s is valid (refreshBefore follows it) and validate warns of the refresh storm; a refreshBefore the user wrote is named in their fields', async () => {
+    const file = join(dir, 'short.yaml');
+    const body = (token: string): string => `name: short
+groups:
+  - { name: g, count: 200, token: ${token} }
+stages:
+  - type: connect
+    rate: 100/s
+  - type: hold
+    duration: 20s
+`;
+    writeFileSync(file, body('{ lifetime: 1s }'));
+    const cli = await runCli(['validate', file]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.doesNotMatch(cli.stdout + cli.stderr, /1m/);
+    // 200 devices ÷ (1s − 250ms, the default: a quarter of the lifetime) = 267 refreshes a second against a 100/s connect stage.
+    assert.match(
+      cli.stdout,
+      /^warning: group g: token refreshes will reconnect 200 devices ÷ \(token\.lifetime − token\.refreshBefore = 1s − 250ms\) = 267\/s, 267% of the plan's fastest connect stage \(100\/s\): a refresh storm/m,
+    );
+    writeFileSync(file, body('{ lifetime: 1s, refreshBefore: 2s }'));
+    const clash = await runCli(['validate', file]);
+    assert.equal(clash.code, 2);
+    assert.match(clash.stderr, /groups\.0\.token\.refreshBefore: 2s must be shorter than token\.lifetime \(1s\)/);
+    // A lifetime longer than the run makes no refreshes, and no warning.
+    writeFileSync(file, body('{ lifetime: 20m }'));
+    const calm = await runCli(['validate', file]);
+    assert.equal(calm.code, 0, calm.stderr);
+    assert.doesNotMatch(calm.stdout, /warning:/);
+  });
+});
+
 describe('report --threshold checks the metric against the saved plan', () => {
   it('an unknown metric exits 2 with a did-you-mean, as run does; a known one is judged', async () => {
     const file = writeJson(join(dir, 'fixture.json'), fixtureResult({ seed: 1 }));

@@ -2,7 +2,8 @@
  * A run that cannot measure anything stops early, its cause first (issue 24, item 3): a broker
  * that refuses every device ends the run after its connect stage, exit 5, and the summary's first
  * line names the CONNACK reason with a credentials hint; `--no-stop-early` runs every stage, and
- * a publish stage that sent nothing no longer reads "100% of plan".
+ * a publish stage that sent nothing no longer reads "100% of plan". A planned measurement that
+ * recorded nothing fails the run (item 4).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatRegistry } from '../../src/identity/registry-file.js';
+import { run, scenarioFromObject } from '../../src/index.js';
+import { runExitCode } from '../../src/report/judge/exit-code.js';
 import type { RunResult } from '../../src/report/model/run-result.js';
 import { EC_PUBLIC_PEM } from '../broker/helpers.js';
 import { repoPath } from '../helpers.js';
@@ -149,5 +152,37 @@ describe('a run that cannot measure stops early, with the cause first', () => {
       ['connect', 'disconnect'],
     );
     assert.equal(result.total.counters['connected'], 4);
+  });
+});
+
+describe('an empty planned measurement is not a clean run', () => {
+  it('a backend group refused its /up/device/id/+ subscription on the embedded broker: failed, exit 4, naming the measurement', async () => {
+    const loaded = scenarioFromObject(
+      {
+        name: 'backend-uplink',
+        workers: 1,
+        groups: [
+          { name: 'sensors', count: 3, keys: { store: join(dir, 'sensors.json') } },
+          { name: 'backend', count: 1, idPattern: 'backend-{index}', keys: { store: join(dir, 'backend.json') } },
+        ],
+        stages: [
+          { type: 'connect' },
+          { type: 'subscribe', groups: ['backend'], topic: '/up/device/id/+', measure: 'uplink' },
+          { type: 'publish', groups: ['sensors'], rate: '10/s', count: 2 },
+          { type: 'disconnect' },
+        ],
+      },
+      'backend-uplink',
+    );
+    const result = await run(loaded);
+    assert.deepEqual(result.groups['backend']?.errors, { 'suback-128': 1 });
+    assert.equal(result.total.counters['published'], 6, 'the sensors published their plan');
+    assert.equal(result.total.histograms['uplinkUs'], undefined, 'and no uplink latency was recorded');
+    assert.equal(result.status, 'failed');
+    assert.equal(
+      result.statusReason,
+      'a planned measurement recorded nothing: stage 2 (subscribe, group backend) was to measure uplink latency and recorded none (errors in that group: suback-128 1)',
+    );
+    assert.equal(runExitCode(result, false), 4);
   });
 });
