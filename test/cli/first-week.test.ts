@@ -130,3 +130,24 @@ describe('merge never replaces a merge of more shards', () => {
     assert.deepEqual(present(), [0]);
   });
 });
+
+describe('smaller ones', () => {
+  it('did-you-mean for an unknown command and an unknown flag, exit 2', async () => {
+    const command = await runCli(['runn', 'x.yaml']);
+    assert.equal(command.code, 2);
+    assert.match(command.stderr, /"runn": did you mean the command run\?/);
+    const flag = await runCli(['run', '--devics', '3']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /^error: Unknown argument: devics; "devics": did you mean --devices\?$/m);
+    assert.match(flag.stderr, /^hint: mqtt-jwt-bench run --help$/m);
+  });
+
+  it('a shipped scenario is named without its path, from any folder', async () => {
+    const cli = await runCli(['validate', 'quickstart'], { cwd: dir });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /^quickstart: valid$/m);
+    assert.match(cli.stdout, /200 ES256 devices/);
+    const unknown = await runCli(['validate', 'no-such-scenario'], { cwd: dir });
+    assert.equal(unknown.code, 2);
+  });
+});

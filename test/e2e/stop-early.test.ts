@@ -130,29 +130,6 @@ describe('a run that cannot measure stops early, with the cause first', () => {
     const knockOn = html?.indexOf('error: not-connected') ?? -1;
     assert.ok(refused > 0 && knockOn > refused, `refusal at ${refused}, knock-on at ${knockOn}`);
   });
-
-  it('none connected when a publish stage starts (all disconnected before it): stops there, exit 5', async () => {
-    const reports = join(dir, 'gone');
-    const file = scenario(
-      'gone',
-      `  - type: connect
-    rate: 100/s
-  - type: disconnect
-  - type: publish
-    rate: 2/s
-    count: 20
-`,
-    );
-    const cli = await runCli(['run', file, '--report-dir', reports, '--quiet', '--no-html']);
-    assert.equal(cli.code, 5, cli.stderr);
-    assert.match(cli.stdout.split('\n')[0] ?? '', /stopped early: no device connected when publish stage 3 was to start/);
-    const { result } = onlyReport(reports);
-    assert.deepEqual(
-      result.stages.map((s) => s.type),
-      ['connect', 'disconnect'],
-    );
-    assert.equal(result.total.counters['connected'], 4);
-  });
 });
 
 describe('an empty planned measurement is not a clean run', () => {

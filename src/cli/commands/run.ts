@@ -18,7 +18,8 @@ import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-
 import { maxLateFrom, shardFrom, startAtFrom } from '../shard-args.js';
 import { checkRunId, newRunId } from '../../coordinator/run-id.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
-import { loadRunScenario, printedScenario, withQuickFlags, type QuickModeArgs } from '../quick-mode.js';
+import { loadRunScenario, printedScenario, withQuickFlags, writeQuickScenario, type QuickModeArgs } from '../quick-mode.js';
+import { join } from 'node:path';
 import { withRunEpilogue } from '../run-help.js';
 import { paintOf } from '../colour.js';
 import { colourSummary } from '../summary-colour.js';
@@ -151,15 +152,17 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput, internals: 
       throw new ConfigError(`--processes: expected a whole number from 1 to 64 (got ${args.processes})`);
     if (args.processes > 1 && (shard !== undefined || startAtMs !== undefined))
       throw new ConfigError('--processes runs its own shards: it does not go with --shard or --start-at');
+    const processesRunId = runId ?? newRunId(Date.now());
     const result =
       args.processes > 1
         ? await runProcesses(loaded.plan, {
-            file: loaded.file,
+            // Each shard process reads a file: a quick run's is written beside its shards' reports.
+            file: args.scenario === undefined ? await writeQuickScenario(args, join(args.reportDir, processesRunId, 'quick.yaml')) : loaded.file,
             processes: args.processes,
             sets: overridesOf(args),
             thresholds: args.threshold ?? [],
             reportDir: args.reportDir,
-            runId: runId ?? newRunId(Date.now()),
+            runId: processesRunId,
             signal: controller.signal,
             ...(progress === undefined ? {} : { onProgress: progress }),
             ...(internals.shardEntry === undefined ? {} : { shardEntry: internals.shardEntry }),

@@ -10,6 +10,7 @@ import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
 import { assertThresholdsJudgeable } from '../../report/judge/threshold-check.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
+import { resolveScenarioPath } from '../scenario-path.js';
 
 interface ValidateArgs extends ScenarioFlags {
   scenario: string;
@@ -19,7 +20,7 @@ interface ValidateArgs extends ScenarioFlags {
 }
 
 async function validate(args: ValidateArgs): Promise<number> {
-  const { plan } = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
+  const { plan } = await loadScenarioFile(resolveScenarioPath(args.scenario), { sets: overridesOf(args) });
   assertThresholdsJudgeable(plan, [], args.scenario);
   process.stdout.write(`${args.scenario}: valid\n${describePlan(plan).lines.join('\n')}\n`);
   for (const warning of planWarnings(plan)) process.stdout.write(`warning: ${warning}\n`);
