@@ -150,4 +150,17 @@ describe('smaller ones', () => {
     const unknown = await runCli(['validate', 'no-such-scenario'], { cwd: dir });
     assert.equal(unknown.code, 2);
   });
+
+  it('--html has one meaning: with no FILE beside the JSON, with FILE there, --no-html none (report as run and merge)', async () => {
+    const file = writeJson(join(dir, 'html-run.json'), fixtureResult({ seed: 2 }));
+    const beside = await runCli(['report', file, '--quiet', '--html']);
+    assert.equal(beside.code, 0, beside.stderr);
+    assert.match(readFileSync(join(dir, 'html-run.html'), 'utf8'), /<html/);
+    const named = await runCli(['report', file, '--quiet', '--html', join(dir, 'named.html')]);
+    assert.equal(named.code, 0, named.stderr);
+    assert.match(readFileSync(join(dir, 'named.html'), 'utf8'), /<html/);
+    const none = await runCli(['report', file, '--no-html']);
+    assert.equal(none.code, 0, none.stderr);
+    assert.doesNotMatch(none.stdout, /wrote/);
+  });
 });

@@ -9,12 +9,13 @@ import { readRunResult } from '../../report/model/read.js';
 import type { RunResult } from '../../report/model/run-result.js';
 import { mergedFileName, writeHtmlBeside, writeTextFile } from '../../report/model/write.js';
 import { handle } from '../errors.js';
+import { htmlTarget, type HtmlFlag } from '../html-flag.js';
 import { runExitCode } from '../../report/judge/exit-code.js';
 
 export interface MergeCommandArgs {
   files: string[];
   output?: string;
-  html: boolean;
+  html: HtmlFlag;
   quiet: boolean;
   force: boolean;
   verbose?: boolean;
@@ -43,7 +44,10 @@ export const mergeCommandModule: CommandModule<object, MergeCommandArgs> = {
         default: false,
         describe: 'Replace an earlier merge of this run even when it was made from more shards than this one',
       })
-      .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside it (--no-html: do not)' })
+      .option('html', {
+        type: 'string',
+        describe: 'Write the HTML report: beside the merged JSON (the default, or --html with no FILE), or to FILE; --no-html: none',
+      })
       .option('quiet', { type: 'boolean', default: false, describe: 'No summary on stdout' }),
   handler: handle(mergeCommand),
 };
@@ -56,7 +60,8 @@ export async function mergeCommand(args: MergeCommandArgs): Promise<number> {
   const replaced = await checkOverwrite(output, merged, args.force);
   await writeTextFile(output, `${JSON.stringify(merged, null, 2)}\n`);
   const written = [output];
-  if (args.html) written.push(await writeHtmlBeside(merged, output));
+  const html = htmlTarget(args.html, true);
+  if (html !== undefined) written.push(await writeHtmlBeside(merged, output, html === 'beside' ? undefined : html));
   if (!args.quiet) process.stdout.write(`${formatSummary(merged)}\n\n`);
   process.stdout.write(`merged ${inputs.length} reports${replaced ? ' (replacing the earlier merge of this run)' : ''}: ${written.join(', ')}\n`);
   return runExitCode(merged, false);

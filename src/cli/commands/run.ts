@@ -20,6 +20,7 @@ import { checkRunId, newRunId } from '../../coordinator/run-id.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
 import { loadRunScenario, printedScenario, withQuickFlags, writeQuickScenario, type QuickModeArgs } from '../quick-mode.js';
 import { join } from 'node:path';
+import { htmlTarget, type HtmlFlag } from '../html-flag.js';
 import { withRunEpilogue } from '../run-help.js';
 import { paintOf } from '../colour.js';
 import { colourSummary } from '../summary-colour.js';
@@ -29,7 +30,7 @@ export interface RunCommandArgs extends ScenarioFlags, QuickModeArgs {
   reportDir: string;
   quiet: boolean;
   progress: string;
-  html: boolean;
+  html: HtmlFlag;
   threshold?: string[];
   shard?: string;
   startAt?: string;
@@ -67,7 +68,10 @@ export function runCommandModuleWith(internals: RunInternals): CommandModule<obj
           describe:
             'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr, ending with a done event naming the reports) or none',
         })
-        .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
+        .option('html', {
+          type: 'string',
+          describe: 'Write the HTML report: beside the JSON (the default, or --html with no FILE), or to FILE; --no-html: none',
+        })
         .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
         .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
         .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
@@ -184,7 +188,8 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput, internals: 
     try {
       const jsonPath = await writeReport(result, args.reportDir);
       written.push(jsonPath);
-      if (args.html) written.push(await writeHtmlBeside(result, jsonPath));
+      const html = htmlTarget(args.html, true);
+      if (html !== undefined) written.push(await writeHtmlBeside(result, jsonPath, html === 'beside' ? undefined : html));
     } catch (error) {
       writeError = error as Error;
     }

@@ -39,8 +39,8 @@ export async function writeReport(result: RunResult, dir: string): Promise<strin
  * The HTML page beside a JSON report: `x.json` → `x.html`. The renderer is loaded only here, so a
  * run carries it only when it writes a page, and only at the end.
  */
-export async function writeHtmlBeside(result: RunResult, jsonPath: string): Promise<string> {
-  const path = jsonPath.replace(/\.json$/, '') + '.html';
+export async function writeHtmlBeside(result: RunResult, jsonPath: string, to?: string): Promise<string> {
+  const path = to ?? jsonPath.replace(/\.json$/, '') + '.html';
   const { renderRunHtml } = await import('../render/html.js');
   await writeTextFile(path, renderRunHtml(result));
   return path;
