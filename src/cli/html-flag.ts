@@ -6,8 +6,8 @@
 /** undefined: the default; false: --no-html; '': --html with no file; a path: --html FILE. */
 export type HtmlFlag = string | boolean | undefined;
 
-/** Where the page goes: `beside` for next to the JSON, a path, or undefined for none. */
-export function htmlTarget(flag: HtmlFlag, byDefault: boolean): 'beside' | string | undefined {
+/** Where the page goes: `beside` (next to the JSON), a path, or undefined for none. */
+export function htmlTarget(flag: HtmlFlag, byDefault: boolean): string | undefined {
   if (flag === false || flag === 'false') return undefined;
   if (flag === undefined) return byDefault ? 'beside' : undefined;
   if (flag === true || flag === '' || flag === 'true') return 'beside';
