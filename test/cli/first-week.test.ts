@@ -163,4 +163,22 @@ describe('smaller ones', () => {
     assert.equal(none.code, 0, none.stderr);
     assert.doesNotMatch(none.stdout, /wrote/);
   });
+
+  it('compare opens with what differs between the plans and names its columns by it, or by --label', async () => {
+    const run = (alg: 'ES256' | 'RS256', name: string): string => {
+      const r = fixtureResult({ seed: 4 });
+      r.scenario = { ...r.scenario, name: 'quick', plan: { ...r.scenario.plan, groups: r.scenario.plan.groups.map((g) => ({ ...g, alg })) } };
+      return writeJson(join(dir, name), r);
+    };
+    const [a, b] = [run('ES256', '2026-12-07T10-00-00Z.json'), run('RS256', '2026-12-07T10-05-00Z.json')];
+    const cli = await runCli(['compare', a, b]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(cli.stdout.split('\n')[0], 'plans differ in alg (ES256 → RS256)');
+    assert.match(cli.stdout, /^quick alg=RS256 against quick alg=ES256 \(noise band ±10%\): broker /m);
+    assert.doesNotMatch(cli.stdout, /2026-12-07T10/);
+    const labelled = await runCli(['compare', a, b, '--label', 'ec', '--label', 'rsa']);
+    assert.match(labelled.stdout, /^rsa against ec /m);
+    const short = await runCli(['compare', a, b, '--label', 'ec']);
+    assert.equal(short.code, 2);
+  });
 });
