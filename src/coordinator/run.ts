@@ -7,6 +7,7 @@
  * (abortOnFail, capacity steps), progress-ticks.ts, and report/judge/assemble.ts (the RunResult).
  * About 300 lines: what is left is the order of a run's steps and the wiring between those parts.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { assembleRunResult } from '../report/judge/assemble.js';
@@ -217,12 +218,21 @@ export class RunCoordinator {
       if (startMs > startAtMs) this.#progress({ type: 'warning', message: `ready ${startMs - startAtMs} ms after --start-at; the first stage starts late` });
       else this.#progress({ type: 'phase', message: `waiting for --start-at ${new Date(startAtMs).toISOString()}` });
     }
-    this.#progress({ type: 'stage', index, stageType: type, count: this.#plan.stages.length });
     this.#pool?.broadcast({ type: 'start-stage', stageIndex: index, startAtMs: startMs });
+    // A shard waiting for --start-at says it is waiting, not "stage 1/3: connect … 0/50", until the stage begins.
+    await this.#waitUntil(startMs);
+    this.#progress({ type: 'stage', index, stageType: type, count: this.#plan.stages.length });
     this.#currentStage = { index, type, startedMs: startMs };
     await this.#control.stageDone(index);
     const endMs = this.#clock.nowMs();
     return { index, type, startedAt: new Date(startMs).toISOString(), endedAt: new Date(endMs).toISOString(), durationMs: endMs - startMs };
+  }
+
+  /** Sleeps until `atMs` (the workers wait for it themselves); a stop ends the wait early. */
+  async #waitUntil(atMs: number): Promise<void> {
+    const waitMs = atMs - this.#clock.nowMs() - STAGE_LEAD_MS;
+    if (waitMs <= 0 || this.#control.ended) return;
+    await sleep(waitMs, undefined, this.#options.signal === undefined ? {} : { signal: this.#options.signal }).catch(() => undefined);
   }
 
   /** A capacity step that broke ends the run there (still `complete`); true when it did. */

@@ -26,3 +26,36 @@ describe('run --processes in quick mode', () => {
     assert.equal(merged.total.counters['published'], 8);
   });
 });
+
+describe('a shard waiting for --start-at', () => {
+  it('says it is waiting, and announces stage 1 only once --start-at has come', async () => {
+    const startAtMs = Date.now() + 5000;
+    const cli = await runCli(
+      [
+        'run',
+        '--devices',
+        '3',
+        '--duration',
+        '1s',
+        '--start-at',
+        new Date(startAtMs).toISOString(),
+        '--progress',
+        'json',
+        '--report-dir',
+        join(dir, 'start-at'),
+        '--no-html',
+      ],
+      { cwd: dir },
+    );
+    assert.ok(finishedRun(cli.code), `exit ${cli.code}: ${cli.stderr}`);
+    const events = cli.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { type: string; atMs: number; index?: number; message?: string });
+    const waiting = events.findIndex((e) => e.type === 'phase' && (e.message ?? '').startsWith('waiting for --start-at'));
+    const first = events.findIndex((e) => e.type === 'stage' && e.index === 0);
+    assert.ok(waiting >= 0 && first > waiting, 'waiting is said before stage 1');
+    // Stage 1 is announced when it begins (the coordinator leads its workers by 50 ms), not while the shard waits.
+    assert.ok(events[first]!.atMs >= startAtMs - 100, `stage 1 announced ${startAtMs - events[first]!.atMs} ms before --start-at`);
+  });
+});
