@@ -127,7 +127,7 @@ describe('a run that cannot measure stops early, with the cause first', () => {
     assert.equal(result.total.errors['not-connected'], 80);
     // The root cause (4 refusals) above the knock-on errors (80 messages not sent).
     const refused = html?.indexOf('connect failed: not-authorized') ?? -1;
-    const knockOn = html?.indexOf('error: not-connected') ?? -1;
+    const knockOn = html?.indexOf('(not-connected)') ?? -1;
     assert.ok(refused > 0 && knockOn > refused, `refusal at ${refused}, knock-on at ${knockOn}`);
   });
 });

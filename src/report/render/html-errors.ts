@@ -5,6 +5,7 @@
  */
 import { escapeHtml } from './html-escape.js';
 import { htmlTable } from './html-page.js';
+import { errorLabel } from './labels.js';
 import type { MetricsSection, RunResult } from '../model/run-result.js';
 
 interface Reason {
@@ -25,7 +26,7 @@ export function errorsSection(result: RunResult): string {
     ...byCount(
       Object.keys(result.total.errors)
         .sort()
-        .map((k) => ({ label: `error: ${k}`, of: (s: MetricsSection) => s.errors[k] ?? 0 })),
+        .map((k) => ({ label: `error: ${errorLabel(k)}`, of: (s: MetricsSection) => s.errors[k] ?? 0 })),
     ),
   ];
   const refused = Object.entries(result.broker.metrics?.counters ?? {}).filter(([k, v]) => k.startsWith('auth.rejected.') && v > 0);
