@@ -41,6 +41,6 @@ export function overridesOf(flags: ScenarioFlags): string[] {
     ...(flags.localAddress === undefined ? [] : [`localAddress=${flags.localAddress}`]),
     ...(flags.expect === undefined ? [] : [`expect=${flags.expect}`]),
     ...(flags.minSentPercent === undefined ? [] : [`minSentPercent=${flags.minSentPercent}`]),
-    ...(flags.stopEarly === undefined ? [] : [`stopEarly=${flags.stopEarly}`]),
+    ...(flags.stopEarly === undefined ? [] : [`stopEarly=${String(flags.stopEarly)}`]),
   ];
 }

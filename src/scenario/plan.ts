@@ -18,6 +18,7 @@ import { stageLayout, type StageLayout } from './stage-layout.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
 import { checkStageRules, planDownlinkStage, planExtraStage, planPublishRate } from './plan-stages.js';
 import { formatDurationMs, formatRatePerSec } from './units.js';
+import { defaultRefreshBeforeMs } from './token-defaults.js';
 import { errorMessage } from '../errors.js';
 import { itemAt } from '../util/item-at.js';
 import type { BrokerPlan, EmbeddedBrokerPlan, KeySourcePlan, GroupPlan, StagePlan, RunPlan, PlanProblem } from './run-plan.js';
@@ -35,11 +36,6 @@ export function deviceId(group: Pick<GroupPlan, 'idPattern' | 'name'> & { ids?: 
   const listed = group.ids?.[localIndex];
   if (listed !== undefined) return listed;
   return renderTemplate(group.idPattern, { index: localIndex + 1, group: group.name });
-}
-
-/** `token.refreshBefore` when unset: a minute, or a quarter of the lifetime when that is shorter. */
-export function defaultRefreshBeforeMs(lifetimeMs: number): number {
-  return Math.min(60_000, lifetimeMs / 4);
 }
 
 /** A stage's order of devices, for this plan's groups. */
@@ -176,8 +172,6 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
       problems.push({ path: ['groups', i, 'idPattern'], message: `gives the same device ids as group "${other}"; client ids must be unique` });
     }
     seenPatterns.set(idPattern, g.name);
-    // Only a refreshBefore the user wrote can clash with their lifetime: the default follows it.
-    const refreshBeforeMs = g.token.refreshBefore ?? defaultRefreshBeforeMs(g.token.lifetime);
     if (g.token.refreshBefore !== undefined && g.token.refreshBefore >= g.token.lifetime) {
       problems.push({
         path: ['groups', i, 'token', 'refreshBefore'],
@@ -201,7 +195,7 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
         lifetimeSec: g.token.lifetime / 1000,
         audienceTemplate: g.token.audience,
         includeKid: g.token.kid,
-        refreshBeforeSec: refreshBeforeMs / 1000,
+        refreshBeforeSec: (g.token.refreshBefore ?? defaultRefreshBeforeMs(g.token.lifetime)) / 1000,
         claims: g.token.claims ?? {},
         headers: g.token.headers ?? {},
       },

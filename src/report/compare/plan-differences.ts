@@ -65,7 +65,7 @@ export function labelsFromPlans(results: readonly Compared[]): string[] | undefi
   const names = results.map((r) => r.scenario.name);
   const sameName = new Set(names).size === 1;
   if (first === undefined) return sameName ? undefined : unique(names);
-  const labels = results.map((r, i) => `${sameName ? `${r.scenario.name} ` : `${names[i]} `}${first.field.replace(/ /g, '-')}=${first.values[i]}`);
+  const labels = results.map((r, i) => `${r.scenario.name} ${first.field.replace(/ /g, '-')}=${first.values[i] ?? ''}`);
   return unique(labels);
 }
 

@@ -48,6 +48,9 @@ export function errorLabel(kind: string): string {
   const suback = /^suback-(\d+)$/.exec(kind);
   if (suback !== null) return `subscription refused, SUBACK 0x${Number(suback[1]).toString(16).toUpperCase()} (${kind})`;
   const step = /^(refresh|reconnect|resubscribe)-(failed|gave-up)\.(.+)$/.exec(kind);
-  if (step !== null) return `${step[1] === 'refresh' ? 'token refresh' : step[1]} ${step[2] === 'failed' ? 'failed' : 'gave up'}: ${step[3]} (${kind})`;
+  if (step !== null) {
+    const [, what = '', outcome, reason = ''] = step;
+    return `${what === 'refresh' ? 'token refresh' : what} ${outcome === 'failed' ? 'failed' : 'gave up'}: ${reason} (${kind})`;
+  }
   return kind;
 }
