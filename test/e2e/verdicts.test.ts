@@ -144,8 +144,7 @@ describe('shards: judged once, on the whole', () => {
       assert.equal(r.planShare?.messagesPlanned, 15);
     }
     const merged = await runCli(['merge', ...files, '--no-html', '--quiet']);
-    // 0, or 6 when a loaded machine made a shard's generator late (finishedRun): the thresholds are what this checks.
-    assert.ok(finishedRun(merged.code), `exit ${merged.code}: ${merged.stdout}${merged.stderr}`);
+    assert.equal(merged.code, 0, merged.stderr);
     const out = join(reports, 'verdicts-1', 'verdicts-1-merged.json');
     const whole = read(out);
     assert.deepEqual(

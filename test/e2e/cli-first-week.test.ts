@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { RunResult } from '../../src/report/model/run-result.js';
-import { runCli } from '../e2e/cli.js';
+import { runCli } from './cli.js';
 import { fixtureResult } from '../report/fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-first-week-'));
