@@ -152,13 +152,13 @@ describe('an empty planned measurement is not a clean run', () => {
       'backend-uplink',
     );
     const result = await run(loaded);
-    assert.deepEqual(result.groups['backend']?.errors, { 'suback-128': 1 });
+    assert.deepEqual(result.groups['backend']?.errors, { 'suback.failure': 1 });
     assert.equal(result.total.counters['published'], 6, 'the sensors published their plan');
     assert.equal(result.total.histograms['uplinkUs'], undefined, 'and no uplink latency was recorded');
     assert.equal(result.status, 'failed');
     assert.equal(
       result.statusReason,
-      'a planned measurement recorded nothing: stage 2 (subscribe, group backend) was to measure uplink latency and recorded none (errors in that group: suback-128 1)',
+      'a planned measurement recorded nothing: stage 2 (subscribe, group backend) was to measure uplink latency and recorded none (errors in that group: suback.failure 1)',
     );
     assert.equal(runExitCode(result, false), 4);
   });
