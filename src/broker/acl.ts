@@ -6,32 +6,15 @@
 import type { Client, PublishPacket, Subscription } from 'aedes';
 import { BROKER_METRIC, type BrokerMetrics } from './broker-metrics.js';
 import { remoteAddressOf, type AclAction, type OnDenial } from './denials.js';
+import { downlinkAllowed, uplinkAllowed } from '../util/akenza-topics.js';
 
 export type MaxQos = 1 | 2;
 
 /** MQTT 5 DISCONNECT reason 0x9B, QoS not supported (§3.14.2.1). */
 const QOS_NOT_SUPPORTED = 0x9b;
 
-export function uplinkTopic(deviceId: string): string {
-  return `/up/device/id/${deviceId}`;
-}
-
-export function downlinkTopic(deviceId: string): string {
-  return `/down/device/id/${deviceId}`;
-}
-
-export function uplinkAllowed(deviceId: string, topic: string): boolean {
-  return isAtOrBelow(topic, uplinkTopic(deviceId));
-}
-
-/** A filter with wildcards is allowed only when it stays below the device's own root. */
-export function downlinkAllowed(deviceId: string, filter: string): boolean {
-  return isAtOrBelow(filter, downlinkTopic(deviceId));
-}
-
-function isAtOrBelow(topic: string, root: string): boolean {
-  return topic === root || topic.startsWith(`${root}/`);
-}
+// The rule itself is pure and shared with `validate` (util/akenza-topics.ts).
+export { downlinkAllowed, downlinkTopic, uplinkAllowed, uplinkTopic } from '../util/akenza-topics.js';
 
 /** Marks the errors of ACL refusals, which Aedes 2 reports as client errors for MQTT 5. */
 const ACL_DENIAL = Symbol('acl-denial');

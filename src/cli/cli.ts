@@ -9,6 +9,7 @@ import { EXIT_CONFIG } from '../errors.js';
 import { printError } from './errors.js';
 import { withHelp } from './examples.js';
 import type { RunInternals } from './commands/run.js';
+import { unknownArgumentHint } from './did-you-mean.js';
 
 const HELP_WIDTH = 100;
 type AnyCommand = CommandModule<object, never>;
@@ -35,10 +36,14 @@ const commandLoaders = (internals: RunInternals): Record<string, () => Promise<A
 export async function cliMain(argv: string[], internals: RunInternals = {}): Promise<void> {
   const verbose = argv.includes('--verbose');
   const loaders = commandLoaders(internals);
-  const named = loaders[argv.find((arg) => !arg.startsWith('-')) ?? ''];
+  const commandName = argv.find((arg) => !arg.startsWith('-')) ?? '';
+  const named = loaders[commandName];
   const commands: AnyCommand[] = named === undefined ? await Promise.all(Object.values(loaders).map((load) => load())) : [await named()];
 
-  await yargs(argv)
+  const cli = yargs(argv);
+  /** The flags yargs knows when it fails (the command's own among them); not in yargs' published types. */
+  const knownFlags = (): string[] => Object.keys((cli as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
+  await cli
     .scriptName('mqtt-jwt-bench')
     .usage('$0 <command> [options]\n\nLoad-test MQTT brokers whose devices log in with JSON Web Tokens.')
     .option('verbose', { type: 'boolean', default: false, describe: 'Print stack traces with errors' })
@@ -52,7 +57,8 @@ export async function cliMain(argv: string[], internals: RunInternals = {}): Pro
         process.exitCode = printError(error, verbose);
         return;
       }
-      process.stderr.write(`error: ${message}\nhint: mqtt-jwt-bench --help\n`);
+      const hint = unknownArgumentHint(message, Object.keys(loaders), knownFlags());
+      process.stderr.write(`error: ${message}${hint}\nhint: mqtt-jwt-bench ${named === undefined ? '' : `${commandName} `}--help\n`);
       process.exit(EXIT_CONFIG);
     })
     .example('$0 run --devices 100 --duration 10s', 'A first run: 100 devices against the embedded broker, no file needed')

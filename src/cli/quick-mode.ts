@@ -2,6 +2,8 @@
  * The flags of quick mode (`run --devices N …` with no file) and how `run` picks its scenario:
  * a file, or the quick scenario the flags describe. Both go through the same validation and plan.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
@@ -9,6 +11,7 @@ import { loadQuickScenario, QUICK_DEFAULTS, quickScenario, type QuickFlags } fro
 import { applyOverrides } from '../scenario/overrides.js';
 import { scenarioYaml } from '../scenario/starter.js';
 import { overridesOf, type ScenarioFlags } from './scenario-options.js';
+import { resolveScenarioPath } from './scenario-path.js';
 
 export interface QuickModeArgs {
   devices?: number;
@@ -39,7 +42,7 @@ export function withQuickFlags<T>(y: Argv<T>): Argv<T & QuickModeArgs> {
 }
 
 /** The scenario of a `run`: its file, or the quick scenario; the two never mix. */
-export async function loadRunScenario(args: QuickModeArgs & ScenarioFlags & { scenario?: string | undefined; processes?: number }): Promise<LoadedScenario> {
+export async function loadRunScenario(args: QuickModeArgs & ScenarioFlags & { scenario?: string | undefined }): Promise<LoadedScenario> {
   const quickFlags = QUICK_ONLY.filter((name) => args[name] !== undefined).map(flagName);
   if (args.scenario !== undefined) {
     if (quickFlags.length > 0) {
@@ -48,16 +51,11 @@ export async function loadRunScenario(args: QuickModeArgs & ScenarioFlags & { sc
       });
     }
     if (args.printScenario) throw new ConfigError('--print-scenario: prints the scenario of a quick run (--devices N, no file); a file is its own scenario');
-    return loadScenarioFile(args.scenario, { sets: overridesOf(args) });
+    return loadScenarioFile(resolveScenarioPath(args.scenario), { sets: overridesOf(args) });
   }
   if (args.devices === undefined) {
     throw new ConfigError('run: name a scenario file, or give --devices N for a quick run', {
       hint: 'mqtt-jwt-bench run --devices 100 --duration 10s   (or: mqtt-jwt-bench init, then run the file)',
-    });
-  }
-  if ((args.processes ?? 1) > 1) {
-    throw new ConfigError('--processes: needs a scenario file (each shard process reads it)', {
-      hint: 'write one with: mqtt-jwt-bench run --devices … --print-scenario > quick.yaml',
     });
   }
   return loadQuickScenario(quickFlagsOf(args), overridesOf(args));
@@ -66,6 +64,13 @@ export async function loadRunScenario(args: QuickModeArgs & ScenarioFlags & { sc
 /** The YAML of the quick scenario, `--set` overrides included; call after loadRunScenario validated it. */
 export function printedScenario(args: QuickModeArgs & ScenarioFlags): string {
   return scenarioYaml(applyOverrides(quickScenario(quickFlagsOf(args)), overridesOf(args)), process.cwd(), commandLine());
+}
+
+/** Writes the quick scenario (with its overrides) to `path`, for shard processes to read; returns the path. */
+export async function writeQuickScenario(args: QuickModeArgs & ScenarioFlags, path: string): Promise<string> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, printedScenario(args));
+  return path;
 }
 
 function quickFlagsOf(args: QuickModeArgs & ScenarioFlags): QuickFlags {

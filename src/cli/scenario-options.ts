@@ -7,6 +7,7 @@ export interface ScenarioFlags {
   localAddress?: string;
   expect?: string;
   minSentPercent?: number;
+  stopEarly?: boolean;
 }
 
 export function withScenarioFlags<T>(y: Argv<T>) {
@@ -20,6 +21,11 @@ export function withScenarioFlags<T>(y: Argv<T>) {
     .option('expect', {
       type: 'string',
       describe: 'refusals: the broker is expected to refuse the devices (a refusal test): a run where none connected is not a failure (scenario field expect)',
+    })
+    .option('stop-early', {
+      type: 'boolean',
+      describe:
+        'Stop a run that cannot measure anything (every connect refused, or none connected at a publish stage): failed, exit 5 (default on; --no-stop-early: run every stage; scenario field stopEarly)',
     })
     .option('min-sent-percent', {
       type: 'number',
@@ -35,5 +41,6 @@ export function overridesOf(flags: ScenarioFlags): string[] {
     ...(flags.localAddress === undefined ? [] : [`localAddress=${flags.localAddress}`]),
     ...(flags.expect === undefined ? [] : [`expect=${flags.expect}`]),
     ...(flags.minSentPercent === undefined ? [] : [`minSentPercent=${flags.minSentPercent}`]),
+    ...(flags.stopEarly === undefined ? [] : [`stopEarly=${String(flags.stopEarly)}`]),
   ];
 }

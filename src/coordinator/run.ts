@@ -7,12 +7,14 @@
  * (abortOnFail, capacity steps), progress-ticks.ts, and report/judge/assemble.ts (the RunResult).
  * About 300 lines: what is left is the order of a run's steps and the wiring between those parts.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MessagePort } from 'node:worker_threads';
 import type { MetricsSnapshot } from '../metrics/snapshot.js';
 import { assembleRunResult } from '../report/judge/assemble.js';
 import { assertThresholdsJudgeable } from '../report/judge/threshold-check.js';
 import { isSlice } from '../report/judge/slice-thresholds.js';
 import { concludeRun } from '../report/judge/verdict.js';
+import { allConnectsFailed, noneConnectedAtPublish } from '../report/judge/refusals.js';
 import { lateStartReason } from './late-start.js';
 import { runIdFor } from './run-id.js';
 import type { RunResult } from '../report/model/run-result.js';
@@ -165,9 +167,11 @@ export class RunCoordinator {
       const late = lateStartReason(this.#options, this.#clock.nowMs() + STAGE_LEAD_MS);
       if (late !== undefined) this.#control.end('failed', (this.#notRun = late));
       for (let i = 0; i < plan.stages.length && !this.#control.ended; i++) {
+        if (this.#stopEarly(this.#nothingToPublishWith(i))) break;
         const timing = await this.#runStage(i);
         stages.push(timing);
         if (this.#capacityBroke(timing)) break;
+        if (this.#stopEarly(this.#everyConnectFailed(timing))) break;
       }
     } catch (error) {
       this.#control.end('failed', error instanceof Error ? error.message : String(error));
@@ -214,12 +218,21 @@ export class RunCoordinator {
       if (startMs > startAtMs) this.#progress({ type: 'warning', message: `ready ${startMs - startAtMs} ms after --start-at; the first stage starts late` });
       else this.#progress({ type: 'phase', message: `waiting for --start-at ${new Date(startAtMs).toISOString()}` });
     }
-    this.#progress({ type: 'stage', index, stageType: type, count: this.#plan.stages.length });
     this.#pool?.broadcast({ type: 'start-stage', stageIndex: index, startAtMs: startMs });
+    // A shard waiting for --start-at says it is waiting, not "stage 1/3: connect … 0/50", until the stage begins.
+    await this.#waitUntil(startMs);
+    this.#progress({ type: 'stage', index, stageType: type, count: this.#plan.stages.length });
     this.#currentStage = { index, type, startedMs: startMs };
     await this.#control.stageDone(index);
     const endMs = this.#clock.nowMs();
     return { index, type, startedAt: new Date(startMs).toISOString(), endedAt: new Date(endMs).toISOString(), durationMs: endMs - startMs };
+  }
+
+  /** Sleeps until `atMs` (the workers wait for it themselves); a stop ends the wait early. */
+  async #waitUntil(atMs: number): Promise<void> {
+    const waitMs = atMs - this.#clock.nowMs() - STAGE_LEAD_MS;
+    if (waitMs <= 0 || this.#control.ended) return;
+    await sleep(waitMs, undefined, this.#options.signal === undefined ? {} : { signal: this.#options.signal }).catch(() => undefined);
   }
 
   /** A capacity step that broke ends the run there (still `complete`); true when it did. */
@@ -230,6 +243,32 @@ export class RunCoordinator {
     );
     if (broke) this.#pool?.broadcast({ type: 'stop' });
     return broke;
+  }
+
+  /**
+   * A run that can measure nothing more stops (failed, exit 5), its cause first, unless the
+   * scenario says `stopEarly: false` or that refusals are the point (`expect: refusals`).
+   */
+  #stopEarly(reason: string | undefined): boolean {
+    if (reason === undefined || this.#control.ended || !this.#plan.stopEarly || this.#plan.expect === 'refusals') return false;
+    this.#notRun = `stopped early: ${reason}`;
+    this.#control.end('failed', this.#notRun);
+    this.#progress({ type: 'warning', message: this.#notRun });
+    return true;
+  }
+
+  /** A connect stage in which every connect failed (any CONNACK failure or socket error). */
+  #everyConnectFailed(timing: StageTiming): string | undefined {
+    if (timing.type !== 'connect') return undefined;
+    const failed = allConnectsFailed(this.#metrics.stageRecord(timing).total);
+    return failed === undefined ? undefined : `stage ${timing.index + 1} (connect): ${failed}`;
+  }
+
+  /** A publish stage about to start with no device connected. */
+  #nothingToPublishWith(index: number): string | undefined {
+    if (this.#plan.stages[index]?.type !== 'publish') return undefined;
+    const connected = [...this.#connectedByWorker.values()].reduce((a, b) => a + b, 0);
+    return connected > 0 ? undefined : noneConnectedAtPublish(index + 1, this.#metrics.totalSection());
   }
 
   #onWorkerMessage(message: WorkerToCoordinator): void {

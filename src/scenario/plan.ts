@@ -19,6 +19,7 @@ import { planGroupIdentity, planPayload, type IdListReader } from './group-ident
 import { checkStageRules, planDownlinkStage, planExtraStage, planPublishStage } from './plan-stages.js';
 import { planConnectProperties, planWill } from './mqtt5-plan.js';
 import { formatDurationMs } from './units.js';
+import { defaultRefreshBeforeMs } from './token-defaults.js';
 import { errorMessage } from '../errors.js';
 import { itemAt } from '../util/item-at.js';
 import type { BrokerPlan, EmbeddedBrokerPlan, KeySourcePlan, GroupPlan, StagePlan, RunPlan, PlanProblem } from './run-plan.js';
@@ -98,6 +99,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
     minSentPercent: scenario.minSentPercent,
     judgeGenerator: scenario.judgeGenerator,
     clock: { probe: scenario.clock.probe, correct: scenario.clock.correct, topicTemplate: scenario.clock.topic, intervalMs: scenario.clock.interval },
+    stopEarly: scenario.stopEarly,
   };
   return { plan, problems: [] };
 }
@@ -175,10 +177,10 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
       problems.push({ path: ['groups', i, 'idPattern'], message: `gives the same device ids as group "${other}"; client ids must be unique` });
     }
     seenPatterns.set(idPattern, g.name);
-    if (g.token.refreshBefore >= g.token.lifetime) {
+    if (g.token.refreshBefore !== undefined && g.token.refreshBefore >= g.token.lifetime) {
       problems.push({
         path: ['groups', i, 'token', 'refreshBefore'],
-        message: `${formatDurationMs(g.token.refreshBefore)} must be shorter than the token lifetime ${formatDurationMs(g.token.lifetime)}`,
+        message: `${formatDurationMs(g.token.refreshBefore)} must be shorter than token.lifetime (${formatDurationMs(g.token.lifetime)})`,
       });
     }
     if (ids === null && !idPattern.includes('{index') && count > 1) {
@@ -198,7 +200,7 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
         lifetimeSec: g.token.lifetime / 1000,
         audienceTemplate: g.token.audience,
         includeKid: g.token.kid,
-        refreshBeforeSec: g.token.refreshBefore / 1000,
+        refreshBeforeSec: (g.token.refreshBefore ?? defaultRefreshBeforeMs(g.token.lifetime)) / 1000,
         claims: g.token.claims ?? {},
         headers: g.token.headers ?? {},
       },

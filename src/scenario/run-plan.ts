@@ -166,6 +166,8 @@ export interface RunPlan {
   minSentPercent: number;
   /** false: the generator's saturation and each stage's pace are recorded, not judged (never exit 6). */
   judgeGenerator: boolean;
+  /** Stop (failed, exit 5) once nothing can be measured: a connect stage all refused, or none connected at a publish stage. */
+  stopEarly: boolean;
   /** The clock probe of a run of several shards (src/worker/clock-probe.ts). */
   clock: ClockPlan;
 }

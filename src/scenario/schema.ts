@@ -126,7 +126,11 @@ const token = z
     lifetime: duration.prefault('20m').describe('exp − iat.'),
     audience: z.string().min(1).default(DEFAULT_AUDIENCE_TEMPLATE).describe('The aud claim; {deviceId} is replaced.'),
     kid: z.boolean().default(true).describe('Put the key fingerprint in the header as kid.'),
-    refreshBefore: duration.prefault('1m').describe('In runs longer than the lifetime, reconnect with a fresh token this long before exp.'),
+    refreshBefore: duration
+      .optional()
+      .describe(
+        'In runs longer than the lifetime, reconnect with a fresh token this long before exp; default 1m, or a quarter of the lifetime when that is shorter.',
+      ),
     claims: extras(RESERVED_CLAIMS, 'token.claims').describe('Extra claims; string values are templates ({deviceId}).'),
     headers: extras(RESERVED_HEADERS, 'token.headers').describe('Extra protected headers; string values are templates.'),
   })
@@ -154,7 +158,7 @@ export const groupSchema = z
     alg: z.enum(ALGORITHMS).default('ES256'),
     rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).default(2048),
     keys: keys.default({ mode: 'per-device' }),
-    token: token.prefault({ lifetime: '20m', audience: DEFAULT_AUDIENCE_TEMPLATE, kid: true, refreshBefore: '1m' }),
+    token: token.prefault({ lifetime: '20m', audience: DEFAULT_AUDIENCE_TEMPLATE, kid: true }),
     topic: z.string().min(1).default(DEFAULT_UPLINK_TOPIC).describe('Uplink topic; {deviceId}, {group}, {seq}.'),
     payload: payload.prefault(DEFAULT_PAYLOAD_TEMPLATE),
   })
@@ -416,6 +420,12 @@ export const scenarioSchema = z
       })
       .prefault({})
       .describe('In a run of several shards: each worker measures its clock against shard 0 through the broker and corrects latencies by it.'),
+    stopEarly: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Stop the run (failed, exit 5) when nothing can be measured: every connect of a connect stage failed, or no device is connected when a publish stage starts. false: run every stage anyway. Off with expect: refusals.',
+      ),
     minSentPercent: z
       .number()
       .min(0)

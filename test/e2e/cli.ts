@@ -21,6 +21,7 @@ export function runCli(
     env?: Record<string, string>;
     prefix?: string[];
     faults?: WorkerFaults;
+    cwd?: string;
   } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
@@ -28,7 +29,7 @@ export function runCli(
     const entry =
       options.faults === undefined ? [repoPath('dist/src/cli/main.js')] : [repoPath('dist/test/support/faulty-cli.js'), JSON.stringify(options.faults)];
     const child = spawn(prefix[0] ?? process.execPath, [...prefix.slice(1), ...(prefix.length > 0 ? [process.execPath] : []), ...entry, ...args], {
-      cwd: repoPath('.'),
+      cwd: options.cwd ?? repoPath('.'),
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
     });

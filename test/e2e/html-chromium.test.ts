@@ -190,9 +190,10 @@ describe('the HTML report in headless Chromium', () => {
       'the generator verdict and the errors come right after the summary cards',
     );
     assert.deepEqual(sections.errorRows, [
-      ['error: connection-lost', '12'],
+      // The root cause (refused connects) above the errors, however many more of those.
       ['connect failed: not-authorized', '3'],
-      ['error: ack-timeout', '2'],
+      ['error: connection lost (connection-lost)', '12'],
+      ['error: no ack in time (ack-timeout)', '2'],
     ]);
     assert.ok(sections.errorsTop < 900, `errors by reason is on the first screen (at ${sections.errorsTop} px)`);
     assert.deepEqual(

@@ -78,15 +78,9 @@ stages:
     const reports = join(dir, 'proc-reports');
     const cli = await runCli(['run', file, '--processes', '3', '--report-dir', reports, '--no-html']);
     assert.equal(cli.code, 0, cli.stderr);
-    const merged = JSON.parse(
-      readFileSync(
-        join(
-          reports,
-          readdirSync(reports).find((f) => f.endsWith('.json'))!,
-        ),
-        'utf8',
-      ),
-    ) as RunResult;
+    // Named as `merge` names it: <report-dir>/<run-id>/<run-id>-merged.json.
+    const [runId] = readdirSync(reports);
+    const merged = JSON.parse(readFileSync(join(reports, runId!, `${runId}-merged.json`), 'utf8')) as RunResult;
     assert.deepEqual(merged.shards?.present.sort(), [0, 1, 2]);
     assert.equal(merged.total.counters['connected'], 9);
     assert.equal(merged.total.counters['acked'], 45);

@@ -91,6 +91,7 @@ export const PLAN: RunPlan = {
   minSentPercent: 95,
   judgeGenerator: true,
   clock: { probe: true, correct: true, topicTemplate: 'mqtt-jwt-bench/clock/{runId}', intervalMs: 30_000 },
+  stopEarly: true,
 };
 
 export interface FixtureOptions {

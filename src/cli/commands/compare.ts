@@ -6,6 +6,7 @@ import { compareColumns, DEFAULT_NOISE, groupComparisonColumns, runColumn } from
 import type { CompareColumn } from '../../report/render/group-columns.js';
 import { formatComparison } from '../../report/compare/compare-console.js';
 import { renderCompareHtml } from '../../report/compare/compare-html.js';
+import { labelsFromPlans, planDifferences, planDifferencesLine } from '../../report/compare/plan-differences.js';
 import { readRunResult } from '../../report/model/read.js';
 import { writeTextFile } from '../../report/model/write.js';
 import { paintOf } from '../colour.js';
@@ -18,6 +19,7 @@ export interface CompareCommandArgs {
   html?: string;
   noise: number;
   all: boolean;
+  label?: string[];
   verbose?: boolean;
 }
 
@@ -34,6 +36,11 @@ export const compareCommandModule: CommandModule<object, CompareCommandArgs> = {
         describe: 'Changes within ±this percent are noise (shown grey, left out of the verdict)',
       })
       .option('all', { type: 'boolean', default: false, describe: 'Show every row: means, counts, p90 and max too' })
+      .option('label', {
+        type: 'string',
+        array: true,
+        describe: 'Name the columns, one --label per report in order (default: the scenario name and the field their plans differ in)',
+      })
       .option('html', { type: 'string', describe: 'Also write the comparison as an HTML page to FILE' }),
   handler: handle(compareCommand),
 };
@@ -41,8 +48,10 @@ export const compareCommandModule: CommandModule<object, CompareCommandArgs> = {
 export async function compareCommand(args: CompareCommandArgs): Promise<number> {
   if (!Number.isFinite(args.noise) || args.noise < 0 || args.noise >= 100)
     throw new ConfigError(`--noise: expected a percentage from 0 to 99 (got ${args.noise})`);
-  const columns = await columnsOf(args);
+  const { columns, differences } = await columnsOf(args);
   const comparison = compareColumns(columns, { noise: args.noise / 100 });
+  // What differs between the plans comes first: the figures only mean something against it.
+  if (differences !== undefined) process.stdout.write(`${differences}\n\n`);
   process.stdout.write(`${formatComparison(comparison, { all: args.all, groups: args.groups, paint: paintOf(process.stdout) })}\n`);
   if (args.html !== undefined) {
     const title = args.groups ? `groups of ${basename(itemAt(args.files, 0))}` : comparison.labels.join(' vs ');
@@ -52,18 +61,23 @@ export async function compareCommand(args: CompareCommandArgs): Promise<number> 
   return EXIT_OK;
 }
 
-async function columnsOf(args: CompareCommandArgs): Promise<CompareColumn[]> {
+async function columnsOf(args: CompareCommandArgs): Promise<{ columns: CompareColumn[]; differences?: string }> {
   if (args.groups) {
     if (args.files.length !== 1) throw new ConfigError(`compare --groups takes one report (got ${args.files.length})`);
     const result = await readRunResult(itemAt(args.files, 0));
     const groups = Object.entries(result.groups);
     if (groups.length < 2) throw new ConfigError(`${itemAt(args.files, 0)}: has one group (${groups[0]?.[0] ?? 'none'}); --groups needs two or more`);
-    return groupComparisonColumns(result);
+    return { columns: groupComparisonColumns(result) };
   }
   if (args.files.length < 2) throw new ConfigError('compare needs two or more reports (or one with --groups)');
   const results = await Promise.all(args.files.map(readRunResult));
-  const labels = uniqueLabels(args.files);
-  return results.map((result, i) => runColumn(itemAt(labels, i), result));
+  if (args.label !== undefined && args.label.length !== args.files.length)
+    throw new ConfigError(`--label: give one per report (${args.files.length}), in order (got ${args.label.length})`);
+  const labels = args.label ?? labelsFromPlans(results) ?? uniqueLabels(args.files);
+  return {
+    columns: results.map((result, i) => runColumn(itemAt(labels, i), result)),
+    differences: planDifferencesLine(planDifferences(results)),
+  };
 }
 
 /** File names without .json; the full path where two names are the same. */

@@ -6,6 +6,7 @@ import { ConfigError, EXIT_INTERRUPTED, EXIT_OK } from '../../errors.js';
 import { formatSummary } from '../../report/render/console.js';
 import { writeHtmlBeside, writeReport } from '../../report/model/write.js';
 import { tlsWarnings } from '../../scenario/tls-plan.js';
+import { planWarnings } from '../../scenario/plan-warnings.js';
 import { handle } from '../errors.js';
 import { progressListener } from '../progress/index.js';
 import type { ProgressListener } from '../../coordinator/progress.js';
@@ -17,7 +18,9 @@ import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-
 import { maxLateFrom, shardFrom, startAtFrom } from '../shard-args.js';
 import { checkRunId, newRunId } from '../../coordinator/run-id.js';
 import { thresholdsFromArgs } from '../threshold-args.js';
-import { loadRunScenario, printedScenario, withQuickFlags, type QuickModeArgs } from '../quick-mode.js';
+import { loadRunScenario, printedScenario, withQuickFlags, writeQuickScenario, type QuickModeArgs } from '../quick-mode.js';
+import { join } from 'node:path';
+import { htmlTarget, type HtmlFlag } from '../html-flag.js';
 import { withRunEpilogue } from '../run-help.js';
 import { paintOf } from '../colour.js';
 import { colourSummary } from '../summary-colour.js';
@@ -27,7 +30,7 @@ export interface RunCommandArgs extends ScenarioFlags, QuickModeArgs {
   reportDir: string;
   quiet: boolean;
   progress: string;
-  html: boolean;
+  html: HtmlFlag;
   threshold?: string[];
   shard?: string;
   startAt?: string;
@@ -65,7 +68,10 @@ export function runCommandModuleWith(internals: RunInternals): CommandModule<obj
           describe:
             'auto (live view on a terminal, a line every 5 s otherwise), live, lines, json (NDJSON on stderr, ending with a done event naming the reports) or none',
         })
-        .option('html', { type: 'boolean', default: true, describe: 'Also write the HTML report beside the JSON (--no-html: do not)' })
+        .option('html', {
+          type: 'string',
+          describe: 'Write the HTML report: beside the JSON (the default, or --html with no FILE), or to FILE; --no-html: none',
+        })
         .option('threshold', { type: 'string', array: true, describe: "A threshold like 'connect.p(99)<250ms' (repeatable); any crossed: exit 99" })
         .option('shard', { type: 'string', describe: 'Run slice i of N (0-based), e.g. 0/3; default from JOB_COMPLETION_INDEX and MQTT_JWT_BENCH_SHARDS' })
         .option('start-at', { type: 'string', describe: 'Begin the first stage at this moment: an ISO time, or +30s from now' })
@@ -121,7 +127,7 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput, internals: 
   if (metrics !== undefined) output.emit({ type: 'metrics', url: metrics.url });
   const progress = fanOut(printer, metrics?.listener);
   // Unsafe settings are announced even with --quiet: they change what the numbers mean.
-  for (const warning of tlsWarnings(loaded.plan.tls)) output.emit({ type: 'warning', message: warning });
+  for (const warning of [...tlsWarnings(loaded.plan.tls), ...planWarnings(loaded.plan)]) output.emit({ type: 'warning', message: warning });
   const controller = new AbortController();
   let signals = 0;
   const force = new AbortController();
@@ -150,15 +156,17 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput, internals: 
       throw new ConfigError(`--processes: expected a whole number from 1 to 64 (got ${args.processes})`);
     if (args.processes > 1 && (shard !== undefined || startAtMs !== undefined))
       throw new ConfigError('--processes runs its own shards: it does not go with --shard or --start-at');
+    const processesRunId = runId ?? newRunId(Date.now());
     const result =
       args.processes > 1
         ? await runProcesses(loaded.plan, {
-            file: loaded.file,
+            // Each shard process reads a file: a quick run's is written beside its shards' reports.
+            file: args.scenario === undefined ? await writeQuickScenario(args, join(args.reportDir, processesRunId, 'quick.yaml')) : loaded.file,
             processes: args.processes,
             sets: overridesOf(args),
             thresholds: args.threshold ?? [],
             reportDir: args.reportDir,
-            runId: runId ?? newRunId(Date.now()),
+            runId: processesRunId,
             signal: controller.signal,
             ...(progress === undefined ? {} : { onProgress: progress }),
             ...(internals.shardEntry === undefined ? {} : { shardEntry: internals.shardEntry }),
@@ -180,7 +188,8 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput, internals: 
     try {
       const jsonPath = await writeReport(result, args.reportDir);
       written.push(jsonPath);
-      if (args.html) written.push(await writeHtmlBeside(result, jsonPath));
+      const html = htmlTarget(args.html, true);
+      if (html !== undefined) written.push(await writeHtmlBeside(result, jsonPath, html === 'beside' ? undefined : html));
     } catch (error) {
       writeError = error as Error;
     }

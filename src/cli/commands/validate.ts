@@ -5,10 +5,12 @@ import { planFit } from '../../coordinator/plan-fit.js';
 import { shardFrom } from '../shard-args.js';
 import { ConfigError, EXIT_OK } from '../../errors.js';
 import { describePlan } from '../../scenario/describe.js';
+import { planWarnings } from '../../scenario/plan-warnings.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { handle } from '../errors.js';
 import { assertThresholdsJudgeable } from '../../report/judge/threshold-check.js';
 import { overridesOf, withScenarioFlags, type ScenarioFlags } from '../scenario-options.js';
+import { resolveScenarioPath } from '../scenario-path.js';
 
 interface ValidateArgs extends ScenarioFlags {
   scenario: string;
@@ -18,9 +20,10 @@ interface ValidateArgs extends ScenarioFlags {
 }
 
 async function validate(args: ValidateArgs): Promise<number> {
-  const { plan } = await loadScenarioFile(args.scenario, { sets: overridesOf(args) });
+  const { plan } = await loadScenarioFile(resolveScenarioPath(args.scenario), { sets: overridesOf(args) });
   assertThresholdsJudgeable(plan, [], args.scenario);
   process.stdout.write(`${args.scenario}: valid\n${describePlan(plan).lines.join('\n')}\n`);
+  for (const warning of planWarnings(plan)) process.stdout.write(`warning: ${warning}\n`);
   if (args.processes !== undefined && (!Number.isInteger(args.processes) || args.processes < 1 || args.processes > 64))
     throw new ConfigError(`--processes: expected a whole number from 1 to 64 (got ${args.processes})`);
   const shard = shardFrom(args.shard, {});

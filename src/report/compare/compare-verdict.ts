@@ -18,7 +18,9 @@ export function runsVerdict(comparison: Comparison): string {
 function runVerdict(c: Comparison, i: number): string {
   const label = c.labels[i] ?? '';
   const base = c.labels[0] ?? '';
-  const headline = c.rows.filter((r) => r.headline);
+  // The broker's verdict is drawn from the broker's figures only; the harness's own health
+  // (event-loop delay, send lag, missed slots, signing) is said apart, after it (issue 24, item 7).
+  const headline = c.rows.filter((r) => r.headline && !isGeneratorRow(r));
   const worse = headline.filter((r) => r.judgements[i] === 'worse');
   const better = headline.filter((r) => r.judgements[i] === 'better');
   const overall =
@@ -38,14 +40,28 @@ function runVerdict(c: Comparison, i: number): string {
   // Said above already: connect and publish → ack (every statistic), acks, the connect rate, errors.
   const named = (r: CompareRow): boolean =>
     /^(connectUs|publishAckUs)\./.test(r.metric) || r.metric === 'counters.acked' || r.metric === 'connect.rate' || r.group === 'errors';
-  const others = (rows: CompareRow[]): string => briefly(rows.filter((r) => !named(r)));
+  const others = (rows: CompareRow[]): string => briefly(rows.filter((r) => !named(r) && !isGeneratorRow(r)));
   const otherWorse = others(worse);
   const otherBetter = others(better);
   if (otherWorse !== '') parts.push(`also worse: ${otherWorse}`);
   if (otherBetter !== '') parts.push(`also better: ${otherBetter}`);
   const caveats = [...(c.caveats[0] ?? []), ...(c.caveats[i] ?? [])];
   const caution = caveats.length === 0 ? '' : ` Caution: ${caveats.join('; ')}.`;
-  return `${label} against ${base} (noise band ±${percent(c.noise)}): ${overall}. ${capitalize(parts.join('; '))}.${caution}`;
+  return `${label} against ${base} (noise band ±${percent(c.noise)}): broker ${overall}. ${capitalize(parts.join('; '))}.${generatorClause(c, i)}${caution}`;
+}
+
+/** The harness's own figures: they judge the generator, never the broker. */
+export function isGeneratorRow(row: Pick<CompareRow, 'metric'>): boolean {
+  return /^(eventLoopDelayUs|sendLagUs|signUs|lastActionLateUs)\./.test(row.metric) || row.metric === 'counters.missedSlots';
+}
+
+/** " Generator (the harness, not the broker): worse: event-loop delay p99 …." or nothing when it held steady. */
+function generatorClause(c: Comparison, i: number): string {
+  const rows = c.rows.filter((r) => r.headline && isGeneratorRow(r));
+  const worse = briefly(rows.filter((r) => r.judgements[i] === 'worse'));
+  const better = briefly(rows.filter((r) => r.judgements[i] === 'better'));
+  const said = [...(worse === '' ? [] : [`worse: ${worse}`]), ...(better === '' ? [] : [`better: ${better}`])];
+  return said.length === 0 ? '' : ` Generator health, apart from the broker's verdict: ${said.join('; ')}.`;
 }
 
 /** The finding of `compare --groups` in words: every other group against the first. */

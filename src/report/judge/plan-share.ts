@@ -7,6 +7,7 @@
  */
 import type { RunPlan } from '../../scenario/run-plan.js';
 import type { MetricsSection, PlanShare, RunResult, ShardId } from '../model/run-result.js';
+import { allConnectsFailed } from './refusals.js';
 
 /** Devices of one group in slice `shard` (global index k with k mod N = i). */
 function sliceOf(firstIndex: number, count: number, shard: Pick<ShardId, 'index' | 'count'> | undefined): number {
@@ -38,9 +39,13 @@ export function planShareOf(
 }
 
 /** Why a run that ran to its end did not happen, or undefined when it did (or that was expected). */
-export function notRunReason(share: PlanShare, capacitySearch: boolean): string | undefined {
+export function notRunReason(share: PlanShare, capacitySearch: boolean, total?: Pick<MetricsSection, 'counters' | 'connectFailures'>): string | undefined {
   if (share.expect === 'refusals') return undefined;
-  if (share.devicesPlanned > 0 && share.devicesConnected === 0) return `no device connected (0 of ${formatCount(share.devicesPlanned)})`;
+  if (share.devicesPlanned > 0 && share.devicesConnected === 0) {
+    // The cause first: the CONNACK reason (or socket error) and what to check.
+    const failed = total === undefined ? undefined : allConnectsFailed(total);
+    return `no device connected (0 of ${formatCount(share.devicesPlanned)})${failed === undefined ? '' : `: ${failed}`}`;
+  }
   if (capacitySearch || share.messagesPlanned === 0) return undefined;
   // A refused publish was not delivered: a run the broker mostly refused did not happen either.
   const refused = share.messagesRefused ?? 0;
@@ -66,7 +71,7 @@ export function sharePhrase(share: Pick<PlanShare, 'messagesSent' | 'messagesPla
 export function judgePlanShare(result: RunResult): RunResult {
   const share = result.planShare;
   if (share === undefined || result.status !== 'complete') return result;
-  const reason = notRunReason(share, (result.scenario.plan.capacity ?? null) !== null);
+  const reason = notRunReason(share, (result.scenario.plan.capacity ?? null) !== null, result.total);
   if (reason === undefined) return result;
   const statusReason = result.statusReason === undefined ? reason : `${reason}; ${result.statusReason}`;
   return { ...result, status: 'failed', statusReason, planShare: { ...share, notRun: reason } };

@@ -25,7 +25,9 @@ export const BEHIND_PLAN = {
 export function stagePace(plan: PacePlan, record: Omit<StageRecord, 'pace'>, share: number): StagePace {
   const stage = plan.stages[record.index];
   const planned = stage === undefined ? { actions: 0, durationMs: 0, ratePerSec: null, paced: false } : plannedPace(plan, stage);
-  const actions = record.total.counters['actionsFired'] ?? 0;
+  // Only actions performed count: a message due while its device held no connection was not sent
+  // (issue 24: "publish … 100% of plan" with 0 messages sent).
+  const actions = Math.max(0, (record.total.counters['actionsFired'] ?? 0) - (record.total.errors['not-connected'] ?? 0));
   const late = record.total.histograms['lastActionLateUs']?.summary;
   const lastActionLateMs = late === undefined || late.count === 0 ? null : Math.round(late.max / 1000);
   // The span over which the actions really went out: the plan's, stretched by the last one's lateness.

@@ -21,19 +21,37 @@ export interface TrustVerdict {
   untrustworthy: boolean;
   /** false when the scenario said judgeGenerator: false (then nothing above is judged). */
   judged: boolean;
+  /** Set when token refreshes were the load: each device refreshed at least REFRESH_STORM_PER_DEVICE times. */
+  refreshStorm?: string;
 }
 
-export function trustOf(result: Pick<RunResult, 'generator' | 'stages'>): TrustVerdict {
+/** Refreshes per device from which a struggling generator is blamed on them rather than on its size. */
+export const REFRESH_STORM_PER_DEVICE = 3;
+
+export function trustOf(result: Pick<RunResult, 'generator' | 'stages'> & Partial<Pick<RunResult, 'total' | 'durationMs'>>): TrustVerdict {
   const saturated = result.generator?.saturated === true;
   const behindPlan = result.stages.flatMap((s) => behindPlanInWords(s) ?? []);
   const judged = result.generator?.judged !== false;
+  const untrustworthy = judged && (saturated || behindPlan.length > 0);
+  const storm = untrustworthy ? refreshStormOf(result) : undefined;
   return {
     saturated,
     saturationReasons: saturated ? (result.generator?.reasons ?? []) : [],
     behindPlan,
-    untrustworthy: judged && (saturated || behindPlan.length > 0),
+    untrustworthy,
     judged,
+    ...(storm === undefined ? {} : { refreshStorm: storm }),
   };
+}
+
+/** "7,940 token-refresh reconnects in 20.0 s (397/s, 39.7 per device)", when refreshes were the load. */
+function refreshStormOf(result: Partial<Pick<RunResult, 'total' | 'durationMs'>>): string | undefined {
+  const refreshes = result.total?.counters['refreshes'] ?? 0;
+  const devices = result.total?.counters['devices'] ?? 0;
+  if (devices === 0 || refreshes < REFRESH_STORM_PER_DEVICE * devices) return undefined;
+  const seconds = (result.durationMs ?? 0) / 1000;
+  const rate = seconds > 0 ? `${Math.round(refreshes / seconds).toLocaleString('en-US')}/s, ` : '';
+  return `${refreshes.toLocaleString('en-US')} token-refresh reconnects in ${seconds.toFixed(1)} s (${rate}${(refreshes / devices).toFixed(1)} per device)`;
 }
 
 /** The verdict in sentences, for the console and the HTML; empty when the run can be trusted. */
@@ -43,6 +61,12 @@ export function trustInWords(verdict: TrustVerdict): string[] {
   const lines: string[] = [];
   if (verdict.saturated) lines.push(`GENERATOR SATURATED: the harness, not only the broker, limited this run (${verdict.saturationReasons.join('; ')}).`);
   for (const stage of verdict.behindPlan) lines.push(`BEHIND PLAN: ${stage}.`);
+  if (verdict.refreshStorm !== undefined) {
+    // More workers would only spread the storm: the cause is the tokens' lifetime (issue 24, item 6).
+    lines.push(`REFRESH STORM: ${verdict.refreshStorm}; refreshes a second = devices ÷ (token.lifetime − token.refreshBefore).`);
+    lines.push(`So ${GENERATOR_CAVEAT}. Lengthen token.lifetime or shorten token.refreshBefore; \`validate\` warns when refreshes near the connect rate.`);
+    return lines;
+  }
   lines.push(`So ${GENERATOR_CAVEAT}. Use more workers, processes or machines, or a lower rate.`);
   return lines;
 }

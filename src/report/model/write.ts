@@ -14,8 +14,17 @@ export function reportFileName(result: Pick<RunResult, 'scenario' | 'startedAt' 
   return `${result.scenario.name}-${stamp}${shard}.json`;
 }
 
-/** A shard's report goes to its run's folder (`<dir>/<run-id>/`), so the shards of one run sit together. */
-export function reportPath(result: Pick<RunResult, 'scenario' | 'startedAt' | 'shard' | 'runId'>, dir: string): string {
+/** The one name of a merged report, whether `merge` or `run --processes` wrote it: `<run-id>-merged.json`. */
+export function mergedFileName(runId: string): string {
+  return `${runId}-merged.json`;
+}
+
+/**
+ * A shard's report goes to its run's folder (`<dir>/<run-id>/`), so the shards of one run sit
+ * together; a merged report (`run --processes`) goes there too, named as `merge` names it.
+ */
+export function reportPath(result: Pick<RunResult, 'scenario' | 'startedAt' | 'shard' | 'runId' | 'shards'>, dir: string): string {
+  if (result.shards !== undefined && result.runId !== undefined) return join(dir, result.runId, mergedFileName(result.runId));
   const runFolder = result.shard !== undefined && result.shard.count > 1 && result.runId !== undefined ? result.runId : '';
   return join(dir, runFolder, reportFileName(result));
 }
@@ -30,8 +39,8 @@ export async function writeReport(result: RunResult, dir: string): Promise<strin
  * The HTML page beside a JSON report: `x.json` → `x.html`. The renderer is loaded only here, so a
  * run carries it only when it writes a page, and only at the end.
  */
-export async function writeHtmlBeside(result: RunResult, jsonPath: string): Promise<string> {
-  const path = jsonPath.replace(/\.json$/, '') + '.html';
+export async function writeHtmlBeside(result: RunResult, jsonPath: string, to?: string): Promise<string> {
+  const path = to ?? jsonPath.replace(/\.json$/, '') + '.html';
   const { renderRunHtml } = await import('../render/html.js');
   await writeTextFile(path, renderRunHtml(result));
   return path;

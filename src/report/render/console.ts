@@ -1,7 +1,7 @@
 /** The console summary: a string (autocannon's printResult returns one), printed by the CLI. */
 import { formatGroups } from './console-groups.js';
 import { describeFaults } from '../judge/faults.js';
-import { histogramLabel, orderedHistogramNames } from './labels.js';
+import { errorLabel, histogramLabel, orderedHistogramNames } from './labels.js';
 import type { HistogramReport, MetricsSection, RunResult, ThresholdOutcome } from '../model/run-result.js';
 import { formatTable } from './table.js';
 import { caveatLines, planShareLine, statusWords } from './verdict-text.js';
@@ -27,7 +27,7 @@ export function formatSummary(result: RunResult): string {
   const failures = Object.entries(result.total.connectFailures);
   if (failures.length > 0) lines.push(`connect failures: ${failures.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const errors = Object.entries(result.total.errors);
-  if (errors.length > 0) lines.push(`errors: ${errors.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (errors.length > 0) lines.push(`errors: ${errors.map(([k, v]) => `${errorLabel(k)} ${v}`).join(', ')}`);
   const wills = willsLine(result.total);
   if (wills !== undefined) lines.push(wills);
   const queued = result.total.counters['queuedReceived'];

@@ -5,6 +5,7 @@
  */
 import { escapeHtml } from './html-escape.js';
 import { htmlTable } from './html-page.js';
+import { errorLabel } from './labels.js';
 import type { MetricsSection, RunResult } from '../model/run-result.js';
 
 interface Reason {
@@ -13,13 +14,20 @@ interface Reason {
 }
 
 export function errorsSection(result: RunResult): string {
+  // Root causes above knock-on errors: a refused connect comes before the messages its device
+  // could not send (not-connected), however many more of those there were; each kind by count.
+  const byCount = (reasons: Reason[]): Reason[] => reasons.filter((r) => r.of(result.total) > 0).sort((a, b) => b.of(result.total) - a.of(result.total));
   const reasons: Reason[] = [
-    ...Object.keys(result.total.connectFailures)
-      .sort()
-      .map((k) => ({ label: `connect failed: ${k}`, of: (s: MetricsSection) => s.connectFailures[k] ?? 0 })),
-    ...Object.keys(result.total.errors)
-      .sort()
-      .map((k) => ({ label: `error: ${k}`, of: (s: MetricsSection) => s.errors[k] ?? 0 })),
+    ...byCount(
+      Object.keys(result.total.connectFailures)
+        .sort()
+        .map((k) => ({ label: `connect failed: ${k}`, of: (s: MetricsSection) => s.connectFailures[k] ?? 0 })),
+    ),
+    ...byCount(
+      Object.keys(result.total.errors)
+        .sort()
+        .map((k) => ({ label: `error: ${errorLabel(k)}`, of: (s: MetricsSection) => s.errors[k] ?? 0 })),
+    ),
   ];
   const refused = Object.entries(result.broker.metrics?.counters ?? {}).filter(([k, v]) => k.startsWith('auth.rejected.') && v > 0);
   const total = reasons.reduce((n, r) => n + r.of(result.total), 0);
@@ -27,10 +35,7 @@ export function errorsSection(result: RunResult): string {
     return '<section id="errors"><h2>Errors by reason</h2>\n<p class="ok">No errors and no failed connects.</p></section>';
   }
   const stages = result.stages.map((s) => `${s.index + 1} ${s.type}`);
-  const rows = reasons
-    .filter((r) => r.of(result.total) > 0)
-    .sort((a, b) => b.of(result.total) - a.of(result.total))
-    .map((r) => [escapeHtml(r.label), `<b>${r.of(result.total)}</b>`, ...result.stages.map((s) => String(r.of(s.total) || ''))]);
+  const rows = reasons.map((r) => [escapeHtml(r.label), `<b>${r.of(result.total)}</b>`, ...result.stages.map((s) => String(r.of(s.total) || ''))]);
   const table = rows.length === 0 ? '' : htmlTable(['reason', 'count', ...stages.map(escapeHtml)], rows, ' class="errors"');
   const broker =
     refused.length === 0

@@ -31,3 +31,27 @@ export function orderedHistogramNames(names: Iterable<string>): string[] {
   const known = Object.keys(HISTOGRAM_LABELS).filter((n) => all.includes(n));
   return [...known, ...all.filter((n) => !(n in HISTOGRAM_LABELS)).sort()];
 }
+
+/** Words people read for the error kinds the harness counts (`errors.<kind>`); the kind itself stays beside them, for grep and thresholds. */
+const ERROR_LABELS: Record<string, string> = {
+  'not-connected': 'not sent: the device held no connection',
+  'ack-timeout': 'no ack in time',
+  'lost-in-flight': 'lost in flight (connection dropped before the ack)',
+  'publish-failed': 'publish failed',
+  'connection-lost': 'connection lost',
+  'subscribe-failed': 'subscribe failed',
+};
+
+/** `suback-128` → `subscription refused (SUBACK 0x80)`; `refresh-failed.x` → `token refresh failed: x`. */
+export function errorLabel(kind: string): string {
+  const known = ERROR_LABELS[kind];
+  if (known !== undefined) return `${known} (${kind})`;
+  const suback = /^suback-(\d+)$/.exec(kind);
+  if (suback !== null) return `subscription refused, SUBACK 0x${Number(suback[1]).toString(16).toUpperCase()} (${kind})`;
+  const step = /^(refresh|reconnect|resubscribe)-(failed|gave-up)\.(.+)$/.exec(kind);
+  if (step !== null) {
+    const [, what = '', outcome, reason = ''] = step;
+    return `${what === 'refresh' ? 'token refresh' : what} ${outcome === 'failed' ? 'failed' : 'gave up'}: ${reason} (${kind})`;
+  }
+  return kind;
+}

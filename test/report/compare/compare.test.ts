@@ -80,13 +80,22 @@ describe('compare', () => {
     const comparison = compareColumns(columns(['before', before], ['after', after]));
     assert.equal(
       runsVerdict(comparison),
-      'after against before (noise band ±10%): mixed. Connects 2.1× faster at p99 (80.0 ms → 38.0 ms); publish → ack 1.41× slower at p99 (2.62 ms → 3.70 ms); ' +
+      'after against before (noise band ±10%): broker mixed. Connects 2.1× faster at p99 (80.0 ms → 38.0 ms); publish → ack 1.41× slower at p99 (2.62 ms → 3.70 ms); ' +
         'messages acked 5% fewer (4000 → 3800); more errors (0 → 200: ack-timeout 200).',
     );
     assert.equal(
       runsVerdict(compareColumns(columns(['a', before], ['b', before]))),
-      'b against a (noise band ±10%): no change beyond noise. Connects unchanged at p99 (80.0 ms → 80.0 ms); publish → ack unchanged at p99 (2.62 ms → 2.62 ms); messages acked unchanged (4000 → 4000); no errors in either.',
+      'b against a (noise band ±10%): broker no change beyond noise. Connects unchanged at p99 (80.0 ms → 80.0 ms); publish → ack unchanged at p99 (2.62 ms → 2.62 ms); messages acked unchanged (4000 → 4000); no errors in either.',
     );
+  });
+
+  it("keeps the generator's health apart from the broker's verdict", () => {
+    // The same broker figures; only the harness's event-loop delay and send lag grew.
+    const loaded = section(before.counters, { ...before.histograms, eventLoopDelayUs: h(5000, 90_000), sendLagUs: h(3000, 60_000) });
+    const calm = section(before.counters, { ...before.histograms, eventLoopDelayUs: h(500, 9000), sendLagUs: h(30, 600) });
+    const verdict = runsVerdict(compareColumns(columns(['calm', calm], ['loaded', loaded])));
+    assert.match(verdict, /^loaded against calm \(noise band ±10%\): broker no change beyond noise\./);
+    assert.match(verdict, / Generator health, apart from the broker's verdict: worse: .*event-loop delay/);
   });
 
   it('states the RSA-against-EC finding in words: sign, verify, token and CONNECT bytes, connect latency', () => {
