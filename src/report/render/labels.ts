@@ -46,8 +46,15 @@ const ERROR_LABELS: Record<string, string> = {
 export function errorLabel(kind: string): string {
   const known = ERROR_LABELS[kind];
   if (known !== undefined) return `${known} (${kind})`;
+  // Reports before the reason-code names said `suback-128`; they say `suback.<reason>` now.
   const suback = /^suback-(\d+)$/.exec(kind);
   if (suback !== null) return `subscription refused, SUBACK 0x${Number(suback[1]).toString(16).toUpperCase()} (${kind})`;
+  const named = /^(suback|refused|limit)\.(.+)$/.exec(kind);
+  if (named !== null) {
+    const [, what, reason = ''] = named;
+    const phrase = what === 'suback' ? 'subscription refused' : what === 'refused' ? 'publish refused by the broker' : "not sent: over the broker's limit";
+    return `${phrase}: ${reason.replaceAll('-', ' ')} (${kind})`;
+  }
   const step = /^(refresh|reconnect|resubscribe)-(failed|gave-up)\.(.+)$/.exec(kind);
   if (step !== null) {
     const [, what = '', outcome, reason = ''] = step;

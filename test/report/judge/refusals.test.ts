@@ -37,6 +37,9 @@ describe('error kinds in words', () => {
   it('names the internal kinds for people, keeping the kind beside them', async () => {
     const { errorLabel } = await import('../../../src/report/render/labels.js');
     assert.equal(errorLabel('suback-128'), 'subscription refused, SUBACK 0x80 (suback-128)');
+    assert.equal(errorLabel('suback.not-authorized'), 'subscription refused: not authorized (suback.not-authorized)');
+    assert.equal(errorLabel('refused.quota-exceeded'), 'publish refused by the broker: quota exceeded (refused.quota-exceeded)');
+    assert.equal(errorLabel('limit.packet-too-large'), "not sent: over the broker's limit: packet too large (limit.packet-too-large)");
     assert.equal(errorLabel('not-connected'), 'not sent: the device held no connection (not-connected)');
     assert.equal(errorLabel('refresh-failed.not-authorized'), 'token refresh failed: not-authorized (refresh-failed.not-authorized)');
     assert.equal(errorLabel('something-new'), 'something-new');
