@@ -87,7 +87,8 @@ describe('a generator behind its plan, in a merged run', () => {
     // The shards' own reports, in the run's folder (<report-dir>/<run-id>/).
     const shardDir = readdirSync(reports, { withFileTypes: true }).find((d) => d.isDirectory())?.name ?? '';
     const shardFiles = readdirSync(join(reports, shardDir))
-      .filter((f) => f.endsWith('.json'))
+      // The merged report sits beside them (<run-id>-merged.json).
+      .filter((f) => f.endsWith('.json') && !f.endsWith('-merged.json'))
       .map((f) => join(reports, shardDir, f));
     assert.equal(shardFiles.length, 2);
     const merged = await runCli(['merge', ...shardFiles, '-o', join(dir, 'merged.json'), '--no-html']);

@@ -227,7 +227,7 @@ describe('the HTML report in headless Chromium', () => {
     const sections = await inspectSections(file, join(OUT, 'compare-top.png'));
     assert.equal(sections.headings[0], 'Verdict');
     assert.equal(sections.verdict, runsVerdict(comparison));
-    assert.match(sections.verdict, /^slower against base \(noise band ±10%\): worse\. Connects [\d.]+× slower at p99/);
+    assert.match(sections.verdict, /^slower against base \(noise band ±10%\): broker worse\. Connects [\d.]+× slower at p99/);
     assert.deepEqual(sections.tableGroups, ['latency', 'throughput', 'errors', 'cost']);
   });
 
