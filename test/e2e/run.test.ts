@@ -215,7 +215,11 @@ describe('a whole run through the CLI, the worker pool and the embedded broker',
     const compare = await runCli(['compare', a!, b!, '--html', join(dir, 'compare.html')]);
     assert.equal(compare.code, 0, compare.stderr);
     assert.match(compare.stdout, /^messages acked\s+200\s+200\s+0\s+1\.00×$/m);
-    assert.match(compare.stdout, /^\S+ against \S+ \(noise band ±10%\): /);
+    // It opens with what differs between the plans (nothing but the runs here), then the verdict.
+    assert.match(
+      compare.stdout,
+      /^plans: the same scenario, devices, rates, broker and versions; only the runs differ\n\n\S+ against \S+ \(noise band ±10%\): /,
+    );
     assert.match(readFileSync(join(dir, 'compare.html'), 'utf8'), /id="compare-publishAckUs"/);
     const merged = join(dir, 'merged', 'all.json');
     const merge = await runCli(['merge', a!, b!, '-o', merged, '--quiet']);
