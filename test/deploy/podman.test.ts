@@ -192,7 +192,7 @@ describe('deploy/kubernetes on a real container engine (podman)', { skip, timeou
       { devicesPlanned: merged.planShare.devicesPlanned, messagesPlanned: merged.planShare.messagesPlanned },
       { devicesPlanned: 30, messagesPlanned: messages },
     );
-    const { devices, connected, connectFailed, published, acked } = merged.total.counters;
+    const { devices, connected, connectFailed = 0, published, acked } = merged.total.counters;
     assert.deepEqual(
       { devices, connected, connectFailed, published, acked },
       { devices: 30, connected: 30, connectFailed: 0, published: messages, acked: messages },
