@@ -1,19 +1,26 @@
 /**
- * test/deploy/podman/jobs-to-pods.ts, the test tooling that turns deploy/kubernetes's Jobs into
- * the Pods a Job controller would make, for `podman kube play`. No engine needed.
+ * test/deploy/podman/jobs-to-pods.ts, the test tooling that turns deploy/kubernetes's Jobs (as
+ * render.sh renders them) into the Pods a Job controller would make, for `podman kube play`. No
+ * engine needed.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { IJob } from 'kubernetes-models/batch/v1';
 import { Pod, type IPod } from 'kubernetes-models/v1';
-import { repoPath } from '../helpers.js';
-import { COMPLETION_INDEX_ANNOTATION, jobsToPods, parseManifests, podsOfJob, type Manifest } from './podman/jobs-to-pods.js';
+import { COMPLETION_INDEX_ANNOTATION, jobsToPods, podsOfJob, type Manifest } from './podman/jobs-to-pods.js';
+import { render, type SmallRun } from './podman/manifests.js';
 
-const rendered = (file: string): Manifest[] =>
-  parseManifests(
-    readFileSync(repoPath(`deploy/kubernetes/${file}`), 'utf8').replace(/\$\{(RUN_ID|IMAGE|START_AT)\}/g, (_, name: string) => `x-${name.toLowerCase()}`),
-  );
+const RUN: SmallRun = {
+  runId: 'r1',
+  image: 'registry.example.com/mqtt-jwt-bench:0.1.0',
+  startAt: '2026-12-02T12:03:00Z',
+  suffix: '',
+  devices: 100,
+  shards: 4,
+  brokerUrl: 'mqtt://broker:1883',
+  publishFor: '10s',
+};
+const rendered = (file: string): Manifest[] => render(file, RUN);
 const envOf = (pod: IPod): Record<string, string | undefined> => Object.fromEntries((pod.spec?.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
 
 describe('jobs-to-pods (test tooling for podman kube play)', () => {
@@ -25,7 +32,7 @@ describe('jobs-to-pods (test tooling for podman kube play)', () => {
       new Pod(pod).validate();
       assert.equal(pod.metadata?.name, `${job.metadata?.name}-${i}`);
       assert.equal(pod.metadata?.labels?.['job-name'], job.metadata?.name);
-      assert.equal(pod.metadata?.labels?.['mqtt-jwt-bench/run-id'], 'x-run_id');
+      assert.equal(pod.metadata?.labels?.['mqtt-jwt-bench/run-id'], 'r1');
       assert.equal(pod.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION], String(i));
       assert.equal(envOf(pod)['JOB_COMPLETION_INDEX'], String(i));
       assert.equal(envOf(pod)['MQTT_JWT_BENCH_SHARDS'], String(pods.length));
@@ -44,7 +51,7 @@ describe('jobs-to-pods (test tooling for podman kube play)', () => {
     );
     const pod = manifests[2] as unknown as IPod;
     new Pod(pod).validate();
-    assert.equal(pod.metadata?.name, 'mqtt-jwt-bench-keygen-x-run_id-0');
+    assert.equal(pod.metadata?.name, 'mqtt-jwt-bench-keygen-r1-0');
     assert.equal(envOf(pod)['JOB_COMPLETION_INDEX'], undefined);
     assert.equal(pod.metadata?.annotations, undefined);
   });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Dockerfile's base, node:24-slim, without an image registry (test/deploy/podman.test.ts):
+# Builds the Dockerfile's base, node:24-slim, without an image registry (test/e2e/kubernetes-on-podman.test.ts):
 # a Debian bookworm minbase (debootstrap, from the mirror this machine's apt uses), the node binary
 # of the npm package node@24, npm, a `node` user with uid 1000 as the official image has, and this
 # machine's CA bundle (NODE_EXTRA_CA_CERTS points Node at it, so npm works behind an intercepting

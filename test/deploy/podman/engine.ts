@@ -1,8 +1,8 @@
 /**
- * Podman for test/deploy/podman.test.ts: finding it, running it with the repository's
+ * Podman for test/e2e/kubernetes-on-podman.test.ts: finding it, running it with the repository's
  * containers.conf (CONTAINERS_CONF; nothing in /etc changes), building the images, and waiting
- * on containers. Without podman (or root, debootstrap, envsubst) the test skips by name; with
- * REQUIRE_PODMAN=1 (which .ci/run sets) it runs and fails instead.
+ * on containers. Without podman (or runc, root, debootstrap, envsubst) the test skips by name;
+ * with REQUIRE_PODMAN=1 (which .ci/run sets) it runs and fails instead (test/support/optional-tool.ts).
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
@@ -11,13 +11,11 @@ import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { repoPath } from '../../helpers.js';
+import type { OptionalTool } from '../../support/optional-tool.js';
 
 const execFileAsync = promisify(execFile);
 
-export const REQUIRED = process.env['REQUIRE_PODMAN'] === '1';
 export const CONTAINERS_CONF = repoPath('test/deploy/podman/containers.conf');
-/** The name the Dockerfile's FROM resolves to; build-base.sh tags the local base with it. */
-export const BASE_IMAGE = 'docker.io/library/node:24-slim';
 
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin', '/sbin'];
 
@@ -39,30 +37,26 @@ function baseCached(): boolean {
   return existsSync(dir);
 }
 
-/** What this machine lacks for the check, in words; empty when it can run. */
-export function missingForPodman(): string[] {
+/** What this machine lacks for the check, in words; undefined when it can run. */
+function missingForPodman(): string | undefined {
+  if (process.platform !== 'linux') return `Linux (this is ${process.platform})`;
   const missing: string[] = [];
-  if (process.platform !== 'linux') return [`Linux (this is ${process.platform})`];
   if (which('podman') === undefined) missing.push('podman');
+  if (which('runc') === undefined) missing.push('runc');
   if (which('debootstrap') === undefined && !baseCached()) missing.push('debootstrap');
   if (which('envsubst') === undefined) missing.push('envsubst (gettext-base)');
   if (which('npm') === undefined) missing.push('npm');
   // Rootless podman needs subordinate ids, and debootstrap and chroot need root anyway.
   if (process.getuid?.() !== 0) missing.push('root (the check runs rootful podman)');
-  return missing;
+  return missing.length === 0 ? undefined : missing.join(', ');
 }
 
-/** The node:test `skip` option: a message naming what is missing, or false (run; fail if missing). */
-export function skipWithoutPodman(): string | false {
-  const missing = missingForPodman();
-  if (missing.length === 0 || REQUIRED) return false;
-  return `${missing.join(', ')} missing (apt-get install podman debootstrap gettext-base, as root); REQUIRE_PODMAN=1 makes this a failure`;
-}
-
-export function requirePodman(): void {
-  const missing = missingForPodman();
-  if (missing.length > 0) throw new Error(`REQUIRE_PODMAN=1 but ${missing.join(', ')} missing`);
-}
+export const PODMAN: OptionalTool = {
+  name: 'podman (with runc, debootstrap, envsubst and root)',
+  requireVar: 'REQUIRE_PODMAN',
+  missing: missingForPodman(),
+  install: 'apt-get install podman runc debootstrap gettext-base, and run as root',
+};
 
 export interface Ran {
   code: number;
@@ -136,4 +130,6 @@ export async function removeAll(made: { pods: string[]; containers: string[]; vo
   if (made.networks.length > 0) await exec('podman', ['network', 'rm', '--force', ...made.networks]);
   // Only the run's own names (another run may have tagged the same image): the layers stay, the next build's cache.
   for (const image of made.images) await exec('podman', ['untag', image, image]);
+  // Each change to the sources leaves the previous build's layers untagged: those a day old go.
+  await exec('podman', ['image', 'prune', '--force', '--filter', 'until=24h']);
 }
