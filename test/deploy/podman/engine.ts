@@ -123,9 +123,12 @@ export async function volumePath(volume: string): Promise<string> {
 
 /** Removes what a run made, by name; whatever is already gone is fine. */
 export async function removeAll(made: { pods: string[]; containers: string[]; volumes: string[]; networks: string[]; images: string[] }): Promise<void> {
-  if (made.pods.length > 0) await exec('podman', ['pod', 'rm', '--force', ...made.pods]);
-  // --volumes: the anonymous volume of the image's VOLUME /reports too (`pod rm` removes its containers' own).
-  if (made.containers.length > 0) await exec('podman', ['rm', '--force', '--volumes', ...made.containers]);
+  // --ignore: without it, one name already gone (the keys pod) makes podman 4.3 remove none of
+  // them, and `volume rm --force` below then removes their containers but not the anonymous volume
+  // of the image's VOLUME /reports that each had. `pod rm` removes its containers' own; --volumes
+  // those of plain containers.
+  if (made.pods.length > 0) await exec('podman', ['pod', 'rm', '--force', '--ignore', ...made.pods]);
+  if (made.containers.length > 0) await exec('podman', ['rm', '--force', '--ignore', '--volumes', ...made.containers]);
   if (made.volumes.length > 0) await exec('podman', ['volume', 'rm', '--force', ...made.volumes]);
   if (made.networks.length > 0) await exec('podman', ['network', 'rm', '--force', ...made.networks]);
   // Only the run's own names (another run may have tagged the same image): the layers stay, the next build's cache.
