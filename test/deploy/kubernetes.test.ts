@@ -200,6 +200,14 @@ describe('deploy/kubernetes, rendered for one run id', () => {
     assert.ok(!selects(keysPod.metadata?.labels), 'not the keys pod');
   });
 
+  it("gives a stopped shard the time to write its report, and runs the commands that replace the entrypoint under the image's init", () => {
+    // After SIGTERM a shard waits up to 30 s for its workers (STOP_GRACE_MS, src/coordinator/run.ts), then writes its report.
+    assert.ok((job.spec?.template.spec?.terminationGracePeriodSeconds ?? 30) > 30);
+    // A shell (or sleep) as PID 1 ignores SIGTERM; `command` replaces the image's entrypoint (tini), so it names tini again.
+    for (const j of [keygen, merge]) assert.deepEqual(containerOf(j).command?.slice(0, 3), ['tini', '--', 'sh']);
+    assert.deepEqual(keysPod.spec?.containers[0]?.command?.slice(0, 2), ['tini', '--']);
+  });
+
   it('gives every shard the run id, the common start and --max-late, and no --json-line (runtimes split long lines)', () => {
     const args = shard.args ?? [];
     const flag = (name: string): string | undefined => args[args.indexOf(name) + 1];
