@@ -21,7 +21,6 @@
  */
 import mqttPacket from 'mqtt-packet';
 import type { Client } from 'aedes';
-import type { Duplex } from 'node:stream';
 import { verifyDeviceToken, type RejectReason, type VerifyPolicy } from '../identity/verify.js';
 import { BROKER_METRIC, type BrokerMetrics } from './broker-metrics.js';
 import { remoteAddressOf, type OnDenial } from './denials.js';
@@ -89,22 +88,23 @@ interface AedesClientInternals {
  */
 export const MAX_INFLIGHT_INBOUND_V311 = 1000;
 
-const sessionsByStream = new WeakMap<Duplex, SessionAuth>();
+// Keyed by object: mqtt-packet hands writeToStream a plain WritableStream, which is our Duplex.
+const sessionsByStream = new WeakMap<object, SessionAuth>();
 let writeWrapped = false;
 
 /**
  * Adds the Authentication Method (when the CONNECT had one) and the Maximum QoS to v5 CONNACKs
  * written to our streams. Installed once per process; streams of other brokers or clients pass.
  */
-function wrapWriteToStream(maxQosOf: (stream: Duplex) => number | undefined): void {
+function wrapWriteToStream(maxQosOf: (stream: object) => number | undefined): void {
   if (writeWrapped) return;
   writeWrapped = true;
   type Write = (packet: mqttPacket.Packet, stream: NodeJS.WritableStream, opts?: { protocolVersion?: number }) => boolean;
   const original = mqttPacket.writeToStream as Write;
   const wrapped: Write = (packet, stream, opts) => {
     if (packet.cmd === 'connack' && opts?.protocolVersion === 5 && packet.reasonCode === 0) {
-      const session = sessionsByStream.get(stream as unknown as Duplex);
-      const maxQos = maxQosOf(stream as unknown as Duplex);
+      const session = sessionsByStream.get(stream);
+      const maxQos = maxQosOf(stream);
       if (session !== undefined || maxQos !== undefined) {
         const connack = packet;
         connack.properties = {
@@ -124,7 +124,7 @@ function wrapWriteToStream(maxQosOf: (stream: Duplex) => number | undefined): vo
   (mqttPacket as unknown as { writeToStream: Write }).writeToStream = wrapped;
 }
 
-const maxQosByStream = new WeakMap<Duplex, 1 | 2>();
+const maxQosByStream = new WeakMap<object, 1 | 2>();
 
 export class EnhancedAuth {
   readonly #context: EnhancedAuthContext;

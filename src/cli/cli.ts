@@ -14,23 +14,28 @@ import { unknownArgumentHint } from './did-you-mean.js';
 const HELP_WIDTH = 100;
 type AnyCommand = CommandModule<object, never>;
 
+/** yargs takes commands of any argument type; each module's own type is checked where it is declared. */
+function anyCommand<T>(command: CommandModule<object, T>): AnyCommand {
+  return command as unknown as AnyCommand;
+}
+
 /**
  * One line per command family, each loaded only when asked for: a `run` does not load the
  * embedded broker's Aedes, the HTML renderer or the sign bench (src/cli/commands/*), so the
  * process starts small. Help without a command, or an unknown one, loads them all.
  */
 const commandLoaders = (internals: RunInternals): Record<string, () => Promise<AnyCommand>> => ({
-  run: async () => (await import('./commands/run.js')).runCommandModuleWith(internals) as AnyCommand,
-  init: async () => (await import('./commands/init.js')).initCommandModule as AnyCommand,
-  validate: async () => (await import('./commands/validate.js')).validateCommandModule as AnyCommand,
-  report: async () => (await import('./commands/report.js')).reportCommandModule as AnyCommand,
-  compare: async () => (await import('./commands/compare.js')).compareCommandModule as AnyCommand,
-  merge: async () => (await import('./commands/merge.js')).mergeCommandModule as AnyCommand,
-  schema: async () => (await import('./commands/schema.js')).schemaCommandModule as AnyCommand,
-  keys: async () => (await import('./commands/keys.js')).keysCommandModule as AnyCommand,
-  token: async () => (await import('./commands/token.js')).tokenCommandModule as AnyCommand,
-  broker: async () => (await import('./commands/broker.js')).brokerCommandModule as AnyCommand,
-  'sign-bench': async () => (await import('./commands/sign-bench.js')).signBenchCommandModule as AnyCommand,
+  run: async () => anyCommand((await import('./commands/run.js')).runCommandModuleWith(internals)),
+  init: async () => anyCommand((await import('./commands/init.js')).initCommandModule),
+  validate: async () => anyCommand((await import('./commands/validate.js')).validateCommandModule),
+  report: async () => anyCommand((await import('./commands/report.js')).reportCommandModule),
+  compare: async () => anyCommand((await import('./commands/compare.js')).compareCommandModule),
+  merge: async () => anyCommand((await import('./commands/merge.js')).mergeCommandModule),
+  schema: async () => anyCommand((await import('./commands/schema.js')).schemaCommandModule),
+  keys: async () => anyCommand((await import('./commands/keys.js')).keysCommandModule),
+  token: async () => anyCommand((await import('./commands/token.js')).tokenCommandModule),
+  broker: async () => anyCommand((await import('./commands/broker.js')).brokerCommandModule),
+  'sign-bench': async () => anyCommand((await import('./commands/sign-bench.js')).signBenchCommandModule),
 });
 
 export async function cliMain(argv: string[], internals: RunInternals = {}): Promise<void> {
