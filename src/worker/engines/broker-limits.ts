@@ -4,6 +4,7 @@
  * MQTT 3.1.1 has no such properties: its sessions hold no capabilities and check nothing.
  */
 import type { IConnackPacket } from 'mqtt-packet';
+import type { PublishOutcomes } from './session-api.js';
 
 export type ConnackProperties = NonNullable<IConnackPacket['properties']>;
 
@@ -59,6 +60,28 @@ export function admitPublish(caps: BrokerCapabilities, qos: 0 | 1 | 2, retain: b
   if (retain && !caps.retainAvailable) return 'limit.retain-not-supported';
   if (qos <= caps.maximumQos) return qos;
   return aboveMaximum === 'downgrade' ? caps.maximumQos : 'limit.qos-not-supported';
+}
+
+/**
+ * The QoS a publish goes out at under the broker's limits (its own when the broker announced
+ * none), its downgrade told to `outcomes`; undefined when refused, the refusal told too.
+ */
+export function admitOrRefuse(
+  caps: BrokerCapabilities | undefined,
+  qos: 0 | 1 | 2,
+  retain: boolean,
+  aboveMaximum: 'refuse' | 'downgrade',
+  ticket: number,
+  outcomes: PublishOutcomes,
+): 0 | 1 | 2 | undefined {
+  if (caps === undefined) return qos;
+  const admitted = admitPublish(caps, qos, retain, aboveMaximum);
+  if (typeof admitted === 'string') {
+    outcomes.refused(ticket, admitted);
+    return undefined;
+  }
+  if (admitted < qos) outcomes.downgraded(ticket, admitted as 0 | 1);
+  return admitted;
 }
 
 /** [MQTT-3.1.2-24]: the client must not send a packet larger than the broker's Maximum Packet Size. */

@@ -1,3 +1,15 @@
+/** A QoS 1 or 2 publish waiting for a place in the broker's Receive Maximum window (both engines). */
+import type { PublishExtras, PublishOutcomes } from './session-api.js';
+export interface HeldPublish {
+  topic: string;
+  payload: string;
+  qos: 1 | 2;
+  retain: boolean;
+  ticket: number;
+  outcomes: PublishOutcomes;
+  extras?: PublishExtras;
+}
+
 /**
  * The broker's Receive Maximum as a per-connection window (MQTT 5 §3.3.4, §4.9): at most `limit`
  * QoS 1 and 2 publishes unacknowledged at once [MQTT-3.3.4-7]; a publish beyond it waits, first

@@ -26,8 +26,8 @@ import {
   type SubscribeOutcome,
 } from '../session-api.js';
 import { connackReason, disconnectReason, isFailure, NO_MATCHING_SUBSCRIBERS, refusedReason, subackReason } from '../reason-codes.js';
-import { admitPublish, fits, type BrokerCapabilities } from '../broker-limits.js';
-import { SendWindow } from '../send-window.js';
+import { admitOrRefuse, fits, type BrokerCapabilities } from '../broker-limits.js';
+import { SendWindow, type HeldPublish } from '../send-window.js';
 import {
   ackPacket,
   ackReason,
@@ -54,17 +54,6 @@ import { TopicAliases } from '../topic-aliases.js';
 const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
 /** First bytes of PUBACK and PUBCOMP: packet type in the high nibble, flags 0 (§2.2.2). */
 const ACK_BYTE = { puback: PACKET.puback << 4, pubcomp: PACKET.pubcomp << 4 } as const;
-
-/** A QoS 1 or 2 publish waiting for a place in the broker's Receive Maximum window. */
-interface HeldPublish {
-  topic: string;
-  payload: string;
-  qos: 1 | 2;
-  retain: boolean;
-  ticket: number;
-  outcomes: PublishOutcomes;
-  extras?: PublishExtras;
-}
 
 export class LeanSession implements Session, Swept {
   readonly deviceId: string;
@@ -224,14 +213,9 @@ export class LeanSession implements Session, Swept {
       return publishAfterRefresh(this.#refreshing, () => this.publish(topic, payload, qos, retain, ticket, outcomes, extras), ticket, outcomes);
     if (!this.#up) return outcomes.failed(ticket, new Error('not-connected'));
     const capabilities = this.#capabilities;
-    if (capabilities !== undefined) {
-      const admitted = admitPublish(capabilities, qos, retain, this.#qosAboveMaximum);
-      if (typeof admitted === 'string') return outcomes.refused(ticket, admitted);
-      if (admitted < qos) {
-        outcomes.downgraded(ticket, admitted as 0 | 1);
-        qos = admitted;
-      }
-    }
+    const admitted = admitOrRefuse(capabilities, qos, retain, this.#qosAboveMaximum, ticket, outcomes);
+    if (admitted === undefined) return;
+    qos = admitted;
     if (qos === 0) {
       const packet = this.#encode(topic, payload, 0, retain, 0, extras);
       if (!fits(capabilities, packet.length)) return outcomes.refused(ticket, 'limit.packet-too-large');

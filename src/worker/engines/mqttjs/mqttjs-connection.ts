@@ -9,20 +9,9 @@ import type { MqttClient, Packet } from 'mqtt';
 import { packetBytes } from '../packet-bytes.js';
 import { disconnectReason, isFailure, NO_MATCHING_SUBSCRIBERS, refusedReason } from '../reason-codes.js';
 import { fits, type BrokerCapabilities } from '../broker-limits.js';
-import { SendWindow } from '../send-window.js';
+import { SendWindow, type HeldPublish } from '../send-window.js';
 import type { PublishExtras, PublishOutcomes, ServerDisconnect } from '../session-api.js';
 import type { TopicAliases } from '../topic-aliases.js';
-
-/** A QoS 1 or 2 publish waiting for a place in the broker's Receive Maximum window. */
-interface HeldPublish {
-  topic: string;
-  payload: string;
-  qos: 1 | 2;
-  retain: boolean;
-  ticket: number;
-  outcomes: PublishOutcomes;
-  extras?: PublishExtras;
-}
 
 /** An ack's reason code other than 0x00 and its Reason String, kept by packet id until the publish's callback reads it. */
 interface AckReason {

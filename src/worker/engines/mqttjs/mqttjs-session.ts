@@ -11,7 +11,7 @@ import type { BrokerTarget } from '../../messages.js';
 import { openClient } from './open-client.js';
 import { connectPacketBytes, receivedPacketBytes } from '../packet-bytes.js';
 import { connackReason, isFailure, subackReason } from '../reason-codes.js';
-import { admitPublish, capabilitiesOf, type BrokerCapabilities } from '../broker-limits.js';
+import { admitOrRefuse, capabilitiesOf, type BrokerCapabilities } from '../broker-limits.js';
 import { failHeld, fitsPacket, newConnection, onPacket, sendAs, sendInWindow, type Connection } from './mqttjs-connection.js';
 import { closeAbruptly } from '../close-abruptly.js';
 import type { Socket } from 'node:net';
@@ -191,14 +191,9 @@ export class MqttJsSession implements Session {
     const connection = this.#connection;
     if (client === undefined || !client.connected || connection?.client !== client) return outcomes.failed(ticket, new Error('not-connected'));
     const { capabilities } = connection;
-    if (capabilities !== undefined) {
-      const admitted = admitPublish(capabilities, qos, retain, this.#qosAboveMaximum);
-      if (typeof admitted === 'string') return outcomes.refused(ticket, admitted);
-      if (admitted < qos) {
-        outcomes.downgraded(ticket, admitted as 0 | 1);
-        qos = admitted;
-      }
-    }
+    const admitted = admitOrRefuse(capabilities, qos, retain, this.#qosAboveMaximum, ticket, outcomes);
+    if (admitted === undefined) return;
+    qos = admitted;
     if (qos === 0) {
       if (!fitsPacket(capabilities, topic, payload, 0, retain)) return outcomes.refused(ticket, 'limit.packet-too-large');
       const sent = sendAs(connection, topic, extras);
