@@ -19,6 +19,17 @@ export const METRIC = {
   /** Downtime of a token-refresh reconnect: DISCONNECT sent until the new CONNACK. */
   refreshUs: 'refreshUs',
   refreshes: 'refreshes',
+  /** MQTT 5 re-authentication: AUTH 0x19 sent until the broker's AUTH 0x00. */
+  reauthUs: 'reauthUs',
+  /** Re-authentications the broker accepted (AUTH 0x00); refusals are `errors.reauth-refused.<reason>`. */
+  reauths: 'reauths',
+  /**
+   * Devices configured for `reauth` that fell back to reconnecting (the broker refused the
+   * Authentication Method or did not take AUTH); why, by name, in `reauthFallback.<reason>`.
+   */
+  reauthFallbacks: 'reauthFallbacks',
+  /** MQTT bytes on the wire of token refreshes, both ways: AUTH and its answer, or DISCONNECT, CONNECT and CONNACK. */
+  refreshBytes: 'refreshBytes',
   /** Downtime of a device that came back: after a reconnect storm dropped it, or after a lost connection (the drop or loss until the new CONNACK). */
   reconnectUs: 'reconnectUs',
   /** Connections a reconnect storm dropped. */
@@ -91,6 +102,7 @@ export type WorkerErrorReason =
   | 'lost-in-flight'
   | 'publish-failed'
   | `refresh-failed.${string}`
+  | `reauth-refused.${string}`
   | `reconnect-failed.${string}`
   | `reconnect-gave-up.${string}`
   | `resubscribe-failed.${string}`;
@@ -126,4 +138,9 @@ export function serverDisconnectCounter(reason: string): string {
 
 export function isErrorCounter(name: string): name is ErrorCounter {
   return name.startsWith(ERRORS_PREFIX);
+}
+
+/** Why a device configured for `reauth` refreshes by reconnecting (`reauthFallback.bad-authentication-method`): a plain counter beside `reauthFallbacks`. */
+export function reauthFallbackCounter(reason: string): string {
+  return `reauthFallback.${reason}`;
 }

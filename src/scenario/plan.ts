@@ -18,6 +18,7 @@ import { stageLayout, type StageLayout } from './stage-layout.js';
 import { planGroupIdentity, planPayload, type IdListReader } from './group-identity.js';
 import { checkStageRules, planDownlinkStage, planExtraStage, planPublishStage } from './plan-stages.js';
 import { planConnectProperties, planWill } from './mqtt5-plan.js';
+import { planAuth } from './auth-plan.js';
 import { formatDurationMs } from './units.js';
 import { defaultRefreshBeforeMs } from './token-defaults.js';
 import { errorMessage } from '../errors.js';
@@ -55,6 +56,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
   const stages = scenario.stages.map((stage, i) => planStage(stage, i, groups, problems, scenario.mqtt.protocolVersion));
   const userProperties = planConnectProperties(scenario, problems);
   const will = planWill(scenario, problems);
+  const auth = planAuth(scenario, problems);
   checkStageOrder(stages, problems);
   checkStageRules(scenario, stages, problems);
   const thresholds = planThresholds(scenario.thresholds, ['thresholds'], problems);
@@ -88,6 +90,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
       engine: scenario.mqtt.engine,
       qosAboveMaximum: scenario.mqtt.qosAboveMaximum,
       tlsResumption: scenario.mqtt.tlsResumption,
+      auth,
     },
     tls,
     embedded: planEmbedded(scenario.embedded),
@@ -201,6 +204,7 @@ function planGroups(scenario: Scenario, context: PlanContext, problems: PlanProb
         audienceTemplate: g.token.audience,
         includeKid: g.token.kid,
         refreshBeforeSec: (g.token.refreshBefore ?? defaultRefreshBeforeMs(g.token.lifetime)) / 1000,
+        refresh: g.token.refresh,
         claims: g.token.claims ?? {},
         headers: g.token.headers ?? {},
       },

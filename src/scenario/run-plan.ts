@@ -68,7 +68,11 @@ export interface MqttPlan {
   qosAboveMaximum: 'refuse' | 'downgrade';
   /** Resume each device's last TLS session on its next connection (mqtts://); false: a full handshake every time. */
   tlsResumption: boolean;
+  /** How each device presents its token at CONNECT: the password (akenza), or MQTT 5 Authentication Method + Data (§4.12). */
+  auth: AuthPlan;
 }
+
+export type AuthPlan = { way: 'password' } | { way: 'method'; method: string };
 
 export interface EmbeddedBrokerPlan {
   skewSec: number;
@@ -94,6 +98,8 @@ export interface TokenPlan {
   audienceTemplate: string;
   includeKid: boolean;
   refreshBeforeSec: number;
+  /** How a fresh token is swapped in: a reconnect, or MQTT 5 re-authentication (AUTH 0x19) on the open connection. */
+  refresh: 'reconnect' | 'reauth';
   claims: Record<string, ExtraValue>;
   headers: Record<string, ExtraValue>;
 }

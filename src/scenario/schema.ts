@@ -131,6 +131,12 @@ const token = z
       .describe(
         'In runs longer than the lifetime, reconnect with a fresh token this long before exp; default 1m, or a quarter of the lifetime when that is shorter.',
       ),
+    refresh: z
+      .enum(['reconnect', 'reauth'])
+      .default('reconnect')
+      .describe(
+        'How a device swaps in a fresh token: reconnect (DISCONNECT, then CONNECT with the new token) or reauth (MQTT 5 with mqtt.auth: method: AUTH 0x19 on the open connection; falls back to reconnect where the broker refuses it).',
+      ),
     claims: extras(RESERVED_CLAIMS, 'token.claims').describe('Extra claims; string values are templates ({deviceId}).'),
     headers: extras(RESERVED_HEADERS, 'token.headers').describe('Extra protected headers; string values are templates.'),
   })
@@ -289,6 +295,8 @@ export const MQTT_DEFAULTS = {
   tlsResumption: false,
   engine: 'lean',
   qosAboveMaximum: 'refuse',
+  auth: 'password',
+  authMethod: 'CUSTOM-JWT',
 } as const;
 const mqtt = z.strictObject({
   protocolVersion: z
@@ -302,6 +310,16 @@ const mqtt = z.strictObject({
   userProperties: userProperties.describe('MQTT 5 user properties of each CONNECT, name: "value"; values are templates: {deviceId}.'),
   will: will.optional(),
   reconnect: reconnect.prefault(MQTT_DEFAULTS.reconnect),
+  auth: z
+    .enum(['password', 'method'])
+    .default(MQTT_DEFAULTS.auth)
+    .describe(
+      'How a device presents its token at CONNECT: password (akenza: the token is the password) or method (MQTT 5: Authentication Method mqtt.authMethod with the token as Authentication Data).',
+    ),
+  authMethod: z
+    .string()
+    .default(MQTT_DEFAULTS.authMethod)
+    .describe('The Authentication Method name under auth: method (1 to 65535 bytes of UTF-8); Azure Event Grid and the embedded broker use CUSTOM-JWT.'),
   qosAboveMaximum: z
     .enum(['refuse', 'downgrade'])
     .default(MQTT_DEFAULTS.qosAboveMaximum)

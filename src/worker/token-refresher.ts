@@ -2,7 +2,9 @@
  * Fresh tokens for a worker's devices. `renewToken` is the one place a token is signed after
  * preparation (for a planned refresh, a reconnect after a lost connection, or after a storm).
  * The refresher runs for the whole task: it signs a little ahead of each device's planned
- * refresh (refresh.ts) and reconnects the device with the new token.
+ * refresh (refresh.ts) and reconnects the device with the new token, or, for a group refreshed by
+ * `reauth`, sends it in an AUTH 0x19 on the open connection (falling back to reconnecting where
+ * the broker does not take it: auth-fallback.ts).
  */
 import { signTokenAsync } from '../identity/token.js';
 import { tokenSpec } from '../scenario/plan.js';
@@ -12,6 +14,7 @@ import { refreshAtMs, RefreshQueue, type RefreshEntry } from './refresh.js';
 import type { Session } from './engines/session-api.js';
 import type { WorkerContext } from './worker-context.js';
 import { METRIC, errorCounter } from '../metrics/metric-names.js';
+import { AuthFallbacks, reauthUnsupported } from './auth-fallback.js';
 
 /**
  * How often the refresh loop looks at its queue, and how far ahead of a reconnect it signs (at
@@ -19,6 +22,8 @@ import { METRIC, errorCounter } from '../metrics/metric-names.js';
  */
 const REFRESH_TICK_MS = 250;
 const REFRESH_SIGN_LEAD_MS = 5000;
+/** A DISCONNECT without reason or properties (§3.14): 2 bytes, as both engines send it before a refresh's CONNECT. */
+const DISCONNECT_BYTES = 2;
 
 /** A token signed now and its `exp`, epoch seconds. */
 export interface FreshToken {
@@ -53,11 +58,14 @@ export class TokenRefresher {
   readonly #busy = new Set<number>();
   readonly #signLeadMs: number;
   #afterRefresh: (index: number, session: Session) => Promise<void> = () => Promise.resolve();
+  /** Devices configured for `reauth` that refresh by reconnecting instead, and how they connect. */
+  readonly fallbacks: AuthFallbacks;
 
   constructor(ctx: WorkerContext) {
     this.#ctx = ctx;
     const shortest = Math.min(...ctx.plan.groups.map((g) => g.token.refreshBeforeSec));
     this.#signLeadMs = Math.min(REFRESH_SIGN_LEAD_MS, (shortest * 1000) / 4);
+    this.fallbacks = new AuthFallbacks(ctx.plan.mqtt);
   }
 
   /** What a device does once a refresh brought it back (device-lifecycle.ts: it subscribes again). */
@@ -109,7 +117,7 @@ export class TokenRefresher {
   }
 
   async #refreshOne(entry: RefreshEntry): Promise<void> {
-    const { clock, fleet, target, plan } = this.#ctx;
+    const { clock, fleet } = this.#ctx;
     const device = fleet.device(entry.device);
     const session = fleet.sessions.get(entry.device);
     if (session === undefined || !session.connected) return;
@@ -119,11 +127,44 @@ export class TokenRefresher {
     // the check before them, so it calls this one always false.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (this.#ctx.finished() || fleet.sessions.get(entry.device) !== session || !session.connected) return;
+    if (this.fallbacks.byReauth(entry.device, device) && !(await this.#reauthenticate(entry.device, device, session, fresh))) return;
+    await this.#reconnect(entry.device, device, session, fresh);
+  }
+
+  /**
+   * AUTH 0x19 with `fresh` on the open connection. Returns true when the device should refresh by
+   * reconnecting instead, now: the broker does not do re-authentication and the connection is still
+   * up. A DISCONNECT ends the connection as a lost one, which lost-connections.ts brings back.
+   */
+  async #reauthenticate(index: number, device: FleetDevice, session: Session, fresh: FreshToken): Promise<boolean> {
+    const { clock, plan } = this.#ctx;
+    const startMs = clock.nowMs();
+    const outcome = await session.reauthenticate(fresh.token, plan.mqtt.connectTimeoutMs);
+    if (outcome.ok) {
+      device.recorder.count(METRIC.reauths);
+      device.recorder.record(METRIC.reauthUs, (clock.nowMs() - startMs) * 1000);
+      device.recorder.count(METRIC.refreshBytes, outcome.authBytes + outcome.answerBytes);
+      adoptToken(device, fresh);
+      this.schedule(index);
+      return false;
+    }
+    if (!reauthUnsupported(outcome.reason)) {
+      device.recorder.count(errorCounter(`reauth-refused.${outcome.reason}`));
+      if (outcome.reasonString !== undefined) this.#ctx.notes?.reasonString(`reauth-refused.${outcome.reason}`, outcome.reasonString);
+      return false;
+    }
+    this.fallbacks.fallBack(index, device, outcome.reason, false);
+    return !this.#ctx.finished() && this.#ctx.fleet.sessions.get(index) === session && session.connected;
+  }
+
+  /** DISCONNECT, then CONNECT with `fresh`; the device is off `connected` meanwhile. */
+  async #reconnect(index: number, device: FleetDevice, session: Session, fresh: FreshToken): Promise<void> {
+    const { clock, fleet, target } = this.#ctx;
     const startMs = clock.nowMs();
     fleet.connected--;
-    fleet.inRefresh.add(entry.device);
-    const outcome = await session.refresh(target, plan.mqtt, fresh.token).finally(() => fleet.inRefresh.delete(entry.device));
-    if (fleet.sessions.get(entry.device) !== session) {
+    fleet.inRefresh.add(index);
+    const outcome = await session.refresh(target, this.fallbacks.mqttPlan(index), fresh.token).finally(() => fleet.inRefresh.delete(index));
+    if (fleet.sessions.get(index) !== session) {
       // A disconnect stage took the device meanwhile: no failure, and nothing left open.
       if (outcome.ok) await session.disconnect();
       return;
@@ -132,11 +173,13 @@ export class TokenRefresher {
       fleet.connected++;
       device.recorder.count(METRIC.refreshes);
       device.recorder.record(METRIC.refreshUs, (clock.nowMs() - startMs) * 1000);
+      const bytes = session.lastConnectBytes;
+      device.recorder.count(METRIC.refreshBytes, DISCONNECT_BYTES + bytes.connectBytes + bytes.connackBytes);
       adoptToken(device, fresh);
-      this.schedule(entry.device);
-      await this.#afterRefresh(entry.device, session);
+      this.schedule(index);
+      await this.#afterRefresh(index, session);
     } else {
-      fleet.sessions.delete(entry.device);
+      fleet.sessions.delete(index);
       device.recorder.count(errorCounter(`refresh-failed.${outcome.reason}`));
     }
   }

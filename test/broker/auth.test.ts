@@ -21,6 +21,7 @@ const mqtt: MqttPlan = {
   sessionExpirySec: null,
   userProperties: {},
   will: null,
+  auth: { way: 'password' },
 };
 const AUD = 'https://akenza.io/devices/{deviceId}';
 const DEVICE = vectors.deviceId;

@@ -9,6 +9,13 @@ import type { BrokerCapabilities } from './broker-limits.js';
 import type { PublishProperties } from './message-properties.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
+/**
+ * How a re-authentication ended. Accepted: the bytes of the AUTH 0x19 sent and of the broker's AUTH
+ * 0x00, as MQTT packets. Otherwise why: `disconnected.<name>` (the broker's DISCONNECT, which also
+ * ends the connection as a lost one), `closed`, `timeout`, `not-connected` (no connection, or one
+ * made with the password: nothing sent), `bad-answer` (an AUTH other than 0x00 under the method).
+ */
+export type ReauthOutcome = { ok: true; authBytes: number; answerBytes: number } | { ok: false; reason: string; reasonString?: string };
 export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
 export type MessageListener = (topic: string, payload: Buffer) => void;
 
@@ -75,6 +82,12 @@ export interface Session {
   connect(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
   /** Reconnects with a fresh token once in-flight messages are acknowledged; publishes meanwhile wait. */
   refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
+  /**
+   * MQTT 5 re-authentication (§4.12.1): AUTH 0x19 with `token` under the method the CONNECT used,
+   * on the open connection. Resolves at the broker's AUTH 0x00, or on a DISCONNECT, the connection
+   * closing, or `timeoutMs` without an answer. Publishes and subscriptions go on meanwhile.
+   */
+  reauthenticate(token: string, timeoutMs: number): Promise<ReauthOutcome>;
   /**
    * Sends one PUBLISH and reports its outcome to `outcomes` under `ticket`: once, or never if its
    * ack never comes while the connection stays up. During a refresh it waits and goes out on the

@@ -9,7 +9,7 @@ import type { SessionEngine } from '../engines/engine.js';
 import { deviceEndpoint } from '../endpoint.js';
 import type { FleetDevice } from '../fleet.js';
 import { LostConnections } from '../lost-connections.js';
-import type { ConnectOutcome, Session } from '../engines/session-api.js';
+import type { ConnectBytes, ConnectOutcome, Session } from '../engines/session-api.js';
 import type { StormHost } from './reconnect-storm.js';
 import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 import { adoptToken, renewToken, type TokenRefresher } from '../token-refresher.js';
@@ -46,7 +46,7 @@ export class DeviceLifecycle {
     this.#lost = new LostConnections(ctx.plan.mqtt.reconnect, {
       clock: ctx.clock,
       isCurrent: (index, session) => !ctx.finished() && !ctx.stopping() && fleet.sessions.get(index) === session,
-      connectAgain: (index, session) => this.#connectAgain(fleet.device(index), session),
+      connectAgain: (index, session) => this.#connectAgain(index, session),
       onBack: (index) => {
         fleet.connected++;
         refresher.schedule(index);
@@ -59,7 +59,7 @@ export class DeviceLifecycle {
 
   /** One device's connect; `stageStartMs` dates its CONNACK within the stage, for the rate each group sustains. */
   async connect(index: number, stageStartMs: number): Promise<void> {
-    const { clock, fleet, target, plan } = this.#ctx;
+    const { clock, fleet, target } = this.#ctx;
     const device = fleet.device(index);
     const { recorder } = device;
     const session = this.#newSession(index, device);
@@ -68,10 +68,10 @@ export class DeviceLifecycle {
     this.#subscriptions.attach(index, session);
     recorder.count(METRIC.connectAttempts);
     const startMs = clock.nowMs();
-    const outcome = await session.connect(target, plan.mqtt, device.token);
-    const bytes = session.lastConnectBytes;
-    recorder.count(METRIC.connectBytes, bytes.connectBytes);
-    recorder.count(METRIC.connackBytes, bytes.connackBytes);
+    const outcome = await this.#connectSession(index, session, device.token, (bytes) => {
+      recorder.count(METRIC.connectBytes, bytes.connectBytes);
+      recorder.count(METRIC.connackBytes, bytes.connackBytes);
+    });
     if (outcome.ok) {
       const doneMs = clock.nowMs();
       recorder.record(METRIC.connectUs, (doneMs - startMs) * 1000);
@@ -181,23 +181,41 @@ export class DeviceLifecycle {
     return session;
   }
 
+  /**
+   * One CONNECT as device `index` presents its token now; a device configured for `reauth` whose
+   * Authentication Method the broker refused (0x8C) falls back at once to a CONNECT with the
+   * password (auth-fallback.ts). `sent`: the bytes of each CONNECT and CONNACK.
+   */
+  async #connectSession(index: number, session: Session, token: string, sent?: (bytes: ConnectBytes) => void): Promise<ConnectOutcome> {
+    const { fallbacks } = this.#refresher;
+    const device = this.#ctx.fleet.device(index);
+    const outcome = await session.connect(this.#ctx.target, fallbacks.mqttPlan(index), token);
+    sent?.(session.lastConnectBytes);
+    if (outcome.ok || !fallbacks.shouldRetryWithPassword(index, device, outcome.reason)) return outcome;
+    fallbacks.fallBack(index, device, outcome.reason, true);
+    const again = await session.connect(this.#ctx.target, fallbacks.mqttPlan(index), token);
+    sent?.(session.lastConnectBytes);
+    return again;
+  }
+
   /** A CONNECT after a lost connection, with a token signed now. */
-  async #connectAgain(device: FleetDevice, session: Session): Promise<ConnectOutcome> {
+  async #connectAgain(index: number, session: Session): Promise<ConnectOutcome> {
+    const device = this.#ctx.fleet.device(index);
     const fresh = await renewToken(device, this.#ctx.clock);
-    const outcome = await session.connect(this.#ctx.target, this.#ctx.plan.mqtt, fresh.token);
+    const outcome = await this.#connectSession(index, session, fresh.token);
     if (outcome.ok) adoptToken(device, fresh);
     return outcome;
   }
 
   /** Connects a device again after a reconnect storm dropped it; its downtime runs from the drop. */
   async #reconnectAfterDrop(index: number, droppedAtMs: number): Promise<void> {
-    const { clock, fleet, target, plan } = this.#ctx;
+    const { clock, fleet } = this.#ctx;
     const device = fleet.device(index);
     const { recorder } = device;
     const { token } = await this.#refresher.tokenForReconnect(device);
     const session = this.#newSession(index, device);
     fleet.sessions.set(index, session);
-    const outcome = await session.connect(target, plan.mqtt, token);
+    const outcome = await this.#connectSession(index, session, token);
     if (!outcome.ok) {
       fleet.sessions.delete(index);
       recorder.count(errorCounter(`reconnect-failed.${outcome.reason}`));

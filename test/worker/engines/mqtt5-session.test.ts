@@ -25,6 +25,7 @@ const plan = (engine: MqttPlan['engine']): MqttPlan => ({
   sessionExpirySec: null,
   userProperties: {},
   will: null,
+  auth: { way: 'password' },
 });
 
 /** What the peer saw of one connection. */

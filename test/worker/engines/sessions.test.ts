@@ -25,6 +25,7 @@ const plan = (engine: MqttPlan['engine']): MqttPlan => ({
   sessionExpirySec: null,
   userProperties: {},
   will: null,
+  auth: { way: 'password' },
 });
 
 /** Rejects when `promise` has not settled within `ms`: a hang, named. */

@@ -12,7 +12,15 @@ import type { SessionEngine } from '../../../src/worker/engines/engine.js';
 import type { DeviceEndpoint } from '../../../src/worker/endpoint.js';
 import { Fleet } from '../../../src/worker/fleet.js';
 import type { BrokerTarget } from '../../../src/worker/messages.js';
-import type { ConnectBytes, ConnectOutcome, MessageListener, PublishOutcomes, Session, SubscribeOutcome } from '../../../src/worker/engines/session-api.js';
+import type {
+  ConnectBytes,
+  ConnectOutcome,
+  MessageListener,
+  PublishOutcomes,
+  ReauthOutcome,
+  Session,
+  SubscribeOutcome,
+} from '../../../src/worker/engines/session-api.js';
 import type { WorkerContext } from '../../../src/worker/worker-context.js';
 
 /** Each sleep moves time forward by its length at once, then yields to the event loop. */
@@ -49,6 +57,8 @@ export interface FakeBroker {
    */
   publish?: (session: FakeSession, topic: string, payload: string) => Promise<unknown>;
   subscribe?: (filter: string) => SubscribeOutcome;
+  /** Answers an AUTH 0x19; default: accepted. A refusal that ends the connection is the test's to `lose`. */
+  reauth?: (session: FakeSession, token: string) => ReauthOutcome;
   /** The CONNACK's Session Present flag; default false (a clean session). */
   sessionPresent?: (session: FakeSession) => boolean;
 }
@@ -62,6 +72,10 @@ export class FakeSession implements Session {
   /** Every password sent, CONNECT or refresh, in order. */
   readonly passwords: string[] = [];
   readonly refreshes: { atMs: number; password: string }[] = [];
+  /** How each CONNECT presented its token (the plan's `auth`), in order. */
+  readonly auths: MqttPlan['auth'][] = [];
+  /** Every token sent in an AUTH 0x19, in order. */
+  readonly reauths: { atMs: number; token: string }[] = [];
   readonly published: { topic: string; payload: string; qos: number }[] = [];
   readonly filters: string[] = [];
   disconnects = 0;
@@ -76,8 +90,9 @@ export class FakeSession implements Session {
     readonly clock: Clock,
   ) {}
 
-  connect(_target: BrokerTarget, _plan: MqttPlan, password: string): Promise<ConnectOutcome> {
+  connect(_target: BrokerTarget, plan: MqttPlan, password: string): Promise<ConnectOutcome> {
     this.passwords.push(password);
+    this.auths.push(plan.auth);
     const outcome = this.broker.connect?.(this, password) ?? { ok: true };
     this.connected = this.usable = outcome.ok;
     this.sessionPresent = outcome.ok && (this.broker.sessionPresent?.(this) ?? false);
@@ -87,6 +102,12 @@ export class FakeSession implements Session {
   async refresh(target: BrokerTarget, plan: MqttPlan, password: string): Promise<ConnectOutcome> {
     this.refreshes.push({ atMs: this.clock.nowMs(), password });
     return this.connect(target, plan, password);
+  }
+
+  reauthenticate(token: string): Promise<ReauthOutcome> {
+    if (!this.connected) return Promise.resolve({ ok: false, reason: 'not-connected' });
+    this.reauths.push({ atMs: this.clock.nowMs(), token });
+    return Promise.resolve(this.broker.reauth?.(this, token) ?? { ok: true, authBytes: 400, answerBytes: 17 });
   }
 
   /** The outcome comes a microtask later, as a real session's never comes before its write. */
@@ -166,6 +187,7 @@ export const LEAN_MQTT_PLAN: MqttPlan = {
   sessionExpirySec: null,
   userProperties: {},
   will: null,
+  auth: { way: 'password' },
 };
 
 export function planOf(yaml: string): RunPlan {

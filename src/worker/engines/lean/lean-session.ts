@@ -24,6 +24,7 @@ import {
   type ServerDisconnect,
   type Session,
   type SubscribeOutcome,
+  type ReauthOutcome
 } from '../session-api.js';
 import { connackReason, disconnectReason, isFailure, NO_MATCHING_SUBSCRIBERS, refusedReason, subackReason } from '../reason-codes.js';
 import { admitOrRefuse, fits, type BrokerCapabilities } from '../broker-limits.js';
@@ -192,6 +193,10 @@ export class LeanSession implements Session, Swept {
     this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
     this.#writeWhenOpen(socket, connect);
     return settled;
+  }
+
+  reauthenticate(_token: string, _timeoutMs: number): Promise<ReauthOutcome> {
+    return Promise.resolve({ ok: false, reason: 'unsupported-engine' });
   }
 
   async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {

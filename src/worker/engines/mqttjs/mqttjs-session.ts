@@ -28,6 +28,7 @@ import {
   type PublishOutcomes,
   type Session,
   type SubscribeOutcome,
+  type ReauthOutcome
 } from '../session-api.js';
 
 export type { ConnectBytes, ConnectOutcome, MessageListener, SubscribeOutcome } from '../session-api.js';
@@ -163,6 +164,10 @@ export class MqttJsSession implements Session {
    * CONNECT with the same client id. Publishes issued meanwhile wait and then go out. Listeners
    * carry over; the worker subscribes again (subscriptions.ts).
    */
+  reauthenticate(_token: string, _timeoutMs: number): Promise<ReauthOutcome> {
+    return Promise.resolve({ ok: false, reason: 'unsupported-engine' });
+  }
+
   async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
     const old = this.#client;
     this.#client = undefined;

@@ -16,6 +16,7 @@ const mqttPlan: MqttPlan = {
   sessionExpirySec: null,
   userProperties: {},
   will: null,
+  auth: { way: 'password' },
 };
 const tls: TlsTarget = { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', servername: 'broker.local', minVersion: 'TLSv1.3', rejectUnauthorized: true };
 
