@@ -70,6 +70,7 @@ const HISTOGRAMS: readonly (readonly [string, CompareGroup])[] = [
   ['downlinkUs', 'latency'],
   ['reconnectUs', 'latency'],
   ['refreshUs', 'latency'],
+  ['reauthUs', 'latency'],
   ['connectDoneUs', 'throughput'],
   ['sendLagUs', 'cost'],
   ['signUs', 'cost'],
@@ -85,6 +86,10 @@ const COUNTERS: readonly (readonly [string, string, CompareGroup, Better, boolea
   ['acked', 'messages acked', 'throughput', 'higher', true],
   ['received', 'messages received', 'throughput', 'higher', true],
   ['reconnects', 'reconnects', 'throughput', 'neither', true],
+  ['refreshes', 'token refreshes by reconnect', 'throughput', 'neither', true],
+  ['reauths', 'token refreshes by re-authentication (AUTH)', 'throughput', 'neither', true],
+  ['resubscribed', 'subscriptions made again', 'cost', 'lower', true],
+  ['reauthFallbacks', 'devices fallen back from reauth to reconnect', 'errors', 'lower', true],
   ['connectFailed', 'connects failed', 'errors', 'lower', true],
   ['missedSlots', 'publish slots missed (generator)', 'errors', 'lower', true],
   ['reconnectGaveUp', 'devices that gave up reconnecting', 'errors', 'lower', true],
@@ -198,6 +203,19 @@ function addPerConnectRows(columns: readonly CompareColumn[], add: (row: Omit<Co
     better: 'lower',
     headline: true,
     values: columns.map((c) => per(c, 'connectBytes', 'connectAttempts')),
+  });
+  add({
+    metric: 'refreshBytes.perRefresh',
+    label: 'MQTT bytes per token refresh (both ways)',
+    unit: 'bytes',
+    group: 'cost',
+    better: 'lower',
+    headline: true,
+    values: columns.map((c) => {
+      const n = (c.section.counters['refreshes'] ?? 0) + (c.section.counters['reauths'] ?? 0);
+      const bytes = c.section.counters['refreshBytes'];
+      return n > 0 && bytes !== undefined ? bytes / n : null;
+    }),
   });
   add({
     metric: 'connackBytes.perConnect',

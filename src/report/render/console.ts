@@ -30,6 +30,8 @@ export function formatSummary(result: RunResult): string {
   if (errors.length > 0) lines.push(`errors: ${errors.map(([k, v]) => `${errorLabel(k)} ${v}`).join(', ')}`);
   const wills = willsLine(result.total);
   if (wills !== undefined) lines.push(wills);
+  const refresh = refreshLine(result.total);
+  if (refresh !== undefined) lines.push(refresh);
   const queued = result.total.counters['queuedReceived'];
   if (queued !== undefined) lines.push(`kept sessions: ${queued} queued messages received after reconnecting (queuedReceived)`);
   const faults = describeFaults(result.total);
@@ -123,6 +125,20 @@ export function willsLine(section: MetricsSection): string | undefined {
   const r = received ?? 0;
   const verdict = r === e ? 'all arrived' : r < e ? `${e - r} missing` : `${r - e} more than expected (retained, or more than one subscriber)`;
   return `wills: received ${r} of ${e} expected · ${verdict}`;
+}
+
+/**
+ * How tokens were refreshed: by reconnecting, by re-authentication (AUTH), and the devices that
+ * meant to re-authenticate but fell back to reconnecting, with why (auth-fallback.ts).
+ */
+export function refreshLine(section: MetricsSection): string | undefined {
+  const c = section.counters;
+  const fallbacks = c['reauthFallbacks'] ?? 0;
+  if (c['refreshes'] === undefined && c['reauths'] === undefined && fallbacks === 0) return undefined;
+  const why = Object.entries(c).flatMap(([name, n]) => (name.startsWith('reauthFallback.') ? [`${name.slice('reauthFallback.'.length)} ${n}`] : []));
+  const parts = [`${c['refreshes'] ?? 0} by reconnect`, `${c['reauths'] ?? 0} by re-authentication (AUTH)`];
+  if (fallbacks > 0) parts.push(`${fallbacks} devices fell back from reauth to reconnecting (${why.join(', ')})`);
+  return `token refreshes: ${parts.join(' · ')}`;
 }
 
 function counterLine(section: MetricsSection): string {

@@ -10,6 +10,7 @@ export const HISTOGRAM_LABELS: Record<string, string> = {
   uplinkUs: 'uplink: send → subscriber',
   downlinkUs: 'downlink: send → device',
   refreshUs: 'token refresh reconnect',
+  reauthUs: 'token refresh by re-authentication: AUTH → AUTH 0x00',
   reconnectUs: 'reconnect downtime (after a storm drop or a lost connection)',
   sessionDrainUs: 'kept session drain: CONNACK → last queued message',
   eventLoopDelayUs: 'event-loop delay (harness)',
@@ -55,6 +56,8 @@ export function errorLabel(kind: string): string {
     const phrase = what === 'suback' ? 'subscription refused' : what === 'refused' ? 'publish refused by the broker' : "not sent: over the broker's limit";
     return `${phrase}: ${reason.replaceAll('-', ' ')} (${kind})`;
   }
+  const reauth = /^reauth-refused\.(.+)$/.exec(kind);
+  if (reauth !== null) return `re-authentication refused: ${(reauth[1] ?? '').replaceAll('-', ' ')} (${kind})`;
   const step = /^(refresh|reconnect|resubscribe)-(failed|gave-up)\.(.+)$/.exec(kind);
   if (step !== null) {
     const [, what = '', outcome, reason = ''] = step;
