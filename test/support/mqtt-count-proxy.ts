@@ -2,7 +2,8 @@
  * A TCP proxy on 127.0.0.1, port 0, in front of an MQTT 5 broker that reads both directions with
  * mqtt-packet and counts, per connection, what the tests need as evidence from the wire: the most
  * QoS 1/2 publishes in flight at once (sent by the client, not yet ended by PUBACK, PUBCOMP or a
- * refusing PUBREC: MQTT 5 §4.9), the PINGREQs the client sent, and the PUBLISH packets it sent.
+ * refusing PUBREC: MQTT 5 §4.9), the PINGREQs the client sent, and the PUBLISH packets it sent;
+ * how its CONNECT presented a token, the CONNACK's code, and the AUTH packets it sent.
  * A connection is listed once its CONNECT went through.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -12,6 +13,12 @@ export interface ConnectionCounts {
   maxInFlight: number;
   pingreqs: number;
   publishes: number;
+  /** How the CONNECT presented a token: the Authentication Method it named, or the password. */
+  connectAuth: { method: string } | 'password' | 'none';
+  /** The CONNACK's reason code (undefined until it came). */
+  connackReason?: number;
+  /** AUTH packets the client sent. */
+  auths: number;
 }
 
 export class MqttCountProxy {
@@ -32,13 +39,18 @@ export class MqttCountProxy {
     const connections: ConnectionCounts[] = [];
     const server = createServer((client) => {
       const upstream = connect({ host: '127.0.0.1', port: targetPort });
-      const counts: ConnectionCounts = { maxInFlight: 0, pingreqs: 0, publishes: 0 };
+      const counts: ConnectionCounts = { maxInFlight: 0, pingreqs: 0, publishes: 0, connectAuth: 'none', auths: 0 };
       const inFlight = new Set<number>();
       const fromClient = mqttPacket.parser({ protocolVersion: 5 });
       const fromBroker = mqttPacket.parser({ protocolVersion: 5 });
       fromClient.on('packet', (packet) => {
         // Only MQTT connections count: the coordinator's reachability check opens a bare TCP one.
-        if (packet.cmd === 'connect') connections.push(counts);
+        if (packet.cmd === 'connect') {
+          const method = packet.properties?.authenticationMethod;
+          counts.connectAuth = method !== undefined ? { method } : packet.password !== undefined ? 'password' : 'none';
+          connections.push(counts);
+        }
+        if (packet.cmd === 'auth') counts.auths++;
         if (packet.cmd === 'pingreq') counts.pingreqs++;
         if (packet.cmd !== 'publish') return;
         counts.publishes++;
@@ -47,6 +59,7 @@ export class MqttCountProxy {
         counts.maxInFlight = Math.max(counts.maxInFlight, inFlight.size);
       });
       fromBroker.on('packet', (packet) => {
+        if (packet.cmd === 'connack') counts.connackReason = packet.reasonCode ?? packet.returnCode;
         const ends = packet.cmd === 'puback' || packet.cmd === 'pubcomp' || (packet.cmd === 'pubrec' && (packet.reasonCode ?? 0) >= 0x80);
         if (ends && packet.messageId !== undefined) inFlight.delete(packet.messageId);
       });
