@@ -27,7 +27,7 @@ import { deviceRecords } from './credentials.js';
 import type { EmbeddedBroker } from './embedded-broker.js';
 import { environmentInfo } from './environment.js';
 import { GeneratorWatch } from './generator-watch.js';
-import { probeBroker } from './probe.js';
+import { mqtt5Uses, probeBroker, probeMqtt5 } from './probe.js';
 import type { ProgressEvent } from './progress.js';
 import { ProgressTicks } from './progress-ticks.js';
 import { TickPacer } from './tick-pacer.js';
@@ -126,7 +126,13 @@ export class RunCoordinator {
     const plan = this.#plan;
     const tls = await readTlsTarget(plan.tls);
     const target: BrokerTarget = withSpread(broker?.target ?? externalTarget(plan.broker, tls), plan);
-    if (broker === undefined) for (const url of target.urls ?? [target.url]) await probeBroker(url);
+    if (broker === undefined) {
+      for (const url of target.urls ?? [target.url]) await probeBroker(url);
+      // Only where the scenario needs MQTT 5 to present or refresh a token: a probe is one more
+      // client at the broker, which a plain MQTT 5 run would find refused soon enough by itself.
+      const uses = mqtt5Uses(plan);
+      if (uses !== '') await probeMqtt5(target.url, uses);
+    }
     const onAbort = (): void => this.#control.end('interrupted', 'stopped by signal');
     this.#options.signal?.addEventListener('abort', onAbort, { once: true });
     if (this.#options.signal?.aborted) onAbort();
