@@ -88,6 +88,7 @@ export function buildPlan(scenario: Scenario, context: PlanContext): { plan: Run
       engine: scenario.mqtt.engine,
       qosAboveMaximum: scenario.mqtt.qosAboveMaximum,
       tlsResumption: scenario.mqtt.tlsResumption,
+      auth: { way: 'password' },
     },
     tls,
     embedded: planEmbedded(scenario.embedded),

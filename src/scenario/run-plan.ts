@@ -68,7 +68,12 @@ export interface MqttPlan {
   qosAboveMaximum: 'refuse' | 'downgrade';
   /** Resume each device's last TLS session on its next connection (mqtts://); false: a full handshake every time. */
   tlsResumption: boolean;
+  /** How each device presents its token at CONNECT: the password (akenza), or MQTT 5 Authentication Method + Data (§4.12). */
+  auth: AuthPlan;
 }
+
+/** `password`: the token as the CONNECT's password; `method`: MQTT 5 Authentication Method `method` with the token as Authentication Data (§3.1.2.11.9-10). */
+export type AuthPlan = { way: 'password' } | { way: 'method'; method: string };
 
 export interface EmbeddedBrokerPlan {
   skewSec: number;

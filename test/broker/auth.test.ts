@@ -17,6 +17,7 @@ const mqtt: MqttPlan = {
   reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 },
   engine: 'mqttjs',
   tlsResumption: false,
+  auth: { way: 'password' },
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
   userProperties: {},

@@ -162,6 +162,7 @@ export const LEAN_MQTT_PLAN: MqttPlan = {
   reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
   engine: 'lean',
   tlsResumption: false,
+  auth: { way: 'password' },
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
   userProperties: {},
