@@ -12,7 +12,15 @@ import type { SessionEngine } from '../../../src/worker/engines/engine.js';
 import type { DeviceEndpoint } from '../../../src/worker/endpoint.js';
 import { Fleet } from '../../../src/worker/fleet.js';
 import type { BrokerTarget } from '../../../src/worker/messages.js';
-import type { ConnectBytes, ConnectOutcome, MessageListener, PublishOutcomes, Session, SubscribeOutcome } from '../../../src/worker/engines/session-api.js';
+import type {
+  ConnectBytes,
+  ConnectOutcome,
+  MessageListener,
+  PublishOutcomes,
+  ReauthOutcome,
+  Session,
+  SubscribeOutcome,
+} from '../../../src/worker/engines/session-api.js';
 import type { WorkerContext } from '../../../src/worker/worker-context.js';
 
 /** Each sleep moves time forward by its length at once, then yields to the event loop. */
@@ -49,6 +57,8 @@ export interface FakeBroker {
    */
   publish?: (session: FakeSession, topic: string, payload: string) => Promise<unknown>;
   subscribe?: (filter: string) => SubscribeOutcome;
+  /** Answers a re-authentication; default: accepted. */
+  reauth?: (session: FakeSession, token: string) => ReauthOutcome;
   /** The CONNACK's Session Present flag; default false (a clean session). */
   sessionPresent?: (session: FakeSession) => boolean;
 }
@@ -64,6 +74,8 @@ export class FakeSession implements Session {
   readonly refreshes: { atMs: number; password: string }[] = [];
   readonly published: { topic: string; payload: string; qos: number }[] = [];
   readonly filters: string[] = [];
+  /** Every token sent by re-authentication, in order. */
+  readonly reauths: string[] = [];
   disconnects = 0;
   drops = 0;
   listener: MessageListener | undefined;
@@ -102,6 +114,12 @@ export class FakeSession implements Session {
       },
       (error: unknown) => outcomes.failed(ticket, error),
     );
+  }
+
+  reauthenticate(token: string): Promise<ReauthOutcome> {
+    if (!this.connected) return Promise.resolve({ ok: false, reason: 'not-connected' });
+    this.reauths.push(token);
+    return Promise.resolve(this.broker.reauth?.(this, token) ?? { ok: true, authBytes: 100, answerBytes: 20 });
   }
 
   subscribe(filter: string): Promise<SubscribeOutcome> {
