@@ -5,13 +5,18 @@
  * embedded broker never gives (none, AUTH 0x18).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mqttPacket from 'mqtt-packet';
 import { BROKER_METRIC } from '../../../src/broker/broker-metrics.js';
 import type { RunningBroker } from '../../../src/broker/server.js';
 import type { MqttPlan } from '../../../src/scenario/run-plan.js';
+import { ensureLocalCertificates } from '../../../src/broker/certificates.js';
 import { loadEngine } from '../../../src/worker/engines/engine.js';
+import type { BrokerTarget } from '../../../src/worker/messages.js';
 import type { PublishOutcomes, ServerDisconnect, Session } from '../../../src/worker/engines/session-api.js';
 import { counter, ecToken, registerEc, startTestBroker } from '../../broker/helpers.js';
 
@@ -73,12 +78,16 @@ interface Lost {
   disconnect: ServerDisconnect | undefined;
 }
 
-/** One device on `engine` against `port`; `lost` collects what its LostListener is told. */
-async function device(engine: MqttPlan['engine'], port: number, deviceId: string): Promise<{ session: Session; lost: Lost[]; close: () => Promise<void> }> {
-  const target = { url: `mqtt://127.0.0.1:${port}` };
+/** One device on `engine` against `port` (or `target`); `lost` collects what its LostListener is told. */
+async function device(
+  engine: MqttPlan['engine'],
+  port: number,
+  deviceId: string,
+  target: BrokerTarget = { url: `mqtt://127.0.0.1:${port}` },
+): Promise<{ session: Session; lost: Lost[]; close: () => Promise<void> }> {
   const sessions = await loadEngine({ engine }, target);
   const lost: Lost[] = [];
-  const session = sessions.session(deviceId, (reason, disconnect) => lost.push({ reason, disconnect }), target);
+  const session = sessions.session(deviceId, (reason, disconnect) => lost.push({ reason, disconnect }), { url: target.url });
   return {
     session,
     lost,
@@ -243,6 +252,59 @@ describe('re-authentication turned off, and another method at CONNECT, on both e
       assert.equal(counter(broker, `${BROKER_METRIC.reauthRefusedPrefix}reauth-off`) > 0, true);
       await close();
     });
+  }
+});
+
+describe('re-authentication over TLS and WebSocket, on both engines', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-reauth-'));
+  let broker: RunningBroker;
+  let caPem: string;
+  before(async () => {
+    const certs = await ensureLocalCertificates(dir);
+    caPem = certs.caPem;
+    broker = await startTestBroker({ tlsPort: 0, wsPort: 0, tls: { certPem: certs.certPem, keyPem: certs.keyPem } });
+    registerEc(broker, ...ENGINES.flatMap((e) => [`${e}-mqtts`, `${e}-ws`]));
+  });
+  after(async () => {
+    await broker.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const engine of ENGINES) {
+    for (const scheme of ['mqtts', 'ws'] as const) {
+      it(`${scheme}: QoS 1 publishes across an accepted re-authentication, then a forged one disconnected (${engine})`, async () => {
+        const id = `${engine}-${scheme}`;
+        const target: BrokerTarget =
+          scheme === 'mqtts'
+            ? { url: `mqtts://127.0.0.1:${broker.tlsPort}`, tls: { ca: caPem, servername: 'localhost', minVersion: 'TLSv1.2', rejectUnauthorized: true } }
+            : { url: `ws://127.0.0.1:${broker.wsPort}` };
+        const { session, lost, close } = await device(engine, 0, id, target);
+        const start = Math.floor(Date.now() / 1000);
+        assert.deepEqual(await session.connect(target, plan(engine), await ecToken(id, start, 600)), { ok: true });
+        const messagesIn = counter(broker, BROKER_METRIC.messagesIn);
+        const outcomes = new Outcomes();
+        for (let ticket = 0; ticket < 5; ticket++) session.publish(`/up/device/id/${id}`, 'x', 1, false, ticket, outcomes);
+        const fresh = await ecToken(id, start, 700);
+        assert.deepEqual(await session.reauthenticate(fresh, 5000), { ok: true, authBytes: authBytes(METHOD, fresh), answerBytes: answerBytes(METHOD) });
+        await until(() => outcomes.seen.size === 5);
+        assert.deepEqual(
+          [...outcomes.seen.values()],
+          Array.from({ length: 5 }, () => ['acked']),
+        );
+        assert.equal(counter(broker, BROKER_METRIC.messagesIn) - messagesIn, 5);
+        const forged = (await ecToken(id, start, 800)).replace(/.{4}$/, 'AAAA');
+        assert.deepEqual(await session.reauthenticate(forged, 5000), {
+          ok: false,
+          reason: 'disconnected.not-authorized',
+          reasonString: 're-authentication refused: bad-signature',
+        });
+        assert.deepEqual(
+          lost.map((l) => l.disconnect?.reason),
+          ['disconnected.not-authorized'],
+        );
+        await close();
+      });
+    }
   }
 });
 
