@@ -17,7 +17,9 @@ import { formatRegistry } from '../src/identity/registry-file.js';
 import { startBrokerProcess } from './broker-process.js';
 import { runHarness } from './harness-process.js';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: '2000' }, hold: { type: 'string', default: '60' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { devices: { type: 'string', default: '2000' }, hold: { type: 'string', default: '60' }, rounds: { type: 'string', default: '3' } },
+});
 const DEVICES = Number(values.devices);
 const HOLD_SEC = Number(values.hold);
 const ROUNDS = Number(values.rounds);
@@ -64,7 +66,13 @@ try {
   const publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }) as string;
   const kid = fingerprint(pair.publicKey);
   const ids = Array.from({ length: DEVICES }, (_, i) => `device-${String(i + 1).padStart(5, '0')}`);
-  writeFileSync(join(dir, 'devices.json'), formatRegistry(ids.map((deviceId) => ({ deviceId, alg: 'ES256' as const, kid, publicKey })), 'json'));
+  writeFileSync(
+    join(dir, 'devices.json'),
+    formatRegistry(
+      ids.map((deviceId) => ({ deviceId, alg: 'ES256' as const, kid, publicKey })),
+      'json',
+    ),
+  );
   const figures = new Map<Mode, Figures[]>(MODES.map((m) => [m, []]));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order so a drift of the shared machine falls on every mode alike.
@@ -89,7 +97,9 @@ try {
         bytesPerRefresh: refreshes > 0 ? (c['refreshBytes'] ?? 0) / refreshes : 0,
         fallbacks: c['reauthFallbacks'] ?? 0,
       });
-      process.stderr.write(`round ${round + 1} ${mode}: ${refreshes} refreshes, broker ${brokerCpuSec.toFixed(2)} s, harness ${(run.timeline.at(-1)?.cpuSec ?? 0).toFixed(2)} s CPU\n`);
+      process.stderr.write(
+        `round ${round + 1} ${mode}: ${refreshes} refreshes, broker ${brokerCpuSec.toFixed(2)} s, harness ${(run.timeline.at(-1)?.cpuSec ?? 0).toFixed(2)} s CPU\n`,
+      );
     }
   }
   const median = (xs: number[]): number => {

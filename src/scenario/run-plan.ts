@@ -72,6 +72,7 @@ export interface MqttPlan {
   auth: AuthPlan;
 }
 
+/** `password`: the token as the CONNECT's password; `method`: MQTT 5 Authentication Method `method` with the token as Authentication Data (§3.1.2.11.9-10). */
 export type AuthPlan = { way: 'password' } | { way: 'method'; method: string };
 
 export interface EmbeddedBrokerPlan {

@@ -17,11 +17,11 @@ const mqtt: MqttPlan = {
   reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 },
   engine: 'mqttjs',
   tlsResumption: false,
+  auth: { way: 'password' },
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
   userProperties: {},
   will: null,
-  auth: { way: 'password' },
 };
 const AUD = 'https://akenza.io/devices/{deviceId}';
 const DEVICE = vectors.deviceId;

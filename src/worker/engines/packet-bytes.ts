@@ -4,6 +4,7 @@
  * akenza fields (client id = device id, username "unused", the token as password).
  */
 import mqttPacket from 'mqtt-packet';
+import type { MqttPlan } from '../../scenario/run-plan.js';
 import type { ConnectExtras } from './message-properties.js';
 
 export interface ConnectFields {
@@ -16,6 +17,13 @@ export interface ConnectFields {
   sessionExpirySec?: number | null;
   /** MQTT 5 user properties and the will (3.1.1 too), rendered for this device (message-properties.ts). */
   extras?: ConnectExtras;
+  /** MQTT 5 only: the token goes as Authentication Data under this Authentication Method, not as the password (§3.1.2.11.9). */
+  authMethod?: string | undefined;
+}
+
+/** The Authentication Method a device's CONNECT names: only under `auth: method`, only on MQTT 5 (§4.12). */
+export function authMethodOf(mqttPlan: Pick<MqttPlan, 'protocolVersion' | 'auth'>): string | undefined {
+  return mqttPlan.protocolVersion === 5 && mqttPlan.auth.way === 'method' ? mqttPlan.auth.method : undefined;
 }
 
 /** Bytes of `packet` as MQTT.js writes it (`writeToStream` with the same protocol version). */
@@ -43,6 +51,11 @@ export function connectPacket(fields: ConnectFields): mqttPacket.IConnectPacket 
   // MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection.
   if (fields.protocolVersion === 5 && typeof fields.sessionExpirySec === 'number') properties.sessionExpiryInterval = fields.sessionExpirySec;
   if (fields.protocolVersion === 5 && fields.extras?.userProperties !== undefined) properties.userProperties = fields.extras.userProperties;
+  const authMethod = fields.protocolVersion === 5 ? fields.authMethod : undefined;
+  if (authMethod !== undefined) {
+    properties.authenticationMethod = authMethod;
+    properties.authenticationData = Buffer.from(fields.password, 'utf8');
+  }
   return {
     cmd: 'connect',
     protocolId: 'MQTT',
@@ -51,7 +64,7 @@ export function connectPacket(fields: ConnectFields): mqttPacket.IConnectPacket 
     clientId: fields.clientId,
     keepalive: fields.keepaliveSec,
     username: 'unused',
-    password: Buffer.from(fields.password),
+    ...(authMethod !== undefined ? {} : { password: Buffer.from(fields.password) }),
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
     ...(fields.extras?.will === undefined ? {} : { will: fields.extras.will }),
   };

@@ -10,10 +10,9 @@ import type { PublishProperties } from './message-properties.js';
 
 export type ConnectOutcome = { ok: true } | { ok: false; reason: string };
 /**
- * How a re-authentication ended. Accepted: the bytes of the AUTH 0x19 sent and of the broker's AUTH
- * 0x00, as MQTT packets. Otherwise why: `disconnected.<name>` (the broker's DISCONNECT, which also
- * ends the connection as a lost one), `closed`, `timeout`, `not-connected` (no connection, or one
- * made with the password: nothing sent), `bad-answer` (an AUTH other than 0x00 under the method).
+ * How one re-authentication ended (reauth-exchange.ts): accepted, with the MQTT packet bytes of
+ * the AUTH sent and of the AUTH that answered it; or not: `disconnected.<name>` (the broker's
+ * DISCONNECT), `closed`, `timeout`, `not-connected`, `bad-answer`, `busy`.
  */
 export type ReauthOutcome = { ok: true; authBytes: number; answerBytes: number } | { ok: false; reason: string; reasonString?: string };
 export type SubscribeOutcome = { ok: true } | { ok: false; reason: string };
@@ -83,12 +82,6 @@ export interface Session {
   /** Reconnects with a fresh token once in-flight messages are acknowledged; publishes meanwhile wait. */
   refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome>;
   /**
-   * MQTT 5 re-authentication (§4.12.1): AUTH 0x19 with `token` under the method the CONNECT used,
-   * on the open connection. Resolves at the broker's AUTH 0x00, or on a DISCONNECT, the connection
-   * closing, or `timeoutMs` without an answer. Publishes and subscriptions go on meanwhile.
-   */
-  reauthenticate(token: string, timeoutMs: number): Promise<ReauthOutcome>;
-  /**
    * Sends one PUBLISH and reports its outcome to `outcomes` under `ticket`: once, or never if its
    * ack never comes while the connection stays up. During a refresh it waits and goes out on the
    * new connection. The report may come before this returns (QoS 0, or a session not connected).
@@ -102,6 +95,15 @@ export interface Session {
   subscribe(filter: string, qos: 0 | 1 | 2): Promise<SubscribeOutcome>;
   /** Every PUBLISH delivered to this session goes to `listener`, on this and every later connection. */
   onMessage(listener: MessageListener): void;
+  /**
+   * MQTT 5 re-authentication (§4.12.1): AUTH 0x19 with `token` under the method the CONNECT used,
+   * on the open connection. Resolves at the broker's AUTH 0x00, or on a DISCONNECT, the connection
+   * closing, or `timeoutMs` without an answer. Publishes and subscriptions go on meanwhile.
+   * A connection that ends meanwhile is lost as any other (the LostListener runs first); a
+   * connection made with the password, or none, sends nothing (`not-connected`); one at a time
+   * (`busy`). Any AUTH but that answer is a protocol error that closes the connection (`bad-answer`).
+   */
+  reauthenticate(token: string, timeoutMs: number): Promise<ReauthOutcome>;
   /** Sends DISCONNECT and closes; resolves when the socket is gone. */
   disconnect(): Promise<void>;
   /** Drops the connection abruptly (no DISCONNECT), as a failing network would; not counted as lost. */

@@ -21,11 +21,11 @@ const plan = (engine: MqttPlan['engine']): MqttPlan => ({
   reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
   engine,
   tlsResumption: false,
+  auth: { way: 'password' },
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
   userProperties: {},
   will: null,
-  auth: { way: 'password' },
 });
 
 /** Rejects when `promise` has not settled within `ms`: a hang, named. */

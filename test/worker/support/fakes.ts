@@ -183,11 +183,11 @@ export const LEAN_MQTT_PLAN: MqttPlan = {
   reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
   engine: 'lean',
   tlsResumption: false,
+  auth: { way: 'password' },
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
   userProperties: {},
   will: null,
-  auth: { way: 'password' },
 };
 
 export function planOf(yaml: string): RunPlan {

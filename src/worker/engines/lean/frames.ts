@@ -6,7 +6,7 @@
  */
 
 /** Control packet types, MQTT 3.1.1 §2.2.1. */
-export const PACKET = { connack: 2, publish: 3, puback: 4, pubrec: 5, pubrel: 6, pubcomp: 7, suback: 9, pingresp: 13, disconnect: 14 } as const;
+export const PACKET = { connack: 2, publish: 3, puback: 4, pubrec: 5, pubrel: 6, pubcomp: 7, suback: 9, pingresp: 13, disconnect: 14, auth: 15 } as const;
 
 export interface Frame {
   type: number;

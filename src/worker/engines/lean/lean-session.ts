@@ -12,7 +12,7 @@ import mqttPacket from 'mqtt-packet';
 import type { MqttPlan } from '../../../scenario/run-plan.js';
 import type { DeviceEndpoint } from '../../endpoint.js';
 import type { BrokerTarget } from '../../messages.js';
-import { connectPacket, receivedPacketBytes } from '../packet-bytes.js';
+import { authMethodOf, connectPacket, receivedPacketBytes } from '../packet-bytes.js';
 import {
   publishAfterRefresh,
   type ConnectBytes,
@@ -21,10 +21,10 @@ import {
   type PublishExtras,
   type PublishOutcomes,
   type LostListener,
+  type ReauthOutcome,
   type ServerDisconnect,
   type Session,
   type SubscribeOutcome,
-  type ReauthOutcome
 } from '../session-api.js';
 import { connackReason, disconnectReason, isFailure, NO_MATCHING_SUBSCRIBERS, refusedReason, subackReason } from '../reason-codes.js';
 import { admitOrRefuse, fits, type BrokerCapabilities } from '../broker-limits.js';
@@ -51,6 +51,8 @@ import { closeAbruptly } from '../close-abruptly.js';
 import { PendingAcks } from './pending-acks.js';
 import { connectExtras } from '../message-properties.js';
 import { TopicAliases } from '../topic-aliases.js';
+import { ReauthExchange } from '../reauth-exchange.js';
+import { PROTOCOL_ERROR_DISCONNECT, receiveAuth, sendReauth } from './reauth.js';
 
 const GENERATE = { 4: { protocolVersion: 4 }, 5: { protocolVersion: 5 } } as const;
 /** First bytes of PUBACK and PUBCOMP: packet type in the high nibble, flags 0 (§2.2.2). */
@@ -92,6 +94,9 @@ export class LeanSession implements Session, Swept {
   #serverDisconnect: ServerDisconnect | undefined;
   /** This connection's topic aliases (MQTT 5), once its CONNACK gave the broker's maximum. */
   #aliases: TopicAliases | undefined;
+  /** The Authentication Method this connection's CONNECT named (MQTT 5 `auth: method`); undefined: the password. */
+  #authMethod: string | undefined;
+  readonly #reauth = new ReauthExchange();
 
   /**
    * `openTransport`: the worker's opener (open-transport.ts), loaded once for its broker URLs.
@@ -157,6 +162,7 @@ export class LeanSession implements Session, Swept {
     this.#serverDisconnect = undefined;
     this.#qosAboveMaximum = mqttPlan.qosAboveMaximum;
     this.#aliases = undefined;
+    this.#authMethod = authMethodOf(mqttPlan);
     this.#keepaliveMs = mqttPlan.keepaliveSec * 1000;
     // What waits for the CONNACK (the timer, `resolve`) is dropped once it came; only the
     // listeners below live as long as the socket.
@@ -187,16 +193,13 @@ export class LeanSession implements Session, Swept {
         clean,
         sessionExpirySec,
         extras: connectExtras(mqttPlan, this.deviceId),
+        authMethod: this.#authMethod,
       }),
       GENERATE[protocolVersion],
     );
     this.#lastConnectBytes = { connectBytes: connect.length, connackBytes: 0 };
     this.#writeWhenOpen(socket, connect);
     return settled;
-  }
-
-  reauthenticate(_token: string, _timeoutMs: number): Promise<ReauthOutcome> {
-    return Promise.resolve({ ok: false, reason: 'unsupported-engine' });
   }
 
   async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
@@ -292,6 +295,12 @@ export class LeanSession implements Session, Swept {
 
   onMessage(listener: MessageListener): void {
     this.#listener = listener;
+  }
+
+  reauthenticate(token: string, timeoutMs: number): Promise<ReauthOutcome> {
+    const method = this.#authMethod;
+    if (!this.#up || method === undefined) return Promise.resolve({ ok: false, reason: 'not-connected' });
+    return sendReauth(this.#reauth, method, token, timeoutMs, (frame) => this.#write(frame));
   }
 
   /** Drops the connection abruptly: the socket is reset, no DISCONNECT, and the close is no loss. */
@@ -434,6 +443,9 @@ export class LeanSession implements Session, Swept {
         this.#serverDisconnect = { reason: disconnectReason(code), ...(reasonString === undefined ? {} : { reasonString }) };
         return;
       }
+      case PACKET.auth:
+        if (receiveAuth(this.#reauth, body, this.#authMethod) === 'protocol-error') this.#socket?.end(PROTOCOL_ERROR_DISCONNECT);
+        return;
       case PACKET.pubrel:
         return this.#write(ackPacket(PACKET.pubcomp, packetId(body)));
       case PACKET.suback:
@@ -497,5 +509,7 @@ export class LeanSession implements Session, Swept {
     this.#closed?.resolve();
     this.#closed = undefined;
     if (wasUp && !this.#closing) this.#onLost('connection-lost', this.#serverDisconnect);
+    // After the loss is told, so a re-authentication's failure finds the worker already reconnecting.
+    this.#reauth.closed(this.#serverDisconnect);
   }
 }

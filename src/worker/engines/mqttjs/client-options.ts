@@ -9,6 +9,7 @@ import type { MqttPlan } from '../../../scenario/run-plan.js';
 import type { BrokerTarget } from '../../messages.js';
 import { tlsOptions, webSocketOptions } from '../transport-options.js';
 import { connectExtras } from '../message-properties.js';
+import { authMethodOf } from '../packet-bytes.js';
 
 /** MQTT.js hands the whole options object to `tls.connect`, so `minVersion` and `secureContext` reach it too. */
 export type DeviceClientOptions = IClientOptions & Pick<ConnectionOptions, 'minVersion' | 'secureContext'>;
@@ -17,16 +18,19 @@ export function deviceClientOptions(target: BrokerTarget, mqttPlan: MqttPlan, cl
   const scheme = new URL(target.url).protocol.replace(/:$/, '');
   const tls = tlsOptions(target.tls);
   const extras = connectExtras(mqttPlan, clientId);
+  // MQTT 5 `auth: method`: the token is Authentication Data, and there is no password (§4.12).
+  const authMethod = authMethodOf(mqttPlan);
   const properties = {
     // MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection.
     ...(mqttPlan.protocolVersion === 5 && mqttPlan.sessionExpirySec !== null ? { sessionExpiryInterval: mqttPlan.sessionExpirySec } : {}),
     ...(extras.userProperties === undefined ? {} : { userProperties: extras.userProperties }),
+    ...(authMethod === undefined ? {} : { authenticationMethod: authMethod, authenticationData: Buffer.from(password, 'utf8') }),
   };
   return {
     clientId,
     // akenza ignores the username; some libraries only send a password when one is set.
     username: 'unused',
-    password,
+    ...(authMethod === undefined ? { password } : {}),
     protocolVersion: mqttPlan.protocolVersion,
     keepalive: mqttPlan.keepaliveSec,
     clean: mqttPlan.clean,

@@ -12,6 +12,8 @@ import { fits, type BrokerCapabilities } from '../broker-limits.js';
 import { SendWindow, type HeldPublish } from '../send-window.js';
 import type { PublishExtras, PublishOutcomes, ServerDisconnect } from '../session-api.js';
 import type { TopicAliases } from '../topic-aliases.js';
+import { ReauthExchange } from '../reauth-exchange.js';
+import { receiveAuth } from './reauth.js';
 
 /** An ack's reason code other than 0x00 and its Reason String, kept by packet id until the publish's callback reads it. */
 interface AckReason {
@@ -28,14 +30,27 @@ export interface Connection {
   serverDisconnect: ServerDisconnect | undefined;
   /** Topic aliases (MQTT 5), once the CONNACK gave the broker's maximum. */
   aliases: TopicAliases | undefined;
+  /** The Authentication Method its CONNECT named (MQTT 5 `auth: method`); undefined: the password. */
+  authMethod: string | undefined;
+  /** Its re-authentication, if one waits for an answer (reauth.ts). */
+  reauth: ReauthExchange;
 }
 
 /** A connection's state beside its MQTT.js client, before its CONNACK. */
-export function newConnection(client: MqttClient): Connection {
-  return { client, capabilities: undefined, window: new SendWindow(), ackReasons: new Map(), serverDisconnect: undefined, aliases: undefined };
+export function newConnection(client: MqttClient, authMethod: string | undefined): Connection {
+  return {
+    client,
+    capabilities: undefined,
+    window: new SendWindow(),
+    ackReasons: new Map(),
+    serverDisconnect: undefined,
+    aliases: undefined,
+    authMethod,
+    reauth: new ReauthExchange(),
+  };
 }
 
-/** Acks with a reason code, kept for the publish's callback; a server's DISCONNECT, kept for the loss. */
+/** Acks with a reason code, kept for the publish's callback; a server's DISCONNECT, kept for the loss; an AUTH, for a re-authentication. */
 export function onPacket(connection: Connection, packet: Packet): void {
   if (packet.cmd === 'puback' || packet.cmd === 'pubrec' || packet.cmd === 'pubcomp') {
     const code = packet.reasonCode ?? 0;
@@ -46,7 +61,7 @@ export function onPacket(connection: Connection, packet: Packet): void {
   } else if (packet.cmd === 'disconnect') {
     const reasonString = packet.properties?.reasonString;
     connection.serverDisconnect = { reason: disconnectReason(packet.reasonCode ?? 0), ...(reasonString === undefined ? {} : { reasonString }) };
-  }
+  } else if (packet.cmd === 'auth') receiveAuth(connection, packet);
 }
 
 /** [MQTT-3.1.2-24]: sized only when the broker set a Maximum Packet Size. */

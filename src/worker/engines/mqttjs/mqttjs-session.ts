@@ -9,7 +9,7 @@ import { deviceClientOptions } from './client-options.js';
 import type { DeviceEndpoint } from '../../endpoint.js';
 import type { BrokerTarget } from '../../messages.js';
 import { openClient } from './open-client.js';
-import { connectPacketBytes, receivedPacketBytes } from '../packet-bytes.js';
+import { authMethodOf, connectPacketBytes, receivedPacketBytes } from '../packet-bytes.js';
 import { connackReason, isFailure, subackReason } from '../reason-codes.js';
 import { admitOrRefuse, capabilitiesOf, type BrokerCapabilities } from '../broker-limits.js';
 import { failHeld, fitsPacket, newConnection, onPacket, sendAs, sendInWindow, type Connection } from './mqttjs-connection.js';
@@ -17,6 +17,7 @@ import { closeAbruptly } from '../close-abruptly.js';
 import type { Socket } from 'node:net';
 import { connectExtras } from '../message-properties.js';
 import { TopicAliases } from '../topic-aliases.js';
+import { sendReauth } from './reauth.js';
 
 import {
   publishAfterRefresh,
@@ -26,9 +27,9 @@ import {
   type MessageListener,
   type PublishExtras,
   type PublishOutcomes,
+  type ReauthOutcome,
   type Session,
   type SubscribeOutcome,
-  type ReauthOutcome
 } from '../session-api.js';
 
 export type { ConnectBytes, ConnectOutcome, MessageListener, SubscribeOutcome } from '../session-api.js';
@@ -94,7 +95,8 @@ export class MqttJsSession implements Session {
       this.#sessionPresent = false;
       this.#qosAboveMaximum = mqttPlan.qosAboveMaximum;
       // Its own window and reasons: a late callback of an earlier connection cannot free a place in this one.
-      const connection = newConnection(client);
+      const authMethod = authMethodOf(mqttPlan);
+      const connection = newConnection(client, authMethod);
       this.#connection = connection;
       client.on('packetreceive', (packet: Packet) => onPacket(connection, packet));
       // MQTT.js writes its CONNECT as it opens, before any listener could see it, so it is sized
@@ -108,6 +110,7 @@ export class MqttJsSession implements Session {
           clean: mqttPlan.clean,
           sessionExpirySec: mqttPlan.sessionExpirySec,
           extras: connectExtras(mqttPlan, this.deviceId),
+          authMethod,
         }),
         connackBytes: 0,
       });
@@ -155,6 +158,8 @@ export class MqttJsSession implements Session {
           failHeld(connection);
           this.#onLost('connection-lost', connection.serverDisconnect);
         }
+        // After the loss is told, so a re-authentication's failure finds the worker already reconnecting.
+        if (settled) connection.reauth.closed(connection.serverDisconnect);
       });
     });
   }
@@ -164,10 +169,6 @@ export class MqttJsSession implements Session {
    * CONNECT with the same client id. Publishes issued meanwhile wait and then go out. Listeners
    * carry over; the worker subscribes again (subscriptions.ts).
    */
-  reauthenticate(_token: string, _timeoutMs: number): Promise<ReauthOutcome> {
-    return Promise.resolve({ ok: false, reason: 'unsupported-engine' });
-  }
-
   async refresh(target: BrokerTarget, mqttPlan: MqttPlan, password: string): Promise<ConnectOutcome> {
     const old = this.#client;
     this.#client = undefined;
@@ -232,6 +233,16 @@ export class MqttJsSession implements Session {
         resolve({ ok: false, reason: refused === undefined ? 'subscribe-failed' : subackReason(refused, client.options.protocolVersion === 5 ? 5 : 4) });
       });
     });
+  }
+
+  /** AUTH 0x19 on the open connection (reauth.ts); nothing is sent on a connection made with the password. */
+  reauthenticate(token: string, timeoutMs: number): Promise<ReauthOutcome> {
+    const client = this.#client;
+    const connection = this.#connection;
+    if (client === undefined || !client.connected || connection?.client !== client) return Promise.resolve({ ok: false, reason: 'not-connected' });
+    const { authMethod } = connection;
+    if (authMethod === undefined) return Promise.resolve({ ok: false, reason: 'not-connected' });
+    return sendReauth(connection, authMethod, token, timeoutMs);
   }
 
   /** Every PUBLISH the broker delivers to this session goes to `listener`. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MqttPlan } from '../../../../src/scenario/run-plan.js';
 import { deviceClientOptions } from '../../../../src/worker/engines/mqttjs/client-options.js';
+import { authMethodOf, connectPacket } from '../../../../src/worker/engines/packet-bytes.js';
 import type { TlsTarget } from '../../../../src/worker/messages.js';
 
 const mqttPlan: MqttPlan = {
@@ -12,11 +13,11 @@ const mqttPlan: MqttPlan = {
   reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 },
   engine: 'mqttjs',
   tlsResumption: false,
+  auth: { way: 'password' },
   qosAboveMaximum: 'refuse',
   sessionExpirySec: null,
   userProperties: {},
   will: null,
-  auth: { way: 'password' },
 };
 const tls: TlsTarget = { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', servername: 'broker.local', minVersion: 'TLSv1.3', rejectUnauthorized: true };
 
@@ -45,6 +46,18 @@ describe('MQTT.js options of one device', () => {
       deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { ...mqttPlan, protocolVersion: 4, sessionExpirySec: 60 }, 'd', 'jwt').properties,
       undefined,
     );
+  });
+
+  it('MQTT 5 auth: method: the token as Authentication Data, no password; the same CONNECT as the lean engine, and never on 3.1.1', () => {
+    const byMethod: MqttPlan = { ...mqttPlan, auth: { way: 'method', method: 'CUSTOM-JWT' } };
+    const o = deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, byMethod, 'd', 'jwt');
+    assert.equal(o.password, undefined);
+    assert.equal(o.username, 'unused');
+    assert.deepEqual(o.properties, { authenticationMethod: 'CUSTOM-JWT', authenticationData: Buffer.from('jwt') });
+    const lean = connectPacket({ clientId: 'd', password: 'jwt', protocolVersion: 5, keepaliveSec: 30, clean: true, authMethod: authMethodOf(byMethod) });
+    assert.deepEqual([lean.password, lean.username, lean.properties], [undefined, 'unused', o.properties]);
+    const v4 = deviceClientOptions({ url: 'mqtt://127.0.0.1:1883' }, { ...byMethod, protocolVersion: 4 }, 'd', 'jwt');
+    assert.deepEqual([v4.password, v4.properties], ['jwt', undefined]);
   });
 
   it('mqtts: verification on by default, TLS 1.2 at least', () => {
