@@ -100,7 +100,7 @@ stages:
   it('sends session expiry on MQTT 5', () => {
     const p = plan(`${groups}broker: mqtt://127.0.0.1:1883\nmqtt: { protocolVersion: 5, clean: false, sessionExpiry: 1h }\nstages:\n  - type: connect\n`);
     assert.deepEqual(
-      { ...p.mqtt, reconnect: undefined, engine: undefined, tlsResumption: undefined, qosAboveMaximum: undefined },
+      { ...p.mqtt, reconnect: undefined, engine: undefined, tlsResumption: undefined, qosAboveMaximum: undefined, auth: undefined },
       {
         protocolVersion: 5,
         keepaliveSec: 60,
@@ -113,6 +113,7 @@ stages:
         engine: undefined,
         tlsResumption: undefined,
         qosAboveMaximum: undefined,
+        auth: undefined,
       },
     );
   });
