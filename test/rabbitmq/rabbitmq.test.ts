@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { run, scenarioFromObject } from '../../src/index.js';
+import { ConfigError, run, scenarioFromObject } from '../../src/index.js';
 import { loadKeystore } from '../../src/identity/keystore.js';
 import { signTokenSync, type TokenSpec } from '../../src/identity/token.js';
 import type { RunResult } from '../../src/report/model/run-result.js';
@@ -207,6 +207,30 @@ describe('against RabbitMQ with its OAuth 2 backend: tokens verified by a broker
     // Also says that the refused PUBLISH of the test before was not counted.
     assert.equal(await suite.settledPublishedIn(suite.acceptedSoFar), suite.acceptedSoFar);
   });
+
+  it(
+    'an MQTT 5 scenario with the token as Authentication Data is refused before any device connects: RabbitMQ 3.10 closes an MQTT 5 CONNECT unanswered (exit 2)',
+    { skip },
+    async () => {
+      const s = scenario(
+        'rabbitmq-mqtt5',
+        suite.node.mqttPort,
+        [group('ec', suite.keystore('ec.json'), 'ES256', 2, 'ec-{index}', rabbitToken({ refresh: 'reauth' }))],
+        [{ type: 'connect' }, { type: 'disconnect' }],
+      );
+      const before = suite.node.log.length;
+      await assert.rejects(
+        runScenario({ ...s, mqtt: { ...s.mqtt, protocolVersion: 5, auth: 'method' } }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.exitCode === 2 &&
+          error.message ===
+            `broker mqtt://127.0.0.1:${suite.node.mqttPort} closed the connection without answering an MQTT 5 CONNECT: it speaks MQTT 3.1.1 or older only, but the scenario sets mqtt.protocolVersion: 5 (with mqtt.auth: method and token.refresh: reauth)`,
+      );
+      // The probe is the only client RabbitMQ saw: no device of the run tried to log in.
+      assert.doesNotMatch(suite.node.log.slice(before), /ec-[12]/);
+    },
+  );
 
   const python = skip || pythonMissing();
   it(
