@@ -94,5 +94,5 @@ function addEvents(point: TimelinePoint, c: Readonly<Record<string, number>>): v
   };
   add('lost', (c[sessionErrorCounter('connection-lost')] ?? 0) + (c[METRIC.dropped] ?? 0));
   add('reconnects', c[METRIC.reconnects] ?? 0);
-  add('refreshes', c[METRIC.refreshes] ?? 0);
+  add('refreshes', (c[METRIC.refreshes] ?? 0) + (c[METRIC.reauths] ?? 0));
 }

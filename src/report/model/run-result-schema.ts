@@ -64,7 +64,7 @@ export const timelinePointSchema = z.strictObject({
   lost: count.optional(),
   /** Devices back after a loss or a storm drop in this second; absent when none. */
   reconnects: count.optional(),
-  /** Token-refresh reconnects in this second; absent when none. */
+  /** Token refreshes in this second, by reconnect and by re-authentication (AUTH); absent when none. */
   refreshes: count.optional(),
 });
 
