@@ -13,22 +13,10 @@ import type { MqttPlan } from '../../src/scenario/run-plan.js';
 import { loadEngine } from '../../src/worker/engines/engine.js';
 import { MosquittoBroker } from './broker.js';
 import { requireMosquittoTools, skipWithoutMosquitto } from './tools.js';
+import { testMqttPlan } from '../support/mqtt-plan.js';
 
 const skip = skipWithoutMosquitto();
-const plan = (engine: MqttPlan['engine'], auth: MqttPlan['auth']): MqttPlan => ({
-  protocolVersion: 5,
-  keepaliveSec: 30,
-  connectTimeoutMs: 5000,
-  clean: true,
-  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
-  engine,
-  tlsResumption: false,
-  auth,
-  qosAboveMaximum: 'refuse',
-  sessionExpirySec: null,
-  userProperties: {},
-  will: null,
-});
+const plan = (engine: MqttPlan['engine'], auth: MqttPlan['auth']): MqttPlan => testMqttPlan(engine, { auth });
 
 describe('against mosquitto 2 without an auth plugin: no enhanced authentication, on both engines', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-reauth-mosquitto-'));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DeviceLifecycle } from '../../src/worker/stages/device-lifecycle.js';
 import { TokenRefresher } from '../../src/worker/token-refresher.js';
-import { contextOf, FakeClock, FakeEngine, planOf, type FakeBroker } from './support/fakes.js';
+import { contextOf, FakeClock, FakeEngine, planOf, refresherRig, type FakeBroker } from './support/fakes.js';
 
 const PLAN = planOf(`
 mqtt: { protocolVersion: 5, auth: method }
@@ -18,14 +18,7 @@ stages:
   - type: connect
 `);
 
-function setUp(broker: FakeBroker = {}) {
-  const clock = new FakeClock();
-  const flags = { finished: false };
-  const ctx = contextOf(PLAN, clock, { finished: () => flags.finished });
-  const engine = new FakeEngine(broker, clock);
-  const refresher = new TokenRefresher(ctx);
-  return { clock, flags, ctx, engine, refresher, lifecycle: new DeviceLifecycle(ctx, refresher, engine) };
-}
+const setUp = (broker: FakeBroker = {}) => refresherRig(PLAN, broker);
 
 describe('refresh by re-authentication', () => {
   it('sends each fresh token in an AUTH on the open connection: no reconnect, no resubscribe, counted and timed', async () => {

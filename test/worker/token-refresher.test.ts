@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeviceLifecycle } from '../../src/worker/stages/device-lifecycle.js';
 import { adoptToken, refreshDueMs, renewToken, TokenRefresher } from '../../src/worker/token-refresher.js';
-import { claimsOf, contextOf, FakeClock, FakeEngine, planOf, type FakeBroker } from './support/fakes.js';
+import { claimsOf, contextOf, FakeClock, planOf, refresherRig, type FakeBroker } from './support/fakes.js';
 
 const PLAN = planOf(`
 groups:
@@ -29,15 +28,7 @@ describe('renewToken', () => {
   });
 });
 
-/** A refresher over fake sessions; `flags.finished` ends its loop as the task's end would. */
-function setUp(broker: FakeBroker = {}) {
-  const clock = new FakeClock();
-  const flags = { finished: false };
-  const ctx = contextOf(PLAN, clock, { finished: () => flags.finished });
-  const engine = new FakeEngine(broker, clock);
-  const refresher = new TokenRefresher(ctx);
-  return { clock, flags, ctx, engine, refresher, lifecycle: new DeviceLifecycle(ctx, refresher, engine) };
-}
+const setUp = (broker: FakeBroker = {}) => refresherRig(PLAN, broker);
 
 describe('TokenRefresher', () => {
   it('reconnects each connected device once with a fresh token at its planned time, then stops with the task', async () => {

@@ -11,22 +11,10 @@ import mqttPacket from 'mqtt-packet';
 import type { MqttPlan } from '../../../src/scenario/run-plan.js';
 import { loadEngine } from '../../../src/worker/engines/engine.js';
 import type { PublishOutcomes, ServerDisconnect } from '../../../src/worker/engines/session-api.js';
+import { testMqttPlan } from '../../support/mqtt-plan.js';
 
 const ENGINES = ['lean', 'mqttjs'] as const;
-const plan = (engine: MqttPlan['engine']): MqttPlan => ({
-  protocolVersion: 5,
-  keepaliveSec: 30,
-  connectTimeoutMs: 5000,
-  clean: true,
-  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
-  engine,
-  tlsResumption: false,
-  auth: { way: 'password' },
-  qosAboveMaximum: 'refuse',
-  sessionExpirySec: null,
-  userProperties: {},
-  will: null,
-});
+const plan = (engine: MqttPlan['engine']): MqttPlan => testMqttPlan(engine);
 
 /** What the peer saw of one connection. */
 interface Wire {

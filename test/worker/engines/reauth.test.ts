@@ -19,23 +19,11 @@ import { loadEngine } from '../../../src/worker/engines/engine.js';
 import type { BrokerTarget } from '../../../src/worker/messages.js';
 import type { PublishOutcomes, ServerDisconnect, Session } from '../../../src/worker/engines/session-api.js';
 import { counter, ecToken, registerEc, startTestBroker } from '../../broker/helpers.js';
+import { testMqttPlan } from '../../support/mqtt-plan.js';
 
 const ENGINES = ['lean', 'mqttjs'] as const;
 const METHOD = 'CUSTOM-JWT';
-const plan = (engine: MqttPlan['engine'], auth: MqttPlan['auth'] = { way: 'method', method: METHOD }): MqttPlan => ({
-  protocolVersion: 5,
-  keepaliveSec: 30,
-  connectTimeoutMs: 5000,
-  clean: true,
-  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
-  engine,
-  tlsResumption: false,
-  auth,
-  qosAboveMaximum: 'refuse',
-  sessionExpirySec: null,
-  userProperties: {},
-  will: null,
-});
+const plan = (engine: MqttPlan['engine'], auth: MqttPlan['auth'] = { way: 'method', method: METHOD }): MqttPlan => testMqttPlan(engine, { auth });
 
 /** The AUTH 0x19 a device sends, sized as mqtt-packet writes it. */
 const authBytes = (method: string, token: string): number =>

@@ -11,22 +11,10 @@ import { loadEngine } from '../../../src/worker/engines/engine.js';
 import { publishErrorKind } from '../../../src/worker/stages/publisher.js';
 import type { PublishOutcomes, Session } from '../../../src/worker/engines/session-api.js';
 import { ecToken, registerEc, startTestBroker } from '../../broker/helpers.js';
+import { testMqttPlan } from '../../support/mqtt-plan.js';
 
 const ENGINES = ['lean', 'mqttjs'] as const;
-const plan = (engine: MqttPlan['engine']): MqttPlan => ({
-  protocolVersion: 4,
-  keepaliveSec: 30,
-  connectTimeoutMs: 5000,
-  clean: true,
-  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
-  engine,
-  tlsResumption: false,
-  auth: { way: 'password' },
-  qosAboveMaximum: 'refuse',
-  sessionExpirySec: null,
-  userProperties: {},
-  will: null,
-});
+const plan = (engine: MqttPlan['engine']): MqttPlan => testMqttPlan(engine, { protocolVersion: 4 });
 
 /** Rejects when `promise` has not settled within `ms`: a hang, named. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

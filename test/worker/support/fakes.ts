@@ -22,6 +22,8 @@ import type {
   SubscribeOutcome,
 } from '../../../src/worker/engines/session-api.js';
 import type { WorkerContext } from '../../../src/worker/worker-context.js';
+import { DeviceLifecycle } from '../../../src/worker/stages/device-lifecycle.js';
+import { TokenRefresher } from '../../../src/worker/token-refresher.js';
 
 /** Each sleep moves time forward by its length at once, then yields to the event loop. */
 export class FakeClock implements Clock {
@@ -222,4 +224,14 @@ export function contextOf(plan: RunPlan, clock: Clock, flags: { stopping?: () =>
 export function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** A token refresher and a device lifecycle over fake sessions of `plan`; `flags.finished` ends the refresher's loop as the task's end would. */
+export function refresherRig(plan: RunPlan, broker: FakeBroker = {}) {
+  const clock = new FakeClock();
+  const flags = { finished: false };
+  const ctx = contextOf(plan, clock, { finished: () => flags.finished });
+  const engine = new FakeEngine(broker, clock);
+  const refresher = new TokenRefresher(ctx);
+  return { clock, flags, ctx, engine, refresher, lifecycle: new DeviceLifecycle(ctx, refresher, engine) };
 }
