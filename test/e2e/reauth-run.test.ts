@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { loadScenario, run } from '../../src/index.js';
 import { compareGroups } from '../../src/report/compare/compare.js';
+import { groupsVerdict } from '../../src/report/compare/compare-verdict.js';
 import { repoPath } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-reauth-run-'));
@@ -70,6 +71,11 @@ describe('reauth-vs-reconnect, scaled down, against the embedded broker', () => 
       assert.equal(bytes.length, 2);
       assert.ok(bytes.every((b) => b !== null && b > 0));
       assert.ok(rows.some((r) => r.metric === 'reauthUs.p99'));
+      const verdict = groupsVerdict(compareGroups(result));
+      assert.match(
+        verdict,
+        /^reconnect against reauth in one run .*a token refresh is \d+ B and \d+ B of MQTT on the wire .*publish → ack takes .* at p99 .*subscriptions made again: 0 and \d+/,
+      );
     });
   }
 });

@@ -89,10 +89,17 @@ function groupVerdict(c: Comparison, i: number): string {
   pair('connectBytes.perConnect', (va, vb) => `a CONNECT ${va} and ${vb}`, ['smaller', 'larger']);
   pair('connectUs.p50', (va, vb) => `connect → CONNACK takes ${va} and ${vb} at p50`, ['faster', 'slower']);
   pair('connectUs.p99', (va, vb) => `${va} and ${vb} at p99`, ['faster', 'slower']);
+  // Groups that refreshed tokens (reauth against reconnect, docs/reauth.md): what a refresh cost them.
+  if (find(c, 'refreshBytes.perRefresh') !== undefined) {
+    pair('refreshBytes.perRefresh', (va, vb) => `a token refresh is ${va} and ${vb} of MQTT on the wire`, ['smaller', 'larger']);
+    pair('publishAckUs.p99', (va, vb) => `publish → ack takes ${va} and ${vb} at p99`, ['faster', 'slower']);
+    pair('counters.resubscribed', (va, vb) => `subscriptions made again: ${va} and ${vb}`, ['fewer', 'more']);
+  }
   const beyond = parts.filter((p) => !p.includes('within noise')).length;
   const caveats = c.caveats[i] ?? [];
   const caution = caveats.length === 0 ? '' : ` Caution: ${caveats.join('; ')}.`;
-  if (parts.length === 0) return `${b} against ${a}: the reports hold none of sign cost, verify cost, token or CONNECT bytes, connect latency.${caution}`;
+  if (parts.length === 0)
+    return `${b} against ${a}: the reports hold none of sign cost, verify cost, token or CONNECT bytes, connect latency, refresh bytes.${caution}`;
   return `${b} against ${a} in one run (noise band ±${percent(c.noise)}): ${parts.join('; ')}. ${beyond} of ${parts.length} differences are beyond noise.${caution}`;
 }
 
