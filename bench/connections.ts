@@ -14,9 +14,8 @@
  *   BENCH_RATE         planned connects/s (2000)    BENCH_RATE_DEVICES  devices for it (8000; 0 skips that part,
  *                                                    as BENCH_SKIP_RATE=1 does)
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { FloorJob, FloorResult } from './floor-client.js';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { floorProcess } from './floor-client.js';
 import { runHarness } from './harness-process.js';
 import { startMosquitto, type MosquittoProcess } from './mosquitto-process.js';
 
@@ -32,7 +31,6 @@ const WORKERS = Number(env['BENCH_WORKERS'] ?? 2);
 const KEYS =
   env['BENCH_KEYS'] === 'pool' ? '{ mode: pool, size: 64, store: keys/bench-connections/pool-ES256.json }' : '{ store: keys/bench-connections/d-ES256.json }';
 const SETTLE_MS = 3000;
-const FLOOR = fileURLToPath(new URL('floor-client.js', import.meta.url));
 
 /** BENCH_FIRST_ADDRESS moves every source address up, away from ports still in TIME_WAIT from a run just before. */
 const FIRST = Number(env['BENCH_FIRST_ADDRESS'] ?? 2);
@@ -55,15 +53,6 @@ interface HeldCost {
   /** RSS as the connect stage began, and held (settled). */
   startRssBytes: number;
   heldRssBytes: number;
-}
-
-function floorProcess(job: FloorJob): Promise<FloorResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOOR, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as FloorResult) : reject(new Error(`floor exited ${code}`))));
-  });
 }
 
 /** The floor across as many processes as the harness uses, each holding its slice. */

@@ -6,7 +6,10 @@
  * FloorResult goes to stdout.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import mqttPacket from 'mqtt-packet';
 import { peakRss } from './proc-stat.js';
@@ -22,6 +25,8 @@ export interface FloorJob {
   settleMs: number;
   /** Publishing after the connects, one phase after another. */
   phases?: PublishPhase[];
+  /** Planned connects per second of this process (device i at i ÷ rate), as a `connect` stage with `rate:`; absent: all at once. */
+  ratePerSec?: number;
 }
 
 export interface FloorResult {
@@ -33,6 +38,8 @@ export interface FloorResult {
   baselineRssBytes: number;
   heldRssBytes: number;
   rssPerConnectionBytes: number;
+  /** CPU of the whole process over the hold (settleMs): what holding costs with nothing to do. */
+  holdCpuUs: number;
   /** The whole process's peak RSS (VmHWM), read after the hold (and any publishing). */
   peakRssBytes: number;
   phases: PhaseResult[];
@@ -79,16 +86,30 @@ function open(job: FloorJob, k: number, packet: Buffer, sockets: Socket[]): Prom
   });
 }
 
+/** Every device's connect under way, at its planned time when the job has a rate (one sleep per millisecond or more ahead). */
+async function openAll(job: FloorJob, all: Buffer[], sockets: Socket[]): Promise<Promise<boolean>[]> {
+  const opened: Promise<boolean>[] = [];
+  const startMs = Date.now();
+  for (const [i, packet] of all.entries()) {
+    const waitMs = job.ratePerSec === undefined ? 0 : startMs + (i * 1000) / job.ratePerSec - Date.now();
+    if (waitMs >= 1) await sleep(waitMs);
+    opened.push(open(job, job.first + i, packet, sockets));
+  }
+  return opened;
+}
+
 export async function runFloor(job: FloorJob): Promise<FloorResult> {
   const all = await packets(job.first, job.count);
   const sockets: Socket[] = [];
   const baselineRssBytes = rssBytes();
   const cpu = process.cpuUsage();
   const startMs = performance.now();
-  const outcomes = await Promise.all(all.map((packet, i) => open(job, job.first + i, packet, sockets)));
+  const outcomes = await Promise.all(await openAll(job, all, sockets));
   const connectMs = performance.now() - startMs;
   const used = process.cpuUsage(cpu);
-  await new Promise((resolve) => setTimeout(resolve, job.settleMs));
+  await sleep(job.settleMs);
+  const held = process.cpuUsage();
+  const holdCpuUs = held.user + held.system - (cpu.user + cpu.system + used.user + used.system);
   const heldRssBytes = rssBytes();
   const connected = outcomes.filter(Boolean).length;
   const phases: PhaseResult[] = [];
@@ -110,9 +131,20 @@ export async function runFloor(job: FloorJob): Promise<FloorResult> {
     baselineRssBytes,
     heldRssBytes,
     rssPerConnectionBytes: (heldRssBytes - baselineRssBytes) / Math.max(1, connected),
+    holdCpuUs,
     peakRssBytes,
     phases,
   };
+}
+
+/** runFloor in a process of its own (its RSS and CPU are then its own alone). */
+export function floorProcess(job: FloorJob): Promise<FloorResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as FloorResult) : reject(new Error(`floor exited ${code}`))));
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -66,7 +66,9 @@ export async function runHarness(
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearInterval(timer);
-    const report = readdirSync(dir).find((f) => f.endsWith('.json'));
+    // One process: the report in `dir`; `--processes`: the merged one in the run's folder below it.
+    const report =
+      readdirSync(dir).find((f) => f.endsWith('.json')) ?? readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('-merged.json'));
     // 6 and 99 are verdicts on a run that happened: the bench reports them beside its figures.
     if ((code !== 0 && code !== 6 && code !== 99) || report === undefined) {
       const failed = report === undefined ? undefined : (JSON.parse(readFileSync(join(dir, report), 'utf8')) as RunResult);

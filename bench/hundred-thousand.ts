@@ -15,10 +15,8 @@
  * 6 mosquittos (the same limit); a bound source address holds about 7,000 connections before
  * the kernel's port search collapses (docs/scaling.md), so 20 addresses carry 5,000 each.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import type { FloorJob, FloorResult } from './floor-client.js';
+import { floorProcess } from './floor-client.js';
 import { runHarness } from './harness-process.js';
 import { startMosquitto, type MosquittoProcess } from './mosquitto-process.js';
 import { procStat } from './proc-stat.js';
@@ -32,7 +30,6 @@ const RATE = Number(env['BENCH_RATE'] ?? 1000);
 const HOLD_S = Number(env['BENCH_HOLD_S'] ?? 20);
 const OCTET = Number(env['BENCH_FIRST_ADDRESS'] ?? 1);
 const SETTLE_MS = 5000;
-const FLOOR = fileURLToPath(new URL('floor-client.js', import.meta.url));
 
 const addresses = (offset: number): string[] => Array.from({ length: ADDRESSES }, (_, i) => `127.0.${OCTET}.${10 + offset + i}`);
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`;
@@ -54,15 +51,6 @@ function sampleBrokers(brokers: MosquittoProcess[], into: BrokerSample[]): NodeJ
     }
     into.push({ atMs: Date.now(), rssBytes, cpuSec });
   }, 250);
-}
-
-function floorProcess(job: FloorJob): Promise<FloorResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOOR, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as FloorResult) : reject(new Error(`floor exited ${code}`))));
-  });
 }
 
 const scenario = (ports: number[], source: string[]): string => `name: bench-100k

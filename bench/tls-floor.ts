@@ -8,8 +8,10 @@
  * V8 isolate and malloc arena shows in the floor too; CPU and RSS are still the whole process's.
  * Run as its own process by bench/tls.ts: argv[2] is a JSON TlsFloorJob, stdout one JSON line.
  */
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext, connect, type SecureContext, type TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { packets, rssBytes } from './floor-client.js';
 
@@ -151,6 +153,16 @@ async function workers(job: TlsFloorJob, threads: number): Promise<Parts> {
       await Promise.all(started.map((worker) => new Promise((resolve) => worker.once('exit', resolve))));
     },
   };
+}
+
+/** runTlsFloor in a process of its own (its RSS and CPU are then its own alone). */
+export function tlsFloorProcess(job: TlsFloorJob): Promise<TlsFloorResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as TlsFloorResult) : reject(new Error(`tls floor exited ${code}`))));
+  });
 }
 
 if (!isMainThread && (workerData as Share | undefined)?.job !== undefined) await serveShare(workerData as Share);

@@ -18,15 +18,13 @@
  *   BENCH_TLS_CONNECTIONS (2000)  BENCH_TLS_RATE (500, connects/s)  BENCH_TLS_ROUNDS (3)
  *   BENCH_ENGINES (lean,mqttjs)
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureLocalCertificates } from '../src/broker/certificates.js';
 import { runHarness } from './harness-process.js';
 import { startMosquitto } from './mosquitto-process.js';
-import type { TlsFloorJob, TlsFloorResult } from './tls-floor.js';
+import { tlsFloorProcess as floor } from './tls-floor.js';
 
 const env = process.env;
 const N = Number(env['BENCH_TLS_CONNECTIONS'] ?? 2000);
@@ -34,7 +32,6 @@ const RATE = Number(env['BENCH_TLS_RATE'] ?? 500);
 const ROUNDS = Number(env['BENCH_TLS_ROUNDS'] ?? 3);
 const ENGINES = (env['BENCH_ENGINES'] ?? 'lean,mqttjs').split(',');
 const SETTLE_MS = 2000;
-const FLOOR = fileURLToPath(new URL('tls-floor.js', import.meta.url));
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 interface Figures {
@@ -46,15 +43,6 @@ interface Figures {
   mainThreadCpuUsPerConnect?: number;
   /** Mean bytes of the CONNECT each device sent. */
   connectBytes: number;
-}
-
-function floor(job: TlsFloorJob): Promise<TlsFloorResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FLOOR, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as TlsFloorResult) : reject(new Error(`tls floor exited ${code}`))));
-  });
 }
 
 function scenario(port: number, caFile: string, engine: string, stages: string, resume = false): string {

@@ -48,7 +48,8 @@ export class GeneratorWatch {
 
   /** Called every second with the number of connections held. */
   sample(connected: number): void {
-    const rss = process.memoryUsage().rss;
+    // rss() alone: memoryUsage() also walks the V8 heap's statistics, every second.
+    const rss = process.memoryUsage.rss();
     this.#peakRss = Math.max(this.#peakRss, rss);
     if (connected >= this.#peakConnected) {
       this.#peakConnected = connected;

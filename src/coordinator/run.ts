@@ -325,7 +325,13 @@ export class RunCoordinator {
     }
     const connected = [...this.#connectedByWorker.values()].reduce((a, b) => a + b, 0);
     this.#watch?.sample(connected);
-    const tick = this.#ticks.next({ nowMs, total: this.#metrics.total(), connected, targetConnected: this.#watch?.devices ?? 0, stage: this.#currentStage });
+    const tick = this.#ticks.next({
+      nowMs,
+      total: this.#metrics.tickTotal(),
+      connected,
+      targetConnected: this.#watch?.devices ?? 0,
+      stage: this.#currentStage,
+    });
     this.#progress({ type: 'tick', ...tick });
   }
 

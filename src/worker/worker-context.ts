@@ -14,6 +14,8 @@ export interface WorkerContext {
   readonly fleet: Fleet;
   /** The coordinator said stop: stages end early. */
   stopping(): boolean;
+  /** Settles when the coordinator says stop, so a wait can end then without polling (absent in unit tests of single parts). */
+  readonly stopped?: Promise<void>;
   /** The task is over: background work (refreshes, reconnects) ends. */
   finished(): boolean;
   /** Counts planned actions and how late the last went out (absent in unit tests of single parts). */

@@ -41,6 +41,8 @@ export class WorkerRun {
   /** Snapshots are tagged with the stage they belong to; -1 is preparation. */
   #stageIndex = -1;
   #stopping = false;
+  #onStop: () => void = () => {};
+  readonly #stopped = new Promise<void>((resolve) => (this.#onStop = resolve));
   #finished = false;
   #wake: (() => void) | undefined;
 
@@ -54,6 +56,7 @@ export class WorkerRun {
       target: task.target,
       fleet: this.#fleet,
       stopping: () => this.#stopping,
+      stopped: this.#stopped,
       finished: () => this.#finished,
       pace: new PaceMeter(actionFault(task.faults)),
       clockCorrection: this.#clockCorrection,
@@ -103,7 +106,10 @@ export class WorkerRun {
 
   #onMessage(message: CoordinatorToWorker): void {
     if (message.type === 'start-stage') this.#starts.set(message.stageIndex, message.startAtMs);
-    else this.#stopping = true;
+    else {
+      this.#stopping = true;
+      this.#onStop();
+    }
     this.#wake?.();
   }
 

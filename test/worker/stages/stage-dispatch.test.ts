@@ -56,4 +56,17 @@ describe('dispatchStage', () => {
     await dispatchStage(itemAt(PLAN.stages, 1), stoppedAt, parts);
     assert.equal(clock.nowMs(), stoppedAt, 'a stopped run does not hold');
   });
+  it('ends a hold when the coordinator says stop, on one timer and no poll', async () => {
+    let sleeps = 0;
+    // Sleeps that never end: only the stop can end the hold.
+    const stuck = { nowMs: () => 1_700_000_000_000, sleepMs: () => (sleeps++, new Promise<void>(() => {})) };
+    let stop = (): void => {};
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const ctx = { ...contextOf(PLAN, stuck), stopped };
+    const parts = { ctx, lifecycle: new DeviceLifecycle(ctx, new TokenRefresher(ctx), new FakeEngine({}, new FakeClock())), publisher: new Publisher(ctx) };
+    const hold = dispatchStage(itemAt(PLAN.stages, 1), stuck.nowMs(), parts);
+    setImmediate(stop);
+    await hold;
+    assert.equal(sleeps, 1);
+  });
 });
