@@ -8,21 +8,9 @@ import { MetricsTotals } from '../../src/metrics/snapshot.js';
 import type { MqttPlan } from '../../src/scenario/run-plan.js';
 import { MqttJsSession, type ConnectOutcome } from '../../src/worker/engines/mqttjs/mqttjs-session.js';
 import { vectorFile, vectors } from '../helpers.js';
+import { testMqttPlan } from '../support/mqtt-plan.js';
 
-const mqtt: MqttPlan = {
-  protocolVersion: 4,
-  keepaliveSec: 30,
-  connectTimeoutMs: 5000,
-  clean: true,
-  reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 },
-  engine: 'mqttjs',
-  tlsResumption: false,
-  auth: { way: 'password' },
-  qosAboveMaximum: 'refuse',
-  sessionExpirySec: null,
-  userProperties: {},
-  will: null,
-};
+const mqtt: MqttPlan = testMqttPlan('mqttjs', { protocolVersion: 4, reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 } });
 const AUD = 'https://akenza.io/devices/{deviceId}';
 const DEVICE = vectors.deviceId;
 const ec = vectors.cases.find((c) => c.name === 'ec')!;

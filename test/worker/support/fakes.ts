@@ -24,6 +24,7 @@ import type {
 import type { WorkerContext } from '../../../src/worker/worker-context.js';
 import { DeviceLifecycle } from '../../../src/worker/stages/device-lifecycle.js';
 import { TokenRefresher } from '../../../src/worker/token-refresher.js';
+import { testMqttPlan } from '../../support/mqtt-plan.js';
 
 /** Each sleep moves time forward by its length at once, then yields to the event loop. */
 export class FakeClock implements Clock {
@@ -177,20 +178,7 @@ export class FakeEngine implements SessionEngine {
 }
 
 /** The MQTT settings of a lean device with the scenario defaults (MQTT 3.1.1, 30 s keepalive, no reconnects). */
-export const LEAN_MQTT_PLAN: MqttPlan = {
-  protocolVersion: 4,
-  keepaliveSec: 30,
-  connectTimeoutMs: 5000,
-  clean: true,
-  reconnect: { enabled: false, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 1 },
-  engine: 'lean',
-  tlsResumption: false,
-  auth: { way: 'password' },
-  qosAboveMaximum: 'refuse',
-  sessionExpirySec: null,
-  userProperties: {},
-  will: null,
-};
+export const LEAN_MQTT_PLAN: MqttPlan = testMqttPlan('lean', { protocolVersion: 4 });
 
 export function planOf(yaml: string): RunPlan {
   const { plan } = parseScenario(yaml, 'unit.yaml');

@@ -4,21 +4,12 @@ import type { MqttPlan } from '../../../../src/scenario/run-plan.js';
 import { deviceClientOptions } from '../../../../src/worker/engines/mqttjs/client-options.js';
 import { authMethodOf, connectPacket } from '../../../../src/worker/engines/packet-bytes.js';
 import type { TlsTarget } from '../../../../src/worker/messages.js';
+import { testMqttPlan } from '../../../support/mqtt-plan.js';
 
-const mqttPlan: MqttPlan = {
-  protocolVersion: 5,
-  keepaliveSec: 30,
+const mqttPlan: MqttPlan = testMqttPlan('mqttjs', {
   connectTimeoutMs: 7000,
-  clean: true,
   reconnect: { enabled: true, initialDelayMs: 250, maxDelayMs: 5000, maxAttempts: 10 },
-  engine: 'mqttjs',
-  tlsResumption: false,
-  auth: { way: 'password' },
-  qosAboveMaximum: 'refuse',
-  sessionExpirySec: null,
-  userProperties: {},
-  will: null,
-};
+});
 const tls: TlsTarget = { ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', servername: 'broker.local', minVersion: 'TLSv1.3', rejectUnauthorized: true };
 
 describe('MQTT.js options of one device', () => {
