@@ -10,14 +10,7 @@ import { METRIC, reauthFallbackCounter } from '../metrics/metric-names.js';
 import type { FleetDevice } from './fleet.js';
 
 /** Re-authentication outcomes that say the broker does not do it, rather than that it refused the token. */
-const UNSUPPORTED = new Set([
-  'disconnected.protocol-error',
-  'disconnected.implementation-specific-error',
-  'closed',
-  'timeout',
-  'bad-answer',
-  'unsupported-engine',
-]);
+const UNSUPPORTED = new Set(['disconnected.protocol-error', 'disconnected.implementation-specific-error', 'closed', 'timeout', 'bad-answer']);
 
 export function reauthUnsupported(reason: string): boolean {
   return UNSUPPORTED.has(reason);

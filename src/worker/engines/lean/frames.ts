@@ -74,17 +74,9 @@ export function disconnectReason(body: Buffer): { code: number; reasonString: st
  */
 function reasonStringOf(body: Buffer, offset: number): string | undefined {
   if (offset >= body.length) return undefined;
-  const start = skipVarint(body, offset);
-  let length = 0;
-  let multiplier = 1;
-  let at = offset;
-  let byte: number;
-  do {
-    byte = body[at++] ?? 0;
-    length += (byte & 0x7f) * multiplier;
-    multiplier *= 128;
-  } while ((byte & 0x80) !== 0 && at < body.length);
-  const end = Math.min(start, body.length);
+  const length = readVarint(body, offset);
+  let at = length.end;
+  const end = Math.min(at + length.value, body.length);
   const string = (): string => {
     const n = body.readUInt16BE(at);
     const text = body.toString('utf8', at + 2, at + 2 + n);
@@ -92,7 +84,7 @@ function reasonStringOf(body: Buffer, offset: number): string | undefined {
     return text;
   };
   try {
-    while (at < end && length > 0) {
+    while (at < end) {
       const id = body[at++];
       if (id === 0x1f) return string();
       if (id === 0x26) {
@@ -137,15 +129,21 @@ export function decodePublish(flags: number, body: Buffer, protocolVersion: 4 | 
 
 /** Skips a variable byte integer and the bytes it counts (an MQTT 5 property block). */
 function skipVarint(body: Buffer, offset: number): number {
-  let length = 0;
+  const length = readVarint(body, offset);
+  return length.end + length.value;
+}
+
+/** A Variable Byte Integer (§1.5.5) at `offset`: its value, and where the bytes after it begin. */
+function readVarint(body: Buffer, offset: number): { value: number; end: number } {
+  let value = 0;
   let multiplier = 1;
   let byte: number;
   do {
     byte = body[offset++] ?? 0;
-    length += (byte & 0x7f) * multiplier;
+    value += (byte & 0x7f) * multiplier;
     multiplier *= 128;
   } while ((byte & 0x80) !== 0 && offset < body.length);
-  return offset + length;
+  return { value, end: offset };
 }
 
 /** Two-byte packets and the four-byte acks, MQTT 3.1.1 (an MQTT 5 ack with reason 0 may omit it, §3.4.2.1). */
