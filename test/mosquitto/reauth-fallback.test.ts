@@ -77,7 +77,12 @@ describe('reauth against mosquitto 2 without an auth plugin', () => {
         const withPassword = proxy.connections.filter((k) => k.connectAuth === 'password');
         assert.equal(withMethod.length, DEVICES);
         assert.ok(withMethod.every((k) => typeof k.connectAuth === 'object' && k.connectAuth.method === 'CUSTOM-JWT' && k.connackReason === 0x8c));
-        assert.equal(withPassword.length, DEVICES + refreshes);
+        // A refresh under way when the disconnect stage takes its device is not counted
+        // (token-refresher.ts), though its CONNECT went out: at most one such per device.
+        assert.ok(
+          withPassword.length >= DEVICES + refreshes && withPassword.length <= 2 * DEVICES + refreshes,
+          `${withPassword.length} password CONNECTs for ${DEVICES} devices and ${refreshes} refreshes`,
+        );
         assert.ok(withPassword.every((k) => k.connackReason === 0));
         assert.equal(
           proxy.connections.reduce((n, k) => n + k.auths, 0),
