@@ -134,6 +134,17 @@ describe('AUTH fuzzing: the broker survives any AUTH and still serves valid devi
     await validDeviceReauthenticates();
   });
 
+  it('a Property Length that disagrees with the body (fast-check seed -1035621303) is closed unanswered, and counted malformed', async () => {
+    const before = counter(broker, `${BROKER_METRIC.guardPrefix}malformed`);
+    const bytes = Buffer.from(goodReauths[14] as Buffer);
+    bytes[4] = 0x80; // declares 256 property bytes of 346; mqtt-packet would still parse all 346
+    const r = await sendAfterLogin(14, bytes);
+    assert.ok(r.closedByBroker);
+    assert.deepEqual(r.authReasons, []);
+    assert.deepEqual(r.types, [2], 'CONNACK only');
+    await eventually(() => counter(broker, `${BROKER_METRIC.guardPrefix}malformed`) === before + 1);
+  });
+
   it('AUTH before CONNECT, AUTH on MQTT 3.1.1, and AUTH before CONNACK are closed without an answer', async () => {
     const token = await ecToken(DEVICE);
     const goodReauth = goodReauths[0] as Buffer;

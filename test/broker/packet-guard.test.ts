@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExpiryWatch } from '../../src/broker/expiry-watch.js';
 import { PacketSizeFramer } from '../../src/broker/packet-guard.js';
+import { reauthFrame } from '../../src/worker/engines/lean/auth-frames.js';
 
 describe('PacketSizeFramer', () => {
   const cases: { name: string; chunks: number[][]; max: number; want: string }[] = [
@@ -30,6 +31,30 @@ describe('PacketSizeFramer', () => {
       assert.equal(verdicts.find((v) => v !== 'ok') ?? 'ok', c.want);
     });
   }
+
+  describe('AUTH: the Property Length must fill the body exactly (mqtt-packet does not check it)', () => {
+    const good = reauthFrame('CUSTOM-JWT', 'x'.repeat(330));
+    const feedAll = (chunks: Uint8Array[]): string => {
+      const framer = new PacketSizeFramer(1 << 20);
+      return chunks.map((chunk) => framer.feed(chunk)).find((v) => v !== 'ok') ?? 'ok';
+    };
+    it('passes a re-authentication, whole or a byte at a time, and the packet after it', () => {
+      assert.equal(good[1]! & 0x80, 0x80, 'a two-byte Remaining Length, so the Property Length is two bytes too');
+      assert.equal(feedAll([good, Uint8Array.from([0xc0, 0x00])]), 'ok');
+      assert.equal(feedAll([...good].map((b) => Uint8Array.of(b))), 'ok');
+    });
+    it('passes the short forms: Remaining Length 0 (Success, no properties) and 1 (a Reason Code alone)', () => {
+      assert.equal(feedAll([Uint8Array.from([0xf0, 0x00, 0xf0, 0x01, 0x19, 0xc0, 0x00])]), 'ok');
+    });
+    it('refuses a Property Length shorter or longer than the body, or a varint that runs out', () => {
+      const shorter = Buffer.from(good);
+      shorter[4] = 0x80; // the seed of a fuzz failure: declares 256 of the body's 346 property bytes
+      assert.equal(feedAll([shorter]), 'malformed');
+      assert.equal(feedAll([Uint8Array.from([0xf0, 0x03, 0x19, 0x05, 0x00])]), 'malformed');
+      assert.equal(feedAll([Uint8Array.from([0xf0, 0x02, 0x19, 0x80])]), 'malformed');
+      assert.equal(feedAll([Uint8Array.from([0xf0, 0x06, 0x19, 0x80, 0x80, 0x80, 0x80, 0x00])]), 'malformed');
+    });
+  });
 });
 
 describe('ExpiryWatch', () => {
