@@ -1,7 +1,8 @@
 /**
  * `npm run bench:floor`: each per-device cost of the harness beside its floor on the same plan, in
- * one sitting (issue 27). The harness is `mqtt-jwt-bench run` as a user runs it (lean engine, 2
- * workers, 64 pooled ES256 keys, pre-signed tokens); the floors are bench/floor-client.ts (a bare
+ * one sitting (issue 27). The harness is `mqtt-jwt-bench run` as a user runs it (lean engine, the
+ * default workers: one per core in one process, the cores shared out over `--processes`; 64 pooled
+ * ES256 keys, pre-signed tokens); the floors are bench/floor-client.ts (a bare
  * `net.Socket` per device, paced at the same planned rate, from bound source addresses) and
  * bench/tls-floor.ts (a bare `tls.connect` with one shared SecureContext). Every run gets fresh
  * mosquittos and fresh source addresses, so no port in TIME_WAIT from the run before is in its way.
@@ -80,7 +81,6 @@ function scenario(plan: Plan, ports: number[], source: string[], caFile: string 
   return `name: bench-floor
 broker: [${ports.map((p) => `${scheme}://127.0.0.1:${p}`).join(', ')}]
 ${plan.tls ? `tls: { ca: ${caFile} }` : `localAddress: ${source.join(',')}`}
-workers: 2
 mqtt: { keepalive: 300s, connectTimeout: 60s, reconnect: { enabled: false }, engine: lean }
 groups:
   - { name: d, count: ${plan.count}, idPattern: 'bench-{index}', keys: { mode: pool, size: 64, store: keys/bench-floor/pool-ES256.json } }

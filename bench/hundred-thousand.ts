@@ -56,7 +56,6 @@ function sampleBrokers(brokers: MosquittoProcess[], into: BrokerSample[]): NodeJ
 const scenario = (ports: number[], source: string[]): string => `name: bench-100k
 broker: [${ports.map((p) => `mqtt://127.0.0.1:${p}`).join(', ')}]
 localAddress: ${source.join(',')}
-workers: 2
 mqtt: { keepalive: 300s, connectTimeout: 120s, reconnect: { enabled: false }, engine: lean }
 groups:
   - { name: d, count: ${N}, idPattern: 'bench-{index}', keys: { mode: pool, size: 64, store: keys/bench-100k/pool-ES256.json } }

@@ -37,6 +37,17 @@ export interface ProcessesOptions {
   onProgress?: ProgressListener;
   /** The script (with its first arguments) each shard process runs; default the CLI's main.js. Only the harness's tests change it. */
   shardEntry?: readonly string[];
+  /** The scenario names `workers` (after `--set`): every shard runs that many; else the machine's cores are shared out (`workersPerShard`). */
+  workersNamed: boolean;
+}
+
+/**
+ * Worker threads per shard when the scenario leaves `workers` out: the machine's cores shared
+ * among the shards, at least one each. A shard process alone would take one per core, so six
+ * shards on two cores would run twelve event loops (and twelve V8 heaps) for two cores' work.
+ */
+export function workersPerShard(cores: number, processes: number): number {
+  return Math.max(1, Math.floor(cores / processes));
 }
 
 const MAIN_JS = new URL('../cli/main.js', import.meta.url);
@@ -52,18 +63,22 @@ export async function runProcesses(plan: RunPlan, options: ProcessesOptions): Pr
   const broker = plan.broker.kind === 'embedded' ? await (await import('./embedded-broker.js')).startEmbeddedBroker(plan) : undefined;
   try {
     if (broker !== undefined) await broker.register(deviceRecords(plan, await Promise.all(plan.groups.map((g) => resolveCredentials(g)))));
+    const workers = options.workersNamed ? plan.workers : workersPerShard(availableParallelism(), options.processes);
     const devicesPerProcess = totalDevices(plan) / options.processes;
-    const prepareMs = plan.groups.reduce((ms, g) => ms + estimateSignMs(g.alg, g.count / options.processes, plan.workers), 0);
+    const prepareMs = plan.groups.reduce((ms, g) => ms + estimateSignMs(g.alg, g.count / options.processes, workers), 0);
     const startAtMs = Date.now() + 3000 + 2 * prepareMs + devicesPerProcess / 20;
     options.onProgress?.({ type: 'phase', message: `${options.processes} shard processes, first stage at ${new Date(startAtMs).toISOString()}` });
     await mkdir(join(options.reportDir, options.runId), { recursive: true });
     const brokerArgs = broker === undefined ? [] : ['--broker', broker.target.url];
+    const workerArgs = options.workersNamed ? [] : ['--set', `workers=${workers}`];
     const exits = await Promise.all(
-      Array.from({ length: options.processes }, (_, i) => runShard(i, options, [...brokerArgs, '--start-at', new Date(startAtMs).toISOString()])),
+      Array.from({ length: options.processes }, (_, i) =>
+        runShard(i, options, [...brokerArgs, ...workerArgs, '--start-at', new Date(startAtMs).toISOString()]),
+      ),
     );
     const brokerMetrics = await broker?.close();
     const merged = withCrashedShards(await mergeShardReports(options, exits), exits);
-    merged.scenario = { ...merged.scenario, plan };
+    merged.scenario = { ...merged.scenario, plan: { ...plan, workers } };
     if (broker !== undefined) {
       merged.broker = { kind: 'embedded', url: broker.target.url, ...(brokerMetrics === undefined ? {} : { metrics: brokerMetricsOf(brokerMetrics) }) };
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { workersPerShard } from '../../src/coordinator/processes.js';
 import { assignDevices, parseShard } from '../../src/coordinator/shards.js';
 import { shardFrom, startAtFrom } from '../../src/cli/shard-args.js';
 import { parseScenario } from '../../src/scenario/load.js';
@@ -62,5 +63,15 @@ describe('shards', () => {
     assert.equal(startAtFrom('2026-11-28T10:00:00Z', 0), Date.parse('2026-11-28T10:00:00Z'));
     assert.equal(startAtFrom(undefined, 0), undefined);
     assert.throws(() => startAtFrom('soon', 0), { code: 'ERR_CONFIG', message: /--start-at: expected an ISO time/ });
+  });
+});
+
+describe('workers per shard of run --processes, when the scenario leaves workers out', () => {
+  it('shares the cores among the shards, at least one worker each', () => {
+    assert.equal(workersPerShard(2, 6), 1, '100,000 devices on this machine: six event loops, not twelve');
+    assert.equal(workersPerShard(2, 2), 1);
+    assert.equal(workersPerShard(2, 1), 2);
+    assert.equal(workersPerShard(8, 3), 2);
+    assert.equal(workersPerShard(16, 2), 8);
   });
 });

@@ -89,4 +89,38 @@ stages:
     assert.equal(merged.broker.metrics?.counters['messagesIn'], 45);
     assert.equal(count(merged, 'publishAckUs'), 45);
   });
+
+  it('shares the cores out when the scenario leaves workers out: max(1, cores ÷ N) worker threads per shard', async () => {
+    const { runCli } = await import('./cli.js');
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { availableParallelism } = await import('node:os');
+    const file = join(dir, 'shared-cores.yaml');
+    writeFileSync(
+      file,
+      `name: shared-cores
+judgeGenerator: false
+groups:
+  - { name: g, count: 6, keys: { store: ${join(dir, 'c.json')} } }
+stages:
+  - { type: connect, rate: 50/s }
+  - { type: disconnect }
+`,
+    );
+    const reports = join(dir, 'cores-reports');
+    const cli = await runCli(['run', file, '--processes', '3', '--report-dir', reports, '--no-html']);
+    assert.equal(cli.code, 0, cli.stderr);
+    const [runId] = readdirSync(reports);
+    const want = Math.max(1, Math.floor(availableParallelism() / 3));
+    const files = readdirSync(join(reports, runId!)).filter((f) => f.endsWith('.json'));
+    const shardFiles = files.filter((f) => !f.endsWith('-merged.json'));
+    assert.equal(shardFiles.length, 3, files.join(', '));
+    for (const f of shardFiles) {
+      const shard = JSON.parse(readFileSync(join(reports, runId!, f), 'utf8')) as RunResult;
+      assert.equal(shard.scenario.plan.workers, want, f);
+      assert.equal(shard.generator?.workers.length, want, f);
+    }
+    const merged = JSON.parse(readFileSync(join(reports, runId!, `${runId}-merged.json`), 'utf8')) as RunResult;
+    assert.equal(merged.scenario.plan.workers, want);
+    assert.equal(merged.total.counters['connected'], 6);
+  });
 });

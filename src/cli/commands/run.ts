@@ -163,6 +163,7 @@ async function runAndReport(args: RunCommandArgs, output: RunOutput, internals: 
             // Each shard process reads a file: a quick run's is written beside its shards' reports.
             file: args.scenario === undefined ? await writeQuickScenario(args, join(args.reportDir, processesRunId, 'quick.yaml')) : loaded.file,
             processes: args.processes,
+            workersNamed: loaded.scenario.workers !== undefined,
             sets: overridesOf(args),
             thresholds: args.threshold ?? [],
             reportDir: args.reportDir,
