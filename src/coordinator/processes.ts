@@ -52,6 +52,15 @@ export function workersPerShard(cores: number, processes: number): number {
 
 const MAIN_JS = new URL('../cli/main.js', import.meta.url);
 
+/**
+ * V8 flags for every shard process. A shard's main thread only coordinates (snapshots, ticks), yet
+ * V8 grows its young generation to the default 16 MB semi-spaces during preparation and keeps them:
+ * 2 MB semi-spaces hold 16,667 devices in about 45 MB less per shard (the worker's own young
+ * generation is set by WORKER_YOUNG_GENERATION_MB), which over the six shards of 100,000 devices
+ * is what brings the run under 1,200 MiB (docs/benchmarks.md, "Issue 27").
+ */
+const SHARD_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export async function runProcesses(plan: RunPlan, options: ProcessesOptions): Promise<RunResult> {
   if (plan.broker.kind === 'embedded' && plan.embedded.tls)
     throw new ConfigError('--processes: an embedded broker with embedded.tls is not supported across processes yet; use one process, or a TLS broker URL');
@@ -131,7 +140,7 @@ function runShard(index: number, options: ProcessesOptions, extra: string[]): Pr
     ...extra,
   ];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...SHARD_NODE_FLAGS, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const stop = (): void => void child.kill('SIGINT');

@@ -40,6 +40,15 @@ export interface SilentWorker {
   silentMs: number;
 }
 
+/**
+ * A worker's young generation, MB. Node gives a worker V8's default (up to 48 MB), which the
+ * pre-signing of thousands of tokens fills and which then stays resident for the run; 8 MB keeps
+ * 16,667 held devices' worker 18 MB smaller (bench/floor-vs-harness.ts, docs/benchmarks.md "Issue
+ * 27"). Scavenges cost what survives them, not how often they run, so CPU per connect is unchanged
+ * within the noise (a 128 MB young generation was tried too: RSS up, CPU the same).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 8;
+
 export function piscinaRunner(workers: number): TaskRunner {
   return new Piscina<WorkerTask, WorkerResult>({
     filename: new URL('../worker/task.js', import.meta.url).href,
@@ -48,6 +57,7 @@ export function piscinaRunner(workers: number): TaskRunner {
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
     atomics: 'disabled',
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
 }
 
