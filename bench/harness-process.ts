@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../src/report/model/run-result.js';
-import { procTreeStat, threadCpuSec } from './proc-stat.js';
+import { procTreePss, procTreeStat, threadCpuSec } from './proc-stat.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -34,13 +34,17 @@ export interface HarnessRun {
   code: number;
   /** Every sample of the process tree, for benches that watch it over time. */
   timeline: (Sample & { atMs: number })[];
+  /** The tree's PSS every `pssEveryMs` (when asked for), for the moment `settled` was taken and others. */
+  pss: { atMs: number; pssBytes: number }[];
+  /** The last PSS reading at or before the `settled` moment. */
+  settledPssBytes: number | undefined;
 }
 
 const SAMPLE_EVERY_MS = 100;
 
 export async function runHarness(
   scenarioYaml: string,
-  options: { args?: string[]; sampleAfter?: number; settleMs?: number; sampleEveryMs?: number } = {},
+  options: { args?: string[]; sampleAfter?: number; settleMs?: number; sampleEveryMs?: number; pssEveryMs?: number } = {},
 ): Promise<HarnessRun> {
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-jwt-bench-harness-'));
   let keep = false;
@@ -62,10 +66,23 @@ export async function runHarness(
         // Exited between two samples.
       }
     }, options.sampleEveryMs ?? SAMPLE_EVERY_MS);
+    // smaps_rollup walks every mapping: read it seldom.
+    const pss: { atMs: number; pssBytes: number }[] = [];
+    const pssTimer =
+      options.pssEveryMs === undefined
+        ? undefined
+        : setInterval(() => {
+            try {
+              pss.push({ atMs: Date.now(), pssBytes: procTreePss(child.pid as number) });
+            } catch {
+              // Exited between two samples.
+            }
+          }, options.pssEveryMs);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearInterval(timer);
+    clearInterval(pssTimer);
     // One process: the report in `dir`; `--processes`: the merged one in the run's folder below it.
     const report =
       readdirSync(dir).find((f) => f.endsWith('.json')) ?? readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('-merged.json'));
@@ -84,8 +101,10 @@ export async function runHarness(
     const at = (ms: number): Sample | undefined => timeline.filter((s) => s.atMs <= ms).at(-1);
     const atStage = result.stages.map((stage) => at(Date.parse(stage.startedAt))).filter((s): s is Sample => s !== undefined);
     const after = options.sampleAfter === undefined ? undefined : result.stages[options.sampleAfter];
-    const settled = after === undefined ? undefined : at(Date.parse(after.startedAt) + (options.settleMs ?? 3000));
-    return { result, atStage, settled, code: code ?? -1, timeline };
+    const settledMs = after === undefined ? undefined : Date.parse(after.startedAt) + (options.settleMs ?? 3000);
+    const settled = settledMs === undefined ? undefined : at(settledMs);
+    const settledPssBytes = settledMs === undefined ? undefined : pss.filter((p) => p.atMs <= settledMs).at(-1)?.pssBytes;
+    return { result, atStage, settled, code: code ?? -1, timeline, pss, settledPssBytes };
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }

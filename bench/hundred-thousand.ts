@@ -80,6 +80,7 @@ try {
     sampleAfter: 1,
     settleMs: SETTLE_MS,
     sampleEveryMs: 250,
+    pssEveryMs: 2000,
   });
   const r = run.result;
   const connect = r.stages[0];
@@ -111,7 +112,7 @@ try {
   if (harnessHeld !== undefined && harnessAtConnect !== undefined && harnessAtHold !== undefined) {
     process.stdout.write(
       `harness (all ${PROCESSES + 1} processes): RSS ${mib(harnessAtConnect.rssBytes)} at the connect stage's start, ${mib(harnessHeld.rssBytes)} holding ${connected} ` +
-        `(${((harnessHeld.rssBytes - harnessAtConnect.rssBytes) / connected / 1024).toFixed(1)} KiB per connection); CPU over the connect stage ${(harnessAtHold.cpuSec - harnessAtConnect.cpuSec).toFixed(1)} s ` +
+        `(${((harnessHeld.rssBytes - harnessAtConnect.rssBytes) / connected / 1024).toFixed(1)} KiB per connection; PSS, shared pages counted once, ${run.settledPssBytes === undefined ? 'not read' : mib(run.settledPssBytes)}); CPU over the connect stage ${(harnessAtHold.cpuSec - harnessAtConnect.cpuSec).toFixed(1)} s ` +
         `(${(((harnessAtHold.cpuSec - harnessAtConnect.cpuSec) * 1e6) / connected).toFixed(0)} µs per connect)\n`,
     );
   }
