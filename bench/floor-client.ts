@@ -83,6 +83,8 @@ function open(job: FloorJob, k: number, packet: Buffer, sockets: Socket[]): Prom
     sockets.push(socket);
     socket.once('data', (chunk: Buffer) => resolve(chunk[0] === 0x20 && chunk[3] === 0));
     socket.once('error', () => resolve(false));
+    // Closed by the broker before its CONNACK, without an error: a failed connect, not a wait forever.
+    socket.once('close', () => resolve(false));
   });
 }
 
