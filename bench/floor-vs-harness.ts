@@ -16,6 +16,7 @@
  *   --parts LIST  cpu1,cpu3,tls,idle (default all)
  *   --hold S      seconds the idle part holds (default 60; CPU is read over the last S − 30: the steady
  *                 state, after V8's memory reducer has run its few full GCs, the connect burst's aftermath)
+ *   --workers N   the harness scenario names `workers: N` (default: left out, so the CLI's default)
  *
  * Needs Debian's mosquitto at /usr/sbin/mosquitto. Loopback only, bounded in count and time.
  */
@@ -35,12 +36,14 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     parts: { type: 'string', default: 'cpu1,cpu3,tls,idle' },
     hold: { type: 'string', default: '60' },
+    workers: { type: 'string' },
   },
 });
 const SCALE = Number(values.scale);
 const ROUNDS = Number(values.rounds);
 const PARTS = new Set(values.parts.split(','));
 const HOLD_S = Number(values.hold);
+const WORKERS = values.workers === undefined ? '' : `workers: ${Number(values.workers)}\n`;
 /**
  * The start of a hold the idle figure leaves out. Some seconds after the connect burst's
  * allocations stop, V8's memory reducer runs up to three full GCs in each worker (18, 42 and 7 ms
@@ -88,7 +91,7 @@ function scenario(plan: Plan, ports: number[], source: string[], caFile: string 
   return `name: bench-floor
 broker: [${ports.map((p) => `${scheme}://127.0.0.1:${p}`).join(', ')}]
 ${plan.tls ? `tls: { ca: ${caFile} }` : `localAddress: ${source.join(',')}`}
-mqtt: { keepalive: 300s, connectTimeout: 60s, reconnect: { enabled: false }, engine: lean }
+${WORKERS}mqtt: { keepalive: 300s, connectTimeout: 60s, reconnect: { enabled: false }, engine: lean }
 groups:
   - { name: d, count: ${plan.count}, idPattern: 'bench-{index}', keys: { mode: pool, size: 64, store: keys/bench-floor/pool-ES256.json } }
 stages:

@@ -15,6 +15,7 @@ import { DeviceSubscriptions, type SubscribeStage } from './subscriptions.js';
 import { adoptToken, renewToken, type TokenRefresher } from '../token-refresher.js';
 import type { WorkerContext } from '../worker-context.js';
 import type { MqttPlan } from '../../scenario/run-plan.js';
+import type { Recorder } from '../../metrics/recorder.js';
 import { METRIC, errorCounter, sessionErrorCounter, connectFailedCounter, serverDisconnectCounter } from '../../metrics/metric-names.js';
 
 /**
@@ -23,6 +24,11 @@ import { METRIC, errorCounter, sessionErrorCounter, connectFailedCounter, server
  */
 export function sessionKept(mqtt: Pick<MqttPlan, 'protocolVersion' | 'clean' | 'sessionExpirySec'>): boolean {
   return mqtt.protocolVersion === 5 ? (mqtt.sessionExpirySec ?? 0) > 0 : !mqtt.clean;
+}
+
+function countBytes(recorder: Recorder, bytes: ConnectBytes): void {
+  recorder.count(METRIC.connectBytes, bytes.connectBytes);
+  recorder.count(METRIC.connackBytes, bytes.connackBytes);
 }
 
 export class DeviceLifecycle {
@@ -68,19 +74,18 @@ export class DeviceLifecycle {
     this.#subscriptions.attach(index, session);
     recorder.count(METRIC.connectAttempts);
     const startMs = clock.nowMs();
-    const outcome = await this.#connectSession(index, session, device.token, (bytes) => {
-      recorder.count(METRIC.connectBytes, bytes.connectBytes);
-      recorder.count(METRIC.connackBytes, bytes.connackBytes);
-    });
+    const outcome = await this.#connectSession(index, session, device.token, recorder);
     if (outcome.ok) {
       const doneMs = clock.nowMs();
       recorder.record(METRIC.connectUs, (doneMs - startMs) * 1000);
       recorder.record(METRIC.connectDoneUs, (doneMs - stageStartMs) * 1000);
       recorder.count(METRIC.connected);
       fleet.connected++;
-      this.#ctx.notes?.capabilities(deviceEndpoint(target, device.assignment.globalIndex).url, session.capabilities);
+      // Only an MQTT 5 CONNACK carries capabilities: a 3.1.1 connect makes no endpoint for them.
+      if (session.capabilities !== undefined) this.#ctx.notes?.capabilities(deviceEndpoint(target, device.assignment.globalIndex).url, session.capabilities);
       this.#refresher.schedule(index);
-      await this.#subscriptions.restore(index, session);
+      // Most devices have nothing to restore: no promise for them.
+      if (this.#subscriptions.has(index)) await this.#subscriptions.restore(index, session);
     } else {
       fleet.sessions.delete(index);
       recorder.count(METRIC.connectFailed);
@@ -184,17 +189,17 @@ export class DeviceLifecycle {
   /**
    * One CONNECT as device `index` presents its token now; a device configured for `reauth` whose
    * Authentication Method the broker refused (0x8C) falls back at once to a CONNECT with the
-   * password (auth-fallback.ts). `sent`: the bytes of each CONNECT and CONNACK.
+   * password (auth-fallback.ts). `bytesTo`: where the bytes of each CONNECT and CONNACK are counted.
    */
-  async #connectSession(index: number, session: Session, token: string, sent?: (bytes: ConnectBytes) => void): Promise<ConnectOutcome> {
+  async #connectSession(index: number, session: Session, token: string, bytesTo?: Recorder): Promise<ConnectOutcome> {
     const { fallbacks } = this.#refresher;
     const device = this.#ctx.fleet.device(index);
     const outcome = await session.connect(this.#ctx.target, fallbacks.mqttPlan(index), token);
-    sent?.(session.lastConnectBytes);
+    if (bytesTo !== undefined) countBytes(bytesTo, session.lastConnectBytes);
     if (outcome.ok || !fallbacks.shouldRetryWithPassword(index, device, outcome.reason)) return outcome;
     fallbacks.fallBack(index, device, outcome.reason, true);
     const again = await session.connect(this.#ctx.target, fallbacks.mqttPlan(index), token);
-    sent?.(session.lastConnectBytes);
+    if (bytesTo !== undefined) countBytes(bytesTo, session.lastConnectBytes);
     return again;
   }
 

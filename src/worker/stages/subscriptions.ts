@@ -107,6 +107,11 @@ export class DeviceSubscriptions {
     }
   }
 
+  /** Whether device `index` has subscriptions (or a kept session's listener) that `restore` would bring back. */
+  has(index: number): boolean {
+    return this.#byDevice.has(index);
+  }
+
   /**
    * Device `index` is connected again, on `session` (the same one after a refresh or a lost
    * connection, a new one after a reconnect storm): it listens there and subscribes again to every

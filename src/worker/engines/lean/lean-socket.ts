@@ -15,6 +15,29 @@ import type { TlsTarget } from '../../messages.js';
 
 const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883 };
 
+interface BrokerAddress {
+  protocol: string;
+  host: string;
+  port: number;
+}
+
+/** Broker URLs parsed once per worker: a scenario names a handful, and every connect of a device reads one. */
+const parsed = new Map<string, BrokerAddress>();
+/** A bound on the cache, for a process (tests) that meets many brokers. */
+const PARSED_MAX = 256;
+
+function brokerAddress(href: string): BrokerAddress {
+  let address = parsed.get(href);
+  if (address === undefined) {
+    const url = new URL(href);
+    const port = url.port === '' ? (DEFAULT_PORTS[url.protocol] ?? 1883) : Number(url.port);
+    address = { protocol: url.protocol, host: url.hostname.replace(/^\[|\]$/g, ''), port };
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(href, address);
+  }
+  return address;
+}
+
 /**
  * `deviceId` keys the device's TLS session ticket when the worker resumes sessions (src/worker/tls-client.ts).
  * `_mqttPlan` is not read: the connect timeout is the session's (lean-session.ts).
@@ -22,11 +45,14 @@ const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883 };
  * hands the bytes to its callback instead of 'data' events (TLS sockets ignore it).
  */
 export function openSocket(endpoint: DeviceEndpoint, tls: TlsTarget | undefined, _mqttPlan: MqttPlan, deviceId = '', onread?: OnReadOpts): Socket {
-  const url = new URL(endpoint.url);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const port = url.port === '' ? (DEFAULT_PORTS[url.protocol] ?? 1883) : Number(url.port);
-  if (url.protocol === 'mqtt:') return netConnect({ host, port, noDelay: true, ...bindOptions(endpoint), ...(onread === undefined ? {} : { onread }) });
-  if (url.protocol !== 'mqtts:') throw new Error(`the lean engine speaks mqtt:// and mqtts:// only (got ${url.protocol}//)`);
+  const { protocol, host, port } = brokerAddress(endpoint.url);
+  if (protocol === 'mqtt:') {
+    // One options object, no spreads: Node copies it once more itself. Absent fields stay undefined,
+    // which net.connect reads as not given (no bind without a source address, no onread).
+    const { localAddress, localPort } = bindOptions(endpoint);
+    return netConnect({ host, port, noDelay: true, localAddress, localPort, onread });
+  }
+  if (protocol !== 'mqtts:') throw new Error(`the lean engine speaks mqtt:// and mqtts:// only (got ${protocol}//)`);
   // SNI carries names only (RFC 6066 §3): an IP host sends none unless the scenario names one.
   const name = tls?.servername ?? (isIP(host) === 0 ? host : undefined);
   const client = tls?.client;
