@@ -56,8 +56,8 @@ const MAIN_JS = new URL('../cli/main.js', import.meta.url);
  * V8 flags for every shard process. A shard's main thread only coordinates (snapshots, ticks), yet
  * V8 grows its young generation to the default 16 MB semi-spaces during preparation and keeps them:
  * 2 MB semi-spaces hold 16,667 devices in about 45 MB less per shard (the worker's own young
- * generation is set by WORKER_YOUNG_GENERATION_MB), which over the six shards of 100,000 devices
- * is what brings the run under 1,200 MiB (docs/benchmarks.md, "Issue 27").
+ * generation is set by WORKER_YOUNG_GENERATION_MB): over the six shards of 100,000 devices, RSS
+ * 1,416 → 1,219–1,251 MiB summed, 941 MiB PSS (docs/benchmarks.md, "Issue 27").
  */
 const SHARD_NODE_FLAGS = ['--max-semi-space-size=2'];
 
