@@ -45,8 +45,8 @@ import { piscinaRunner, WorkerPool, type TaskRunner } from './worker-pool.js';
 const STOP_GRACE_MS = 30_000;
 const HUNG_GRACE_MS = 3000;
 const STAGE_LEAD_MS = 50;
-/** How often the tick pacer is asked whether a tick is overdue (tick-pacer.ts). */
-const TICK_CHECK_MS = 250;
+/** The shortest wait of the overdue tick's timer, so a clock that stands still cannot spin it. */
+const TICK_CHECK_MIN_MS = 50;
 
 export async function runPlan(plan: RunPlan, options: PlanRunOptions): Promise<RunResult> {
   return new RunCoordinator(plan, options).run();
@@ -69,6 +69,8 @@ export class RunCoordinator {
   readonly #ticks: ProgressTicks;
   /** Paces the progress tick after fresh snapshots; set while the stages run. */
   #pacer: TickPacer | undefined;
+  /** Fires when a tick falls overdue (the workers quiet), re-armed by every tick: no polling. */
+  #tickTimer: NodeJS.Timeout | undefined;
   #credentials: RunCredentials | undefined;
   #keysGenerated = 0;
   #keysToGenerate = 0;
@@ -160,9 +162,7 @@ export class RunCoordinator {
       onCrash: (workerIndex, error) => this.#control.end('failed', `worker ${workerIndex} crashed: ${error.message}`),
     });
     this.#pacer = new TickPacer({ workers: plan.workers, nowMs: () => this.#clock.nowMs() });
-    const tick = setInterval(() => {
-      if (this.#pacer?.overdue() === true) this.#emitTick();
-    }, TICK_CHECK_MS);
+    this.#armTickCheck();
     const stages: StageTiming[] = [];
     try {
       const shardText = shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : '';
@@ -183,8 +183,8 @@ export class RunCoordinator {
       this.#control.end('failed', error instanceof Error ? error.message : String(error));
       throw error;
     } finally {
-      clearInterval(tick);
       this.#pacer = undefined;
+      clearTimeout(this.#tickTimer);
       this.#options.signal?.removeEventListener('abort', onAbort);
       // Keys generated before a stop are kept, so the next run resumes the generation.
       for (const writer of credentials.writers.values()) await writer.flush();
@@ -307,9 +307,24 @@ export class RunCoordinator {
     this.#options.onProgress?.(event);
   }
 
+  /** Arms the timer for the moment the next tick falls overdue. */
+  #armTickCheck(): void {
+    clearTimeout(this.#tickTimer);
+    const pacer = this.#pacer;
+    if (pacer === undefined) return;
+    this.#tickTimer = setTimeout(
+      () => {
+        if (this.#pacer?.overdue() === true) this.#emitTick();
+        else this.#armTickCheck();
+      },
+      Math.max(TICK_CHECK_MIN_MS, pacer.msUntilOverdue()),
+    );
+  }
+
   /** Once a second: abortOnFail thresholds, the watchdog, and a progress tick. */
   #emitTick(): void {
     this.#pacer?.ticked();
+    this.#armTickCheck();
     const nowMs = this.#clock.nowMs();
     if (!this.#control.ended && !isSlice(this.#options.shard)) {
       const crossed = crossedAbortThreshold(this.#thresholds, () => this.#metrics.liveView(nowMs - this.#startedMs));

@@ -2,7 +2,8 @@
  * When the once-a-second progress tick goes out: right after every worker has sent a snapshot
  * since the last tick (so the figures, the connected count above all, are fresh rather than up to
  * a second old), at least `minGapMs` after the last tick; and, when the workers are quiet
- * (preparing keys, or hung), after `maxGapMs` anyway. Pure but for the clock it is given.
+ * (preparing keys, or hung), after `maxGapMs` anyway (`msUntilOverdue` says when, so the caller
+ * arms one timer instead of polling). Pure but for the clock it is given.
  */
 export interface TickPacerOptions {
   workers: number;
@@ -38,6 +39,11 @@ export class TickPacer {
   /** Checked on a timer: true when the workers have been quiet too long for a fresh tick. */
   overdue(): boolean {
     return this.#nowMs() - this.#lastMs >= this.#maxGapMs;
+  }
+
+  /** How long until `overdue` turns true, for a timer that waits for it rather than polling. */
+  msUntilOverdue(): number {
+    return Math.max(0, this.#lastMs + this.#maxGapMs - this.#nowMs());
   }
 
   /** The tick went out. */

@@ -17,10 +17,16 @@ import { METRIC, errorCounter } from '../metrics/metric-names.js';
 import { AuthFallbacks, reauthUnsupported } from './auth-fallback.js';
 
 /**
- * How often the refresh loop looks at its queue, and how far ahead of a reconnect it signs (at
- * most a quarter of refreshBefore: a token signed early expires early too).
+ * The refresh loop sleeps until its earliest plan comes within the signing lead, but never less
+ * than REFRESH_TICK_MS (plans coming due together are taken together) nor more than
+ * REFRESH_IDLE_MS, and with nothing planned until woken; a plan made for sooner, or the task's
+ * end, wakes it. It signs at most
+ * REFRESH_SIGN_LEAD_MS ahead of a reconnect (at most a quarter of refreshBefore: a token signed
+ * early expires early too). A worker holding devices whose refreshes are far off wakes for them a
+ * few times a minute, not four times a second.
  */
 const REFRESH_TICK_MS = 250;
+const REFRESH_IDLE_MS = 5000;
 const REFRESH_SIGN_LEAD_MS = 5000;
 /** A DISCONNECT without reason or properties (§3.14): 2 bytes, as both engines send it before a refresh's CONNECT. */
 const DISCONNECT_BYTES = 2;
@@ -57,6 +63,9 @@ export class TokenRefresher {
   /** Devices whose refresh is under way. */
   readonly #busy = new Set<number>();
   readonly #signLeadMs: number;
+  /** While the loop sleeps: when it will wake by itself, and what wakes it sooner. */
+  #wakeAtMs = Number.NEGATIVE_INFINITY;
+  #wake: (() => void) | undefined;
   #afterRefresh: (index: number, session: Session) => Promise<void> = () => Promise.resolve();
   /** Devices configured for `reauth` that refresh by reconnecting instead, and how they connect. */
   readonly fallbacks: AuthFallbacks;
@@ -75,7 +84,16 @@ export class TokenRefresher {
 
   /** Plans the next refresh of device `index`, from its current token's expiry. */
   schedule(index: number): void {
-    this.#queue.add(index, refreshDueMs(this.#ctx.fleet.device(index)));
+    const atMs = refreshDueMs(this.#ctx.fleet.device(index));
+    this.#queue.add(index, atMs);
+    // The loop sleeps past this plan's signing time (or with nothing planned): wake it, unless it
+    // wakes within a tick anyway.
+    if (atMs - this.#signLeadMs < this.#wakeAtMs && this.#wakeAtMs - this.#ctx.clock.nowMs() > REFRESH_TICK_MS) this.#wake?.();
+  }
+
+  /** The task finished: the loop stops sleeping and returns once the refreshes under way are done. */
+  stop(): void {
+    this.#wake?.();
   }
 
   /** Drops the device's planned refresh (its connection went, or a storm dropped it). */
@@ -87,7 +105,7 @@ export class TokenRefresher {
   async run(): Promise<void> {
     const { clock } = this.#ctx;
     while (!this.#ctx.finished()) {
-      await clock.sleepMs(REFRESH_TICK_MS);
+      await this.#sleepUntilDue();
       for (const entry of this.#queue.takeDue(clock.nowMs() + this.#signLeadMs)) {
         // One refresh of a device at a time: a plan that comes due during one waits a tick (the
         // one under way plans the next itself when it succeeds, replacing this).
@@ -102,6 +120,23 @@ export class TokenRefresher {
       }
     }
     await Promise.all(this.#running);
+  }
+
+  /** Sleeps until the earliest plan is within the signing lead (see REFRESH_IDLE_MS), or a wake. */
+  #sleepUntilDue(): Promise<void> {
+    const { clock } = this.#ctx;
+    const nowMs = clock.nowMs();
+    const nextMs = this.#queue.peekMs();
+    // Nothing planned: no timer at all; the first plan (or the task's end) wakes the loop.
+    const waitMs = nextMs === undefined ? undefined : Math.min(REFRESH_IDLE_MS, Math.max(REFRESH_TICK_MS, nextMs - this.#signLeadMs - nowMs));
+    this.#wakeAtMs = waitMs === undefined ? Number.POSITIVE_INFINITY : nowMs + waitMs;
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      if (waitMs !== undefined) void clock.sleepMs(waitMs).then(resolve);
+    }).finally(() => {
+      this.#wake = undefined;
+      this.#wakeAtMs = Number.NEGATIVE_INFINITY;
+    });
   }
 
   /**

@@ -94,6 +94,7 @@ export class WorkerRun {
     } finally {
       clearInterval(timer);
       this.#finished = true;
+      this.#refresher.stop();
       await refreshing;
       await this.#clockProbe?.stop();
       await this.#lifecycle.close();

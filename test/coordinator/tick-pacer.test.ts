@@ -12,11 +12,14 @@ describe('the tick pacer', () => {
     now = 900;
     assert.equal(pacer.heard(0), true, 'both heard, 900 ms on: fresh figures, tick now');
     pacer.ticked();
+    assert.equal(pacer.msUntilOverdue(), 1500, 'a timer armed now waits the whole maximum gap');
     now = 1500;
     assert.equal(pacer.heard(0), false);
     assert.equal(pacer.overdue(), false);
+    assert.equal(pacer.msUntilOverdue(), 900);
     now = 2400;
     assert.equal(pacer.overdue(), true, 'worker 1 silent for 1.5 s: tick anyway');
+    assert.equal(pacer.msUntilOverdue(), 0);
     pacer.ticked();
     now = 3300;
     assert.equal(pacer.heard(1), false, 'the set was cleared by the tick');

@@ -28,6 +28,7 @@ describe('refresh by re-authentication', () => {
     const running = refresher.run();
     await clock.until(() => engine.sessions.every((s) => s.reauths.length >= 2));
     flags.finished = true;
+    refresher.stop();
     await running;
     assert.equal(ctx.fleet.connected, 2);
     for (const [i, session] of engine.sessions.entries()) {
@@ -57,6 +58,7 @@ describe('refresh by re-authentication', () => {
     session?.lose('connection-lost');
     await clock.until(() => (session?.reauths.length ?? 0) >= 2);
     flags.finished = true;
+    refresher.stop();
     await running;
     const counters = ctx.fleet.recorder(0).takeInterval().counters;
     assert.equal(counters['errors.reauth-refused.disconnected.not-authorized'], 1);
@@ -71,6 +73,7 @@ describe('refresh by re-authentication', () => {
     const session = engine.sessions[0];
     await clock.until(() => (session?.refreshes.length ?? 0) >= 2);
     flags.finished = true;
+    refresher.stop();
     await running;
     assert.equal(session?.reauths.length, 1, 'one AUTH, then reconnects only');
     assert.equal(ctx.fleet.device(0).token, session?.refreshes.at(-1)?.password);
@@ -91,6 +94,7 @@ describe('refresh by re-authentication', () => {
     const session = engine.sessions[0];
     await clock.until(() => (session?.refreshes.length ?? 0) >= 1);
     flags.finished = true;
+    refresher.stop();
     await running;
     assert.deepEqual(
       session?.auths.map((a) => a.way),

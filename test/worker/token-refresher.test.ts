@@ -37,9 +37,10 @@ describe('TokenRefresher', () => {
     const planned = [0, 1, 2].map((i) => refreshDueMs(ctx.fleet.device(i)));
     const firstExp = ctx.fleet.device(0).expSec;
     const running = refresher.run();
-    // The loop runs in 250 ms steps of its own clock until every device has refreshed once.
+    // The loop sleeps toward each plan on its own clock until every device has refreshed once.
     await clock.until(() => engine.sessions.every((s) => s.refreshes.length > 0));
     flags.finished = true;
+    refresher.stop();
     await running;
     assert.equal(ctx.fleet.connected, 3);
     engine.sessions.forEach((session, i) => {
@@ -55,6 +56,21 @@ describe('TokenRefresher', () => {
     assert.ok(counters.histograms['refreshUs'] !== undefined);
   });
 
+  it('sets no timer while nothing is planned, and wakes for the first plan made', async () => {
+    const { clock, flags, engine, refresher, lifecycle } = setUp();
+    const startMs = clock.nowMs();
+    const running = refresher.run();
+    // The fake clock moves only by sleeps: a loop polling its empty queue would move it.
+    for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(clock.nowMs(), startMs, 'no sleep with an empty queue');
+    await lifecycle.connect(0, clock.nowMs());
+    await clock.until(() => (engine.sessions[0]?.refreshes.length ?? 0) > 0);
+    flags.finished = true;
+    refresher.stop();
+    await running;
+    assert.equal(engine.sessions[0]?.refreshes.length, 1, 'the plan made while it slept was carried out');
+  });
+
   it('a device that subscribed subscribes again on the connection its refresh made', async () => {
     const { clock, flags, ctx, engine, refresher, lifecycle } = setUp();
     await lifecycle.connect(0, clock.nowMs());
@@ -63,6 +79,7 @@ describe('TokenRefresher', () => {
     const session = engine.sessions[0];
     await clock.until(() => (session?.filters.length ?? 0) >= 2);
     flags.finished = true;
+    refresher.stop();
     await running;
     assert.equal(session?.refreshes.length, 1);
     assert.deepEqual(session?.filters, ['down/s-0', 'down/s-0']);
@@ -77,6 +94,7 @@ describe('TokenRefresher', () => {
     const running = refresher.run();
     await clock.until(() => ctx.fleet.sessions.size === 0);
     flags.finished = true;
+    refresher.stop();
     await running;
     assert.equal(ctx.fleet.sessions.size, 0);
     assert.equal(ctx.fleet.connected, 0);
@@ -100,6 +118,7 @@ describe('TokenRefresher', () => {
     const [dropped, back] = engine.of('s-0');
     await clock.until(() => (back?.refreshes.length ?? 0) > 0);
     flags.finished = true;
+    refresher.stop();
     await running;
     assert.equal(dropped?.refreshes.length, 0);
     assert.equal(back?.refreshes.length, 1);

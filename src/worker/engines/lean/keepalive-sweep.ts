@@ -1,39 +1,102 @@
 /**
  * One timer per worker for every lean session's keepalive, instead of one or two per client:
- * each second, sessions idle for a keepalive interval send PINGREQ (MQTT 3.1.1 §3.1.2.10), and
- * sessions that heard nothing for 1.5 intervals are closed as lost (the server's rule, §3.1.2-24,
- * applied from the client's side).
+ * sessions idle for a keepalive interval send PINGREQ (MQTT 3.1.1 §3.1.2.10), and sessions that
+ * heard nothing for an interval after their PINGREQ are closed as lost (the server's rule,
+ * §3.1.2-24, applied from the client's side).
+ *
+ * Sessions wait in one-second slots, by when they next need a look; the timer wakes for the
+ * earliest slot only, and a look visits only that slot's sessions. Traffic only ever moves a
+ * session's next look later, so a session is looked at no later than its due time's second (as a
+ * sweep of every session every second would) and is then placed by its own answer. A worker
+ * holding 20,000 quiet devices with a 5-minute keepalive wakes for the seconds their pings fall
+ * in, not every second, and never walks all 20,000.
  */
-const SWEEP_MS = 1000;
+const SLOT_MS = 1000;
 
 export interface Swept {
-  sweep(nowMs: number): void;
+  /**
+   * Looks at the session at `nowMs` (performance.now()): pings or closes it if due. Returns when it
+   * next needs a look, or undefined when it needs none (down, or no keepalive).
+   */
+  sweep(nowMs: number): number | undefined;
 }
 
 export class KeepaliveSweep {
-  readonly #sessions = new Set<Swept>();
+  readonly #slotMs: number;
+  /** Each session's slot (a whole multiple of the slot length, in ms), and each slot's sessions. */
+  readonly #slotOf = new Map<Swept, number>();
+  readonly #slots = new Map<number, Set<Swept>>();
   #timer: NodeJS.Timeout | undefined;
+  /** The slot the timer is armed for. */
+  #armedSlot = Number.POSITIVE_INFINITY;
 
-  add(session: Swept): void {
-    this.#sessions.add(session);
-    if (this.#timer === undefined) {
-      this.#timer = setInterval(() => this.#sweep(), SWEEP_MS);
-      // Never what keeps a worker alive.
-      this.#timer.unref();
+  /** `slotMs`: the look's granularity (tests shorten it). */
+  constructor(slotMs = SLOT_MS) {
+    this.#slotMs = slotMs;
+  }
+
+  /** Watches `session`, which first needs a look at `dueMs` (performance.now() time). */
+  add(session: Swept, dueMs: number): void {
+    this.delete(session);
+    const slot = Math.ceil(dueMs / this.#slotMs);
+    let sessions = this.#slots.get(slot);
+    if (sessions === undefined) {
+      sessions = new Set();
+      this.#slots.set(slot, sessions);
     }
+    sessions.add(session);
+    this.#slotOf.set(session, slot);
+    if (slot < this.#armedSlot) this.#arm(slot);
   }
 
   delete(session: Swept): void {
-    this.#sessions.delete(session);
+    const slot = this.#slotOf.get(session);
+    if (slot === undefined) return;
+    this.#slotOf.delete(session);
+    const sessions = this.#slots.get(slot);
+    sessions?.delete(session);
+    if (sessions?.size === 0) this.#slots.delete(slot);
+  }
+
+  /** How many sessions it watches. */
+  get size(): number {
+    return this.#slotOf.size;
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#armedSlot = Number.POSITIVE_INFINITY;
+    this.#slotOf.clear();
+    this.#slots.clear();
   }
 
-  #sweep(): void {
+  #arm(slot: number): void {
+    clearTimeout(this.#timer);
+    this.#armedSlot = slot;
+    this.#timer = setTimeout(() => this.#look(), Math.max(0, slot * this.#slotMs - performance.now()));
+    // Never what keeps a worker alive.
+    this.#timer.unref();
+  }
+
+  #look(): void {
+    this.#timer = undefined;
+    this.#armedSlot = Number.POSITIVE_INFINITY;
     const nowMs = performance.now();
-    for (const session of this.#sessions) session.sweep(nowMs);
+    const lastDue = Math.floor(nowMs / this.#slotMs);
+    const due = [...this.#slots.keys()].filter((slot) => slot <= lastDue);
+    for (const slot of due) {
+      const sessions = this.#slots.get(slot);
+      this.#slots.delete(slot);
+      for (const session of sessions ?? []) {
+        this.#slotOf.delete(session);
+        const nextMs = session.sweep(nowMs);
+        // Never into a slot already looked at: a session due now looks again next slot.
+        if (nextMs !== undefined) this.add(session, Math.max(nextMs, (lastDue + 1) * this.#slotMs));
+      }
+    }
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const slot of this.#slots.keys()) if (slot < earliest) earliest = slot;
+    if (earliest < this.#armedSlot) this.#arm(earliest);
   }
 }

@@ -174,7 +174,7 @@ export class LeanSession implements Session, Swept {
         this.#connectTimer = undefined;
         if (outcome.ok) {
           this.#up = true;
-          this.#sweep.add(this);
+          if (this.#keepaliveMs > 0) this.#sweep.add(this, this.#lastWriteMs + this.#keepaliveMs);
         } else {
           this.#closing = true;
           socket.destroy();
@@ -334,14 +334,19 @@ export class LeanSession implements Session, Swept {
    * hearing anything (a QoS 0 publisher hears nothing else); a PINGREQ unanswered for a whole
    * interval means the connection is dead, and it is closed as lost.
    */
-  sweep(nowMs: number): void {
-    if (!this.#up || this.#keepaliveMs === 0) return;
+  sweep(nowMs: number): number | undefined {
+    if (!this.#up || this.#keepaliveMs === 0) return undefined;
     const pingOutstanding = this.#pingSentMs > this.#lastReadMs;
-    if (pingOutstanding && nowMs - this.#pingSentMs >= this.#keepaliveMs) this.#socket?.destroy();
-    else if (!pingOutstanding && (nowMs - this.#lastWriteMs >= this.#keepaliveMs || nowMs - this.#lastReadMs >= this.#keepaliveMs)) {
-      this.#write(PINGREQ);
-      this.#pingSentMs = this.#lastWriteMs;
+    if (pingOutstanding) {
+      if (nowMs - this.#pingSentMs < this.#keepaliveMs) return this.#pingSentMs + this.#keepaliveMs;
+      this.#socket?.destroy();
+      return undefined;
     }
+    const quietSinceMs = Math.min(this.#lastWriteMs, this.#lastReadMs);
+    if (nowMs - quietSinceMs < this.#keepaliveMs) return quietSinceMs + this.#keepaliveMs;
+    this.#write(PINGREQ);
+    this.#pingSentMs = this.#lastWriteMs;
+    return this.#pingSentMs + this.#keepaliveMs;
   }
 
   /** The socket's listeners, for its whole life: closures over the session and the socket alone. */
