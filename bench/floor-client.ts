@@ -23,6 +23,8 @@ export interface FloorJob {
   localAddresses: string[];
   /** How long to hold after the last CONNACK before RSS is read. */
   settleMs: number;
+  /** The start of the hold that `holdCpuUs` leaves out (default 0): the harness's idle figure skips the same. */
+  holdSkipMs?: number;
   /** Publishing after the connects, one phase after another. */
   phases?: PublishPhase[];
   /** Planned connects per second of this process (device i at i ÷ rate), as a `connect` stage with `rate:`; absent: all at once. */
@@ -38,7 +40,7 @@ export interface FloorResult {
   baselineRssBytes: number;
   heldRssBytes: number;
   rssPerConnectionBytes: number;
-  /** CPU of the whole process over the hold (settleMs): what holding costs with nothing to do. */
+  /** CPU of the whole process over the hold (settleMs) after its first holdSkipMs: what holding costs with nothing to do. */
   holdCpuUs: number;
   /** The whole process's peak RSS (VmHWM), read after the hold (and any publishing). */
   peakRssBytes: number;
@@ -109,9 +111,12 @@ export async function runFloor(job: FloorJob): Promise<FloorResult> {
   const outcomes = await Promise.all(await openAll(job, all, sockets));
   const connectMs = performance.now() - startMs;
   const used = process.cpuUsage(cpu);
-  await sleep(job.settleMs);
-  const held = process.cpuUsage();
-  const holdCpuUs = held.user + held.system - (cpu.user + cpu.system + used.user + used.system);
+  const skipMs = Math.min(job.holdSkipMs ?? 0, job.settleMs);
+  if (skipMs > 0) await sleep(skipMs);
+  const holdFrom = process.cpuUsage();
+  await sleep(job.settleMs - skipMs);
+  const held = process.cpuUsage(holdFrom);
+  const holdCpuUs = held.user + held.system;
   const heldRssBytes = rssBytes();
   const connected = outcomes.filter(Boolean).length;
   const phases: PhaseResult[] = [];

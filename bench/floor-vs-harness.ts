@@ -152,6 +152,8 @@ async function floor(plan: Plan, ports: number[], caPem: string | undefined): Pr
   const source = freshAddresses();
   const per = Math.ceil(plan.count / plan.processes);
   const settleMs = plan.holdS * 1000;
+  // An idle hold's CPU is read over the same window as the harness's: its last (hold − IDLE_SKIP_MS).
+  const skipMs = settleMs > IDLE_SKIP_MS ? IDLE_SKIP_MS : 0;
   const results = await Promise.all(
     Array.from({ length: plan.processes }, (_, p) =>
       floorProcess({
@@ -160,6 +162,7 @@ async function floor(plan: Plan, ports: number[], caPem: string | undefined): Pr
         count: Math.min(per, plan.count - p * per),
         localAddresses: source,
         settleMs,
+        holdSkipMs: skipMs,
         ...(plan.ratePerSec === null ? {} : { ratePerSec: plan.ratePerSec / plan.processes }),
       }),
     ),
@@ -170,7 +173,7 @@ async function floor(plan: Plan, ports: number[], caPem: string | undefined): Pr
     connectCpuSec: sum((r) => r.cpuUsPerConnect * (r.connected + r.failed)) / 1e6,
     startRssBytes: sum((r) => r.baselineRssBytes),
     heldRssBytes: sum((r) => r.heldRssBytes),
-    idleCpuSecPerSec: sum((r) => r.holdCpuUs) / 1e6 / (settleMs / 1000),
+    idleCpuSecPerSec: sum((r) => r.holdCpuUs) / 1e6 / ((settleMs - skipMs) / 1000),
   };
 }
 
