@@ -1,12 +1,13 @@
 /**
  * Disconnects sessions whose token has expired, once the skew has passed, as Cloud IoT Core did:
  * a token is checked at CONNECT only (MQTT 3.1.1 §3.1), so without this a session outlives its
- * credentials by as long as the device likes. Sessions are kept in one-second buckets, so a
+ * credentials by as long as the device likes. Sessions are kept in one-second slots, so a
  * sweep touches only the ones that are due, whatever the number of connections.
  */
+import { TimeSlots } from '../util/time-slots.js';
+
 export class ExpiryWatch<T> {
-  readonly #buckets = new Map<number, Set<T>>();
-  readonly #bucketOf = new Map<T, number>();
+  readonly #slots = new TimeSlots<T>();
   readonly #skewSec: number;
 
   constructor(skewSec: number) {
@@ -14,39 +15,20 @@ export class ExpiryWatch<T> {
   }
 
   get size(): number {
-    return this.#bucketOf.size;
+    return this.#slots.size;
   }
 
   /** Watches `session`, whose token expires at `expSec` (epoch seconds). */
   track(session: T, expSec: number): void {
-    this.untrack(session);
-    const due = Math.ceil(expSec + this.#skewSec);
-    let bucket = this.#buckets.get(due);
-    if (bucket === undefined) this.#buckets.set(due, (bucket = new Set()));
-    bucket.add(session);
-    this.#bucketOf.set(session, due);
+    this.#slots.add(session, Math.ceil(expSec + this.#skewSec));
   }
 
   untrack(session: T): void {
-    const due = this.#bucketOf.get(session);
-    if (due === undefined) return;
-    this.#bucketOf.delete(session);
-    const bucket = this.#buckets.get(due);
-    bucket?.delete(session);
-    if (bucket?.size === 0) this.#buckets.delete(due);
+    this.#slots.delete(session);
   }
 
   /** Removes and returns every session due at `nowSec` (expired for longer than the skew). */
   takeDue(nowSec: number): T[] {
-    const due: T[] = [];
-    for (const [second, bucket] of this.#buckets) {
-      if (second > nowSec) continue;
-      for (const session of bucket) {
-        due.push(session);
-        this.#bucketOf.delete(session);
-      }
-      this.#buckets.delete(second);
-    }
-    return due;
+    return this.#slots.takeDue(nowSec);
   }
 }

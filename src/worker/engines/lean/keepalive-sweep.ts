@@ -11,6 +11,8 @@
  * holding 20,000 quiet devices with a 5-minute keepalive wakes for the seconds their pings fall
  * in, not every second, and never walks all 20,000.
  */
+import { TimeSlots } from '../../../util/time-slots.js';
+
 const SLOT_MS = 1000;
 
 export interface Swept {
@@ -23,9 +25,8 @@ export interface Swept {
 
 export class KeepaliveSweep {
   readonly #slotMs: number;
-  /** Each session's slot (a whole multiple of the slot length, in ms), and each slot's sessions. */
-  readonly #slotOf = new Map<Swept, number>();
-  readonly #slots = new Map<number, Set<Swept>>();
+  /** Sessions by the slot (time ÷ slotMs, rounded up) of their next look. */
+  readonly #slots = new TimeSlots<Swept>();
   #timer: NodeJS.Timeout | undefined;
   /** The slot the timer is armed for. */
   #armedSlot = Number.POSITIVE_INFINITY;
@@ -37,37 +38,24 @@ export class KeepaliveSweep {
 
   /** Watches `session`, which first needs a look at `dueMs` (performance.now() time). */
   add(session: Swept, dueMs: number): void {
-    this.delete(session);
     const slot = Math.ceil(dueMs / this.#slotMs);
-    let sessions = this.#slots.get(slot);
-    if (sessions === undefined) {
-      sessions = new Set();
-      this.#slots.set(slot, sessions);
-    }
-    sessions.add(session);
-    this.#slotOf.set(session, slot);
+    this.#slots.add(session, slot);
     if (slot < this.#armedSlot) this.#arm(slot);
   }
 
   delete(session: Swept): void {
-    const slot = this.#slotOf.get(session);
-    if (slot === undefined) return;
-    this.#slotOf.delete(session);
-    const sessions = this.#slots.get(slot);
-    sessions?.delete(session);
-    if (sessions?.size === 0) this.#slots.delete(slot);
+    this.#slots.delete(session);
   }
 
   /** How many sessions it watches. */
   get size(): number {
-    return this.#slotOf.size;
+    return this.#slots.size;
   }
 
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#armedSlot = Number.POSITIVE_INFINITY;
-    this.#slotOf.clear();
     this.#slots.clear();
   }
 
@@ -84,19 +72,12 @@ export class KeepaliveSweep {
     this.#armedSlot = Number.POSITIVE_INFINITY;
     const nowMs = performance.now();
     const lastDue = Math.floor(nowMs / this.#slotMs);
-    const due = [...this.#slots.keys()].filter((slot) => slot <= lastDue);
-    for (const slot of due) {
-      const sessions = this.#slots.get(slot);
-      this.#slots.delete(slot);
-      for (const session of sessions ?? []) {
-        this.#slotOf.delete(session);
-        const nextMs = session.sweep(nowMs);
-        // Never into a slot already looked at: a session due now looks again next slot.
-        if (nextMs !== undefined) this.add(session, Math.max(nextMs, (lastDue + 1) * this.#slotMs));
-      }
+    for (const session of this.#slots.takeDue(lastDue)) {
+      const nextMs = session.sweep(nowMs);
+      // Never into a slot already looked at: a session due now looks again next slot.
+      if (nextMs !== undefined) this.add(session, Math.max(nextMs, (lastDue + 1) * this.#slotMs));
     }
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const slot of this.#slots.keys()) if (slot < earliest) earliest = slot;
-    if (earliest < this.#armedSlot) this.#arm(earliest);
+    const earliest = this.#slots.earliest();
+    if (earliest !== undefined && earliest < this.#armedSlot) this.#arm(earliest);
   }
 }
