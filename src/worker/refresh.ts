@@ -54,14 +54,15 @@ export class RefreshQueue {
     return due;
   }
 
-  /** The earliest planned time, or undefined when empty. */
+  /**
+   * The earliest planned time, or undefined when empty. The stale plans before it go in one splice:
+   * after a storm they can be tens of thousands, and a shift each would copy the array each time.
+   */
   peekMs(): number | undefined {
-    while (this.#entries.length > 0) {
-      const first = this.#entries[0] as RefreshEntry;
-      if (this.#planned.get(first.device) === first) return first.atMs;
-      this.#entries.shift();
-    }
-    return undefined;
+    let stale = 0;
+    while (stale < this.#entries.length && this.#planned.get((this.#entries[stale] as RefreshEntry).device) !== this.#entries[stale]) stale++;
+    if (stale > 0) this.#entries.splice(0, stale);
+    return this.#entries[0]?.atMs;
   }
 
   remove(device: number): void {

@@ -48,4 +48,13 @@ describe('token refresh planning', () => {
     assert.equal(queue.size, 0);
     assert.equal(queue.peekMs(), undefined);
   });
+
+  it('looks past a storm’s worth of dropped plans to the first live one', () => {
+    const queue = new RefreshQueue();
+    for (let device = 0; device < 50_000; device++) queue.add(device, device);
+    for (let device = 0; device < 49_999; device++) queue.remove(device);
+    assert.equal(queue.peekMs(), 49_999, 'the one plan left');
+    assert.equal(queue.peekMs(), 49_999, 'and again, the stale ones gone');
+    assert.deepEqual(queue.takeDue(Infinity), [{ device: 49_999, atMs: 49_999 }]);
+  });
 });

@@ -71,6 +71,26 @@ describe('TokenRefresher', () => {
     assert.equal(engine.sessions[0]?.refreshes.length, 1, 'the plan made while it slept was carried out');
   });
 
+  it('wakes from a timed sleep for a plan made sooner than the one it sleeps toward', async () => {
+    const { clock, flags, ctx, engine, refresher, lifecycle } = setUp();
+    for (const index of [0, 1]) await lifecycle.connect(index, clock.nowMs());
+    // From here a sleep of any length never ends by itself: only a wake moves the loop on.
+    const fakeSleep = clock.sleepMs.bind(clock);
+    clock.sleepMs = (ms) => (ms > 0 ? new Promise<void>(() => undefined) : fakeSleep(ms));
+    const running = refresher.run();
+    await clock.until(() => false, 50);
+    assert.equal(engine.sessions[1]?.refreshes.length, 0, 'asleep toward plans minutes away');
+    // Device 1's token now expires within its refresh margin: its plan is due at once.
+    ctx.fleet.device(1).expSec = Math.floor(clock.nowMs() / 1000) + 30;
+    refresher.schedule(1);
+    await clock.until(() => (engine.sessions[1]?.refreshes.length ?? 0) > 0, 5000);
+    assert.equal(engine.sessions[1]?.refreshes.length, 1, 'the sooner plan woke the loop');
+    assert.equal(engine.sessions[0]?.refreshes.length, 0, 'the later plan still waits');
+    flags.finished = true;
+    refresher.stop();
+    await running;
+  });
+
   it('a device that subscribed subscribes again on the connection its refresh made', async () => {
     const { clock, flags, ctx, engine, refresher, lifecycle } = setUp();
     await lifecycle.connect(0, clock.nowMs());
