@@ -188,6 +188,25 @@ describe('LeanSession', () => {
     assert.deepEqual(await refusing.session.subscribe('forbidden/#', 1), { ok: false, reason: 'suback.failure' });
   });
 
+  it('keepalive: asks for its next look a keepalive after its traffic, pings when due, and is lost when no PINGRESP comes an interval later', async () => {
+    // The broker end here never answers PINGREQ.
+    const { session, broker, lost } = sessionWith();
+    await session.connect(TARGET, LEAN_MQTT_PLAN, 'the-token');
+    const keepaliveMs = LEAN_MQTT_PLAN.keepaliveSec * 1000;
+    const startMs = performance.now();
+    const first = session.sweep(startMs);
+    assert.ok(first !== undefined && first > startMs && first <= startMs + keepaliveMs, 'not due yet: looked at again within a keepalive');
+    const afterPing = session.sweep(startMs + keepaliveMs);
+    await until(() => broker().of('pingreq').length > 0);
+    assert.equal(broker().of('pingreq').length, 1, 'a keepalive without traffic: one PINGREQ');
+    assert.ok(afterPing !== undefined && afterPing >= startMs + keepaliveMs - 1, 'the next look: an interval after the PINGREQ');
+    assert.equal(session.sweep(afterPing - 1), afterPing, 'unanswered but not yet an interval old: no second PINGREQ, same look');
+    assert.equal(session.sweep(afterPing), undefined, 'an interval without PINGRESP: closed, no more looks');
+    await until(() => lost.length > 0);
+    assert.deepEqual(lost, ['connection-lost']);
+    assert.equal(broker().of('pingreq').length, 1);
+  });
+
   it('when the broker closes the connection: reports it lost once and fails what waits for an ack', async () => {
     const { session, broker, lost } = sessionWith({ ack: false });
     await session.connect(TARGET, LEAN_MQTT_PLAN, 'token');
