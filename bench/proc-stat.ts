@@ -40,14 +40,20 @@ export function threadCpuSec(pid: number, tid: number): number {
 
 /** The same, summed over `pid` and every process below it (shard processes of `run --processes`). */
 export function procTreeStat(pid: number): ProcSample {
-  const total = procStat(pid);
+  return sumTree(pid, procStat, (a, b) => ({
+    cpuSec: a.cpuSec + b.cpuSec,
+    sysSec: a.sysSec + b.sysSec,
+    rssBytes: a.rssBytes + b.rssBytes,
+    peakRssBytes: a.peakRssBytes + b.peakRssBytes,
+  }));
+}
+
+/** `read` of `pid` and of every process below it, summed by `add`; one that exits meanwhile is left out. */
+function sumTree<T>(pid: number, read: (pid: number) => T, add: (total: T, sub: T) => T): T {
+  let total = read(pid);
   for (const child of childrenOf(pid)) {
     try {
-      const sub = procTreeStat(child);
-      total.cpuSec += sub.cpuSec;
-      total.sysSec += sub.sysSec;
-      total.rssBytes += sub.rssBytes;
-      total.peakRssBytes += sub.peakRssBytes;
+      total = add(total, sumTree(child, read, add));
     } catch {
       // Exited between the listing and the read.
     }
@@ -72,14 +78,10 @@ function childrenOf(pid: number): number[] {
  * sum of RSS counts the Node binary's and libraries' pages (about 50 MiB) once per process.
  */
 export function procTreePss(pid: number): number {
+  return sumTree(pid, pssBytes, (a, b) => a + b);
+}
+
+function pssBytes(pid: number): number {
   const kib = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
-  let total = kib === undefined ? 0 : Number(kib) * 1024;
-  for (const child of childrenOf(pid)) {
-    try {
-      total += procTreePss(child);
-    } catch {
-      // Exited between the listing and the read.
-    }
-  }
-  return total;
+  return kib === undefined ? 0 : Number(kib) * 1024;
 }
