@@ -20,10 +20,9 @@ import { AuthFallbacks, reauthUnsupported } from './auth-fallback.js';
  * The refresh loop sleeps until its earliest plan comes within the signing lead, but never less
  * than REFRESH_TICK_MS (plans coming due together are taken together) nor more than
  * REFRESH_IDLE_MS, and with nothing planned until woken; a plan made for sooner, or the task's
- * end, wakes it. It signs at most
- * REFRESH_SIGN_LEAD_MS ahead of a reconnect (at most a quarter of refreshBefore: a token signed
- * early expires early too). A worker holding devices whose refreshes are far off wakes for them a
- * few times a minute, not four times a second.
+ * end, wakes it. It signs at most REFRESH_SIGN_LEAD_MS ahead of a reconnect (at most a quarter of
+ * refreshBefore: a token signed early expires early too). A worker holding devices whose
+ * refreshes are far off wakes for them a few times a minute, not four times a second.
  */
 const REFRESH_TICK_MS = 250;
 const REFRESH_IDLE_MS = 5000;
