@@ -105,6 +105,8 @@ export class TokenRefresher {
     const { clock } = this.#ctx;
     while (!this.#ctx.finished()) {
       await this.#sleepUntilDue();
+      // Woken by the task's end: sign nothing more.
+      if (this.#ctx.finished()) break;
       for (const entry of this.#queue.takeDue(clock.nowMs() + this.#signLeadMs)) {
         // One refresh of a device at a time: a plan that comes due during one waits a tick (the
         // one under way plans the next itself when it succeeds, replacing this).
