@@ -2,7 +2,7 @@
  * Everything the coordinator accumulates from worker snapshots: totals per group, the workers'
  * own figures (event-loop delay), the same again per stage, and the per-second timeline.
  */
-import { decodeHistogram } from '../metrics/histogram.js';
+import { addEncoded } from '../metrics/histogram.js';
 import { METRIC } from '../metrics/metric-names.js';
 import { MetricsTotals, type MetricsSnapshot } from '../metrics/snapshot.js';
 import { metricsSection, type ClockSection, type MetricsSection, type StageRecord } from '../report/model/run-result.js';
@@ -145,15 +145,15 @@ export class RunMetrics {
 
 /**
  * A snapshot added to several totals (the run's and its stage's) with each histogram decoded once:
- * decoding builds a full histogram, the larger part of the coordinator's cost per snapshot.
+ * decoding is the larger part of the coordinator's cost per snapshot.
  */
 function addToEach(snapshot: MetricsSnapshot, into: readonly MetricsTotals[]): void {
   for (const totals of into) totals.add({ counters: snapshot.counters, histograms: {} });
-  for (const [name, encoded] of Object.entries(snapshot.histograms)) {
-    const decoded = decodeHistogram(encoded);
-    for (const totals of into) totals.histogram(name).add(decoded);
-    decoded.destroy();
-  }
+  for (const [name, encoded] of Object.entries(snapshot.histograms))
+    addEncoded(
+      into.map((totals) => totals.histogram(name)),
+      encoded,
+    );
 }
 
 function sumOf(totals: Totals): MetricsTotals {

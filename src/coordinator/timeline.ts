@@ -2,7 +2,7 @@
  * The per-second timeline, built from interval snapshots as they arrive. A second stays open
  * for a short while so every worker's interval can land in it, then it is reduced to numbers.
  */
-import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
+import { addEncoded, createHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
 import { emptyTimelinePoint, type TimelinePoint } from '../report/model/run-result.js';
 import { type WorkerSnapshot } from '../worker/messages.js';
 import { METRIC, isErrorCounter, sessionErrorCounter } from '../metrics/metric-names.js';
@@ -11,7 +11,8 @@ const OPEN_SECONDS = 3;
 
 interface OpenSecond {
   point: TimelinePoint;
-  publishAck: Histogram;
+  /** Made when the second's first publish latency lands: most seconds of most runs have none. */
+  publishAck: Histogram | undefined;
   /** Each worker's [connected, in flight] at its last interval within the second. */
   gaugesByWorker: Map<number, [number, number]>;
 }
@@ -40,11 +41,7 @@ export class TimelineBuilder {
       for (const [name, value] of Object.entries(c)) if (isErrorCounter(name)) open.point.errors += value;
       addEvents(open.point, c);
       const encoded = group.histograms[METRIC.publishAckUs];
-      if (encoded !== undefined) {
-        const histogram = decodeHistogram(encoded);
-        open.publishAck.add(histogram);
-        histogram.destroy();
-      }
+      if (encoded !== undefined) addEncoded([(open.publishAck ??= createHistogram())], encoded);
     }
     for (const old of [...this.#open.keys()]) if (old < second - OPEN_SECONDS) this.#close(old);
   }
@@ -59,7 +56,7 @@ export class TimelineBuilder {
     if (open === undefined) {
       open = {
         point: emptyTimelinePoint(second),
-        publishAck: createHistogram(),
+        publishAck: undefined,
         gaugesByWorker: new Map(),
       };
       this.#open.set(second, open);
@@ -77,12 +74,12 @@ export class TimelineBuilder {
       point.connected += connected;
       point.inFlight += inFlight;
     }
-    if (publishAck.totalCount > 0) {
+    if (publishAck !== undefined && publishAck.totalCount > 0) {
       point.publishAckP50Us = publishAck.getValueAtPercentile(50);
       point.publishAckP99Us = publishAck.getValueAtPercentile(99);
       point.publishAckEncoded = encodeHistogram(publishAck);
     }
-    publishAck.destroy();
+    publishAck?.destroy();
     this.#closed.push(point);
   }
 }

@@ -2,7 +2,7 @@
  * What crosses threads and lands in reports: counters as plain numbers, histograms encoded.
  * Merging is addition, so one worker, many workers and many machines give one kind of result.
  */
-import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from './histogram.js';
+import { addEncoded, createHistogram, encodeHistogram, type Histogram } from './histogram.js';
 
 export interface MetricsSnapshot {
   counters: Record<string, number>;
@@ -23,11 +23,7 @@ export class MetricsTotals {
     for (const [name, value] of Object.entries(snapshot.counters)) {
       this.counters[name] = (this.counters[name] ?? 0) + value;
     }
-    for (const [name, encoded] of Object.entries(snapshot.histograms)) {
-      const decoded = decodeHistogram(encoded);
-      this.histogram(name).add(decoded);
-      decoded.destroy();
-    }
+    for (const [name, encoded] of Object.entries(snapshot.histograms)) addEncoded([this.histogram(name)], encoded);
   }
 
   addTotals(other: MetricsTotals): void {
