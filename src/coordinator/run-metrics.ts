@@ -2,9 +2,8 @@
  * Everything the coordinator accumulates from worker snapshots: totals per group, the workers'
  * own figures (event-loop delay), the same again per stage, and the per-second timeline.
  */
-import { addEncoded } from '../metrics/histogram.js';
 import { METRIC } from '../metrics/metric-names.js';
-import { MetricsTotals, type MetricsSnapshot } from '../metrics/snapshot.js';
+import { MetricsTotals, type IntervalMetrics } from '../metrics/snapshot.js';
 import { metricsSection, type ClockSection, type MetricsSection, type StageRecord } from '../report/model/run-result.js';
 import type { MetricsView, SectionView } from '../report/judge/thresholds.js';
 import type { RunPlan } from '../scenario/run-plan.js';
@@ -143,17 +142,9 @@ export class RunMetrics {
   }
 }
 
-/**
- * A snapshot added to several totals (the run's and its stage's) with each histogram decoded once:
- * decoding is the larger part of the coordinator's cost per snapshot.
- */
-function addToEach(snapshot: MetricsSnapshot, into: readonly MetricsTotals[]): void {
-  for (const totals of into) totals.add({ counters: snapshot.counters, histograms: {} });
-  for (const [name, encoded] of Object.entries(snapshot.histograms))
-    addEncoded(
-      into.map((totals) => totals.histogram(name)),
-      encoded,
-    );
+/** A worker's interval added to several totals (the run's and its stage's). */
+function addToEach(interval: IntervalMetrics, into: readonly MetricsTotals[]): void {
+  for (const totals of into) totals.addInterval(interval);
 }
 
 function sumOf(totals: Totals): MetricsTotals {

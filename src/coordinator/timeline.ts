@@ -2,7 +2,7 @@
  * The per-second timeline, built from interval snapshots as they arrive. A second stays open
  * for a short while so every worker's interval can land in it, then it is reduced to numbers.
  */
-import { addEncoded, createHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
+import { addBucketCounts, createHistogram, encodeHistogram, type Histogram } from '../metrics/histogram.js';
 import { emptyTimelinePoint, type TimelinePoint } from '../report/model/run-result.js';
 import { type WorkerSnapshot } from '../worker/messages.js';
 import { METRIC, isErrorCounter, sessionErrorCounter } from '../metrics/metric-names.js';
@@ -40,8 +40,8 @@ export class TimelineBuilder {
       open.point.acked += c[METRIC.acked] ?? 0;
       for (const [name, value] of Object.entries(c)) if (isErrorCounter(name)) open.point.errors += value;
       addEvents(open.point, c);
-      const encoded = group.histograms[METRIC.publishAckUs];
-      if (encoded !== undefined) addEncoded([(open.publishAck ??= createHistogram())], encoded);
+      const acks = group.histograms[METRIC.publishAckUs];
+      if (acks !== undefined) addBucketCounts([(open.publishAck ??= createHistogram())], acks);
     }
     for (const old of [...this.#open.keys()]) if (old < second - OPEN_SECONDS) this.#close(old);
   }

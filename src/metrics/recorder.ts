@@ -2,8 +2,8 @@
  * A worker's live metrics for one interval. `takeInterval` hands over what was recorded since
  * the last call and starts afresh, so the coordinator can both sum and build a timeline.
  */
-import { createHistogram, encodeHistogram, recordUs, type Histogram } from './histogram.js';
-import type { MetricsSnapshot } from './snapshot.js';
+import { bucketCounts, createHistogram, encodeHistogram, recordUs, type Histogram } from './histogram.js';
+import type { IntervalMetrics, MetricsSnapshot } from './snapshot.js';
 
 export class Recorder {
   #counters: Record<string, number> = {};
@@ -36,10 +36,19 @@ export class Recorder {
   }
 
   takeInterval(): MetricsSnapshot {
-    const histograms: Record<string, string> = {};
+    return this.#take(encodeHistogram);
+  }
+
+  /** takeInterval for the coordinator of the same process: histograms as bucket counts, not encoded. */
+  takeIntervalCounts(): IntervalMetrics {
+    return this.#take(bucketCounts);
+  }
+
+  #take<H>(convert: (histogram: Histogram) => H): { counters: Record<string, number>; histograms: Record<string, H> } {
+    const histograms: Record<string, H> = {};
     for (const [name, histogram] of this.#histograms) {
       if (histogram.totalCount === 0) continue;
-      histograms[name] = encodeHistogram(histogram);
+      histograms[name] = convert(histogram);
       histogram.reset();
     }
     const counters = this.#counters;

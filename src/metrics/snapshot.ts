@@ -2,12 +2,18 @@
  * What crosses threads and lands in reports: counters as plain numbers, histograms encoded.
  * Merging is addition, so one worker, many workers and many machines give one kind of result.
  */
-import { addEncoded, createHistogram, encodeHistogram, type Histogram } from './histogram.js';
+import { addBucketCounts, addEncoded, createHistogram, encodeHistogram, type BucketCounts, type Histogram } from './histogram.js';
 
 export interface MetricsSnapshot {
   counters: Record<string, number>;
   /** Encoded HDR histograms (compressed, base64), microseconds. */
   histograms: Record<string, string>;
+}
+
+/** A worker's interval as its coordinator in the same process reads it: histograms as bucket counts. */
+export interface IntervalMetrics {
+  counters: Record<string, number>;
+  histograms: Record<string, BucketCounts>;
 }
 
 export function emptySnapshot(): MetricsSnapshot {
@@ -20,10 +26,18 @@ export class MetricsTotals {
   readonly #histograms = new Map<string, Histogram>();
 
   add(snapshot: MetricsSnapshot): void {
-    for (const [name, value] of Object.entries(snapshot.counters)) {
-      this.counters[name] = (this.counters[name] ?? 0) + value;
-    }
+    this.#addCounters(snapshot.counters);
     for (const [name, encoded] of Object.entries(snapshot.histograms)) addEncoded([this.histogram(name)], encoded);
+  }
+
+  /** Adds one worker interval, as the coordinator of the same process receives it. */
+  addInterval(interval: IntervalMetrics): void {
+    this.#addCounters(interval.counters);
+    for (const [name, counts] of Object.entries(interval.histograms)) addBucketCounts([this.histogram(name)], counts);
+  }
+
+  #addCounters(counters: Readonly<Record<string, number>>): void {
+    for (const [name, value] of Object.entries(counters)) this.counters[name] = (this.counters[name] ?? 0) + value;
   }
 
   addTotals(other: MetricsTotals): void {

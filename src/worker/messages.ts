@@ -4,7 +4,7 @@
  */
 import type { JsonWebKey } from 'node:crypto';
 import type { MessagePort } from 'node:worker_threads';
-import type { MetricsSnapshot } from '../metrics/snapshot.js';
+import type { IntervalMetrics } from '../metrics/snapshot.js';
 import type { RunPlan } from '../scenario/run-plan.js';
 import type { WorkerFaults } from './faults.js';
 import type { TlsClient } from './tls-client.js';
@@ -102,9 +102,9 @@ export interface WorkerSnapshot {
   /** Messages sent and not yet acknowledged. */
   inFlight: number;
   /** Per group name. */
-  groups: Record<string, MetricsSnapshot>;
+  groups: Record<string, IntervalMetrics>;
   /** The worker's own figures, of no group: event-loop delay. */
-  harness: MetricsSnapshot;
+  harness: IntervalMetrics;
   /** This worker's event loop over the interval: busy and idle time (performance.eventLoopUtilization). */
   loop: { activeMs: number; idleMs: number };
   /** Subscribers whose session ended in this interval after going silent while their filters' traffic went on. */

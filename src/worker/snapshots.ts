@@ -3,7 +3,7 @@
  * delay and utilisation) handed over per interval, with the worker's live state beside them.
  */
 import { Recorder } from '../metrics/recorder.js';
-import type { MetricsSnapshot } from '../metrics/snapshot.js';
+import type { IntervalMetrics } from '../metrics/snapshot.js';
 import type { GroupPlan } from '../scenario/run-plan.js';
 import type { Clock } from '../util/clock.js';
 import { EventLoopDelayMonitor } from './event-loop-delay.js';
@@ -42,9 +42,9 @@ export class SnapshotTaker {
 
   /** Hands over everything recorded since the last snapshot; `final` marks the task's result. */
   take(final: boolean, state: WorkerState): WorkerSnapshot {
-    const groups: Record<string, MetricsSnapshot> = {};
+    const groups: Record<string, IntervalMetrics> = {};
     this.#groups.forEach((group, g) => {
-      groups[group.name] = this.#fleet.recorder(g).takeInterval();
+      groups[group.name] = this.#fleet.recorder(g).takeIntervalCounts();
     });
     this.#eventLoop.drainInto(this.#harness, METRIC.eventLoopDelayUs);
     const elu = performance.eventLoopUtilization();
@@ -58,7 +58,7 @@ export class SnapshotTaker {
       connected: state.connected,
       inFlight: state.inFlight,
       groups,
-      harness: this.#harness.takeInterval(),
+      harness: this.#harness.takeIntervalCounts(),
       loop: { activeMs: loop.active, idleMs: loop.idle },
     };
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RunMetrics } from '../../src/coordinator/run-metrics.js';
-import { createHistogram, encodeHistogram, recordUs } from '../../src/metrics/histogram.js';
+import { bucketCounts, createHistogram, recordUs, type BucketCounts } from '../../src/metrics/histogram.js';
 import type { WorkerSnapshot } from '../../src/worker/messages.js';
 import { planOf } from '../worker/support/fakes.js';
 
@@ -17,10 +17,10 @@ stages:
   - { type: disconnect }
 `);
 
-function encoded(valuesUs: number[]): string {
+function counted(valuesUs: number[]): BucketCounts {
   const h = createHistogram();
   for (const v of valuesUs) recordUs(h, v);
-  return encodeHistogram(h);
+  return bucketCounts(h);
 }
 
 function snapshot(workerIndex: number, stageIndex: number, acks: number[]): WorkerSnapshot {
@@ -32,10 +32,10 @@ function snapshot(workerIndex: number, stageIndex: number, acks: number[]): Work
     connected: 1,
     inFlight: 0,
     groups: {
-      a: { counters: { connected: 1, 'errors.x': 1 }, histograms: { connectUs: encoded([100, 200]), publishAckUs: encoded(acks) } },
-      b: { counters: { connected: 2 }, histograms: { connectUs: encoded([300]) } },
+      a: { counters: { connected: 1, 'errors.x': 1 }, histograms: { connectUs: counted([100, 200]), publishAckUs: counted(acks) } },
+      b: { counters: { connected: 2 }, histograms: { connectUs: counted([300]) } },
     },
-    harness: { counters: {}, histograms: { eventLoopDelayUs: encoded([5]) } },
+    harness: { counters: {}, histograms: { eventLoopDelayUs: counted([5]) } },
     loop: { activeMs: 1, idleMs: 1 },
   };
 }

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { addEncoded, createHistogram, decodeHistogram, encodeHistogram, HIGHEST_TRACKABLE_US, recordUs, type Histogram } from '../../src/metrics/histogram.js';
+import {
+  addBucketCounts,
+  addEncoded,
+  bucketCounts,
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  HIGHEST_TRACKABLE_US,
+  recordUs,
+  type Histogram,
+} from '../../src/metrics/histogram.js';
 
 /** Every figure a report reads from a histogram, and its own encoding. */
 function figures(h: Histogram): unknown {
@@ -35,5 +45,30 @@ describe('addEncoded', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('bucket counts', () => {
+  it('add the same as the encoded histogram they stand for, into every histogram given', () => {
+    fc.assert(
+      fc.property(values, values, (held, sent) => {
+        const source = createHistogram();
+        for (const v of sent) recordUs(source, v);
+        const viaEncoding = createHistogram();
+        const viaCounts = [createHistogram(), createHistogram()];
+        for (const h of [viaEncoding, ...viaCounts]) for (const v of held) recordUs(h, v);
+        addEncoded([viaEncoding], encodeHistogram(source));
+        const counts = bucketCounts(source);
+        addBucketCounts(viaCounts, counts);
+        for (const h of viaCounts) assert.deepEqual(figures(h), figures(viaEncoding));
+        assert.equal(counts.length % 2, 0);
+        assert.ok(counts.length / 2 <= sent.length, 'one pair per recorded bucket at most');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('are empty for an empty histogram', () => {
+    assert.equal(bucketCounts(createHistogram()).length, 0);
   });
 });
