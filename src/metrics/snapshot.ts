@@ -1,5 +1,6 @@
 /**
- * What crosses threads and lands in reports: counters as plain numbers, histograms encoded.
+ * What lands in reports and crosses processes: counters as plain numbers, histograms encoded.
+ * Between a worker thread and its coordinator, histograms travel as bucket counts (IntervalMetrics).
  * Merging is addition, so one worker, many workers and many machines give one kind of result.
  */
 import { addBucketCounts, addEncoded, createHistogram, encodeHistogram, type BucketCounts, type Histogram } from './histogram.js';
