@@ -37,6 +37,8 @@ export interface FloorResult {
   connectMs: number;
   connectsPerSec: number;
   cpuUsPerConnect: number;
+  /** CPU per connect over the connects from the 40% mark to the last CONNACK: the steady state, the JIT's warm-up left out. */
+  lateCpuUsPerConnect: number;
   baselineRssBytes: number;
   heldRssBytes: number;
   rssPerConnectionBytes: number;
@@ -90,13 +92,21 @@ function open(job: FloorJob, k: number, packet: Buffer, sockets: Socket[]): Prom
   });
 }
 
-/** Every device's connect under way, at its planned time when the job has a rate (one sleep per millisecond or more ahead). */
-async function openAll(job: FloorJob, all: Buffer[], sockets: Socket[]): Promise<Promise<boolean>[]> {
+/** Where the steady state begins: the connects before it carry the JIT's warm-up. */
+export const LATE_FROM = 0.4;
+
+/**
+ * Every device's connect under way, at its planned time when the job has a rate (one sleep per
+ * millisecond or more ahead). `late` gets the CPU reading taken as connect ⌊LATE_FROM × n⌋ began.
+ */
+async function openAll(job: FloorJob, all: Buffer[], sockets: Socket[], late: { cpu?: NodeJS.CpuUsage }): Promise<Promise<boolean>[]> {
   const opened: Promise<boolean>[] = [];
   const startMs = Date.now();
+  const lateIndex = Math.floor(all.length * LATE_FROM);
   for (const [i, packet] of all.entries()) {
     const waitMs = job.ratePerSec === undefined ? 0 : startMs + (i * 1000) / job.ratePerSec - Date.now();
     if (waitMs >= 1) await sleep(waitMs);
+    if (i === lateIndex) late.cpu = process.cpuUsage();
     opened.push(open(job, job.first + i, packet, sockets));
   }
   return opened;
@@ -108,9 +118,11 @@ export async function runFloor(job: FloorJob): Promise<FloorResult> {
   const baselineRssBytes = rssBytes();
   const cpu = process.cpuUsage();
   const startMs = performance.now();
-  const outcomes = await Promise.all(await openAll(job, all, sockets));
+  const late: { cpu?: NodeJS.CpuUsage } = {};
+  const outcomes = await Promise.all(await openAll(job, all, sockets, late));
   const connectMs = performance.now() - startMs;
   const used = process.cpuUsage(cpu);
+  const usedLate = process.cpuUsage(late.cpu ?? cpu);
   const skipMs = Math.min(job.holdSkipMs ?? 0, job.settleMs);
   if (skipMs > 0) await sleep(skipMs);
   const holdFrom = process.cpuUsage();
@@ -135,6 +147,7 @@ export async function runFloor(job: FloorJob): Promise<FloorResult> {
     connectMs,
     connectsPerSec: (connected * 1000) / connectMs,
     cpuUsPerConnect: (used.user + used.system) / job.count,
+    lateCpuUsPerConnect: (usedLate.user + usedLate.system) / (job.count - Math.floor(job.count * LATE_FROM)),
     baselineRssBytes,
     heldRssBytes,
     rssPerConnectionBytes: (heldRssBytes - baselineRssBytes) / Math.max(1, connected),

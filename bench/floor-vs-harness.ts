@@ -25,7 +25,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureLocalCertificates } from '../src/broker/certificates.js';
-import { floorProcess } from './floor-client.js';
+import { floorProcess, LATE_FROM } from './floor-client.js';
 import { runHarness, type HarnessRun } from './harness-process.js';
 import { startMosquitto, type MosquittoProcess } from './mosquitto-process.js';
 import { tlsFloorProcess } from './tls-floor.js';
@@ -59,6 +59,8 @@ const scaled = (n: number): number => Math.max(10, Math.round(n * SCALE));
 interface Cost {
   connected: number;
   connectCpuSec: number;
+  /** CPU per connect from the LATE_FROM mark of the connects to the last one (plain TCP only): the steady state. */
+  lateCpuUsPerConnect?: number;
   startRssBytes: number;
   heldRssBytes: number;
   idleCpuSecPerSec?: number;
@@ -121,9 +123,15 @@ async function harness(plan: Plan, ports: number[], caFile: string | undefined):
   if (start === undefined || held === undefined || end === undefined || hold === undefined || run.settled === undefined)
     throw new Error('the harness run gave no samples');
   const holdStartMs = Date.parse(hold.startedAt);
+  const connected = run.result.total.counters['connected'] ?? 0;
+  // The connects are paced evenly over the stage, so its last (1 − LATE_FROM) of time holds that share of them.
+  const connectStartMs = Date.parse(run.result.stages[0]?.startedAt ?? hold.startedAt);
+  const lateFromMs = connectStartMs + LATE_FROM * (holdStartMs - connectStartMs);
+  const lateConnects = connected - Math.floor(connected * LATE_FROM);
   return {
-    connected: run.result.total.counters['connected'] ?? 0,
+    connected,
     connectCpuSec: held.cpuSec - start.cpuSec,
+    lateCpuUsPerConnect: (cpuPerSec(run, lateFromMs, holdStartMs) * ((holdStartMs - lateFromMs) / 1000) * 1e6) / lateConnects,
     startRssBytes: start.rssBytes,
     heldRssBytes: run.settled.rssBytes,
     idleCpuSecPerSec: cpuPerSec(run, holdStartMs + IDLE_SKIP_MS, holdStartMs + hold.durationMs),
@@ -168,9 +176,11 @@ async function floor(plan: Plan, ports: number[], caPem: string | undefined): Pr
     ),
   );
   const sum = (pick: (r: (typeof results)[number]) => number): number => results.reduce((n, r) => n + pick(r), 0);
+  const lateCount = (r: (typeof results)[number]): number => r.connected + r.failed - Math.floor((r.connected + r.failed) * LATE_FROM);
   return {
     connected: sum((r) => r.connected),
     connectCpuSec: sum((r) => r.cpuUsPerConnect * (r.connected + r.failed)) / 1e6,
+    lateCpuUsPerConnect: sum((r) => r.lateCpuUsPerConnect * lateCount(r)) / sum(lateCount),
     startRssBytes: sum((r) => r.baselineRssBytes),
     heldRssBytes: sum((r) => r.heldRssBytes),
     idleCpuSecPerSec: sum((r) => r.holdCpuUs) / 1e6 / ((settleMs - skipMs) / 1000),
@@ -217,9 +227,10 @@ interface Certs {
 }
 
 /** Big and small runs of harness and floor, alternating, for `ROUNDS` rounds. */
-async function marginal(plan: Plan, certs: Certs | undefined): Promise<{ cpuUs: Row; rssBytes: Row }> {
+async function marginal(plan: Plan, certs: Certs | undefined): Promise<{ cpuUs: Row; rssBytes: Row; lateCpuUs: Row }> {
   const small = { ...plan, count: Math.round(plan.count / 10) };
   const cpuUs: Row = { measure: '', unit: 'µs', harness: [], floor: [] };
+  const lateCpuUs: Row = { measure: '', unit: 'µs', harness: [], floor: [] };
   const rssBytes: Row = { measure: '', unit: 'KiB', harness: [], floor: [] };
   const tls = certs?.server;
   for (let r = 0; r < ROUNDS; r++) {
@@ -232,6 +243,8 @@ async function marginal(plan: Plan, certs: Certs | undefined): Promise<{ cpuUs: 
       [cpuUs.floor, fBig, fSmall],
     ] as const)
       row.push(((big.connectCpuSec - little.connectCpuSec) * 1e6) / (big.connected - little.connected));
+    lateCpuUs.harness.push(hBig.lateCpuUsPerConnect ?? Number.NaN);
+    lateCpuUs.floor.push(fBig.lateCpuUsPerConnect ?? Number.NaN);
     for (const [row, big, little] of [
       [rssBytes.harness, hBig, hSmall],
       [rssBytes.floor, fBig, fSmall],
@@ -241,7 +254,7 @@ async function marginal(plan: Plan, certs: Certs | undefined): Promise<{ cpuUs: 
       `bench:floor ${plan.count}${plan.tls ? ' TLS' : ''} × ${plan.processes}, round ${r + 1}: harness ${cpuUs.harness.at(-1)?.toFixed(0)} µs, floor ${cpuUs.floor.at(-1)?.toFixed(0)} µs per connect\n`,
     );
   }
-  return { cpuUs, rssBytes };
+  return { cpuUs, rssBytes, lateCpuUs };
 }
 
 async function idle(plan: Plan): Promise<Row> {
@@ -265,14 +278,16 @@ try {
   const base = { processes: 1, brokers: 1, tls: false, holdS: Math.ceil(SETTLE_MS / 1000) + 1 };
   if (PARTS.has('cpu1')) {
     const n = scaled(15_000);
-    const { cpuUs, rssBytes } = await marginal({ ...base, count: n, ratePerSec: 1000 }, undefined);
+    const { cpuUs, rssBytes, lateCpuUs } = await marginal({ ...base, count: n, ratePerSec: 1000 }, undefined);
     say(row({ ...cpuUs, measure: `CPU per connect, ${n} in one process at 1,000/s` }));
+    say(row({ ...lateCpuUs, measure: `  the same, steady state: the big runs' connects from the ${LATE_FROM * 100}% mark on` }));
     say(row({ ...rssBytes, measure: `RSS per held connection (same runs)` }, 1));
   }
   if (PARTS.has('cpu3')) {
     const n = scaled(15_000);
-    const { cpuUs } = await marginal({ ...base, count: n, ratePerSec: 1000, processes: 3 }, undefined);
+    const { cpuUs, lateCpuUs } = await marginal({ ...base, count: n, ratePerSec: 1000, processes: 3 }, undefined);
     say(row({ ...cpuUs, measure: `CPU per connect, ${n} over --processes 3 at 1,000/s (floor: 3 processes)` }));
+    say(row({ ...lateCpuUs, measure: `  the same, steady state: the big runs' connects from the ${LATE_FROM * 100}% mark on` }));
   }
   if (PARTS.has('tls')) {
     const certs = await ensureLocalCertificates(join(dir, 'certs'));
