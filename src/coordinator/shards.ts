@@ -1,9 +1,8 @@
 /**
  * Which devices a process and each of its workers hold. Device k (in global order) belongs to
- * shard k mod N; within the shard, its position p = ⌊k / N⌋ goes to worker ⌊p / R⌋ mod W, in runs
- * of R consecutive devices (workerRun). Devices keep their global positions, so the schedules of
- * all shards and workers interleave into exactly the scenario's rates: N shards together are the
- * whole scenario, each carrying 1/N of every rate.
+ * shard k mod N, and within the shard to worker ⌊k / N⌋ mod W. Devices keep their global
+ * positions, so the schedules of all shards and workers interleave into exactly the scenario's
+ * rates: N shards together are the whole scenario, each carrying 1/N of every rate.
  */
 import { deviceId, totalDevices } from '../scenario/plan.js';
 import type { RunPlan } from '../scenario/run-plan.js';
@@ -18,24 +17,8 @@ export function inShard(globalIndex: number, shard: ShardSpec): boolean {
   return globalIndex % shard.count === shard.index;
 }
 
-/** The longest run of consecutive devices one worker takes. */
-const RUN_MAX = 100;
-
-/**
- * How many consecutive devices of a shard go to one worker before the next takes its turn: up to
- * RUN_MAX, and in a small shard few enough that no worker holds more than a sixteenth of its
- * share beyond another. A planned schedule then keeps one worker busy for a run of consecutive
- * events instead of waking every worker for every W-th one: 15,000 connects at 1,000/s in one
- * process with two workers cost 276–305 µs of CPU each in runs of 100, 319–354 µs one by one
- * (docs/benchmarks.md, "Fourth sitting"). Over any few runs the workers still share the load evenly.
- */
-export function workerRun(shardDevices: number, workers: number): number {
-  return Math.max(1, Math.min(RUN_MAX, Math.floor(shardDevices / (workers * 16))));
-}
-
 export function assignDevices(plan: RunPlan, credentials: readonly GroupCredentials[], shard: ShardSpec = WHOLE_RUN): DeviceAssignment[][] {
   const workers: DeviceAssignment[][] = Array.from({ length: plan.workers }, () => []);
-  const run = workerRun(shardDeviceCount(plan, shard), plan.workers);
   plan.groups.forEach((group, groupIndex) => {
     const groupCredentials = credentials[groupIndex];
     for (let local = 0; local < group.count; local++) {
@@ -45,7 +28,7 @@ export function assignDevices(plan: RunPlan, credentials: readonly GroupCredenti
       const entry = groupCredentials?.keyFor(local, id);
       const assignment: DeviceAssignment = { globalIndex, groupIndex, deviceId: id };
       if (entry !== undefined) assignment.key = { privateKey: entry.privateKey, kid: entry.kid };
-      (workers[Math.floor(Math.floor(globalIndex / shard.count) / run) % plan.workers] as DeviceAssignment[]).push(assignment);
+      (workers[Math.floor(globalIndex / shard.count) % plan.workers] as DeviceAssignment[]).push(assignment);
     }
   });
   return workers;

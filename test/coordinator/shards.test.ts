@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workersPerShard } from '../../src/coordinator/processes.js';
-import { assignDevices, parseShard, workerRun } from '../../src/coordinator/shards.js';
+import { assignDevices, parseShard } from '../../src/coordinator/shards.js';
 import { shardFrom, startAtFrom } from '../../src/cli/shard-args.js';
 import { parseScenario } from '../../src/scenario/load.js';
 
@@ -46,47 +46,6 @@ describe('shards', () => {
         [4, 10],
       ],
     );
-  });
-
-  it('gives each worker runs of consecutive devices, as many to each as the runs allow', () => {
-    const big = parseScenario(`workers: 2\ngroups:\n  - { name: a, count: 15000, idPattern: "a-{index}" }\nstages:\n  - type: connect\n`, 'big.yaml').plan;
-    const noKeys = big.groups.map(() => ({ keyFor: () => undefined, warnings: [] }));
-    const workers = assignDevices(big, noKeys).map((w) => w.map((d) => d.globalIndex));
-    assert.equal(workerRun(15_000, 2), 100);
-    assert.deepEqual(workers[0]?.slice(0, 3), [0, 1, 2]);
-    assert.deepEqual(workers[0]?.slice(98, 102), [98, 99, 200, 201]);
-    assert.deepEqual(workers[1]?.slice(0, 2), [100, 101]);
-    assert.deepEqual(
-      workers.map((w) => w.length),
-      [7500, 7500],
-    );
-    // Over --processes 3, each shard's own positions are what run together.
-    const shard = assignDevices(big, noKeys, { index: 2, count: 3 }).map((w) => w.map((d) => d.globalIndex));
-    assert.deepEqual(shard[1]?.slice(0, 2), [302, 305]);
-  });
-
-  it('keeps a small shard within a sixteenth of a share between workers', () => {
-    for (const [devices, workers] of [
-      [200, 2],
-      [150, 2],
-      [1_001, 3],
-      [12, 2],
-    ] as const) {
-      const small = parseScenario(
-        `workers: ${workers}\ngroups:\n  - { name: a, count: ${devices}, idPattern: "a-{index}" }\nstages:\n  - type: connect\n`,
-        'small.yaml',
-      ).plan;
-      const counts = assignDevices(
-        small,
-        small.groups.map(() => ({ keyFor: () => undefined, warnings: [] })),
-      ).map((w) => w.length);
-      const spread = Math.max(...counts) - Math.min(...counts);
-      assert.ok(spread <= Math.max(1, devices / workers / 16), `${devices} devices on ${workers} workers: ${counts.join(', ')}`);
-      assert.equal(
-        counts.reduce((a, b) => a + b),
-        devices,
-      );
-    }
   });
 
   it('parses i/N, and the Indexed Job variables', () => {
