@@ -67,6 +67,7 @@ function jsHistogram(histogram: Histogram): JsHistogram {
   return histogram;
 }
 
+/** The buckets `histogram` recorded something in, from its lowest to its highest; none for an empty one. */
 export function bucketCounts(histogram: Histogram): BucketCounts {
   const h = jsHistogram(histogram);
   const pairs: number[] = [];
