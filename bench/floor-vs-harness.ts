@@ -10,6 +10,9 @@
  * The marginal method: each figure is a big run minus a run of a tenth of its devices on the same
  * rate, so what a run costs to start (keys, workers, pre-signing, first snapshots) is not counted.
  * Harness and floor alternate within each round; a ratio is the median of the rounds' ratios.
+ * Beside each plain CPU-per-connect figure, its steady state: the big runs' CPU per connect over
+ * the connects from the LATE_FROM mark on, where the JIT's warm-up has passed (it outlasts the
+ * small run: docs/benchmarks.md, "Fourth sitting").
  *
  *   --scale F     devices × F (default 1; 0.2 for a quick check)
  *   --rounds N    rounds of every client (default 3)
