@@ -127,14 +127,17 @@ async function harness(plan: Plan, ports: number[], caFile: string | undefined):
     throw new Error('the harness run gave no samples');
   const holdStartMs = Date.parse(hold.startedAt);
   const connected = run.result.total.counters['connected'] ?? 0;
-  // The connects are paced evenly over the stage, so its last (1 − LATE_FROM) of time holds that share of them.
+  // The connects are paced evenly over their planned span, so its last (1 − LATE_FROM) holds that
+  // share of them. The window ends with the last planned connect, as the floor's ends with its last
+  // CONNACK: the stage's own end (its last snapshot, the barrier) is not a connect's cost.
   const connectStartMs = Date.parse(run.result.stages[0]?.startedAt ?? hold.startedAt);
-  const lateFromMs = connectStartMs + LATE_FROM * (holdStartMs - connectStartMs);
+  const plannedEndMs = plan.ratePerSec === null ? holdStartMs : Math.min(holdStartMs, connectStartMs + (plan.count * 1000) / plan.ratePerSec);
+  const lateFromMs = connectStartMs + LATE_FROM * (plannedEndMs - connectStartMs);
   const lateConnects = connected - Math.floor(connected * LATE_FROM);
   return {
     connected,
     connectCpuSec: held.cpuSec - start.cpuSec,
-    lateCpuUsPerConnect: (cpuPerSec(run, lateFromMs, holdStartMs) * ((holdStartMs - lateFromMs) / 1000) * 1e6) / lateConnects,
+    lateCpuUsPerConnect: (cpuPerSec(run, lateFromMs, plannedEndMs) * ((plannedEndMs - lateFromMs) / 1000) * 1e6) / lateConnects,
     startRssBytes: start.rssBytes,
     heldRssBytes: run.settled.rssBytes,
     idleCpuSecPerSec: cpuPerSec(run, holdStartMs + IDLE_SKIP_MS, holdStartMs + hold.durationMs),
