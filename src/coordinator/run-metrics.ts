@@ -3,7 +3,7 @@
  * own figures (event-loop delay), the same again per stage, and the per-second timeline.
  */
 import { METRIC } from '../metrics/metric-names.js';
-import { MetricsTotals, type IntervalMetrics } from '../metrics/snapshot.js';
+import { MetricsTotals } from '../metrics/snapshot.js';
 import { metricsSection, type ClockSection, type MetricsSection, type StageRecord } from '../report/model/run-result.js';
 import type { MetricsView, SectionView } from '../report/judge/thresholds.js';
 import type { RunPlan } from '../scenario/run-plan.js';
@@ -40,18 +40,13 @@ export class RunMetrics {
     let stage = this.#stages.get(snapshot.stageIndex);
     if (stage === undefined && snapshot.stageIndex >= 0) this.#stages.set(snapshot.stageIndex, (stage = this.#emptyTotals()));
     const into = stage === undefined ? [this.#run] : [this.#run, stage];
-    this.#plan.groups.forEach((group, g) => {
-      const groupSnapshot = snapshot.groups[group.name];
-      if (groupSnapshot !== undefined)
-        addToEach(
-          groupSnapshot,
-          into.map((totals) => itemAt(totals.groups, g)),
-        );
-    });
-    addToEach(
-      snapshot.harness,
-      into.map((totals) => totals.harness),
-    );
+    for (const totals of into) {
+      this.#plan.groups.forEach((group, g) => {
+        const interval = snapshot.groups[group.name];
+        if (interval !== undefined) itemAt(totals.groups, g).addInterval(interval);
+      });
+      totals.harness.addInterval(snapshot.harness);
+    }
     this.#timeline.add(snapshot);
     if (snapshot.clock !== undefined) this.#clocks.set(snapshot.workerIndex, snapshot.clock);
     if (snapshot.notes !== undefined) mergeNotes(this.#notes, snapshot.notes);
@@ -140,11 +135,6 @@ export class RunMetrics {
   #emptyTotals(): Totals {
     return { groups: this.#plan.groups.map(() => new MetricsTotals()), harness: new MetricsTotals() };
   }
-}
-
-/** A worker's interval added to several totals (the run's and its stage's). */
-function addToEach(interval: IntervalMetrics, into: readonly MetricsTotals[]): void {
-  for (const totals of into) totals.addInterval(interval);
 }
 
 function sumOf(totals: Totals): MetricsTotals {

@@ -41,7 +41,7 @@ export class TimelineBuilder {
       for (const [name, value] of Object.entries(c)) if (isErrorCounter(name)) open.point.errors += value;
       addEvents(open.point, c);
       const acks = group.histograms[METRIC.publishAckUs];
-      if (acks !== undefined) addBucketCounts([(open.publishAck ??= createHistogram())], acks);
+      if (acks !== undefined) addBucketCounts((open.publishAck ??= createHistogram()), acks);
     }
     for (const old of [...this.#open.keys()]) if (old < second - OPEN_SECONDS) this.#close(old);
   }

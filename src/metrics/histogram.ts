@@ -42,13 +42,13 @@ export function decodeHistogram(encoded: string): Histogram {
 }
 
 /**
- * Adds an encoded histogram into each of `into`, decoding it once. An encoding of the standard
- * setup decodes to the standard setup (the encoding carries its range), and the decoded
- * histogram is only read from, so it is added as it is: no second full-size copy.
+ * Adds an encoded histogram into `into`. An encoding of the standard setup decodes to the
+ * standard setup (the encoding carries its range), and the decoded histogram is only read from,
+ * so it is added as it is: no second full-size copy.
  */
-export function addEncoded(into: readonly Histogram[], encoded: string): void {
+export function addEncoded(into: Histogram, encoded: string): void {
   const decoded = decodeFromCompressedBase64(encoded, 32, false);
-  for (const histogram of into) histogram.add(decoded);
+  into.add(decoded);
   decoded.destroy();
 }
 
@@ -82,18 +82,16 @@ export function bucketCounts(histogram: Histogram): BucketCounts {
 }
 
 /**
- * Adds bucket counts into each of `into` (all of the standard setup): the same as adding the
- * decoded histogram they stand for. A decoded histogram's minimum is its lowest bucket's lowest
- * value and its maximum its highest bucket's highest (HdrHistogram's `establishInternalTackingValues`),
- * so the maximum is raised to that with a count of nothing.
+ * Adds bucket counts into `into` (of the standard setup): the same as adding the decoded
+ * histogram they stand for. A decoded histogram's minimum is its lowest bucket's lowest value and
+ * its maximum its highest bucket's highest (HdrHistogram's `establishInternalTackingValues`), so
+ * the maximum is raised to that with a count of nothing.
  */
-export function addBucketCounts(into: readonly Histogram[], counts: BucketCounts): void {
+export function addBucketCounts(into: Histogram, counts: BucketCounts): void {
   if (counts.length < 2) return;
-  for (const histogram of into) {
-    const h = jsHistogram(histogram);
-    for (let j = 0; j + 1 < counts.length; j += 2) h.recordValueWithCount(h.valueFromIndex(counts[j] as number), counts[j + 1] as number);
-    h.recordValueWithCount(h.highestEquivalentValue(h.valueFromIndex(counts[counts.length - 2] as number)), 0);
-  }
+  const h = jsHistogram(into);
+  for (let j = 0; j + 1 < counts.length; j += 2) h.recordValueWithCount(h.valueFromIndex(counts[j] as number), counts[j + 1] as number);
+  h.recordValueWithCount(h.highestEquivalentValue(h.valueFromIndex(counts[counts.length - 2] as number)), 0);
 }
 
 export interface HistogramSummary {

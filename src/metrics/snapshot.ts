@@ -28,13 +28,13 @@ export class MetricsTotals {
 
   add(snapshot: MetricsSnapshot): void {
     this.#addCounters(snapshot.counters);
-    for (const [name, encoded] of Object.entries(snapshot.histograms)) addEncoded([this.histogram(name)], encoded);
+    for (const [name, encoded] of Object.entries(snapshot.histograms)) addEncoded(this.histogram(name), encoded);
   }
 
   /** Adds one worker interval, as the coordinator of the same process receives it. */
   addInterval(interval: IntervalMetrics): void {
     this.#addCounters(interval.counters);
-    for (const [name, counts] of Object.entries(interval.histograms)) addBucketCounts([this.histogram(name)], counts);
+    for (const [name, counts] of Object.entries(interval.histograms)) addBucketCounts(this.histogram(name), counts);
   }
 
   #addCounters(counters: Readonly<Record<string, number>>): void {

@@ -37,9 +37,9 @@ describe('adding a worker histogram', () => {
         for (const h of [viaCopy, ...others]) for (const v of held) recordUs(h, v);
         const encoded = encodeHistogram(source);
         viaCopy.add(decodeHistogram(encoded));
-        addEncoded(others.slice(0, 2), encoded);
+        for (const h of others.slice(0, 2)) addEncoded(h, encoded);
         const counts = bucketCounts(source);
-        addBucketCounts(others.slice(2), counts);
+        for (const h of others.slice(2)) addBucketCounts(h, counts);
         for (const h of others) assert.deepEqual(figures(h), figures(viaCopy));
         assert.equal(viaCopy.totalCount, held.length + sent.length);
         assert.equal(counts.length % 2, 0);
